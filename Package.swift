@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tagbench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tagbench", targets: ["tagbench"]),
+        .library(name: "TagbenchCore", targets: ["TagbenchCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Byte-level helpers from the C library that Swift's Glibc module does not expose (memmem).
+        .target(name: "CTagbenchShims"),
+        // The pure core: documents, spans, commands, the engine, sessions and exports. No terminal.
+        .target(
+            name: "TagbenchCore",
+            dependencies: [
+                "CTagbenchShims",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // libedit, imported by exactly one file of TagbenchCLI.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The REPL, rendering and the top-level commands.
+        .target(
+            name: "TagbenchCLI",
+            dependencies: [
+                "TagbenchCore",
+                "CLibEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "tagbench", dependencies: ["TagbenchCLI"]),
+        .testTarget(name: "TagbenchCoreTests", dependencies: ["TagbenchCore"]),
+        .testTarget(name: "TagbenchCLITests", dependencies: ["TagbenchCLI", "TagbenchCore"]),
+    ]
+)

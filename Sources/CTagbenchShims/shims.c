@@ -1,0 +1,8 @@
+#define _GNU_SOURCE
+#include <string.h>
+#include "CTagbenchShims.h"
+
+long tb_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
+    const void *found = memmem(haystack, haystack_len, needle, needle_len);
+    return found ? (long)((const char *)found - (const char *)haystack) : -1;
+}

@@ -1,0 +1,300 @@
+/// Writes and reads session files: pretty-printed JSON in a fixed key order, one annotation a
+/// line, CJK as is. The format is described by `Schemas/session.schema.json`.
+public enum SessionCodec {
+    /// The session as file bytes; paths are written relative to `directory` (the file's folder).
+    public static func encode(_ session: Session, directory: String) -> [UInt8] {
+        var w = JSONWriter(capacity: 1 << 20 + session.annotationCount * 200)
+        let labels = session.tagSet.labels
+        let documents = session.documents
+        w.raw("{\n  \"format\": ")
+        w.string(Session.formatName)
+        w.raw(",\n  \"version\": ")
+        w.int(Session.formatVersion)
+        w.raw(",\n  \"labels\": [")
+        for (i, label) in labels.enumerated() {
+            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.key("name", comma: false); w.string(label.name)
+            w.key("kind"); w.string(label.kind.rawValue)
+            w.key("aliases"); w.stringArray(label.aliases)
+            w.key("colour"); w.string(label.colour)
+            w.key("description"); w.string(label.description)
+            w.raw("}")
+        }
+        w.raw(labels.isEmpty ? "],\n  \"documents\": [" : "\n  ],\n  \"documents\": [")
+        for (i, d) in documents.enumerated() {
+            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.key("id", comma: false); w.string(d.id)
+            w.key("path"); w.string(Paths.relative(d.path, to: directory))
+            w.key("sha256"); w.string(d.sha256)
+            w.key("length"); w.int(d.length)
+            w.raw("}")
+        }
+        w.raw(documents.isEmpty ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [")
+        var first = true
+        for slot in session.annotationSlots {
+            guard let a = slot else { continue }
+            w.raw(first ? "\n    {" : ",\n    {")
+            first = false
+            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
+            w.key("doc"); w.string(documents[a.document].id)
+            w.key("start"); w.int(a.range.start)
+            w.key("end"); w.int(a.range.end)
+            w.key("label"); w.string(labels[a.label].name)
+            w.key("text"); w.string(a.text)
+            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
+            w.key("source"); w.string(a.source)
+            w.key("annotator"); w.string(a.annotator)
+            w.key("time"); w.string(a.time)
+            w.raw("}")
+        }
+        w.raw(first ? "],\n  \"categories\": [" : "\n  ],\n  \"categories\": [")
+        for (i, c) in session.categories.enumerated() {
+            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.key("doc", comma: false); w.string(documents[c.document].id)
+            w.key("unit"); w.string(c.unit.rawValue)
+            w.key("index"); w.int(c.index)
+            w.key("start"); w.int(c.range.start)
+            w.key("end"); w.int(c.range.end)
+            w.key("label"); w.string(labels[c.label].name)
+            w.key("annotator"); w.string(c.annotator)
+            w.key("time"); w.string(c.time)
+            w.raw("}")
+        }
+        w.raw(session.categories.isEmpty ? "],\n  \"next_id\": " : "\n  ],\n  \"next_id\": ")
+        w.int(session.nextNumber)
+        w.raw(",\n  \"log\": [")
+        for (i, entry) in session.log.enumerated() {
+            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.key("command", comma: false); w.string(CommandRenderer.render(entry.command.relativizingPaths(to: directory)))
+            w.key("time"); w.string(entry.time)
+            w.raw("}")
+        }
+        w.raw(session.log.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        return w.bytes
+    }
+
+    /// What opening a session found besides the session itself.
+    public struct OpenReport: Sendable, Equatable {
+        /// Documents whose file could not be read (their annotations are kept).
+        public var missing: [String] = []
+        /// Documents whose text changed since they were annotated (their annotations are kept).
+        public var changed: [String] = []
+    }
+
+    /// Reads a session file at `path` (absolute), reading back every document and checking its hash.
+    public static func decode(_ bytes: [UInt8], path: String, displayPath: String) throws(TagbenchError) -> (Session, OpenReport) {
+        let directory = Paths.directory(of: path)
+        var r = try JSONReader(bytes: bytes, path: displayPath)
+        let session = Session()
+        var report = OpenReport()
+        func invalid(_ reason: String) -> TagbenchError { .invalidSession(path: displayPath, reason: reason) }
+
+        var sawFormat = false
+        var version: Int?
+        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String)] = []
+        var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
+        var rawDocuments: [(id: String, path: String, sha256: String, length: Int)] = []
+        var rawLog: [(String, String)] = []
+        var nextID: Int?
+
+        guard try r.nextKind() == .object else { throw r.error("expected an object") }
+        try r.beginObject()
+        while let key = try r.nextKey() {
+            switch key {
+            case "format":
+                guard try r.readString() == Session.formatName else { throw invalid("format is not \"\(Session.formatName)\"") }
+                sawFormat = true
+            case "version":
+                let v = try r.readInt()
+                if v > Session.formatVersion { throw .sessionTooNew(path: displayPath, version: v) }
+                if v < 1 { throw invalid("version \(v) is not a valid version") }
+                version = v
+            case "labels":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var label = Label(name: "")
+                    var kind = "span"
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "name": label.name = try r.readString()
+                        case "kind": kind = try r.readString()
+                        case "aliases":
+                            try r.beginArray()
+                            while try r.nextElement() { label.aliases.append(try r.readString()) }
+                        case "colour": label.colour = try r.readString()
+                        case "description": label.description = try r.readString()
+                        default: try r.skipValue()
+                        }
+                    }
+                    guard let k = LabelKind(rawValue: kind) else { throw invalid("label \(label.name) has unknown kind \"\(kind)\"") }
+                    label.kind = k
+                    do { try session.tagSet.add(label) } catch { throw invalid(error.message) }
+                }
+            case "documents":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var d = (id: "", path: "", sha256: "", length: -1)
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "id": d.id = try r.readString()
+                        case "path": d.path = try r.readString()
+                        case "sha256": d.sha256 = try r.readString()
+                        case "length": d.length = try r.readInt()
+                        default: try r.skipValue()
+                        }
+                    }
+                    if d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty || d.length < 0 {
+                        throw invalid("document \(rawDocuments.count + 1) needs id, path, sha256 and length")
+                    }
+                    rawDocuments.append(d)
+                }
+            case "annotations":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "")
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "id": a.id = try r.readString()
+                        case "doc": a.doc = try r.readString()
+                        case "start": a.start = try r.readInt()
+                        case "end": a.end = try r.readInt()
+                        case "label": a.label = try r.readString()
+                        case "text": a.text = try r.readString()
+                        case "note": a.note = r.readNull() ? "" : try r.readString()
+                        case "source": a.source = try r.readString()
+                        case "annotator": a.annotator = try r.readString()
+                        case "time": a.time = try r.readString()
+                        default: try r.skipValue()
+                        }
+                    }
+                    rawAnnotations.append(a)
+                }
+            case "categories":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var c = (doc: "", unit: "", index: 0, start: -1, end: -1, label: "", annotator: "", time: "")
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "doc": c.doc = try r.readString()
+                        case "unit": c.unit = try r.readString()
+                        case "index": c.index = try r.readInt()
+                        case "start": c.start = try r.readInt()
+                        case "end": c.end = try r.readInt()
+                        case "label": c.label = try r.readString()
+                        case "annotator": c.annotator = try r.readString()
+                        case "time": c.time = try r.readString()
+                        default: try r.skipValue()
+                        }
+                    }
+                    rawCategories.append(c)
+                }
+            case "next_id": nextID = try r.readInt()
+            case "log":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var entry = ("", "")
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "command": entry.0 = try r.readString()
+                        case "time": entry.1 = try r.readString()
+                        default: try r.skipValue()
+                        }
+                    }
+                    rawLog.append(entry)
+                }
+            default:
+                try r.skipValue()
+            }
+        }
+        try r.finish()
+        guard sawFormat else { throw invalid("it has no \"format\": \"\(Session.formatName)\"") }
+        guard version != nil else { throw invalid("it has no \"version\"") }
+
+        // Documents: read each back and check its hash; a missing or changed one keeps its annotations.
+        var recordedLength: [Int] = []
+        for d in rawDocuments {
+            recordedLength.append(d.length)
+            if session.documentIndex(id: d.id) != nil { throw invalid("document id \(d.id) appears twice") }
+            let absolute = Paths.absolute(d.path, base: directory)
+            if let bytes = try? DocumentReader.read(absolute, displayPath: d.path) {
+                let document = Document(id: d.id, path: absolute, bytes: bytes)
+                if document.sha256 != d.sha256 { report.changed.append(d.id) }
+                session.addDocument(document)
+            } else {
+                report.missing.append(d.id)
+                session.addDocument(Document(missingID: d.id, path: absolute, length: d.length, sha256: d.sha256))
+            }
+        }
+        var seen = Set<Int>()
+        for a in rawAnnotations {
+            let name = a.id.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.id)"
+            guard let number = try? CommandParser.parseID(a.id, command: "") else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
+            guard seen.insert(number).inserted else { throw invalid("annotation id \(a.id) appears twice") }
+            guard let doc = session.documentIndex(id: a.doc) else {
+                throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+            }
+            guard let label = session.tagSet.index(of: a.label), session.tagSet.labels[label].name == a.label else {
+                throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+            }
+            guard session.tagSet.labels[label].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
+            guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
+            guard a.end <= recordedLength[doc] else {
+                throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
+            }
+            let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
+                                        note: a.note, source: a.source, annotator: a.annotator, time: a.time)
+            if session.containsSpan(annotation) { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
+            session.insert(annotation)
+        }
+        for c in rawCategories {
+            guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }
+            guard let unit = UnitKind(rawValue: c.unit) else { throw invalid("a category has unknown unit \"\(c.unit)\"") }
+            guard let label = session.tagSet.index(of: c.label), session.tagSet.labels[label].kind == .category else {
+                throw invalid("category \"\(c.label)\" is not a category label of the tag set")
+            }
+            guard c.start >= 0, c.start <= c.end, c.end <= recordedLength[doc], c.index >= 1 else {
+                throw invalid("category \(c.label) on \(c.doc) \(c.unit) \(c.index) has an invalid range or index")
+            }
+            session.addCategory(CategoryAnnotation(document: doc, unit: unit, index: c.index, range: TextRange(c.start, c.end),
+                                                   label: label, annotator: c.annotator, time: c.time))
+        }
+        for (line, entry) in rawLog.enumerated() {
+            do {
+                guard let command = try CommandParser.parse(entry.0) else { continue }
+                session.log.append(LogEntry(command: command.absolutizingPaths(base: directory), time: entry.1))
+            } catch {
+                throw invalid("log entry \(line + 1) (\(entry.0)) does not parse: \(error.error.message)")
+            }
+        }
+        if let nextID {
+            guard nextID >= session.nextNumber else { throw invalid("next_id \(nextID) is not above every annotation id") }
+            session.nextNumber = nextID
+        }
+        return (session, report)
+    }
+}
+
+extension Command {
+    /// The command with its file paths made absolute against `base`.
+    public func absolutizingPaths(base: String) -> Command {
+        switch self {
+        case .load(let paths): return .load(paths.map { Paths.absolute($0, base: base) })
+        case .schema(let path): return .schema(Paths.absolute(path, base: base))
+        default: return self
+        }
+    }
+
+    /// The command with its absolute file paths made relative to `directory`.
+    public func relativizingPaths(to directory: String) -> Command {
+        switch self {
+        case .load(let paths): return .load(paths.map { Paths.relative($0, to: directory) })
+        case .schema(let path): return .schema(Paths.relative(path, to: directory))
+        default: return self
+        }
+    }
+}

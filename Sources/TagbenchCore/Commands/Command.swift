@@ -1,0 +1,109 @@
+/// Which document `open` makes current.
+public enum DocumentSelector: Hashable, Sendable {
+    /// A document id or its number in `docs`.
+    case name(String)
+    /// The one after the current document.
+    case next
+    /// The one before the current document.
+    case previous
+}
+
+/// What `show` prints.
+public enum ShowTarget: Hashable, Sendable {
+    /// The whole current document.
+    case document
+    /// Paragraph N.
+    case paragraph(Int)
+    /// Sentence N.
+    case sentence(Int)
+    /// A code-point range.
+    case range(TextRange)
+}
+
+/// What `tag LABEL TARGET` tags.
+public enum TagTarget: Hashable, Sendable {
+    /// `S:E` in the current document.
+    case range(TextRange)
+    /// `hN` or `hN-hM`: hits of the last find, each its own span.
+    case hits(Int, Int)
+    /// `"text"` (occurring once) or `"text"#K` (the K-th occurrence).
+    case text(String, occurrence: Int?)
+    /// `sent N`.
+    case sentence(Int)
+    /// `para N`.
+    case paragraph(Int)
+}
+
+/// A unit a category label applies to.
+public enum UnitSelector: Hashable, Sendable {
+    /// The current document.
+    case document
+    /// Paragraph N of the current document.
+    case paragraph(Int)
+    /// Sentence N of the current document.
+    case sentence(Int)
+}
+
+/// One parsed line of the command language.
+public enum Command: Hashable, Sendable {
+    /// `load PATH...`
+    case load([String])
+    /// `docs`
+    case docs
+    /// `open DOC`, `next`, `prev`
+    case open(DocumentSelector)
+    /// `show [para N | sent N | S:E]`
+    case show(ShowTarget)
+    /// `find TEXT|/RE/ [--corpus]`
+    case find(Pattern, corpus: Bool)
+    /// `tag LABEL TARGET`
+    case tag(label: String, target: TagTarget)
+    /// `tag LABEL all TEXT|/RE/ [--corpus]`
+    case tagAll(label: String, pattern: Pattern, corpus: Bool)
+    /// `untag ID...`
+    case untag([Int])
+    /// `relabel ID LABEL`
+    case relabel(Int, label: String)
+    /// `note ID TEXT`
+    case note(Int, text: String)
+    /// `classify LABEL doc|para N|sent N`
+    case classify(label: String, unit: UnitSelector)
+    /// `unclassify LABEL doc|para N|sent N`
+    case unclassify(label: String, unit: UnitSelector)
+    /// `spans [LABEL] [--corpus]`
+    case spans(label: String?, corpus: Bool)
+    /// `labels`
+    case labels
+    /// `label add NAME [--alias A]... [--category] [--colour #rrggbb] [--description TEXT]`
+    case labelAdd(Label)
+    /// `schema PATH`: merge a tag-set file.
+    case schema(String)
+    /// `undo [N]`
+    case undo(Int)
+    /// `redo [N]`
+    case redo(Int)
+    /// `save [PATH]`
+    case save(String?)
+    /// `export spans PATH`
+    case export(format: String, path: String)
+    /// `stats`
+    case stats
+    /// `history`
+    case history
+    /// `run SCRIPT`
+    case run(String)
+    /// `help [COMMAND]`
+    case help(String?)
+    /// `quit`
+    case quit
+
+    /// Whether the command changes the session (and so goes to its log and undo stack).
+    public var changesSession: Bool {
+        switch self {
+        case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo:
+            return true
+        default:
+            return false
+        }
+    }
+}

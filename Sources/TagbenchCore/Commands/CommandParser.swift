@@ -1,0 +1,230 @@
+/// Parses one line of the command language into a `Command`.
+public enum CommandParser {
+    /// The command on `line`, or nil for a blank line or a comment.
+    public static func parse(_ line: String) throws(LocatedError) -> Command? {
+        var scanner = CommandScanner(line)
+        do {
+            return try parse(&scanner)
+        } catch {
+            return try failing(error, at: column(of: error) ?? scanner.column())
+        }
+    }
+
+    private static func failing(_ error: TagbenchError, at column: Int) throws(LocatedError) -> Command? {
+        throw LocatedError(file: "", line: 0, column: column, error: error)
+    }
+
+    private static func column(of error: TagbenchError) -> Int? {
+        switch error {
+        case .unterminatedQuote(let column), .unterminatedRegex(let column): return column
+        default: return nil
+        }
+    }
+
+    private static func parse(_ s: inout CommandScanner) throws(TagbenchError) -> Command? {
+        guard let head = try s.next() else { return nil }
+        let name = head.text
+        var args = Arguments(command: name, scanner: s)
+        defer { s = args.scanner }
+        let command: Command
+        switch name {
+        case "load":
+            var paths: [String] = []
+            while let path = try args.next() { paths.append(path.text) }
+            if paths.isEmpty { throw .missingArgument(command: name, what: "a file, directory or glob") }
+            command = .load(paths)
+        case "docs": command = .docs
+        case "open":
+            command = .open(.name(try args.required("a document id or number").text))
+        case "next": command = .open(.next)
+        case "prev": command = .open(.previous)
+        case "show":
+            if let first = try args.next() {
+                switch first.text {
+                case "para", "sent":
+                    let n = try args.number(after: first.text)
+                    command = .show(first.text == "para" ? .paragraph(n) : .sentence(n))
+                default:
+                    guard let range = parseRange(first.text) else {
+                        throw .invalidArgument(command: name, argument: first.text, expected: "para N, sent N or S:E")
+                    }
+                    command = .show(.range(range))
+                }
+            } else {
+                command = .show(.document)
+            }
+        case "find":
+            let pattern = try args.pattern()
+            command = .find(pattern, corpus: try args.flag("--corpus"))
+        case "tag":
+            let label = try args.required("a label").text
+            let target = try args.required("a target: S:E, hN, \"text\", sent N, para N or all TEXT", allowRegex: false)
+            if target.kind == .word && target.text == "all" {
+                let pattern = try args.pattern()
+                command = .tagAll(label: label, pattern: pattern, corpus: try args.flag("--corpus"))
+            } else {
+                command = .tag(label: label, target: try parseTarget(target, &args))
+            }
+        case "untag":
+            var ids: [Int] = []
+            while let token = try args.next() { ids.append(try parseID(token.text, command: name)) }
+            if ids.isEmpty { throw .missingArgument(command: name, what: "an annotation id such as a3") }
+            command = .untag(ids)
+        case "relabel":
+            let id = try parseID(try args.required("an annotation id").text, command: name)
+            command = .relabel(id, label: try args.required("a label").text)
+        case "note":
+            let id = try parseID(try args.required("an annotation id").text, command: name)
+            var words: [String] = []
+            while let word = try args.next() { words.append(word.text) }
+            command = .note(id, text: words.joined(separator: " "))
+        case "classify", "unclassify":
+            let label = try args.required("a label").text
+            let unitToken = try args.required("a unit: doc, para N or sent N")
+            let unit: UnitSelector
+            switch unitToken.text {
+            case "doc": unit = .document
+            case "para": unit = .paragraph(try args.number(after: "para"))
+            case "sent": unit = .sentence(try args.number(after: "sent"))
+            default: throw .invalidArgument(command: name, argument: unitToken.text, expected: "doc, para N or sent N")
+            }
+            command = name == "classify" ? .classify(label: label, unit: unit) : .unclassify(label: label, unit: unit)
+        case "spans":
+            var label: String?
+            var corpus = false
+            while let token = try args.next() {
+                if token.kind == .word && token.text == "--corpus" { corpus = true }
+                else if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
+                else if label == nil { label = token.text }
+                else { throw .unexpectedArgument(command: name, argument: token.text) }
+            }
+            return .spans(label: label, corpus: corpus)
+        case "labels": command = .labels
+        case "label":
+            let verb = try args.required("add NAME")
+            guard verb.text == "add" else { throw .invalidArgument(command: name, argument: verb.text, expected: "add") }
+            var label = Label(name: try args.required("a label name").text)
+            while let option = try args.next() {
+                switch option.text {
+                case "--alias": label.aliases.append(try args.required("an alias after --alias").text)
+                case "--category": label.kind = .category
+                case "--colour", "--color": label.colour = try args.required("a colour after --colour").text
+                case "--description": label.description = try args.required("a text after --description").text
+                default:
+                    if option.text.hasPrefix("--") { throw .unknownOption(option.text, command: name) }
+                    throw .unexpectedArgument(command: name, argument: option.text)
+                }
+            }
+            return .labelAdd(label)
+        case "schema": command = .schema(try args.required("a tag-set file").text)
+        case "undo", "redo":
+            var n = 1
+            if let count = try args.next() {
+                guard let value = Int(count.text), value >= 1 else {
+                    throw .invalidArgument(command: name, argument: count.text, expected: "a positive number")
+                }
+                n = value
+            }
+            command = name == "undo" ? .undo(n) : .redo(n)
+        case "save": command = .save(try args.next()?.text)
+        case "export":
+            let format = try args.required("a format (spans)").text
+            command = .export(format: format, path: try args.required("an output path").text)
+        case "stats": command = .stats
+        case "history": command = .history
+        case "run": command = .run(try args.required("a script file").text)
+        case "help": command = .help(try args.next()?.text)
+        case "quit", "exit": command = .quit
+        default:
+            throw .unknownCommand(name, suggestion: NameSuggester.nearest(to: name, among: CommandReference.names))
+        }
+        try args.finish()
+        return command
+    }
+
+    private static func parseTarget(_ token: Token, _ args: inout Arguments) throws(TagbenchError) -> TagTarget {
+        if token.kind == .quoted { return .text(token.text, occurrence: token.occurrence) }
+        switch token.text {
+        case "sent": return .sentence(try args.number(after: "sent"))
+        case "para": return .paragraph(try args.number(after: "para"))
+        default: break
+        }
+        if let range = parseRange(token.text) { return .range(range) }
+        if let hits = parseHits(token.text) { return .hits(hits.0, hits.1) }
+        if token.text.hasPrefix("--") { throw .unknownOption(token.text, command: "tag") }
+        return .text(token.text, occurrence: nil)
+    }
+
+    /// `S:E` with S and E non-negative integers.
+    static func parseRange(_ text: String) -> TextRange? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let s = Int(parts[0]), let e = Int(parts[1]), s >= 0, e >= 0,
+              parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII), !parts[0].hasPrefix("+"), !parts[1].hasPrefix("+")
+        else { return nil }
+        return TextRange(s, e)
+    }
+
+    /// `hN` or `hN-hM`.
+    static func parseHits(_ text: String) -> (Int, Int)? {
+        func hit(_ part: Substring) -> Int? {
+            guard part.first == "h", let n = Int(part.dropFirst()), n >= 1, !part.dropFirst().hasPrefix("+") else { return nil }
+            return n
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 1, let n = hit(parts[0]) { return (n, n) }
+        if parts.count == 2, let a = hit(parts[0]), let b = hit(parts[1]), a <= b { return (a, b) }
+        return nil
+    }
+
+    /// `aN` → N.
+    static func parseID(_ text: String, command: String) throws(TagbenchError) -> Int {
+        guard text.first == "a", let n = Int(text.dropFirst()), n >= 1, !text.dropFirst().hasPrefix("+") else {
+            throw .invalidArgument(command: command, argument: text, expected: "an annotation id such as a3")
+        }
+        return n
+    }
+}
+
+/// The arguments after a command name, consumed in order.
+private struct Arguments {
+    let command: String
+    var scanner: CommandScanner
+
+    mutating func next(allowRegex: Bool = false) throws(TagbenchError) -> Token? {
+        try scanner.next(allowRegex: allowRegex)
+    }
+
+    mutating func required(_ what: String, allowRegex: Bool = false) throws(TagbenchError) -> Token {
+        guard let token = try scanner.next(allowRegex: allowRegex) else { throw .missingArgument(command: command, what: what) }
+        return token
+    }
+
+    mutating func number(after keyword: String) throws(TagbenchError) -> Int {
+        let token = try required("a number after \(keyword)")
+        guard let n = Int(token.text), n >= 1, token.text.allSatisfy(\.isASCII) else {
+            throw .invalidArgument(command: command, argument: token.text, expected: "a number from 1")
+        }
+        return n
+    }
+
+    mutating func pattern() throws(TagbenchError) -> Pattern {
+        let token = try required("a text or /regular expression/", allowRegex: true)
+        if token.kind == .word && token.text.hasPrefix("--") { throw .missingArgument(command: command, what: "a text or /regular expression/ before \(token.text)") }
+        return token.kind == .regex ? .regex(token.text) : .literal(token.text)
+    }
+
+    /// Reads an optional flag; anything else left over is an error.
+    mutating func flag(_ name: String) throws(TagbenchError) -> Bool {
+        guard let token = try scanner.next() else { return false }
+        if token.kind == .word && token.text == name { return true }
+        if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: command) }
+        throw .unexpectedArgument(command: command, argument: token.text)
+    }
+
+    mutating func finish() throws(TagbenchError) {
+        if let extra = try scanner.next() {
+            if extra.kind == .word && extra.text.hasPrefix("--") { throw .unknownOption(extra.text, command: command) }
+            throw .unexpectedArgument(command: command, argument: extra.text)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// Writes a `Command` back as a script line that parses to the same command.
+public enum CommandRenderer {
+    /// `text` as one argument: bare when that reads back the same, else quoted with escapes.
+    public static func quoteIfNeeded(_ text: String, forceQuotes: Bool = false) -> String {
+        let needsQuotes = forceQuotes || text.isEmpty || text.first == "\"" || text.first == "#" || text.first == "/"
+            || text.unicodeScalars.contains { UTF8.isWhitespace($0.value) }
+        guard needsQuotes else { return text }
+        var out = "\""
+        for c in text.unicodeScalars {
+            if c == "\"" || c == "\\" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(c)
+        }
+        return out + "\""
+    }
+
+    /// The canonical script line for `command`.
+    public static func render(_ command: Command) -> String {
+        let q = { (s: String) in quoteIfNeeded(s) }
+        switch command {
+        case .load(let paths): return (["load"] + paths.map(q)).joined(separator: " ")
+        case .docs: return "docs"
+        case .open(.name(let name)): return "open " + q(name)
+        case .open(.next): return "next"
+        case .open(.previous): return "prev"
+        case .show(.document): return "show"
+        case .show(.paragraph(let n)): return "show para \(n)"
+        case .show(.sentence(let n)): return "show sent \(n)"
+        case .show(.range(let r)): return "show \(r)"
+        case .find(let pattern, let corpus): return "find \(pattern)" + (corpus ? " --corpus" : "")
+        case .tag(let label, let target):
+            let t: String
+            switch target {
+            case .range(let r): t = r.description
+            case .hits(let a, let b): t = a == b ? "h\(a)" : "h\(a)-h\(b)"
+            case .text(let text, let k): t = quoteIfNeeded(text, forceQuotes: true) + (k.map { "#\($0)" } ?? "")
+            case .sentence(let n): t = "sent \(n)"
+            case .paragraph(let n): t = "para \(n)"
+            }
+            return "tag \(q(label)) \(t)"
+        case .tagAll(let label, let pattern, let corpus):
+            return "tag \(q(label)) all \(pattern)" + (corpus ? " --corpus" : "")
+        case .untag(let ids): return "untag " + ids.map { "a\($0)" }.joined(separator: " ")
+        case .relabel(let id, let label): return "relabel a\(id) \(q(label))"
+        case .note(let id, let text): return "note a\(id)" + (text.isEmpty ? "" : " " + quoteIfNeeded(text, forceQuotes: true))
+        case .classify(let label, let unit): return "classify \(q(label)) \(render(unit))"
+        case .unclassify(let label, let unit): return "unclassify \(q(label)) \(render(unit))"
+        case .spans(let label, let corpus):
+            return (["spans"] + (label.map { [q($0)] } ?? []) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
+        case .labels: return "labels"
+        case .labelAdd(let label):
+            var parts = ["label", "add", q(label.name)]
+            for alias in label.aliases { parts += ["--alias", q(alias)] }
+            if label.kind == .category { parts.append("--category") }
+            if !label.colour.isEmpty { parts += ["--colour", q(label.colour)] }
+            if !label.description.isEmpty { parts += ["--description", q(label.description)] }
+            return parts.joined(separator: " ")
+        case .schema(let path): return "schema " + q(path)
+        case .undo(let n): return n == 1 ? "undo" : "undo \(n)"
+        case .redo(let n): return n == 1 ? "redo" : "redo \(n)"
+        case .save(let path): return "save" + (path.map { " " + q($0) } ?? "")
+        case .export(let format, let path): return "export \(q(format)) \(q(path))"
+        case .stats: return "stats"
+        case .history: return "history"
+        case .run(let path): return "run " + q(path)
+        case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")
+        case .quit: return "quit"
+        }
+    }
+
+    private static func render(_ unit: UnitSelector) -> String {
+        switch unit {
+        case .document: return "doc"
+        case .paragraph(let n): return "para \(n)"
+        case .sentence(let n): return "sent \(n)"
+        }
+    }
+}

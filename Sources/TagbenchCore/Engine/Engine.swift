@@ -1,0 +1,712 @@
+/// Where a command runs: the folder relative paths resolve against, and its place in a script.
+public struct ExecutionContext: Sendable {
+    /// Relative paths in the command resolve against this absolute folder.
+    public var baseDirectory: String
+    /// The script's name as the user gave it, or `<stdin>` / `<repl>`.
+    public var file: String
+    /// The line in that file.
+    public var line: Int
+    /// Absolute paths of the scripts being run, outermost first (to refuse recursion).
+    public var scriptStack: [String] = []
+
+    /// Makes a context.
+    public init(baseDirectory: String, file: String, line: Int) {
+        self.baseDirectory = baseDirectory
+        self.file = file
+        self.line = line
+    }
+}
+
+/// Who annotates and what time it is, supplied by the caller so the core reads no environment.
+public struct Annotator: Sendable {
+    /// The annotator's name, written with each annotation.
+    public var name: String
+    /// Fixed seconds since 1970 (`SOURCE_DATE_EPOCH`), or nil for the clock.
+    public var fixedTime: Int?
+
+    /// Makes an annotator.
+    public init(name: String, fixedTime: Int? = nil) {
+        self.name = name
+        self.fixedTime = fixedTime
+    }
+
+    /// The time to write now.
+    public func now() -> String { Timestamp.iso8601(fixedTime ?? Timestamp.now()) }
+}
+
+/// Applies commands to a session: the whole behaviour of the command language, with no terminal.
+public final class Engine {
+    /// The session being edited.
+    public private(set) var session: Session
+    /// The absolute path of the session file, if it has one.
+    public private(set) var sessionPath: String?
+    /// The current document's index.
+    public private(set) var current: Int?
+    /// Whether there are changes not yet saved.
+    public private(set) var isDirty = false
+    /// In a `tagbench run` transaction, `save` is remembered and done by the caller at the end.
+    public var defersSaves = false
+    /// The path a deferred `save` named (the session path when it named none).
+    public private(set) var pendingSave: String?
+    /// Who annotates.
+    public var annotator: Annotator
+
+    private var undoStack: [UndoStep] = []
+    private var redoStack: [UndoStep] = []
+    private var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
+    /// The current document as a replay of the log would have it; nil when unknown.
+    private var loggedCurrent: Int?
+
+    /// Hits listed by `find` (the rest are still taggable as hN).
+    public static let hitDisplayLimit = 200
+
+    /// An engine over a new, empty session.
+    public init(annotator: Annotator, sessionPath: String? = nil) {
+        self.session = Session()
+        self.sessionPath = sessionPath
+        self.annotator = annotator
+    }
+
+    /// An engine over the session file at `path` (absolute); a file that does not exist is a new
+    /// session, created on first save. Returns warnings about missing or changed documents.
+    public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (Engine, [String]) {
+        let engine = Engine(annotator: annotator, sessionPath: path)
+        switch FileSystem.kind(of: path) {
+        case .missing:
+            return (engine, [])
+        case .directory:
+            throw .unreadable(displayPath, reason: "it is a directory")
+        default:
+            break
+        }
+        let bytes = try FileSystem.read(path)
+        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath)
+        engine.session = session
+        var warnings: [String] = []
+        for id in report.missing {
+            let d = session.documents[session.documentIndex(id: id)!]
+            warnings.append("document \(id) is missing (\(d.path)); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept")
+        }
+        for id in report.changed {
+            warnings.append("document \(id) changed since it was annotated (SHA-256 differs); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept at their offsets — check them; exports skip spans whose text no longer matches")
+        }
+        if !session.documents.isEmpty { engine.current = 0 }
+        return (engine, warnings)
+    }
+
+    /// The current document.
+    public var currentDocument: Document? { current.map { session.documents[$0] } }
+
+    /// The folder session-relative paths resolve against (the session file's, else `base`).
+    public func sessionDirectory(orElse base: String) -> String {
+        sessionPath.map { Paths.directory(of: $0) } ?? base
+    }
+
+    // MARK: Executing
+
+    /// Runs one command; output goes to `emit` as it is made. Errors change nothing.
+    /// `quit` is not handled here: the caller decides what leaving means.
+    public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError) {
+        do {
+            try perform(command, context: context, emit: emit)
+        } catch {
+            throw LocatedError(file: context.file, line: context.line, error: error)
+        }
+    }
+
+    private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        switch command {
+        case .load(let paths): try load(paths, context: context, emit: emit)
+        case .docs: emit(.documents(documentRows()))
+        case .open(let selector): try open(selector, emit: emit)
+        case .show(let target): emit(.text(try view(target)))
+        case .find(let pattern, let corpus): try find(pattern, corpus: corpus, emit: emit)
+        case .tag(let label, let target): try tag(label, target: target, command: command, emit: emit)
+        case .tagAll(let label, let pattern, let corpus): try tagAll(label, pattern: pattern, corpus: corpus, command: command, emit: emit)
+        case .untag(let ids): try untag(ids, command: command, emit: emit)
+        case .relabel(let id, let label): try relabel(id, label, command: command, emit: emit)
+        case .note(let id, let text): try note(id, text, command: command, emit: emit)
+        case .classify(let label, let unit): try classify(label, unit, add: true, command: command, emit: emit)
+        case .unclassify(let label, let unit): try classify(label, unit, add: false, command: command, emit: emit)
+        case .spans(let label, let corpus): try spans(label, corpus: corpus, emit: emit)
+        case .labels: emit(.labels(labelRows()))
+        case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
+        case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
+        case .undo(let n): try undo(n, emit: emit)
+        case .redo(let n): try redo(n, emit: emit)
+        case .save(let path): try save(path, context: context, emit: emit)
+        case .export(let format, let path): try export(format, path, context: context, emit: emit)
+        case .stats: emit(.lines(statsLines()))
+        case .history: emit(.lines(historyLines(base: context.baseDirectory)))
+        case .run: preconditionFailure("run is handled by ScriptRunner")
+        case .help(let topic): emit(.lines(try Help.lines(for: topic)))
+        case .quit: break
+        }
+    }
+
+    // MARK: Documents
+
+    private func load(_ arguments: [String], context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var files: [(absolute: String, display: String)] = []
+        for argument in arguments {
+            let absolute = Paths.absolute(argument, base: context.baseDirectory)
+            if FileSystem.isGlob(argument) && FileSystem.kind(of: absolute) == .missing {
+                let matches = FileSystem.glob(absolute).filter { FileSystem.kind(of: $0) == .file }
+                if matches.isEmpty { throw .fileNotFound(argument) }
+                files += matches.map { ($0, $0) }
+                continue
+            }
+            switch FileSystem.kind(of: absolute) {
+            case .missing: throw .fileNotFound(argument)
+            case .directory:
+                let names = try FileSystem.list(absolute).filter { Paths.fileExtension(of: $0) == "txt" }
+                    .filter { FileSystem.kind(of: absolute + "/" + $0) == .file }
+                if names.isEmpty { throw .noTextFiles(directory: argument) }
+                files += names.map { (absolute + "/" + $0, (argument.hasSuffix("/") ? argument : argument + "/") + $0) }
+            default:
+                files.append((absolute, argument))
+            }
+        }
+        // Read and check everything before adding anything, so an error changes nothing.
+        var known = Set(session.documents.map(\.path))
+        var added: [Document] = []
+        var skipped = 0
+        var pendingIDs = Set<String>()
+        for file in files {
+            if known.contains(file.absolute) { skipped += 1; continue }
+            known.insert(file.absolute)
+            let bytes = try DocumentReader.read(file.absolute, displayPath: file.display)
+            var id = session.uniqueID(for: Paths.stem(of: file.absolute))
+            if pendingIDs.contains(id) {
+                var n = 2
+                let stem = Paths.stem(of: file.absolute)
+                while pendingIDs.contains("\(stem)-\(n)") || session.documentIndex(id: "\(stem)-\(n)") != nil { n += 1 }
+                id = "\(stem)-\(n)"
+            }
+            pendingIDs.insert(id)
+            let document = Document(id: id, path: file.absolute, bytes: bytes)
+            if bytes.isEmpty { emit(.warning("\(file.display) is empty; loaded as \(id) with no text")) }
+            added.append(document)
+        }
+        if skipped > 0 { emit(.message("\(skipped) already loaded, skipped")) }
+        guard !added.isEmpty else { return }
+        for document in added { session.addDocument(document) }
+        let firstNew = session.documents.count - added.count
+        if current == nil { current = firstNew }
+        let characters = added.reduce(0) { $0 + $1.length }
+        push(UndoStep(summary: CommandRenderer.render(.load(arguments)), changes: [.addedDocuments(added)]),
+             log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }))
+        loggedCurrent = nil
+        emit(.message("loaded \(added.count) document\(added.count == 1 ? "" : "s") (\(Format.grouped(characters)) characters): "
+            + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))
+    }
+
+    private func documentRows() -> [DocumentRow] {
+        session.documents.enumerated().map { i, d in
+            DocumentRow(number: i + 1, id: d.id, characters: d.length, annotations: session.annotationCount(inDocument: i),
+                        isCurrent: i == current, isMissing: d.isMissing)
+        }
+    }
+
+    /// The index of the document a user names by id or number.
+    public func resolveDocument(_ name: String) throws(TagbenchError) -> Int {
+        if let i = session.documentIndex(id: name) { return i }
+        if let n = Int(name), n >= 1, n <= session.documents.count { return n - 1 }
+        throw .unknownDocument(name, suggestion: NameSuggester.nearest(to: name, among: session.documents.map(\.id)))
+    }
+
+    private func open(_ selector: DocumentSelector, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        guard !session.documents.isEmpty else { throw .unknownDocument(selectorText(selector), suggestion: nil) }
+        let target: Int
+        switch selector {
+        case .name(let name): target = try resolveDocument(name)
+        case .next:
+            guard let c = current else { target = 0; break }
+            guard c + 1 < session.documents.count else { emit(.message("already at the last document")); return }
+            target = c + 1
+        case .previous:
+            guard let c = current else { target = 0; break }
+            guard c > 0 else { emit(.message("already at the first document")); return }
+            target = c - 1
+        }
+        current = target
+        let d = session.documents[target]
+        emit(.message("\(target + 1) \(d.id): \(Format.grouped(d.length)) characters, \(d.paragraphs.count) paragraphs, "
+            + "\(d.sentences.count) sentences, \(session.annotationCount(inDocument: target)) annotations"
+            + (d.isMissing ? " (file missing)" : "")))
+    }
+
+    private func selectorText(_ s: DocumentSelector) -> String {
+        switch s {
+        case .name(let n): return n
+        case .next: return "next"
+        case .previous: return "prev"
+        }
+    }
+
+    private func requireCurrent() throws(TagbenchError) -> Int {
+        guard let c = current else { throw .noCurrentDocument }
+        let d = session.documents[c]
+        if d.isMissing { throw .documentMissing(id: d.id, path: d.path) }
+        return c
+    }
+
+    // MARK: Viewing
+
+    private func view(_ target: ShowTarget) throws(TagbenchError) -> TextView {
+        let c = try requireCurrent()
+        let d = session.documents[c]
+        var lines: [TextLine] = []
+        var shownUnits: [(UnitKind, Int)] = [(.doc, 1)]
+        switch target {
+        case .document:
+            for (i, p) in d.paragraphs.enumerated() { lines.append(TextLine(start: p.start, text: d.text(p), paragraph: i + 1)) }
+            shownUnits += d.paragraphs.indices.map { (.para, $0 + 1) }
+        case .paragraph(let n):
+            let p = try paragraph(n, of: d)
+            lines.append(TextLine(start: p.start, text: d.text(p), paragraph: n))
+            shownUnits.append((.para, n))
+        case .sentence(let n):
+            let s = try sentence(n, of: d)
+            lines.append(TextLine(start: s.range.start, text: d.text(s.range), paragraph: s.paragraph))
+            shownUnits.append((.sent, n))
+        case .range(let r):
+            try checkRange(r, in: d)
+            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
+                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
+                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+            }
+        }
+        let shownRange = lines.isEmpty ? TextRange(0, 0) : TextRange(lines[0].start, lines[lines.count - 1].start + lines[lines.count - 1].text.unicodeScalars.count)
+        let spans = session.annotations(inDocument: c).filter { $0.range.overlaps(shownRange) }.map(spanRow)
+        let labels = session.tagSet.labels
+        let categories = session.categories(inDocument: c).filter { cat in
+            target == .document || shownUnits.contains { $0.0 == cat.unit && $0.1 == cat.index }
+        }.map { cat in cat.unit == .doc ? "doc: \(labels[cat.label].name)" : "\(cat.unit.rawValue) \(cat.index): \(labels[cat.label].name)" }
+        return TextView(document: d.id, lines: lines, spans: spans, categories: categories)
+    }
+
+    private func spanRow(_ a: Annotation) -> SpanRow {
+        let label = session.tagSet.labels[a.label]
+        return SpanRow(id: a.id, label: label.name, colour: label.colour, document: session.documents[a.document].id,
+                       range: a.range, text: a.text, note: a.note)
+    }
+
+    private func paragraph(_ n: Int, of d: Document) throws(TagbenchError) -> TextRange {
+        guard n >= 1 && n <= d.paragraphs.count else { throw .unitOutOfRange(unit: .para, number: n, count: d.paragraphs.count) }
+        return d.paragraphs[n - 1]
+    }
+
+    private func sentence(_ n: Int, of d: Document) throws(TagbenchError) -> Sentence {
+        guard n >= 1 && n <= d.sentences.count else { throw .unitOutOfRange(unit: .sent, number: n, count: d.sentences.count) }
+        return d.sentences[n - 1]
+    }
+
+    private func checkRange(_ r: TextRange, in d: Document) throws(TagbenchError) {
+        guard r.start < r.end, r.end <= d.length else { throw .offsetsOutOfRange(start: r.start, end: r.end, length: d.length) }
+    }
+
+    private func searchDocuments(corpus: Bool) throws(TagbenchError) -> [Int] {
+        if corpus { return session.documents.indices.filter { !session.documents[$0].isMissing } }
+        return [try requireCurrent()]
+    }
+
+    private func find(_ pattern: Pattern, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let search = try TextSearch(pattern)
+        let documents = try searchDocuments(corpus: corpus)
+        var hits: [(Int, TextRange)] = []
+        for d in documents {
+            for r in search.matches(in: session.documents[d]) { hits.append((d, r)) }
+        }
+        lastFind = (pattern, corpus, corpus ? nil : current, hits, false)
+        let rows = hits.prefix(Self.hitDisplayLimit).enumerated().map { i, hit in
+            hitRow(number: i + 1, document: hit.0, range: hit.1)
+        }
+        emit(.hits(rows, total: hits.count))
+    }
+
+    private func hitRow(number: Int, document: Int, range: TextRange) -> HitRow {
+        let d = session.documents[document]
+        let context = 12
+        func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
+        return HitRow(number: number, document: d.id, range: range,
+                      before: flat(d.text(TextRange(max(0, range.start - context), range.start))),
+                      match: d.text(range),
+                      after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))))
+    }
+
+    // MARK: Tagging
+
+    private func spanLabel(_ name: String) throws(TagbenchError) -> Int {
+        let label = try session.tagSet.resolve(name)
+        guard session.tagSet.labels[label].kind == .span else { throw .wrongLabelKind(label: session.tagSet.labels[label].name, expected: .span) }
+        return label
+    }
+
+    private func tag(_ labelName: String, target: TagTarget, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let label = try spanLabel(labelName)
+        var targets: [(Int, TextRange)] = []
+        var usesFind = false
+        switch target {
+        case .hits(let a, let b):
+            guard let found = lastFind else { throw .noFindResults }
+            guard b <= found.hits.count else { throw .hitOutOfRange(number: b, count: found.hits.count) }
+            targets = Array(found.hits[(a - 1)..<b])
+            usesFind = true
+        case .range(let r):
+            let c = try requireCurrent()
+            try checkRange(r, in: session.documents[c])
+            targets = [(c, r)]
+        case .text(let text, let occurrence):
+            let c = try requireCurrent()
+            let matches = try TextSearch(.literal(text)).matches(in: session.documents[c])
+            if let k = occurrence {
+                guard k >= 1 && k <= matches.count else { throw .occurrenceOutOfRange(text, occurrence: k, occurrences: matches.count) }
+                targets = [(c, matches[k - 1])]
+            } else {
+                guard matches.count == 1 else { throw .textNotUnique(text, occurrences: matches.count) }
+                targets = [(c, matches[0])]
+            }
+        case .sentence(let n):
+            let c = try requireCurrent()
+            targets = [(c, try sentence(n, of: session.documents[c]).range)]
+        case .paragraph(let n):
+            let c = try requireCurrent()
+            targets = [(c, try paragraph(n, of: session.documents[c]))]
+        }
+        try addSpans(targets, label: label, source: "manual", command: command, usesFind: usesFind,
+                     needsDocument: !usesFind, emit: emit)
+    }
+
+    private func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let label = try spanLabel(labelName)
+        let search = try TextSearch(pattern)
+        var targets: [(Int, TextRange)] = []
+        for d in try searchDocuments(corpus: corpus) {
+            for r in search.matches(in: session.documents[d]) { targets.append((d, r)) }
+        }
+        if targets.isEmpty {
+            emit(.message("no match for \(pattern)\(corpus ? " in the corpus" : " in \(currentDocument?.id ?? "")"); nothing tagged"))
+            return
+        }
+        try addSpans(targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus, emit: emit)
+    }
+
+    private func addSpans(_ targets: [(Int, TextRange)], label: Int, source: String, command: Command,
+                          usesFind: Bool, needsDocument: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let time = annotator.now()
+        var added: [Annotation] = []
+        added.reserveCapacity(targets.count)
+        var duplicates: [Annotation] = []
+        var number = session.nextNumber
+        var seen = Set<SpanKey>()
+        for (d, r) in targets {
+            let document = session.documents[d]
+            let a = Annotation(number: number, document: d, range: r, label: label, text: document.text(r),
+                               source: source, annotator: annotator.name, time: time)
+            if session.containsSpan(a) || !seen.insert(SpanKey(a)).inserted {
+                duplicates.append(a)
+                continue
+            }
+            added.append(a)
+            number += 1
+        }
+        let labelName = session.tagSet.labels[label].name
+        if added.isEmpty {
+            if duplicates.count == 1, let existing = existingSpan(like: duplicates[0]) {
+                emit(.message("already tagged: \(existing.id) \(labelName) \(session.documents[existing.document].id) \(existing.range) \(existing.text); nothing added"))
+            } else {
+                emit(.message("all \(duplicates.count) spans already tagged \(labelName); nothing added"))
+            }
+            return
+        }
+        for a in added { session.insert(a) }
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedAnnotations(added)]), log: command,
+             usesFind: usesFind, needsDocument: needsDocument)
+        if added.count <= 20 {
+            emit(.spans(added.map(spanRow)))
+        } else {
+            let docs = Set(added.map(\.document)).count
+            emit(.message("tagged \(Format.grouped(added.count)) spans \(labelName) in \(docs) document\(docs == 1 ? "" : "s") (a\(added[0].number)–a\(added[added.count - 1].number))"))
+        }
+        if !duplicates.isEmpty { emit(.message("\(duplicates.count) already tagged \(labelName), skipped")) }
+    }
+
+    private func existingSpan(like a: Annotation) -> Annotation? {
+        session.annotations(inDocument: a.document).first { $0.range == a.range && $0.label == a.label }
+    }
+
+    private func annotation(_ number: Int) throws(TagbenchError) -> Annotation {
+        guard let a = session.annotation(number: number) else { throw .unknownAnnotation("a\(number)") }
+        return a
+    }
+
+    private func untag(_ ids: [Int], command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var unique: [Int] = []
+        for id in ids where !unique.contains(id) {
+            _ = try annotation(id)
+            unique.append(id)
+        }
+        let removed = session.remove(numbers: unique)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedAnnotations(removed)]), log: command)
+        emit(.message("removed " + removed.map { "\($0.id) \(session.tagSet.labels[$0.label].name) \($0.text)" }.joined(separator: ", ")))
+    }
+
+    private func relabel(_ id: Int, _ labelName: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var a = try annotation(id)
+        let label = try spanLabel(labelName)
+        let name = session.tagSet.labels[label].name
+        if a.label == label { emit(.message("\(a.id) is already \(name)")); return }
+        let old = a.label
+        a.label = label
+        if let existing = existingSpan(like: a) { throw .duplicateSpan(existing.id) }
+        session.update(number: id, label: label)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.relabeled(number: id, from: old, to: label)]), log: command)
+        emit(.message("\(a.id) \(session.tagSet.labels[old].name) → \(name)"))
+    }
+
+    private func note(_ id: Int, _ text: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let a = try annotation(id)
+        if a.note == text { emit(.message("\(a.id) already has that note")); return }
+        session.update(number: id, note: text)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.noted(number: id, from: a.note, to: text)]), log: command)
+        emit(.message(text.isEmpty ? "\(a.id): note removed" : "\(a.id): note \(text)"))
+    }
+
+    private func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let label = try session.tagSet.resolve(labelName)
+        let name = session.tagSet.labels[label].name
+        guard session.tagSet.labels[label].kind == .category else { throw .wrongLabelKind(label: name, expected: .category) }
+        let c = try requireCurrent()
+        let d = session.documents[c]
+        let (kind, index, range): (UnitKind, Int, TextRange)
+        switch unit {
+        case .document: (kind, index, range) = (.doc, 1, TextRange(0, d.length))
+        case .paragraph(let n): (kind, index, range) = (.para, n, try paragraph(n, of: d))
+        case .sentence(let n): (kind, index, range) = (.sent, n, try sentence(n, of: d).range)
+        }
+        let entry = CategoryAnnotation(document: c, unit: kind, index: index, range: range, label: label,
+                                       annotator: annotator.name, time: annotator.now())
+        let unitText = kind == .doc ? d.id : "\(kind.rawValue) \(index) of \(d.id)"
+        if add {
+            if session.hasCategory(entry) { emit(.message("\(unitText) is already \(name)")); return }
+            session.addCategory(entry)
+            push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedCategory(entry)]), log: command, needsDocument: true)
+            emit(.message("\(unitText): \(name)"))
+        } else {
+            guard let removed = session.removeCategory(matching: entry) else { throw .categoryNotFound(label: name, unit: unitText) }
+            push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedCategory(removed)]), log: command, needsDocument: true)
+            emit(.message("\(unitText): \(name) removed"))
+        }
+    }
+
+    private func spans(_ labelName: String?, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let label = try labelName.map { (name: String) throws(TagbenchError) -> Int in try session.tagSet.resolve(name) }
+        var rows: [SpanRow] = []
+        if corpus || current == nil {
+            for slot in session.annotationSlots {
+                if let a = slot, label == nil || a.label == label { rows.append(spanRow(a)) }
+            }
+        } else {
+            rows = session.annotations(inDocument: current!).filter { label == nil || $0.label == label }.map(spanRow)
+        }
+        emit(.spans(rows))
+    }
+
+    private func labelRows() -> [LabelRow] {
+        session.tagSet.labels.enumerated().map { i, label in
+            LabelRow(label: label, count: label.kind == .span ? (i < session.labelCounts.count ? session.labelCounts[i] : 0) : session.categoryCount(label: i))
+        }
+    }
+
+    private func addLabel(_ label: Label, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let index = try session.tagSet.add(label)
+        let added = session.tagSet.labels[index]
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedLabels([added])]), log: command)
+        emit(.message("added \(added.kind.rawValue) label \(added.name)" + (added.aliases.isEmpty ? "" : " (alias \(added.aliases.joined(separator: ", ")))")))
+    }
+
+    private func mergeTagSet(_ path: String, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let absolute = Paths.absolute(path, base: context.baseDirectory)
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(absolute) } catch {
+            if case .fileNotFound = error { throw .fileNotFound(path) }
+            throw error
+        }
+        let labels = try TagSetCodec.decode(bytes, displayPath: path)
+        // Work on a copy so that an error part-way changes nothing.
+        var tagSet = session.tagSet
+        var added: [Label] = []
+        var updated: [(index: Int, before: Label, after: Label)] = []
+        for label in labels {
+            if let existing = tagSet.index(of: label.name), tagSet.labels[existing].name == label.name {
+                let before = tagSet.labels[existing]
+                guard before.kind == label.kind else {
+                    throw .invalidSession(path: path, reason: "label \(label.name) is a \(label.kind.rawValue) label here but a \(before.kind.rawValue) label in the session")
+                }
+                for alias in label.aliases { try tagSet.addAlias(alias, to: existing) }
+                tagSet.update(existing, colour: label.colour, description: label.description)
+                if tagSet.labels[existing] != before { updated.append((existing, before, tagSet.labels[existing])) }
+            } else {
+                let index = try tagSet.add(label)
+                added.append(tagSet.labels[index])
+            }
+        }
+        guard !added.isEmpty || !updated.isEmpty else { emit(.message("\(path): the tag set already has all \(labels.count) labels")); return }
+        session.tagSet = tagSet
+        push(UndoStep(summary: "schema \(path)", changes: [.addedLabels(added), .updatedLabels(updated)]), log: .schema(absolute))
+        emit(.message("\(path): \(added.count) label\(added.count == 1 ? "" : "s") added" + (added.isEmpty ? "" : " (\(added.map(\.name).joined(separator: " ")))")
+            + (updated.isEmpty ? "" : ", \(updated.count) updated")))
+    }
+
+    // MARK: Undo
+
+    private func push(_ step: UndoStep, log command: Command, usesFind: Bool = false, needsDocument: Bool = false) {
+        undoStack.append(step)
+        redoStack.removeAll()
+        isDirty = true
+        record(command, usesFind: usesFind, needsDocument: needsDocument)
+    }
+
+    /// Logs `command`, preceded by the `open` and `find` a replay needs to reach the same state.
+    private func record(_ command: Command, usesFind: Bool = false, needsDocument: Bool = false) {
+        let time = annotator.now()
+        if usesFind, let found = lastFind, !found.logged {
+            if let d = found.document, loggedCurrent != d {
+                session.log.append(LogEntry(command: .open(.name(session.documents[d].id)), time: time))
+                loggedCurrent = d
+            }
+            session.log.append(LogEntry(command: .find(found.pattern, corpus: found.corpus), time: time))
+            lastFind?.logged = true
+        }
+        if needsDocument, let c = current, loggedCurrent != c {
+            session.log.append(LogEntry(command: .open(.name(session.documents[c].id)), time: time))
+            loggedCurrent = c
+        }
+        session.log.append(LogEntry(command: command, time: time))
+    }
+
+    private func undo(_ n: Int, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        guard !undoStack.isEmpty else { throw .nothingToUndo }
+        var done = 0
+        while done < n, let step = undoStack.popLast() {
+            for change in step.changes.reversed() { apply(change, forward: false) }
+            redoStack.append(step)
+            emit(.message("undid: \(step.summary)"))
+            done += 1
+        }
+        isDirty = true
+        record(.undo(done))
+        loggedCurrent = nil
+    }
+
+    private func redo(_ n: Int, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        guard !redoStack.isEmpty else { throw .nothingToRedo }
+        var done = 0
+        while done < n, let step = redoStack.popLast() {
+            for change in step.changes { apply(change, forward: true) }
+            undoStack.append(step)
+            emit(.message("redid: \(step.summary)"))
+            done += 1
+        }
+        isDirty = true
+        record(.redo(done))
+        loggedCurrent = nil
+    }
+
+    private func apply(_ change: Change, forward: Bool) {
+        switch change {
+        case .addedAnnotations(let list), .removedAnnotations(let list):
+            let adding = { if case .addedAnnotations = change { return forward } else { return !forward } }()
+            if adding { for a in list { session.insert(a) } } else { session.remove(numbers: list.map(\.number)) }
+        case .relabeled(let number, let from, let to):
+            session.update(number: number, label: forward ? to : from)
+        case .noted(let number, let from, let to):
+            session.update(number: number, note: forward ? to : from)
+        case .addedCategory(let c), .removedCategory(let c):
+            let adding = { if case .addedCategory = change { return forward } else { return !forward } }()
+            if adding { session.addCategory(c) } else { session.removeCategory(matching: c) }
+        case .addedLabels(let labels):
+            if forward { for label in labels { _ = try? session.tagSet.add(label) } }
+            else { for _ in labels { session.tagSet.removeLast() } }
+        case .updatedLabels(let updates):
+            for u in (forward ? updates : updates.reversed()) { session.tagSet.restore(u.index, to: forward ? u.after : u.before) }
+        case .addedDocuments(let documents):
+            if forward {
+                for d in documents { session.addDocument(d) }
+                if current == nil { current = session.documents.count - documents.count }
+            } else {
+                for _ in documents { session.removeLastDocument() }
+                if let c = current, c >= session.documents.count { current = session.documents.isEmpty ? nil : 0 }
+            }
+        }
+    }
+
+    // MARK: Files
+
+    /// Writes the session to `path` (absolute) or the session path; `path` becomes the session path.
+    public func writeSession(to path: String? = nil) throws(TagbenchError) {
+        guard let target = path ?? sessionPath else { throw .noSessionPath }
+        let bytes = SessionCodec.encode(session, directory: Paths.directory(of: target))
+        try FileSystem.writeAtomically(bytes, to: target)
+        sessionPath = target
+        isDirty = false
+    }
+
+    private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
+        guard let target else { throw .noSessionPath }
+        if session.documents.contains(where: { $0.path == target }) { throw .exportOverInput(path ?? target) }
+        if defersSaves {
+            pendingSave = target
+            emit(.message("will save \(path ?? target) when the run succeeds"))
+            return
+        }
+        try writeSession(to: target)
+        emit(.message("saved \(path ?? Paths.fileName(of: target)): \(session.documents.count) documents, \(session.annotationCount) annotations, \(session.categories.count) categories"))
+    }
+
+    private func export(_ format: String, _ path: String, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        guard format == "spans" else { throw .unknownExportFormat(format) }
+        let target = Paths.absolute(path, base: context.baseDirectory)
+        let real = FileSystem.realPath(target) ?? target
+        let inputs = session.documents.map { FileSystem.realPath($0.path) ?? $0.path } + [sessionPath.map { FileSystem.realPath($0) ?? $0 }].compactMap { $0 }
+        if inputs.contains(real) || inputs.contains(target) { throw .exportOverInput(path) }
+        let result = try SpansExporter.export(session, to: target, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        for warning in result.warnings { emit(.warning(warning)) }
+        emit(.message("exported \(result.documents) documents, \(Format.grouped(result.spans)) spans to \(path)"))
+    }
+
+    // MARK: Reports
+
+    private func statsLines() -> [String] {
+        let labels = session.tagSet.labels
+        var lines = ["\(session.documents.count) documents, \(Format.grouped(session.documents.reduce(0) { $0 + $1.length })) characters, "
+                     + "\(Format.grouped(session.annotationCount)) spans, \(session.categories.count) categories"]
+        if !labels.isEmpty {
+            lines.append("by label:")
+            let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0
+            for row in labelRows() {
+                lines.append("  " + Format.padded(row.label.name, to: width) + "  " + Format.leftPadded(Format.grouped(row.count), to: 9)
+                             + (row.label.kind == .category ? "  (category)" : ""))
+            }
+        }
+        if !session.documents.isEmpty {
+            lines.append("by document:")
+            let width = session.documents.map { Format.displayWidth($0.id) }.max() ?? 0
+            for (i, d) in session.documents.enumerated() {
+                var counts: [Int: Int] = [:]
+                for a in session.annotations(inDocument: i) { counts[a.label, default: 0] += 1 }
+                let detail = counts.keys.sorted().map { "\(labels[$0].name) \(counts[$0]!)" }.joined(separator: ", ")
+                lines.append("  " + Format.padded(d.id, to: width) + "  " + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: i)), to: 9)
+                             + (detail.isEmpty ? "" : "  " + detail))
+            }
+        }
+        return lines
+    }
+
+    private func historyLines(base: String) -> [String] {
+        let directory = sessionDirectory(orElse: base)
+        return session.log.map { CommandRenderer.render($0.command.relativizingPaths(to: directory)) }
+    }
+}

@@ -1,0 +1,77 @@
+/// Runs lines of the command language against an engine: scripts, piped stdin, and `run`.
+public struct ScriptRunner {
+    /// How a run of lines ended.
+    public enum Outcome: Equatable, Sendable {
+        /// Every line ran.
+        case finished
+        /// A `quit` line stopped it.
+        case quit
+    }
+
+    /// The engine the lines apply to.
+    public let engine: Engine
+    /// Keep going after an error (report it and continue with the next line).
+    public var keepGoing = false
+
+    /// Makes a runner.
+    public init(engine: Engine, keepGoing: Bool = false) {
+        self.engine = engine
+        self.keepGoing = keepGoing
+    }
+
+    /// Runs one line. `run SCRIPT` lines run the script here. Errors carry `context`'s file and line.
+    public func runLine(_ line: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+                        report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+        let command: Command?
+        do {
+            command = try CommandParser.parse(line)
+        } catch {
+            throw LocatedError(file: context.file, line: context.line, column: error.column, error: error.error)
+        }
+        guard let command else { return .finished }
+        switch command {
+        case .quit:
+            return .quit
+        case .run(let path):
+            return try runScript(path, context: context, emit: emit, report: report)
+        default:
+            try engine.execute(command, context: context, emit: emit)
+            return .finished
+        }
+    }
+
+    /// Runs a script file; its relative paths resolve against its own folder.
+    public func runScript(_ path: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+                          report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+        let absolute = Paths.absolute(path, base: context.baseDirectory)
+        let located = { (error: TagbenchError) in LocatedError(file: context.file, line: context.line, error: error) }
+        if context.scriptStack.contains(absolute) { throw located(.scriptRecursion(path)) }
+        let bytes: [UInt8]
+        do {
+            bytes = try DocumentReader.read(absolute, displayPath: path)
+        } catch {
+            throw located(error)
+        }
+        var inner = ExecutionContext(baseDirectory: Paths.directory(of: absolute), file: path, line: 0)
+        inner.scriptStack = context.scriptStack + [absolute]
+        return try runLines(String(decoding: bytes, as: Unicode.UTF8.self), context: inner, emit: emit, report: report)
+    }
+
+    /// Runs every line of `text`, numbering lines from `context.line + 1`.
+    public func runLines(_ text: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+                         report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+        var context = context
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            context.line += 1
+            var l = String(line)
+            if l.hasSuffix("\r") { l.removeLast() }
+            do {
+                if try runLine(l, context: context, emit: emit, report: report) == .quit { return .quit }
+            } catch {
+                guard keepGoing else { throw error }
+                report(error)
+            }
+        }
+        return .finished
+    }
+}

@@ -1,0 +1,19 @@
+/// One state change, kept so it can be undone and redone.
+enum Change {
+    case addedAnnotations([Annotation])
+    case removedAnnotations([Annotation])
+    case relabeled(number: Int, from: Int, to: Int)
+    case noted(number: Int, from: String, to: String)
+    case addedCategory(CategoryAnnotation)
+    case removedCategory(CategoryAnnotation)
+    case addedLabels([Label])
+    case updatedLabels([(index: Int, before: Label, after: Label)])
+    case addedDocuments([Document])
+}
+
+/// What one state-changing command did: undone and redone as a whole.
+struct UndoStep {
+    /// The command as a script line, for "undid: …".
+    var summary: String
+    var changes: [Change]
+}

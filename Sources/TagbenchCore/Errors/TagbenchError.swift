@@ -1,0 +1,238 @@
+/// Everything a user can get wrong, as data; rendered in one place (`message`, `hint`).
+public enum TagbenchError: Error, Equatable, Sendable {
+    // Command language
+    /// A command name that does not exist.
+    case unknownCommand(String, suggestion: String?)
+    /// An option a command does not take.
+    case unknownOption(String, command: String)
+    /// A `"…"` without its closing quote, at a 1-based column.
+    case unterminatedQuote(column: Int)
+    /// A `/…/` without its closing slash, at a 1-based column.
+    case unterminatedRegex(column: Int)
+    /// A required argument is missing.
+    case missingArgument(command: String, what: String)
+    /// More arguments than the command takes.
+    case unexpectedArgument(command: String, argument: String)
+    /// An argument that is not of the expected form.
+    case invalidArgument(command: String, argument: String, expected: String)
+    /// A regular expression that does not compile.
+    case invalidRegex(pattern: String, reason: String)
+    /// An empty text to search for.
+    case emptyPattern
+
+    // Names
+    /// A label that is neither a name nor an alias.
+    case unknownLabel(String, suggestion: String?)
+    /// A document id or number that does not exist.
+    case unknownDocument(String, suggestion: String?)
+    /// An annotation id that does not exist (or was removed).
+    case unknownAnnotation(String)
+    /// A label name or alias that another label already uses.
+    case labelNameInUse(String, by: String)
+    /// A label name that is empty or holds whitespace.
+    case invalidLabelName(String)
+    /// A span label used to classify, or a category label used to tag.
+    case wrongLabelKind(label: String, expected: LabelKind)
+
+    // Targets
+    /// A command that needs a current document, with none open.
+    case noCurrentDocument
+    /// Offsets outside the document or not increasing.
+    case offsetsOutOfRange(start: Int, end: Int, length: Int)
+    /// A paragraph or sentence number out of range.
+    case unitOutOfRange(unit: UnitKind, number: Int, count: Int)
+    /// `hN` with no `find` before it.
+    case noFindResults
+    /// `hN` beyond the last find's hits.
+    case hitOutOfRange(number: Int, count: Int)
+    /// `"text"` that does not occur exactly once (`occurrences` is how often it does).
+    case textNotUnique(String, occurrences: Int)
+    /// `"text"#K` with K beyond the occurrences.
+    case occurrenceOutOfRange(String, occurrence: Int, occurrences: Int)
+    /// A document whose file could not be read when the session was opened.
+    case documentMissing(id: String, path: String)
+    /// Nothing to undo.
+    case nothingToUndo
+    /// Nothing to redo.
+    case nothingToRedo
+    /// A relabel that would make a span identical to an existing one.
+    case duplicateSpan(String)
+    /// A category that is not on that unit.
+    case categoryNotFound(label: String, unit: String)
+
+    // Files
+    /// A path that does not exist (nothing matched, for a glob).
+    case fileNotFound(String)
+    /// A file that exists but cannot be read.
+    case unreadable(String, reason: String)
+    /// Bytes that are not UTF-8, at a byte offset.
+    case invalidUTF8(path: String, byteOffset: Int)
+    /// A file with NUL bytes.
+    case binaryFile(path: String, byteOffset: Int)
+    /// A directory with no `.txt` file in it.
+    case noTextFiles(directory: String)
+    /// A file that could not be written.
+    case writeFailed(String, reason: String)
+    /// `save` with no path and no session file.
+    case noSessionPath
+    /// An export that would overwrite the session or a source document.
+    case exportOverInput(String)
+    /// An export format tagbench does not write.
+    case unknownExportFormat(String)
+    /// A script that runs itself, directly or through others.
+    case scriptRecursion(String)
+
+    // Session files
+    /// A session or tag-set file that is not valid JSON, at a 1-based line and column.
+    case malformedJSON(path: String, line: Int, column: Int, reason: String)
+    /// A file that is JSON but not a tagbench session of a known form.
+    case invalidSession(path: String, reason: String)
+    /// A session written by a newer tagbench.
+    case sessionTooNew(path: String, version: Int)
+
+    /// One sentence saying what is wrong.
+    public var message: String {
+        switch self {
+        case .unknownCommand(let name, let suggestion):
+            return "unknown command \"\(name)\"" + Self.didYouMean(suggestion)
+        case .unknownOption(let option, let command):
+            return "\(command) has no option \(option)"
+        case .unterminatedQuote:
+            return "unterminated quote"
+        case .unterminatedRegex:
+            return "unterminated regular expression"
+        case .missingArgument(let command, let what):
+            return "\(command) needs \(what)"
+        case .unexpectedArgument(let command, let argument):
+            return "unexpected argument \"\(argument)\" to \(command)"
+        case .invalidArgument(let command, let argument, let expected):
+            return "\(command): \"\(argument)\" is not \(expected)"
+        case .invalidRegex(let pattern, let reason):
+            return "invalid regular expression /\(pattern)/: \(reason)"
+        case .emptyPattern:
+            return "cannot search for empty text"
+        case .unknownLabel(let name, let suggestion):
+            return "unknown label \"\(name)\"" + Self.didYouMean(suggestion)
+        case .unknownDocument(let name, let suggestion):
+            return "unknown document \"\(name)\"" + Self.didYouMean(suggestion)
+        case .unknownAnnotation(let id):
+            return "no annotation \(id)"
+        case .labelNameInUse(let name, let owner):
+            return name == owner ? "label \(name) already exists" : "\"\(name)\" is already a name of label \(owner)"
+        case .invalidLabelName(let name):
+            return "invalid label name \"\(name)\": names are non-empty and hold no spaces"
+        case .wrongLabelKind(let label, let expected):
+            return expected == .span
+                ? "\(label) is a category label; tag needs a span label"
+                : "\(label) is a span label; classify needs a category label"
+        case .noCurrentDocument:
+            return "no current document"
+        case .offsetsOutOfRange(let start, let end, let length):
+            return start >= end
+                ? "empty or reversed range \(start):\(end)"
+                : "range \(start):\(end) is outside the document (length \(length))"
+        case .unitOutOfRange(let unit, let number, let count):
+            let name = unit == .para ? "paragraph" : "sentence"
+            return "no \(name) \(number): the document has \(count) \(name)\(count == 1 ? "" : "s")"
+        case .noFindResults:
+            return "no find results to refer to"
+        case .hitOutOfRange(let number, let count):
+            return "no hit h\(number): the last find has \(count) hit\(count == 1 ? "" : "s")"
+        case .textNotUnique(let text, let occurrences):
+            return occurrences == 0
+                ? "\"\(text)\" does not occur in the document"
+                : "\"\(text)\" occurs \(occurrences) times in the document"
+        case .occurrenceOutOfRange(let text, let occurrence, let occurrences):
+            return "no occurrence \(occurrence) of \"\(text)\": it occurs \(occurrences) time\(occurrences == 1 ? "" : "s")"
+        case .documentMissing(let id, let path):
+            return "document \(id) is missing: \(path) could not be read"
+        case .nothingToUndo:
+            return "nothing to undo"
+        case .nothingToRedo:
+            return "nothing to redo"
+        case .duplicateSpan(let id):
+            return "that span already exists as \(id)"
+        case .categoryNotFound(let label, let unit):
+            return "\(unit) has no category \(label)"
+        case .fileNotFound(let path):
+            return "no such file or directory: \(path)"
+        case .unreadable(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        case .invalidUTF8(let path, let offset):
+            return "\(path) is not valid UTF-8 (byte offset \(offset))"
+        case .binaryFile(let path, let offset):
+            return "\(path) looks binary: NUL byte at offset \(offset)"
+        case .noTextFiles(let directory):
+            return "no .txt files in \(directory)"
+        case .writeFailed(let path, let reason):
+            return "cannot write \(path): \(reason)"
+        case .noSessionPath:
+            return "no session file to save to"
+        case .exportOverInput(let path):
+            return "refusing to overwrite \(path): it is the session or one of its documents"
+        case .unknownExportFormat(let format):
+            return "unknown export format \"\(format)\""
+        case .scriptRecursion(let path):
+            return "script \(path) runs itself"
+        case .malformedJSON(let path, let line, let column, let reason):
+            return "\(path):\(line):\(column): malformed JSON: \(reason)"
+        case .invalidSession(let path, let reason):
+            return "\(path) is not a valid session: \(reason)"
+        case .sessionTooNew(let path, let version):
+            return "\(path) has format version \(version); this tagbench reads up to \(Session.formatVersion)"
+        }
+    }
+
+    /// What to do about it, when there is something useful to say.
+    public var hint: String? {
+        switch self {
+        case .unknownCommand: return "type help for the list of commands"
+        case .unknownOption(_, let command): return "help \(command) shows its options"
+        case .unterminatedQuote: return "close the quote, or write \\\" for a quote inside it"
+        case .unterminatedRegex: return "close the expression with /, or write \\/ for a slash inside it"
+        case .missingArgument(let command, _), .unexpectedArgument(let command, _), .invalidArgument(let command, _, _):
+            return "help \(command) shows its usage"
+        case .unknownLabel(_, nil): return "labels lists the tag set; label add NAME adds one"
+        case .unknownDocument(_, nil): return "docs lists the documents"
+        case .unknownAnnotation: return "spans lists the annotations"
+        case .wrongLabelKind(_, let expected):
+            return expected == .span ? "use classify for category labels" : "use tag for span labels"
+        case .noCurrentDocument: return "open a document first (docs lists them)"
+        case .noFindResults: return "run find TEXT first; its hits are h1, h2, …"
+        case .textNotUnique(let text, let n) where n > 1:
+            return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
+        case .nothingToRedo: return "redo works only right after undo"
+        case .invalidUTF8: return "convert the file to UTF-8 (for example: iconv -f GB18030 -t UTF-8)"
+        case .noSessionPath: return "save PATH names the session file"
+        case .exportOverInput: return "choose another output path"
+        case .unknownExportFormat: return "formats: spans"
+        case .sessionTooNew: return "use a newer tagbench for this session"
+        case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
+        default: return nil
+        }
+    }
+
+    private static func didYouMean(_ suggestion: String?) -> String {
+        suggestion.map { " — did you mean \($0)?" } ?? ""
+    }
+}
+
+/// An error together with where it happened: a script or `<stdin>` line, and a column.
+public struct LocatedError: Error, Equatable, Sendable {
+    /// The file name as the user gave it, or `<stdin>`.
+    public var file: String
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based column, when it is known.
+    public var column: Int?
+    /// What went wrong.
+    public var error: TagbenchError
+
+    /// Makes a located error.
+    public init(file: String, line: Int, column: Int? = nil, error: TagbenchError) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.error = error
+    }
+}

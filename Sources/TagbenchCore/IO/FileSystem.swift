@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file operations tagbench needs, on the C library: whole-file reads, directory
+/// listings, globs and atomic writes. Errors come back as `TagbenchError`s naming the path.
+public enum FileSystem {
+    /// What a path is.
+    public enum Kind { case file, directory, other, missing }
+
+    /// What `path` is.
+    public static func kind(of path: String) -> Kind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// The whole file.
+    public static func read(_ path: String) throws(TagbenchError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { throw .fileNotFound(path) }
+            throw .unreadable(path, reason: errorText(code))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
+        var capacity = max(Int(info.st_size), 0) + 1
+        var bytes = [UInt8](repeating: 0, count: capacity)
+        var count = 0
+        while true {
+            if count == capacity {
+                capacity *= 2
+                bytes.append(contentsOf: [UInt8](repeating: 0, count: capacity - bytes.count))
+            }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, capacity - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path, reason: errorText(errno))
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
+    }
+
+    /// Names in a directory (not `.` or `..`), sorted by their bytes.
+    public static func list(_ directory: String) throws(TagbenchError) -> [String] {
+        guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// Paths matching a shell glob, sorted; empty when none match.
+    public static func glob(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        var paths: [String] = []
+        for i in 0..<Int(result.gl_pathc) {
+            if let p = result.gl_pathv[i] { paths.append(String(cString: p)) }
+        }
+        return paths
+    }
+
+    /// Whether a path holds glob characters.
+    public static func isGlob(_ path: String) -> Bool { path.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
+    /// Writes `bytes` to `path` through a temporary file in the same directory, fsynced and renamed
+    /// over the target, so the file is always either the old one or the new one.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(TagbenchError) {
+        let temporary = Paths.directory(of: path) + "/." + Paths.fileName(of: path) + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .writeFailed(path, reason: errorText(errno)) }
+        var ok = true
+        var reason = ""
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    reason = errorText(errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if ok && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
+        close(fd)
+        if ok && rename(temporary, path) != 0 { ok = false; reason = errorText(errno) }
+        guard ok else {
+            unlink(temporary)
+            throw .writeFailed(path, reason: reason)
+        }
+        let dirfd = open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+
+    /// The current directory.
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+
+    /// The canonical absolute path of an existing file (symlinks resolved), or nil.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+/// A file written in large chunks, for exports that must not hold their output in memory.
+public final class OutputFile {
+    private let fd: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private static let chunk = 4 << 20
+
+    /// Creates (or truncates) `path`.
+    public init(path: String) throws(TagbenchError) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        self.path = path
+        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(errno)) }
+        buffer.reserveCapacity(Self.chunk + 65536)
+    }
+
+    /// Appends bytes, writing a chunk when the buffer is full.
+    public func write(_ writer: inout JSONWriter) throws(TagbenchError) {
+        buffer.append(contentsOf: writer.bytes)
+        writer.bytes.removeAll(keepingCapacity: true)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    /// Writes what is buffered.
+    public func flush() throws(TagbenchError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(path, reason: FileSystem.errorText(errno))
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and closes the file.
+    public func close() throws(TagbenchError) {
+        try flush()
+        Glibc.close(fd)
+    }
+}

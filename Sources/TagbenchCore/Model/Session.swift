@@ -1,0 +1,198 @@
+/// Identifies a span for the "already tagged" check.
+struct SpanKey: Hashable {
+    var document: Int32
+    var start: Int32
+    var end: Int32
+    var label: Int32
+
+    init(_ a: Annotation) {
+        document = Int32(a.document)
+        start = Int32(a.range.start)
+        end = Int32(a.range.end)
+        label = Int32(a.label)
+    }
+}
+
+/// One entry of the session log: a state-changing command (or the `open`/`find` it depends on).
+public struct LogEntry: Sendable, Equatable {
+    /// The command; paths in it are absolute in memory and relative to the session file on disk.
+    public var command: Command
+    /// When it ran, as ISO 8601 UTC.
+    public var time: String
+
+    /// Makes a log entry.
+    public init(command: Command, time: String) {
+        self.command = command
+        self.time = time
+    }
+}
+
+/// Everything a session file holds, in memory, with the indexes that keep it fast at scale.
+public final class Session {
+    /// Format name written to and required in session files.
+    public static let formatName = "tagbench-session"
+    /// The newest format version this build reads and the one it writes.
+    public static let formatVersion = 1
+
+    /// The labels.
+    public var tagSet = TagSet()
+    /// The documents, in load order.
+    public private(set) var documents: [Document] = []
+    private var documentLookup: [String: Int] = [:]
+    /// Annotation `aN` is at index N-1; removed ones are nil (ids are never reused).
+    public private(set) var annotationSlots: [Annotation?] = []
+    /// Numbers of the live annotations of each document.
+    private var byDocument: [[Int]] = []
+    private var spanKeys: Set<SpanKey> = []
+    /// Live annotations per label index.
+    public private(set) var labelCounts: [Int] = []
+    /// Category labels on units.
+    public private(set) var categories: [CategoryAnnotation] = []
+    /// State-changing commands, in order.
+    public var log: [LogEntry] = []
+    /// The number the next annotation gets.
+    public var nextNumber = 1
+
+    /// An empty session.
+    public init() {}
+
+    // MARK: Documents
+
+    /// The document with that id.
+    public func documentIndex(id: String) -> Int? { documentLookup[id] }
+
+    /// A unique id for a file stem: the stem itself, else `stem-2`, `stem-3`, …
+    public func uniqueID(for stem: String) -> String {
+        if documentLookup[stem] == nil { return stem }
+        var n = 2
+        while documentLookup["\(stem)-\(n)"] != nil { n += 1 }
+        return "\(stem)-\(n)"
+    }
+
+    /// Appends a document; its id must be unique.
+    public func addDocument(_ document: Document) {
+        precondition(documentLookup[document.id] == nil, "duplicate document id")
+        documentLookup[document.id] = documents.count
+        documents.append(document)
+        byDocument.append([])
+    }
+
+    /// Removes the last document (undo of `load`); it must have no annotations.
+    func removeLastDocument() {
+        guard let last = documents.popLast() else { return }
+        precondition(byDocument.last?.isEmpty ?? true, "removing an annotated document")
+        byDocument.removeLast()
+        documentLookup[last.id] = nil
+        categories.removeAll { $0.document == documents.count }
+    }
+
+    // MARK: Annotations
+
+    /// The live annotation `aN`.
+    public func annotation(number: Int) -> Annotation? {
+        number >= 1 && number <= annotationSlots.count ? annotationSlots[number - 1] : nil
+    }
+
+    /// Number of live annotations.
+    public private(set) var annotationCount = 0
+
+    /// Whether an identical span (document, offsets, label) exists.
+    public func containsSpan(_ a: Annotation) -> Bool { spanKeys.contains(SpanKey(a)) }
+
+    /// Puts an annotation in its slot (new, or restored by undo/redo).
+    public func insert(_ a: Annotation) {
+        while annotationSlots.count < a.number { annotationSlots.append(nil) }
+        precondition(annotationSlots[a.number - 1] == nil, "annotation slot in use")
+        annotationSlots[a.number - 1] = a
+        byDocument[a.document].append(a.number)
+        spanKeys.insert(SpanKey(a))
+        while labelCounts.count <= a.label { labelCounts.append(0) }
+        labelCounts[a.label] += 1
+        annotationCount += 1
+        nextNumber = max(nextNumber, a.number + 1)
+    }
+
+    /// Removes live annotations; returns them.
+    @discardableResult
+    public func remove(numbers: [Int]) -> [Annotation] {
+        var removed: [Annotation] = []
+        removed.reserveCapacity(numbers.count)
+        var touched = Set<Int>()
+        for number in numbers {
+            guard let a = annotation(number: number) else { continue }
+            annotationSlots[number - 1] = nil
+            spanKeys.remove(SpanKey(a))
+            labelCounts[a.label] -= 1
+            annotationCount -= 1
+            touched.insert(a.document)
+            removed.append(a)
+        }
+        for document in touched {
+            byDocument[document].removeAll { annotationSlots[$0 - 1] == nil }
+        }
+        return removed
+    }
+
+    /// Changes an annotation's label or note in place.
+    public func update(number: Int, label: Int? = nil, note: String? = nil) {
+        guard var a = annotation(number: number) else { return }
+        if let label {
+            spanKeys.remove(SpanKey(a))
+            labelCounts[a.label] -= 1
+            a.label = label
+            while labelCounts.count <= label { labelCounts.append(0) }
+            labelCounts[label] += 1
+            spanKeys.insert(SpanKey(a))
+        }
+        if let note { a.note = note }
+        annotationSlots[number - 1] = a
+    }
+
+    /// Live annotations of one document, by position (start, end, id).
+    public func annotations(inDocument document: Int) -> [Annotation] {
+        byDocument[document].compactMap { annotationSlots[$0 - 1] }.sorted {
+            $0.range != $1.range ? $0.range < $1.range : $0.number < $1.number
+        }
+    }
+
+    /// The number of live annotations of one document.
+    public func annotationCount(inDocument document: Int) -> Int { byDocument[document].count }
+
+    /// Every live annotation, by id.
+    public var allAnnotations: [Annotation] { annotationSlots.compactMap { $0 } }
+
+    // MARK: Categories
+
+    /// Adds a category label on a unit.
+    public func addCategory(_ c: CategoryAnnotation) { categories.append(c) }
+
+    /// Removes a category label on a unit; returns what was removed.
+    @discardableResult
+    public func removeCategory(matching c: CategoryAnnotation) -> CategoryAnnotation? {
+        guard let i = categories.firstIndex(where: { $0.sameTarget(c) }) else { return nil }
+        return categories.remove(at: i)
+    }
+
+    /// Whether the unit already has that category label.
+    public func hasCategory(_ c: CategoryAnnotation) -> Bool { categories.contains { $0.sameTarget(c) } }
+
+    /// Category labels of one document, by unit.
+    public func categories(inDocument document: Int) -> [CategoryAnnotation] {
+        categories.filter { $0.document == document }.sorted {
+            ($0.unit.order, $0.index, $0.label) < ($1.unit.order, $1.index, $1.label)
+        }
+    }
+
+    /// The number of category labels (live) per label index.
+    public func categoryCount(label: Int) -> Int { categories.reduce(0) { $0 + ($1.label == label ? 1 : 0) } }
+}
+
+extension UnitKind {
+    var order: Int {
+        switch self {
+        case .doc: return 0
+        case .para: return 1
+        case .sent: return 2
+        }
+    }
+}

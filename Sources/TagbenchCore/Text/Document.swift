@@ -1,0 +1,110 @@
+import Crypto
+
+/// One loaded text: its UTF-8 bytes and the lazily built indexes over them.
+///
+/// The bytes are exactly the file's, less a leading BOM; nothing is normalised, so offsets index
+/// exactly the text that is exported beside them.
+public final class Document {
+    /// The unique id, from the file name without extension.
+    public let id: String
+    /// The absolute path the text was read from.
+    public var path: String
+    /// The text as UTF-8, BOM removed.
+    public let bytes: [UInt8]
+    /// The length in code points.
+    public let length: Int
+    /// Lowercase hex SHA-256 of `bytes`.
+    public let sha256: String
+    /// Whether the file could not be read when the session was opened (its annotations are kept).
+    public var isMissing: Bool
+
+    /// Makes a document from already validated UTF-8 (BOM removed).
+    public init(id: String, path: String, bytes: [UInt8], sha256: String? = nil) {
+        self.id = id
+        self.path = path
+        self.bytes = bytes
+        self.isMissing = false
+        self.length = bytes.withUnsafeBufferPointer { UTF8.countCodePoints($0) }
+        self.sha256 = sha256 ?? Document.hash(bytes)
+    }
+
+    /// A document whose file could not be read: what the session recorded of it, and no text.
+    public init(missingID id: String, path: String, length: Int, sha256: String) {
+        self.id = id
+        self.path = path
+        self.bytes = []
+        self.isMissing = true
+        self.length = length
+        self.sha256 = sha256
+    }
+
+    /// Lowercase hex SHA-256 of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> String {
+        let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        var hex = ""
+        hex.reserveCapacity(64)
+        let digits: [Character] = Array("0123456789abcdef")
+        for byte in digest {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return hex
+    }
+
+    /// Code-point ↔ byte conversions.
+    public private(set) lazy var index: CodePointIndex = bytes.withUnsafeBufferPointer { CodePointIndex($0) }
+
+    /// The whole text as a Swift string (for regular expressions and display).
+    public private(set) lazy var string: String = String(decoding: bytes, as: Unicode.UTF8.self)
+
+    /// Non-blank lines, trimmed, numbered from 1 by position.
+    public private(set) lazy var paragraphs: [TextRange] = Segmenter.paragraphs(of: self)
+
+    /// Sentences through the whole document, numbered from 1 by position.
+    public private(set) lazy var sentences: [Sentence] = Segmenter.sentences(of: self, paragraphs: paragraphs)
+
+    /// The byte offset of a code-point offset.
+    public func byteOffset(_ codePoint: Int) -> Int {
+        let index = self.index
+        return bytes.withUnsafeBufferPointer { index.byteOffset(ofCodePoint: codePoint, in: $0) }
+    }
+
+    /// The code-point offset of a byte offset.
+    public func codePointOffset(ofByte byte: Int) -> Int {
+        let index = self.index
+        return bytes.withUnsafeBufferPointer { index.codePointOffset(ofByte: byte, in: $0) }
+    }
+
+    /// The text in a code-point range.
+    public func text(_ range: TextRange) -> String {
+        let range = clamped(range)
+        let from = byteOffset(range.start)
+        let to = byteOffset(range.end)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: Unicode.UTF8.self) }
+    }
+
+    /// `range` limited to the text held (a missing or changed document may be shorter than recorded).
+    public func clamped(_ range: TextRange) -> TextRange {
+        let held = index.count
+        return TextRange(min(max(range.start, 0), held), min(max(range.end, range.start, 0), held))
+    }
+
+    /// The 1-based number of the paragraph that contains `offset`, if any.
+    public func paragraphNumber(containing offset: Int) -> Int? {
+        let found = paragraphs.partitioningIndex { $0.end > offset }
+        return found < paragraphs.count && paragraphs[found].start <= offset ? found + 1 : nil
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies a predicate that is false then true along the array.
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}

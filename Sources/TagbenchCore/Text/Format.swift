@@ -1,0 +1,48 @@
+/// Number and column formatting shared by the engine's reports and the CLI's renderer.
+public enum Format {
+    /// `12345` → `12,345`.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// Terminal columns a scalar takes: 2 for East Asian wide and fullwidth, 0 for combining
+    /// marks and controls, else 1.
+    public static func columns(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if v < 0x300 { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if v == 0x200B { return 0 }
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x2E80...0x303E, 0x3041...0x33FF,
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+             0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
+             0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// Terminal columns a string takes.
+    public static func displayWidth(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + columns($1) } }
+
+    /// `s` followed by spaces up to `width` columns.
+    public static func padded(_ s: String, to width: Int) -> String {
+        s + String(repeating: " ", count: max(0, width - displayWidth(s)))
+    }
+
+    /// Spaces then `s`, up to `width` columns.
+    public static func leftPadded(_ s: String, to width: Int) -> String {
+        String(repeating: " ", count: max(0, width - displayWidth(s))) + s
+    }
+}

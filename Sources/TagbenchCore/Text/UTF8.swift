@@ -1,0 +1,98 @@
+/// Byte-level UTF-8 facts used by every offset computation.
+///
+/// Offsets that users see are code points; the text is held as UTF-8 bytes, so these helpers
+/// convert between the two without ever decoding Swift `Character`s.
+public enum UTF8 {
+    /// Whether `byte` continues a multi-byte sequence (10xxxxxx).
+    @inline(__always)
+    public static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+
+    /// The number of code points in well-formed UTF-8 `bytes`.
+    public static func countCodePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let n = bytes.count
+        var continuation = 0
+        var i = 0
+        // Eight bytes at a time: a continuation byte is one whose top two bits are 10.
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let high = word & 0x8080_8080_8080_8080
+            let notSecond = ~word & 0x4040_4040_4040_4040
+            continuation += (high & (notSecond << 1)).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if isContinuation(base[i]) { continuation += 1 }
+            i += 1
+        }
+        return n - continuation
+    }
+
+    /// The byte offset of the first ill-formed sequence, or nil when `bytes` is valid UTF-8.
+    public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i < n {
+            // Skip ASCII eight bytes at a time.
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            if i >= n { break }
+            let b0 = base[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            if i + length > n { return i }
+            let b1 = base[i + 1]
+            if b1 < lower || b1 > upper { return i }
+            var k = 2
+            while k < length {
+                if !isContinuation(base[i + k]) { return i }
+                k += 1
+            }
+            i += length
+        }
+        return nil
+    }
+
+    /// Decodes the scalar that starts at `offset`; returns it with its length in bytes.
+    @inline(__always)
+    public static func decode(_ base: UnsafePointer<UInt8>, _ offset: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = UInt32(base[offset])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 {
+            return ((b0 & 0x1F) << 6 | UInt32(base[offset + 1] & 0x3F), 2)
+        }
+        if b0 < 0xF0 {
+            return ((b0 & 0x0F) << 12 | UInt32(base[offset + 1] & 0x3F) << 6 | UInt32(base[offset + 2] & 0x3F), 3)
+        }
+        return ((b0 & 0x07) << 18 | UInt32(base[offset + 1] & 0x3F) << 12
+                | UInt32(base[offset + 2] & 0x3F) << 6 | UInt32(base[offset + 3] & 0x3F), 4)
+    }
+
+    /// Whether a scalar is whitespace for trimming paragraphs and sentences (Unicode White_Space,
+    /// which includes U+00A0 and U+3000).
+    @inline(__always)
+    public static func isWhitespace(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import TagbenchCLI
+TagbenchCommand.main()
