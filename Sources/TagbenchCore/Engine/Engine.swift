@@ -583,7 +583,20 @@ public final class Engine {
             session.log.append(LogEntry(command: .open(.name(session.documents[c].id)), time: time))
             loggedCurrent = c
         }
-        session.log.append(LogEntry(command: command, time: time))
+        session.log.append(LogEntry(command: canonical(command), time: time))
+    }
+
+    /// The command with an alias replaced by its label's name, so the log reads the same whatever was typed.
+    private func canonical(_ command: Command) -> Command {
+        func name(_ label: String) -> String { session.tagSet.index(of: label).map { session.tagSet.labels[$0].name } ?? label }
+        switch command {
+        case .tag(let label, let target): return .tag(label: name(label), target: target)
+        case .tagAll(let label, let pattern, let corpus): return .tagAll(label: name(label), pattern: pattern, corpus: corpus)
+        case .relabel(let id, let label): return .relabel(id, label: name(label))
+        case .classify(let label, let unit): return .classify(label: name(label), unit: unit)
+        case .unclassify(let label, let unit): return .unclassify(label: name(label), unit: unit)
+        default: return command
+        }
     }
 
     private func undo(_ n: Int, emit: (OutputItem) -> Void) throws(TagbenchError) {

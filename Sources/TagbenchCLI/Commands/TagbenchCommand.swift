@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import TagbenchCore
+
+/// `tagbench`: the root command; with no subcommand it opens the REPL on a session.
+public struct TagbenchCommand: ParsableCommand {
+    /// The command's help and subcommands.
+    public static let configuration = CommandConfiguration(
+        commandName: "tagbench",
+        abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
+        version: "tagbench \(TagbenchVersion.current)",
+        subcommands: [ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self],
+        defaultSubcommand: ReplCommand.self
+    )
+
+    /// Makes the command (ArgumentParser fills it in).
+    public init() {}
+}
+
+/// Opens a session read from the command line, printing its warnings; failures become exit 1.
+func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
+    guard let path else { return Engine(annotator: environment.annotator) }
+    do {
+        let (engine, warnings) = try Engine.open(path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
+        for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
+        return engine
+    } catch {
+        OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
+        console.flush()
+        throw ExitCode.failure
+    }
+}
+
+/// `tagbench [SESSION]`: the REPL, or commands from piped stdin.
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Open the REPL on SESSION (created on first save); with piped stdin, run its commands.",
+        discussion: "When stdin is not a terminal, commands are read from it with no prompt; the first error stops them (exit status 1) unless --keep-going."
+    )
+
+    @Argument(help: "The session file (JSON).")
+    var session: String?
+
+    @Flag(help: "With piped input: report errors and go on with the next line.")
+    var keepGoing = false
+
+    func run() throws {
+        let environment = CLIEnvironment.current()
+        let interactive = isatty(0) == 1
+        if interactive { LibEditLineReader.ensureUTF8Locale() }
+        let console = Console.standard(environment: environment.variables)
+        let engine = try openSession(session, environment: environment, console: console)
+        let reader: LineReader
+        if interactive {
+            let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)
+            reader = LibEditLineReader(historyPath: environment.historyPath, completer: { completer.complete($0) })
+            console.out("tagbench \(TagbenchVersion.current): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations. help lists the commands.")
+        } else {
+            reader = StandardInputReader()
+        }
+        let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
+                        interactive: interactive, keepGoing: keepGoing)
+        let status = repl.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `tagbench run SCRIPT... [--session PATH]`: replay scripts as one transaction.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run annotation scripts; the session is written only if every command succeeded.",
+        discussion: "Relative paths in a script resolve against the script's folder. `-` reads a script from stdin."
+    )
+
+    @Argument(help: "Script files (`-` for stdin).")
+    var scripts: [String]
+
+    @Option(help: "The session to apply the scripts to (created if it does not exist) and to write at the end.")
+    var session: String?
+
+    func validate() throws {
+        if scripts.isEmpty { throw ValidationError("name at least one script") }
+    }
+
+    func run() throws {
+        let environment = CLIEnvironment.current()
+        let console = Console.standard(environment: environment.variables)
+        let renderer = OutputRenderer(console: console)
+        let engine = try openSession(session, environment: environment, console: console)
+        engine.defersSaves = true
+        let runner = ScriptRunner(engine: engine)
+        let context = ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0)
+        do {
+            for script in scripts {
+                let outcome: ScriptRunner.Outcome
+                if script == "-" {
+                    var text = ""
+                    while let line = readLine(strippingNewline: false) { text += line }
+                    var stdinContext = context
+                    stdinContext.file = "<stdin>"
+                    outcome = try runner.runLines(text, context: stdinContext, emit: renderer.render, report: { renderer.render($0) })
+                } else {
+                    outcome = try runner.runScript(script, context: context, emit: renderer.render, report: { renderer.render($0) })
+                }
+                if outcome == .quit { break }
+            }
+            if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
+                try engine.writeSession(to: target)
+                renderer.render(.message("saved \(Paths.relative(target, to: environment.currentDirectory)): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
+            }
+        } catch let error as LocatedError {
+            renderer.render(error)
+            renderer.render(.warning("the run stopped; the session was not written"))
+            console.flush()
+            throw ExitCode.failure
+        } catch let error as TagbenchError {
+            renderer.render(LocatedError(file: "", line: 0, error: error), showLocation: false)
+            console.flush()
+            throw ExitCode.failure
+        }
+        console.flush()
+    }
+}
+
+/// `tagbench export SESSION FORMAT OUT`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a session's annotations (format: spans).")
+
+    @Argument(help: "The session file.")
+    var session: String
+    @Argument(help: "The format: spans.")
+    var format: String
+    @Argument(help: "The output file.")
+    var output: String
+
+    func run() throws {
+        try runOne(.export(format: format, path: output), session: session)
+    }
+}
+
+/// `tagbench stats SESSION`.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts by label and by document.")
+
+    @Argument(help: "The session file.")
+    var session: String
+
+    func run() throws {
+        try runOne(.stats, session: session)
+    }
+}
+
+/// Runs one command on a session that must exist.
+private func runOne(_ command: Command, session: String) throws {
+    let environment = CLIEnvironment.current()
+    let console = Console.standard(environment: environment.variables)
+    let renderer = OutputRenderer(console: console)
+    guard FileSystem.kind(of: environment.absolute(session)) == .file else {
+        renderer.render(LocatedError(file: "", line: 0, error: .fileNotFound(session)), showLocation: false)
+        console.flush()
+        throw ExitCode.failure
+    }
+    let engine = try openSession(session, environment: environment, console: console)
+    do {
+        try engine.execute(command, context: ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0), emit: renderer.render)
+    } catch {
+        renderer.render(error, showLocation: false)
+        console.flush()
+        throw ExitCode.failure
+    }
+    console.flush()
+}

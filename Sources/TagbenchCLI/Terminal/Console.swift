@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TagbenchCore
+
+/// All terminal output goes through one console: results to stdout, diagnostics to stderr, colour
+/// only on a terminal. Tests make one that captures both streams.
+public final class Console {
+    /// Where a console's bytes go.
+    public enum Sink {
+        /// A file descriptor (1 or 2).
+        case descriptor(Int32)
+        /// A buffer (tests).
+        case buffer
+    }
+
+    private let outSink: Sink
+    private let errSink: Sink
+    /// What was written to stdout, for a buffered console.
+    public private(set) var capturedOut = ""
+    /// What was written to stderr, for a buffered console.
+    public private(set) var capturedErr = ""
+    private var pendingOut: [UInt8] = []
+    /// Whether to write ANSI colour.
+    public let colour: Bool
+    /// Whether stdout is an interactive terminal.
+    public let isTerminal: Bool
+    /// The width to wrap text at, in columns.
+    public let width: Int
+
+    /// A console over explicit sinks.
+    public init(out: Sink, err: Sink, isTerminal: Bool, colour: Bool, width: Int) {
+        self.outSink = out
+        self.errSink = err
+        self.isTerminal = isTerminal
+        self.colour = colour
+        self.width = width
+    }
+
+    /// The process's stdout and stderr; colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
+    public static func standard(environment: [String: String]) -> Console {
+        let tty = isatty(1) == 1
+        let colour = tty && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        var width = 80
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 20 {
+            width = columns
+        } else if tty {
+            var size = winsize()
+            if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }
+        }
+        return Console(out: .descriptor(1), err: .descriptor(2), isTerminal: tty, colour: colour, width: width)
+    }
+
+    /// A console that captures output (no colour unless asked).
+    public static func capturing(colour: Bool = false, width: Int = 80) -> Console {
+        Console(out: .buffer, err: .buffer, isTerminal: false, colour: colour, width: width)
+    }
+
+    /// Writes a result line to stdout (buffered until `flush`).
+    public func out(_ line: String) {
+        switch outSink {
+        case .buffer: capturedOut += line + "\n"
+        case .descriptor:
+            pendingOut.append(contentsOf: line.utf8)
+            pendingOut.append(0x0A)
+            if pendingOut.count > 1 << 16 { flush() }
+        }
+    }
+
+    /// Writes a diagnostic line to stderr (after flushing stdout, to keep their order on a terminal).
+    public func err(_ line: String) {
+        switch errSink {
+        case .buffer: capturedErr += line + "\n"
+        case .descriptor(let fd):
+            flush()
+            Self.writeAll(fd, Array((line + "\n").utf8))
+        }
+    }
+
+    /// Writes buffered stdout.
+    public func flush() {
+        guard case .descriptor(let fd) = outSink, !pendingOut.isEmpty else { return }
+        Self.writeAll(fd, pendingOut)
+        pendingOut.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
+    /// `text` in a colour style, or as is without colour.
+    public func styled(_ text: String, _ style: Style) -> String {
+        guard colour else { return text }
+        return style.code + text + "\u{1B}[0m"
+    }
+
+    /// ANSI styles used by the renderer.
+    public enum Style {
+        /// Errors.
+        case red
+        /// Warnings.
+        case yellow
+        /// Dim detail (margins).
+        case dim
+        /// Emphasis.
+        case bold
+        /// Reverse video (find hits).
+        case reverse
+        /// A label colour as a background, `#rrggbb`.
+        case background(String)
+        /// A label colour as foreground, `#rrggbb`.
+        case foreground(String)
+
+        var code: String {
+            switch self {
+            case .red: return "\u{1B}[31m"
+            case .yellow: return "\u{1B}[33m"
+            case .dim: return "\u{1B}[2m"
+            case .bold: return "\u{1B}[1m"
+            case .reverse: return "\u{1B}[7m"
+            case .background(let hex):
+                guard let (r, g, b) = Style.rgb(hex) else { return "\u{1B}[7m" }
+                let light = (r * 299 + g * 587 + b * 114) / 1000 > 140
+                return "\u{1B}[48;2;\(r);\(g);\(b)m" + (light ? "\u{1B}[30m" : "\u{1B}[97m")
+            case .foreground(let hex):
+                guard let (r, g, b) = Style.rgb(hex) else { return "\u{1B}[1m" }
+                return "\u{1B}[38;2;\(r);\(g);\(b)m"
+            }
+        }
+
+        static func rgb(_ hex: String) -> (Int, Int, Int)? {
+            let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
+            guard digits.count == 6, let v = Int(digits, radix: 16) else { return nil }
+            return (v >> 16 & 0xFF, v >> 8 & 0xFF, v & 0xFF)
+        }
+    }
+}
