@@ -109,8 +109,9 @@ struct RunCommand: ParsableCommand {
                 if outcome == .quit { break }
             }
             if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
+                let shown = target == engine.sessionPath && session != nil ? session! : Paths.relative(target, to: environment.currentDirectory)
                 try engine.writeSession(to: target)
-                renderer.render(.message("saved \(Paths.relative(target, to: environment.currentDirectory)): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
+                renderer.render(.message("saved \(shown): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
             }
         } catch let error as LocatedError {
             renderer.render(error)

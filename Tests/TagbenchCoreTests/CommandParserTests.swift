@@ -1,0 +1,113 @@
+import Testing
+@testable import TagbenchCore
+
+struct CommandParserTests {
+    static let valid: [(String, Command?)] = [
+        ("", nil),
+        ("   ", nil),
+        ("# a comment", nil),
+        ("load a.txt dir/ \"with space.txt\"", .load(["a.txt", "dir/", "with space.txt"])),
+        ("docs", .docs),
+        ("open 3", .open(.name("3"))),
+        ("open 000_5bc", .open(.name("000_5bc"))),
+        ("next", .open(.next)),
+        ("prev", .open(.previous)),
+        ("show", .show(.document)),
+        ("show para 2", .show(.paragraph(2))),
+        ("show sent 10", .show(.sentence(10))),
+        ("show 5:9", .show(.range(TextRange(5, 9)))),
+        ("find 巡察", .find(.literal("巡察"), corpus: false)),
+        ("find \"两个 维护\" --corpus", .find(.literal("两个 维护"), corpus: true)),
+        ("find /巡[视察]/", .find(.regex("巡[视察]"), corpus: false)),
+        ("find /a\\/b c/", .find(.regex("a/b c"), corpus: false)),
+        ("find /\\d+年/ --corpus", .find(.regex("\\d+年"), corpus: true)),
+        ("tag 巡察 12:14", .tag(label: "巡察", target: .range(TextRange(12, 14)))),
+        ("tag xc h3", .tag(label: "xc", target: .hits(3, 3))),
+        ("tag xc h3-h7", .tag(label: "xc", target: .hits(3, 7))),
+        ("tag 巡察 \"巡察工作\"", .tag(label: "巡察", target: .text("巡察工作", occurrence: nil))),
+        ("tag 巡察 \"巡察\"#2", .tag(label: "巡察", target: .text("巡察", occurrence: 2))),
+        ("tag 巡察 \"say \\\"hi\\\" \\\\ok\"", .tag(label: "巡察", target: .text("say \"hi\" \\ok", occurrence: nil))),
+        ("tag 巡察 巡察工作", .tag(label: "巡察", target: .text("巡察工作", occurrence: nil))),
+        ("tag 巡察 sent 4", .tag(label: "巡察", target: .sentence(4))),
+        ("tag 巡察 para 1", .tag(label: "巡察", target: .paragraph(1))),
+        ("tag 巡察 all 巡察", .tagAll(label: "巡察", pattern: .literal("巡察"), corpus: false)),
+        ("tag 巡察 all /巡察(工作)?/ --corpus", .tagAll(label: "巡察", pattern: .regex("巡察(工作)?"), corpus: true)),
+        ("tag 巡察 \"all\"", .tag(label: "巡察", target: .text("all", occurrence: nil))),
+        ("tag 巡察 12:14 # why", .tag(label: "巡察", target: .range(TextRange(12, 14)))),
+        ("untag a3", .untag([3])),
+        ("untag a3 a12", .untag([3, 12])),
+        ("relabel a3 巡视", .relabel(3, label: "巡视")),
+        ("note a3 \"需要 复核\"", .note(3, text: "需要 复核")),
+        ("note a3", .note(3, text: "")),
+        ("classify 政治建设 doc", .classify(label: "政治建设", unit: .document)),
+        ("classify 政治建设 para 2", .classify(label: "政治建设", unit: .paragraph(2))),
+        ("unclassify 政治建设 sent 9", .unclassify(label: "政治建设", unit: .sentence(9))),
+        ("spans", .spans(label: nil, corpus: false)),
+        ("spans 巡察 --corpus", .spans(label: "巡察", corpus: true)),
+        ("labels", .labels),
+        ("label add 巡察 --alias xc --alias xuncha", .labelAdd(Label(name: "巡察", aliases: ["xc", "xuncha"]))),
+        ("label add 政治建设 --category", .labelAdd(Label(name: "政治建设", kind: .category))),
+        ("schema tags.json", .schema("tags.json")),
+        ("undo", .undo(1)),
+        ("undo 3", .undo(3)),
+        ("redo", .redo(1)),
+        ("save", .save(nil)),
+        ("save out/s.json", .save("out/s.json")),
+        ("export spans out.jsonl", .export(format: "spans", path: "out.jsonl")),
+        ("stats", .stats),
+        ("history", .history),
+        ("run script.tb", .run("script.tb")),
+        ("help", .help(nil)),
+        ("help tag", .help("tag")),
+        ("quit", .quit),
+        ("\u{3000}docs\u{3000}", .docs),
+    ]
+
+    @Test(arguments: valid)
+    func parsesValidLines(line: String, expected: Command?) throws {
+        #expect(try CommandParser.parse(line) == expected)
+    }
+
+    static let invalid: [(String, TagbenchError, Int?)] = [
+        ("tga 巡察 1:2", .unknownCommand("tga", suggestion: "tag"), nil),
+        ("lables", .unknownCommand("lables", suggestion: "labels"), nil),
+        ("frobnicate", .unknownCommand("frobnicate", suggestion: nil), nil),
+        ("tag 巡察 \"unterminated", .unterminatedQuote(column: 8), 8),
+        ("find /unterminated", .unterminatedRegex(column: 6), 6),
+        ("tag", .missingArgument(command: "tag", what: "a label"), nil),
+        ("tag 巡察", .missingArgument(command: "tag", what: "a target: S:E, hN, \"text\", sent N, para N or all TEXT"), nil),
+        ("untag 3", .invalidArgument(command: "untag", argument: "3", expected: "an annotation id such as a3"), nil),
+        ("untag a0", .invalidArgument(command: "untag", argument: "a0", expected: "an annotation id such as a3"), nil),
+        ("show para x", .invalidArgument(command: "show", argument: "x", expected: "a number from 1"), nil),
+        ("show para 0", .invalidArgument(command: "show", argument: "0", expected: "a number from 1"), nil),
+        ("show nonsense", .invalidArgument(command: "show", argument: "nonsense", expected: "para N, sent N or S:E"), nil),
+        ("find 巡察 --everywhere", .unknownOption("--everywhere", command: "find"), nil),
+        ("docs extra", .unexpectedArgument(command: "docs", argument: "extra"), nil),
+        ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
+        ("label add", .missingArgument(command: "label", what: "a label name"), nil),
+        ("label remove x", .invalidArgument(command: "label", argument: "remove", expected: "add"), nil),
+        ("classify 政治建设 chapter 1", .invalidArgument(command: "classify", argument: "chapter", expected: "doc, para N or sent N"), nil),
+    ]
+
+    @Test(arguments: invalid)
+    func rejectsInvalidLines(line: String, expected: TagbenchError, column: Int?) {
+        do {
+            _ = try CommandParser.parse(line)
+            Issue.record("\(line) parsed")
+        } catch {
+            #expect(error.error == expected)
+            if let column { #expect(error.column == column) }
+        }
+    }
+
+    @Test(arguments: valid.compactMap(\.1))
+    func renderingParsesBackToTheSameCommand(command: Command) throws {
+        let line = CommandRenderer.render(command)
+        #expect(try CommandParser.parse(line) == command, "rendered as \(line)")
+    }
+
+    @Test func unknownLabelMessageSuggestsTheNearestName() {
+        let error = TagbenchError.unknownLabel("巡查", suggestion: NameSuggester.nearest(to: "巡查", among: ["巡察", "主题教育", "减负"]))
+        #expect(error.message == "unknown label \"巡查\" — did you mean 巡察?")
+    }
+}

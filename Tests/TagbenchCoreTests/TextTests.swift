@@ -1,0 +1,130 @@
+import Testing
+@testable import TagbenchCore
+
+/// Code points, the way Python indexes `str`: a reference built from Swift's unicodeScalars.
+func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+
+func document(_ text: String, id: String = "d") -> Document {
+    Document(id: id, path: "/tmp/\(id).txt", bytes: Array(text.utf8))
+}
+
+struct CodePointTests {
+    static let texts = [
+        "", "abc", "巡察", "𠀀巡察😀", "e\u{301}\u{302}x", "line\r\nnext\r\n", "👍🏽👨‍👩‍👧", String(repeating: "巡察𠀀a", count: 300),
+    ]
+
+    @Test(arguments: texts)
+    func lengthCountsCodePoints(text: String) {
+        let d = document(text)
+        #expect(d.length == text.unicodeScalars.count)
+    }
+
+    @Test(arguments: texts)
+    func byteAndCodePointOffsetsAgree(text: String) {
+        let d = document(text)
+        let reference = scalars(text)
+        var byte = 0
+        for cp in 0...reference.count {
+            #expect(d.byteOffset(cp) == byte)
+            #expect(d.codePointOffset(ofByte: byte) == cp)
+            if cp < reference.count { byte += String(reference[cp]).utf8.count }
+        }
+    }
+
+    @Test(arguments: texts)
+    func textOfARangeIsTheScalarSlice(text: String) {
+        let d = document(text)
+        let reference = scalars(text)
+        guard reference.count >= 2 else { return }
+        for (s, e) in [(0, 1), (1, reference.count), (reference.count / 2, reference.count)] {
+            let expected = String(String.UnicodeScalarView(reference[s..<e]))
+            #expect(d.text(TextRange(s, e)) == expected)
+        }
+    }
+
+    static let invalidUTF8: [([UInt8], Int?)] = [
+        (Array("巡察".utf8), nil),
+        ([0x61, 0xFF], 1),
+        ([0x61, 0x62, 0xC0, 0x80], 2),          // overlong
+        ([0xE5, 0xB7], 0),                      // truncated
+        ([0xED, 0xA0, 0x80], 0),                // surrogate
+        ([0xF4, 0x90, 0x80, 0x80], 0),          // above U+10FFFF
+        (Array("abcdefghij".utf8) + [0x80], 10), // lone continuation after the 8-byte fast path
+        ([0xF0, 0xA0, 0x80, 0x80], nil),        // U+20000
+    ]
+
+    @Test(arguments: invalidUTF8)
+    func findsTheFirstInvalidByte(bytes: [UInt8], expected: Int?) {
+        #expect(bytes.withUnsafeBufferPointer { UTF8.firstInvalidOffset($0) } == expected)
+    }
+}
+
+struct SegmenterTests {
+    @Test func paragraphsAreTrimmedNonBlankLines() {
+        let d = document("\u{A0}今年以来，巡察。\r\n\r\n  \u{3000}\n\u{3000}二、减负\u{3000}\r\n last")
+        let texts = d.paragraphs.map { d.text($0) }
+        #expect(texts == ["今年以来，巡察。", "二、减负", "last"])
+        #expect(d.paragraphs[0] == TextRange(1, 9))
+    }
+
+    static let sentenceCases: [(String, [String])] = [
+        ("一是加强学习。二是推进整改！三是？", ["一是加强学习。", "二是推进整改！", "三是？"]),
+        ("他说：“坚持到底。”然后离开。", ["他说：“坚持到底。”", "然后离开。"]),
+        ("真的吗？！（注）", ["真的吗？！", "（注）"]),
+        ("1．不折不扣落实。7.3公里的路。", ["1．不折不扣落实。", "7.3公里的路。"]),
+        ("没有句号的结尾", ["没有句号的结尾"]),
+        ("Really?! Yes. (ok)", ["Really?!", "Yes. (ok)"]),
+        ("《规定》。」』）)》后文", ["《规定》。」』）)》", "后文"]),
+        ("第一段。\n第二段没有结尾\n", ["第一段。", "第二段没有结尾"]),
+    ]
+
+    @Test(arguments: sentenceCases)
+    func sentencesEndAfterTerminatorsAndClosers(text: String, expected: [String]) {
+        let d = document(text)
+        #expect(d.sentences.map { d.text($0.range) } == expected)
+    }
+
+    @Test func sentencesAreNumberedThroughTheDocumentAndKnowTheirParagraph() {
+        let d = document("甲。乙。\n丙。")
+        #expect(d.sentences.map(\.paragraph) == [1, 1, 2])
+        #expect(d.sentences[2].range == TextRange(5, 7))
+    }
+}
+
+struct TextSearchTests {
+    @Test func literalMatchesOverlapLikePythonsFind() throws {
+        let d = document("巡察巡察巡察")
+        let ranges = try TextSearch(.literal("巡察巡察")).matches(in: d)
+        #expect(ranges == [TextRange(0, 4), TextRange(2, 6)])
+    }
+
+    @Test func offsetsStayExactAfterAstralCharacters() throws {
+        let text = "𠀀😀é́巡察 and 👍🏽巡察"
+        let d = document(text)
+        let ranges = try TextSearch(.literal("巡察")).matches(in: d)
+        let reference = scalars(text)
+        #expect(ranges.count == 2)
+        for r in ranges { #expect(String(String.UnicodeScalarView(reference[r.start..<r.end])) == "巡察") }
+        // 𠀀, 😀, é and U+0301 come before: four code points, whatever their UTF-8 or UTF-16 lengths.
+        #expect(ranges[0] == TextRange(4, 6))
+    }
+
+    @Test func regexMatchesGiveCodePointOffsets() throws {
+        let d = document("𠀀第1轮巡察，第12轮巡察")
+        let ranges = try TextSearch(.regex("第\\d+轮")).matches(in: d)
+        #expect(ranges == [TextRange(1, 4), TextRange(7, 11)])
+        #expect(d.text(ranges[1]) == "第12轮")
+    }
+
+    @Test func invalidRegexIsAnError() {
+        #expect(throws: TagbenchError.self) { try TextSearch(.regex("巡(察")) }
+        #expect(throws: TagbenchError.emptyPattern) { try TextSearch(.literal("")) }
+    }
+
+    @Test func displayWidthCountsCJKAsTwoColumns() {
+        #expect(Format.displayWidth("巡察ab") == 6)
+        #expect(Format.displayWidth("e\u{301}") == 1)
+        #expect(Format.displayWidth("𠀀") == 2)
+        #expect(Format.grouped(1234567) == "1,234,567")
+    }
+}
