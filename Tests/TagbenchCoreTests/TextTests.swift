@@ -55,7 +55,7 @@ struct CodePointTests {
 
     @Test(arguments: invalidUTF8)
     func findsTheFirstInvalidByte(bytes: [UInt8], expected: Int?) {
-        #expect(bytes.withUnsafeBufferPointer { UTF8.firstInvalidOffset($0) } == expected)
+        #expect(bytes.withUnsafeBufferPointer { UTF8Bytes.firstInvalidOffset($0) } == expected)
     }
 }
 

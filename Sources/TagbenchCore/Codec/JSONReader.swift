@@ -9,7 +9,7 @@ public struct JSONReader {
     public init(bytes: [UInt8], path: String) throws(TagbenchError) {
         self.bytes = bytes
         self.path = path
-        if let bad = bytes.withUnsafeBufferPointer({ UTF8.firstInvalidOffset($0) }) {
+        if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
             position = bad
             throw error("invalid UTF-8")
         }
@@ -22,7 +22,7 @@ public struct JSONReader {
         var column = 1
         var i = 0
         while i < min(position, bytes.count) {
-            if bytes[i] == 0x0A { line += 1; column = 1 } else if !UTF8.isContinuation(bytes[i]) { column += 1 }
+            if bytes[i] == 0x0A { line += 1; column = 1 } else if !UTF8Bytes.isContinuation(bytes[i]) { column += 1 }
             i += 1
         }
         return .malformedJSON(path: path, line: line, column: column, reason: reason)
@@ -103,7 +103,7 @@ public struct JSONReader {
         while position < bytes.count {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
-                let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: Unicode.UTF8.self) }
+                let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
                 position += 1
                 return s
             }
@@ -114,7 +114,7 @@ public struct JSONReader {
         var out = Array(bytes[start..<position])
         while position < bytes.count {
             let b = bytes[position]
-            if b == UInt8(ascii: "\"") { position += 1; return String(decoding: out, as: Unicode.UTF8.self) }
+            if b == UInt8(ascii: "\"") { position += 1; return String(decoding: out, as: UTF8.self) }
             if b < 0x20 { throw error("control character in string") }
             if b != UInt8(ascii: "\\") { out.append(b); position += 1; continue }
             position += 1

@@ -25,8 +25,8 @@ public enum SessionCodec {
             w.raw(i == 0 ? "\n    {" : ",\n    {")
             w.key("id", comma: false); w.string(d.id)
             w.key("path"); w.string(Paths.relative(d.path, to: directory))
-            w.key("sha256"); w.string(d.sha256)
-            w.key("length"); w.int(d.length)
+            w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
+            w.key("length"); w.int(d.recorded?.length ?? d.length)
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [")
@@ -223,7 +223,10 @@ public enum SessionCodec {
             let absolute = Paths.absolute(d.path, base: directory)
             if let bytes = try? DocumentReader.read(absolute, displayPath: d.path) {
                 let document = Document(id: d.id, path: absolute, bytes: bytes)
-                if document.sha256 != d.sha256 { report.changed.append(d.id) }
+                if document.sha256 != d.sha256 {
+                    report.changed.append(d.id)
+                    document.recorded = (d.sha256, d.length)
+                }
                 session.addDocument(document)
             } else {
                 report.missing.append(d.id)

@@ -3,7 +3,7 @@ public enum CommandRenderer {
     /// `text` as one argument: bare when that reads back the same, else quoted with escapes.
     public static func quoteIfNeeded(_ text: String, forceQuotes: Bool = false) -> String {
         let needsQuotes = forceQuotes || text.isEmpty || text.first == "\"" || text.first == "#" || text.first == "/"
-            || text.unicodeScalars.contains { UTF8.isWhitespace($0.value) }
+            || text.unicodeScalars.contains { UTF8Bytes.isWhitespace($0.value) }
         guard needsQuotes else { return text }
         var out = "\""
         for c in text.unicodeScalars {

@@ -32,7 +32,7 @@ public struct CommandScanner {
     }
 
     private mutating func skipSpaces() {
-        while position < scalars.count, UTF8.isWhitespace(scalars[position].value) { position += 1 }
+        while position < scalars.count, UTF8Bytes.isWhitespace(scalars[position].value) { position += 1 }
     }
 
     /// Whether only spaces or a comment remain.
@@ -73,12 +73,12 @@ public struct CommandScanner {
                 var digits = ""
                 var p = position + 1
                 while p < scalars.count, ("0"..."9").contains(scalars[p]) { digits.unicodeScalars.append(scalars[p]); p += 1 }
-                if let k = Int(digits), p == scalars.count || UTF8.isWhitespace(scalars[p].value) {
+                if let k = Int(digits), p == scalars.count || UTF8Bytes.isWhitespace(scalars[p].value) {
                     token.occurrence = k
                     position = p
                 }
             }
-            if position < scalars.count, !UTF8.isWhitespace(scalars[position].value) {
+            if position < scalars.count, !UTF8Bytes.isWhitespace(scalars[position].value) {
                 throw .invalidArgument(command: "quoting", argument: String(String.UnicodeScalarView(scalars[start..<min(scalars.count, position + 1)])),
                                        expected: "followed by a space")
             }
@@ -108,7 +108,7 @@ public struct CommandScanner {
             return Token(text: String(source), kind: .regex, column: start + 1)
         }
         var word = String.UnicodeScalarView()
-        while position < scalars.count, !UTF8.isWhitespace(scalars[position].value) {
+        while position < scalars.count, !UTF8Bytes.isWhitespace(scalars[position].value) {
             word.append(scalars[position])
             position += 1
         }

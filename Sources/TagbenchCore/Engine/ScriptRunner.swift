@@ -54,7 +54,7 @@ public struct ScriptRunner {
         }
         var inner = ExecutionContext(baseDirectory: Paths.directory(of: absolute), file: path, line: 0)
         inner.scriptStack = context.scriptStack + [absolute]
-        return try runLines(String(decoding: bytes, as: Unicode.UTF8.self), context: inner, emit: emit, report: report)
+        return try runLines(String(decoding: bytes, as: UTF8.self), context: inner, emit: emit, report: report)
     }
 
     /// Runs every line of `text`, numbering lines from `context.line + 1`.

@@ -14,7 +14,7 @@ public enum DocumentReader {
         }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if let nul = bytes.firstIndex(of: 0) { throw .binaryFile(path: displayPath, byteOffset: nul) }
-        if let bad = bytes.withUnsafeBufferPointer({ UTF8.firstInvalidOffset($0) }) {
+        if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
             let hadBOM = (try? FileSystem.read(path))?.starts(with: [0xEF, 0xBB, 0xBF]) ?? false
             throw .invalidUTF8(path: displayPath, byteOffset: bad + (hadBOM ? 3 : 0))
         }

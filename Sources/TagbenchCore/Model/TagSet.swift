@@ -28,7 +28,7 @@ public struct TagSet: Sendable {
             if let existing = lookup[name] {
                 throw .labelNameInUse(name, by: labels[existing].name)
             }
-            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8.isWhitespace($0.value) }) {
+            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) {
                 throw .invalidLabelName(name)
             }
         }

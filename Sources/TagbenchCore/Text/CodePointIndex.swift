@@ -14,7 +14,7 @@ public struct CodePointIndex: Sendable {
         var marks: [Int32] = []
         marks.reserveCapacity(bytes.count / (Self.stride * 2) + 1)
         var codePoints = 0
-        for i in 0..<bytes.count where !UTF8.isContinuation(bytes[i]) {
+        for i in 0..<bytes.count where !UTF8Bytes.isContinuation(bytes[i]) {
             if codePoints % Self.stride == 0 { marks.append(Int32(i)) }
             codePoints += 1
         }
@@ -31,7 +31,7 @@ public struct CodePointIndex: Sendable {
         var remaining = offset % Self.stride
         while remaining > 0 {
             byte += 1
-            while UTF8.isContinuation(bytes[byte]) { byte += 1 }
+            while UTF8Bytes.isContinuation(bytes[byte]) { byte += 1 }
             remaining -= 1
         }
         return byte
@@ -50,7 +50,7 @@ public struct CodePointIndex: Sendable {
         var codePoint = low * Self.stride
         var byte = Int(checkpoints[low]) + 1
         while byte <= offset {
-            if !UTF8.isContinuation(bytes[byte]) { codePoint += 1 }
+            if !UTF8Bytes.isContinuation(bytes[byte]) { codePoint += 1 }
             byte += 1
         }
         return codePoint

@@ -17,6 +17,9 @@ public final class Document {
     public let sha256: String
     /// Whether the file could not be read when the session was opened (its annotations are kept).
     public var isMissing: Bool
+    /// The hash and length the session recorded, when the file on disk has changed since: they
+    /// are written back unchanged, so the annotations made on the old text stay valid in the file.
+    public var recorded: (sha256: String, length: Int)?
 
     /// Makes a document from already validated UTF-8 (BOM removed).
     public init(id: String, path: String, bytes: [UInt8], sha256: String? = nil) {
@@ -24,7 +27,7 @@ public final class Document {
         self.path = path
         self.bytes = bytes
         self.isMissing = false
-        self.length = bytes.withUnsafeBufferPointer { UTF8.countCodePoints($0) }
+        self.length = bytes.withUnsafeBufferPointer { UTF8Bytes.countCodePoints($0) }
         self.sha256 = sha256 ?? Document.hash(bytes)
     }
 
@@ -55,7 +58,7 @@ public final class Document {
     public private(set) lazy var index: CodePointIndex = bytes.withUnsafeBufferPointer { CodePointIndex($0) }
 
     /// The whole text as a Swift string (for regular expressions and display).
-    public private(set) lazy var string: String = String(decoding: bytes, as: Unicode.UTF8.self)
+    public private(set) lazy var string: String = String(decoding: bytes, as: UTF8.self)
 
     /// Non-blank lines, trimmed, numbered from 1 by position.
     public private(set) lazy var paragraphs: [TextRange] = Segmenter.paragraphs(of: self)
@@ -80,7 +83,7 @@ public final class Document {
         let range = clamped(range)
         let from = byteOffset(range.start)
         let to = byteOffset(range.end)
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: Unicode.UTF8.self) }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
     }
 
     /// `range` limited to the text held (a missing or changed document may be shorter than recorded).

@@ -28,11 +28,11 @@ public enum Segmenter {
             var firstContent = -1
             var lastContentEnd = -1
             while byte < buffer.count {
-                let (scalar, length) = UTF8.decode(base, byte)
+                let (scalar, length) = UTF8Bytes.decode(base, byte)
                 if scalar == 0x0A {
                     if firstContent >= 0 { result.append(TextRange(firstContent, lastContentEnd)) }
                     firstContent = -1
-                } else if !UTF8.isWhitespace(scalar) {
+                } else if !UTF8Bytes.isWhitespace(scalar) {
                     if firstContent < 0 { firstContent = codePoint }
                     lastContentEnd = codePoint + 1
                 }
@@ -61,8 +61,8 @@ public enum Segmenter {
             func emit(_ end: Int) {
                 var a = start
                 var b = end
-                while a < b && UTF8.isWhitespace(text[a]) { a += 1 }
-                while b > a && UTF8.isWhitespace(text[b - 1]) { b -= 1 }
+                while a < b && UTF8Bytes.isWhitespace(text[a]) { a += 1 }
+                while b > a && UTF8Bytes.isWhitespace(text[b - 1]) { b -= 1 }
                 if a < b {
                     result.append(Sentence(range: TextRange(paragraph.start + a, paragraph.start + b), paragraph: number + 1))
                 }

@@ -73,7 +73,7 @@ public struct TextSearch {
         document.bytes.withUnsafeBufferPointer { hay in
             needle.withUnsafeBufferPointer { pin in
                 guard let hayBase = hay.baseAddress, let pinBase = pin.baseAddress else { return }
-                let needleCodePoints = UTF8.countCodePoints(pin)
+                let needleCodePoints = UTF8Bytes.countCodePoints(pin)
                 var counter = IncrementalCodePointCounter()
                 var from = 0
                 while from + pin.count <= hay.count {
@@ -84,7 +84,7 @@ public struct TextSearch {
                     result.append(TextRange(start, start + needleCodePoints))
                     // Next search from the following character, so overlapping matches count.
                     from = byte + 1
-                    while from < hay.count && UTF8.isContinuation(hay[from]) { from += 1 }
+                    while from < hay.count && UTF8Bytes.isContinuation(hay[from]) { from += 1 }
                 }
             }
         }
@@ -99,7 +99,7 @@ struct IncrementalCodePointCounter {
 
     mutating func advance(to target: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         if target > byte {
-            codePoint += UTF8.countCodePoints(UnsafeBufferPointer(rebasing: bytes[byte..<target]))
+            codePoint += UTF8Bytes.countCodePoints(UnsafeBufferPointer(rebasing: bytes[byte..<target]))
             byte = target
         }
         return codePoint

@@ -2,7 +2,7 @@
 ///
 /// Offsets that users see are code points; the text is held as UTF-8 bytes, so these helpers
 /// convert between the two without ever decoding Swift `Character`s.
-public enum UTF8 {
+public enum UTF8Bytes {
     /// Whether `byte` continues a multi-byte sequence (10xxxxxx).
     @inline(__always)
     public static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }

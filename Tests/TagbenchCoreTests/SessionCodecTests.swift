@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+struct SessionCodecTests {
+    /// A saved session with spans, a note, categories and a log; returns the harness and file path.
+    func savedSession() throws -> (EngineHarness, String) {
+        let dir = try Fixture.workspace()
+        let path = dir + "/work/session.json"
+        try FileManager.default.createDirectory(atPath: dir + "/work", withIntermediateDirectories: true)
+        let h = EngineHarness(directory: dir, sessionPath: path)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus Fixtures/edge", "open astral",
+                  "tag 巡察 all 巡察", "note a1 \"带 \\\"引号\\\" 的注释\"", "open xinqu-2023", "tag 第一议题 \"第一议题\"#1",
+                  "classify 政治建设 doc", "classify 纪律建设 sent 2", "tag 巡视 all 巡视 --corpus", "untag a4", "save")
+        return (h, path)
+    }
+
+    @Test func savedSessionReopensToTheSameStateAndSavesByteIdentically() throws {
+        let (h, path) = try savedSession()
+        let first = try Data(contentsOf: URL(fileURLWithPath: path))
+        let text = String(decoding: first, as: UTF8.self)
+        #expect(text.contains("\"text\": \"巡察\""), "CJK is written as is, not \\u-escaped")
+        #expect(text.contains("\"path\": \"../Fixtures/corpus/xinqu-2023.txt\""), "paths are relative to the session file")
+        let (reopened, warnings) = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        #expect(warnings.isEmpty)
+        let again = EngineHarness(engine: reopened, directory: h.directory)
+        #expect(again.annotationFingerprint == h.annotationFingerprint)
+        #expect(reopened.session.log == h.engine.session.log)
+        #expect(reopened.session.nextNumber == h.engine.session.nextNumber)
+        let bytes = SessionCodec.encode(reopened.session, directory: Paths.directory(of: path))
+        #expect(Data(bytes) == first)
+    }
+
+    @Test func missingAndChangedDocumentsAreReportedAndTheirAnnotationsKept() throws {
+        let (h, path) = try savedSession()
+        try FileManager.default.removeItem(atPath: h.directory + "/Fixtures/edge/astral.txt")
+        try "完全不同的文本".write(toFile: h.directory + "/Fixtures/corpus/xinqu-2023.txt", atomically: true, encoding: .utf8)
+        let (engine, warnings) = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.hasPrefix("document astral is missing") })
+        #expect(warnings.contains { $0.hasPrefix("document xinqu-2023 changed since it was annotated") })
+        #expect(EngineHarness(engine: engine, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        // Saving again keeps what it cannot read.
+        try engine.writeSession()
+        let (engine2, _) = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        #expect(engine2.session.annotationCount == h.engine.session.annotationCount)
+        let recorded = h.engine.session.documents.first { $0.id == "astral" }!.length
+        #expect(engine2.session.documents.first { $0.id == "astral" }?.length == recorded)
+        #expect(engine2.session.documents.first { $0.id == "xinqu-2023" }?.recorded?.length == 2074)
+    }
+
+    static let broken: [(String, String, String)] = [
+        ("not JSON", "{\"format\": \"tagbench-session\",\n  \"version\": 1,\n  oops}", "session.json:3:3: malformed JSON: expected a string"),
+        ("truncated", "{\"format\": \"tagbench-session\", \"labels\": [", "session.json:1:43: malformed JSON: unexpected end of file, expected an object"),
+        ("newer version", "{\"format\": \"tagbench-session\", \"version\": 7}", "session.json has format version 7; this tagbench reads up to 1"),
+        ("other format", "{\"format\": \"something\", \"version\": 1}", "session.json is not a valid session: format is not \"tagbench-session\""),
+        ("no version", "{\"format\": \"tagbench-session\"}", "session.json is not a valid session: it has no \"version\""),
+    ]
+
+    @Test(arguments: broken)
+    func malformedSessionsAreClearErrorsAndLeftAsTheyWere(name: String, content: String, message: String) throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/session.json"
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        } throws: { error in
+            (error as? TagbenchError)?.message == message
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
+    }
+
+    static let schemaBreaks: [(String, String, String)] = [
+        ("\"start\": 153, \"end\": 157", "\"start\": 153, \"end\": 99999", "annotation a1 ends at 99999, beyond document xinqu-2023 (length 2074)"),
+        ("\"start\": 153, \"end\": 157", "\"start\": 157, \"end\": 157", "annotation a1 has start 157 and end 157: start must be ≥ 0 and < end"),
+        ("\"label\": \"主题教育\", \"text\"", "\"label\": \"无此标签\", \"text\"", "annotation a1 has label \"无此标签\", which is not in the tag set"),
+        ("{\"id\": \"a2\"", "{\"id\": \"a1\"", "annotation id a1 appears twice"),
+        ("{\"id\": \"a1\", \"doc\": \"xinqu-2023\"", "{\"id\": \"a1\", \"doc\": \"nowhere\"", "annotation a1 refers to document \"nowhere\", which the session does not have"),
+        ("\"next_id\": 46", "\"next_id\": 3", "next_id 3 is not above every annotation id"),
+    ]
+
+    @Test(arguments: schemaBreaks)
+    func sessionsThatBreakTheirSchemaAreRefused(find: String, replace: String, reason: String) throws {
+        let dir = try Fixture.workspace()
+        let demo = try String(contentsOfFile: Fixture.root + "/Sessions/demo.json", encoding: .utf8)
+        #expect(demo.contains(find))
+        try FileManager.default.createDirectory(atPath: dir + "/Sessions", withIntermediateDirectories: true)
+        let path = dir + "/Sessions/demo.json"
+        let broken = demo.replacingOccurrences(of: find, with: replace)
+        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: TagbenchError.invalidSession(path: "demo.json", reason: reason)) {
+            _ = try Engine.open(path: path, displayPath: "demo.json", annotator: Annotator(name: "x"))
+        }
+    }
+
+    @Test func jsonStringsRoundTripThroughWriterAndReader() throws {
+        let samples = ["", "plain", "巡察\"引号\"\\反斜杠", "tab\tnew\nline\r\u{01}\u{1F}", "𠀀😀é́", "\u{2028}\u{7F}"]
+        var w = JSONWriter()
+        w.raw("[")
+        for (i, s) in samples.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(s)
+        }
+        w.raw("]")
+        var r = try JSONReader(bytes: w.bytes, path: "x")
+        try r.beginArray()
+        var read: [String] = []
+        while try r.nextElement() { read.append(try r.readString()) }
+        #expect(read == samples)
+        let decoded = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String]
+        #expect(decoded == samples)
+    }
+
+    @Test func readerDecodesEscapesAndSurrogatePairs() throws {
+        var r = try JSONReader(bytes: Array(#"["\u5de1\u5bdf", "\ud840\udc00", "a\/b"]"#.utf8), path: "x")
+        try r.beginArray()
+        var read: [String] = []
+        while try r.nextElement() { read.append(try r.readString()) }
+        #expect(read == ["巡察", "𠀀", "a/b"])
+    }
+}
