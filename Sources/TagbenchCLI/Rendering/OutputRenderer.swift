@@ -26,10 +26,15 @@ public struct OutputRenderer {
     /// Writes an error as `file:line[:column]: error: message`, then its hint.
     public func render(_ error: LocatedError, showLocation: Bool = true) {
         var location = ""
-        if showLocation && !error.file.isEmpty {
+        var message = error.error.message
+        if case .malformedJSON(let path, let line, let column, let reason) = error.error {
+            // The place in the JSON file says more than the command that opened it.
+            location = "\(path):\(line):\(column): "
+            message = "malformed JSON: \(reason)"
+        } else if showLocation && !error.file.isEmpty {
             location = "\(error.file):\(error.line):" + (error.column.map { "\($0):" } ?? "") + " "
         }
-        console.err(location + console.styled("error:", .red) + " " + error.error.message)
+        console.err(location + console.styled("error:", .red) + " " + message)
         if let hint = error.error.hint { console.err("  " + console.styled("hint:", .dim) + " " + hint) }
     }
 

@@ -6,14 +6,15 @@ public enum CommandParser {
         do {
             return try parse(&scanner)
         } catch {
-            return try failing(error, at: column(of: error) ?? scanner.column())
+            return try failing(error, at: column(of: error))
         }
     }
 
-    private static func failing(_ error: TagbenchError, at column: Int) throws(LocatedError) -> Command? {
+    private static func failing(_ error: TagbenchError, at column: Int?) throws(LocatedError) -> Command? {
         throw LocatedError(file: "", line: 0, column: column, error: error)
     }
 
+    /// Lexical errors have a column worth showing; the others are about a whole argument.
     private static func column(of error: TagbenchError) -> Int? {
         switch error {
         case .unterminatedQuote(let column), .unterminatedRegex(let column): return column
