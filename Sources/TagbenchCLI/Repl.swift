@@ -72,7 +72,7 @@ public final class Repl {
                 }
             } catch {
                 report(error)
-                failed = true
+                if !interactive { failed = true }
                 if !interactive && !keepGoing {
                     console.flush()
                     return 1

@@ -58,6 +58,7 @@ struct ReplCommand: ParsableCommand {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)
             reader = LibEditLineReader(historyPath: environment.historyPath, completer: { completer.complete($0) })
             console.out("tagbench \(TagbenchVersion.current): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations. help lists the commands.")
+            console.flush()
         } else {
             reader = StandardInputReader()
         }

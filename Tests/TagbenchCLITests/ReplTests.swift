@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import TagbenchCLI
+@testable import TagbenchCore
+
+/// The REPL loop, fed lines by a scripted reader, output captured by a console: no terminal.
+struct ReplTests {
+    func make(_ inputs: [LineInput], session: String? = nil) throws -> (Repl, ScriptedLineReader, Console, Engine, String) {
+        let dir = try Workspace.make()
+        let engine: Engine
+        if let session {
+            engine = try Engine.open(path: dir + "/" + session, displayPath: session, annotator: Annotator(name: "t", fixedTime: 0)).0
+        } else {
+            engine = Engine(annotator: Annotator(name: "t", fixedTime: 0))
+        }
+        let reader = ScriptedLineReader(inputs)
+        let console = Console.capturing()
+        let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: dir, interactive: true)
+        return (repl, reader, console, engine, dir)
+    }
+
+    @Test func promptShowsSessionDocumentAndUnsavedMark() throws {
+        let (repl, reader, _, _, _) = try make([.line("label add 新标签"), .line("save"), .line("quit")], session: "Sessions/demo.json")
+        #expect(repl.run() == 0)
+        #expect(reader.prompts == ["demo:qu-jiceng> ", "demo:qu-jiceng*> ", "demo:qu-jiceng> "])
+    }
+
+    @Test func quitWarnsOnceAboutUnsavedChanges() throws {
+        let (repl, reader, console, _, _) = try make([.line("label add 巡察"), .line("quit"), .line("quit"), .line("docs")])
+        #expect(repl.run() == 0)
+        #expect(console.capturedErr.components(separatedBy: "unsaved changes").count == 2)
+        #expect(reader.prompts.count == 3, "the second quit leaves; docs is never read")
+    }
+
+    @Test func endOfInputWarnsOnceThenLeaves() throws {
+        let (repl, _, console, _, _) = try make([.line("label add 巡察"), .endOfInput, .endOfInput])
+        #expect(repl.run() == 0)
+        #expect(console.capturedErr.contains("warning: unsaved changes"))
+    }
+
+    @Test func ctrlCCancelsTheLineAndTheLoopGoesOn() throws {
+        let (repl, reader, console, engine, _) = try make([.interrupted, .line("label add 巡察"), .interrupted, .line("save s.json"), .endOfInput])
+        #expect(repl.run() == 0)
+        #expect(engine.session.tagSet.labels.count == 1)
+        #expect(console.capturedOut.contains("saved s.json"))
+        #expect(reader.history == ["label add 巡察", "save s.json"])
+    }
+
+    @Test func errorsAreShownWithHintsAndTheLoopGoesOn() throws {
+        let (repl, _, console, _, _) = try make([.line("tag 巡察 1:2"), .line("labls"), .line("label add 巡察"), .endOfInput, .endOfInput])
+        #expect(repl.run() == 0)
+        #expect(console.capturedErr.contains("error: unknown label \"巡察\"\n  hint: labels lists the tag set; label add NAME adds one"))
+        #expect(console.capturedErr.contains("error: unknown command \"labls\" — did you mean labels?"))
+        #expect(!console.capturedErr.contains("<stdin>"), "the line in error is the one just typed")
+    }
+}
+
+struct CompleterTests {
+    func completer() throws -> Completer {
+        let dir = try Workspace.make()
+        let engine = try Engine.open(path: dir + "/Sessions/demo.json", displayPath: "demo.json", annotator: Annotator(name: "t")).0
+        return Completer(engine: engine, baseDirectory: dir)
+    }
+
+    static let cases: [(String, Completion)] = [
+        ("ta", Completion(deleteCount: 0, replacement: "g ", candidates: ["tag"])),
+        ("tag 主题", Completion(deleteCount: 0, replacement: "教育 ", candidates: ["主题教育"])),
+        ("tag ztj", Completion(deleteCount: 3, replacement: "主题教育 ", candidates: ["主题教育"])),
+        ("classify 政", Completion(deleteCount: 0, replacement: "治建设 ", candidates: ["政治建设"])),
+        ("open xin", Completion(deleteCount: 0, replacement: "qu-2023 ", candidates: ["xinqu-2023"])),
+        ("load Fixtures/cor", Completion(deleteCount: 0, replacement: "pus/", candidates: ["Fixtures/corpus/"])),
+        ("tag 巡察 a", Completion(deleteCount: 0, replacement: "ll ", candidates: ["all"])),
+        ("zzz", Completion()),
+    ]
+
+    @Test(arguments: cases)
+    func completes(line: String, expected: Completion) throws {
+        #expect(try completer().complete(line) == expected)
+    }
+
+    @Test func ambiguousPrefixListsTheChoices() throws {
+        let completion = try completer().complete("tag 巡")
+        #expect(completion.replacement == nil)
+        #expect(completion.candidates == ["巡察", "巡视"])
+        #expect(try completer().complete("un").replacement == nil)
+        #expect(try completer().complete("un").candidates == ["unclassify", "undo", "untag"])
+    }
+}
+
+struct RendererTests {
+    func view(_ text: String, spans: [SpanRow]) -> OutputItem {
+        .text(TextView(document: "d", lines: [TextLine(start: 100, text: text, paragraph: 3)], spans: spans, categories: []))
+    }
+
+    @Test func wrapsByDisplayWidthWithOffsetsInTheMargin() {
+        let console = Console.capturing(width: 30)
+        OutputRenderer(console: console).render(view(String(repeating: "巡察", count: 15), spans: []))
+        let lines = console.capturedOut.split(separator: "\n").map(String.init)
+        // 30 columns less an 8-column margin and a space leave 21: ten CJK characters a line.
+        #expect(lines == ["     ¶3", "   100 │巡察巡察巡察巡察巡察", "   110 │巡察巡察巡察巡察巡察", "   120 │巡察巡察巡察巡察巡察"])
+    }
+
+    @Test func marksSpansUnderTheTextWithoutColour() {
+        let console = Console.capturing(width: 80)
+        let span = SpanRow(id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
+        OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
+        let lines = console.capturedOut.split(separator: "\n").map(String.init)
+        #expect(lines[1] == "   100 │开展巡察工作")
+        #expect(lines[2] == "       │    ^^^^")
+        #expect(lines[3] == "a1  巡察  d  102:104  巡察")
+        #expect(!console.capturedOut.contains("\u{1B}"))
+    }
+
+    @Test func coloursSpansOnlyWhenTheConsoleHasColour() {
+        let console = Console.capturing(colour: true, width: 80)
+        let span = SpanRow(id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
+        OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
+        #expect(console.capturedOut.contains("\u{1B}[48;2;60;180;75m"))
+        #expect(!console.capturedOut.contains("^^^^"))
+    }
+
+    @Test func standardConsoleHasNoColourWithNoColorOrDumbTerminal() {
+        #expect(!Console.standard(environment: ["NO_COLOR": "1", "TERM": "xterm"]).colour)
+        #expect(!Console.standard(environment: ["TERM": "dumb"]).colour)
+    }
+
+    @Test func errorsRenderAsFileLineErrorWithHint() {
+        let console = Console.capturing()
+        OutputRenderer(console: console).render(LocatedError(file: "script.tb", line: 12, error: .noFindResults))
+        #expect(console.capturedErr == "script.tb:12: error: no find results to refer to\n  hint: run find TEXT first; its hits are h1, h2, …\n")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The REPL in a real terminal (tmux): Chinese typed, a Chinese label completed with Tab, Ctrl-C
+/// cancelling a line, Ctrl-D warning then leaving, history kept with its Chinese.
+struct TerminalTests {
+    final class Tmux {
+        let socket = "tagbench-test-\(UUID().uuidString.prefix(8))"
+
+        /// Runs a tmux command through /bin/sh with posix_spawn and waitpid: Foundation's Process
+        /// waited forever here on the client that `new-session -d` leaves behind.
+        @discardableResult
+        func run(_ arguments: [String], output: Bool = false) throws -> String {
+            let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: outFile) }
+            let quoted = (["tmux", "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            let command = quoted.joined(separator: " ") + " >'\(outFile)' 2>/dev/null </dev/null"
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+            defer { argv.forEach { free($0) } }
+            guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CocoaError(.fileNoSuchFile) }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return output ? ((try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "") : ""
+        }
+
+        func type(_ text: String) throws { try run(["send-keys", "-t", "t", "-l", text]) }
+        func key(_ name: String) throws { try run(["send-keys", "-t", "t", name]) }
+        func screen() throws -> String { try run(["capture-pane", "-t", "t", "-p", "-S", "-200"], output: true) }
+
+        /// Waits (up to ten seconds) until the screen satisfies `condition`; returns the screen.
+        @discardableResult
+        func waitFor(_ what: String, _ condition: (String) -> Bool) throws -> String {
+            var screen = ""
+            for _ in 0..<100 {
+                screen = try self.screen()
+                if condition(screen) { return screen }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            Issue.record("timed out waiting for \(what); the screen was:\n\(screen)")
+            return screen
+        }
+
+        deinit { _ = try? run(["kill-server"]) }
+    }
+
+    @Test func chineseInputCompletionCtrlCAndCtrlDInARealTerminal() throws {
+        let dir = try Workspace.make()
+        let history = dir + "/history"
+        let tmux = Tmux()
+        // LC_ALL=C: tagbench must fall back to a UTF-8 locale itself or it would drop Chinese input.
+        let command = "cd '\(dir)' && env -u LANG LC_ALL=C TERM=xterm-256color TAGBENCH_HISTORY='\(history)' "
+            + "SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; echo EXIT=$?; sleep 30"
+        try tmux.run(["-u", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command])
+        try tmux.waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
+
+        try tmux.type("find 基层党建")
+        try tmux.key("Enter")
+        try tmux.waitFor("the hits") { $0.contains("h1  qu-jiceng") }
+
+        try tmux.type("tag 基层")
+        try tmux.key("Tab")
+        try tmux.waitFor("the completed label") { $0.contains("tag 基层党建") }
+        try tmux.type("h1")
+        // The completion ended with a space: what was typed next is a new argument.
+        try tmux.waitFor("the typed target") { $0.contains("tag 基层党建 h1") }
+        try tmux.key("Enter")
+        try tmux.waitFor("the new span") { $0.contains("a46  基层党建  qu-jiceng") }
+        try tmux.waitFor("the unsaved mark") { $0.contains("demo:qu-jiceng*>") }
+
+        try tmux.type("docs 未完成的行")
+        try tmux.key("C-c")
+        try tmux.type("labels")
+        try tmux.key("Enter")
+        let afterCancel = try tmux.waitFor("the labels") { $0.contains("形式主义官僚主义") }
+        #expect(!afterCancel.contains("unexpected argument"), "Ctrl-C cancelled the line instead of running it")
+
+        try tmux.key("C-d")
+        try tmux.waitFor("the unsaved warning") { $0.contains("warning: unsaved changes") }
+        #expect(!(try tmux.screen()).contains("EXIT="))
+        try tmux.key("C-d")
+        try tmux.waitFor("the exit") { $0.contains("EXIT=0") }
+
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("find\\040基层党建"), "history keeps Chinese lines")
+        #expect(!saved.contains("未完成"), "a cancelled line is not in the history")
+    }
+}
