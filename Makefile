@@ -1,0 +1,41 @@
+# tagbench — the two commands the README names:
+#   make run    installs what is missing, builds, and opens the demo session in the REPL
+#   make test   installs what is missing, builds, and runs every test (Swift, then Python interop)
+SHELL := /bin/bash
+VENV := .venv
+ARTIFACTS := $(CURDIR)/.build/test-artifacts
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup build demo clean
+
+run: setup build
+	.build/debug/tagbench Sessions/demo.json
+
+test: setup build
+	rm -rf "$(ARTIFACTS)"
+	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" swift test
+	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" $(VENV)/bin/python -m pytest -q Tests/interop
+
+# System packages (libedit's headers for the CLibEdit target, tmux for the terminal test) and
+# the Python virtual environment for the interop suite; each only when missing.
+setup:
+	@if ! pkg-config --exists libedit 2>/dev/null || ! command -v tmux >/dev/null; then \
+		echo "installing libedit-dev, tmux and pkg-config"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y libedit-dev tmux pkg-config; \
+	fi
+	@if [ ! -x $(VENV)/bin/python ] || ! cmp -s Tests/interop/requirements.txt $(VENV)/requirements.txt; then \
+		echo "creating $(VENV) for the Python interop tests"; \
+		python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r Tests/interop/requirements.txt && \
+		cp Tests/interop/requirements.txt $(VENV)/requirements.txt; \
+	fi
+
+build:
+	swift build
+
+# Rebuild the committed demo session from its script (a test checks they agree).
+demo: build
+	rm -f Sessions/demo.json
+	TAGBENCH_ANNOTATOR=demo SOURCE_DATE_EPOCH=1700000000 .build/debug/tagbench run Fixtures/scripts/demo.tb --session Sessions/demo.json
+
+clean:
+	rm -rf .build $(VENV)
