@@ -47,6 +47,8 @@ struct CommandParserTests {
         ("labels", .labels),
         ("label add 巡察 --alias xc --alias xuncha", .labelAdd(Label(name: "巡察", aliases: ["xc", "xuncha"]))),
         ("label add 政治建设 --category", .labelAdd(Label(name: "政治建设", kind: .category))),
+        ("label add 巡察 --colour 3CB44B --description \"巡察 工作\"", .labelAdd(Label(name: "巡察", colour: "#3cb44b", description: "巡察 工作"))),
+        ("label add 巡察 --colour \"#3cb44b\"", .labelAdd(Label(name: "巡察", colour: "#3cb44b"))),
         ("schema tags.json", .schema("tags.json")),
         ("undo", .undo(1)),
         ("undo 3", .undo(3)),
@@ -85,6 +87,8 @@ struct CommandParserTests {
         ("docs extra", .unexpectedArgument(command: "docs", argument: "extra"), nil),
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
         ("label add", .missingArgument(command: "label", what: "a label name"), nil),
+        ("label add 巡察 --colour #3cb44b", .missingArgument(command: "label", what: "a colour after --colour (RRGGBB)"), nil),
+        ("label add 巡察 --colour green", .invalidArgument(command: "label", argument: "green", expected: "a colour RRGGBB such as 3cb44b"), nil),
         ("label remove x", .invalidArgument(command: "label", argument: "remove", expected: "add"), nil),
         ("classify 政治建设 chapter 1", .invalidArgument(command: "classify", argument: "chapter", expected: "doc, para N or sent N"), nil),
     ]

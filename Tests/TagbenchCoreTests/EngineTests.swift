@@ -226,4 +226,34 @@ struct EngineTests {
         #expect(d.string == "巡察工作要点：深化巡察整改。\n")
         #expect(d.sha256 == Document.hash(Array("巡察工作要点：深化巡察整改。\n".utf8)))
     }
+
+    @Test func schemaMergesIntoTheTagSetAndKeepsAnnotations() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("label add 巡察 --colour 112233", "load Fixtures/corpus", "tag 巡察 all 巡察 --corpus")
+        let spans = h.engine.session.annotationCount
+        try h.run("schema Schemas/governance.tagset.json")
+        #expect(h.messages == ["Schemas/governance.tagset.json: 14 labels added (主题教育 巡视 减负 八项规定 意识形态 作风建设 廉洁文化 整改落实 基层党建 形式主义官僚主义 第一议题 警示教育 政治建设 纪律建设), 1 updated"])
+        let xuncha = h.engine.session.tagSet.labels[0]
+        #expect(xuncha.aliases == ["xc"] && xuncha.colour == "#3cb44b")
+        #expect(h.engine.session.annotationCount == spans)
+        try h.run("schema Schemas/governance.tagset.json")
+        #expect(h.messages == ["Schemas/governance.tagset.json: the tag set already has all 15 labels"])
+        try h.run("undo")
+        #expect(h.engine.session.tagSet.labels.count == 1)
+        #expect(h.engine.session.tagSet.labels[0].colour == "#112233" && h.engine.session.tagSet.index(of: "xc") == nil)
+    }
+
+    @Test func schemaThatConflictsWithTheSessionChangesNothing() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("label add 政治建设")
+        #expect(h.failure("schema Schemas/governance.tagset.json")
+            == .invalidSession(path: "Schemas/governance.tagset.json", reason: "label 政治建设 is a category label here but a span label in the session"))
+        try h.run("label add 其他 --alias xs")
+        #expect(h.failure("schema Schemas/governance.tagset.json") == .labelNameInUse("xs", by: "其他"))
+        try FileManager.default.removeItem(atPath: dir + "/Schemas/governance.tagset.json")
+        #expect(h.failure("schema Schemas/governance.tagset.json") == .fileNotFound("Schemas/governance.tagset.json"))
+        #expect(h.engine.session.tagSet.labels.map(\.name) == ["政治建设", "其他"])
+    }
 }

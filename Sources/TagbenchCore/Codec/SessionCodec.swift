@@ -112,23 +112,7 @@ public enum SessionCodec {
             case "labels":
                 try r.beginArray()
                 while try r.nextElement() {
-                    var label = Label(name: "")
-                    var kind = "span"
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        switch k {
-                        case "name": label.name = try r.readString()
-                        case "kind": kind = try r.readString()
-                        case "aliases":
-                            try r.beginArray()
-                            while try r.nextElement() { label.aliases.append(try r.readString()) }
-                        case "colour": label.colour = try r.readString()
-                        case "description": label.description = try r.readString()
-                        default: try r.skipValue()
-                        }
-                    }
-                    guard let k = LabelKind(rawValue: kind) else { throw invalid("label \(label.name) has unknown kind \"\(kind)\"") }
-                    label.kind = k
+                    let label = try TagSetCodec.decodeLabel(&r, number: session.tagSet.labels.count + 1, invalid: invalid)
                     do { try session.tagSet.add(label) } catch { throw invalid(error.message) }
                 }
             case "documents":

@@ -21,24 +21,7 @@ public enum TagSetCodec {
             case "labels":
                 try r.beginArray()
                 while try r.nextElement() {
-                    var label = Label(name: "")
-                    var kind = "span"
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        switch k {
-                        case "name": label.name = try r.readString()
-                        case "kind": kind = try r.readString()
-                        case "aliases":
-                            try r.beginArray()
-                            while try r.nextElement() { label.aliases.append(try r.readString()) }
-                        case "colour": label.colour = try r.readString()
-                        case "description": label.description = try r.readString()
-                        default: try r.skipValue()
-                        }
-                    }
-                    guard !label.name.isEmpty else { throw invalid("label \(labels.count + 1) has no name") }
-                    guard let k = LabelKind(rawValue: kind) else { throw invalid("label \(label.name) has unknown kind \"\(kind)\"") }
-                    label.kind = k
+                    let label = try decodeLabel(&r, number: labels.count + 1, invalid: invalid)
                     labels.append(label)
                 }
             default:
@@ -48,5 +31,28 @@ public enum TagSetCodec {
         try r.finish()
         guard sawFormat else { throw invalid("it has no \"format\": \"\(formatName)\"") }
         return labels
+    }
+
+    /// One label object, as session and tag-set files both write it.
+    static func decodeLabel(_ r: inout JSONReader, number: Int, invalid: (String) -> TagbenchError) throws(TagbenchError) -> Label {
+        var label = Label(name: "")
+        var kind = "span"
+        try r.beginObject()
+        while let k = try r.nextKey() {
+            switch k {
+            case "name": label.name = try r.readString()
+            case "kind": kind = try r.readString()
+            case "aliases":
+                try r.beginArray()
+                while try r.nextElement() { label.aliases.append(try r.readString()) }
+            case "colour": label.colour = try r.readString()
+            case "description": label.description = try r.readString()
+            default: try r.skipValue()
+            }
+        }
+        guard !label.name.isEmpty else { throw invalid("label \(number) has no name") }
+        guard let k = LabelKind(rawValue: kind) else { throw invalid("label \(label.name) has unknown kind \"\(kind)\"") }
+        label.kind = k
+        return label
     }
 }

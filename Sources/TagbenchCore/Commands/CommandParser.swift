@@ -109,7 +109,14 @@ public enum CommandParser {
                 switch option.text {
                 case "--alias": label.aliases.append(try args.required("an alias after --alias").text)
                 case "--category": label.kind = .category
-                case "--colour", "--color": label.colour = try args.required("a colour after --colour").text
+                case "--colour", "--color":
+                    // `#` would start a comment, so the colour is written without it (or quoted).
+                    let colour = try args.required("a colour after --colour (RRGGBB)").text
+                    let hex = colour.hasPrefix("#") ? String(colour.dropFirst()) : colour
+                    guard hex.count == 6, hex.allSatisfy(\.isHexDigit) else {
+                        throw .invalidArgument(command: name, argument: colour, expected: "a colour RRGGBB such as 3cb44b")
+                    }
+                    label.colour = "#" + hex.lowercased()
                 case "--description": label.description = try args.required("a text after --description").text
                 default:
                     if option.text.hasPrefix("--") { throw .unknownOption(option.text, command: name) }

@@ -24,7 +24,7 @@ public struct CommandReference: Sendable {
         .init(name: "unclassify", usage: "unclassify LABEL doc|para N|sent N", summary: "remove a category label from a unit"),
         .init(name: "spans", usage: "spans [LABEL] [--corpus]", summary: "list annotations: id, label, document, S:E, text"),
         .init(name: "labels", usage: "labels", summary: "the tag set with counts"),
-        .init(name: "label", usage: "label add NAME [--alias A]... [--category] [--colour #RRGGBB] [--description TEXT]", summary: "add a span label (or a category label)"),
+        .init(name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]", summary: "add a span label (or a category label)"),
         .init(name: "schema", usage: "schema PATH", summary: "merge a tag-set file (JSON) into the tag set"),
         .init(name: "undo", usage: "undo [N]", summary: "undo the last N state-changing commands (a bulk tag is one)"),
         .init(name: "redo", usage: "redo [N]", summary: "redo what undo undid"),
