@@ -111,6 +111,29 @@ struct SessionCodecTests {
         #expect(decoded == samples)
     }
 
+    @Test func escapesAtEveryPositionOfTheWordAtATimeScan() throws {
+        for k in 0..<20 {
+            let s = String(repeating: "巡", count: k) + "\"" + String(repeating: "a", count: k % 9) + "\n\u{1}" + String(repeating: "x", count: 20 - k)
+            var w = JSONWriter()
+            w.string(s)
+            #expect(try JSONSerialization.jsonObject(with: Data(w.bytes), options: .fragmentsAllowed) as? String == s)
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            var x: UInt64 = generator.next()
+            // Bias towards the interesting bytes.
+            for b in 0..<8 where Int.random(in: 0..<4) == 0 {
+                let special: [UInt64] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xE5]
+                x = (x & ~(0xFF << (8 * UInt64(b)))) | (special.randomElement()! << (8 * UInt64(b)))
+            }
+            let expected = (0..<8).contains { b in
+                let byte = UInt8(truncatingIfNeeded: x >> (8 * UInt64(b)))
+                return byte < 0x20 || byte == 0x22 || byte == 0x5C
+            }
+            #expect(JSONWriter.needsEscape(x) == expected, "word \(String(x, radix: 16))")
+        }
+    }
+
     @Test func readerDecodesEscapesAndSurrogatePairs() throws {
         var r = try JSONReader(bytes: Array(#"["\u5de1\u5bdf", "\ud840\udc00", "a\/b"]"#.utf8), path: "x")
         try r.beginArray()

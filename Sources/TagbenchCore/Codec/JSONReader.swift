@@ -96,6 +96,21 @@ public struct JSONReader {
         return true
     }
 
+    /// A string value that often repeats (a document id, a label, a time): when its bytes equal
+    /// `previous`, that same String is returned instead of a new one being allocated.
+    public mutating func readString(reusing previous: inout String) throws(TagbenchError) -> String {
+        _ = peek()
+        let start = position + 1
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\""), let end = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }), bytes[end] == UInt8(ascii: "\"") {
+            let same = previous.utf8.count == end - start && previous.utf8.elementsEqual(bytes[start..<end])
+            if !same { previous = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) } }
+            position = end + 1
+            return previous
+        }
+        previous = try readString()
+        return previous
+    }
+
     /// A string value.
     public mutating func readString() throws(TagbenchError) -> String {
         try expect(UInt8(ascii: "\""), "a string")

@@ -39,7 +39,17 @@ public struct JSONWriter {
         var runStart = 0
         var i = 0
         let n = source.count
+        let words = UnsafeRawPointer(source.baseAddress)
         while i < n {
+            // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
+            if let words {
+                while i + 8 <= n {
+                    let x = words.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if Self.needsEscape(x) { break }
+                    i += 8
+                }
+                if i >= n { break }
+            }
             let b = source[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
             if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<i])) }
@@ -62,6 +72,17 @@ public struct JSONWriter {
         }
         if runStart < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<n])) }
         bytes.append(0x22)
+    }
+
+    /// Whether any of the eight bytes is below 0x20, a quote or a backslash (bit tricks from
+    /// "Bit Twiddling Hacks": a byte is zero in `x ^ repeated(c)` where it equals `c`).
+    @inline(__always)
+    static func needsEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below = (x &- ones &* 0x20) & ~x & highs != 0
+        return below || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C))
     }
 
     /// Appends `"key": ` (after a comma when `comma`).

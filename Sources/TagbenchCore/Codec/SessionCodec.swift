@@ -135,6 +135,7 @@ public enum SessionCodec {
                     rawDocuments.append(d)
                 }
             case "annotations":
+                var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
                 while try r.nextElement() {
                     var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "")
@@ -142,15 +143,15 @@ public enum SessionCodec {
                     while let k = try r.nextKey() {
                         switch k {
                         case "id": a.id = try r.readString()
-                        case "doc": a.doc = try r.readString()
+                        case "doc": a.doc = try r.readString(reusing: &lastDoc)
                         case "start": a.start = try r.readInt()
                         case "end": a.end = try r.readInt()
-                        case "label": a.label = try r.readString()
+                        case "label": a.label = try r.readString(reusing: &lastLabel)
                         case "text": a.text = try r.readString()
                         case "note": a.note = r.readNull() ? "" : try r.readString()
-                        case "source": a.source = try r.readString()
-                        case "annotator": a.annotator = try r.readString()
-                        case "time": a.time = try r.readString()
+                        case "source": a.source = try r.readString(reusing: &lastSource)
+                        case "annotator": a.annotator = try r.readString(reusing: &lastAnnotator)
+                        case "time": a.time = try r.readString(reusing: &lastTime)
                         default: try r.skipValue()
                         }
                     }
@@ -201,12 +202,19 @@ public enum SessionCodec {
 
         // Documents: read each back and check its hash; a missing or changed one keeps its annotations.
         var recordedLength: [Int] = []
+        var ids = Set<String>()
         for d in rawDocuments {
             recordedLength.append(d.length)
-            if session.documentIndex(id: d.id) != nil { throw invalid("document id \(d.id) appears twice") }
+            if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
+        }
+        let read = Parallel.map(rawDocuments.count) { i -> Document? in
+            let d = rawDocuments[i]
             let absolute = Paths.absolute(d.path, base: directory)
-            if let bytes = try? DocumentReader.read(absolute, displayPath: d.path) {
-                let document = Document(id: d.id, path: absolute, bytes: bytes)
+            guard let bytes = try? DocumentReader.read(absolute, displayPath: d.path) else { return nil }
+            return Document(id: d.id, path: absolute, bytes: bytes)
+        }
+        for (d, document) in zip(rawDocuments, read) {
+            if let document {
                 if document.sha256 != d.sha256 {
                     report.changed.append(d.id)
                     document.recorded = (d.sha256, d.length)
@@ -214,7 +222,7 @@ public enum SessionCodec {
                 session.addDocument(document)
             } else {
                 report.missing.append(d.id)
-                session.addDocument(Document(missingID: d.id, path: absolute, length: d.length, sha256: d.sha256))
+                session.addDocument(Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256))
             }
         }
         var seen = Set<Int>()

@@ -167,25 +167,29 @@ public final class Engine {
                 files.append((absolute, argument))
             }
         }
-        // Read and check everything before adding anything, so an error changes nothing.
+        // Ids first (they depend on order), then read and check every file, on every core, before
+        // adding anything, so an error changes nothing.
         var known = Set(session.documents.map(\.path))
-        var added: [Document] = []
+        var pending: [(absolute: String, display: String, id: String)] = []
         var skipped = 0
         var pendingIDs = Set<String>()
         for file in files {
             if known.contains(file.absolute) { skipped += 1; continue }
             known.insert(file.absolute)
-            let bytes = try DocumentReader.read(file.absolute, displayPath: file.display)
-            var id = session.uniqueID(for: Paths.stem(of: file.absolute))
-            if pendingIDs.contains(id) {
-                var n = 2
-                let stem = Paths.stem(of: file.absolute)
-                while pendingIDs.contains("\(stem)-\(n)") || session.documentIndex(id: "\(stem)-\(n)") != nil { n += 1 }
-                id = "\(stem)-\(n)"
-            }
+            let id = session.uniqueID(for: Paths.stem(of: file.absolute), avoiding: pendingIDs)
             pendingIDs.insert(id)
-            let document = Document(id: id, path: file.absolute, bytes: bytes)
-            if bytes.isEmpty { emit(.warning("\(file.display) is empty; loaded as \(id) with no text")) }
+            pending.append((file.absolute, file.display, id))
+        }
+        let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
+            Result { () throws(TagbenchError) -> Document in
+                Document(id: pending[i].id, path: pending[i].absolute, bytes: try DocumentReader.read(pending[i].absolute, displayPath: pending[i].display))
+            }
+        }
+        var added: [Document] = []
+        added.reserveCapacity(loaded.count)
+        for (i, result) in loaded.enumerated() {
+            let document = try result.get()
+            if document.bytes.isEmpty { emit(.warning("\(pending[i].display) is empty; loaded as \(document.id) with no text")) }
             added.append(document)
         }
         if skipped > 0 { emit(.message("\(skipped) already loaded, skipped")) }
@@ -389,11 +393,17 @@ public final class Engine {
             emit(.message("no match for \(pattern)\(corpus ? " in the corpus" : " in \(currentDocument?.id ?? "")"); nothing tagged"))
             return
         }
-        try addSpans(targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus, emit: emit)
+        var literal: String?
+        if case .literal(let text) = pattern { literal = text }
+        try addSpans(targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus,
+                     coveredText: literal, emit: emit)
     }
 
+    /// Adds spans as one step. `coveredText`, when every target covers the same known text (a
+    /// literal pattern), saves finding each span's text in its document.
     private func addSpans(_ targets: [(Int, TextRange)], label: Int, source: String, command: Command,
-                          usesFind: Bool, needsDocument: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+                          usesFind: Bool, needsDocument: Bool, coveredText: String? = nil,
+                          emit: (OutputItem) -> Void) throws(TagbenchError) {
         let time = annotator.now()
         var added: [Annotation] = []
         added.reserveCapacity(targets.count)
@@ -402,7 +412,7 @@ public final class Engine {
         var seen = Set<SpanKey>()
         for (d, r) in targets {
             let document = session.documents[d]
-            let a = Annotation(number: number, document: d, range: r, label: label, text: document.text(r),
+            let a = Annotation(number: number, document: d, range: r, label: label, text: coveredText ?? document.text(r),
                                source: source, annotator: annotator.name, time: time)
             if session.containsSpan(a) || !seen.insert(SpanKey(a)).inserted {
                 duplicates.append(a)

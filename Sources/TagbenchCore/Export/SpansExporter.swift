@@ -30,7 +30,7 @@ public enum SpansExporter {
             var first = true
             var skipped = 0
             for a in session.annotations(inDocument: index) {
-                guard a.range.end <= d.length, d.text(a.range) == a.text else { skipped += 1; continue }
+                guard d.covers(a.range, with: a.text) else { skipped += 1; continue }
                 w.raw(first ? "{\"start\": " : ", {\"start\": ")
                 first = false
                 w.int(a.range.start)

@@ -61,12 +61,16 @@ public final class Session {
     /// The document with that id.
     public func documentIndex(id: String) -> Int? { documentLookup[id] }
 
-    /// A unique id for a file stem: the stem itself, else `stem-2`, `stem-3`, …
-    public func uniqueID(for stem: String) -> String {
-        if documentLookup[stem] == nil { return stem }
-        var n = 2
-        while documentLookup["\(stem)-\(n)"] != nil { n += 1 }
-        return "\(stem)-\(n)"
+    /// A unique id for a file stem: the stem itself, else `stem-2`, `stem-3`, … (not in the
+    /// session nor in `taken`, the ids of documents about to be added).
+    public func uniqueID(for stem: String, avoiding taken: Set<String> = []) -> String {
+        var id = stem
+        var n = 1
+        while documentLookup[id] != nil || taken.contains(id) {
+            n += 1
+            id = "\(stem)-\(n)"
+        }
+        return id
     }
 
     /// Appends a document; its id must be unique.

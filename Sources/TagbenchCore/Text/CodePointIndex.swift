@@ -14,9 +14,32 @@ public struct CodePointIndex: Sendable {
         var marks: [Int32] = []
         marks.reserveCapacity(bytes.count / (Self.stride * 2) + 1)
         var codePoints = 0
-        for i in 0..<bytes.count where !UTF8Bytes.isContinuation(bytes[i]) {
-            if codePoints % Self.stride == 0 { marks.append(Int32(i)) }
-            codePoints += 1
+        var i = 0
+        let n = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i < n {
+                if i + 8 <= n {
+                    // Code points starting in these eight bytes: those that are not continuations.
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let continuation = (word & 0x8080_8080_8080_8080 & ((~word & 0x4040_4040_4040_4040) << 1)).nonzeroBitCount
+                    let starts = 8 - continuation
+                    let position = codePoints % Self.stride
+                    if starts == 0 || (position != 0 && position + starts <= Self.stride) {
+                        codePoints += starts
+                        i += 8
+                        continue
+                    }
+                }
+                let end = min(i + 8, n)
+                while i < end {
+                    if !UTF8Bytes.isContinuation(base[i]) {
+                        if codePoints % Self.stride == 0 { marks.append(Int32(i)) }
+                        codePoints += 1
+                    }
+                    i += 1
+                }
+            }
         }
         checkpoints = marks
         count = codePoints

@@ -1,4 +1,7 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One loaded text: its UTF-8 bytes and the lazily built indexes over them.
 ///
@@ -84,6 +87,19 @@ public final class Document {
         let from = byteOffset(range.start)
         let to = byteOffset(range.end)
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
+    }
+
+    /// Whether the text at `range` is exactly `expected` (compared as bytes).
+    public func covers(_ range: TextRange, with expected: String) -> Bool {
+        guard range.start >= 0, range.start < range.end, range.end <= index.count else { return false }
+        let from = byteOffset(range.start)
+        let to = byteOffset(range.end)
+        var expected = expected
+        return expected.withUTF8 { want in
+            want.count == to - from && bytes.withUnsafeBufferPointer { have in
+                memcmp(have.baseAddress! + from, want.baseAddress!, want.count) == 0
+            }
+        }
     }
 
     /// `range` limited to the text held (a missing or changed document may be shorter than recorded).

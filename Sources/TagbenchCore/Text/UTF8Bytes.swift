@@ -43,6 +43,11 @@ public enum UTF8Bytes {
             if i >= n { break }
             let b0 = base[i]
             if b0 < 0x80 { i += 1; continue }
+            // Most of a Chinese text: E1–EC or EE–EF followed by two continuation bytes.
+            if i + 2 < n, b0 >= 0xE1, b0 != 0xED, b0 <= 0xEF, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             let length: Int
             var lower: UInt8 = 0x80
             var upper: UInt8 = 0xBF
