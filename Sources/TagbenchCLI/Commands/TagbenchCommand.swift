@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import Foundation
 import TagbenchCore
 
 /// `tagbench`: the root command; with no subcommand it opens the REPL on a session.
@@ -83,6 +84,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The session to apply the scripts to (created if it does not exist) and to write at the end.")
     var session: String?
 
+    @Flag(help: "Print how long opening, each command and saving took, to stderr.")
+    var timings = false
+
     func validate() throws {
         if scripts.isEmpty { throw ValidationError("name at least one script") }
     }
@@ -91,9 +95,13 @@ struct RunCommand: ParsableCommand {
         let environment = CLIEnvironment.current()
         let console = Console.standard(environment: environment.variables)
         let renderer = OutputRenderer(console: console)
+        let clock = ContinuousClock()
+        var start = clock.now
         let engine = try openSession(session, environment: environment, console: console)
+        if timings { console.err(Timing.line("open", since: start, clock)) }
         engine.defersSaves = true
-        let runner = ScriptRunner(engine: engine)
+        var runner = ScriptRunner(engine: engine)
+        if timings { runner.timing = { console.err(Timing.line($0, seconds: $1)) } }
         let context = ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0)
         do {
             for script in scripts {
@@ -111,7 +119,9 @@ struct RunCommand: ParsableCommand {
             }
             if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
                 let shown = target == engine.sessionPath && session != nil ? session! : Paths.relative(target, to: environment.currentDirectory)
+                start = clock.now
                 try engine.writeSession(to: target)
+                if timings { console.err(Timing.line("save", since: start, clock)) }
                 renderer.render(.message("saved \(shown): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
             }
         } catch let error as LocatedError {
@@ -139,8 +149,11 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The output file.")
     var output: String
 
+    @Flag(help: "Print how long opening the session and exporting took, to stderr.")
+    var timings = false
+
     func run() throws {
-        try runOne(.export(format: format, path: output), session: session)
+        try runOne(.export(format: format, path: output), session: session, timings: timings)
     }
 }
 
@@ -157,7 +170,7 @@ struct StatsCommand: ParsableCommand {
 }
 
 /// Runs one command on a session that must exist.
-private func runOne(_ command: Command, session: String) throws {
+private func runOne(_ command: Command, session: String, timings: Bool = false) throws {
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)
@@ -166,13 +179,30 @@ private func runOne(_ command: Command, session: String) throws {
         console.flush()
         throw ExitCode.failure
     }
+    let clock = ContinuousClock()
+    var start = clock.now
     let engine = try openSession(session, environment: environment, console: console)
+    if timings { console.err(Timing.line("open", since: start, clock)) }
     do {
+        start = clock.now
         try engine.execute(command, context: ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0), emit: renderer.render)
+        if timings { console.err(Timing.line(CommandRenderer.render(command), since: start, clock)) }
     } catch {
         renderer.render(error, showLocation: false)
         console.flush()
         throw ExitCode.failure
     }
     console.flush()
+}
+
+/// `timing: STEP SECONDS` lines for `--timings` (the benchmark reads them).
+enum Timing {
+    static func line(_ step: String, seconds: Double) -> String {
+        "timing: \(step) \(String(format: "%.4f", seconds))"
+    }
+
+    static func line(_ step: String, since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> String {
+        let d = clock.now - start
+        return line(step, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A pull parser over JSON bytes that the session and tag-set decoders drive: it reports errors
 /// with line and column and never builds a tree (JSONSerialization and Codable are 20-50x slower).
 public struct JSONReader {
@@ -29,11 +33,29 @@ public struct JSONReader {
     }
 
     private mutating func skipSpace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
+        position = bytes.withUnsafeBufferPointer { b in
+            var p = position
+            while p < b.count {
+                switch b[p] {
+                case 0x20, 0x0A, 0x0D, 0x09: p += 1
+                default: return p
+                }
             }
+            return p
+        }
+    }
+
+    /// The end of the plain run of string bytes from `start` (the first quote, backslash or
+    /// control byte, or the end of the input).
+    private func plainRunEnd(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var p = start
+            while p < b.count {
+                let c = b[p]
+                if c == 0x22 || c == 0x5C || c < 0x20 { return p }
+                p += 1
+            }
+            return p
         }
     }
 
@@ -101,11 +123,16 @@ public struct JSONReader {
     public mutating func readString(reusing previous: inout String) throws(TagbenchError) -> String {
         _ = peek()
         let start = position + 1
-        if position < bytes.count, bytes[position] == UInt8(ascii: "\""), let end = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }), bytes[end] == UInt8(ascii: "\"") {
-            let same = previous.utf8.count == end - start && previous.utf8.elementsEqual(bytes[start..<end])
-            if !same { previous = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) } }
-            position = end + 1
-            return previous
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            let end = plainRunEnd(from: start)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                let same = bytes.withUnsafeBufferPointer { b in
+                    previous.withUTF8 { p in p.count == end - start && (p.isEmpty || memcmp(p.baseAddress!, b.baseAddress! + start, p.count) == 0) }
+                }
+                if !same { previous = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) } }
+                position = end + 1
+                return previous
+            }
         }
         previous = try readString()
         return previous
@@ -115,17 +142,13 @@ public struct JSONReader {
     public mutating func readString() throws(TagbenchError) -> String {
         try expect(UInt8(ascii: "\""), "a string")
         let start = position
-        while position < bytes.count {
-            let b = bytes[position]
-            if b == UInt8(ascii: "\"") {
-                let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
-                position += 1
-                return s
-            }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error("control character in string") }
+        position = plainRunEnd(from: start)
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
             position += 1
+            return s
         }
+        if position < bytes.count, bytes[position] < 0x20 { throw error("control character in string") }
         var out = Array(bytes[start..<position])
         while position < bytes.count {
             let b = bytes[position]

@@ -243,8 +243,7 @@ public enum SessionCodec {
             }
             let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
                                         note: a.note, source: a.source, annotator: a.annotator, time: a.time)
-            if session.containsSpan(annotation) { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
-            session.insert(annotation)
+            guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
         }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }

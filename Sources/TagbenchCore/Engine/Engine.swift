@@ -409,17 +409,16 @@ public final class Engine {
         added.reserveCapacity(targets.count)
         var duplicates: [Annotation] = []
         var number = session.nextNumber
-        var seen = Set<SpanKey>()
         for (d, r) in targets {
-            let document = session.documents[d]
-            let a = Annotation(number: number, document: d, range: r, label: label, text: coveredText ?? document.text(r),
+            let a = Annotation(number: number, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
                                source: source, annotator: annotator.name, time: time)
-            if session.containsSpan(a) || !seen.insert(SpanKey(a)).inserted {
+            // Inserting checks for an identical span (also among these targets) in one lookup.
+            if session.insert(a) {
+                added.append(a)
+                number += 1
+            } else {
                 duplicates.append(a)
-                continue
             }
-            added.append(a)
-            number += 1
         }
         let labelName = session.tagSet.labels[label].name
         if added.isEmpty {
@@ -430,7 +429,6 @@ public final class Engine {
             }
             return
         }
-        for a in added { session.insert(a) }
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedAnnotations(added)]), log: command,
              usesFind: usesFind, needsDocument: needsDocument)
         if added.count <= 20 {

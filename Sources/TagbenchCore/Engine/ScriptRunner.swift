@@ -12,6 +12,8 @@ public struct ScriptRunner {
     public let engine: Engine
     /// Keep going after an error (report it and continue with the next line).
     public var keepGoing = false
+    /// Told each command line run and how long it took, in seconds (for `--timings`).
+    public var timing: ((String, Double) -> Void)?
 
     /// Makes a runner.
     public init(engine: Engine, keepGoing: Bool = false) {
@@ -35,7 +37,13 @@ public struct ScriptRunner {
         case .run(let path):
             return try runScript(path, context: context, emit: emit, report: report)
         default:
+            let clock = ContinuousClock()
+            let start = clock.now
             try engine.execute(command, context: context, emit: emit)
+            if let timing {
+                let elapsed = clock.now - start
+                timing(CommandRenderer.render(command), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
             return .finished
         }
     }
