@@ -6,7 +6,7 @@ VENV := .venv
 ARTIFACTS := $(CURDIR)/.build/test-artifacts
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup build demo clean
+.PHONY: run test setup build demo bench clean
 
 run: setup build
 	.build/debug/tagbench Sessions/demo.json
@@ -36,6 +36,12 @@ build:
 demo: build
 	rm -f Sessions/demo.json
 	TAGBENCH_ANNOTATOR=demo SOURCE_DATE_EPOCH=1700000000 .build/debug/tagbench run Fixtures/scripts/demo.tb --session Sessions/demo.json
+
+# The bulk-pass benchmark against the Python peer (not a test: it prints numbers). SCALE=10 for 10x.
+bench: setup
+	$(VENV)/bin/pip install -q orjson==3.13.0
+	swift build -c release
+	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE))
 
 clean:
 	rm -rf .build $(VENV)
