@@ -19,6 +19,14 @@ struct EngineTests {
         #expect(h.messages == ["4 already loaded, skipped"])
     }
 
+    @Test func openingWithNothingLoadedSaysSo() throws {
+        let h = EngineHarness(directory: try Fixture.workspace())
+        #expect(h.failure("next") == .noDocuments)
+        #expect(h.failure("tag 巡察 1:2") == .unknownLabel("巡察", suggestion: nil))
+        try h.run("label add 巡察")
+        #expect(h.failure("tag 巡察 1:2") == .noCurrentDocument)
+    }
+
     @Test func sameFileNameInAnotherFolderGetsAUniqueId() throws {
         let h = try harness()
         try FileManager.default.createDirectory(atPath: h.directory + "/other", withIntermediateDirectories: true)

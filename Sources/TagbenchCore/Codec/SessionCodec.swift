@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Writes and reads session files: pretty-printed JSON in a fixed key order, one annotation a
 /// line, CJK as is. The format is described by `Schemas/session.schema.json`.
 public enum SessionCodec {
@@ -96,6 +98,7 @@ public enum SessionCodec {
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int)] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
+        var reading: DocumentReading?
 
         guard try r.nextKind() == .object else { throw r.error("expected an object") }
         try r.beginObject()
@@ -134,6 +137,8 @@ public enum SessionCodec {
                     }
                     rawDocuments.append(d)
                 }
+                // Read the documents back (the slowest part of opening) while the rest is parsed.
+                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id) }, directory: directory)
             case "annotations":
                 var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
@@ -207,12 +212,7 @@ public enum SessionCodec {
             recordedLength.append(d.length)
             if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
         }
-        let read = Parallel.map(rawDocuments.count) { i -> Document? in
-            let d = rawDocuments[i]
-            let absolute = Paths.absolute(d.path, base: directory)
-            guard let bytes = try? DocumentReader.read(absolute, displayPath: d.path) else { return nil }
-            return Document(id: d.id, path: absolute, bytes: bytes)
-        }
+        let read = (reading ?? DocumentReading([], directory: directory)).wait()
         for (d, document) in zip(rawDocuments, read) {
             if let document {
                 if document.sha256 != d.sha256 {
@@ -226,17 +226,35 @@ public enum SessionCodec {
             }
         }
         var seen = Set<Int>()
+        seen.reserveCapacity(rawAnnotations.count)
+        // Consecutive annotations mostly share a document and a label: look each up once per run.
+        var lastDoc: (name: String, index: Int)?
+        var lastLabel: (name: String, index: Int)?
         for a in rawAnnotations {
             let name = a.id.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.id)"
-            guard let number = try? CommandParser.parseID(a.id, command: "") else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
+            guard let number = annotationNumber(a.id) else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
             guard seen.insert(number).inserted else { throw invalid("annotation id \(a.id) appears twice") }
-            guard let doc = session.documentIndex(id: a.doc) else {
-                throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+            let doc: Int
+            if let last = lastDoc, last.name == a.doc {
+                doc = last.index
+            } else {
+                guard let found = session.documentIndex(id: a.doc) else {
+                    throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+                }
+                doc = found
+                lastDoc = (a.doc, found)
             }
-            guard let label = session.tagSet.index(of: a.label), session.tagSet.labels[label].name == a.label else {
-                throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+            let label: Int
+            if let last = lastLabel, last.name == a.label {
+                label = last.index
+            } else {
+                guard let found = session.tagSet.index(of: a.label), session.tagSet.labels[found].name == a.label else {
+                    throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+                }
+                guard session.tagSet.labels[found].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
+                label = found
+                lastLabel = (a.label, found)
             }
-            guard session.tagSet.labels[label].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
             guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
             guard a.end <= recordedLength[doc] else {
                 throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
@@ -273,6 +291,20 @@ public enum SessionCodec {
     }
 }
 
+/// N of an id `aN` (N ≥ 1, digits only), read from its bytes.
+func annotationNumber(_ id: String) -> Int? {
+    var id = id
+    return id.withUTF8 { b -> Int? in
+        guard b.count >= 2, b.count <= 19, b[0] == UInt8(ascii: "a"), b[1] != UInt8(ascii: "0") else { return nil }
+        var n = 0
+        for c in b.dropFirst() {
+            guard c >= 48 && c <= 57 else { return nil }
+            n = n * 10 + Int(c - 48)
+        }
+        return n
+    }
+}
+
 extension Command {
     /// The command with its file paths made absolute against `base`.
     public func absolutizingPaths(base: String) -> Command {
@@ -290,5 +322,28 @@ extension Command {
         case .schema(let path): return .schema(Paths.relative(path, to: directory))
         default: return self
         }
+    }
+}
+
+/// Documents being read back in the background while a session file is parsed.
+private final class DocumentReading: @unchecked Sendable {
+    private let group = DispatchGroup()
+    // Written once by the background work, read only after `group` says it is done.
+    private var documents: [Document?] = []
+
+    init(_ files: [(path: String, id: String)], directory: String) {
+        DispatchQueue.global().async(group: group) { [self] in
+            documents = Parallel.map(files.count) { i -> Document? in
+                let absolute = Paths.absolute(files[i].path, base: directory)
+                guard let bytes = try? DocumentReader.read(absolute, displayPath: files[i].path) else { return nil }
+                return Document(id: files[i].id, path: absolute, bytes: bytes)
+            }
+        }
+    }
+
+    /// The documents, in order (nil where a file could not be read).
+    func wait() -> [Document?] {
+        group.wait()
+        return documents
     }
 }

@@ -186,7 +186,7 @@ public enum CommandParser {
 
     /// `aN` → N.
     static func parseID(_ text: String, command: String) throws(TagbenchError) -> Int {
-        guard text.first == "a", let n = Int(text.dropFirst()), n >= 1, !text.dropFirst().hasPrefix("+") else {
+        guard let n = annotationNumber(text) else {
             throw .invalidArgument(command: command, argument: text, expected: "an annotation id such as a3")
         }
         return n

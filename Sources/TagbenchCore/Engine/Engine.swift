@@ -220,7 +220,7 @@ public final class Engine {
     }
 
     private func open(_ selector: DocumentSelector, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        guard !session.documents.isEmpty else { throw .unknownDocument(selectorText(selector), suggestion: nil) }
+        guard !session.documents.isEmpty else { throw .noDocuments }
         let target: Int
         switch selector {
         case .name(let name): target = try resolveDocument(name)
@@ -238,14 +238,6 @@ public final class Engine {
         emit(.message("\(target + 1) \(d.id): \(Format.grouped(d.length)) characters, \(d.paragraphs.count) paragraphs, "
             + "\(d.sentences.count) sentences, \(session.annotationCount(inDocument: target)) annotations"
             + (d.isMissing ? " (file missing)" : "")))
-    }
-
-    private func selectorText(_ s: DocumentSelector) -> String {
-        switch s {
-        case .name(let n): return n
-        case .next: return "next"
-        case .previous: return "prev"
-        }
     }
 
     private func requireCurrent() throws(TagbenchError) -> Int {

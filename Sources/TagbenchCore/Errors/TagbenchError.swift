@@ -37,6 +37,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     // Targets
     /// A command that needs a current document, with none open.
     case noCurrentDocument
+    /// `open`, `next` or `prev` with no documents loaded.
+    case noDocuments
     /// Offsets outside the document or not increasing.
     case offsetsOutOfRange(start: Int, end: Int, length: Int)
     /// A paragraph or sentence number out of range.
@@ -127,6 +129,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
                 : "\(label) is a span label; classify needs a category label"
         case .noCurrentDocument:
             return "no current document"
+        case .noDocuments:
+            return "no documents loaded"
         case .offsetsOutOfRange(let start, let end, let length):
             return start >= end
                 ? "empty or reversed range \(start):\(end)"
@@ -198,6 +202,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .wrongLabelKind(_, let expected):
             return expected == .span ? "use classify for category labels" : "use tag for span labels"
         case .noCurrentDocument: return "open a document first (docs lists them)"
+        case .noDocuments: return "load PATH adds documents: files, directories or globs"
         case .noFindResults: return "run find TEXT first; its hits are h1, h2, …"
         case .textNotUnique(let text, let n) where n > 1:
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
