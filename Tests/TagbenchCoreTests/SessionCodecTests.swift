@@ -134,6 +134,13 @@ struct SessionCodecTests {
         }
     }
 
+    @Test(arguments: [0, 7, 9, 10, 99, 100, 12345, -1, -10, -987654321, Int.max, Int.min])
+    func integersAreWrittenInDecimal(value: Int) {
+        var w = JSONWriter()
+        w.int(value)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == String(value))
+    }
+
     @Test func readerDecodesEscapesAndSurrogatePairs() throws {
         var r = try JSONReader(bytes: Array(#"["\u5de1\u5bdf", "\ud840\udc00", "a\/b"]"#.utf8), path: "x")
         try r.beginArray()

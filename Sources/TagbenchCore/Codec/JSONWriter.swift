@@ -13,15 +13,33 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends text verbatim.
+    /// Appends text verbatim (through its contiguous UTF-8: appending a `String.UTF8View` goes
+    /// byte by byte).
     public mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends a decimal integer.
+    /// Appends a decimal integer (without formatting a String: sessions hold millions of them).
     public mutating func int(_ value: Int) {
         if value >= 0 && value < 10 { bytes.append(UInt8(48 + value)); return }
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 {
+            if value == .min { bytes.append(contentsOf: String(value).utf8); return }
+            bytes.append(UInt8(ascii: "-"))
+            int(-value)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var v = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while v > 0 {
+                count += 1
+                buffer[24 - count] = UInt8(48 + v % 10)
+                v /= 10
+            }
+            bytes.append(contentsOf: buffer[(24 - count)...])
+        }
     }
 
     /// Appends `true` or `false`.
@@ -87,10 +105,15 @@ public struct JSONWriter {
 
     /// Appends `"key": ` (after a comma when `comma`).
     public mutating func key(_ key: StaticString, comma: Bool = true) {
-        if comma { raw(", ") }
+        if comma {
+            bytes.append(0x2C)
+            bytes.append(0x20)
+        }
         bytes.append(0x22)
         raw(key)
-        raw("\": ")
+        bytes.append(0x22)
+        bytes.append(0x3A)
+        bytes.append(0x20)
     }
 
     /// Appends a list of strings on one line.

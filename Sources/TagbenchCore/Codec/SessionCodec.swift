@@ -33,15 +33,18 @@ public enum SessionCodec {
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [")
         var first = true
+        // Names looked up once, not a Label copied for every annotation.
+        let documentIDs = documents.map(\.id)
+        let labelNames = labels.map(\.name)
         for slot in session.annotationSlots {
             guard let a = slot else { continue }
             w.raw(first ? "\n    {" : ",\n    {")
             first = false
             w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.key("doc"); w.string(documents[a.document].id)
+            w.key("doc"); w.string(documentIDs[a.document])
             w.key("start"); w.int(a.range.start)
             w.key("end"); w.int(a.range.end)
-            w.key("label"); w.string(labels[a.label].name)
+            w.key("label"); w.string(labelNames[a.label])
             w.key("text"); w.string(a.text)
             if !a.note.isEmpty { w.key("note"); w.string(a.note) }
             w.key("source"); w.string(a.source)

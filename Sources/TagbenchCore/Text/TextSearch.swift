@@ -70,17 +70,19 @@ public struct TextSearch {
 
     static func literalMatches(_ needle: [UInt8], in document: Document) -> [TextRange] {
         var result: [TextRange] = []
+        // Byte offsets become code points through the document's index, built once and kept, so
+        // repeated searches do not count the code points of the whole text again.
+        let index = document.index
         document.bytes.withUnsafeBufferPointer { hay in
             needle.withUnsafeBufferPointer { pin in
                 guard let hayBase = hay.baseAddress, let pinBase = pin.baseAddress else { return }
                 let needleCodePoints = UTF8Bytes.countCodePoints(pin)
-                var counter = IncrementalCodePointCounter()
                 var from = 0
                 while from + pin.count <= hay.count {
                     let found = tb_memmem(hayBase + from, hay.count - from, pinBase, pin.count)
                     if found < 0 { break }
                     let byte = from + found
-                    let start = counter.advance(to: byte, in: hay)
+                    let start = index.codePointOffset(ofByte: byte, in: hay)
                     result.append(TextRange(start, start + needleCodePoints))
                     // Next search from the following character, so overlapping matches count.
                     from = byte + 1
