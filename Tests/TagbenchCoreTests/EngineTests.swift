@@ -19,6 +19,21 @@ struct EngineTests {
         #expect(h.messages == ["4 already loaded, skipped"])
     }
 
+    @Test func scriptsWithCRLFLineEndsRunLineByLine() throws {
+        let h = EngineHarness(directory: try Fixture.workspace())
+        let runner = ScriptRunner(engine: h.engine)
+        var errors: [LocatedError] = []
+        do {
+            _ = try runner.runLines("label add 巡察\r\n# comment\r\nlabel add 主题教育 --alias ztjy\r\nfrobnicate\r\n",
+                                    context: ExecutionContext(baseDirectory: h.directory, file: "crlf.tb", line: 0),
+                                    emit: { _ in }, report: { errors.append($0) })
+        } catch {
+            errors.append(error)
+        }
+        #expect(h.engine.session.tagSet.labels.map(\.name) == ["巡察", "主题教育"])
+        #expect(errors.map(\.line) == [4])
+    }
+
     @Test func openingWithNothingLoadedSaysSo() throws {
         let h = EngineHarness(directory: try Fixture.workspace())
         #expect(h.failure("next") == .noDocuments)

@@ -69,10 +69,11 @@ public struct ScriptRunner {
     public func runLines(_ text: String, context: ExecutionContext, emit: (OutputItem) -> Void,
                          report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
         var context = context
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the scalar: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             context.line += 1
-            var l = String(line)
-            if l.hasSuffix("\r") { l.removeLast() }
+            var l = String(String.UnicodeScalarView(line))
+            if l.unicodeScalars.last == "\r" { l.unicodeScalars.removeLast() }
             do {
                 if try runLine(l, context: context, emit: emit, report: report) == .quit { return .quit }
             } catch {
