@@ -20,6 +20,23 @@ public struct TagbenchCommand: ParsableCommand {
     public init() {}
 }
 
+/// Takes the one-writer lock of a session named on the command line (kept until the process
+/// ends); a lock held by another process is exit 1 with its process id.
+func lockSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> SessionLock? {
+    guard let path else { return nil }
+    do {
+        let lock = try SessionLock(sessionPath: environment.absolute(path), displayPath: path)
+        if let pid = lock.tookOverFrom {
+            OutputRenderer(console: console).render(.warning("took over the lock of \(path) left by process \(pid), which is no longer running"))
+        }
+        return lock
+    } catch {
+        OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
+        console.flush()
+        throw ExitCode.failure
+    }
+}
+
 /// Opens a session read from the command line, printing its warnings; failures become exit 1.
 func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
     guard let path else { return Engine(annotator: environment.annotator) }
@@ -48,12 +65,18 @@ struct ReplCommand: ParsableCommand {
     @Flag(help: "With piped input: report errors and go on with the next line.")
     var keepGoing = false
 
+    @Flag(help: "Open the session without taking its lock (another tagbench may have it open); it is never saved over.")
+    var readOnly = false
+
     func run() throws {
         let environment = CLIEnvironment.current()
         let interactive = isatty(0) == 1
         if interactive { LibEditLineReader.ensureUTF8Locale() }
         let console = Console.standard(environment: environment.variables)
+        let lock = readOnly ? nil : try lockSession(session, environment: environment, console: console)
+        defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
+        engine.isReadOnly = readOnly
         let reader: LineReader
         if interactive {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)
@@ -97,6 +120,8 @@ struct RunCommand: ParsableCommand {
         let renderer = OutputRenderer(console: console)
         let clock = ContinuousClock()
         var start = clock.now
+        let lock = try lockSession(session, environment: environment, console: console)
+        defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
         if timings { console.err(Timing.line("open", since: start, clock)) }
         engine.defersSaves = true

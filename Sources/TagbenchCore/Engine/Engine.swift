@@ -46,6 +46,8 @@ public final class Engine {
     public private(set) var isDirty = false
     /// In a `tagbench run` transaction, `save` is remembered and done by the caller at the end.
     public var defersSaves = false
+    /// Opened with `--read-only`: the session file itself is never written (another process may own it).
+    public var isReadOnly = false
     /// The path a deferred `save` named (the session path when it named none).
     public private(set) var pendingSave: String?
     /// Who annotates.
@@ -657,11 +659,13 @@ public final class Engine {
 
     // MARK: Files
 
-    /// Writes the session to `path` (absolute) or the session path; `path` becomes the session path.
+    /// Writes the session to `path` (absolute) or the session path; `path` becomes the session
+    /// path, except in a read-only session, where it is a copy.
     public func writeSession(to path: String? = nil) throws(TagbenchError) {
         guard let target = path ?? sessionPath else { throw .noSessionPath }
         let bytes = SessionCodec.encode(session, directory: Paths.directory(of: target))
         try FileSystem.writeAtomically(bytes, to: target)
+        if isReadOnly { return }
         sessionPath = target
         isDirty = false
     }
@@ -669,6 +673,7 @@ public final class Engine {
     private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
         guard let target else { throw .noSessionPath }
+        if isReadOnly && target == sessionPath { throw .readOnlySession }
         if session.documents.contains(where: { $0.path == target }) { throw .exportOverInput(path ?? target) }
         if defersSaves {
             pendingSave = target

@@ -77,6 +77,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case writeFailed(String, reason: String)
     /// `save` with no path and no session file.
     case noSessionPath
+    /// A session another tagbench process has open.
+    case sessionLocked(path: String, pid: Int32)
+    /// `save` in a session opened with `--read-only`.
+    case readOnlySession
     /// An export that would overwrite the session or a source document.
     case exportOverInput(String)
     /// An export format tagbench does not write.
@@ -172,6 +176,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "cannot write \(path): \(reason)"
         case .noSessionPath:
             return "no session file to save to"
+        case .sessionLocked(let path, let pid):
+            return "\(path) is open in another tagbench" + (pid > 0 ? " (process \(pid))" : "")
+        case .readOnlySession:
+            return "this session is open read-only"
         case .exportOverInput(let path):
             return "refusing to overwrite \(path): it is the session or one of its documents"
         case .unknownExportFormat(let format):
@@ -209,6 +217,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .nothingToRedo: return "redo works only right after undo"
         case .invalidUTF8: return "convert the file to UTF-8 (for example: iconv -f GB18030 -t UTF-8)"
         case .noSessionPath: return "save PATH names the session file"
+        case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
+        case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: spans"
         case .sessionTooNew: return "use a newer tagbench for this session"
