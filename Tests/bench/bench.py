@@ -8,7 +8,8 @@ alternates A/B R times: tagbench's bulk pass (`tagbench run Tests/bench/bulk.tb 
 adds the labels, loads the corpus, tags the peer's 13 terms over it and saves; then
 `tagbench export SESSION spans OUT`, which reopens the session), and the peer with orjson.
 Prints medians: tagbench's per-step times (from --timings), each tool's wall time and peak RSS,
-the ratio peer/tagbench, and whether both found the same number of spans.
+the ratio peer/tagbench, and whether both found the same number of spans; then the latency of
+interactive commands on the session the bulk pass saved.
 """
 import argparse
 import json
@@ -97,6 +98,28 @@ def main():
     print(f"peer (orjson):           {med(py_wall):.3f}s  peak RSS {med(py_rss):.0f} MB")
     print(f"peer / tagbench:         {med(py_wall) / med(tb_wall):.2f}x")
     print(f"spans: tagbench {tb_spans}, peer {py_spans}: {'same' if tb_spans == py_spans else 'DIFFERENT'}")
+    latency(work, documents, env)
+
+
+def latency(work, documents, env):
+    """Interactive commands on the session the bulk pass saved: one document at a time (open,
+    show, find, tag, spans), then a corpus-wide tag and the undo of it, then save. Times are the
+    engine's, from --timings; `tagbench run` saves once, at the end."""
+    lines = []
+    for n in sorted({1, documents // 7, documents // 3, documents // 2, documents - 1}):
+        lines += [f"open doc{n:06d}", "show", "show para 3", "find 全面从严治党", "tag 第一议题 h1", "spans 巡察"]
+    lines += ["tag 警示教育 all 以案为鉴 --corpus", "undo"]
+    (work / "latency.tb").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, rss, err = run_with_rss([str(BINARY), "run", "latency.tb", "--session", "s.json", "--timings"], work, env)
+    by_kind = {}
+    for m in re.finditer(r"^timing: (.*) ([0-9.]+)$", err, re.M):
+        command, seconds = m.group(1), float(m.group(2))
+        kind = "open session" if command == "open" else "tag (corpus, bulk)" if "--corpus" in command else \
+            "show" if command.startswith("show") else command.split(" ")[0] + (" DOC" if command.startswith("open ") else "")
+        by_kind.setdefault(kind, []).append(seconds)
+    print(f"interactive, on the saved session (ms, median / worst); peak RSS {rss:.0f} MB:")
+    for kind, values in by_kind.items():
+        print(f"  {kind:20} {statistics.median(values) * 1000:9.1f} / {max(values) * 1000:9.1f}")
 
 
 if __name__ == "__main__":
