@@ -49,9 +49,11 @@ public final class Repl {
                     continue
                 }
                 if !interactive && engine.isDirty {
-                    renderer.render(.warning("the input ended with unsaved changes; they were not saved (end it with save)"))
+                    renderer.render(.warning(engine.journal != nil
+                        ? "the input ended with unsaved changes: they are kept in the journal and recovered when the session is next opened (end the input with save to write them)"
+                        : "the input ended with unsaved changes; they were not saved (end it with save)"))
                 }
-                console.flush()
+                finish()
                 return failed ? 1 : 0
             case .line(let text):
                 line = text
@@ -67,20 +69,27 @@ public final class Repl {
                         warnedUnsaved = true
                         continue
                     }
-                    console.flush()
+                    finish()
                     return failed ? 1 : 0
                 }
             } catch {
                 report(error)
                 if !interactive { failed = true }
                 if !interactive && !keepGoing {
-                    console.flush()
+                    finish()
                     return 1
                 }
             }
             if engine.isDirty && !wasDirty { warnedUnsaved = false }
             console.flush()
         }
+    }
+
+    /// Leaving: a clean session needs no journal; interactively, leaving after the unsaved-changes
+    /// warning discards them; piped input keeps them in the journal, to be recovered.
+    private func finish() {
+        if !engine.isDirty || interactive { engine.discardJournal() }
+        console.flush()
     }
 
     private func report(_ error: LocatedError) {

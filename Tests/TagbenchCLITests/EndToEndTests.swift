@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import TagbenchCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The built binary, driven as users and scripts drive it: piped stdin, scripts, subcommands.
 @Suite(.serialized)
@@ -240,5 +243,64 @@ struct SessionLockTests {
         let result = try tagbench(["Sessions/demo.json"], in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("warning: took over the lock of Sessions/demo.json left by process \(gone.processIdentifier), which is no longer running"))
+    }
+}
+
+/// Nothing reported done is lost: tagbench is killed (SIGKILL) at random moments while piped
+/// commands run, and every command whose result it printed is in the reopened session.
+@Suite(.serialized)
+struct CrashRecoveryTests {
+    @Test func killedAtRandomMomentsLosesNothingReportedDone() throws {
+        let dir = try Workspace.make()
+        var result = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\nopen xinqu-2023\nsave\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        var generator = SystemRandomNumberGenerator()
+        var reported = Set<String>()
+        var offset = 0
+        for round in 0..<50 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Workspace.binary)
+            process.arguments = ["s.json"]
+            process.currentDirectoryURL = URL(fileURLWithPath: dir)
+            process.environment = ["TAGBENCH_HISTORY": "", "SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"]
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var seen = ""
+            let commands = Int.random(in: 1...6, using: &generator)
+            for _ in 0..<commands {
+                let range = "\(offset):\(offset + 2)"
+                offset += 3
+                try input.fileHandleForWriting.write(contentsOf: Data("open xinqu-2023\ntag 巡察 \(range)\n".utf8))
+                // Wait for the result line: then the command counts as reported done.
+                while !seen.contains(" \(range) ") {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                }
+                reported.insert(range)
+            }
+            // Sometimes die in the middle of the next command.
+            if Bool.random(using: &generator) {
+                try input.fileHandleForWriting.write(contentsOf: Data("tag 巡察 \(offset):\(offset + 2)\n".utf8))
+                offset += 3
+                usleep(UInt32.random(in: 0...3000, using: &generator))
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round)")
+            try? input.fileHandleForWriting.close()
+        }
+        // Every reported span is in the recovered session, and the session then saves and parses.
+        result = try tagbench(["s.json"], in: dir, input: "spans --corpus\nsave\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("recovered"))
+        for range in reported { #expect(result.stdout.contains(" \(range) "), "span \(range) was reported done but is lost") }
+        let session = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x")).0.session
+        #expect(session.annotationCount >= reported.count)
+        Workspace.keep(dir + "/s.json", as: "crash-session.json")
     }
 }

@@ -77,6 +77,15 @@ struct ReplCommand: ParsableCommand {
         defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
         engine.isReadOnly = readOnly
+        if session != nil && !readOnly {
+            do {
+                try engine.attachJournal()
+            } catch {
+                OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
+                console.flush()
+                throw ExitCode.failure
+            }
+        }
         let reader: LineReader
         if interactive {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)

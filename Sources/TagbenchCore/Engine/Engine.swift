@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a command runs: the folder relative paths resolve against, and its place in a script.
 public struct ExecutionContext: Sendable {
     /// Relative paths in the command resolve against this absolute folder.
@@ -53,6 +57,17 @@ public final class Engine {
     /// Who annotates.
     public var annotator: Annotator
 
+    /// The journal, once attached: every change is on disk before it is reported done.
+    public private(set) var journal: Journal?
+    /// How many log entries are already in the saved session or the journal.
+    private var journaledLogCount = 0
+    /// Counts saves and checkpoints: each starts a new journal.
+    private var epoch = 0
+    /// Set when an undo or redo crossed into an earlier epoch: the journal cannot express it.
+    private var needsCheckpoint = false
+    /// Set when replaying the journal on open stopped at a command that failed.
+    private var recoveryStopped = false
+
     private var undoStack: [UndoStep] = []
     private var redoStack: [UndoStep] = []
     private var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
@@ -74,17 +89,24 @@ public final class Engine {
     public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (Engine, [String]) {
         let engine = Engine(annotator: annotator, sessionPath: path)
         switch FileSystem.kind(of: path) {
-        case .missing:
-            return (engine, [])
+        case .missing where FileSystem.kind(of: Journal.checkpointPath(for: path)) != .file:
+            let warnings = engine.recover(path: path, displayPath: displayPath)
+            return (engine, warnings)
         case .directory:
             throw .unreadable(displayPath, reason: "it is a directory")
         default:
             break
         }
-        let bytes = try FileSystem.read(path)
+        let checkpoint = Journal.checkpointPath(for: path)
+        let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
+        let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
         let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath)
         engine.session = session
         var warnings: [String] = []
+        if fromCheckpoint {
+            engine.isDirty = true
+            warnings.append("recovered \(displayPath) from the checkpoint of unsaved changes beside it")
+        }
         for id in report.missing {
             let d = session.documents[session.documentIndex(id: id)!]
             warnings.append("document \(id) is missing (\(d.path)); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept")
@@ -93,6 +115,8 @@ public final class Engine {
             warnings.append("document \(id) changed since it was annotated (SHA-256 differs); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept at their offsets — check them; exports skip spans whose text no longer matches")
         }
         if !session.documents.isEmpty { engine.current = 0 }
+        engine.journaledLogCount = session.log.count
+        warnings += engine.recover(path: path, displayPath: displayPath)
         return (engine, warnings)
     }
 
@@ -111,9 +135,93 @@ public final class Engine {
     public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError) {
         do {
             try perform(command, context: context, emit: emit)
+            try writeJournal()
         } catch {
             throw LocatedError(file: context.file, line: context.line, error: error)
         }
+    }
+
+    // MARK: Journal
+
+    /// Starts journaling changes beside the session file (which must have a path).
+    public func attachJournal() throws(TagbenchError) {
+        guard let sessionPath else { throw .noSessionPath }
+        let path = Journal.path(for: sessionPath)
+        if recoveryStopped, FileSystem.kind(of: path) == .file {
+            // Keep what could not be replayed, out of the way of the new journal.
+            rename(path, path + ".failed-\(Timestamp.now())")
+            recoveryStopped = false
+        }
+        journal = try Journal(sessionPath: sessionPath)
+    }
+
+    /// Forgets the unsaved changes on disk too (the user chose to leave without saving them).
+    public func discardJournal() {
+        guard let sessionPath, !isReadOnly else { return }
+        try? journal?.reset()
+        unlink(Journal.path(for: sessionPath))
+        unlink(Journal.checkpointPath(for: sessionPath))
+        journal = nil
+    }
+
+    /// Appends what the last command logged, or writes a checkpoint when an undo or redo reached
+    /// past the journal's start.
+    private func writeJournal() throws(TagbenchError) {
+        guard let journal, let sessionPath else {
+            journaledLogCount = session.log.count
+            return
+        }
+        if needsCheckpoint {
+            try writeCheckpoint()
+            return
+        }
+        let fresh = Array(session.log[journaledLogCount...])
+        try journal.append(fresh, directory: Paths.directory(of: sessionPath))
+        journaledLogCount = session.log.count
+    }
+
+    /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
+    private func writeCheckpoint() throws(TagbenchError) {
+        guard let journal, let sessionPath else { return }
+        let bytes = SessionCodec.encode(session, directory: Paths.directory(of: sessionPath))
+        try FileSystem.writeAtomically(bytes, to: Journal.checkpointPath(for: sessionPath))
+        try journal.reset()
+        startEpoch()
+    }
+
+    /// After a save or checkpoint: a replay starts from a freshly opened session.
+    private func startEpoch() {
+        epoch += 1
+        needsCheckpoint = false
+        journaledLogCount = session.log.count
+        loggedCurrent = nil
+        lastFind?.logged = false
+    }
+
+    /// Replays the journal of the session at `path` (absolute) into this engine; returns what to tell the user.
+    private func recover(path: String, displayPath: String) -> [String] {
+        guard let contents = Journal.read(sessionPath: path) else { return [] }
+        let runner = ScriptRunner(engine: self)
+        let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
+        var recovered = 0
+        var messages: [String] = []
+        for (i, line) in contents.commands.enumerated() {
+            var lineContext = context
+            lineContext.line = i + 1
+            do {
+                _ = try runner.runLine(line, context: lineContext, emit: { _ in }, report: { _ in })
+                recovered += 1
+            } catch {
+                recoveryStopped = true
+                messages.append("the journal's command \(i + 1) (\(line)) failed: \(error.error.message); what follows it was not recovered and is kept in \(Paths.fileName(of: Journal.path(for: path))).failed-…")
+                break
+            }
+        }
+        journaledLogCount = session.log.count
+        if recovered > 0 { isDirty = true }
+        messages.insert("recovered \(recovered) command\(recovered == 1 ? "" : "s") from the journal of \(displayPath) (not saved yet)"
+                        + (contents.torn ? "; its last record was cut mid-write and was dropped" : ""), at: 0)
+        return messages
     }
 
     private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -564,6 +672,8 @@ public final class Engine {
     // MARK: Undo
 
     private func push(_ step: UndoStep, log command: Command, usesFind: Bool = false, needsDocument: Bool = false) {
+        var step = step
+        step.epoch = epoch
         undoStack.append(step)
         redoStack.removeAll()
         isDirty = true
@@ -604,8 +714,10 @@ public final class Engine {
     private func undo(_ n: Int, emit: (OutputItem) -> Void) throws(TagbenchError) {
         guard !undoStack.isEmpty else { throw .nothingToUndo }
         var done = 0
-        while done < n, let step = undoStack.popLast() {
+        while done < n, var step = undoStack.popLast() {
             for change in step.changes.reversed() { apply(change, forward: false) }
+            if step.epoch < epoch { needsCheckpoint = true }
+            step.epoch = epoch
             redoStack.append(step)
             emit(.message("undid: \(step.summary)"))
             done += 1
@@ -618,8 +730,10 @@ public final class Engine {
     private func redo(_ n: Int, emit: (OutputItem) -> Void) throws(TagbenchError) {
         guard !redoStack.isEmpty else { throw .nothingToRedo }
         var done = 0
-        while done < n, let step = redoStack.popLast() {
+        while done < n, var step = redoStack.popLast() {
             for change in step.changes { apply(change, forward: true) }
+            if step.epoch < epoch { needsCheckpoint = true }
+            step.epoch = epoch
             undoStack.append(step)
             emit(.message("redid: \(step.summary)"))
             done += 1
@@ -666,8 +780,17 @@ public final class Engine {
         let bytes = SessionCodec.encode(session, directory: Paths.directory(of: target))
         try FileSystem.writeAtomically(bytes, to: target)
         if isReadOnly { return }
+        // The saved file now holds everything: the journal and any checkpoint are spent.
+        for path in [sessionPath, target].compactMap({ $0 }) {
+            unlink(Journal.checkpointPath(for: path))
+            if journal == nil || path != sessionPath { unlink(Journal.path(for: path)) }
+        }
+        try journal?.reset()
+        let moved = target != sessionPath
         sessionPath = target
         isDirty = false
+        startEpoch()
+        if moved && journal != nil { journal = try Journal(sessionPath: target) }
     }
 
     private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {

@@ -16,4 +16,7 @@ struct UndoStep {
     /// The command as a script line, for "undid: …".
     var summary: String
     var changes: [Change]
+    /// The journal epoch in which the step was last done or undone: a step from an earlier epoch
+    /// cannot be undone (or redone) by replaying the journal, so moving it needs a checkpoint.
+    var epoch = 0
 }

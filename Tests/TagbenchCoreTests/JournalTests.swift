@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// The write-ahead journal: changes since the last save survive the process, and come back exactly.
+struct JournalTests {
+    func open(_ path: String) throws -> (Engine, [String]) {
+        try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
+    }
+
+    /// A saved session with a journal attached, as the REPL has it.
+    func journaled() throws -> (EngineHarness, String) {
+        let dir = try Fixture.workspace()
+        let path = dir + "/s.json"
+        let h = EngineHarness(directory: dir, sessionPath: path)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "save")
+        try h.engine.attachJournal()
+        return (h, path)
+    }
+
+    @Test func unsavedChangesAreRecoveredExactlyOnOpen() throws {
+        let (h, path) = try journaled()
+        try h.run("open xinqu-2023", "find 第一议题", "tag dyyt h2", "tag 巡察 all 巡察 --corpus", "untag a3", "note a2 复核",
+                  "classify 政治建设 para 2", "undo", "tag 巡视 all 巡视", "undo", "redo")
+        // The process "dies" here: nothing saved, only the journal on disk.
+        let (recovered, warnings) = try open(path)
+        #expect(warnings.first == "recovered 12 commands from the journal of s.json (not saved yet)")
+        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        #expect(recovered.session.log == h.engine.session.log)
+        #expect(recovered.isDirty)
+    }
+
+    @Test func savingEmptiesTheJournal() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察", "save")
+        let (reopened, warnings) = try open(path)
+        #expect(warnings.isEmpty)
+        #expect(reopened.session.annotationCount == h.engine.session.annotationCount)
+        // After a save the journal starts afresh: a recovery replays only what came after.
+        try h.run("tag 基层党建 sent 4")
+        let (again, more) = try open(path)
+        #expect(more.first == "recovered 2 commands from the journal of s.json (not saved yet)")
+        #expect(EngineHarness(engine: again, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+    }
+
+    @Test func anUndoPastTheLastSaveIsKeptThroughACheckpoint() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察", "tag 基层党建 sent 4", "save")
+        try h.run("undo", "undo", "tag 第一议题 \"第一议题\"#1")
+        #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let (recovered, warnings) = try open(path)
+        #expect(warnings.first == "recovered s.json from the checkpoint of unsaved changes beside it")
+        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        // Saving makes the checkpoint redundant.
+        try h.run("save")
+        #expect(!FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
+        #expect(try open(path).1.isEmpty)
+    }
+
+    @Test func aTornLastRecordIsDroppedAndSaid() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察")
+        let expected = h.annotationFingerprint
+        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: Journal.path(for: path)))
+        try journal.seekToEnd()
+        try journal.write(contentsOf: Data("{\"command\": \"tag 基层党建 se".utf8))
+        try journal.close()
+        let (recovered, warnings) = try open(path)
+        #expect(warnings.first == "recovered 2 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped")
+        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
+    }
+
+    @Test func discardingRemovesTheJournal() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察")
+        h.engine.discardJournal()
+        let (reopened, warnings) = try open(path)
+        #expect(warnings.isEmpty)
+        #expect(reopened.session.annotationCount == 0)
+    }
+}
