@@ -257,7 +257,9 @@ struct CrashRecoveryTests {
         var generator = SystemRandomNumberGenerator()
         var reported = Set<String>()
         var offset = 0
-        for round in 0..<50 {
+        // 50 kills in the test suite; TAGBENCH_KILL_ROUNDS=N for a longer run.
+        let rounds = ProcessInfo.processInfo.environment["TAGBENCH_KILL_ROUNDS"].flatMap { Int($0) } ?? 50
+        for round in 0..<rounds {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Workspace.binary)
             process.arguments = ["s.json"]
