@@ -242,6 +242,28 @@ struct EngineTests {
         #expect(h.engine.session.documents.count == 4)
     }
 
+    @Test func chineseEncodingsAreReadAsTheTextTheyHold() throws {
+        let h = try harness()
+        let expected = "二、减负\n为基层减负，减轻基层负担。开展巡察整改！𠀀之后\n"
+        #expect(h.failure("load Fixtures/encodings/gb18030.txt") == .invalidUTF8(path: "Fixtures/encodings/gb18030.txt", byteOffset: 0))
+        try h.run("load --encoding gb18030 Fixtures/encodings/gb18030.txt")
+        #expect(h.messages.contains("read as gb18030: 1"))
+        try h.run("load --encoding auto Fixtures/encodings/utf16le.txt Fixtures/edge/bom.txt")
+        let documents = h.engine.session.documents.suffix(3)
+        #expect(documents.map(\.string) == [expected, expected, "巡察工作要点：深化巡察整改。\n"])
+        #expect(documents.map(\.encoding) == [.gb18030, .utf16le, .utf8])
+        try h.run("open gb18030", "tag 减负 all 减负")
+        #expect(h.engine.session.allAnnotations.map(\.range) == [TextRange(2, 4), TextRange(8, 10)])
+    }
+
+    @Test func bytesInvalidInTheGivenEncodingAreAnErrorWithTheirOffset() throws {
+        let h = try harness()
+        // Two GB18030 characters (巡察), then 0xFF, which no GB18030 sequence starts with.
+        FileManager.default.createFile(atPath: h.directory + "/bad-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        #expect(h.failure("load --encoding gb18030 bad-gb.txt") == .invalidEncoding(path: "bad-gb.txt", encoding: "gb18030", byteOffset: 4))
+        #expect(h.engine.session.documents.count == 4)
+    }
+
     @Test func bomIsDroppedAndNothingElseChanges() throws {
         let h = try harness()
         try h.run("load Fixtures/edge/bom.txt")

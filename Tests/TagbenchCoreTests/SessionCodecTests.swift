@@ -31,6 +31,18 @@ struct SessionCodecTests {
         #expect(Data(bytes) == first)
     }
 
+    @Test func documentsInOtherEncodingsAreReadBackTheSameWay() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try h.run("label add 减负", "load --encoding auto Fixtures/encodings", "tag 减负 all 减负 --corpus", "save")
+        let text = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
+        #expect(text.contains("\"encoding\": \"gb18030\""))
+        #expect(text.contains("load --encoding auto Fixtures/encodings"))
+        let (reopened, warnings) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        #expect(warnings.isEmpty, "the same hash: no document reported changed")
+        #expect(EngineHarness(engine: reopened, directory: dir).annotationFingerprint == h.annotationFingerprint)
+    }
+
     @Test func missingAndChangedDocumentsAreReportedAndTheirAnnotationsKept() throws {
         let (h, path) = try savedSession()
         try FileManager.default.removeItem(atPath: h.directory + "/Fixtures/edge/astral.txt")

@@ -87,6 +87,7 @@ def test_shared_corpus_and_edge_fixtures_export_exactly(tmp_path):
     script = "\n".join([
         f"schema {ROOT}/Schemas/governance.tagset.json",
         f"load {SHARED_CORPUS} {ROOT}/Fixtures/edge",
+        f"load --encoding auto {ROOT}/Fixtures/encodings",
         "tag 巡察 all 巡察 --corpus",
         "tag 主题教育 all 主题教育 --corpus",
         "tag 第一议题 all /第一议题|“第一议题”/ --corpus",
@@ -104,6 +105,8 @@ def test_shared_corpus_and_edge_fixtures_export_exactly(tmp_path):
         assert by_id[path.stem]["text"] == path.read_text(encoding="utf-8")
     assert by_id["bom"]["text"] == (ROOT / "Fixtures/edge/bom.txt").read_text(encoding="utf-8-sig")
     assert by_id["crlf"]["text"] == (ROOT / "Fixtures/edge/crlf.txt").read_bytes().decode("utf-8")
+    assert by_id["gb18030"]["text"] == (ROOT / "Fixtures/encodings/gb18030.txt").read_bytes().decode("gb18030")
+    assert by_id["utf16le"]["text"] == (ROOT / "Fixtures/encodings/utf16le.txt").read_bytes().decode("utf-16")
     # Independent count of the literal terms, Python's way (overlapping find).
     def count(term):
         n = 0

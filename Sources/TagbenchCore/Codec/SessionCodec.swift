@@ -29,6 +29,7 @@ public enum SessionCodec {
             w.key("path"); w.string(Paths.relative(d.path, to: directory))
             w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
             w.key("length"); w.int(d.recorded?.length ?? d.length)
+            if d.encoding != .utf8 { w.key("encoding"); w.string(d.encoding.rawValue) }
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [")
@@ -98,7 +99,7 @@ public enum SessionCodec {
         var version: Int?
         var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String)] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
-        var rawDocuments: [(id: String, path: String, sha256: String, length: Int)] = []
+        var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding)] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
         var reading: DocumentReading?
@@ -124,7 +125,7 @@ public enum SessionCodec {
             case "documents":
                 try r.beginArray()
                 while try r.nextElement() {
-                    var d = (id: "", path: "", sha256: "", length: -1)
+                    var d = (id: "", path: "", sha256: "", length: -1, encoding: TextEncoding.utf8)
                     try r.beginObject()
                     while let k = try r.nextKey() {
                         switch k {
@@ -132,6 +133,10 @@ public enum SessionCodec {
                         case "path": d.path = try r.readString()
                         case "sha256": d.sha256 = try r.readString()
                         case "length": d.length = try r.readInt()
+                        case "encoding":
+                            let name = try r.readString()
+                            guard let e = TextEncoding(rawValue: name), e != .auto else { throw invalid("document \(rawDocuments.count + 1) has unknown encoding \"\(name)\"") }
+                            d.encoding = e
                         default: try r.skipValue()
                         }
                     }
@@ -141,7 +146,7 @@ public enum SessionCodec {
                     rawDocuments.append(d)
                 }
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
-                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id) }, directory: directory)
+                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding) }, directory: directory)
             case "annotations":
                 var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
@@ -225,7 +230,9 @@ public enum SessionCodec {
                 session.addDocument(document)
             } else {
                 report.missing.append(d.id)
-                session.addDocument(Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256))
+                let missing = Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256)
+                missing.encoding = d.encoding
+                session.addDocument(missing)
             }
         }
         var seen = Set<Int>()
@@ -312,7 +319,7 @@ extension Command {
     /// The command with its file paths made absolute against `base`.
     public func absolutizingPaths(base: String) -> Command {
         switch self {
-        case .load(let paths): return .load(paths.map { Paths.absolute($0, base: base) })
+        case .load(let paths, let encoding): return .load(paths.map { Paths.absolute($0, base: base) }, encoding: encoding)
         case .schema(let path): return .schema(Paths.absolute(path, base: base))
         default: return self
         }
@@ -321,7 +328,7 @@ extension Command {
     /// The command with its absolute file paths made relative to `directory`.
     public func relativizingPaths(to directory: String) -> Command {
         switch self {
-        case .load(let paths): return .load(paths.map { Paths.relative($0, to: directory) })
+        case .load(let paths, let encoding): return .load(paths.map { Paths.relative($0, to: directory) }, encoding: encoding)
         case .schema(let path): return .schema(Paths.relative(path, to: directory))
         default: return self
         }
@@ -334,12 +341,14 @@ private final class DocumentReading: @unchecked Sendable {
     // Written once by the background work, read only after `group` says it is done.
     private var documents: [Document?] = []
 
-    init(_ files: [(path: String, id: String)], directory: String) {
+    init(_ files: [(path: String, id: String, encoding: TextEncoding)], directory: String) {
         DispatchQueue.global().async(group: group) { [self] in
             documents = Parallel.map(files.count) { i -> Document? in
                 let absolute = Paths.absolute(files[i].path, base: directory)
-                guard let bytes = try? DocumentReader.read(absolute, displayPath: files[i].path) else { return nil }
-                return Document(id: files[i].id, path: absolute, bytes: bytes)
+                guard let read = try? DocumentReader.read(absolute, displayPath: files[i].path, encoding: files[i].encoding) else { return nil }
+                let document = Document(id: files[i].id, path: absolute, bytes: read.bytes)
+                document.encoding = read.encoding
+                return document
             }
         }
     }

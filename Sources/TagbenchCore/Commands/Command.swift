@@ -46,8 +46,8 @@ public enum UnitSelector: Hashable, Sendable {
 
 /// One parsed line of the command language.
 public enum Command: Hashable, Sendable {
-    /// `load PATH...`
-    case load([String])
+    /// `load [--encoding NAME] PATH...`
+    case load([String], encoding: TextEncoding = .utf8)
     /// `docs`
     case docs
     /// `open DOC`, `next`, `prev`

@@ -31,9 +31,20 @@ public enum CommandParser {
         switch name {
         case "load":
             var paths: [String] = []
-            while let path = try args.next() { paths.append(path.text) }
+            var encoding = TextEncoding.utf8
+            while let token = try args.next() {
+                if token.kind == .word && token.text == "--encoding" {
+                    let name = try args.required("an encoding after --encoding").text
+                    guard let known = TextEncoding(name: name) else { throw .unknownEncoding(name) }
+                    encoding = known
+                } else if token.kind == .word && token.text.hasPrefix("--") {
+                    throw .unknownOption(token.text, command: name)
+                } else {
+                    paths.append(token.text)
+                }
+            }
             if paths.isEmpty { throw .missingArgument(command: name, what: "a file, directory or glob") }
-            command = .load(paths)
+            command = .load(paths, encoding: encoding)
         case "docs": command = .docs
         case "open":
             command = .open(.name(try args.required("a document id or number").text))

@@ -9,7 +9,7 @@ public struct CommandReference: Sendable {
 
     /// Every command, in the order `help` lists them.
     public static let all: [CommandReference] = [
-        .init(name: "load", usage: "load PATH...", summary: "add documents: files, directories (their *.txt, sorted), globs; the id is the file name without extension, made unique"),
+        .init(name: "load", usage: "load [--encoding utf-8|gb18030|utf-16le|utf-16be|auto] PATH...", summary: "add documents: files, directories (their *.txt, sorted), globs; the id is the file name without extension, made unique"),
         .init(name: "docs", usage: "docs", summary: "list documents: number, id, characters, annotations"),
         .init(name: "open", usage: "open DOC", summary: "make a document current, by number or id"),
         .init(name: "next", usage: "next", summary: "open the next document"),

@@ -226,7 +226,7 @@ public final class Engine {
 
     private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         switch command {
-        case .load(let paths): try load(paths, context: context, emit: emit)
+        case .load(let paths, let encoding): try load(paths, encoding: encoding, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
         case .show(let target): emit(.text(try view(target)))
@@ -256,7 +256,7 @@ public final class Engine {
 
     // MARK: Documents
 
-    private func load(_ arguments: [String], context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    private func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var files: [(absolute: String, display: String)] = []
         for argument in arguments {
             let absolute = Paths.absolute(argument, base: context.baseDirectory)
@@ -292,7 +292,10 @@ public final class Engine {
         }
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                Document(id: pending[i].id, path: pending[i].absolute, bytes: try DocumentReader.read(pending[i].absolute, displayPath: pending[i].display))
+                let read = try DocumentReader.read(pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
+                let document = Document(id: pending[i].id, path: pending[i].absolute, bytes: read.bytes)
+                document.encoding = read.encoding
+                return document
             }
         }
         var added: [Document] = []
@@ -308,8 +311,12 @@ public final class Engine {
         let firstNew = session.documents.count - added.count
         if current == nil { current = firstNew }
         let characters = added.reduce(0) { $0 + $1.length }
-        push(UndoStep(summary: CommandRenderer.render(.load(arguments)), changes: [.addedDocuments(added)]),
-             log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }))
+        let converted = added.filter { $0.encoding != .utf8 }
+        if !converted.isEmpty {
+            emit(.message("read as " + Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }.sorted().joined(separator: ", ")))
+        }
+        push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: [.addedDocuments(added)]),
+             log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
         loggedCurrent = nil
         emit(.message("loaded \(added.count) document\(added.count == 1 ? "" : "s") (\(Format.grouped(characters)) characters): "
             + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))

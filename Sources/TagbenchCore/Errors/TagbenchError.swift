@@ -69,6 +69,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case unreadable(String, reason: String)
     /// Bytes that are not UTF-8, at a byte offset.
     case invalidUTF8(path: String, byteOffset: Int)
+    /// Bytes that are not valid in the encoding given with `--encoding`, at a byte offset.
+    case invalidEncoding(path: String, encoding: String, byteOffset: Int)
+    /// An encoding name tagbench does not know.
+    case unknownEncoding(String)
     /// A file with NUL bytes.
     case binaryFile(path: String, byteOffset: Int)
     /// A directory with no `.txt` file in it.
@@ -168,6 +172,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "cannot read \(path): \(reason)"
         case .invalidUTF8(let path, let offset):
             return "\(path) is not valid UTF-8 (byte offset \(offset))"
+        case .invalidEncoding(let path, let encoding, let offset):
+            return "\(path) is not valid \(encoding) (byte offset \(offset))"
+        case .unknownEncoding(let name):
+            return "unknown encoding \"\(name)\""
         case .binaryFile(let path, let offset):
             return "\(path) looks binary: NUL byte at offset \(offset)"
         case .noTextFiles(let directory):
@@ -215,7 +223,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .textNotUnique(let text, let n) where n > 1:
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
         case .nothingToRedo: return "redo works only right after undo"
-        case .invalidUTF8: return "convert the file to UTF-8 (for example: iconv -f GB18030 -t UTF-8)"
+        case .invalidUTF8: return "if it is GB18030/GBK or UTF-16, load it with --encoding gb18030 (or --encoding auto)"
+        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 with a BOM and GB18030)"
+        case .unknownEncoding: return "encodings: " + TextEncoding.names
         case .noSessionPath: return "save PATH names the session file"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"

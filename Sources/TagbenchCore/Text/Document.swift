@@ -20,6 +20,8 @@ public final class Document {
     public let sha256: String
     /// Whether the file could not be read when the session was opened (its annotations are kept).
     public var isMissing: Bool
+    /// The encoding of the file (the text is held as UTF-8 whatever it is).
+    public var encoding: TextEncoding = .utf8
     /// The hash and length the session recorded, when the file on disk has changed since: they
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
     public var recorded: (sha256: String, length: Int)?
