@@ -78,4 +78,21 @@ struct JournalTests {
         #expect(warnings.isEmpty)
         #expect(reopened.session.annotationCount == 0)
     }
+
+    @Test func aJournalCannotMakeTagbenchWriteAnywhere() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察")
+        let expected = h.annotationFingerprint
+        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: Journal.path(for: path)))
+        try journal.seekToEnd()
+        for command in ["export spans /tmp/tagbench-journal-escape.jsonl", "tag 巡视 all 巡视 --corpus"] {
+            try journal.write(contentsOf: Data("{\"command\": \"\(command)\", \"time\": \"2023-11-14T22:13:20Z\"}\n".utf8))
+        }
+        try journal.close()
+        let (recovered, warnings) = try open(path)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/tagbench-journal-escape.jsonl"))
+        #expect(warnings.count == 2)
+        #expect(warnings[1].hasPrefix("the journal's command 3 (export spans /tmp/tagbench-journal-escape.jsonl) failed"))
+        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
+    }
 }

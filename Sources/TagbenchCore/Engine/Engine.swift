@@ -208,7 +208,19 @@ public final class Engine {
         for (i, line) in contents.commands.enumerated() {
             var lineContext = context
             lineContext.line = i + 1
-            do {
+            do throws(LocatedError) {
+                // A journal holds only state changes and the open/find they need: anything else
+                // (save, export, run) is refused, so a journal cannot make tagbench write anywhere.
+                if let command = try? CommandParser.parse(line) {
+                    switch command {
+                    case .open, .find: break
+                    default:
+                        guard command.changesSession else {
+                            throw LocatedError(file: lineContext.file, line: lineContext.line,
+                                               error: .invalidSession(path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
+                        }
+                    }
+                }
                 _ = try runner.runLine(line, context: lineContext, emit: { _ in }, report: { _ in })
                 recovered += 1
             } catch {
