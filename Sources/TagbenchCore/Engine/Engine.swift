@@ -285,7 +285,10 @@ public final class Engine {
                     .filter { FileSystem.kind(of: absolute + "/" + $0) == .file }
                 if names.isEmpty { throw .noTextFiles(directory: argument) }
                 files += names.map { (absolute + "/" + $0, (argument.hasSuffix("/") ? argument : argument + "/") + $0) }
-            default:
+            case .other:
+                // A FIFO or device would block or never end: only regular files are documents.
+                throw .unreadable(argument, reason: "not a regular file")
+            case .file:
                 files.append((absolute, argument))
             }
         }
