@@ -330,6 +330,7 @@ struct BadInputTests {
         ("unknown label", "tag 巡查 1:3\n", "error: unknown label \"巡查\" — did you mean 巡察?"),
         ("unknown annotation", "untag a999\n", "error: no annotation a999"),
         ("unknown encoding", "load --encoding latin9 x.txt\n", "error: unknown encoding \"latin9\""),
+        ("bytes invalid in the encoding", "load --encoding gb18030 bad/invalid-gb.txt\n", "error: bad/invalid-gb.txt is not valid gb18030 (byte offset 4)"),
     ]
 
     func prepared() throws -> String {
@@ -338,6 +339,7 @@ struct BadInputTests {
         FileManager.default.createFile(atPath: dir + "/bad/invalid.txt", contents: Data([0x41, 0x42, 0x43, 0xC3, 0x28]))
         FileManager.default.createFile(atPath: dir + "/bad/binary.txt", contents: Data([0x41, 0x42, 0x00, 0x43]))
         mkfifo(dir + "/bad/fifo.txt", 0o644)
+        FileManager.default.createFile(atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
         // The demo session, saved as s.json here (its document paths then relative to here).
         let result = try tagbench(["Sessions/demo.json"], in: dir, input: "save s.json\n")
         #expect(result.status == 0, "\(result.stderr)")
@@ -360,22 +362,38 @@ struct BadInputTests {
         ("newer format", "{\"format\": \"tagbench-session\", \"version\": 2}", "error: bad.json has format version 2; this tagbench reads up to 1"),
         ("malformed", "{\"format\": \"tagbench-session\",\n\"version\": 1,,}", "bad.json:2:14: error: malformed JSON: expected a string"),
         ("not a session", "[1, 2, 3]", "bad.json:1:1: error: malformed JSON: expected an object"),
-        ("span out of range", "", "annotation a1 ends at 99999, beyond document xinqu-2023"),
+        ("span out of range", "\"start\": 153, \"end\": 157|\"start\": 153, \"end\": 99999", "annotation a1 ends at 99999, beyond document xinqu-2023"),
+        ("start not before end", "\"start\": 153, \"end\": 157|\"start\": 157, \"end\": 153", "annotation a1 has start 157 and end 153"),
+        ("unknown label", "\"label\": \"主题教育\", \"text\"|\"label\": \"无此标签\", \"text\"", "annotation a1 has label \"无此标签\", which is not in the tag set"),
+        ("duplicate ids", "{\"id\": \"a2\"|{\"id\": \"a1\"", "annotation id a1 appears twice"),
+        ("unknown document", "{\"id\": \"a1\", \"doc\": \"xinqu-2023\"|{\"id\": \"a1\", \"doc\": \"nowhere\"", "annotation a1 refers to document \"nowhere\""),
     ]
 
     @Test(arguments: badSessions)
     func badSessionFilesAreRefusedAndLeftAsTheyWere(name: String, content: String, message: String) throws {
         let dir = try Workspace.make()
+        // "FIND|REPLACE" breaks the demo session; anything else is the whole file.
+        let edit = content.split(separator: "|", maxSplits: 1).map(String.init)
         var text = content
-        if text.isEmpty {
-            text = try read(dir + "/Sessions/demo.json").replacingOccurrences(of: "\"start\": 153, \"end\": 157", with: "\"start\": 153, \"end\": 99999")
+        if edit.count == 2 {
+            text = try read(dir + "/Sessions/demo.json").replacingOccurrences(of: edit[0], with: edit[1])
         }
-        let path = content.isEmpty ? dir + "/Sessions/bad.json" : dir + "/bad.json"
+        let name = edit.count == 2 ? "Sessions/bad.json" : "bad.json"
+        let path = dir + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try tagbench([content.isEmpty ? "Sessions/bad.json" : "bad.json"], in: dir, input: "label add x\nsave\n")
+        let result = try tagbench([name], in: dir, input: "label add x\nsave\n")
         #expect(result.status == 1, "\(name)")
         #expect(result.stderr.contains(message), "\(name): \(result.stderr)")
         #expect(try read(path) == text, "\(name): the file is left as it was")
+    }
+
+    @Test func anEmptyFileIsLoadedWithAWarning() throws {
+        let dir = try prepared()
+        FileManager.default.createFile(atPath: dir + "/empty.txt", contents: Data())
+        let result = try tagbench(["s.json"], in: dir, input: "load empty.txt\ndocs\nsave\n")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: empty.txt is empty; loaded as empty with no text"))
+        #expect(result.stdout.contains(" 5  empty ") && result.stdout.contains("0 chars"))
     }
 
     @Test func aTenMegabyteOneLineDocumentWorks() throws {
