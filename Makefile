@@ -6,7 +6,7 @@ VENV := .venv
 ARTIFACTS := $(CURDIR)/.build/test-artifacts
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup build demo bench clean
+.PHONY: run test setup build demo bench fuzz clean
 
 run: setup build
 	.build/debug/tagbench Sessions/demo.json
@@ -42,6 +42,14 @@ bench: setup
 	$(VENV)/bin/pip install -q orjson==3.13.0
 	swift build -c release
 	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE))
+
+# libFuzzer on the command parser and the session and tag-set decoders (FUZZ_SECONDS, default 60).
+fuzz:
+	swift build --scratch-path .build-fuzz --product tagbench-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library
+	mkdir -p .build-fuzz/corpus
+	cp Sessions/demo.json .build-fuzz/corpus/session && printf '\001' | cat - Sessions/demo.json > .build-fuzz/corpus/session-seed
+	printf '\000tag 巡察 all /巡察/ --corpus' > .build-fuzz/corpus/command-seed
+	.build-fuzz/debug/tagbench-fuzz -max_total_time=$${FUZZ_SECONDS:-60} .build-fuzz/corpus
 
 clean:
 	rm -rf .build $(VENV)

@@ -39,6 +39,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tagbench", dependencies: ["TagbenchCLI"]),
+        // A libFuzzer target (make fuzz); an ordinary build makes a stub that says how to run it.
+        .executableTarget(name: "tagbench-fuzz", dependencies: ["TagbenchCore"]),
         .testTarget(name: "TagbenchCoreTests", dependencies: ["TagbenchCore"]),
         .testTarget(name: "TagbenchCLITests", dependencies: ["TagbenchCLI", "TagbenchCore"]),
     ]

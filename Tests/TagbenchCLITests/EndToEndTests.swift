@@ -387,6 +387,22 @@ struct BadInputTests {
         #expect(try read(path) == text, "\(name): the file is left as it was")
     }
 
+    @Test func aChangedDocumentIsReportedAndItsLostSpansListedAsOrphans() throws {
+        let dir = try prepared()
+        let path = dir + "/Fixtures/corpus/qu-jiceng.txt"
+        let text = try read(path)
+        // Replace the second 巡察 (one of the demo's spans) and prepend a line: the rest move.
+        let second = text.range(of: "巡察", range: text.range(of: "巡察")!.upperBound..<text.endIndex)!
+        try ("新增一行。\n" + text.replacingCharacters(in: second, with: "检查")).write(toFile: path, atomically: true, encoding: .utf8)
+        var result = try tagbench(["s.json"], in: dir, input: "orphans\nsave\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: document qu-jiceng changed since it was annotated: 0 spans still in place, 2 moved with their text, 1 orphaned"))
+        #expect(result.stdout.contains("巡察  qu-jiceng  1182:1184  巡察"))
+        result = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
+        #expect(result.stderr.contains("warning: 1 orphaned span left out (orphans lists them)"))
+        Workspace.keep(dir + "/s.json", as: "orphans-session.json")
+    }
+
     @Test func anEmptyFileIsLoadedWithAWarning() throws {
         let dir = try prepared()
         FileManager.default.createFile(atPath: dir + "/empty.txt", contents: Data())

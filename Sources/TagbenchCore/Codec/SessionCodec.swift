@@ -47,13 +47,32 @@ public enum SessionCodec {
             w.key("end"); w.int(a.range.end)
             w.key("label"); w.string(labelNames[a.label])
             w.key("text"); w.string(a.text)
+            writeContext(of: a, in: documents[a.document], session: session, to: &w)
             if !a.note.isEmpty { w.key("note"); w.string(a.note) }
             w.key("source"); w.string(a.source)
             w.key("annotator"); w.string(a.annotator)
             w.key("time"); w.string(a.time)
             w.raw("}")
         }
-        w.raw(first ? "],\n  \"categories\": [" : "\n  ],\n  \"categories\": [")
+        w.raw(first ? "],\n  \"orphans\": [" : "\n  ],\n  \"orphans\": [")
+        for (i, a) in session.orphans.enumerated() {
+            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
+            w.key("doc"); w.string(documentIDs[a.document])
+            w.key("start"); w.int(a.range.start)
+            w.key("end"); w.int(a.range.end)
+            w.key("label"); w.string(labelNames[a.label])
+            w.key("text"); w.string(a.text)
+            let context = session.preservedContext[a.number] ?? ("", "")
+            w.key("prefix"); w.string(context.prefix)
+            w.key("suffix"); w.string(context.suffix)
+            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
+            w.key("source"); w.string(a.source)
+            w.key("annotator"); w.string(a.annotator)
+            w.key("time"); w.string(a.time)
+            w.raw("}")
+        }
+        w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
             w.raw(i == 0 ? "\n    {" : ",\n    {")
             w.key("doc", comma: false); w.string(documents[c.document].id)
@@ -79,12 +98,46 @@ public enum SessionCodec {
         return w.bytes
     }
 
+    /// Code points of context kept on each side of a span, to find it again if its document changes.
+    public static let contextLength = 8
+
+    /// `"prefix"` and `"suffix"`: the text around the span, from the document when it is the
+    /// text the span was made on, else as the session file had it.
+    private static func writeContext(of a: Annotation, in d: Document, session: Session, to w: inout JSONWriter) {
+        if d.isMissing || d.recorded != nil {
+            let context = session.preservedContext[a.number] ?? ("", "")
+            w.key("prefix"); w.string(context.prefix)
+            w.key("suffix"); w.string(context.suffix)
+            return
+        }
+        let before = d.byteOffset(max(0, a.range.start - contextLength))
+        let start = d.byteOffset(a.range.start)
+        let end = d.byteOffset(a.range.end)
+        let after = d.byteOffset(min(d.length, a.range.end + contextLength))
+        d.bytes.withUnsafeBufferPointer { b in
+            w.key("prefix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[before..<start]))
+            w.key("suffix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[end..<after]))
+        }
+    }
+
     /// What opening a session found besides the session itself.
     public struct OpenReport: Sendable, Equatable {
         /// Documents whose file could not be read (their annotations are kept).
         public var missing: [String] = []
-        /// Documents whose text changed since they were annotated (their annotations are kept).
-        public var changed: [String] = []
+        /// Documents whose text changed since they were annotated: how their spans were re-anchored.
+        public var changed: [Reanchoring] = []
+    }
+
+    /// What re-anchoring the spans of a changed document did.
+    public struct Reanchoring: Sendable, Equatable {
+        /// The document.
+        public var document: String
+        /// Spans whose text is still at their offsets.
+        public var kept = 0
+        /// Spans found again, by their text and context, elsewhere.
+        public var moved = 0
+        /// Spans that could not be found again (now orphans).
+        public var orphaned = 0
     }
 
     /// Reads a session file at `path` (absolute), reading back every document and checking its hash.
@@ -97,7 +150,7 @@ public enum SessionCodec {
 
         var sawFormat = false
         var version: Int?
-        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String)] = []
+        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String, prefix: String, suffix: String, orphan: Bool)] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding)] = []
         var rawLog: [(String, String)] = []
@@ -147,11 +200,12 @@ public enum SessionCodec {
                 }
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
                 reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding) }, directory: directory)
-            case "annotations":
+            case "annotations", "orphans":
                 var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
                 while try r.nextElement() {
-                    var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "")
+                    var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "",
+                             prefix: "", suffix: "", orphan: key == "orphans")
                     try r.beginObject()
                     while let k = try r.nextKey() {
                         switch k {
@@ -165,6 +219,8 @@ public enum SessionCodec {
                         case "source": a.source = try r.readString(reusing: &lastSource)
                         case "annotator": a.annotator = try r.readString(reusing: &lastAnnotator)
                         case "time": a.time = try r.readString(reusing: &lastTime)
+                        case "prefix": a.prefix = try r.readString()
+                        case "suffix": a.suffix = try r.readString()
                         default: try r.skipValue()
                         }
                     }
@@ -224,7 +280,6 @@ public enum SessionCodec {
         for (d, document) in zip(rawDocuments, read) {
             if let document {
                 if document.sha256 != d.sha256 {
-                    report.changed.append(d.id)
                     document.recorded = (d.sha256, d.length)
                 }
                 session.addDocument(document)
@@ -266,12 +321,24 @@ public enum SessionCodec {
                 lastLabel = (a.label, found)
             }
             guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
-            guard a.end <= recordedLength[doc] else {
+            // An orphan's offsets are those of an older text: they are kept only as a record.
+            guard a.orphan || a.end <= recordedLength[doc] else {
                 throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
             }
             let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
                                         note: a.note, source: a.source, annotator: a.annotator, time: a.time)
+            let document = session.documents[doc]
+            if a.orphan || document.isMissing || document.recorded != nil {
+                session.preservedContext[number] = (a.prefix, a.suffix)
+            }
+            if a.orphan {
+                session.addOrphan(annotation)
+                continue
+            }
             guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
+        }
+        for document in session.documents where document.recorded != nil && !document.isMissing {
+            report.changed.append(Reanchorer.reanchor(document, in: session))
         }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }

@@ -72,6 +72,8 @@ public enum Command: Hashable, Sendable {
     case unclassify(label: String, unit: UnitSelector)
     /// `spans [LABEL] [--corpus]`
     case spans(label: String?, corpus: Bool)
+    /// `orphans`: spans whose changed document no longer holds their text.
+    case orphans
     /// `labels`
     case labels
     /// `label add NAME [--alias A]... [--category] [--colour #rrggbb] [--description TEXT]`

@@ -112,6 +112,7 @@ public enum CommandParser {
             }
             return .spans(label: label, corpus: corpus)
         case "labels": command = .labels
+        case "orphans": command = .orphans
         case "label":
             let verb = try args.required("add NAME")
             guard verb.text == "add" else { throw .invalidArgument(command: name, argument: verb.text, expected: "add") }

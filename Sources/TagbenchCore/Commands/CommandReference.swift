@@ -23,6 +23,7 @@ public struct CommandReference: Sendable {
         .init(name: "classify", usage: "classify LABEL doc|para N|sent N", summary: "put a category label on a unit of the current document"),
         .init(name: "unclassify", usage: "unclassify LABEL doc|para N|sent N", summary: "remove a category label from a unit"),
         .init(name: "spans", usage: "spans [LABEL] [--corpus]", summary: "list annotations: id, label, document, S:E, text"),
+        .init(name: "orphans", usage: "orphans", summary: "spans whose document changed and no longer holds their text (kept, never exported)"),
         .init(name: "labels", usage: "labels", summary: "the tag set with counts"),
         .init(name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]", summary: "add a span label (or a category label)"),
         .init(name: "schema", usage: "schema PATH", summary: "merge a tag-set file (JSON) into the tag set"),

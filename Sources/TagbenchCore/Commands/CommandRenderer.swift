@@ -48,6 +48,7 @@ public enum CommandRenderer {
         case .spans(let label, let corpus):
             return (["spans"] + (label.map { [q($0)] } ?? []) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
         case .labels: return "labels"
+        case .orphans: return "orphans"
         case .labelAdd(let label):
             var parts = ["label", "add", q(label.name)]
             for alias in label.aliases { parts += ["--alias", q(alias)] }

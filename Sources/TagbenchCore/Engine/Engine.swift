@@ -111,8 +111,10 @@ public final class Engine {
             let d = session.documents[session.documentIndex(id: id)!]
             warnings.append("document \(id) is missing (\(d.path)); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept")
         }
-        for id in report.changed {
-            warnings.append("document \(id) changed since it was annotated (SHA-256 differs); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept at their offsets — check them; exports skip spans whose text no longer matches")
+        for change in report.changed {
+            engine.isDirty = true
+            warnings.append("document \(change.document) changed since it was annotated: \(change.kept) span\(change.kept == 1 ? "" : "s") still in place, "
+                + "\(change.moved) moved with their text, \(change.orphaned) orphaned" + (change.orphaned > 0 ? " (orphans lists them; exports leave them out)" : ""))
         }
         if !session.documents.isEmpty { engine.current = 0 }
         engine.journaledLogCount = session.log.count
@@ -252,6 +254,8 @@ public final class Engine {
         case .unclassify(let label, let unit): try classify(label, unit, add: false, command: command, emit: emit)
         case .spans(let label, let corpus): try spans(label, corpus: corpus, emit: emit)
         case .labels: emit(.labels(labelRows()))
+        case .orphans:
+            emit(session.orphans.isEmpty ? .message("no orphans") : .spans(session.orphans.map(spanRow)))
         case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
         case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
         case .undo(let n): try undo(n, emit: emit)

@@ -67,6 +67,9 @@ public enum SpansExporter {
             result.documents += 1
         }
         try file.close()
+        if !session.orphans.isEmpty {
+            result.warnings.append("\(session.orphans.count) orphaned span\(session.orphans.count == 1 ? "" : "s") left out (orphans lists them)")
+        }
         return result
     }
 }

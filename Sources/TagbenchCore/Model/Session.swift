@@ -56,6 +56,23 @@ public final class Session {
     public private(set) var categories: [CategoryAnnotation] = []
     /// State-changing commands, in order.
     public var log: [LogEntry] = []
+    /// Spans whose document changed so that their text could not be found again: kept, never
+    /// exported, listed by `orphans`. Their ids stay taken.
+    public private(set) var orphans: [Annotation] = []
+    /// The text around spans whose document cannot be read now (missing, or orphaned spans), as
+    /// the session file had it, so that saving keeps it for re-anchoring later.
+    public var preservedContext: [Int: (prefix: String, suffix: String)] = [:]
+
+    /// Moves a live annotation to the orphans.
+    func orphan(number: Int) {
+        orphans.append(contentsOf: remove(numbers: [number]))
+    }
+
+    /// Adds an orphan read from a session file.
+    func addOrphan(_ a: Annotation) {
+        orphans.append(a)
+        nextNumber = max(nextNumber, a.number + 1)
+    }
     /// The number the next annotation gets.
     public var nextNumber = 1
 

@@ -91,8 +91,10 @@ public final class Document {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
     }
 
-    /// Whether the text at `range` is exactly `expected` (compared as bytes).
-    public func covers(_ range: TextRange, with expected: String) -> Bool {
+    /// Whether the text at `range` is exactly `expected` (compared as bytes); an empty range
+    /// matches empty text only when `allowEmpty`.
+    public func covers(_ range: TextRange, with expected: String, allowEmpty: Bool = false) -> Bool {
+        if allowEmpty && range.start == range.end { return expected.isEmpty && range.start >= 0 && range.end <= index.count }
         guard range.start >= 0, range.start < range.end, range.end <= index.count else { return false }
         let from = byteOffset(range.start)
         let to = byteOffset(range.end)
