@@ -295,6 +295,11 @@ struct CrashRecoveryTests {
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round)")
             try? input.fileHandleForWriting.close()
+            // After each kill the session (and its journal) opens, with every reported span.
+            let (reopened, warnings) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+            #expect(!warnings.contains { $0.contains("failed") }, "round \(round): \(warnings)")
+            let spans = Set(reopened.session.allAnnotations.map { $0.range.description })
+            #expect(reported.isSubset(of: spans), "round \(round): lost \(reported.subtracting(spans).sorted())")
         }
         // Every reported span is in the recovered session, and the session then saves and parses.
         result = try tagbench(["s.json"], in: dir, input: "spans --corpus\nsave\n")
