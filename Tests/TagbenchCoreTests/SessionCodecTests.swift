@@ -62,19 +62,23 @@ struct SessionCodecTests {
         let original = "一、巡察工作。二、开展巡察整改。三、巡察结束。\n"
         try original.write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("label add 巡察", "load d.txt", "tag 巡察 all 巡察", "tag 巡察 \"巡察工作\"", "tag 巡察 \"巡察结束\"", "save")
+        try h.run("label add 巡察", "label add 类 --category", "load d.txt", "tag 巡察 all 巡察", "tag 巡察 \"巡察工作\"", "tag 巡察 \"巡察结束\"",
+                  "classify 类 doc", "classify 类 sent 2", "classify 类 sent 3", "save")
         #expect(h.engine.session.annotationCount == 5)
-        // Text inserted before everything (so every span must move) and 结束 changed to 完毕: a span
+        // Text inserted before everything (so every span must move), 结束 changed to 完毕 and a 。
+        // removed (two sentences become one): a span
         // moves only where its text and its stored context (8 code points each side) are found
         // again, so the spans within 8 code points of the edit become orphans.
-        let edited = "前言。一、巡察工作。二、开展巡察整改。三、巡察完毕。\n"
+        let edited = "前言一、巡察工作。二、开展巡察整改三、巡察完毕\n"
         try edited.write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
         let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "x"))
-        #expect(warnings == ["document d changed since it was annotated: 0 spans still in place, 2 moved with their text, 3 orphaned (orphans lists them; exports leave them out)"])
+        #expect(warnings == ["document d changed since it was annotated: 0 spans still in place, 2 moved with their text, 3 orphaned (orphans lists them; exports leave them out); 1 category label on paragraphs or sentences kept by number: check them; 1 category label dropped (the unit is gone)"])
         let d = engine.session.documents[0]
         for a in engine.session.allAnnotations { #expect(d.text(a.range) == a.text, "\(a.id) is on its own text") }
         // 巡察 occurs three times in the new text: the first span went to the one whose context matches.
-        #expect(engine.session.allAnnotations.map(\.range) == [TextRange(5, 7), TextRange(5, 9)])
+        #expect(engine.session.allAnnotations.map(\.range) == [TextRange(4, 6), TextRange(4, 8)])
+        // The document label covers the new text; sentence 2 is still there, sentence 3 is not.
+        #expect(engine.session.categories.map(\.range) == [TextRange(0, 24), TextRange(9, 23)])
         #expect(engine.session.orphans.map(\.text).sorted() == ["巡察", "巡察", "巡察结束"])
         // Saved, the orphans stay orphans and the rest opens cleanly.
         try engine.writeSession()

@@ -138,6 +138,10 @@ public enum SessionCodec {
         public var moved = 0
         /// Spans that could not be found again (now orphans).
         public var orphaned = 0
+        /// Category labels on paragraphs or sentences, kept by number on the new text.
+        public var categoriesByNumber = 0
+        /// Category labels dropped because their paragraph or sentence no longer exists.
+        public var categoriesDropped = 0
     }
 
     /// Reads a session file at `path` (absolute), reading back every document and checking its hash.
@@ -337,9 +341,6 @@ public enum SessionCodec {
             }
             guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
         }
-        for document in session.documents where document.recorded != nil && !document.isMissing {
-            report.changed.append(Reanchorer.reanchor(document, in: session))
-        }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }
             guard let unit = UnitKind(rawValue: c.unit) else { throw invalid("a category has unknown unit \"\(c.unit)\"") }
@@ -351,6 +352,10 @@ public enum SessionCodec {
             }
             session.addCategory(CategoryAnnotation(document: doc, unit: unit, index: c.index, range: TextRange(c.start, c.end),
                                                    label: label, annotator: c.annotator, time: c.time))
+        }
+        // With spans and categories in place, those of documents whose text changed are re-anchored.
+        for document in session.documents where document.recorded != nil && !document.isMissing {
+            report.changed.append(Reanchorer.reanchor(document, in: session))
         }
         for (line, entry) in rawLog.enumerated() {
             do {

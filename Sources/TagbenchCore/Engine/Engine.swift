@@ -114,7 +114,9 @@ public final class Engine {
         for change in report.changed {
             engine.isDirty = true
             warnings.append("document \(change.document) changed since it was annotated: \(change.kept) span\(change.kept == 1 ? "" : "s") still in place, "
-                + "\(change.moved) moved with their text, \(change.orphaned) orphaned" + (change.orphaned > 0 ? " (orphans lists them; exports leave them out)" : ""))
+                + "\(change.moved) moved with their text, \(change.orphaned) orphaned" + (change.orphaned > 0 ? " (orphans lists them; exports leave them out)" : "")
+                + (change.categoriesByNumber > 0 ? "; \(change.categoriesByNumber) category label\(change.categoriesByNumber == 1 ? "" : "s") on paragraphs or sentences kept by number: check them" : "")
+                + (change.categoriesDropped > 0 ? "; \(change.categoriesDropped) category label\(change.categoriesDropped == 1 ? "" : "s") dropped (the unit is gone)" : ""))
         }
         if !session.documents.isEmpty { engine.current = 0 }
         engine.journaledLogCount = session.log.count

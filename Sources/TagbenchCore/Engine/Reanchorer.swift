@@ -34,6 +34,25 @@ enum Reanchorer {
             session.addOrphan(a)
             result.orphaned += 1
         }
+        // Category labels have no text of their own: a paragraph or sentence label stays on the unit
+        // with the same number (its offsets those of the new text), and is dropped if there is none.
+        var categories: [CategoryAnnotation] = []
+        for var c in session.categories(inDocument: index) {
+            switch c.unit {
+            case .doc:
+                c.range = TextRange(0, document.length)
+            case .para:
+                guard c.index <= document.paragraphs.count else { result.categoriesDropped += 1; continue }
+                c.range = document.paragraphs[c.index - 1]
+                result.categoriesByNumber += 1
+            case .sent:
+                guard c.index <= document.sentences.count else { result.categoriesDropped += 1; continue }
+                c.range = document.sentences[c.index - 1].range
+                result.categoriesByNumber += 1
+            }
+            categories.append(c)
+        }
+        session.replaceCategories(ofDocument: index, with: categories)
         // What remains on the document now refers to its current text.
         document.recorded = nil
         return result

@@ -203,6 +203,12 @@ public final class Session {
         return categories.remove(at: i)
     }
 
+    /// Replaces the category labels of a document (after its text changed).
+    func replaceCategories(ofDocument document: Int, with replacement: [CategoryAnnotation]) {
+        categories.removeAll { $0.document == document }
+        categories += replacement
+    }
+
     /// Whether the unit already has that category label.
     public func hasCategory(_ c: CategoryAnnotation) -> Bool { categories.contains { $0.sameTarget(c) } }
 
