@@ -18,6 +18,14 @@ struct JournalTests {
         return (h, path)
     }
 
+    /// Writes raw text at the end of a session's journal, as a crash or a tamperer would leave it.
+    func append(_ text: String, toJournalOf path: String) throws {
+        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: Journal.path(for: path)))
+        try journal.seekToEnd()
+        try journal.write(contentsOf: Data(text.utf8))
+        try journal.close()
+    }
+
     @Test func unsavedChangesAreRecoveredExactlyOnOpen() throws {
         let (h, path) = try journaled()
         try h.run("open xinqu-2023", "find 第一议题", "tag dyyt h2", "tag 巡察 all 巡察 --corpus", "untag a3", "note a2 复核",
@@ -61,10 +69,7 @@ struct JournalTests {
         let (h, path) = try journaled()
         try h.run("open qu-jiceng", "tag 巡察 all 巡察")
         let expected = h.annotationFingerprint
-        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: Journal.path(for: path)))
-        try journal.seekToEnd()
-        try journal.write(contentsOf: Data("{\"command\": \"tag 基层党建 se".utf8))
-        try journal.close()
+        try append("{\"command\": \"tag 基层党建 se", toJournalOf: path)
         let (recovered, warnings) = try open(path)
         #expect(warnings.first == "recovered 2 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped")
         #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
@@ -83,12 +88,9 @@ struct JournalTests {
         let (h, path) = try journaled()
         try h.run("open qu-jiceng", "tag 巡察 all 巡察")
         let expected = h.annotationFingerprint
-        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: Journal.path(for: path)))
-        try journal.seekToEnd()
         for command in ["export spans /tmp/tagbench-journal-escape.jsonl", "tag 巡视 all 巡视 --corpus"] {
-            try journal.write(contentsOf: Data("{\"command\": \"\(command)\", \"time\": \"2023-11-14T22:13:20Z\"}\n".utf8))
+            try append("{\"command\": \"\(command)\", \"time\": \"2023-11-14T22:13:20Z\"}\n", toJournalOf: path)
         }
-        try journal.close()
         let (recovered, warnings) = try open(path)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/tagbench-journal-escape.jsonl"))
         #expect(warnings.count == 2)
