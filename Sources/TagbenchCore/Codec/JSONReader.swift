@@ -138,6 +138,23 @@ public struct JSONReader {
         return previous
     }
 
+    /// Skips a string value, checking it; returns the byte range of the whole token (quotes
+    /// included) to decode later with `readString()` on those bytes.
+    public mutating func skipString() throws(TagbenchError) -> Range<Int> {
+        _ = peek()
+        let start = position
+        try expect(UInt8(ascii: "\""), "a string")
+        while true {
+            position = plainRunEnd(from: position)
+            guard position < bytes.count else { throw error("unterminated string") }
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") { position += 1; return start..<position }
+            if b < 0x20 { throw error("control character in string") }
+            // A backslash: skip it and the escaped byte (a \u escape's digits are plain bytes).
+            position += 2
+        }
+    }
+
     /// A string value.
     public mutating func readString() throws(TagbenchError) -> String {
         try expect(UInt8(ascii: "\""), "a string")

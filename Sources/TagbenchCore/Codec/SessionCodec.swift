@@ -14,7 +14,7 @@ public enum SessionCodec {
         w.int(Session.formatVersion)
         w.raw(",\n  \"labels\": [")
         for (i, label) in labels.enumerated() {
-            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
             w.key("name", comma: false); w.string(label.name)
             w.key("kind"); w.string(label.kind.rawValue)
             w.key("aliases"); w.stringArray(label.aliases)
@@ -22,9 +22,9 @@ public enum SessionCodec {
             w.key("description"); w.string(label.description)
             w.raw("}")
         }
-        w.raw(labels.isEmpty ? "],\n  \"documents\": [" : "\n  ],\n  \"documents\": [")
+        w.raw(labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
         for (i, d) in documents.enumerated() {
-            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
             w.key("id", comma: false); w.string(d.id)
             w.key("path"); w.string(Paths.relative(d.path, to: directory))
             w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
@@ -32,14 +32,14 @@ public enum SessionCodec {
             if d.encoding != .utf8 { w.key("encoding"); w.string(d.encoding.rawValue) }
             w.raw("}")
         }
-        w.raw(documents.isEmpty ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [")
+        w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
         var first = true
         // Names looked up once, not a Label copied for every annotation.
         let documentIDs = documents.map(\.id)
         let labelNames = labels.map(\.name)
         for slot in session.annotationSlots {
             guard let a = slot else { continue }
-            w.raw(first ? "\n    {" : ",\n    {")
+            w.raw(first ? "\n    {" as StaticString : ",\n    {")
             first = false
             w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
             w.key("doc"); w.string(documentIDs[a.document])
@@ -54,9 +54,9 @@ public enum SessionCodec {
             w.key("time"); w.string(a.time)
             w.raw("}")
         }
-        w.raw(first ? "],\n  \"orphans\": [" : "\n  ],\n  \"orphans\": [")
+        w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
         for (i, a) in session.orphans.enumerated() {
-            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
             w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
             w.key("doc"); w.string(documentIDs[a.document])
             w.key("start"); w.int(a.range.start)
@@ -72,9 +72,9 @@ public enum SessionCodec {
             w.key("time"); w.string(a.time)
             w.raw("}")
         }
-        w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" : "\n  ],\n  \"categories\": [")
+        w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" as StaticString : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
-            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
             w.key("doc", comma: false); w.string(documents[c.document].id)
             w.key("unit"); w.string(c.unit.rawValue)
             w.key("index"); w.int(c.index)
@@ -85,16 +85,16 @@ public enum SessionCodec {
             w.key("time"); w.string(c.time)
             w.raw("}")
         }
-        w.raw(session.categories.isEmpty ? "],\n  \"next_id\": " : "\n  ],\n  \"next_id\": ")
+        w.raw(session.categories.isEmpty ? "],\n  \"next_id\": " as StaticString : "\n  ],\n  \"next_id\": ")
         w.int(session.nextNumber)
         w.raw(",\n  \"log\": [")
         for (i, entry) in session.log.enumerated() {
-            w.raw(i == 0 ? "\n    {" : ",\n    {")
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
             w.key("command", comma: false); w.string(CommandRenderer.render(entry.command.relativizingPaths(to: directory)))
             w.key("time"); w.string(entry.time)
             w.raw("}")
         }
-        w.raw(session.log.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        w.raw(session.log.isEmpty ? "]\n}\n" as StaticString : "\n  ]\n}\n")
         return w.bytes
     }
 
@@ -110,11 +110,20 @@ public enum SessionCodec {
             w.key("suffix"); w.string(context.suffix)
             return
         }
-        let before = d.byteOffset(max(0, a.range.start - contextLength))
         let start = d.byteOffset(a.range.start)
         let end = d.byteOffset(a.range.end)
-        let after = d.byteOffset(min(d.length, a.range.end + contextLength))
         d.bytes.withUnsafeBufferPointer { b in
+            // Eight code points each way, walked over the bytes rather than looked up again.
+            var before = start
+            for _ in 0..<contextLength where before > 0 {
+                before -= 1
+                while before > 0 && UTF8Bytes.isContinuation(b[before]) { before -= 1 }
+            }
+            var after = end
+            for _ in 0..<contextLength where after < b.count {
+                after += 1
+                while after < b.count && UTF8Bytes.isContinuation(b[after]) { after += 1 }
+            }
             w.key("prefix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[before..<start]))
             w.key("suffix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[end..<after]))
         }
@@ -154,12 +163,18 @@ public enum SessionCodec {
 
         var sawFormat = false
         var version: Int?
-        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String, prefix: String, suffix: String, orphan: Bool)] = []
+        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String, prefix: Range<Int>?, suffix: Range<Int>?, orphan: Bool)] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding)] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
         var reading: DocumentReading?
+        /// A stored prefix or suffix, decoded from where it is in the file.
+        func context(_ token: Range<Int>?) throws(TagbenchError) -> String {
+            guard let token else { return "" }
+            var reader = try JSONReader(bytes: Array(bytes[token]), path: displayPath)
+            return try reader.readString()
+        }
 
         guard try r.nextKind() == .object else { throw r.error("expected an object") }
         try r.beginObject()
@@ -209,7 +224,7 @@ public enum SessionCodec {
                 try r.beginArray()
                 while try r.nextElement() {
                     var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "",
-                             prefix: "", suffix: "", orphan: key == "orphans")
+                             prefix: Range<Int>?.none, suffix: Range<Int>?.none, orphan: key == "orphans")
                     try r.beginObject()
                     while let k = try r.nextKey() {
                         switch k {
@@ -223,8 +238,9 @@ public enum SessionCodec {
                         case "source": a.source = try r.readString(reusing: &lastSource)
                         case "annotator": a.annotator = try r.readString(reusing: &lastAnnotator)
                         case "time": a.time = try r.readString(reusing: &lastTime)
-                        case "prefix": a.prefix = try r.readString()
-                        case "suffix": a.suffix = try r.readString()
+                        // Needed only if the document changed: kept as where they are in the file.
+                        case "prefix": a.prefix = try r.skipString()
+                        case "suffix": a.suffix = try r.skipString()
                         default: try r.skipValue()
                         }
                     }
@@ -333,7 +349,7 @@ public enum SessionCodec {
                                         note: a.note, source: a.source, annotator: a.annotator, time: a.time)
             let document = session.documents[doc]
             if a.orphan || document.isMissing || document.recorded != nil {
-                session.preservedContext[number] = (a.prefix, a.suffix)
+                session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
             }
             if a.orphan {
                 session.addOrphan(annotation)

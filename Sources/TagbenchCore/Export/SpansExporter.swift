@@ -31,7 +31,7 @@ public enum SpansExporter {
             var skipped = 0
             for a in session.annotations(inDocument: index) {
                 guard d.covers(a.range, with: a.text) else { skipped += 1; continue }
-                w.raw(first ? "{\"start\": " : ", {\"start\": ")
+                w.raw(first ? "{\"start\": " as StaticString : ", {\"start\": ")
                 first = false
                 w.int(a.range.start)
                 w.raw(", \"end\": ")
@@ -46,7 +46,7 @@ public enum SpansExporter {
             if skipped > 0 { result.warnings.append("document \(d.id): \(skipped) spans no longer match its text; left out") }
             w.raw("], \"categories\": [")
             for (i, c) in session.categories(inDocument: index).enumerated() {
-                w.raw(i == 0 ? "{\"label\": " : ", {\"label\": ")
+                w.raw(i == 0 ? "{\"label\": " as StaticString : ", {\"label\": ")
                 w.string(labels[c.label].name)
                 w.raw(", \"unit\": ")
                 w.string(c.unit.rawValue)
