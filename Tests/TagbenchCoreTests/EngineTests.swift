@@ -301,4 +301,34 @@ struct EngineTests {
         #expect(h.failure("schema Schemas/governance.tagset.json") == .fileNotFound("Schemas/governance.tagset.json"))
         #expect(h.engine.session.tagSet.labels.map(\.name) == ["政治建设", "其他"])
     }
+
+    /// Stops after `limit` documents, recording the progress it was shown.
+    final class StoppingMonitor: ProgressMonitor {
+        var limit: Int
+        var reports: [(String, Int, Int)] = []
+        var finishedCount = 0
+        init(limit: Int) { self.limit = limit }
+        var shouldStop: Bool { reports.count >= limit }
+        func progress(_ task: String, done: Int, of total: Int) { reports.append((task, done, total)) }
+        func finished() { finishedCount += 1 }
+    }
+
+    @Test func corpusWideCommandsReportProgressAndStopChangingNothing() throws {
+        let h = try harness()
+        let monitor = StoppingMonitor(limit: 2)
+        h.engine.monitor = monitor
+        let log = h.engine.session.log
+        #expect(h.failure("tag 巡察 all 巡察 --corpus") == .interrupted("tag 巡察 all \"巡察\""))
+        #expect(monitor.reports.map(\.1) == [0, 1] && monitor.reports.allSatisfy { $0.2 == 4 })
+        #expect(monitor.finishedCount == 1)
+        #expect(h.engine.session.annotationCount == 0 && h.engine.session.log == log)
+        #expect(h.failure("export spans out.jsonl") == .interrupted("export to out.jsonl"))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/out.jsonl"), "the partial export is removed")
+        monitor.limit = 100
+        try h.run("tag 巡察 all 巡察 --corpus")
+        #expect(h.engine.session.annotationCount == 5)
+        // One document: nothing to report, nothing to stop.
+        monitor.limit = 0
+        try h.run("find 巡察")
+    }
 }

@@ -95,6 +95,9 @@ struct ReplCommand: ParsableCommand {
         } else {
             reader = StandardInputReader()
         }
+        if interactive && isatty(2) == 1 {
+            engine.monitor = TerminalProgress(interrupted: { LibEditLineReader.interruptRequested })
+        }
         let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
                         interactive: interactive, keepGoing: keepGoing)
         let status = repl.run()

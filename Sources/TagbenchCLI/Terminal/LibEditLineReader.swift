@@ -82,6 +82,9 @@ public final class LibEditLineReader: LineReader {
         history_wend(history)
     }
 
+    /// Whether Ctrl-C was pressed since the last line was read (a running command should stop).
+    public static var interruptRequested: Bool { interruptReceived != 0 }
+
     /// Makes `LC_CTYPE` UTF-8 (falling back to C.UTF-8): without it libedit silently drops every
     /// non-ASCII byte typed, and a history file holding Chinese would be saved back without it.
     public static func ensureUTF8Locale() {

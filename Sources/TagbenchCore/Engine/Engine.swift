@@ -56,6 +56,8 @@ public final class Engine {
     public private(set) var pendingSave: String?
     /// Who annotates.
     public var annotator: Annotator
+    /// Shown the progress of corpus-wide commands, and asked whether to stop them.
+    public var monitor: ProgressMonitor?
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public private(set) var journal: Journal?
@@ -445,13 +447,23 @@ public final class Engine {
         return [try requireCurrent()]
     }
 
+    /// Every match in the documents, reporting progress and stopping (changing nothing) on Ctrl-C.
+    private func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
+        var found: [(Int, TextRange)] = []
+        defer { if documents.count > 1 { monitor?.finished() } }
+        for (i, d) in documents.enumerated() {
+            if documents.count > 1, let monitor {
+                if monitor.shouldStop { throw .interrupted(task) }
+                monitor.progress(task, done: i, of: documents.count)
+            }
+            for r in search.matches(in: session.documents[d]) { found.append((d, r)) }
+        }
+        return found
+    }
+
     private func find(_ pattern: Pattern, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let search = try TextSearch(pattern)
-        let documents = try searchDocuments(corpus: corpus)
-        var hits: [(Int, TextRange)] = []
-        for d in documents {
-            for r in search.matches(in: session.documents[d]) { hits.append((d, r)) }
-        }
+        let hits = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "find \(pattern)")
         lastFind = (pattern, corpus, corpus ? nil : current, hits, false)
         let rows = hits.prefix(Self.hitDisplayLimit).enumerated().map { i, hit in
             hitRow(number: i + 1, document: hit.0, range: hit.1)
@@ -515,10 +527,7 @@ public final class Engine {
     private func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let label = try spanLabel(labelName)
         let search = try TextSearch(pattern)
-        var targets: [(Int, TextRange)] = []
-        for d in try searchDocuments(corpus: corpus) {
-            for r in search.matches(in: session.documents[d]) { targets.append((d, r)) }
-        }
+        let targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
         if targets.isEmpty {
             emit(.message("no match for \(pattern)\(corpus ? " in the corpus" : " in \(currentDocument?.id ?? "")"); nothing tagged"))
             return
@@ -841,7 +850,7 @@ public final class Engine {
         let real = FileSystem.realPath(target) ?? target
         let inputs = session.documents.map { FileSystem.realPath($0.path) ?? $0.path } + [sessionPath.map { FileSystem.realPath($0) ?? $0 }].compactMap { $0 }
         if inputs.contains(real) || inputs.contains(target) { throw .exportOverInput(path) }
-        let result = try SpansExporter.export(session, to: target, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        let result = try SpansExporter.export(session, to: target, sessionDirectory: sessionDirectory(orElse: context.baseDirectory), monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
         emit(.message("exported \(result.documents) documents, \(Format.grouped(result.spans)) spans to \(path)"))
     }

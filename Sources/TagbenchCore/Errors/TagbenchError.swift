@@ -89,6 +89,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case exportOverInput(String)
     /// An export format tagbench does not write.
     case unknownExportFormat(String)
+    /// A corpus-wide command stopped by the user (Ctrl-C) before it changed anything.
+    case interrupted(String)
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
 
@@ -192,6 +194,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "refusing to overwrite \(path): it is the session or one of its documents"
         case .unknownExportFormat(let format):
             return "unknown export format \"\(format)\""
+        case .interrupted(let what):
+            return "\(what) interrupted; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
         case .malformedJSON(let path, let line, let column, let reason):

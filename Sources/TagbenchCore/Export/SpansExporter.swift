@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes the `spans` JSONL export: one line per document with its text, spans and categories.
 public enum SpansExporter {
     /// What an export wrote.
@@ -12,12 +16,22 @@ public enum SpansExporter {
 
     /// Streams the export to `path`; spans whose stored text no longer matches the document (it
     /// changed on disk) are left out with a warning rather than exported at a shifted place.
-    public static func export(_ session: Session, to path: String, sessionDirectory: String) throws(TagbenchError) -> Result {
+    public static func export(_ session: Session, to path: String, sessionDirectory: String,
+                              monitor: ProgressMonitor? = nil) throws(TagbenchError) -> Result {
         let file = try OutputFile(path: path)
         var result = Result()
         var w = JSONWriter(capacity: 1 << 20)
         let labels = session.tagSet.labels
+        defer { monitor?.finished() }
         for (index, d) in session.documents.enumerated() {
+            if let monitor {
+                if monitor.shouldStop {
+                    try? file.close()
+                    unlink(path)
+                    throw .interrupted("export to \(Paths.fileName(of: path))")
+                }
+                monitor.progress("export", done: index, of: session.documents.count)
+            }
             if d.isMissing {
                 result.warnings.append("document \(d.id) is missing; left out of the export")
                 continue
