@@ -433,10 +433,7 @@ private final class DocumentReading: @unchecked Sendable {
         DispatchQueue.global().async(group: group) { [self] in
             documents = Parallel.map(files.count) { i -> Document? in
                 let absolute = Paths.absolute(files[i].path, base: directory)
-                guard let read = try? DocumentReader.read(absolute, displayPath: files[i].path, encoding: files[i].encoding) else { return nil }
-                let document = Document(id: files[i].id, path: absolute, bytes: read.bytes)
-                document.encoding = read.encoding
-                return document
+                return try? DocumentReader.document(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
             }
         }
     }

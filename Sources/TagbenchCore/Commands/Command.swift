@@ -99,6 +99,15 @@ public enum Command: Hashable, Sendable {
     /// `quit`
     case quit
 
+    /// Whether the command may stand in a journal or a session log: a state change, or the
+    /// `open`/`find` a later one depends on.
+    public var belongsInJournal: Bool {
+        switch self {
+        case .open, .find: return true
+        default: return changesSession
+        }
+    }
+
     /// Whether the command changes the session (and so goes to its log and undo stack).
     public var changesSession: Bool {
         switch self {

@@ -207,7 +207,6 @@ public final class Engine {
     /// Replays the journal of the session at `path` (absolute) into this engine; returns what to tell the user.
     private func recover(path: String, displayPath: String) -> [String] {
         guard let contents = Journal.read(sessionPath: path) else { return [] }
-        let runner = ScriptRunner(engine: self)
         let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
         var recovered = 0
         var messages: [String] = []
@@ -215,19 +214,18 @@ public final class Engine {
             var lineContext = context
             lineContext.line = i + 1
             do throws(LocatedError) {
+                let parsed: Command?
+                do { parsed = try CommandParser.parse(line) } catch {
+                    throw LocatedError(file: lineContext.file, line: lineContext.line, column: error.column, error: error.error)
+                }
+                guard let command = parsed else { continue }
                 // A journal holds only state changes and the open/find they need: anything else
                 // (save, export, run) is refused, so a journal cannot make tagbench write anywhere.
-                if let command = try? CommandParser.parse(line) {
-                    switch command {
-                    case .open, .find: break
-                    default:
-                        guard command.changesSession else {
-                            throw LocatedError(file: lineContext.file, line: lineContext.line,
-                                               error: .invalidSession(path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
-                        }
-                    }
+                guard command.belongsInJournal else {
+                    throw LocatedError(file: lineContext.file, line: lineContext.line,
+                                       error: .invalidSession(path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
                 }
-                _ = try runner.runLine(line, context: lineContext, emit: { _ in }, report: { _ in })
+                try execute(command, context: lineContext, emit: { _ in })
                 recovered += 1
             } catch {
                 recoveryStopped = true
@@ -315,10 +313,7 @@ public final class Engine {
         }
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                let read = try DocumentReader.read(pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
-                let document = Document(id: pending[i].id, path: pending[i].absolute, bytes: read.bytes)
-                document.encoding = read.encoding
-                return document
+                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
             }
         }
         var added: [Document] = []

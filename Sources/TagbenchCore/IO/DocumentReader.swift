@@ -1,15 +1,18 @@
 /// Reads a text file as a document's bytes: UTF-8, leading BOM dropped, nothing else changed.
 public enum DocumentReader {
+    /// A document read from `path` in the given encoding (auto resolved), with its id.
+    public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> Document {
+        let read = try read(path, displayPath: displayPath, encoding: encoding)
+        let document = Document(id: id, path: path, bytes: read.bytes)
+        document.encoding = read.encoding
+        return document
+    }
+
     /// The file's text as UTF-8 in the given encoding (auto resolved), and the encoding it was in.
     public static func read(_ path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> (bytes: [UInt8], encoding: TextEncoding) {
-        guard encoding != .utf8 else { return (try read(path, displayPath: displayPath), .utf8) }
-        let raw: [UInt8]
-        do { raw = try FileSystem.read(path) } catch {
-            if case .fileNotFound = error { throw .fileNotFound(displayPath) }
-            throw error
-        }
+        let raw = try readFile(path, displayPath: displayPath)
         let resolved = encoding == .auto ? TextEncoding.detect(raw) : encoding
-        guard resolved != .utf8 else { return (try read(path, displayPath: displayPath), .utf8) }
+        guard resolved != .utf8 else { return (try utf8Text(raw, displayPath: displayPath), .utf8) }
         let bytes = try resolved.convertToUTF8(raw, path: displayPath)
         if let nul = bytes.firstIndex(of: 0) { throw .binaryFile(path: displayPath, byteOffset: nul) }
         return (bytes, resolved)
@@ -17,9 +20,13 @@ public enum DocumentReader {
 
     /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
     public static func read(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
-        var bytes: [UInt8]
+        try utf8Text(try readFile(path, displayPath: displayPath), displayPath: displayPath)
+    }
+
+    /// The file's bytes; errors name the path as the user gave it.
+    private static func readFile(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
         do {
-            bytes = try FileSystem.read(path)
+            return try FileSystem.read(path)
         } catch {
             switch error {
             case .fileNotFound: throw .fileNotFound(displayPath)
@@ -27,11 +34,17 @@ public enum DocumentReader {
             default: throw error
             }
         }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let nul = bytes.firstIndex(of: 0) { throw .binaryFile(path: displayPath, byteOffset: nul) }
+    }
+
+    /// UTF-8 file bytes as text: the BOM dropped, NUL bytes and ill-formed UTF-8 refused (offsets
+    /// are the file's).
+    private static func utf8Text(_ raw: [UInt8], displayPath: String) throws(TagbenchError) -> [UInt8] {
+        var bytes = raw
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        bytes.removeFirst(bom)
+        if let nul = bytes.firstIndex(of: 0) { throw .binaryFile(path: displayPath, byteOffset: nul + bom) }
         if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
-            let hadBOM = (try? FileSystem.read(path))?.starts(with: [0xEF, 0xBB, 0xBF]) ?? false
-            throw .invalidUTF8(path: displayPath, byteOffset: bad + (hadBOM ? 3 : 0))
+            throw .invalidUTF8(path: displayPath, byteOffset: bad + bom)
         }
         return bytes
     }

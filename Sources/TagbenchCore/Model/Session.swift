@@ -123,9 +123,6 @@ public final class Session {
     /// Number of live annotations.
     public private(set) var annotationCount = 0
 
-    /// Whether an identical span (document, offsets, label) exists.
-    public func containsSpan(_ a: Annotation) -> Bool { spanKeys.contains(SpanKey(a)) }
-
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing
     /// nothing, when an identical span is already there.
     @discardableResult

@@ -18,9 +18,6 @@ public struct TagSet: Sendable {
 
     private func label(named key: String) -> String { lookup[key].map { labels[$0].name } ?? key }
 
-    /// Every name and alias, for completion.
-    public var allNames: [String] { Array(lookup.keys).sorted() }
-
     /// Adds a label; a name or alias already in use is an error.
     @discardableResult
     public mutating func add(_ label: Label) throws(TagbenchError) -> Int {
