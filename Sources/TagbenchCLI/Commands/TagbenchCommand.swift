@@ -20,6 +20,13 @@ public struct TagbenchCommand: ParsableCommand {
     public init() {}
 }
 
+/// Shows an error that ends a top-level command (no script line to name) and gives exit status 1.
+func failure(_ error: TagbenchError, console: Console) -> ExitCode {
+    OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
+    console.flush()
+    return ExitCode.failure
+}
+
 /// Takes the one-writer lock of a session named on the command line (kept until the process
 /// ends); a lock held by another process is exit 1 with its process id.
 func lockSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> SessionLock? {
@@ -31,9 +38,7 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
         }
         return lock
     } catch {
-        OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
-        console.flush()
-        throw ExitCode.failure
+        throw failure(error, console: console)
     }
 }
 
@@ -45,9 +50,7 @@ func openSession(_ path: String?, environment: CLIEnvironment, console: Console)
         for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
         return engine
     } catch {
-        OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
-        console.flush()
-        throw ExitCode.failure
+        throw failure(error, console: console)
     }
 }
 
@@ -81,9 +84,7 @@ struct ReplCommand: ParsableCommand {
             do {
                 try engine.attachJournal()
             } catch {
-                OutputRenderer(console: console).render(LocatedError(file: "", line: 0, error: error), showLocation: false)
-                console.flush()
-                throw ExitCode.failure
+                throw failure(error, console: console)
             }
         }
         let reader: LineReader
@@ -167,9 +168,7 @@ struct RunCommand: ParsableCommand {
             console.flush()
             throw ExitCode.failure
         } catch let error as TagbenchError {
-            renderer.render(LocatedError(file: "", line: 0, error: error), showLocation: false)
-            console.flush()
-            throw ExitCode.failure
+            throw failure(error, console: console)
         }
         console.flush()
     }
@@ -212,9 +211,7 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)
     guard FileSystem.kind(of: environment.absolute(session)) == .file else {
-        renderer.render(LocatedError(file: "", line: 0, error: .fileNotFound(session)), showLocation: false)
-        console.flush()
-        throw ExitCode.failure
+        throw failure(.fileNotFound(session), console: console)
     }
     let clock = ContinuousClock()
     var start = clock.now
@@ -225,9 +222,7 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
         try engine.execute(command, context: ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0), emit: renderer.render)
         if timings { console.err(Timing.line(CommandRenderer.render(command), since: start, clock)) }
     } catch {
-        renderer.render(error, showLocation: false)
-        console.flush()
-        throw ExitCode.failure
+        throw failure(error.error, console: console)
     }
     console.flush()
 }
