@@ -37,41 +37,29 @@ public enum SessionCodec {
         // Names looked up once, not a Label copied for every annotation.
         let documentIDs = documents.map(\.id)
         let labelNames = labels.map(\.name)
+        // Live spans and orphans are written alike; an orphan's context is always the stored one.
+        func write(_ a: Annotation, first: Bool, orphan: Bool) {
+            w.raw(first ? "\n    {" as StaticString : ",\n    {")
+            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
+            w.key("doc"); w.string(documentIDs[a.document])
+            w.key("start"); w.int(a.range.start)
+            w.key("end"); w.int(a.range.end)
+            w.key("label"); w.string(labelNames[a.label])
+            w.key("text"); w.string(a.text)
+            writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
+            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
+            w.key("source"); w.string(a.source)
+            w.key("annotator"); w.string(a.annotator)
+            w.key("time"); w.string(a.time)
+            w.raw("}")
+        }
         for slot in session.annotationSlots {
             guard let a = slot else { continue }
-            w.raw(first ? "\n    {" as StaticString : ",\n    {")
+            write(a, first: first, orphan: false)
             first = false
-            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.key("doc"); w.string(documentIDs[a.document])
-            w.key("start"); w.int(a.range.start)
-            w.key("end"); w.int(a.range.end)
-            w.key("label"); w.string(labelNames[a.label])
-            w.key("text"); w.string(a.text)
-            writeContext(of: a, in: documents[a.document], session: session, to: &w)
-            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
-            w.key("source"); w.string(a.source)
-            w.key("annotator"); w.string(a.annotator)
-            w.key("time"); w.string(a.time)
-            w.raw("}")
         }
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
-        for (i, a) in session.orphans.enumerated() {
-            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
-            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.key("doc"); w.string(documentIDs[a.document])
-            w.key("start"); w.int(a.range.start)
-            w.key("end"); w.int(a.range.end)
-            w.key("label"); w.string(labelNames[a.label])
-            w.key("text"); w.string(a.text)
-            let context = session.preservedContext[a.number] ?? ("", "")
-            w.key("prefix"); w.string(context.prefix)
-            w.key("suffix"); w.string(context.suffix)
-            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
-            w.key("source"); w.string(a.source)
-            w.key("annotator"); w.string(a.annotator)
-            w.key("time"); w.string(a.time)
-            w.raw("}")
-        }
+        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true) }
         w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" as StaticString : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
@@ -102,9 +90,10 @@ public enum SessionCodec {
     public static let contextLength = 8
 
     /// `"prefix"` and `"suffix"`: the text around the span, from the document when it is the
-    /// text the span was made on, else as the session file had it.
-    private static func writeContext(of a: Annotation, in d: Document, session: Session, to w: inout JSONWriter) {
-        if d.isMissing || d.recorded != nil {
+    /// text the span was made on, else (`stored`, or the document missing or changed) as the
+    /// session file had it.
+    private static func writeContext(of a: Annotation, in d: Document, stored: Bool, session: Session, to w: inout JSONWriter) {
+        if stored || d.isMissing || d.recorded != nil {
             let context = session.preservedContext[a.number] ?? ("", "")
             w.key("prefix"); w.string(context.prefix)
             w.key("suffix"); w.string(context.suffix)
