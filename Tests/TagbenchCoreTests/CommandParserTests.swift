@@ -57,7 +57,17 @@ struct CommandParserTests {
         ("redo", .redo(1)),
         ("save", .save(nil)),
         ("save out/s.json", .save("out/s.json")),
-        ("export spans out.jsonl", .export(format: "spans", path: "out.jsonl")),
+        ("export spans out.jsonl", .export(ExportOptions(format: .spans, path: "out.jsonl"))),
+        ("export bio out.jsonl --jsonl --overlap longest --unit para", .export({
+            var o = ExportOptions(format: .bio, path: "out.jsonl"); o.jsonl = true; o.overlap = .longest; o.unit = .para; return o }())),
+        ("export doccano \"my out.jsonl\" --split train=8,dev=1,test=1 --seed 7 --shard-size 100 --labels 巡察,xs --docs \"q*\"", .export({
+            var o = ExportOptions(format: .doccano, path: "my out.jsonl")
+            o.split = [SplitShare(name: "train", weight: 8), SplitShare(name: "dev", weight: 1), SplitShare(name: "test", weight: 1)]
+            o.seed = 7; o.shardSize = 100; o.labels = ["巡察", "xs"]; o.documents = ["q*"]; return o }())),
+        ("export classify c.jsonl --unit sent --from-spans --negatives", .export({
+            var o = ExportOptions(format: .classify, path: "c.jsonl"); o.unit = .sent; o.fromSpans = true; o.negatives = true; return o }())),
+        ("export label-studio ls.json", .export(ExportOptions(format: .labelStudio, path: "ls.json"))),
+        ("export brat out/", .export(ExportOptions(format: .brat, path: "out/"))),
         ("stats", .stats),
         ("history", .history),
         ("run script.tb", .run("script.tb")),
@@ -95,6 +105,18 @@ struct CommandParserTests {
         ("label add 巡察 --colour green", .invalidArgument(command: "label", argument: "green", expected: "a colour RRGGBB such as 3cb44b"), nil),
         ("label remove x", .invalidArgument(command: "label", argument: "remove", expected: "add"), nil),
         ("classify 政治建设 chapter 1", .invalidArgument(command: "classify", argument: "chapter", expected: "doc, para N or sent N"), nil),
+        ("export csv out.csv", .unknownExportFormat("csv"), nil),
+        ("export spans", .missingArgument(command: "export", what: "an output path"), nil),
+        ("export spans o.jsonl --jsonl", .invalidExportOption("--jsonl", reason: "applies to bio only"), nil),
+        ("export doccano o.jsonl --negatives", .invalidExportOption("--negatives", reason: "applies to classify only"), nil),
+        ("export brat out --unit sent", .invalidExportOption("--unit sent", reason: "brat records are one of: doc"), nil),
+        ("export bio o --overlap widest", .invalidExportOption("--overlap widest", reason: "choose longest or first"), nil),
+        ("export spans o --split train=8", .invalidExportOption("--split train=8", reason: "give at least two shares, one of them above 0"), nil),
+        ("export spans o --split train=x,dev=1", .invalidExportOption("--split train=x,dev=1", reason: "write NAME=WEIGHT,… such as train=8,dev=1,test=1 (names of letters, digits and _, each once)"), nil),
+        ("export spans o --shard-size 0", .invalidExportOption("--shard-size 0", reason: "the size is a number of records from 1"), nil),
+        ("export brat o --shard-size 5", .invalidExportOption("--shard-size", reason: "brat writes one file pair per document"), nil),
+        ("export spans o --seed", .missingArgument(command: "export", what: "a value after --seed"), nil),
+        ("export spans o --zip", .unknownOption("--zip", command: "export"), nil),
     ]
 
     @Test(arguments: invalid)

@@ -85,7 +85,8 @@ struct SessionCodecTests {
         let (again, more) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(more.isEmpty)
         #expect(again.session.orphans.count == 3 && again.session.annotationCount == 2)
-        let result = try SpansExporter.export(again.session, to: dir + "/out.jsonl", sessionDirectory: dir)
+        let result = try Exporter.export(again.session, options: ExportOptions(format: .spans, path: dir + "/out.jsonl"),
+                                         provenance: ExportProvenance(sessionPath: path, sessionSHA256: nil, sessionDirectory: dir))
         #expect(result.spans == 2)
         #expect(result.warnings == ["3 orphaned spans left out (orphans lists them)"])
     }

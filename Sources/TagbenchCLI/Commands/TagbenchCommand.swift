@@ -174,22 +174,33 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// `tagbench export SESSION FORMAT OUT`.
+/// `tagbench export SESSION FORMAT OUT [options]`.
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a session's annotations (format: spans).")
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export a session's annotations as a training set, with a manifest.",
+        discussion: "Options are those of the REPL's export command (tagbench export S spans out.jsonl --split train=8,dev=1,test=1 --seed 1); `help export` in the REPL lists them.")
 
     @Argument(help: "The session file.")
     var session: String
-    @Argument(help: "The format: spans.")
+    @Argument(help: "The format: \(ExportFormat.names).")
     var format: String
-    @Argument(help: "The output file.")
+    @Argument(help: "The output file (a directory for brat).")
     var output: String
+    @Argument(parsing: .allUnrecognized, help: "Export options: --unit, --labels, --docs, --split, --seed, --shard-size, --from-spans, --negatives, --jsonl, --overlap.")
+    var options: [String] = []
 
     @Flag(help: "Print how long opening the session and exporting took, to stderr.")
     var timings = false
 
     func run() throws {
-        try runOne(.export(format: format, path: output), session: session, timings: timings)
+        let parsed: ExportOptions
+        do {
+            parsed = try ExportOptions.parse(format: format, path: output, options: options)
+        } catch {
+            let environment = CLIEnvironment.current()
+            throw failure(error, console: Console.standard(environment: environment.variables))
+        }
+        try runOne(.export(parsed), session: session, timings: timings)
     }
 }
 

@@ -30,6 +30,10 @@ public enum SessionCodec {
             w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
             w.key("length"); w.int(d.recorded?.length ?? d.length)
             if d.encoding != .utf8 { w.key("encoding"); w.string(d.encoding.rawValue) }
+            if let origin = d.origin {
+                w.key("origin"); w.string(origin)
+                w.key("text"); d.bytes.withUnsafeBufferPointer { w.string(utf8: $0) }
+            }
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
@@ -154,7 +158,7 @@ public enum SessionCodec {
         var version: Int?
         var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String, prefix: Range<Int>?, suffix: Range<Int>?, orphan: Bool)] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
-        var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding)] = []
+        var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding, origin: String?, text: String?)] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
         var reading: DocumentReading?
@@ -186,7 +190,7 @@ public enum SessionCodec {
             case "documents":
                 try r.beginArray()
                 while try r.nextElement() {
-                    var d = (id: "", path: "", sha256: "", length: -1, encoding: TextEncoding.utf8)
+                    var d = (id: "", path: "", sha256: "", length: -1, encoding: TextEncoding.utf8, origin: String?.none, text: String?.none)
                     try r.beginObject()
                     while let k = try r.nextKey() {
                         switch k {
@@ -194,6 +198,8 @@ public enum SessionCodec {
                         case "path": d.path = try r.readString()
                         case "sha256": d.sha256 = try r.readString()
                         case "length": d.length = try r.readInt()
+                        case "origin": d.origin = try r.readString()
+                        case "text": d.text = try r.readString()
                         case "encoding":
                             let name = try r.readString()
                             guard let e = TextEncoding(rawValue: name), e != .auto else { throw invalid("document \(rawDocuments.count + 1) has unknown encoding \"\(name)\"") }
@@ -207,7 +213,7 @@ public enum SessionCodec {
                     rawDocuments.append(d)
                 }
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
-                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding) }, directory: directory)
+                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding, $0.text != nil) }, directory: directory)
             case "annotations", "orphans":
                 var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
@@ -287,7 +293,15 @@ public enum SessionCodec {
         }
         let read = (reading ?? DocumentReading([], directory: directory)).wait()
         for (d, document) in zip(rawDocuments, read) {
-            if let document {
+            if let text = d.text {
+                // An imported document: the session holds its text.
+                let embedded = Document(id: d.id, path: Paths.absolute(d.path, base: directory), bytes: Array(text.utf8))
+                guard embedded.sha256 == d.sha256, embedded.length == d.length else {
+                    throw invalid("the text of document \(d.id) does not match its sha256 and length")
+                }
+                embedded.origin = d.origin ?? d.path
+                session.addDocument(embedded)
+            } else if let document {
                 if document.sha256 != d.sha256 {
                     document.recorded = (d.sha256, d.length)
                 }
@@ -418,9 +432,10 @@ private final class DocumentReading: @unchecked Sendable {
     // Written once by the background work, read only after `group` says it is done.
     private var documents: [Document?] = []
 
-    init(_ files: [(path: String, id: String, encoding: TextEncoding)], directory: String) {
+    init(_ files: [(path: String, id: String, encoding: TextEncoding, embedded: Bool)], directory: String) {
         DispatchQueue.global().async(group: group) { [self] in
             documents = Parallel.map(files.count) { i -> Document? in
+                if files[i].embedded { return nil }
                 let absolute = Paths.absolute(files[i].path, base: directory)
                 return try? DocumentReader.document(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
             }

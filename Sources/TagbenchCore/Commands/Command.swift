@@ -86,8 +86,8 @@ public enum Command: Hashable, Sendable {
     case redo(Int)
     /// `save [PATH]`
     case save(String?)
-    /// `export spans PATH`
-    case export(format: String, path: String)
+    /// `export FORMAT PATH [options]`
+    case export(ExportOptions)
     /// `stats`
     case stats
     /// `history`

@@ -148,8 +148,11 @@ public enum CommandParser {
             command = name == "undo" ? .undo(n) : .redo(n)
         case "save": command = .save(try args.next()?.text)
         case "export":
-            let format = try args.required("a format (spans)").text
-            command = .export(format: format, path: try args.required("an output path").text)
+            let format = try args.required("a format (\(ExportFormat.names))").text
+            let path = try args.required("an output path").text
+            var words: [String] = []
+            while let token = try args.next() { words.append(token.text) }
+            command = .export(try ExportOptions.parse(format: format, path: path, options: words))
         case "stats": command = .stats
         case "history": command = .history
         case "run": command = .run(try args.required("a script file").text)

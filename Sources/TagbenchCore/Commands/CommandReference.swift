@@ -6,10 +6,16 @@ public struct CommandReference: Sendable {
     public var usage: String
     /// What it does.
     public var summary: String
+    /// More lines for `help COMMAND`.
+    public var details: [String] = []
 
     /// Every command, in the order `help` lists them.
     public static let all: [CommandReference] = [
-        .init(name: "load", usage: "load [--encoding utf-8|gb18030|utf-16le|utf-16be|auto] PATH...", summary: "add documents: files, directories (their *.txt, sorted), globs; the id is the file name without extension, made unique"),
+        .init(name: "load", usage: "load [--encoding utf-8|gb18030|utf-16le|utf-16be|auto] PATH...", summary: "add documents: files, directories (their *.txt, sorted), globs; the id is the file name without extension, made unique",
+              details: ["annotated data is imported with its spans (source import; new labels are added to the tag set):",
+                        "  *.jsonl   spans or doccano records ({\"text\", \"id\"?, \"spans\"|\"label\"|\"entities\", \"meta\"?})",
+                        "  *.json    a Label Studio task list (data.text, annotations[].result[] labels and choices)",
+                        "  DIR       a brat directory when it holds *.ann files (ID.txt with ID.ann)"]),
         .init(name: "docs", usage: "docs", summary: "list documents: number, id, characters, annotations"),
         .init(name: "open", usage: "open DOC", summary: "make a document current, by number or id"),
         .init(name: "next", usage: "next", summary: "open the next document"),
@@ -30,7 +36,20 @@ public struct CommandReference: Sendable {
         .init(name: "undo", usage: "undo [N]", summary: "undo the last N state-changing commands (a bulk tag is one)"),
         .init(name: "redo", usage: "redo [N]", summary: "redo what undo undid"),
         .init(name: "save", usage: "save [PATH]", summary: "write the session (to PATH, which becomes the session file)"),
-        .init(name: "export", usage: "export spans PATH", summary: "write a JSONL training set: one line per document with its spans"),
+        .init(name: "export", usage: "export spans|doccano|classify|bio|brat|label-studio PATH [options]", summary: "write a training set and PATH.manifest.json (offsets are code points, end exclusive)",
+              details: ["formats:",
+                        "  spans          JSONL {id, text, spans, categories, meta}; --unit para|sent: one record per unit, offsets relative to it",
+                        "  doccano        JSONL {id, text, label: [[start, end, LABEL]]}",
+                        "  classify       JSONL {id, doc, unit, index, offset, text, labels} per --unit doc|para|sent",
+                        "                 labels from category labels; --from-spans adds the spans' labels; --negatives keeps units with none",
+                        "  bio            character IOB2, whitespace left out: CoNLL (字<TAB>B-LABEL, blank line between units, --unit sent|para|doc)",
+                        "                 --jsonl: {id, doc, unit, index, offset, tokens, ner_tags} and PATH's .labels.json; --overlap longest|first",
+                        "  brat           a directory of ID.txt and ID.ann (T lines, AnnotatorNotes) with annotation.conf",
+                        "  label-studio   a JSON task list with labels results (and choices for document categories)",
+                        "options for every format:",
+                        "  --labels L1,L2   only these labels        --docs D1,D2   only these documents (ids, numbers, globs)",
+                        "  --split train=8,dev=1,test=1 --seed N   PATH-train.EXT …; a document is in one split only",
+                        "  --shard-size N   a new numbered file every N records"]),
         .init(name: "stats", usage: "stats", summary: "counts by label and by document"),
         .init(name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),
         .init(name: "run", usage: "run SCRIPT", summary: "execute a script file here"),

@@ -60,7 +60,8 @@ public enum CommandRenderer {
         case .undo(let n): return n == 1 ? "undo" : "undo \(n)"
         case .redo(let n): return n == 1 ? "redo" : "redo \(n)"
         case .save(let path): return "save" + (path.map { " " + q($0) } ?? "")
-        case .export(let format, let path): return "export \(q(format)) \(q(path))"
+        case .export(let options):
+            return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(separator: " ")
         case .stats: return "stats"
         case .history: return "history"
         case .run(let path): return "run " + q(path)

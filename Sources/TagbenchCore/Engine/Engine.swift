@@ -263,7 +263,7 @@ public final class Engine {
         case .undo(let n): try undo(n, emit: emit)
         case .redo(let n): try redo(n, emit: emit)
         case .save(let path): try save(path, context: context, emit: emit)
-        case .export(let format, let path): try export(format, path, context: context, emit: emit)
+        case .export(let options): try export(options, context: context, emit: emit)
         case .stats: emit(.lines(statsLines()))
         case .history: emit(.lines(historyLines(base: context.baseDirectory)))
         case .run: preconditionFailure("run is handled by ScriptRunner")
@@ -276,12 +276,19 @@ public final class Engine {
 
     private func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var files: [(absolute: String, display: String)] = []
+        var imports: [(absolute: String, display: String, kind: AnnotatedDataReader.Kind)] = []
         for argument in arguments {
             let absolute = Paths.absolute(argument, base: context.baseDirectory)
             if FileSystem.isGlob(argument) && FileSystem.kind(of: absolute) == .missing {
                 let matches = FileSystem.glob(absolute).filter { FileSystem.kind(of: $0) == .file }
                 if matches.isEmpty { throw .fileNotFound(argument) }
-                files += matches.map { ($0, $0) }
+                for match in matches {
+                    if let kind = AnnotatedDataReader.kind(of: match) { imports.append((match, match, kind)) } else { files.append((match, match)) }
+                }
+                continue
+            }
+            if let kind = AnnotatedDataReader.kind(of: absolute) {
+                imports.append((absolute, argument, kind))
                 continue
             }
             switch FileSystem.kind(of: absolute) {
@@ -323,9 +330,39 @@ public final class Engine {
             if document.bytes.isEmpty { emit(.warning("\(pending[i].display) is empty; loaded as \(document.id) with no text")) }
             added.append(document)
         }
+        var imported: [ImportedDocument] = []
+        var declaredLabels: [String] = []
+        var importedFrom: [String] = []
+        for file in imports {
+            if known.contains(file.absolute) { skipped += 1; continue }
+            known.insert(file.absolute)
+            let read = try AnnotatedDataReader.read(file.absolute, displayPath: file.display, kind: file.kind)
+            for warning in read.warnings { emit(.warning(warning)) }
+            imported += read.documents
+            declaredLabels += read.labels
+            importedFrom.append(file.display)
+        }
         if skipped > 0 { emit(.message("\(skipped) already loaded, skipped")) }
-        guard !added.isEmpty else { return }
-        for document in added { session.addDocument(document) }
+        guard !added.isEmpty || !imported.isEmpty else { return }
+        var changes: [Change] = []
+        var importSummary: String?
+        if !imported.isEmpty {
+            let result = try prepareImport(imported, declaring: declaredLabels, avoiding: pendingIDs, emit: emit)
+            added += result.documents
+            changes.append(.addedLabels(result.labels))
+            for label in result.labels { _ = try? session.tagSet.add(label) }
+            importSummary = "imported \(Format.grouped(result.documents.count)) document\(result.documents.count == 1 ? "" : "s"), "
+                + "\(Format.grouped(result.annotations.count)) spans, \(result.categories.count) categories from \(importedFrom.joined(separator: ", "))"
+                + (result.labels.isEmpty ? "" : "; labels added: " + result.labels.map(\.name).joined(separator: ", "))
+            changes.append(.addedDocuments(added))
+            for document in added { session.addDocument(document) }
+            for a in result.annotations { session.insert(a) }
+            changes.append(.addedAnnotations(result.annotations))
+            for c in result.categories { session.addCategory(c); changes.append(.addedCategory(c)) }
+        } else {
+            changes.append(.addedDocuments(added))
+            for document in added { session.addDocument(document) }
+        }
         let firstNew = session.documents.count - added.count
         if current == nil { current = firstNew }
         let characters = added.reduce(0) { $0 + $1.length }
@@ -333,11 +370,83 @@ public final class Engine {
         if !converted.isEmpty {
             emit(.message("read as " + Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }.sorted().joined(separator: ", ")))
         }
-        push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: [.addedDocuments(added)]),
+        push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
              log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
         loggedCurrent = nil
+        if let importSummary { emit(.message(importSummary)) }
         emit(.message("loaded \(added.count) document\(added.count == 1 ? "" : "s") (\(Format.grouped(characters)) characters): "
             + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))
+    }
+
+    /// Imported documents made ready to add: unique ids, labels the tag set lacks, annotations
+    /// numbered from the next free id (identical spans once), category labels on their units.
+    /// Nothing is changed here, so an error leaves the session as it was.
+    private func prepareImport(_ imported: [ImportedDocument], declaring declared: [String], avoiding taken: Set<String>, emit: (OutputItem) -> Void) throws(TagbenchError)
+        -> (documents: [Document], labels: [Label], annotations: [Annotation], categories: [CategoryAnnotation]) {
+        var newLabels: [Label] = []
+        var newIndex: [String: Int] = [:]
+        func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
+            if let i = session.tagSet.index(of: name) {
+                guard session.tagSet.labels[i].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
+                return i
+            }
+            if let k = newIndex[name] {
+                guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
+                return session.tagSet.labels.count + k
+            }
+            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) { throw .invalidLabelName(name) }
+            var label = Label(name: name)
+            label.kind = kind
+            label.colour = Label.palette[(session.tagSet.labels.count + newLabels.count) % Label.palette.count]
+            newIndex[name] = newLabels.count
+            newLabels.append(label)
+            return session.tagSet.labels.count + newLabels.count - 1
+        }
+        for name in declared { _ = try labelIndex(name, kind: .span) }
+        var documents: [Document] = []
+        var annotations: [Annotation] = []
+        var categories: [CategoryAnnotation] = []
+        var ids = taken
+        var keys = Set<SpanKey>()
+        var number = session.nextNumber
+        let time = annotator.now()
+        var renamed = 0
+        var unitsMissing = 0
+        for item in imported {
+            let id = session.uniqueID(for: item.id, avoiding: ids)
+            ids.insert(id)
+            var document = item.document
+            if id != item.id {
+                renamed += 1
+                let copy = Document(id: id, path: document.path, bytes: document.bytes, sha256: document.sha256)
+                copy.origin = document.origin
+                document = copy
+            }
+            let d = session.documents.count + documents.count
+            documents.append(document)
+            for span in item.spans {
+                let a = Annotation(number: number, document: d, range: span.range, label: try labelIndex(span.label, kind: .span),
+                                   text: document.text(span.range), note: span.note, source: "import", annotator: annotator.name, time: time)
+                guard keys.insert(SpanKey(a)).inserted else { continue }
+                annotations.append(a)
+                number += 1
+            }
+            for c in item.categories {
+                let label = try labelIndex(c.label, kind: .category)
+                let range: TextRange?
+                switch c.unit {
+                case .doc: range = c.index == 1 ? TextRange(0, document.length) : nil
+                case .para: range = c.index >= 1 && c.index <= document.paragraphs.count ? document.paragraphs[c.index - 1] : nil
+                case .sent: range = c.index >= 1 && c.index <= document.sentences.count ? document.sentences[c.index - 1].range : nil
+                }
+                guard let range else { unitsMissing += 1; continue }
+                let entry = CategoryAnnotation(document: d, unit: c.unit, index: c.index, range: range, label: label, annotator: annotator.name, time: time)
+                if !categories.contains(where: { $0.sameTarget(entry) }) { categories.append(entry) }
+            }
+        }
+        if renamed > 0 { emit(.message("\(renamed) imported document id\(renamed == 1 ? " was" : "s were") taken; made unique with -2, -3, …")) }
+        if unitsMissing > 0 { emit(.warning("\(unitsMissing) category label\(unitsMissing == 1 ? "" : "s") name a paragraph or sentence the text does not have; left out")) }
+        return (documents, newLabels, annotations, categories)
     }
 
     private func documentRows() -> [DocumentRow] {
@@ -839,15 +948,23 @@ public final class Engine {
         emit(.message("saved \(path ?? Paths.fileName(of: target)): \(session.documents.count) documents, \(session.annotationCount) annotations, \(session.categories.count) categories"))
     }
 
-    private func export(_ format: String, _ path: String, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        guard format == "spans" else { throw .unknownExportFormat(format) }
-        let target = Paths.absolute(path, base: context.baseDirectory)
-        let real = FileSystem.realPath(target) ?? target
+    private func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var options = options
+        let path = options.path
+        options.path = Paths.absolute(path, base: context.baseDirectory)
+        let real = FileSystem.realPath(options.path) ?? options.path
         let inputs = session.documents.map { FileSystem.realPath($0.path) ?? $0.path } + [sessionPath.map { FileSystem.realPath($0) ?? $0 }].compactMap { $0 }
-        if inputs.contains(real) || inputs.contains(target) { throw .exportOverInput(path) }
-        let result = try SpansExporter.export(session, to: target, sessionDirectory: sessionDirectory(orElse: context.baseDirectory), monitor: monitor)
+        if inputs.contains(real) || inputs.contains(options.path) { throw .exportOverInput(path) }
+        // The manifest names the session file by its hash only when it holds what is exported.
+        var hash: String?
+        if let sessionPath, !isDirty, let bytes = try? FileSystem.read(sessionPath) { hash = Document.hash(bytes) }
+        let provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: hash, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        let result = try Exporter.export(session, options: options, provenance: provenance, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
-        emit(.message("exported \(result.documents) documents, \(Format.grouped(result.spans)) spans to \(path)"))
+        let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
+        let files = result.files.count - 1
+        emit(.message("exported \(Format.grouped(result.documents)) documents\(what), \(Format.grouped(result.spans)) spans to \(path)"
+                      + (files > 1 ? " (\(Format.grouped(files)) files)" : "") + "; manifest \(Paths.fileName(of: result.files.last!))"))
     }
 
     // MARK: Reports

@@ -12,6 +12,6 @@ enum Help {
         guard let entry = CommandReference.named(topic) else {
             throw .unknownCommand(topic, suggestion: NameSuggester.nearest(to: topic, among: CommandReference.names))
         }
-        return ["usage: \(entry.usage)", entry.summary]
+        return ["usage: \(entry.usage)", entry.summary] + entry.details
     }
 }

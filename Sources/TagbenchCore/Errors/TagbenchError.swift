@@ -89,6 +89,12 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case exportOverInput(String)
     /// An export format tagbench does not write.
     case unknownExportFormat(String)
+    /// An export option that does not apply or has a bad value.
+    case invalidExportOption(String, reason: String)
+    /// Spans that overlap where the format cannot hold both (IOB2).
+    case overlappingSpans(document: String, first: String, second: String)
+    /// A record of annotated data that cannot be imported, at a 1-based line (0 when not known).
+    case invalidImport(path: String, line: Int, reason: String)
     /// A corpus-wide command stopped by the user (Ctrl-C) before it changed anything.
     case interrupted(String)
     /// A script that runs itself, directly or through others.
@@ -194,6 +200,12 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "refusing to overwrite \(path): it is the session or one of its documents"
         case .unknownExportFormat(let format):
             return "unknown export format \"\(format)\""
+        case .invalidExportOption(let option, let reason):
+            return "export option \(option): \(reason)"
+        case .overlappingSpans(let document, let first, let second):
+            return "in \(document), \(first) overlaps \(second); IOB2 tags cannot hold both"
+        case .invalidImport(let path, let line, let reason):
+            return (line > 0 ? "\(path):\(line): " : "\(path): ") + reason
         case .interrupted(let what):
             return "\(what) interrupted; nothing was changed"
         case .scriptRecursion(let path):
@@ -234,7 +246,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
         case .exportOverInput: return "choose another output path"
-        case .unknownExportFormat: return "formats: spans"
+        case .unknownExportFormat: return "formats: " + ExportFormat.names
+        case .invalidExportOption: return "help export lists the options of each format"
+        case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
+        case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
         case .sessionTooNew: return "use a newer tagbench for this session"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil

@@ -79,6 +79,9 @@ public enum FileSystem {
         return paths
     }
 
+    /// Whether `name` matches a shell glob (`*`, `?`, `[…]`).
+    public static func matches(_ name: String, glob pattern: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
+
     /// Whether a path holds glob characters.
     public static func isGlob(_ path: String) -> Bool { path.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
 

@@ -182,6 +182,9 @@ public final class Session {
         }
     }
 
+    /// The numbers of one document's live annotations, in no particular order.
+    public func annotationNumbers(inDocument document: Int) -> [Int] { byDocument[document] }
+
     /// The number of live annotations of one document.
     public func annotationCount(inDocument document: Int) -> Int { byDocument[document].count }
 

@@ -22,6 +22,9 @@ public final class Document {
     public var isMissing: Bool
     /// The encoding of the file (the text is held as UTF-8 whatever it is).
     public var encoding: TextEncoding = .utf8
+    /// For a document imported from annotated data (whose text the session file holds), where
+    /// it came from: the record's `meta.source`, or the file it was read from. Nil for a text file.
+    public var origin: String?
     /// The hash and length the session recorded, when the file on disk has changed since: they
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
     public var recorded: (sha256: String, length: Int)?
@@ -48,7 +51,11 @@ public final class Document {
 
     /// Lowercase hex SHA-256 of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> String {
-        let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        hex(bytes.withUnsafeBytes { SHA256.hash(data: $0) })
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         var hex = ""
         hex.reserveCapacity(64)
         let digits: [Character] = Array("0123456789abcdef")

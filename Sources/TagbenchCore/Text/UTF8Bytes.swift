@@ -89,12 +89,12 @@ public enum UTF8Bytes {
                 | UInt32(base[offset + 2] & 0x3F) << 6 | UInt32(base[offset + 3] & 0x3F), 4)
     }
 
-    /// Whether a scalar is whitespace for trimming paragraphs and sentences (Unicode White_Space,
-    /// which includes U+00A0 and U+3000).
+    /// Whether a scalar is whitespace: exactly Python's `str.isspace()` (Unicode White_Space plus
+    /// the separators U+001C–U+001F), so `bio` tokens match what Python skips.
     @inline(__always)
     public static func isWhitespace(_ scalar: UInt32) -> Bool {
         switch scalar {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+        case 0x09...0x0D, 0x1C...0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:
             return false

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes brat standoff: per split a directory with `ID.txt` (the text, byte for byte) and
+/// `ID.ann` per document, and an `annotation.conf` naming the labels.
+final class BratWriter {
+    private let directories: [String]
+    private let labelNames: [String]
+    private let spanLabels: [Int]
+    private(set) var files: [[ExportedFile]]
+    /// Every path created, for removal when the export fails (directories last).
+    private(set) var created: [String] = []
+    private var usedNames: [Set<String>]
+
+    init(directories: [String], labelNames: [String], spanLabels: [Int]) throws(TagbenchError) {
+        self.directories = directories
+        self.labelNames = labelNames
+        self.spanLabels = spanLabels
+        files = Array(repeating: [], count: directories.count)
+        usedNames = Array(repeating: [], count: directories.count)
+        for directory in directories { try prepare(directory) }
+    }
+
+    /// Makes the directory, or clears one an earlier export made; anything else is refused.
+    private func prepare(_ directory: String) throws(TagbenchError) {
+        switch FileSystem.kind(of: directory) {
+        case .missing:
+            guard mkdir(directory, 0o755) == 0 else { throw .writeFailed(directory, reason: FileSystem.errorText(errno)) }
+            created.append(directory)
+        case .directory:
+            let names = try FileSystem.list(directory)
+            guard names.isEmpty || FileSystem.kind(of: directory + ".manifest.json") == .file else {
+                throw .invalidExportOption(directory, reason: "the directory is not empty and no tagbench export made it")
+            }
+            for name in names where name.hasSuffix(".txt") || name.hasSuffix(".ann") || name == "annotation.conf" {
+                unlink(directory + "/" + name)
+            }
+        default:
+            throw .writeFailed(directory, reason: "exists and is not a directory")
+        }
+    }
+
+    /// Writes one document's pair of files into split `split`.
+    func write(_ doc: ExportDocument, split: Int) throws(TagbenchError) {
+        var name = String(doc.id.map { $0 == "/" ? "_" : $0 })
+        if name.hasPrefix(".") { name = "_" + name.dropFirst() }
+        var unique = name
+        var n = 1
+        while usedNames[split].contains(unique) { n += 1; unique = "\(name)-\(n)" }
+        usedNames[split].insert(unique)
+        let base = directories[split] + "/" + unique
+
+        var w = JSONWriter(capacity: doc.document.bytes.count + 64)
+        w.bytes.append(contentsOf: doc.document.bytes)
+        try writeFile(base + ".txt", &w, split: split, records: 0, labels: [])
+
+        // A span across a line break becomes fragments, as brat requires; its text field joins
+        // them with spaces.
+        let text = doc.document
+        var notes: [(Int, String)] = []
+        for (i, a) in doc.spans.enumerated() {
+            var fragments: [TextRange] = []
+            var start = a.range.start
+            let scalars = Array(a.text.unicodeScalars)
+            for (k, s) in scalars.enumerated() where s == "\n" || s == "\r" {
+                let at = a.range.start + k
+                if at > start { fragments.append(TextRange(start, at)) }
+                start = at + 1
+            }
+            if a.range.end > start { fragments.append(TextRange(start, a.range.end)) }
+            if fragments.isEmpty { continue }
+            w.raw("T\(i + 1)\t\(labelNames[a.label]) ")
+            w.raw(fragments.map { "\($0.start) \($0.end)" }.joined(separator: ";"))
+            w.raw("\t")
+            w.raw(fragments.map { text.text($0) }.joined(separator: " "))
+            w.raw("\n")
+            if !a.note.isEmpty { notes.append((i + 1, a.note)) }
+        }
+        for (k, note) in notes.enumerated() {
+            let flat = String(note.1.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : Character($0) })
+            w.raw("#\(k + 1)\tAnnotatorNotes T\(note.0)\t\(flat)\n")
+        }
+        try writeFile(base + ".ann", &w, split: split, records: 1, labels: doc.spans.map(\.label))
+    }
+
+    /// Writes each directory's `annotation.conf`; returns the files of each split.
+    func finish() throws(TagbenchError) -> [[ExportedFile]] {
+        for split in directories.indices {
+            var w = JSONWriter(capacity: 1024)
+            w.raw("[entities]\n")
+            for l in spanLabels { w.raw(labelNames[l] + "\n") }
+            w.raw("\n[relations]\n\n[events]\n\n[attributes]\n")
+            try writeFile(directories[split] + "/annotation.conf", &w, split: split, records: 0, labels: [])
+        }
+        return files
+    }
+
+    private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int]) throws(TagbenchError) {
+        created.append(path)
+        let file = try ExportFile(path: path)
+        file.records = records
+        for l in labels { file.labelCounts[l, default: 0] += 1 }
+        try file.write(&w)
+        files[split].append(try file.close())
+    }
+}

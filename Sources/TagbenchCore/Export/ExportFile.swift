@@ -1,0 +1,150 @@
+import Crypto
+
+/// What the manifest says of one written file.
+public struct ExportedFile: Sendable, Equatable {
+    /// The absolute path.
+    public var path: String
+    /// Records (or documents, for brat) in it.
+    public var records: Int
+    /// Bytes written.
+    public var bytes: Int
+    /// Lowercase hex SHA-256 of the bytes.
+    public var sha256: String
+    /// Label index → spans (or unit labels) in it.
+    public var labelCounts: [Int: Int]
+}
+
+/// An output file that hashes what it writes and counts its records and labels.
+final class ExportFile {
+    let path: String
+    private let file: OutputFile
+    private var hasher = SHA256()
+    private var byteCount = 0
+    var records = 0
+    var labelCounts: [Int: Int] = [:]
+
+    init(path: String) throws(TagbenchError) {
+        self.path = path
+        file = try OutputFile(path: path)
+    }
+
+    func write(_ w: inout JSONWriter) throws(TagbenchError) {
+        w.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        byteCount += w.bytes.count
+        try file.write(&w)
+    }
+
+    func close() throws(TagbenchError) -> ExportedFile {
+        try file.close()
+        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(hasher.finalize()), labelCounts: labelCounts)
+    }
+}
+
+/// The record files of one split: a new numbered shard every `shardSize` records, each file
+/// framed (a JSON list for Label Studio, nothing for JSONL and CoNLL).
+final class ShardedOutput {
+    /// The split's name, nil when the export is not split.
+    let split: String?
+    private let basePath: String
+    private let shardSize: Int?
+    private let framing: Framing
+    private var current: ExportFile?
+    private(set) var files: [ExportedFile] = []
+    /// Every path opened, for removal when the export fails.
+    private(set) var opened: [String] = []
+
+    /// How records sit in a file.
+    struct Framing {
+        var open: StaticString = ""
+        var separator: StaticString = ""
+        var close: StaticString = ""
+        static let lines = Framing()
+        static let jsonList = Framing(open: "[\n", separator: ",\n", close: "\n]\n")
+    }
+
+    init(split: String?, basePath: String, shardSize: Int?, framing: Framing) {
+        self.split = split
+        self.basePath = basePath
+        self.shardSize = shardSize
+        self.framing = framing
+    }
+
+    /// Writes one record built in `w` (which the caller fills after `begin`), counting `labels`.
+    func begin(_ w: inout JSONWriter) throws(TagbenchError) {
+        if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
+        if current == nil {
+            let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
+            opened.append(path)
+            current = try ExportFile(path: path)
+            w.raw(framing.open)
+        } else {
+            w.raw(framing.separator)
+        }
+    }
+
+    /// Ends the record `begin` started.
+    func end(_ w: inout JSONWriter, labels: [Int]) throws(TagbenchError) {
+        guard let c = current else { return }
+        c.records += 1
+        for l in labels { c.labelCounts[l, default: 0] += 1 }
+        try c.write(&w)
+    }
+
+    /// Closes the last file; an empty split still gets one (empty) file, so every split named exists.
+    func finish() throws(TagbenchError) {
+        if current == nil && files.isEmpty {
+            let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(1), into: basePath)
+            opened.append(path)
+            current = try ExportFile(path: path)
+            var w = JSONWriter(capacity: 16)
+            w.raw(framing.open)
+            if framing.open.utf8CodeUnitCount > 0 { w.raw("]\n") }
+            try current!.write(&w)
+            files.append(try current!.close())
+            current = nil
+            return
+        }
+        try finishFile()
+    }
+
+    private func finishFile() throws(TagbenchError) {
+        guard let c = current else { return }
+        var w = JSONWriter(capacity: 16)
+        w.raw(framing.close)
+        try c.write(&w)
+        files.append(try c.close())
+        current = nil
+    }
+
+    private func format5(_ n: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+}
+
+/// Names of the files an export writes.
+enum ExportPaths {
+    /// `dir/name.ext` with `-part` before the extension (`out.jsonl` → `out-train.jsonl`).
+    static func inserting(_ part: String, into path: String) -> String {
+        let directory = Paths.directory(of: path)
+        let name = Paths.fileName(of: path)
+        let stem: Substring
+        let ext: Substring
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            stem = name[..<dot]
+            ext = name[dot...]
+        } else {
+            stem = Substring(name)
+            ext = ""
+        }
+        return (directory == "/" ? "/" : directory + "/") + stem + "-" + part + ext
+    }
+
+    /// `dir/name.ext` with its extension replaced (`out.jsonl` → `out.labels.json`).
+    static func replacingExtension(of path: String, with ext: String) -> String {
+        let name = Paths.fileName(of: path)
+        let directory = Paths.directory(of: path)
+        let stem = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : name[..<$0] } ?? Substring(name)
+        return (directory == "/" ? "/" : directory + "/") + stem + ext
+    }
+}

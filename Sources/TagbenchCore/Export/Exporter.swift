@@ -1,0 +1,229 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The session an export came from, as its manifest names it.
+public struct ExportProvenance: Sendable {
+    /// The session file, relative to the manifest, or nil for a session never saved.
+    public var sessionPath: String?
+    /// SHA-256 of the session file, when the session in memory is what the file holds.
+    public var sessionSHA256: String?
+    /// The directory document paths are given relative to.
+    public var sessionDirectory: String
+
+    /// Makes a provenance.
+    public init(sessionPath: String?, sessionSHA256: String?, sessionDirectory: String) {
+        self.sessionPath = sessionPath
+        self.sessionSHA256 = sessionSHA256
+        self.sessionDirectory = sessionDirectory
+    }
+}
+
+/// Writes a training set in any `ExportFormat`, with its manifest: documents chosen and split,
+/// records streamed a document at a time into sharded, hashed files.
+public enum Exporter {
+    /// What an export wrote.
+    public struct Result: Sendable {
+        /// Documents exported.
+        public var documents = 0
+        /// Records written (documents, units or tasks).
+        public var records = 0
+        /// Spans written.
+        public var spans = 0
+        /// Every file written, the manifest last.
+        public var files: [String] = []
+        /// Things left out, and why.
+        public var warnings: [String] = []
+    }
+
+    /// Exports `session` as `options` say, to `options.path` (absolute).
+    public static func export(_ session: Session, options: ExportOptions, provenance: ExportProvenance,
+                              monitor: ProgressMonitor? = nil) throws(TagbenchError) -> Result {
+        let labels = session.tagSet.labels
+        let labelNames = labels.map(\.name)
+        var chosenLabels = Set(labels.indices)
+        if !options.labels.isEmpty {
+            chosenLabels = []
+            for name in options.labels {
+                guard let l = session.tagSet.index(of: name) else {
+                    throw .unknownLabel(name, suggestion: NameSuggester.nearest(to: name, among: labelNames))
+                }
+                chosenLabels.insert(l)
+            }
+        }
+        let spanLabels = labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .span }
+        var result = Result()
+
+        // Documents, in session order.
+        var chosen: [Int] = []
+        if options.documents.isEmpty {
+            chosen = Array(session.documents.indices)
+        } else {
+            var picked = Set<Int>()
+            for name in options.documents {
+                let matches: [Int]
+                if let n = Int(name), n >= 1, n <= session.documents.count { matches = [n - 1] }
+                else if let i = session.documentIndex(id: name) { matches = [i] }
+                else if FileSystem.isGlob(name) { matches = session.documents.indices.filter { FileSystem.matches(session.documents[$0].id, glob: name) } }
+                else { matches = [] }
+                guard !matches.isEmpty else {
+                    throw .unknownDocument(name, suggestion: NameSuggester.nearest(to: name, among: session.documents.map(\.id)))
+                }
+                picked.formUnion(matches)
+            }
+            chosen = picked.sorted()
+        }
+        var missing = 0
+        chosen.removeAll { session.documents[$0].isMissing ? { missing += 1; return true }() : false }
+        if missing > 0 { result.warnings.append("\(missing) missing document\(missing == 1 ? "" : "s") left out") }
+
+        // What each document holds for the export: selected spans that still match its text.
+        var stale = 0
+        func view(_ d: Int) -> ExportDocument {
+            let document = session.documents[d]
+            let spans = session.annotations(inDocument: d).filter { a in
+                guard chosenLabels.contains(a.label) else { return false }
+                if document.covers(a.range, with: a.text) { return true }
+                stale += 1
+                return false
+            }
+            let categories = session.categories(inDocument: d).filter { chosenLabels.contains($0.label) }
+            let source = document.origin ?? Paths.relative(document.path, to: provenance.sessionDirectory)
+            return ExportDocument(number: d, document: document, spans: spans, categories: categories, source: source)
+        }
+
+        // Splits.
+        let splitNames: [String?] = options.split.isEmpty ? [nil] : options.split.map(\.name)
+        var splitOf = Array(repeating: 0, count: chosen.count)
+        var balance: SplitAssigner.Balance?
+        if !options.split.isEmpty {
+            let counts: [[(label: Int, count: Int)]] = chosen.map { d in
+                var c: [Int: Int] = [:]
+                for number in session.annotationNumbers(inDocument: d) {
+                    if let a = session.annotation(number: number), chosenLabels.contains(a.label) { c[a.label, default: 0] += 1 }
+                }
+                for cat in session.categories where cat.document == d && chosenLabels.contains(cat.label) { c[cat.label, default: 0] += 1 }
+                return c.sorted { $0.key < $1.key }.map { (label: $0.key, count: $0.value) }
+            }
+            let assigner = SplitAssigner(weights: options.split.map(\.weight), labels: counts, seed: options.seed)
+            splitOf = assigner.assignment
+            balance = assigner.balance
+        }
+        let base = options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
+        let splitPaths = splitNames.map { $0.map { ExportPaths.inserting($0, into: base) } ?? base }
+
+        var encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
+        let outputs = splitNames.indices.map {
+            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing)
+        }
+        var brat: BratWriter?
+        var extraFiles: [ExportedFile] = []
+        let manifestPath = base + ".manifest.json"
+        var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
+        var categoriesLeftOut = 0
+        func cleanUp() {
+            for path in outputs.flatMap(\.opened) { unlink(path) }
+            for path in (brat?.created ?? []).reversed() { if unlink(path) != 0 { rmdir(path) } }
+            for file in extraFiles { unlink(file.path) }
+        }
+        do {
+            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
+            defer { monitor?.finished() }
+            for (k, d) in chosen.enumerated() {
+                if let monitor {
+                    if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
+                    monitor.progress("export", done: k, of: chosen.count)
+                }
+                let doc = view(d)
+                let split = splitOf[k]
+                documentsPerSplit[split] += 1
+                result.spans += doc.spans.count
+                if options.format == .brat || options.format == .labelStudio {
+                    categoriesLeftOut += doc.categories.filter { options.format == .brat || $0.unit != .doc }.count
+                }
+                if let brat { try brat.write(doc, split: split) } else { try encoder.write(doc, to: outputs[split]) }
+            }
+            var filesPerSplit: [[ExportedFile]]
+            if let brat {
+                filesPerSplit = try brat.finish()
+            } else {
+                for output in outputs { try output.finish() }
+                filesPerSplit = outputs.map(\.files)
+            }
+            if options.format == .bio && options.jsonl {
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json")) { w in
+                    w.stringArray(encoder.tagNames)
+                    w.raw("\n")
+                })
+            }
+            if options.format == .labelStudio {
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml")) { w in
+                    labelStudioConfig(&w, spans: spanLabels.map { labels[$0] },
+                                      categories: labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .category }.map { labels[$0] })
+                })
+            }
+
+            // Warnings, then the manifest that records them.
+            if stale > 0 { result.warnings.append("\(stale) span\(stale == 1 ? "" : "s") no longer match their document's text; left out") }
+            if encoder.outsideUnits > 0 {
+                result.warnings.append("\(encoder.outsideUnits) span\(encoder.outsideUnits == 1 ? "" : "s") cross a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
+            }
+            if encoder.blankSpans > 0 { result.warnings.append("\(encoder.blankSpans) span\(encoder.blankSpans == 1 ? "" : "s") of whitespace only; left out (whitespace is not a token)") }
+            if encoder.overlapDropped > 0 { result.warnings.append("\(encoder.overlapDropped) overlapping span\(encoder.overlapDropped == 1 ? "" : "s") left out by --overlap \(options.overlap!.rawValue)") }
+            if categoriesLeftOut > 0 {
+                result.warnings.append("\(categoriesLeftOut) category label\(categoriesLeftOut == 1 ? "" : "s") left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))")
+            }
+            if !session.orphans.isEmpty {
+                result.warnings.append("\(session.orphans.count) orphaned span\(session.orphans.count == 1 ? "" : "s") left out (orphans lists them)")
+            }
+            let manifest = ExportManifest(options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
+                                          splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
+                                          balance: balance, warnings: result.warnings)
+            try FileSystem.writeAtomically(manifest.encode(directory: Paths.directory(of: manifestPath)), to: manifestPath)
+            result.documents = chosen.count
+            result.records = filesPerSplit.joined().reduce(0) { $0 + $1.records }
+            result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath]
+            return result
+        } catch let error as TagbenchError {
+            cleanUp()
+            throw error
+        } catch {
+            cleanUp()
+            preconditionFailure("unexpected error \(error)")
+        }
+    }
+
+    private static func writeSmallFile(_ path: String, _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
+        var w = JSONWriter(capacity: 4096)
+        body(&w)
+        let file = try ExportFile(path: path)
+        try file.write(&w)
+        return try file.close()
+    }
+
+    /// A Label Studio labelling config that matches the tasks' `from_name`/`to_name`.
+    private static func labelStudioConfig(_ w: inout JSONWriter, spans: [Label], categories: [Label]) {
+        func attribute(_ s: String) -> String {
+            var out = ""
+            for c in s {
+                switch c {
+                case "&": out += "&amp;"
+                case "\"": out += "&quot;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        w.raw("<View>\n  <Labels name=\"label\" toName=\"text\">\n")
+        for l in spans { w.raw("    <Label value=\"\(attribute(l.name))\" background=\"\(attribute(l.colour))\"/>\n") }
+        w.raw("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n")
+        if !categories.isEmpty {
+            w.raw("  <Choices name=\"category\" toName=\"text\" choice=\"multiple\">\n")
+            for l in categories { w.raw("    <Choice value=\"\(attribute(l.name))\"/>\n") }
+            w.raw("  </Choices>\n")
+        }
+        w.raw("</View>\n")
+    }
+}
