@@ -43,12 +43,14 @@ bench: setup
 	swift build -c release
 	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE))
 
-# libFuzzer on the command parser and the session and tag-set decoders (FUZZ_SECONDS, default 60).
+# libFuzzer on the command parser, the session and tag-set decoders and the importers (FUZZ_SECONDS, default 60).
 fuzz:
 	swift build --scratch-path .build-fuzz --product tagbench-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library
 	mkdir -p .build-fuzz/corpus
 	cp Sessions/demo.json .build-fuzz/corpus/session && printf '\001' | cat - Sessions/demo.json > .build-fuzz/corpus/session-seed
 	printf '\000tag 巡察 all /巡察/ --corpus' > .build-fuzz/corpus/command-seed
+	printf '\003{"id": 1, "text": "巡察工作", "label": [[0, 2, "巡察"]], "meta": {"source": "a"}}\n' > .build-fuzz/corpus/doccano-seed
+	printf '\004[{"id": 1, "data": {"text": "巡察", "doc": "d"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 2, "labels": ["巡察"]}}]}]}]' > .build-fuzz/corpus/label-studio-seed
 	.build-fuzz/debug/tagbench-fuzz -max_total_time=$${FUZZ_SECONDS:-60} .build-fuzz/corpus
 
 clean:

@@ -1,7 +1,11 @@
-// libFuzzer entry point for the command parser and the session and tag-set decoders.
+// libFuzzer entry point for the command parser, the session and tag-set decoders and the
+// importers of annotated data (JSONL and Label Studio).
 // Build and run it with `make fuzz` (swift build -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING);
 // the first input byte picks what is fuzzed.
 import TagbenchCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if FUZZING
 @_silgen_name("LLVMFuzzerRunDriver")
@@ -20,7 +24,7 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    switch data[0] % 3 {
+    switch data[0] % 5 {
     case 0:
         if let command = try? CommandParser.parse(String(decoding: bytes, as: UTF8.self)) {
             // What parses must render back to itself.
@@ -28,8 +32,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     case 1:
         _ = try? SessionCodec.decode(bytes, path: "/nonexistent/fuzz.json", displayPath: "fuzz.json")
-    default:
+    case 2:
         _ = try? TagSetCodec.decode(bytes, displayPath: "fuzz.json")
+    default:
+        // The importers read files: the input goes through one per process.
+        let path = "/tmp/tagbench-fuzz-\(getpid())" + (data[0] % 5 == 3 ? ".jsonl" : ".json")
+        guard (try? FileSystem.writeAtomically(bytes, to: path)) != nil else { return 0 }
+        _ = try? AnnotatedDataReader.read(path, displayPath: "fuzz", kind: data[0] % 5 == 3 ? .jsonLines : .labelStudio)
     }
     return 0
 }

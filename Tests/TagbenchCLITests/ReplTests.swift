@@ -70,6 +70,10 @@ struct CompleterTests {
         ("open xin", Completion(deleteCount: 0, replacement: "qu-2023 ", candidates: ["xinqu-2023"])),
         ("load Fixtures/cor", Completion(deleteCount: 0, replacement: "pus/", candidates: ["Fixtures/corpus/"])),
         ("tag 巡察 a", Completion(deleteCount: 0, replacement: "ll ", candidates: ["all"])),
+        ("export la", Completion(deleteCount: 0, replacement: "bel-studio ", candidates: ["label-studio"])),
+        ("export bio o.jsonl --ov", Completion(deleteCount: 0, replacement: "erlap ", candidates: ["--overlap"])),
+        ("export bio o.jsonl --overlap l", Completion(deleteCount: 0, replacement: "ongest ", candidates: ["longest"])),
+        ("export spans o.jsonl --labels zt", Completion(deleteCount: 2, replacement: "主题教育 ", candidates: ["主题教育"])),
         ("zzz", Completion()),
     ]
 

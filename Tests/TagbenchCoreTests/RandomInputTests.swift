@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 
-/// Deterministic random inputs (a fixed seed; 107,000 in all) for the parts that read what users
+/// Deterministic random inputs (a fixed seed; 110,000 in all) for the parts that read what users
 /// and files give them: they must answer with a value or an error, never crash or hang.
 struct RandomInputTests {
     /// The exporter's fixed-seed generator, so every run feeds the same inputs.
@@ -80,5 +80,34 @@ struct RandomInputTests {
             let contents = Journal.read(sessionPath: session)
             #expect(contents?.commands.first == "label add 巡察")
         }
+    }
+
+    @Test func importersNeverCrashOnMutatedData() throws {
+        let dir = try Fixture.workspace()
+        let seeds: [(String, AnnotatedDataReader.Kind, String)] = [
+            ("d.jsonl", .jsonLines, #"{"id": 1, "text": "巡察𠀀工作", "label": [[0, 2, "巡察"]], "meta": {"source": "a"}}"# + "\n"
+                + #"{"text": "ab", "spans": [{"start": 0, "end": 1, "label": "x", "text": "a", "note": "n"}], "categories": [{"label": "c", "unit": "doc", "index": 1}]}"#),
+            ("t.json", .labelStudio, #"[{"id": 3, "data": {"text": "巡察工作", "doc": "d"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 2, "text": "巡察", "labels": ["巡察"]}, "meta": {"text": ["n"]}}, {"type": "choices", "value": {"choices": ["c"]}}]}]}]"#),
+        ]
+        var g = SplitMix(seed: 13)
+        var accepted = 0
+        for (name, kind, seed) in seeds {
+            let original = Array(seed.utf8)
+            for _ in 0..<1_500 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...3, using: &g) {
+                    let i = Int.random(in: 0..<bytes.count, using: &g)
+                    switch Int.random(in: 0..<3, using: &g) {
+                    case 0: bytes[i] = Array("{}[],:\"\\0-9x".utf8).randomElement(using: &g)!
+                    case 1: bytes.remove(at: i)
+                    default: bytes.insert(Array("{}[],:\"\\0-9x".utf8).randomElement(using: &g)!, at: i)
+                    }
+                }
+                try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name))
+                if (try? AnnotatedDataReader.read(dir + "/" + name, displayPath: name, kind: kind)) != nil { accepted += 1 }
+            }
+        }
+        // Some mutations keep valid data (inside texts, for instance); most are refused.
+        #expect(accepted > 0 && accepted < 3_000)
     }
 }

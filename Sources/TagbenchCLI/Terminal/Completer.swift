@@ -64,7 +64,16 @@ public struct Completer {
         case ("show", 1): return ["para", "sent"].map { ($0, $0) }
         case ("open", 1): return documents
         case ("help", 1): return CommandReference.names.map { ($0, $0) }
-        case ("export", 1): return [("spans", "spans")]
+        case ("export", 1): return ExportFormat.allCases.map { ($0.rawValue, $0.rawValue) }
+        case ("export", 3...):
+            switch previous {
+            case "--unit": return UnitKind.allCases.map { ($0.rawValue, $0.rawValue) }
+            case "--overlap": return OverlapResolution.allCases.map { ($0.rawValue, $0.rawValue) }
+            case "--labels": return labels
+            case "--docs": return documents
+            default:
+                return ["--unit", "--labels", "--docs", "--split", "--seed", "--shard-size", "--from-spans", "--negatives", "--jsonl", "--overlap"].map { ($0, $0) }
+            }
         case ("label", 1): return [("add", "add")]
         case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1): return pathChoices(typing)
         case ("untag", _), ("relabel", 1), ("note", 1):

@@ -963,7 +963,8 @@ public final class Engine {
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
         let files = result.files.count - 1
-        emit(.message("exported \(Format.grouped(result.documents)) documents\(what), \(Format.grouped(result.spans)) spans to \(path)"
+        let spans = options.format == .classify ? "" : ", \(Format.grouped(result.spans)) spans"
+        emit(.message("exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
                       + (files > 1 ? " (\(Format.grouped(files)) files)" : "") + "; manifest \(Paths.fileName(of: result.files.last!))"))
     }
 

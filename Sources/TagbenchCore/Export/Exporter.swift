@@ -127,6 +127,7 @@ public enum Exporter {
             for file in extraFiles { unlink(file.path) }
         }
         do {
+            try FileSystem.makeDirectories(Paths.directory(of: base))
             if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
             defer { monitor?.finished() }
             for (k, d) in chosen.enumerated() {

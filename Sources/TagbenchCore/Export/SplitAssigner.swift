@@ -2,8 +2,8 @@
 /// weights say, and each label's spans spread as close to the weights as whole documents allow.
 ///
 /// Greedy stratification: documents holding the rarest labels are placed first (in a seeded
-/// shuffled order), each into the split, among those with room left, whose labels fall furthest
-/// below their share.
+/// shuffled order), each into the split, among those with room left, whose labels are furthest
+/// from their targets (as a part of each target).
 struct SplitAssigner {
     /// How far the result is from the weights.
     struct Balance: Sendable, Equatable {
@@ -49,10 +49,12 @@ struct SplitAssigner {
             var bestScore = -Double.infinity
             var bestRoom = -Double.infinity
             for s in weights.indices where placed[s] < quota[s] {
+                // The part of each of its labels' targets this split still lacks, so a split
+                // filled halfway counts the same whatever its size.
                 var score = 0.0
                 for (l, c) in labels[d] {
-                    let t = Double(labelTotals[l]!)
-                    score += Double(c) * (share[s] * t - Double(have[s][l, default: 0])) / t
+                    let target = share[s] * Double(labelTotals[l]!)
+                    score += Double(c) * (target - Double(have[s][l, default: 0])) / target
                 }
                 let room = Double(quota[s] - placed[s]) / Double(max(quota[s], 1))
                 if score > bestScore + 1e-12 || (abs(score - bestScore) <= 1e-12 && room > bestRoom) {

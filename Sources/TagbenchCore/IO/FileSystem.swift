@@ -79,6 +79,13 @@ public enum FileSystem {
         return paths
     }
 
+    /// Makes a directory and any missing parents (`mkdir -p`).
+    public static func makeDirectories(_ path: String) throws(TagbenchError) {
+        guard kind(of: path) != .directory else { return }
+        try makeDirectories(Paths.directory(of: path))
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .writeFailed(path, reason: errorText(errno)) }
+    }
+
     /// Whether `name` matches a shell glob (`*`, `?`, `[…]`).
     public static func matches(_ name: String, glob pattern: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
 

@@ -1,0 +1,219 @@
+import Crypto
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// Every export format on one small document whose expected output was worked out by hand:
+/// an astral character (two UTF-16 units, one code point), a space inside a span, a span across
+/// a paragraph break, a note and a paragraph category.
+struct ExportTests {
+    //                      0 1 2  3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18
+    static let text = "巡察𠀀工作。减 负好。\n\n第二段巡察。"
+
+    func harness() throws -> EngineHarness {
+        let dir = try Fixture.workspace()
+        try Self.text.write(toFile: dir + "/mini.txt", atomically: true, encoding: .utf8)
+        let h = EngineHarness(directory: dir)
+        try h.run("label add 巡察", "label add 减负", "label add 政治 --category", "load mini.txt",
+                  "tag 巡察 0:2", "tag 减负 2:5", "tag 减负 6:9", "tag 巡察 16:18", "tag 减负 10:14",
+                  "note a1 常规巡察", "classify 政治 para 2")
+        return h
+    }
+
+    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    static let cases: [(String, String, String)] = [
+        ("export doccano out.jsonl", "out.jsonl",
+         #"{"id": "mini", "text": "巡察𠀀工作。减 负好。\n\n第二段巡察。", "label": [[0, 2, "巡察"], [2, 5, "减负"], [6, 9, "减负"], [10, 14, "减负"], [16, 18, "巡察"]]}"# + "\n"),
+        ("export doccano out.jsonl --unit para", "out.jsonl",
+         #"{"id": "mini:p1", "text": "巡察𠀀工作。减 负好。", "label": [[0, 2, "巡察"], [2, 5, "减负"], [6, 9, "减负"]]}"# + "\n"
+         + #"{"id": "mini:p2", "text": "第二段巡察。", "label": [[3, 5, "巡察"]]}"# + "\n"),
+        ("export bio out.conll", "out.conll",
+         "巡\tB-巡察\n察\tI-巡察\n𠀀\tB-减负\n工\tI-减负\n作\tI-减负\n。\tO\n\n"
+         + "减\tB-减负\n负\tI-减负\n好\tO\n。\tO\n\n"
+         + "第\tO\n二\tO\n段\tO\n巡\tB-巡察\n察\tI-巡察\n。\tO\n\n"),
+        ("export bio out.jsonl --jsonl --unit para", "out.jsonl",
+         #"{"id": "mini:p1", "doc": "mini", "unit": "para", "index": 1, "offset": 0, "tokens": ["巡", "察", "𠀀", "工", "作", "。", "减", "负", "好", "。"], "ner_tags": [1, 2, 3, 4, 4, 0, 3, 4, 0, 0]}"# + "\n"
+         + #"{"id": "mini:p2", "doc": "mini", "unit": "para", "index": 2, "offset": 13, "tokens": ["第", "二", "段", "巡", "察", "。"], "ner_tags": [0, 0, 0, 1, 2, 0]}"# + "\n"),
+        ("export bio out.jsonl --jsonl", "out.labels.json", #"["O", "B-巡察", "I-巡察", "B-减负", "I-减负"]"# + "\n"),
+        ("export classify out.jsonl --unit para", "out.jsonl",
+         #"{"id": "mini:p2", "doc": "mini", "unit": "para", "index": 2, "offset": 13, "text": "第二段巡察。", "labels": ["政治"]}"# + "\n"),
+        ("export classify out.jsonl --unit para --from-spans", "out.jsonl",
+         #"{"id": "mini:p1", "doc": "mini", "unit": "para", "index": 1, "offset": 0, "text": "巡察𠀀工作。减 负好。", "labels": ["巡察", "减负"]}"# + "\n"
+         + #"{"id": "mini:p2", "doc": "mini", "unit": "para", "index": 2, "offset": 13, "text": "第二段巡察。", "labels": ["巡察", "减负", "政治"]}"# + "\n"),
+        ("export classify out.jsonl --unit sent --negatives", "out.jsonl",
+         #"{"id": "mini:s1", "doc": "mini", "unit": "sent", "index": 1, "offset": 0, "text": "巡察𠀀工作。", "labels": []}"# + "\n"
+         + #"{"id": "mini:s2", "doc": "mini", "unit": "sent", "index": 2, "offset": 6, "text": "减 负好。", "labels": []}"# + "\n"
+         + #"{"id": "mini:s3", "doc": "mini", "unit": "sent", "index": 3, "offset": 13, "text": "第二段巡察。", "labels": []}"# + "\n"),
+        ("export spans out.jsonl --unit sent --labels 巡察", "out.jsonl",
+         #"{"id": "mini:s1", "doc": "mini", "unit": "sent", "index": 1, "offset": 0, "text": "巡察𠀀工作。", "spans": [{"start": 0, "end": 2, "label": "巡察", "text": "巡察", "note": "常规巡察"}], "categories": [], "meta": {"source": "mini.txt", "sha256": "SHA", "offset_unit": "codepoint"}}"# + "\n"
+         + #"{"id": "mini:s2", "doc": "mini", "unit": "sent", "index": 2, "offset": 6, "text": "减 负好。", "spans": [], "categories": [], "meta": {"source": "mini.txt", "sha256": "SHA", "offset_unit": "codepoint"}}"# + "\n"
+         + #"{"id": "mini:s3", "doc": "mini", "unit": "sent", "index": 3, "offset": 13, "text": "第二段巡察。", "spans": [{"start": 3, "end": 5, "label": "巡察", "text": "巡察"}], "categories": [], "meta": {"source": "mini.txt", "sha256": "SHA", "offset_unit": "codepoint"}}"# + "\n"),
+        ("export brat out", "out/mini.ann",
+         "T1\t巡察 0 2\t巡察\nT2\t减负 2 5\t𠀀工作\nT3\t减负 6 9\t减 负\nT4\t减负 10 11;13 14\t。 第\nT5\t巡察 16 18\t巡察\n#1\tAnnotatorNotes T1\t常规巡察\n"),
+        ("export brat out", "out/annotation.conf", "[entities]\n巡察\n减负\n\n[relations]\n\n[events]\n\n[attributes]\n"),
+        ("export brat out", "out/mini.txt", text),
+    ]
+
+    @Test(arguments: cases)
+    func formatsWriteExactlyThis(line: String, file: String, expected: String) throws {
+        let h = try harness()
+        try h.run(line)
+        let sha = Document.hash(Array(Self.text.utf8))
+        #expect(try read(h.directory + "/" + file) == expected.replacingOccurrences(of: "SHA", with: sha))
+    }
+
+    @Test func labelStudioTasksHoldSpansNotesAndDocumentCategories() throws {
+        let h = try harness()
+        try h.run("classify 政治 doc", "export label-studio ls.json")
+        let tasks = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: h.directory + "/ls.json"))) as! [[String: Any]]
+        #expect(tasks.count == 1)
+        let data = tasks[0]["data"] as! [String: Any]
+        #expect(data["text"] as? String == Self.text && data["doc"] as? String == "mini")
+        let results = ((tasks[0]["annotations"] as! [[String: Any]])[0]["result"] as! [[String: Any]])
+        let values = results.map { $0["value"] as! [String: Any] }
+        #expect(values.compactMap { $0["start"] as? Int } == [0, 2, 6, 10, 16])
+        #expect(values.compactMap { ($0["labels"] as? [String])?.first } == ["巡察", "减负", "减负", "减负", "巡察"])
+        #expect(values.compactMap { $0["choices"] as? [String] } == [["政治"]])
+        #expect((results[0]["meta"] as? [String: [String]])?["text"] == ["常规巡察"])
+        #expect(h.output.contains(.warning("1 category label left out (label-studio holds document categories only)")))
+        #expect(try read(h.directory + "/ls.config.xml").contains("<Choice value=\"政治\"/>"))
+    }
+
+    @Test func spansAcrossUnitsAreLeftOutWithAWarning() throws {
+        let h = try harness()
+        try h.run("export bio out.conll")
+        #expect(h.output.contains(.warning("1 span cross a sentence boundary; left out (--unit doc keeps them)")))
+    }
+
+    @Test func overlappingSpansAreAnErrorForBioUnlessResolved() throws {
+        let h = try harness()
+        try h.run("tag 巡察 1:4")
+        // Sorted by start, 巡察 0:2 is the first span that 巡察 1:4 runs into.
+        #expect(h.failure("export bio out.conll") == .overlappingSpans(document: "mini", first: "a1 (巡察 0:2 \"巡察\")", second: "a6 (巡察 1:4 \"察𠀀工\")"))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/out.conll"), "a failed export leaves no file")
+        try h.run("export bio longest.conll --overlap longest", "export bio first.conll --overlap first")
+        // Longest keeps 巡察 1:4 (3 tokens) over 巡察 0:2 and 减负 2:5 (it takes 3 first, then neither fits).
+        #expect(try read(h.directory + "/longest.conll").hasPrefix("巡\tO\n察\tB-巡察\n𠀀\tI-巡察\n工\tI-巡察\n作\tO\n"))
+        // First keeps 巡察 0:2 (starts first), then 减负 2:5; 巡察 1:4 is dropped.
+        #expect(try read(h.directory + "/first.conll").hasPrefix("巡\tB-巡察\n察\tI-巡察\n𠀀\tB-减负\n工\tI-减负\n作\tI-减负\n"))
+        #expect(h.output.contains(.warning("1 overlapping span left out by --overlap first")))
+    }
+
+    @Test func shardsSplitsAndManifestAgreeWithTheFiles() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus Fixtures/edge/astral.txt Fixtures/edge/crlf.txt",
+                  "tag 巡察 all 巡察 --corpus", "tag 整改落实 all 整改 --corpus", "tag 主题教育 all 主题教育 --corpus",
+                  "export doccano sets/d.jsonl --unit para --split train=4,dev=1,test=1 --seed 9 --shard-size 7")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sets/d.jsonl.manifest.json"))) as! [String: Any]
+        let splits = manifest["splits"] as! [[String: Any]]
+        #expect(splits.map { $0["name"] as! String } == ["train", "dev", "test"])
+        // 6 documents by weights 4:1:1.
+        #expect(splits.map { $0["documents"] as! Int } == [4, 1, 1])
+        var seen = Set<String>()
+        var records = 0
+        for split in splits {
+            var docs = Set<String>()
+            for file in split["files"] as! [[String: Any]] {
+                let path = dir + "/sets/" + (file["path"] as! String)
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == file["sha256"] as! String)
+                let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+                #expect(lines.count == file["records"] as! Int && lines.count <= 7 && lines.count >= 1)
+                for line in lines {
+                    let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                    docs.insert(String((record["id"] as! String).split(separator: ":")[0]))
+                }
+                records += lines.count
+            }
+            #expect(docs.count == split["documents"] as! Int)
+            #expect(seen.isDisjoint(with: docs), "a document is in one split only")
+            seen.formUnion(docs)
+        }
+        #expect(records == (manifest["totals"] as! [String: Any])["records"] as! Int)
+        #expect(FileManager.default.fileExists(atPath: dir + "/sets/d-train-00001.jsonl"))
+        // The same seed gives the same files; another seed may place documents differently.
+        let first = try Data(contentsOf: URL(fileURLWithPath: dir + "/sets/d.jsonl.manifest.json"))
+        try h.run("export doccano sets/d.jsonl --unit para --split train=4,dev=1,test=1 --seed 9 --shard-size 7")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/sets/d.jsonl.manifest.json")) == first)
+    }
+
+    @Test func splitAssignerFollowsTheWeightsAndSpreadsLabels() {
+        // 100 documents; label 0 in every fifth, label 1 in every one.
+        let labels: [[(label: Int, count: Int)]] = (0..<100).map { $0 % 5 == 0 ? [(0, 2), (1, 1)] : [(1, 1)] }
+        let a = SplitAssigner(weights: [8, 1, 1], labels: labels, seed: 1)
+        #expect((0..<3).map { s in a.assignment.filter { $0 == s }.count } == [80, 10, 10])
+        let rare = (0..<3).map { s in labels.indices.filter { a.assignment[$0] == s && $0 % 5 == 0 }.count }
+        #expect(rare == [16, 2, 2], "the rare label follows the weights: 20 documents as 16/2/2")
+        #expect(a.balance.maxLabelDeviation < 0.0001)
+        #expect(SplitAssigner(weights: [8, 1, 1], labels: labels, seed: 1).assignment == a.assignment)
+        #expect(SplitAssigner(weights: [8, 1, 1], labels: labels, seed: 2).assignment != a.assignment)
+    }
+
+    static let importable: [String] = ["spans out.jsonl", "doccano out.jsonl", "label-studio out.json", "brat out"]
+
+    @Test(arguments: importable)
+    func exportImportExportIsByteIdentical(format: String) throws {
+        let dir = try Fixture.workspace()
+        let first = EngineHarness(directory: dir)
+        try first.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus Fixtures/edge/astral.txt Fixtures/edge/crlf.txt",
+                      "tag 巡察 all 巡察 --corpus", "tag 整改落实 all /整改[^，。]{0,6}/ --corpus", "open qu-jiceng", "note a1 第一处",
+                      "classify 政治建设 doc", "export \(format)")
+        let parts = format.split(separator: " ")
+        let out = String(parts[1])
+        let second = EngineHarness(directory: dir)
+        try second.run("load \(out)")
+        #expect(second.engine.session.annotationCount == first.engine.session.annotationCount)
+        #expect(second.engine.session.allAnnotations.allSatisfy { $0.source == "import" })
+        try second.run("export \(parts[0]) again-\(out)")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir + "/" + out)
+        if files.isEmpty {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + out)) == Data(contentsOf: URL(fileURLWithPath: dir + "/again-" + out)))
+        } else {
+            for f in files {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/\(out)/\(f)")) == Data(contentsOf: URL(fileURLWithPath: dir + "/again-\(out)/\(f)")), "\(f)")
+            }
+        }
+        // Saved and reopened, the imported texts come from the session file itself.
+        try second.run("save s.json")
+        let (reopened, report) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        #expect(report.isEmpty)
+        #expect(reopened.session.documents.map(\.sha256) == second.engine.session.documents.map(\.sha256))
+        #expect(reopened.session.allAnnotations.map(\.range) == second.engine.session.allAnnotations.map(\.range))
+    }
+
+    @Test func importAddsLabelsAndUndoTakesItAllBack() throws {
+        let h = try harness()
+        try h.run("export doccano d.jsonl")
+        let fresh = EngineHarness(directory: h.directory)
+        try fresh.run("label add 巡察", "load d.jsonl")
+        #expect(fresh.engine.session.tagSet.labels.map(\.name) == ["巡察", "减负"])
+        #expect(fresh.messages.contains("imported 1 document, 5 spans, 0 categories from d.jsonl; labels added: 减负"))
+        try fresh.run("undo")
+        #expect(fresh.engine.session.tagSet.labels.map(\.name) == ["巡察"])
+        #expect(fresh.engine.session.documents.isEmpty && fresh.engine.session.annotationCount == 0)
+        try fresh.run("redo")
+        #expect(fresh.engine.session.annotationCount == 5)
+    }
+
+    static let badImports: [(String, String, String)] = [
+        ("shifted span", #"{"text": "巡察工作", "spans": [{"start": 1, "end": 3, "label": "巡察", "text": "巡察"}]}"#,
+         "bad.jsonl:1: span 1:3 巡察 says \"巡察\" but the text there is \"察工\""),
+        ("out of range", "{\"text\": \"abc\"}\n" + #"{"text": "巡察", "label": [[0, 3, "巡察"]]}"#,
+         "bad.jsonl:2: span 0:3 巡察 is outside the text (2 characters; offsets are code points, end exclusive)"),
+        ("no text", #"{"id": 1, "label": []}"#, "bad.jsonl:1: the record has no \"text\""),
+        ("bad json", #"{"text": "x",}"#, "bad.jsonl:1:14: malformed JSON: expected a string"),
+        ("label with space", #"{"text": "巡察", "label": [[0, 2, "a b"]]}"#, "invalid label name \"a b\": names are non-empty and hold no spaces"),
+    ]
+
+    @Test(arguments: badImports)
+    func badImportsAreErrorsThatChangeNothing(name: String, content: String, message: String) throws {
+        let dir = try Fixture.workspace()
+        try content.write(toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
+        let h = EngineHarness(directory: dir)
+        let error = h.failure("load bad.jsonl")
+        #expect(error?.message == message)
+        #expect(h.engine.session.documents.isEmpty && h.engine.session.tagSet.labels.isEmpty)
+    }
+}
