@@ -77,6 +77,9 @@ public enum Exporter {
         chosen.removeAll { session.documents[$0].isMissing ? { missing += 1; return true }() : false }
         if missing > 0 { result.warnings.append("\(missing) missing document\(missing == 1 ? "" : "s") left out") }
 
+        // Category labels by document, grouped once (a per-document filter is quadratic).
+        var categoriesOf: [Int: [CategoryAnnotation]] = [:]
+        for c in session.categories where chosenLabels.contains(c.label) { categoriesOf[c.document, default: []].append(c) }
         // What each document holds for the export: selected spans that still match its text.
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
@@ -87,7 +90,7 @@ public enum Exporter {
                 stale += 1
                 return false
             }
-            let categories = session.categories(inDocument: d).filter { chosenLabels.contains($0.label) }
+            let categories = (categoriesOf[d] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
             let source = document.origin ?? Paths.relative(document.path, to: provenance.sessionDirectory)
             return ExportDocument(number: d, document: document, spans: spans, categories: categories, source: source)
         }
@@ -102,7 +105,7 @@ public enum Exporter {
                 for number in session.annotationNumbers(inDocument: d) {
                     if let a = session.annotation(number: number), chosenLabels.contains(a.label) { c[a.label, default: 0] += 1 }
                 }
-                for cat in session.categories where cat.document == d && chosenLabels.contains(cat.label) { c[cat.label, default: 0] += 1 }
+                for cat in categoriesOf[d] ?? [] { c[cat.label, default: 0] += 1 }
                 return c.sorted { $0.key < $1.key }.map { (label: $0.key, count: $0.value) }
             }
             let assigner = SplitAssigner(weights: options.split.map(\.weight), labels: counts, seed: options.seed)

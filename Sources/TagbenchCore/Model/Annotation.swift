@@ -75,6 +75,12 @@ public struct CategoryAnnotation: Sendable, Equatable, Hashable {
         self.time = time
     }
 
+    /// The order category labels are listed and exported in: document, paragraphs, sentences, by
+    /// number, then by label.
+    static func inUnitOrder(_ a: CategoryAnnotation, _ b: CategoryAnnotation) -> Bool {
+        (a.unit.order, a.index, a.label) < (b.unit.order, b.index, b.label)
+    }
+
     /// Whether two entries classify the same unit with the same label.
     func sameTarget(_ other: CategoryAnnotation) -> Bool {
         document == other.document && unit == other.unit && index == other.index && label == other.label

@@ -214,9 +214,7 @@ public final class Session {
 
     /// Category labels of one document, by unit.
     public func categories(inDocument document: Int) -> [CategoryAnnotation] {
-        categories.filter { $0.document == document }.sorted {
-            ($0.unit.order, $0.index, $0.label) < ($1.unit.order, $1.index, $1.label)
-        }
+        categories.filter { $0.document == document }.sorted(by: CategoryAnnotation.inUnitOrder)
     }
 
     /// The number of category labels (live) per label index.
