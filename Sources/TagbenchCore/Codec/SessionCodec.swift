@@ -12,6 +12,10 @@ public enum SessionCodec {
         w.string(Session.formatName)
         w.raw(",\n  \"version\": ")
         w.int(Session.formatVersion)
+        if session.tagSet.overlap != .allow {
+            w.raw(",\n  \"overlap\": ")
+            w.string(session.tagSet.overlap.rawValue)
+        }
         w.raw(",\n  \"labels\": [")
         for (i, label) in labels.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
@@ -20,6 +24,7 @@ public enum SessionCodec {
             w.key("aliases"); w.stringArray(label.aliases)
             w.key("colour"); w.string(label.colour)
             w.key("description"); w.string(label.description)
+            TagSetCodec.encodeExtras(of: label, to: &w)
             w.raw("}")
         }
         w.raw(labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
@@ -79,6 +84,29 @@ public enum SessionCodec {
         }
         w.raw(session.categories.isEmpty ? "],\n  \"next_id\": " as StaticString : "\n  ],\n  \"next_id\": ")
         w.int(session.nextNumber)
+        let queue = session.suggestions
+        if queue.nextNumber > 1 {
+            // Written only once suggestions exist, so sessions without them stay as they were.
+            w.raw(",\n  \"next_suggestion\": ")
+            w.int(queue.nextNumber)
+            for (name, list) in [("suggestions", queue.pending), ("rejected", queue.rejected)] {
+                w.raw(",\n  \"")
+                w.raw(name)
+                w.raw("\": [")
+                for (i, s) in list.enumerated() {
+                    w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
+                    w.key("id", comma: false); w.string(s.id)
+                    w.key("doc"); w.string(documents[s.document].id)
+                    w.key("start"); w.int(s.range.start)
+                    w.key("end"); w.int(s.range.end)
+                    w.key("label"); w.string(labels[s.label].name)
+                    w.key("text"); w.string(s.text)
+                    w.key("source"); w.string(s.source)
+                    w.raw("}")
+                }
+                w.raw(list.isEmpty ? "]" as StaticString : "\n  ]")
+            }
+        }
         w.raw(",\n  \"log\": [")
         for (i, entry) in session.log.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
@@ -161,6 +189,8 @@ public enum SessionCodec {
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding, origin: String?, text: String?)] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
+        var nextSuggestion: Int?
+        var rawSuggestions: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, source: String, rejected: Bool)] = []
         var reading: DocumentReading?
         /// A stored prefix or suffix, decoded from where it is in the file.
         func context(_ token: Range<Int>?) throws(TagbenchError) -> String {
@@ -187,6 +217,11 @@ public enum SessionCodec {
                     let label = try TagSetCodec.decodeLabel(&r, number: session.tagSet.labels.count + 1, invalid: invalid)
                     do { try session.tagSet.add(label) } catch { throw invalid(error.message) }
                 }
+                try TagSetCodec.check(session.tagSet.labels, invalid: invalid)
+            case "overlap":
+                let name = try r.readString()
+                guard let policy = OverlapPolicy(rawValue: name) else { throw invalid("overlap is \"\(name)\"; it is allow, nest or none") }
+                session.tagSet.overlap = policy
             case "documents":
                 try r.beginArray()
                 while try r.nextElement() {
@@ -262,6 +297,26 @@ public enum SessionCodec {
                     rawCategories.append(c)
                 }
             case "next_id": nextID = try r.readInt()
+            case "next_suggestion": nextSuggestion = try r.readInt()
+            case "suggestions", "rejected":
+                try r.beginArray()
+                while try r.nextElement() {
+                    var q = (id: "", doc: "", start: -1, end: -1, label: "", text: "", source: "", rejected: key == "rejected")
+                    try r.beginObject()
+                    while let k = try r.nextKey() {
+                        switch k {
+                        case "id": q.id = try r.readString()
+                        case "doc": q.doc = try r.readString()
+                        case "start": q.start = try r.readInt()
+                        case "end": q.end = try r.readInt()
+                        case "label": q.label = try r.readString()
+                        case "text": q.text = try r.readString()
+                        case "source": q.source = try r.readString()
+                        default: try r.skipValue()
+                        }
+                    }
+                    rawSuggestions.append(q)
+                }
             case "log":
                 try r.beginArray()
                 while try r.nextElement() {
@@ -383,6 +438,32 @@ public enum SessionCodec {
             } catch {
                 throw invalid("log entry \(line + 1) (\(entry.0)) does not parse: \(error.error.message)")
             }
+        }
+        var pending: [Suggestion] = []
+        var rejected: [Suggestion] = []
+        var seenSuggestions = Set<Int>()
+        for q in rawSuggestions {
+            guard q.id.first == "s", let number = Int(q.id.dropFirst()), number >= 1, seenSuggestions.insert(number).inserted else {
+                throw invalid("suggestion \(q.id) has an invalid or repeated id (expected s1, s2, …)")
+            }
+            guard let doc = session.documentIndex(id: q.doc) else { throw invalid("suggestion \(q.id) refers to unknown document \"\(q.doc)\"") }
+            guard let label = session.tagSet.index(of: q.label), session.tagSet.labels[label].name == q.label, session.tagSet.labels[label].kind == .span else {
+                throw invalid("suggestion \(q.id) has label \"\(q.label)\", which is not a span label of the tag set")
+            }
+            guard q.start >= 0, q.start < q.end, q.end <= recordedLength[doc] else { throw invalid("suggestion \(q.id) has an invalid range \(q.start):\(q.end)") }
+            let suggestion = Suggestion(number: number, document: doc, range: TextRange(q.start, q.end), label: label, text: q.text, source: q.source)
+            if q.rejected {
+                rejected.append(suggestion)
+            } else if session.documents[doc].recorded == nil || session.documents[doc].covers(suggestion.range, with: q.text) {
+                // A waiting suggestion whose document changed under it is dropped; suggest finds it again.
+                pending.append(suggestion)
+            }
+        }
+        session.suggestions.enqueue(pending)
+        session.suggestions.addRejected(rejected)
+        if let nextSuggestion {
+            guard nextSuggestion > (seenSuggestions.max() ?? 0) else { throw invalid("next_suggestion \(nextSuggestion) is not above every suggestion id") }
+            session.suggestions.nextNumber = nextSuggestion
         }
         if let nextID {
             guard nextID >= session.nextNumber else { throw invalid("next_id \(nextID) is not above every annotation id") }

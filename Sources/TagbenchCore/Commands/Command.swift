@@ -44,6 +44,14 @@ public enum UnitSelector: Hashable, Sendable {
     case sentence(Int)
 }
 
+/// Which suggestions `accept` and `reject` take.
+public enum SuggestionTarget: Hashable, Sendable {
+    /// `sN` or `sN-sM`.
+    case numbers(Int, Int)
+    /// `all`.
+    case all
+}
+
 /// One parsed line of the command language.
 public enum Command: Hashable, Sendable {
     /// `load [--encoding NAME] PATH...`
@@ -74,6 +82,16 @@ public enum Command: Hashable, Sendable {
     case spans(label: String?, corpus: Bool)
     /// `orphans`: spans whose changed document no longer holds their text.
     case orphans
+    /// `suggest [LABEL...] [--corpus]`: queue what the tag set's patterns match.
+    case suggest(labels: [String], corpus: Bool)
+    /// `suggestions [LABEL]`: list the queue.
+    case suggestions(label: String?)
+    /// `accept sN|sN-sM|all [LABEL] [--as LABEL] [--at S:E]`
+    case accept(SuggestionTarget, label: String?, asLabel: String?, at: TextRange?)
+    /// `reject sN|sN-sM|all [LABEL]`
+    case reject(SuggestionTarget, label: String?)
+    /// `review [LABEL]`: the full-screen queue (a terminal only).
+    case review(label: String?)
     /// `labels`
     case labels
     /// `label add NAME [--alias A]... [--category] [--colour #rrggbb] [--description TEXT]`
@@ -111,7 +129,8 @@ public enum Command: Hashable, Sendable {
     /// Whether the command changes the session (and so goes to its log and undo stack).
     public var changesSession: Bool {
         switch self {
-        case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo:
+        case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo,
+             .suggest, .accept, .reject:
             return true
         default:
             return false

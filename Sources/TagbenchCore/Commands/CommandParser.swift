@@ -111,6 +111,36 @@ public enum CommandParser {
                 else { throw .unexpectedArgument(command: name, argument: token.text) }
             }
             return .spans(label: label, corpus: corpus)
+        case "suggest":
+            var labels: [String] = []
+            var corpus = false
+            while let token = try args.next() {
+                if token.kind == .word && token.text == "--corpus" { corpus = true }
+                else if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
+                else { labels.append(token.text) }
+            }
+            return .suggest(labels: labels, corpus: corpus)
+        case "suggestions": command = .suggestions(label: try args.next()?.text)
+        case "accept", "reject":
+            let target = try parseSuggestionTarget(try args.required("sN, sN-sM or all").text, command: name)
+            var label: String?
+            var asLabel: String?
+            var at: TextRange?
+            while let token = try args.next() {
+                switch token.text {
+                case "--as" where name == "accept" && token.kind == .word: asLabel = try args.required("a label after --as").text
+                case "--at" where name == "accept" && token.kind == .word:
+                    let text = try args.required("S:E after --at").text
+                    guard let r = parseRange(text), r.start < r.end else { throw .invalidArgument(command: name, argument: text, expected: "S:E with S < E") }
+                    at = r
+                default:
+                    if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
+                    if label != nil { throw .unexpectedArgument(command: name, argument: token.text) }
+                    label = token.text
+                }
+            }
+            return name == "accept" ? .accept(target, label: label, asLabel: asLabel, at: at) : .reject(target, label: label)
+        case "review": command = .review(label: try args.next()?.text)
         case "labels": command = .labels
         case "orphans": command = .orphans
         case "label":
@@ -197,6 +227,19 @@ public enum CommandParser {
         if parts.count == 1, let n = hit(parts[0]) { return (n, n) }
         if parts.count == 2, let a = hit(parts[0]), let b = hit(parts[1]), a <= b { return (a, b) }
         return nil
+    }
+
+    /// `sN`, `sN-sM` or `all`.
+    static func parseSuggestionTarget(_ text: String, command: String) throws(TagbenchError) -> SuggestionTarget {
+        if text == "all" { return .all }
+        func number(_ part: Substring) -> Int? {
+            guard part.first == "s", let n = Int(part.dropFirst()), n >= 1, part.dropFirst().allSatisfy(\.isASCII), !part.dropFirst().hasPrefix("+") else { return nil }
+            return n
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 1, let n = number(parts[0]) { return .numbers(n, n) }
+        if parts.count == 2, let a = number(parts[0]), let b = number(parts[1]), a <= b { return .numbers(a, b) }
+        throw .invalidArgument(command: command, argument: text, expected: "sN, sN-sM or all")
     }
 
     /// `aN` → N.

@@ -47,6 +47,14 @@ public enum CommandRenderer {
         case .unclassify(let label, let unit): return "unclassify \(q(label)) \(render(unit))"
         case .spans(let label, let corpus):
             return (["spans"] + (label.map { [q($0)] } ?? []) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
+        case .suggest(let labels, let corpus):
+            return (["suggest"] + labels.map(q) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
+        case .suggestions(let label): return "suggestions" + (label.map { " " + q($0) } ?? "")
+        case .accept(let target, let label, let asLabel, let at):
+            return (["accept", render(target)] + (label.map { [q($0)] } ?? []) + (asLabel.map { ["--as", q($0)] } ?? [])
+                    + (at.map { ["--at", $0.description] } ?? [])).joined(separator: " ")
+        case .reject(let target, let label): return (["reject", render(target)] + (label.map { [q($0)] } ?? [])).joined(separator: " ")
+        case .review(let label): return "review" + (label.map { " " + q($0) } ?? "")
         case .labels: return "labels"
         case .orphans: return "orphans"
         case .labelAdd(let label):
@@ -67,6 +75,13 @@ public enum CommandRenderer {
         case .run(let path): return "run " + q(path)
         case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")
         case .quit: return "quit"
+        }
+    }
+
+    private static func render(_ target: SuggestionTarget) -> String {
+        switch target {
+        case .all: return "all"
+        case .numbers(let a, let b): return a == b ? "s\(a)" : "s\(a)-s\(b)"
         }
     }
 

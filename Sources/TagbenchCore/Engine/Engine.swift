@@ -255,6 +255,11 @@ public final class Engine {
         case .classify(let label, let unit): try classify(label, unit, add: true, command: command, emit: emit)
         case .unclassify(let label, let unit): try classify(label, unit, add: false, command: command, emit: emit)
         case .spans(let label, let corpus): try spans(label, corpus: corpus, emit: emit)
+        case .suggest(let labels, let corpus): try suggest(labels, corpus: corpus, command: command, emit: emit)
+        case .suggestions(let label): emit(.lines(try suggestionLines(label)))
+        case .accept(let target, let label, let asLabel, let at): try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
+        case .reject(let target, let label): try reject(target, label: label, command: command, emit: emit)
+        case .review: throw .needsTerminal("review")
         case .labels: emit(.labels(labelRows()))
         case .orphans:
             emit(session.orphans.isEmpty ? .message("no orphans") : .spans(session.orphans.map(spanRow)))
@@ -648,11 +653,30 @@ public final class Engine {
                           usesFind: Bool, needsDocument: Bool, coveredText: String? = nil,
                           emit: (OutputItem) -> Void) throws(TagbenchError) {
         let time = annotator.now()
+        let policy = session.tagSet.overlap
+        var bulk = false
+        if case .tagAll = command { bulk = true }
+        if policy != .allow && !bulk {
+            // One span, or chosen hits: anything in the way is an error, and nothing is added.
+            for (k, (d, r)) in targets.enumerated() {
+                if let a = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(a.range == r && a.label == label) {
+                    throw .overlapNotAllowed(policy: policy, span: "\(a.id) (\(session.tagSet.labels[a.label].name) \(a.range) \"\(a.text)\")")
+                }
+                if let other = targets[..<k].first(where: { $0.0 == d && !policy.permits($0.1, r) }) {
+                    throw .overlapNotAllowed(policy: policy, span: "the target \(other.1)")
+                }
+            }
+        }
         var added: [Annotation] = []
         added.reserveCapacity(targets.count)
         var duplicates: [Annotation] = []
+        var blocked = 0
         var number = session.nextNumber
         for (d, r) in targets {
+            if bulk && policy != .allow, let a = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(a.range == r && a.label == label) {
+                blocked += 1
+                continue
+            }
             let a = Annotation(number: number, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
                                source: source, annotator: annotator.name, time: time)
             // Inserting checks for an identical span (also among these targets) in one lookup.
@@ -664,6 +688,8 @@ public final class Engine {
             }
         }
         let labelName = session.tagSet.labels[label].name
+        if blocked > 0 { emit(.message("\(blocked) match\(blocked == 1 ? "" : "es") skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
+        if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }
         if added.isEmpty {
             if duplicates.count == 1, let existing = existingSpan(like: duplicates[0]) {
                 emit(.message("already tagged: \(existing.id) \(labelName) \(session.documents[existing.document].id) \(existing.range) \(existing.text); nothing added"))
@@ -784,30 +810,183 @@ public final class Engine {
             if case .fileNotFound = error { throw .fileNotFound(path) }
             throw error
         }
-        let labels = try TagSetCodec.decode(bytes, displayPath: path)
+        let file = try TagSetCodec.decode(bytes, displayPath: path)
         // Work on a copy so that an error part-way changes nothing.
         var tagSet = session.tagSet
-        var added: [Label] = []
-        var updated: [(index: Int, before: Label, after: Label)] = []
-        for label in labels {
+        var added: [String] = []
+        var updated = 0
+        for label in file.labels {
             if let existing = tagSet.index(of: label.name), tagSet.labels[existing].name == label.name {
                 let before = tagSet.labels[existing]
                 guard before.kind == label.kind else {
-                    throw .invalidSession(path: path, reason: "label \(label.name) is a \(label.kind.rawValue) label here but a \(before.kind.rawValue) label in the session")
+                    throw .invalidTagSet(path: path, reason: "label \(label.name) is a \(label.kind.rawValue) label here but a \(before.kind.rawValue) label in the session")
                 }
                 for alias in label.aliases { try tagSet.addAlias(alias, to: existing) }
-                tagSet.update(existing, colour: label.colour, description: label.description)
-                if tagSet.labels[existing] != before { updated.append((existing, before, tagSet.labels[existing])) }
+                try tagSet.update(existing, from: label)
+                if tagSet.labels[existing] != before { updated += 1 }
             } else {
-                let index = try tagSet.add(label)
-                added.append(tagSet.labels[index])
+                try tagSet.add(label)
+                added.append(label.name)
             }
         }
-        guard !added.isEmpty || !updated.isEmpty else { emit(.message("\(path): the tag set already has all \(labels.count) labels")); return }
-        session.tagSet = tagSet
-        push(UndoStep(summary: "schema \(path)", changes: [.addedLabels(added), .updatedLabels(updated)]), log: .schema(absolute))
-        emit(.message("\(path): \(added.count) label\(added.count == 1 ? "" : "s") added" + (added.isEmpty ? "" : " (\(added.map(\.name).joined(separator: " ")))")
-            + (updated.isEmpty ? "" : ", \(updated.count) updated")))
+        tagSet.overlap = file.overlap
+        // Labels the file leaves out are removed, unless something still uses them.
+        let kept = Set(file.labels.map(\.name))
+        let leftOut = Set(tagSet.labels.indices.filter { !kept.contains(tagSet.labels[$0].name) })
+        let inUse = leftOut.sorted().compactMap { i -> String? in
+            let uses = session.uses(ofLabel: i)
+            return uses.isEmpty ? nil : "\(tagSet.labels[i].name) (\(uses))"
+        }
+        if !inUse.isEmpty { throw .labelsInUse(inUse.joined(separator: "; ")) }
+        let removedNames = leftOut.sorted().map { tagSet.labels[$0].name }
+        let (after, map) = tagSet.removing(leftOut)
+        let before = session.tagSet
+        guard !added.isEmpty || updated > 0 || !leftOut.isEmpty || before.overlap != after.overlap else {
+            emit(.message("\(path): the tag set already has all \(file.labels.count) labels"))
+            return
+        }
+        apply(.replacedTagSet(before: before, after: after, map: map), forward: true)
+        push(UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]), log: .schema(absolute))
+        var parts = ["\(added.count) label\(added.count == 1 ? "" : "s") added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
+        if updated > 0 { parts.append("\(updated) updated") }
+        if !removedNames.isEmpty { parts.append("\(removedNames.count) unused removed (\(removedNames.joined(separator: " ")))") }
+        if before.overlap != after.overlap { parts.append("overlap \(after.overlap.rawValue)") }
+        emit(.message("\(path): " + parts.joined(separator: ", ")))
+    }
+
+    // MARK: Suggestions
+
+    private func suggest(_ names: [String], corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var labels = Set<Int>()
+        for name in names { labels.insert(try spanLabel(name)) }
+        let suggester = try Suggester(tagSet: session.tagSet, labels: labels)
+        guard !suggester.isEmpty else {
+            emit(.message(names.isEmpty ? "no label of the tag set has patterns (schema PATH loads a tag set with them)" : "\(names.joined(separator: ", ")) \(names.count == 1 ? "has" : "have") no patterns"))
+            return
+        }
+        let documents = try searchDocuments(corpus: corpus)
+        var queued: [Suggestion] = []
+        var tagged = 0
+        var rejectedBefore = 0
+        var number = session.suggestions.nextNumber
+        var seen = Set<SpanKey>()
+        defer { if documents.count > 1 { monitor?.finished() } }
+        for (i, d) in documents.enumerated() {
+            if documents.count > 1, let monitor {
+                if monitor.shouldStop { throw .interrupted("suggest") }
+                monitor.progress("suggest", done: i, of: documents.count)
+            }
+            let document = session.documents[d]
+            for c in suggester.candidates(in: document) {
+                let key = SpanKey(document: d, range: c.range, label: c.label)
+                if session.hasSpan(key) { tagged += 1; continue }
+                if session.suggestions.wasRejected(key) { rejectedBefore += 1; continue }
+                // Already waiting, or proposed twice by two rules of the label: once.
+                if session.suggestions.isKnown(key) || !seen.insert(key).inserted { continue }
+                queued.append(Suggestion(number: number, document: d, range: c.range, label: c.label, text: document.text(c.range), source: c.source))
+                number += 1
+            }
+        }
+        let skipped = (tagged > 0 ? ", \(Format.grouped(tagged)) already tagged" : "") + (rejectedBefore > 0 ? ", \(Format.grouped(rejectedBefore)) rejected before" : "")
+        guard !queued.isEmpty else { emit(.message("no new suggestions" + skipped)); return }
+        session.suggestions.enqueue(queued)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [.queuedSuggestions(queued)]), log: command, needsDocument: !corpus)
+        var perLabel: [Int: Int] = [:]
+        for q in queued { perLabel[q.label, default: 0] += 1 }
+        let detail = perLabel.keys.sorted().map { "\(session.tagSet.labels[$0].name) \(Format.grouped(perLabel[$0]!))" }.joined(separator: ", ")
+        emit(.message("queued \(Format.grouped(queued.count)) suggestion\(queued.count == 1 ? "" : "s") (\(queued[0].id)–\(queued[queued.count - 1].id)): \(detail)\(skipped); suggestions lists them, review walks them"))
+    }
+
+    /// The waiting suggestions a target names, with an optional label filter.
+    public func suggestions(_ target: SuggestionTarget, label: String?) throws(TagbenchError) -> [Suggestion] {
+        let labelIndex = try label.map { (name) throws(TagbenchError) -> Int in try spanLabel(name) }
+        let pending = session.suggestions.pending
+        var chosen: [Suggestion]
+        switch target {
+        case .all: chosen = pending
+        case .numbers(let a, let b):
+            if a == b {
+                guard let one = session.suggestions.pending(number: a) else { throw .unknownSuggestion("s\(a)") }
+                chosen = [one]
+            } else {
+                chosen = pending.filter { $0.number >= a && $0.number <= b }
+                guard !chosen.isEmpty else { throw .unknownSuggestion("s\(a)-s\(b)") }
+            }
+        }
+        if let labelIndex { chosen = chosen.filter { $0.label == labelIndex } }
+        return chosen
+    }
+
+    private func suggestionLines(_ label: String?) throws(TagbenchError) -> [String] {
+        let list = try suggestions(.all, label: label)
+        guard !list.isEmpty else { return [session.suggestions.pending.isEmpty ? "no suggestions waiting (suggest fills the queue)" : "no suggestions waiting for \(label ?? "")"] }
+        let labels = session.tagSet.labels
+        let idWidth = list.map { $0.id.count }.max() ?? 0
+        let labelWidth = list.map { Format.displayWidth(labels[$0.label].name) }.max() ?? 0
+        var lines = list.prefix(Self.hitDisplayLimit).map { s -> String in
+            let hit = hitRow(number: s.number, document: s.document, range: s.range)
+            return Format.padded(s.id, to: idWidth) + "  " + Format.padded(labels[s.label].name, to: labelWidth) + "  \(hit.document) \(s.range)  …"
+                + hit.before + "【" + hit.match + "】" + hit.after + "…  " + s.source
+        }
+        if list.count > Self.hitDisplayLimit { lines.append("… \(Format.grouped(list.count - Self.hitDisplayLimit)) more (\(Format.grouped(list.count)) waiting)") }
+        return lines
+    }
+
+    private func accept(_ target: SuggestionTarget, label: String?, asLabel: String?, at: TextRange?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let chosen = try suggestions(target, label: label)
+        guard !chosen.isEmpty else { emit(.message("no suggestions to accept")); return }
+        let newLabel = try asLabel.map { (name) throws(TagbenchError) -> Int in try spanLabel(name) }
+        if at != nil && chosen.count != 1 { throw .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move") }
+        let policy = session.tagSet.overlap
+        let time = annotator.now()
+        var number = session.nextNumber
+        var accepted: [Suggestion] = []
+        var made: [Annotation] = []
+        var already = 0
+        var blocked = 0
+        var keys = Set<SpanKey>()
+        for s in chosen {
+            let range = at ?? s.range
+            let d = session.documents[s.document]
+            try checkRange(range, in: d)
+            let a = Annotation(number: number, document: s.document, range: range, label: newLabel ?? s.label, text: d.text(range),
+                               source: s.source, annotator: annotator.name, time: time)
+            let key = SpanKey(a)
+            accepted.append(s)
+            if session.hasSpan(key) || !keys.insert(key).inserted { already += 1; continue }
+            let inTheWay = session.spanInTheWay(of: range, inDocument: s.document, policy: policy)
+                ?? made.first { $0.document == s.document && !policy.permits($0.range, range) }
+            if let inTheWay {
+                if chosen.count == 1 {
+                    throw .overlapNotAllowed(policy: policy, span: "\(inTheWay.id) (\(session.tagSet.labels[inTheWay.label].name) \(inTheWay.range) \"\(inTheWay.text)\")")
+                }
+                accepted.removeLast()
+                blocked += 1
+                continue
+            }
+            made.append(a)
+            number += 1
+        }
+        guard !accepted.isEmpty else {
+            emit(.message("\(blocked) suggestion\(blocked == 1 ? "" : "s") left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there"))
+            return
+        }
+        let change = Change.acceptedSuggestions(accepted, made)
+        apply(change, forward: true)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
+        if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.grouped(made.count)) suggestions as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
+        if already > 0 { emit(.message("\(already) already tagged; taken off the queue")) }
+        if blocked > 0 { emit(.message("\(blocked) left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
+    }
+
+    private func reject(_ target: SuggestionTarget, label: String?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let chosen = try suggestions(target, label: label)
+        guard !chosen.isEmpty else { emit(.message("no suggestions to reject")); return }
+        let change = Change.rejectedSuggestions(chosen)
+        apply(change, forward: true)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
+        emit(.message(chosen.count == 1 ? "rejected \(chosen[0].id) \(session.tagSet.labels[chosen[0].label].name) \(chosen[0].text)"
+                      : "rejected \(Format.grouped(chosen.count)) suggestions"))
     }
 
     // MARK: Undo
@@ -901,6 +1080,34 @@ public final class Engine {
             else { for _ in labels { session.tagSet.removeLast() } }
         case .updatedLabels(let updates):
             for u in (forward ? updates : updates.reversed()) { session.tagSet.restore(u.index, to: forward ? u.after : u.before) }
+        case .queuedSuggestions(let list):
+            if forward { session.suggestions.enqueue(list) } else { session.suggestions.dequeue(Set(list.map(\.number))) }
+        case .acceptedSuggestions(let list, let made):
+            if forward {
+                session.suggestions.dequeue(Set(list.map(\.number)))
+                for a in made { session.insert(a) }
+            } else {
+                session.remove(numbers: made.map(\.number))
+                session.suggestions.enqueue(list)
+            }
+        case .rejectedSuggestions(let list):
+            if forward {
+                session.suggestions.dequeue(Set(list.map(\.number)))
+                session.suggestions.addRejected(list)
+            } else {
+                session.suggestions.removeLastRejected(list.count)
+                session.suggestions.enqueue(list)
+            }
+        case .replacedTagSet(let before, let after, let map):
+            if forward {
+                session.remapLabels(map)
+                session.tagSet = after
+            } else {
+                var inverse = Array<Int?>(repeating: nil, count: after.labels.count)
+                for (old, new) in map.enumerated() { if let new { inverse[new] = old } }
+                session.remapLabels(inverse)
+                session.tagSet = before
+            }
         case .addedDocuments(let documents):
             if forward {
                 for d in documents { session.addDocument(d) }

@@ -8,7 +8,13 @@ enum Change {
     case removedCategory(CategoryAnnotation)
     case addedLabels([Label])
     case updatedLabels([(index: Int, before: Label, after: Label)])
+    /// A tag-set file loaded: `map[i]` is where label i of `before` is in `after` (nil: removed, unused).
+    case replacedTagSet(before: TagSet, after: TagSet, map: [Int?])
     case addedDocuments([Document])
+    case queuedSuggestions([Suggestion])
+    /// Suggestions taken off the queue, and the annotations made of them.
+    case acceptedSuggestions([Suggestion], [Annotation])
+    case rejectedSuggestions([Suggestion])
 }
 
 /// What one state-changing command did: undone and redone as a whole.

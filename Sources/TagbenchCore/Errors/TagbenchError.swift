@@ -89,6 +89,18 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case exportOverInput(String)
     /// An export format tagbench does not write.
     case unknownExportFormat(String)
+    /// A review shortcut that is not one free key.
+    case invalidShortcut(String, label: String, reason: String)
+    /// A tag-set file that is not consistent (a parent that does not exist, a cycle, a bad pattern).
+    case invalidTagSet(path: String, reason: String)
+    /// Labels a new tag set leaves out while annotations still use them.
+    case labelsInUse(String)
+    /// A span the tag set's overlap policy does not allow beside another.
+    case overlapNotAllowed(policy: OverlapPolicy, span: String)
+    /// No suggestion has that number (or none is queued).
+    case unknownSuggestion(String)
+    /// A command that needs a terminal, run without one.
+    case needsTerminal(String)
     /// An export option that does not apply or has a bad value.
     case invalidExportOption(String, reason: String)
     /// Spans that overlap where the format cannot hold both (IOB2).
@@ -200,6 +212,18 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "refusing to overwrite \(path): it is the session or one of its documents"
         case .unknownExportFormat(let format):
             return "unknown export format \"\(format)\""
+        case .invalidShortcut(let key, let label, let reason):
+            return "shortcut \"\(key)\" of \(label): \(reason)"
+        case .invalidTagSet(let path, let reason):
+            return "\(path) is not a valid tag set: \(reason)"
+        case .labelsInUse(let detail):
+            return "the tag set leaves out labels still in use: \(detail)"
+        case .overlapNotAllowed(let policy, let span):
+            return "the tag set's overlap policy is \(policy.rawValue) (\(policy == .none ? "spans may not overlap" : "spans may nest but not cross")), and \(span) is in the way"
+        case .unknownSuggestion(let id):
+            return "no suggestion \(id) in the queue"
+        case .needsTerminal(let command):
+            return "\(command) needs a terminal"
         case .invalidExportOption(let option, let reason):
             return "export option \(option): \(reason)"
         case .overlappingSpans(let document, let first, let second):
@@ -248,6 +272,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: " + ExportFormat.names
         case .invalidExportOption: return "help export lists the options of each format"
+        case .labelsInUse: return "add them to the tag-set file, or untag (or relabel) their annotations first"
+        case .overlapNotAllowed: return "untag the span in the way, or change \"overlap\" in the tag-set file"
+        case .unknownSuggestion: return "suggestions lists the queue; suggest fills it"
+        case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
         case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
         case .sessionTooNew: return "use a newer tagbench for this session"

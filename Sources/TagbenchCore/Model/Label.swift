@@ -18,15 +18,28 @@ public struct Label: Hashable, Sendable {
     public var colour: String
     /// What the label means, for analysts.
     public var description: String
+    /// The one key that accepts a suggestion under this label in `review`; empty for none.
+    public var shortcut: String
+    /// The label this one belongs under (全面从严治党 › 巡察); empty for a top-level label.
+    public var parent: String
+    /// The rules `suggest` runs for this label.
+    public var patterns: [LabelPattern]
 
     /// Makes a label.
-    public init(name: String, kind: LabelKind = .span, aliases: [String] = [], colour: String = "", description: String = "") {
+    public init(name: String, kind: LabelKind = .span, aliases: [String] = [], colour: String = "", description: String = "",
+                shortcut: String = "", parent: String = "", patterns: [LabelPattern] = []) {
         self.name = name
         self.kind = kind
         self.aliases = aliases
         self.colour = colour
         self.description = description
+        self.shortcut = shortcut
+        self.parent = parent
+        self.patterns = patterns
     }
+
+    /// Keys `review` keeps for itself, so no label may take them as a shortcut.
+    public static let reviewKeys: Set<String> = ["y", "n", "s", "u", "q", "h", "l", "H", "L", "?", " "]
 
     /// Colours handed out in turn to labels that do not name one.
     public static let palette = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0",

@@ -6,10 +6,14 @@ struct SpanKey: Hashable {
     var label: Int32
 
     init(_ a: Annotation) {
-        document = Int32(a.document)
-        start = Int32(a.range.start)
-        end = Int32(a.range.end)
-        label = Int32(a.label)
+        self.init(document: a.document, range: a.range, label: a.label)
+    }
+
+    init(document: Int, range: TextRange, label: Int) {
+        self.document = Int32(document)
+        start = Int32(range.start)
+        end = Int32(range.end)
+        self.label = Int32(label)
     }
 
     // Two words instead of four fields: this set is touched for every span tagged or loaded.
@@ -75,6 +79,8 @@ public final class Session {
     }
     /// The number the next annotation gets.
     public var nextNumber = 1
+    /// Suggestions waiting for review, and those rejected.
+    public internal(set) var suggestions = SuggestionQueue()
 
     /// An empty session.
     public init() {}
@@ -190,6 +196,61 @@ public final class Session {
 
     /// Every live annotation, by id.
     public var allAnnotations: [Annotation] { annotationSlots.compactMap { $0 } }
+
+    /// What uses a label ("3 spans, 1 category label"); empty when nothing does.
+    public func uses(ofLabel label: Int) -> String {
+        var parts: [String] = []
+        let spans = label < labelCounts.count ? labelCounts[label] : 0
+        if spans > 0 {
+            let ids = annotationSlots.lazy.compactMap { $0 }.filter { $0.label == label }.prefix(3).map(\.id)
+            parts.append("\(spans) span\(spans == 1 ? "" : "s"): \(ids.joined(separator: ", "))\(spans > 3 ? ", …" : "")")
+        }
+        let cats = categoryCount(label: label)
+        if cats > 0 { parts.append("\(cats) category label\(cats == 1 ? "" : "s")") }
+        let orphaned = orphans.filter { $0.label == label }.count
+        if orphaned > 0 { parts.append("\(orphaned) orphan\(orphaned == 1 ? "" : "s")") }
+        let queued = suggestionUses(ofLabel: label)
+        if queued > 0 { parts.append("\(queued) suggestion\(queued == 1 ? "" : "s")") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Moves every reference to a label to its new index (`map[old]`; labels mapped to nil must
+    /// be unused).
+    func remapLabels(_ map: [Int?]) {
+        func moved(_ l: Int) -> Int { map[l]! }
+        spanKeys.removeAll(keepingCapacity: true)
+        var counts = Array(repeating: 0, count: map.compactMap { $0 }.max().map { $0 + 1 } ?? 0)
+        for i in annotationSlots.indices {
+            guard var a = annotationSlots[i] else { continue }
+            a.label = moved(a.label)
+            annotationSlots[i] = a
+            spanKeys.insert(SpanKey(a))
+            counts[a.label] += 1
+        }
+        labelCounts = counts
+        for i in categories.indices { categories[i].label = moved(categories[i].label) }
+        for i in orphans.indices { orphans[i].label = moved(orphans[i].label) }
+        remapSuggestionLabels(moved)
+    }
+
+    /// Whether an identical span (document, offsets, label) is annotated.
+    func hasSpan(_ key: SpanKey) -> Bool { spanKeys.contains(key) }
+
+    /// Suggestions (waiting or rejected) with this label.
+    func suggestionUses(ofLabel label: Int) -> Int {
+        suggestions.pending.filter { $0.label == label }.count + suggestions.rejected.filter { $0.label == label }.count
+    }
+
+    func remapSuggestionLabels(_ moved: (Int) -> Int) { suggestions.remapLabels(moved) }
+
+    /// The first live span of the document that the overlap policy does not allow beside `range`.
+    public func spanInTheWay(of range: TextRange, inDocument document: Int, policy: OverlapPolicy) -> Annotation? {
+        guard policy != .allow else { return nil }
+        for number in byDocument[document] {
+            if let a = annotationSlots[number - 1], !policy.permits(a.range, range) { return a }
+        }
+        return nil
+    }
 
     // MARK: Categories
 

@@ -3,6 +3,8 @@ public struct TagSet: Sendable {
     /// Labels in the order they were added; an annotation refers to a label by its index here.
     public private(set) var labels: [Label] = []
     private var lookup: [String: Int] = [:]
+    /// Whether spans may overlap or nest.
+    public var overlap: OverlapPolicy = .allow
 
     /// An empty tag set.
     public init() {}
@@ -30,6 +32,7 @@ public struct TagSet: Sendable {
             }
         }
         if Set(label.aliases).count != label.aliases.count { throw .labelNameInUse(label.name, by: label.name) }
+        try checkShortcut(label)
         var label = label
         if label.colour.isEmpty { label.colour = Label.palette[labels.count % Label.palette.count] }
         let index = labels.count
@@ -37,6 +40,32 @@ public struct TagSet: Sendable {
         lookup[label.name] = index
         for alias in label.aliases { lookup[alias] = index }
         return index
+    }
+
+    /// The label whose review shortcut is `key`.
+    public func index(ofShortcut key: String) -> Int? { labels.firstIndex { $0.shortcut == key && !key.isEmpty } }
+
+    /// A shortcut is one key, not one `review` uses, and not another label's.
+    private func checkShortcut(_ label: Label, replacing index: Int? = nil) throws(TagbenchError) {
+        guard !label.shortcut.isEmpty else { return }
+        guard label.shortcut.count == 1, !Label.reviewKeys.contains(label.shortcut) else {
+            throw .invalidShortcut(label.shortcut, label: label.name, reason: "a shortcut is one key other than " + Label.reviewKeys.sorted().filter { $0 != " " }.joined(separator: " ") + " and space")
+        }
+        if let other = self.index(ofShortcut: label.shortcut), other != index {
+            throw .invalidShortcut(label.shortcut, label: label.name, reason: "it is already the shortcut of \(labels[other].name)")
+        }
+    }
+
+    /// The label's chain of parents, outermost first, then the label (`全面从严治党 › 巡察`).
+    public func path(of index: Int) -> [String] {
+        var names = [labels[index].name]
+        var seen: Set<String> = [labels[index].name]
+        var parent = labels[index].parent
+        while !parent.isEmpty, let p = lookup[parent], seen.insert(labels[p].name).inserted {
+            names.insert(labels[p].name, at: 0)
+            parent = labels[p].parent
+        }
+        return names
     }
 
     /// Removes the most recently added label (undo of `label add`); nothing may refer to it.
@@ -56,10 +85,30 @@ public struct TagSet: Sendable {
         lookup[alias] = index
     }
 
-    /// Replaces the descriptive fields of a label (merging a tag set file); aliases are unchanged.
-    mutating func update(_ index: Int, colour: String, description: String) {
-        if !colour.isEmpty { labels[index].colour = colour }
-        if !description.isEmpty { labels[index].description = description }
+    /// Takes a tag-set file's fields for a label (merging); aliases are added separately.
+    mutating func update(_ index: Int, from label: Label) throws(TagbenchError) {
+        try checkShortcut(label, replacing: index)
+        if !label.colour.isEmpty { labels[index].colour = label.colour }
+        if !label.description.isEmpty { labels[index].description = label.description }
+        labels[index].shortcut = label.shortcut
+        labels[index].parent = label.parent
+        labels[index].patterns = label.patterns
+    }
+
+    /// The tag set without the labels at `removed` (none of them in use); `map[old]` is each
+    /// remaining label's new index.
+    func removing(_ removed: Set<Int>) -> (tagSet: TagSet, map: [Int?]) {
+        var result = TagSet()
+        result.overlap = overlap
+        var map: [Int?] = []
+        for (i, label) in labels.enumerated() {
+            if removed.contains(i) { map.append(nil); continue }
+            map.append(result.labels.count)
+            result.lookup[label.name] = result.labels.count
+            for alias in label.aliases { result.lookup[alias] = result.labels.count }
+            result.labels.append(label)
+        }
+        return (result, map)
     }
 
     /// Restores a label's aliases, colour and description (undo of a merge).

@@ -1,0 +1,83 @@
+/// Runs a tag set's patterns over documents: every literal pattern, and every context text the
+/// rules name, in one pass of one automaton per document; regular expressions one by one.
+struct Suggester {
+    /// A span a rule proposes.
+    struct Candidate {
+        var range: TextRange
+        var label: Int
+        var source: String
+    }
+
+    private struct Rule {
+        var label: Int
+        var pattern: LabelPattern
+        /// The automaton's number for a literal pattern; nil for a regular expression.
+        var literal: Int?
+        var regex: TextSearch?
+        var notInside: [Int]
+        var inside: [Int]
+    }
+
+    private let rules: [Rule]
+    private let automaton: PatternAutomaton
+    private let literalCount: Int
+
+    /// The rules of the labels in `labels` (all span labels with patterns when empty).
+    init(tagSet: TagSet, labels: Set<Int>) throws(TagbenchError) {
+        var texts: [String] = []
+        var number: [String: Int] = [:]
+        func literal(_ text: String) -> Int {
+            if let n = number[text] { return n }
+            number[text] = texts.count
+            texts.append(text)
+            return texts.count - 1
+        }
+        var rules: [Rule] = []
+        for (l, label) in tagSet.labels.enumerated() where label.kind == .span && (labels.isEmpty || labels.contains(l)) {
+            for p in label.patterns {
+                var rule = Rule(label: l, pattern: p, literal: nil, regex: nil, notInside: p.notInside.map(literal), inside: p.inside.map(literal))
+                switch p.pattern {
+                case .literal(let text):
+                    guard !text.isEmpty else { throw .emptyPattern }
+                    rule.literal = literal(text)
+                case .regex: rule.regex = try TextSearch(p.pattern)
+                }
+                rules.append(rule)
+            }
+        }
+        self.rules = rules
+        literalCount = texts.count
+        automaton = PatternAutomaton(texts.map { Array($0.utf8) })
+    }
+
+    /// Whether any rule applies.
+    var isEmpty: Bool { rules.isEmpty }
+
+    /// What the rules propose in one document, by position.
+    func candidates(in document: Document) -> [Candidate] {
+        var occurrences = Array(repeating: [TextRange](), count: literalCount)
+        if literalCount > 0 {
+            let index = document.index
+            document.bytes.withUnsafeBufferPointer { bytes in
+                automaton.scan(bytes) { p, start, end in
+                    let s = index.codePointOffset(ofByte: start, in: bytes)
+                    let e = index.codePointOffset(ofByte: end, in: bytes)
+                    occurrences[p].append(TextRange(s, e))
+                }
+            }
+        }
+        func covered(_ r: TextRange, by texts: [Int]) -> Bool {
+            texts.contains { t in occurrences[t].contains { $0.start <= r.start && r.end <= $0.end } }
+        }
+        var result: [Candidate] = []
+        for rule in rules {
+            let matches = rule.literal.map { occurrences[$0] } ?? rule.regex!.matches(in: document)
+            for m in matches {
+                if covered(m, by: rule.notInside) { continue }
+                if !rule.inside.isEmpty && !covered(m, by: rule.inside) { continue }
+                result.append(Candidate(range: m, label: rule.label, source: rule.pattern.source))
+            }
+        }
+        return result.sorted { ($0.range.start, $0.range.end, $0.label) < ($1.range.start, $1.range.end, $1.label) }
+    }
+}
