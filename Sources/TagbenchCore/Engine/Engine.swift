@@ -1162,10 +1162,13 @@ public final class Engine {
         let real = FileSystem.realPath(options.path) ?? options.path
         let inputs = session.documents.map { FileSystem.realPath($0.path) ?? $0.path } + [sessionPath.map { FileSystem.realPath($0) ?? $0 }].compactMap { $0 }
         if inputs.contains(real) || inputs.contains(options.path) { throw .exportOverInput(path) }
-        // The manifest names the session file by its hash only when it holds what is exported.
-        var hash: String?
-        if let sessionPath, !isDirty, let bytes = try? FileSystem.read(sessionPath) { hash = Document.hash(bytes) }
-        let provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: hash, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        // The manifest names the session file by its hash only when it holds what is exported;
+        // the file is hashed while the export runs.
+        var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        if let sessionPath, !isDirty {
+            let hashing = FileHashing(path: sessionPath)
+            provenance.sessionHash = { hashing.wait() }
+        }
         let result = try Exporter.export(session, options: options, provenance: provenance, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"

@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 
 /// What the manifest says of one written file.
 public struct ExportedFile: Sendable, Equatable {
@@ -14,29 +15,65 @@ public struct ExportedFile: Sendable, Equatable {
     public var labelCounts: [Int: Int]
 }
 
-/// An output file that hashes what it writes and counts its records and labels.
-final class ExportFile {
+/// An output file that hashes what it writes and counts its records and labels. Hashing and
+/// writing happen on a queue of their own, a chunk at a time, while the next records are encoded.
+final class ExportFile: @unchecked Sendable {
     let path: String
     private let file: OutputFile
+    private let queue = DispatchQueue(label: "tagbench.export-file")
+    // Touched only on `queue`.
     private var hasher = SHA256()
+    private var failure: TagbenchError?
+    private var returned: [UInt8] = []
+    // Touched only by the caller.
+    private var chunk: [UInt8] = []
     private var byteCount = 0
     var records = 0
     var labelCounts: [Int: Int] = [:]
+    private static let chunkSize = 1 << 22
 
     init(path: String) throws(TagbenchError) {
         self.path = path
         file = try OutputFile(path: path)
+        chunk.reserveCapacity(Self.chunkSize + (1 << 16))
     }
 
     func write(_ w: inout JSONWriter) throws(TagbenchError) {
-        w.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         byteCount += w.bytes.count
-        try file.write(&w)
+        chunk.append(contentsOf: w.bytes)
+        w.bytes.removeAll(keepingCapacity: true)
+        if chunk.count >= Self.chunkSize { try handOff() }
+    }
+
+    /// Gives the buffered bytes to the queue and takes back the buffer it finished with (two
+    /// buffers in turn: no fresh memory per chunk); reports a failure of an earlier chunk.
+    private func handOff() throws(TagbenchError) {
+        let full = chunk
+        let (spare, failed) = queue.sync { () -> ([UInt8], TagbenchError?) in
+            let b = returned
+            returned = []
+            return (b, failure)
+        }
+        if let failed { throw failed }
+        chunk = spare
+        chunk.removeAll(keepingCapacity: true)
+        if chunk.capacity < Self.chunkSize { chunk.reserveCapacity(Self.chunkSize + (1 << 16)) }
+        queue.async { [self] in
+            var bytes = full
+            guard failure == nil else { return }
+            bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            do throws(TagbenchError) { try file.write(bytes: bytes) } catch { failure = error }
+            bytes.removeAll(keepingCapacity: true)
+            returned = bytes
+        }
     }
 
     func close() throws(TagbenchError) -> ExportedFile {
+        if !chunk.isEmpty { try handOff() }
+        let (failure, digest) = queue.sync { (self.failure, hasher.finalize()) }
+        if let failure { throw failure }
         try file.close()
-        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(hasher.finalize()), labelCounts: labelCounts)
+        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts)
     }
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,35 @@ public struct ExportProvenance: Sendable {
     /// The directory document paths are given relative to.
     public var sessionDirectory: String
 
-    /// Makes a provenance.
-    public init(sessionPath: String?, sessionSHA256: String?, sessionDirectory: String) {
+    /// Gives the session file's hash when the manifest is written (it may be computed meanwhile).
+    public var sessionHash: (@Sendable () -> String?)?
+
+    /// Makes a provenance; `sessionHash`, when given, is asked for the hash at the end.
+    public init(sessionPath: String?, sessionSHA256: String?, sessionDirectory: String, sessionHash: (@Sendable () -> String?)? = nil) {
         self.sessionPath = sessionPath
         self.sessionSHA256 = sessionSHA256
         self.sessionDirectory = sessionDirectory
+        self.sessionHash = sessionHash
+    }
+}
+
+/// The SHA-256 of a file, computed in the background.
+public final class FileHashing: @unchecked Sendable {
+    private let group = DispatchGroup()
+    // Written once by the background work, read only after `group` says it is done.
+    private var hash: String?
+
+    /// Starts hashing `path`.
+    public init(path: String) {
+        DispatchQueue.global().async(group: group) { [self] in
+            hash = (try? FileSystem.read(path)).map(Document.hash)
+        }
+    }
+
+    /// The hash, nil if the file could not be read.
+    public func wait() -> String? {
+        group.wait()
+        return hash
     }
 }
 
@@ -180,6 +205,8 @@ public enum Exporter {
             if !session.orphans.isEmpty {
                 result.warnings.append("\(session.orphans.count) orphaned span\(session.orphans.count == 1 ? "" : "s") left out (orphans lists them)")
             }
+            var provenance = provenance
+            if let sessionHash = provenance.sessionHash { provenance.sessionSHA256 = sessionHash() }
             let manifest = ExportManifest(options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
                                           splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
                                           balance: balance, warnings: result.warnings)

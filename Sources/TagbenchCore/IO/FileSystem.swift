@@ -163,6 +163,20 @@ public final class OutputFile {
         if buffer.count >= Self.chunk { try flush() }
     }
 
+    /// Writes `bytes` straight to the file (after what is buffered).
+    public func write(bytes: [UInt8]) throws(TagbenchError) {
+        try flush()
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(path, reason: FileSystem.errorText(errno))
+            }
+            offset += n
+        }
+    }
+
     /// Writes what is buffered.
     public func flush() throws(TagbenchError) {
         var offset = 0
