@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The REPL in a real terminal (tmux): Chinese typed, a Chinese label completed with Tab, Ctrl-C
-/// cancelling a line, Ctrl-D warning then leaving, history kept with its Chinese.
+/// cancelling a line, Ctrl-D warning then leaving, history kept with its Chinese; `review` on
+/// single keys.
 struct TerminalTests {
     final class Tmux {
         let socket = "tagbench-test-\(UUID().uuidString.prefix(8))"
@@ -84,5 +85,43 @@ struct TerminalTests {
         let saved = try String(contentsOfFile: history, encoding: .utf8)
         #expect(saved.contains("find\\040基层党建"), "history keeps Chinese lines")
         #expect(!saved.contains("未完成"), "a cancelled line is not in the history")
+    }
+
+    @Test func reviewTakesSingleKeysFullScreenInARealTerminal() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        let command = "cd '\(dir)' && env TERM=xterm-256color TAGBENCH_HISTORY= SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; echo EXIT=$?; sleep 30"
+        try tmux.run(["-u", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        try tmux.waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
+        try tmux.type("suggest --corpus")
+        try tmux.key("Enter")
+        try tmux.waitFor("the queue") { $0.contains("queued") }
+        try tmux.type("review")
+        try tmux.key("Enter")
+        let first = try tmux.waitFor("the first suggestion") { $0.contains("review 1/") }
+        #expect(first.contains("y accept  n reject"), "the keys are shown")
+        #expect(!first.contains("demo:qu-jiceng"), "review has the screen to itself")
+        let total = first.components(separatedBy: "review 1/")[1].prefix { $0.isNumber }
+        // y, then n: no Enter needed; the second and third come up.
+        try tmux.type("y")
+        try tmux.waitFor("the second suggestion") { $0.contains("review 1/\(Int(total)! - 1)") }
+        try tmux.type("n")
+        try tmux.waitFor("the third suggestion") { $0.contains("rejected s2") }
+        // The start moves left by one with the arrow key, shown in the header.
+        try tmux.key("Left")
+        try tmux.waitFor("the moved start") { $0.contains("moved from") }
+        try tmux.type("q")
+        let after = try tmux.waitFor("the summary and the prompt") { $0.contains("review: 1 accepted, 1 rejected, 0 skipped") }
+        #expect(after.contains("demo:qu-jiceng*>"), "back at the prompt with the screen restored")
+        try tmux.type("save")
+        try tmux.key("Enter")
+        try tmux.waitFor("saved") { $0.contains("saved demo.json") }
+        try tmux.type("quit")
+        try tmux.key("Enter")
+        try tmux.waitFor("the exit") { $0.contains("EXIT=0") }
+        let session = try String(contentsOfFile: dir + "/Sessions/demo.json", encoding: .utf8)
+        #expect(session.contains("\"source\": \"rule:"), "the accepted suggestion is a span with its rule as source")
+        #expect(session.contains("{\"command\": \"accept s1\"") && session.contains("{\"command\": \"reject s2\""))
+        Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
     }
 }

@@ -100,7 +100,7 @@ struct ReplCommand: ParsableCommand {
             engine.monitor = TerminalProgress(interrupted: { LibEditLineReader.interruptRequested })
         }
         let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
-                        interactive: interactive, keepGoing: keepGoing)
+                        interactive: interactive, keepGoing: keepGoing, keys: interactive ? TerminalKeyReader() : nil)
         let status = repl.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -82,10 +82,14 @@ public struct OutputRenderer {
         guard !rows.isEmpty else { console.out("no labels (label add NAME, or schema FILE)"); return }
         let nameWidth = rows.map { Format.displayWidth($0.label.name) }.max() ?? 0
         let aliasWidth = rows.map { Format.displayWidth($0.label.aliases.joined(separator: ",")) }.max() ?? 0
+        let hasKeys = rows.contains { !$0.label.shortcut.isEmpty }
+        let parentWidth = rows.map { $0.label.parent.isEmpty ? 0 : Format.displayWidth("› " + $0.label.parent) }.max() ?? 0
         for row in rows {
             let swatch = console.colour ? console.styled("  ", .background(row.label.colour)) + " " : ""
+            let key = hasKeys ? "  " + (row.label.shortcut.isEmpty ? "   " : "[\(row.label.shortcut)]") : ""
+            let parent = parentWidth > 0 ? "  " + Format.padded(row.label.parent.isEmpty ? "" : "› " + row.label.parent, to: parentWidth) : ""
             console.out(swatch + Format.padded(row.label.name, to: nameWidth) + "  " + Format.padded(row.label.aliases.joined(separator: ","), to: aliasWidth)
-                + "  " + Format.padded(row.label.kind.rawValue, to: 8) + Format.leftPadded(Format.grouped(row.count), to: 8)
+                + "  " + Format.padded(row.label.kind.rawValue, to: 8) + Format.leftPadded(Format.grouped(row.count), to: 8) + key + parent
                 + (row.label.description.isEmpty ? "" : "  " + row.label.description))
         }
     }

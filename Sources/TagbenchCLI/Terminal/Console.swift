@@ -67,6 +67,14 @@ public final class Console {
         }
     }
 
+    /// Writes text to stdout as it is, with no line end (terminal control for full-screen views).
+    public func rawOut(_ text: String) {
+        switch outSink {
+        case .buffer: capturedOut += text
+        case .descriptor: pendingOut.append(contentsOf: text.utf8)
+        }
+    }
+
     /// Writes a diagnostic line to stderr (after flushing stdout, to keep their order on a terminal).
     public func err(_ line: String) {
         switch errSink {
