@@ -102,6 +102,10 @@ struct SuggestionTests {
         let a = s.allAnnotations.last!
         #expect(s.tagSet.labels[a.label].name == "巡视" && a.range == TextRange(first.range.start, first.range.end + 2))
         #expect(a.text == s.documents[first.document].text(a.range))
+        #expect(s.suggestions.rejected == [first], "as it stood, the suggestion was wrong: it is not suggested again")
+        try h.run("undo")
+        #expect(s.suggestions.rejected.isEmpty && s.suggestions.pending(number: first.number) == first)
+        try h.run("redo")
         let before = s.suggestions.pending.count
         let zt = s.suggestions.pending.filter { s.tagSet.labels[$0.label].name == "主题教育" }.count
         try h.run("reject all 主题教育")

@@ -1,7 +1,8 @@
 """Every export format, loaded by the tools that consume it: spaCy (char_span and DocBin),
 Hugging Face `datasets`, seqeval, brat's offset rules and Label Studio's task format; plus each
-manifest checked against its files and export → load → export byte-identical for the formats
-that carry everything. The corpus is the fixtures and the real reports in ../shared/corpus."""
+manifest checked against its files, export → load → export byte-identical for the formats that
+carry everything, and the suggestions of the tag set's rules against a count made in Python.
+The corpus is the fixtures and the real reports in ../shared/corpus."""
 import hashlib
 import json
 import os
@@ -326,3 +327,42 @@ def test_export_load_export_is_byte_identical(flat, tmp_path, fmt, out):
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
     else:
         assert first.read_bytes() == second.read_bytes()
+
+
+def test_suggestions_on_the_real_reports_match_an_independent_count(tmp_path):
+    # The tag set's rules applied in Python: literals found overlapping (str.find), regular
+    # expressions with re, a match dropped when it lies inside one of its not_inside texts.
+    import re
+
+    run(stdin=f"schema {ROOT}/Schemas/governance.tagset.json\nload {SHARED_CORPUS}\nsuggest --corpus\nsave s.json\n", cwd=tmp_path)
+    session = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    tagset = json.loads((ROOT / "Schemas" / "governance.tagset.json").read_text(encoding="utf-8"))
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SHARED_CORPUS.glob("*.txt")}
+
+    def occurrences(text, term):
+        i = text.find(term)
+        while i >= 0:
+            yield i, i + len(term)
+            i = text.find(term, i + 1)
+
+    expected = set()
+    for label in tagset["labels"]:
+        for rule in label.get("patterns", []):
+            rule = {"pattern": rule} if isinstance(rule, str) else rule
+            pattern = rule["pattern"]
+            for doc, text in texts.items():
+                if pattern.startswith("/") and pattern.endswith("/"):
+                    found = [(m.start(), m.end()) for m in re.finditer(pattern[1:-1], text) if m.end() > m.start()]
+                else:
+                    found = list(occurrences(text, pattern))
+                outside = [(s, e) for s, e in found
+                           if not any(cs <= s and e <= ce for c in rule.get("not_inside", []) for cs, ce in occurrences(text, c))]
+                expected |= {(doc, s, e, label["name"]) for s, e in outside}
+    queued = {(q["doc"], q["start"], q["end"], q["label"]) for q in session["suggestions"]}
+    assert queued == expected
+    assert len(queued) > 100
+    for q in session["suggestions"]:
+        assert texts[q["doc"]][q["start"]:q["end"]] == q["text"]
+    assert any(label == "巡察" for *_, label in queued)
+    import jsonschema
+    jsonschema.Draft202012Validator(json.loads((ROOT / "Schemas" / "session.schema.json").read_text(encoding="utf-8"))).validate(session)

@@ -971,7 +971,9 @@ public final class Engine {
             emit(.message("\(blocked) suggestion\(blocked == 1 ? "" : "s") left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there"))
             return
         }
-        let change = Change.acceptedSuggestions(accepted, made)
+        // A suggestion taken under another label or at other offsets was wrong as it stood.
+        let changed = (newLabel != nil || at != nil) ? accepted.filter { s in (newLabel.map { $0 != s.label } ?? false) || (at.map { $0 != s.range } ?? false) } : []
+        let change = Change.acceptedSuggestions(accepted, made, changed: changed)
         apply(change, forward: true)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
         if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.grouped(made.count)) suggestions as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
@@ -1082,11 +1084,13 @@ public final class Engine {
             for u in (forward ? updates : updates.reversed()) { session.tagSet.restore(u.index, to: forward ? u.after : u.before) }
         case .queuedSuggestions(let list):
             if forward { session.suggestions.enqueue(list) } else { session.suggestions.dequeue(Set(list.map(\.number))) }
-        case .acceptedSuggestions(let list, let made):
+        case .acceptedSuggestions(let list, let made, let changed):
             if forward {
                 session.suggestions.dequeue(Set(list.map(\.number)))
                 for a in made { session.insert(a) }
+                session.suggestions.addRejected(changed)
             } else {
+                session.suggestions.removeLastRejected(changed.count)
                 session.remove(numbers: made.map(\.number))
                 session.suggestions.enqueue(list)
             }

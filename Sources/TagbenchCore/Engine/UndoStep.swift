@@ -12,8 +12,9 @@ enum Change {
     case replacedTagSet(before: TagSet, after: TagSet, map: [Int?])
     case addedDocuments([Document])
     case queuedSuggestions([Suggestion])
-    /// Suggestions taken off the queue, and the annotations made of them.
-    case acceptedSuggestions([Suggestion], [Annotation])
+    /// Suggestions taken off the queue, the annotations made of them, and those accepted under
+    /// another label or at other offsets, which are also kept as rejected in their own form.
+    case acceptedSuggestions([Suggestion], [Annotation], changed: [Suggestion])
     case rejectedSuggestions([Suggestion])
 }
 
