@@ -333,4 +333,21 @@ struct EngineTests {
         monitor.limit = 0
         try h.run("find 巡察")
     }
+
+    @Test func bulkTagsSearchedTogetherGiveWhatTheyGiveOneByOne() throws {
+        let lines = ["tag 巡察 all 巡察 --corpus", "# a comment between them", "", "tag 巡视 all 巡视巡察 --corpus",
+                     "tag 整改落实 all 整改 --corpus", "tag 整改落实 all 整改落实 --corpus", "tag 主题教育 all 主题教育 --corpus",
+                     "tag 巡察 all 巡察 --corpus", "tag 减负 all 不存在的词 --corpus"]
+        let together = try harness()
+        try "巡视巡察巡察，整改整改落实。𠀀巡察\n".write(toFile: together.directory + "/extra.txt", atomically: true, encoding: .utf8)
+        try together.run("load extra.txt")
+        _ = try ScriptRunner(engine: together.engine).runLines(lines.joined(separator: "\n"), context: ExecutionContext(baseDirectory: together.directory, file: "s.tb", line: 0),
+                                                               emit: { _ in }, report: { _ in })
+        let alone = try harness()
+        try alone.run("load \(together.directory)/extra.txt")
+        for line in lines { try alone.run(line) }
+        #expect(together.annotationFingerprint == alone.annotationFingerprint)
+        #expect(together.annotationFingerprint.count > 40)
+        #expect(together.engine.session.log.suffix(5).map(\.command) == alone.engine.session.log.suffix(5).map(\.command))
+    }
 }

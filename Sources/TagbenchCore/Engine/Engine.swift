@@ -70,6 +70,8 @@ public final class Engine {
     /// Set when replaying the journal on open stopped at a command that failed.
     private var recoveryStopped = false
 
+    /// Corpus matches found ahead for literal bulk tags (see `prefetchCorpusMatches`).
+    private var prefetched: PrefetchedMatches?
     private var undoStack: [UndoStep] = []
     private var redoStack: [UndoStep] = []
     private var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
@@ -242,7 +244,9 @@ public final class Engine {
 
     private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         switch command {
-        case .load(let paths, let encoding): try load(paths, encoding: encoding, context: context, emit: emit)
+        case .load(let paths, let encoding):
+            prefetched = nil
+            try load(paths, encoding: encoding, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
         case .show(let target): emit(.text(try view(target)))
@@ -265,8 +269,12 @@ public final class Engine {
             emit(session.orphans.isEmpty ? .message("no orphans") : .spans(session.orphans.map(spanRow)))
         case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
         case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
-        case .undo(let n): try undo(n, emit: emit)
-        case .redo(let n): try redo(n, emit: emit)
+        case .undo(let n):
+            prefetched = nil
+            try undo(n, emit: emit)
+        case .redo(let n):
+            prefetched = nil
+            try redo(n, emit: emit)
         case .save(let path): try save(path, context: context, emit: emit)
         case .export(let options): try export(options, context: context, emit: emit)
         case .stats: emit(.lines(statsLines()))
@@ -636,7 +644,12 @@ public final class Engine {
     private func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let label = try spanLabel(labelName)
         let search = try TextSearch(pattern)
-        let targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
+        let targets: [(Int, TextRange)]
+        if corpus, case .literal(let text) = pattern, let found = prefetched?.take(text, documents: session.documents.count) {
+            targets = found
+        } else {
+            targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
+        }
         if targets.isEmpty {
             emit(.message("no match for \(pattern)\(corpus ? " in the corpus" : " in \(currentDocument?.id ?? "")"); nothing tagged"))
             return
@@ -645,6 +658,36 @@ public final class Engine {
         if case .literal(let text) = pattern { literal = text }
         try addSpans(targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus,
                      coveredText: literal, emit: emit)
+    }
+
+    /// Finds every occurrence of several literal texts in the whole corpus in one pass per document
+    /// (one automaton, documents on every core), for the `tag … all TEXT --corpus` lines a script
+    /// is about to run one after another; each of them then takes its matches instead of searching.
+    /// Nothing changes in the session; a stop (Ctrl-C) just leaves the lines to search themselves.
+    public func prefetchCorpusMatches(of texts: [String]) {
+        let texts = Array(Set(texts.filter { !$0.isEmpty })).sorted()
+        guard texts.count >= 2 else { return }
+        let automaton = PatternAutomaton(texts.map { Array($0.utf8) })
+        let documents = session.documents
+        let perDocument = Parallel.map(documents.count) { d -> [[TextRange]] in
+            var found = Array(repeating: [TextRange](), count: texts.count)
+            let document = documents[d]
+            if document.isMissing { return found }
+            let index = document.index
+            document.bytes.withUnsafeBufferPointer { bytes in
+                automaton.scan(bytes) { p, start, end in
+                    found[p].append(TextRange(index.codePointOffset(ofByte: start, in: bytes), index.codePointOffset(ofByte: end, in: bytes)))
+                }
+            }
+            return found
+        }
+        var byText: [String: [(Int, TextRange)]] = [:]
+        for (p, text) in texts.enumerated() {
+            var list: [(Int, TextRange)] = []
+            for (d, found) in perDocument.enumerated() { for r in found[p] { list.append((d, r)) } }
+            byText[text] = list
+        }
+        prefetched = PrefetchedMatches(documents: documents.count, byText: byText)
     }
 
     /// Adds spans as one step. `coveredText`, when every target covers the same known text (a
@@ -1213,5 +1256,17 @@ public final class Engine {
     private func historyLines(base: String) -> [String] {
         let directory = sessionDirectory(orElse: base)
         return session.log.map { CommandRenderer.render($0.command.relativizingPaths(to: directory)) }
+    }
+}
+
+/// Matches of literal texts over the whole corpus, found ahead in one pass; each is taken once,
+/// and only while the corpus is the one they were found in.
+struct PrefetchedMatches {
+    let documents: Int
+    var byText: [String: [(Int, TextRange)]]
+
+    mutating func take(_ text: String, documents count: Int) -> [(Int, TextRange)]? {
+        guard count == documents else { byText = [:]; return nil }
+        return byText.removeValue(forKey: text)
     }
 }

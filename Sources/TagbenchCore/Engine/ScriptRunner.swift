@@ -70,10 +70,19 @@ public struct ScriptRunner {
                          report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
         var context = context
         // Split on the scalar: as Characters, "\r\n" is one grapheme and would not split on "\n".
-        for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            context.line += 1
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var l = String(String.UnicodeScalarView(line))
             if l.unicodeScalars.last == "\r" { l.unicodeScalars.removeLast() }
+            return l
+        }
+        var searchedAhead = -1
+        for (i, l) in lines.enumerated() {
+            context.line += 1
+            if i > searchedAhead, let run = literalBulkTags(startingAt: i, in: lines) {
+                // Several `tag … all TEXT --corpus` in a row: one pass over the corpus finds them all.
+                engine.prefetchCorpusMatches(of: run.texts)
+                searchedAhead = run.last
+            }
             do {
                 if try runLine(l, context: context, emit: emit, report: report) == .quit { return .quit }
             } catch {
@@ -82,5 +91,20 @@ public struct ScriptRunner {
             }
         }
         return .finished
+    }
+
+    /// The literal texts of the `tag LABEL all TEXT --corpus` lines from `start` on (blank lines
+    /// and comments between them allowed), when there are at least two, and the last line's index.
+    private func literalBulkTags(startingAt start: Int, in lines: [String]) -> (texts: [String], last: Int)? {
+        var texts: [String] = []
+        var last = start
+        for i in start..<lines.count {
+            let trimmed = lines[i].drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let command = try? CommandParser.parse(lines[i]), case .tagAll(_, .literal(let text), true) = command else { break }
+            texts.append(text)
+            last = i
+        }
+        return texts.count >= 2 ? (texts, last) : nil
     }
 }
