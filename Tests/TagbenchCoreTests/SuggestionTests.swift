@@ -17,23 +17,27 @@ struct SuggestionTests {
         (["𠀀", "𠀀工", "x"], "𠀀工𠀀x"),
         (["abc"], ""),
         (["same", "same"], "same same"),
+        (["é", "e"], "cafe café"),
+        (["", "x"], "xx"),
     ]
 
     @Test(arguments: automatonCases)
-    func automatonFindsWhatABruteForceSearchFinds(patterns: [String], text: String) {
-        let automaton = PatternAutomaton(patterns.map { Array($0.utf8) })
+    func termMatcherFindsWhatABruteForceSearchFinds(patterns: [String], text: String) {
+        let matcher = TermMatcher(patterns.map { Array($0.utf8) })
         var found: [[Int]] = []
-        Array(text.utf8).withUnsafeBufferPointer { bytes in automaton.scan(bytes) { found.append([$0, $1, $2]) } }
+        Array(text.utf8).withUnsafeBufferPointer { bytes in matcher.scan(bytes) { found.append([$0, $1, $2]) } }
+        // Brute force over code points.
         var expected: [[Int]] = []
-        let hay = Array(text.utf8)
+        let hay = Array(text.unicodeScalars)
         for (p, pattern) in patterns.enumerated() {
-            let needle = Array(pattern.utf8)
-            guard needle.count <= hay.count else { continue }
+            let needle = Array(pattern.unicodeScalars)
+            guard !needle.isEmpty, needle.count <= hay.count else { continue }
             for start in 0...(hay.count - needle.count) where Array(hay[start..<(start + needle.count)]) == needle {
                 expected.append([p, start, start + needle.count])
             }
         }
         #expect(found.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(found.map { $0[1] } == found.map { $0[1] }.sorted(), "in order of their starts")
     }
 
     @Test func suggestionsMatchAnIndependentCountAndHonourContextRules() throws {

@@ -661,23 +661,20 @@ public final class Engine {
     }
 
     /// Finds every occurrence of several literal texts in the whole corpus in one pass per document
-    /// (one automaton, documents on every core), for the `tag … all TEXT --corpus` lines a script
+    /// (`TermMatcher`, documents on every core), for the `tag … all TEXT --corpus` lines a script
     /// is about to run one after another; each of them then takes its matches instead of searching.
     /// Nothing changes in the session; a stop (Ctrl-C) just leaves the lines to search themselves.
     public func prefetchCorpusMatches(of texts: [String]) {
         let texts = Array(Set(texts.filter { !$0.isEmpty })).sorted()
         guard texts.count >= 2 else { return }
-        let automaton = PatternAutomaton(texts.map { Array($0.utf8) })
+        let matcher = TermMatcher(texts.map { Array($0.utf8) })
         let documents = session.documents
         let perDocument = Parallel.map(documents.count) { d -> [[TextRange]] in
             var found = Array(repeating: [TextRange](), count: texts.count)
             let document = documents[d]
             if document.isMissing { return found }
-            let index = document.index
             document.bytes.withUnsafeBufferPointer { bytes in
-                automaton.scan(bytes) { p, start, end in
-                    found[p].append(TextRange(index.codePointOffset(ofByte: start, in: bytes), index.codePointOffset(ofByte: end, in: bytes)))
-                }
+                matcher.scan(bytes) { p, start, end in found[p].append(TextRange(start, end)) }
             }
             return found
         }

@@ -80,7 +80,13 @@ public struct ScriptRunner {
             context.line += 1
             if i > searchedAhead, let run = literalBulkTags(startingAt: i, in: lines) {
                 // Several `tag … all TEXT --corpus` in a row: one pass over the corpus finds them all.
+                let clock = ContinuousClock()
+                let start = clock.now
                 engine.prefetchCorpusMatches(of: run.texts)
+                if let timing {
+                    let elapsed = clock.now - start
+                    timing("tag (search ahead for \(run.texts.count) bulk tags)", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                }
                 searchedAhead = run.last
             }
             do {

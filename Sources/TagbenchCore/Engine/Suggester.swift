@@ -1,5 +1,5 @@
 /// Runs a tag set's patterns over documents: every literal pattern, and every context text the
-/// rules name, in one pass of one automaton per document; regular expressions one by one.
+/// rules name, in one pass of one `TermMatcher` per document; regular expressions one by one.
 struct Suggester {
     /// A span a rule proposes.
     struct Candidate {
@@ -11,7 +11,7 @@ struct Suggester {
     private struct Rule {
         var label: Int
         var pattern: LabelPattern
-        /// The automaton's number for a literal pattern; nil for a regular expression.
+        /// The matcher's number for a literal pattern; nil for a regular expression.
         var literal: Int?
         var regex: TextSearch?
         var notInside: [Int]
@@ -19,7 +19,7 @@ struct Suggester {
     }
 
     private let rules: [Rule]
-    private let automaton: PatternAutomaton
+    private let matcher: TermMatcher
     private let literalCount: Int
 
     /// The rules of the labels in `labels` (all span labels with patterns when empty).
@@ -47,7 +47,7 @@ struct Suggester {
         }
         self.rules = rules
         literalCount = texts.count
-        automaton = PatternAutomaton(texts.map { Array($0.utf8) })
+        matcher = TermMatcher(texts.map { Array($0.utf8) })
     }
 
     /// Whether any rule applies.
@@ -57,13 +57,8 @@ struct Suggester {
     func candidates(in document: Document) -> [Candidate] {
         var occurrences = Array(repeating: [TextRange](), count: literalCount)
         if literalCount > 0 {
-            let index = document.index
             document.bytes.withUnsafeBufferPointer { bytes in
-                automaton.scan(bytes) { p, start, end in
-                    let s = index.codePointOffset(ofByte: start, in: bytes)
-                    let e = index.codePointOffset(ofByte: end, in: bytes)
-                    occurrences[p].append(TextRange(s, e))
-                }
+                matcher.scan(bytes) { p, start, end in occurrences[p].append(TextRange(start, end)) }
             }
         }
         func covered(_ r: TextRange, by texts: [Int]) -> Bool {
