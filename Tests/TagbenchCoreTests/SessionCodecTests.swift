@@ -31,6 +31,23 @@ struct SessionCodecTests {
         #expect(Data(bytes) == first)
     }
 
+    @Test func aLargeSessionWrittenInPiecesIsOneWellFormedFileInIdOrder() throws {
+        // Enough annotations (with gaps from untag) that the writer splits them over threads.
+        let dir = try Fixture.workspace()
+        let long = String(repeating: "巡察工作，整改落实。𠀀\n", count: 6_000)
+        try long.write(toFile: dir + "/long.txt", atomically: true, encoding: .utf8)
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try h.run("label add 巡察", "label add 整改", "load long.txt", "tag 巡察 all 巡察 --corpus", "tag 整改 all 整改 --corpus",
+                  "tag 巡察 all 察工 --corpus", "untag a2 a7 a6001 a11999", "save")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let ids = (json["annotations"] as! [[String: Any]]).map { Int(($0["id"] as! String).dropFirst())! }
+        #expect(ids.count == 18_000 - 4 && ids == ids.sorted())
+        #expect(!ids.contains(2) && !ids.contains(11999))
+        let (reopened, _) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        #expect(Data(SessionCodec.encode(reopened.session, directory: dir)) == data)
+    }
+
     @Test func documentsInOtherEncodingsAreReadBackTheSameWay() throws {
         let dir = try Fixture.workspace()
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")

@@ -42,12 +42,11 @@ public enum SessionCodec {
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
-        var first = true
         // Names looked up once, not a Label copied for every annotation.
         let documentIDs = documents.map(\.id)
         let labelNames = labels.map(\.name)
         // Live spans and orphans are written alike; an orphan's context is always the stored one.
-        func write(_ a: Annotation, first: Bool, orphan: Bool) {
+        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter) {
             w.raw(first ? "\n    {" as StaticString : ",\n    {")
             w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
             w.key("doc"); w.string(documentIDs[a.document])
@@ -62,13 +61,31 @@ public enum SessionCodec {
             w.key("time"); w.string(a.time)
             w.raw("}")
         }
-        for slot in session.annotationSlots {
-            guard let a = slot else { continue }
-            write(a, first: first, orphan: false)
+        // The annotations are most of the file: written in pieces on every core, joined in order.
+        // Code-point indexes are built first, here, so no two threads build the same one.
+        for d in documents where !d.isMissing { _ = d.index }
+        let slots = session.annotationSlots
+        let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
+        let written = Parallel.map(pieces) { k -> (bytes: [UInt8], any: Bool) in
+            var piece = JSONWriter(capacity: slots.count / pieces * 260 + 1024)
+            var any = false
+            for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {
+                guard let a = slot else { continue }
+                // Only the very first annotation goes without a comma; a piece cannot know, so
+                // each writes commas and the first byte is dropped when joining.
+                write(a, first: false, orphan: false, to: &piece)
+                any = true
+            }
+            return (piece.bytes, any)
+        }
+        var first = true
+        for piece in written where piece.any {
+            // Each piece starts with ",\n    {"; the very first annotation has no comma.
+            w.bytes.append(contentsOf: first ? piece.bytes.dropFirst() : piece.bytes[...])
             first = false
         }
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
-        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true) }
+        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true, to: &w) }
         w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" as StaticString : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
@@ -518,7 +535,7 @@ private final class DocumentReading: @unchecked Sendable {
             documents = Parallel.map(files.count) { i -> Document? in
                 if files[i].embedded { return nil }
                 let absolute = Paths.absolute(files[i].path, base: directory)
-                return try? DocumentReader.document(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
+                return try? DocumentReader.indexedDocument(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
             }
         }
     }

@@ -178,7 +178,7 @@ public enum AnnotatedDataReader {
                              spans: [(start: Int, end: Int, label: String, note: String, text: String?)],
                              categories: [ImportedDocument.Category], bad: (String) -> TagbenchError) throws(TagbenchError) -> ImportedDocument {
         let bytes = Array(text.utf8)
-        if let nul = bytes.firstIndex(of: 0) { throw bad("the text holds a NUL character at byte \(nul)") }
+        if let nul = DocumentReader.firstNUL(bytes) { throw bad("the text holds a NUL character at byte \(nul)") }
         let document = Document(id: id, path: path, bytes: bytes)
         document.origin = origin
         var checked: [ImportedDocument.Span] = []
