@@ -46,6 +46,17 @@ struct SessionCodecTests {
         #expect(!ids.contains(2) && !ids.contains(11999))
         let (reopened, _) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(Data(SessionCodec.encode(reopened.session, directory: dir)) == data)
+        // Read back in pieces, a fault in the middle is still reported at its line and column.
+        var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        let middle = lines.indices.first { lines[$0].contains("\"id\": \"a9000\"") }!
+        lines[middle] = lines[middle].replacingOccurrences(of: "\"start\": ", with: "\"start\": x")
+        try lines.joined(separator: "\n").write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
+        let column = lines[middle].unicodeScalars.count - lines[middle].components(separatedBy: "\"start\": x")[1].unicodeScalars.count
+        #expect {
+            _ = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        } throws: { error in
+            (error as? TagbenchError)?.message.hasPrefix("s.json:\(middle + 1):\(column):") == true
+        }
     }
 
     @Test func documentsInOtherEncodingsAreReadBackTheSameWay() throws {

@@ -69,6 +69,25 @@ public struct JSONReader {
         position += 1
     }
 
+    /// The byte offset the reader is at.
+    var offset: Int { position }
+
+    /// Moves to a byte offset (for readers that parse separate stretches of one file).
+    mutating func seek(to offset: Int) {
+        position = offset
+        firstInContainer = false
+    }
+
+    /// Skips whitespace and, when the next byte is `byte`, consumes it.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// The file's bytes (shared, not copied).
+    var contents: [UInt8] { bytes }
+
     /// What the next value is.
     public enum ValueKind { case object, array, string, number, bool, null }
 

@@ -1,4 +1,8 @@
+import CTagbenchShims
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes and reads session files: pretty-printed JSON in a fixed key order, one annotation a
 /// line, CJK as is. The format is described by `Schemas/session.schema.json`.
@@ -201,7 +205,7 @@ public enum SessionCodec {
 
         var sawFormat = false
         var version: Int?
-        var rawAnnotations: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, note: String, source: String, annotator: String, time: String, prefix: Range<Int>?, suffix: Range<Int>?, orphan: Bool)] = []
+        var rawAnnotations: [RawAnnotation] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding, origin: String?, text: String?)] = []
         var rawLog: [(String, String)] = []
@@ -267,31 +271,14 @@ public enum SessionCodec {
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
                 reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding, $0.text != nil) }, directory: directory)
             case "annotations", "orphans":
-                var lastDoc = "", lastLabel = "", lastSource = "", lastAnnotator = "", lastTime = ""
                 try r.beginArray()
+                if key == "annotations", let pieces = parseAnnotationsInParallel(&r, displayPath: displayPath) {
+                    rawAnnotations += pieces
+                    continue
+                }
+                var repeated = RepeatedStrings()
                 while try r.nextElement() {
-                    var a = (id: "", doc: "", start: -1, end: -1, label: "", text: "", note: "", source: "manual", annotator: "", time: "",
-                             prefix: Range<Int>?.none, suffix: Range<Int>?.none, orphan: key == "orphans")
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        switch k {
-                        case "id": a.id = try r.readString()
-                        case "doc": a.doc = try r.readString(reusing: &lastDoc)
-                        case "start": a.start = try r.readInt()
-                        case "end": a.end = try r.readInt()
-                        case "label": a.label = try r.readString(reusing: &lastLabel)
-                        case "text": a.text = try r.readString()
-                        case "note": a.note = r.readNull() ? "" : try r.readString()
-                        case "source": a.source = try r.readString(reusing: &lastSource)
-                        case "annotator": a.annotator = try r.readString(reusing: &lastAnnotator)
-                        case "time": a.time = try r.readString(reusing: &lastTime)
-                        // Needed only if the document changed: kept as where they are in the file.
-                        case "prefix": a.prefix = try r.skipString()
-                        case "suffix": a.suffix = try r.skipString()
-                        default: try r.skipValue()
-                        }
-                    }
-                    rawAnnotations.append(a)
+                    rawAnnotations.append(try parseAnnotation(&r, orphan: key == "orphans", repeated: &repeated))
                 }
             case "categories":
                 try r.beginArray()
@@ -387,6 +374,7 @@ public enum SessionCodec {
         }
         var seen = Set<Int>()
         seen.reserveCapacity(rawAnnotations.count)
+        session.reserveCapacity(annotations: rawAnnotations.count)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
         var lastLabel: (name: String, index: Int)?
@@ -524,6 +512,109 @@ extension Command {
     }
 }
 
+/// An annotation as the session file gives it, before documents and labels are looked up.
+struct RawAnnotation {
+    var id = "", doc = "", start = -1, end = -1, label = "", text = "", note = "", source = "manual", annotator = "", time = ""
+    /// Where the context strings are in the file (read only if the document changed).
+    var prefix: Range<Int>?, suffix: Range<Int>?
+    var orphan = false
+}
+
+/// The last value of each field that usually repeats, so equal strings share one allocation.
+struct RepeatedStrings {
+    var doc = "", label = "", source = "", annotator = "", time = ""
+}
+
+extension SessionCodec {
+    /// One annotation object.
+    static func parseAnnotation(_ r: inout JSONReader, orphan: Bool, repeated: inout RepeatedStrings) throws(TagbenchError) -> RawAnnotation {
+        var a = RawAnnotation()
+        a.orphan = orphan
+        try r.beginObject()
+        while let k = try r.nextKey() {
+            switch k {
+            case "id": a.id = try r.readString()
+            case "doc": a.doc = try r.readString(reusing: &repeated.doc)
+            case "start": a.start = try r.readInt()
+            case "end": a.end = try r.readInt()
+            case "label": a.label = try r.readString(reusing: &repeated.label)
+            case "text": a.text = try r.readString()
+            case "note": a.note = r.readNull() ? "" : try r.readString()
+            case "source": a.source = try r.readString(reusing: &repeated.source)
+            case "annotator": a.annotator = try r.readString(reusing: &repeated.annotator)
+            case "time": a.time = try r.readString(reusing: &repeated.time)
+            // Needed only if the document changed: kept as where they are in the file.
+            case "prefix": a.prefix = try r.skipString()
+            case "suffix": a.suffix = try r.skipString()
+            default: try r.skipValue()
+            }
+        }
+        return a
+    }
+
+    /// The annotations array of a file as tagbench writes it (one object a line, the array
+    /// closed by a line `  ]`), parsed in pieces on every core; the reader is left after the
+    /// array. Nil, with the reader where it was, when the file is laid out otherwise or anything
+    /// in it is wrong: the caller then parses it in order, with exact error positions.
+    static func parseAnnotationsInParallel(_ r: inout JSONReader, displayPath: String) -> [RawAnnotation]? {
+        let bytes = r.contents
+        let start = r.offset
+        let end: Int? = bytes.withUnsafeBufferPointer { b in
+            let close: [UInt8] = Array("\n  ]".utf8)
+            guard start < b.count else { return nil }
+            let hit = tb_memmem(b.baseAddress! + start, b.count - start, close, close.count)
+            return hit < 0 ? nil : start + hit
+        }
+        guard let end, end - start > 1 << 20 else { return nil }
+        // Cut at ",\n    {" (a new element: a raw newline is never inside a JSON string).
+        let pieces = 4
+        var cuts = [start]
+        bytes.withUnsafeBufferPointer { b in
+            let separator: [UInt8] = Array(",\n    {".utf8)
+            for k in 1..<pieces {
+                let from = start + (end - start) * k / pieces
+                guard from > cuts.last! else { continue }
+                let hit = tb_memmem(b.baseAddress! + from, end - from, separator, separator.count)
+                if hit >= 0 { cuts.append(from + hit) }
+            }
+        }
+        cuts.append(end)
+        let reader = r
+        let parsed = Parallel.map(cuts.count - 1) { k -> [RawAnnotation]? in
+            var piece = reader
+            piece.seek(to: cuts[k])
+            var repeated = RepeatedStrings()
+            var list: [RawAnnotation] = []
+            list.reserveCapacity((cuts[k + 1] - cuts[k]) / 200)
+            do {
+                // Every piece but the first starts at the comma before its first element.
+                if k > 0 && !piece.consume(UInt8(ascii: ",")) { return nil }
+                while true {
+                    list.append(try parseAnnotation(&piece, orphan: false, repeated: &repeated))
+                    if piece.offset >= cuts[k + 1] { break }
+                    guard piece.consume(UInt8(ascii: ",")) else { return nil }
+                    if piece.offset >= cuts[k + 1] { return nil }
+                }
+                return list
+            } catch {
+                return nil
+            }
+        }
+        var all: [RawAnnotation] = []
+        all.reserveCapacity(parsed.reduce(0) { $0 + ($1?.count ?? 0) })
+        for piece in parsed {
+            guard let piece else { return nil }
+            all += piece
+        }
+        r.seek(to: end)
+        guard (try? r.nextElement()) == false else {
+            r.seek(to: start)
+            return nil
+        }
+        return all
+    }
+}
+
 /// Documents being read back in the background while a session file is parsed.
 private final class DocumentReading: @unchecked Sendable {
     private let group = DispatchGroup()
@@ -535,7 +626,7 @@ private final class DocumentReading: @unchecked Sendable {
             documents = Parallel.map(files.count) { i -> Document? in
                 if files[i].embedded { return nil }
                 let absolute = Paths.absolute(files[i].path, base: directory)
-                return try? DocumentReader.indexedDocument(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
+                return try? DocumentReader.document(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
             }
         }
     }
