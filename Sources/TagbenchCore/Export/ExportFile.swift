@@ -106,25 +106,35 @@ final class ShardedOutput {
         self.framing = framing
     }
 
-    /// Writes one record built in `w` (which the caller fills after `begin`), counting `labels`.
-    func begin(_ w: inout JSONWriter) throws(TagbenchError) {
-        if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
-        if current == nil {
-            let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
-            opened.append(path)
-            current = try ExportFile(path: path)
-            w.raw(framing.open)
-        } else {
-            w.raw(framing.separator)
-        }
-    }
+    private var w = JSONWriter(capacity: 1 << 16)
+    /// Records written to this split so far (Label Studio numbers its tasks by it).
+    private(set) var recordCount = 0
 
-    /// Ends the record `begin` started.
-    func end(_ w: inout JSONWriter, labels: [Int]) throws(TagbenchError) {
-        guard let c = current else { return }
-        c.records += 1
-        for l in labels { c.labelCounts[l, default: 0] += 1 }
-        try c.write(&w)
+    /// Writes a document's records in order, in the file's framing, starting new shards as needed.
+    func write(_ encoded: EncodedDocument) throws(TagbenchError) {
+        try encoded.bytes.withUnsafeBufferPointer { (bytes) throws(TagbenchError) in
+            for record in encoded.records {
+                if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
+                if current == nil {
+                    let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
+                    opened.append(path)
+                    current = try ExportFile(path: path)
+                    w.raw(framing.open)
+                } else {
+                    w.raw(framing.separator)
+                }
+                recordCount += 1
+                if encoded.numbered {
+                    w.raw("{\"id\": ")
+                    w.int(recordCount)
+                }
+                w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record.range]))
+                let c = current!
+                c.records += 1
+                for l in record.labels { c.labelCounts[l, default: 0] += 1 }
+                try c.write(&w)
+            }
+        }
     }
 
     /// Closes the last file; an empty split still gets one (empty) file, so every split named exists.

@@ -109,6 +109,9 @@ public enum Exporter {
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
             let document = session.documents[d]
+            // Lazy indexes are built here, on one thread, before the encoders share the document.
+            _ = document.index
+            if options.recordUnit == .sent { _ = document.sentences } else if options.recordUnit == .para { _ = document.paragraphs }
             let spans = session.annotations(inDocument: d).filter { a in
                 guard chosenLabels.contains(a.label) else { return false }
                 if document.covers(a.range, with: a.text) { return true }
@@ -140,7 +143,8 @@ public enum Exporter {
         let base = options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
         let splitPaths = splitNames.map { $0.map { ExportPaths.inserting($0, into: base) } ?? base }
 
-        var encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
+        let encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
+        var outsideUnits = 0, blankSpans = 0, overlapDropped = 0
         let outputs = splitNames.indices.map {
             ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing)
         }
@@ -158,19 +162,38 @@ public enum Exporter {
             try FileSystem.makeDirectories(Paths.directory(of: base))
             if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
             defer { monitor?.finished() }
-            for (k, d) in chosen.enumerated() {
+            // Documents are encoded a batch at a time on every core and written in order, so
+            // memory holds one batch, not the export.
+            let batchSize = 32
+            var k = 0
+            while k < chosen.count {
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
                     monitor.progress("export", done: k, of: chosen.count)
                 }
-                let doc = view(d)
-                let split = splitOf[k]
-                documentsPerSplit[split] += 1
-                result.spans += doc.spans.count
-                if options.format == .brat || options.format == .labelStudio {
-                    categoriesLeftOut += doc.categories.filter { options.format == .brat || $0.unit != .doc }.count
+                let batch = Array(chosen[k..<min(chosen.count, k + batchSize)])
+                let views = batch.map(view)
+                let encoded: [Swift.Result<EncodedDocument, TagbenchError>]? = brat != nil ? nil : Parallel.map(views.count) { i in
+                    Swift.Result { () throws(TagbenchError) -> EncodedDocument in try encoder.encode(views[i]) }
                 }
-                if let brat { try brat.write(doc, split: split) } else { try encoder.write(doc, to: outputs[split]) }
+                for (i, doc) in views.enumerated() {
+                    let split = splitOf[k + i]
+                    documentsPerSplit[split] += 1
+                    result.spans += doc.spans.count
+                    if options.format == .brat || options.format == .labelStudio {
+                        categoriesLeftOut += doc.categories.filter { options.format == .brat || $0.unit != .doc }.count
+                    }
+                    if let brat {
+                        try brat.write(doc, split: split)
+                    } else if let encoded {
+                        let e = try encoded[i].get()
+                        outsideUnits += e.outsideUnits
+                        blankSpans += e.blankSpans
+                        overlapDropped += e.overlapDropped
+                        try outputs[split].write(e)
+                    }
+                }
+                k += batch.count
             }
             var filesPerSplit: [[ExportedFile]]
             if let brat {
@@ -194,11 +217,11 @@ public enum Exporter {
 
             // Warnings, then the manifest that records them.
             if stale > 0 { result.warnings.append("\(stale) span\(stale == 1 ? "" : "s") no longer match their document's text; left out") }
-            if encoder.outsideUnits > 0 {
-                result.warnings.append("\(encoder.outsideUnits) span\(encoder.outsideUnits == 1 ? "" : "s") cross a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
+            if outsideUnits > 0 {
+                result.warnings.append("\(outsideUnits) span\(outsideUnits == 1 ? "" : "s") cross a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
             }
-            if encoder.blankSpans > 0 { result.warnings.append("\(encoder.blankSpans) span\(encoder.blankSpans == 1 ? "" : "s") of whitespace only; left out (whitespace is not a token)") }
-            if encoder.overlapDropped > 0 { result.warnings.append("\(encoder.overlapDropped) overlapping span\(encoder.overlapDropped == 1 ? "" : "s") left out by --overlap \(options.overlap!.rawValue)") }
+            if blankSpans > 0 { result.warnings.append("\(blankSpans) span\(blankSpans == 1 ? "" : "s") of whitespace only; left out (whitespace is not a token)") }
+            if overlapDropped > 0 { result.warnings.append("\(overlapDropped) overlapping span\(overlapDropped == 1 ? "" : "s") left out by --overlap \(options.overlap!.rawValue)") }
             if categoriesLeftOut > 0 {
                 result.warnings.append("\(categoriesLeftOut) category label\(categoriesLeftOut == 1 ? "" : "s") left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))")
             }

@@ -1,4 +1,16 @@
-/// Writes the records of the JSON-line, CoNLL and Label Studio formats, one document at a time.
+/// The records of one document, encoded (on any thread) and waiting to be written in order.
+struct EncodedDocument {
+    /// The records' bytes, one after another.
+    var bytes: [UInt8] = []
+    /// Each record's place in `bytes` and the labels it counts.
+    var records: [(range: Range<Int>, labels: [Int])] = []
+    /// Label Studio tasks: the writer puts `{"id": N` before each, numbering them in file order.
+    var numbered = false
+    /// Spans left out: across a unit boundary, of whitespace only, or dropped by `--overlap`.
+    var outsideUnits = 0, blankSpans = 0, overlapDropped = 0
+}
+
+/// Encodes the records of the JSON-line, CoNLL and Label Studio formats, one document at a time.
 struct RecordEncoder {
     let options: ExportOptions
     let labelNames: [String]
@@ -6,13 +18,9 @@ struct RecordEncoder {
     let tagNames: [String]
     /// `bio`: label index → the id of its `B-` tag (`I-` is one more).
     private let beginTag: [Int: Int]
-    /// Spans left out because they lie across a unit boundary.
-    private(set) var outsideUnits = 0
-    /// `bio`: spans of whitespace only, and spans dropped by `--overlap`.
-    private(set) var blankSpans = 0
-    private(set) var overlapDropped = 0
-    private var w = JSONWriter(capacity: 1 << 20)
-    private var taskNumber: [String: Int] = [:]
+    private var w = JSONWriter(capacity: 0)
+    private var result = EncodedDocument()
+    private var recordStart = 0
 
     init(options: ExportOptions, labelNames: [String], spanLabels: [Int]) {
         self.options = options
@@ -30,28 +38,37 @@ struct RecordEncoder {
     /// The framing of the format's files.
     var framing: ShardedOutput.Framing { options.format == .labelStudio ? .jsonList : .lines }
 
-    mutating func write(_ doc: ExportDocument, to out: ShardedOutput) throws(TagbenchError) {
+    /// The document's records. The encoder is a value: each document (and thread) uses a copy.
+    func encode(_ doc: ExportDocument) throws(TagbenchError) -> EncodedDocument {
+        var e = self
+        e.w.bytes.reserveCapacity(doc.document.bytes.count + 256 + doc.spans.count * 64)
         switch options.format {
         case .spans, .doccano, .classify, .bio:
             let units = doc.units(options.recordUnit)
             let (perUnit, outside) = doc.spans(in: units)
-            if options.format != .classify { outsideUnits += outside }
+            if options.format != .classify { e.result.outsideUnits += outside }
             for (u, unit) in units.enumerated() {
                 switch options.format {
-                case .spans: try spansRecord(doc, unit, perUnit[u], out)
-                case .doccano: try doccanoRecord(doc, unit, perUnit[u], out)
-                case .classify: try classifyRecord(doc, unit, out)
-                default: try bioRecord(doc, unit, perUnit[u], out)
+                case .spans: try e.spansRecord(doc, unit, perUnit[u])
+                case .doccano: try e.doccanoRecord(doc, unit, perUnit[u])
+                case .classify: try e.classifyRecord(doc, unit)
+                default: try e.bioRecord(doc, unit, perUnit[u])
                 }
             }
-        case .labelStudio: try labelStudioTask(doc, out)
+        case .labelStudio: try e.labelStudioTask(doc)
         case .brat: preconditionFailure("brat has its own writer")
         }
+        e.result.bytes = e.w.bytes
+        return e.result
     }
 
-    private mutating func spansRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation], _ out: ShardedOutput) throws(TagbenchError) {
+    private mutating func begin() { recordStart = w.bytes.count }
+
+    private mutating func end(labels: [Int]) { result.records.append((recordStart..<w.bytes.count, labels)) }
+
+    private mutating func spansRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
         let whole = unit.kind == .doc
-        try out.begin(&w)
+        begin()
         header(doc, unit, locating: !whole)
         w.raw(", \"text\": ")
         try doc.withBytes(unit.range) { w.string(utf8: $0) }
@@ -83,7 +100,7 @@ struct RecordEncoder {
         w.raw(", \"sha256\": ")
         w.string(doc.document.sha256)
         w.raw(", \"offset_unit\": \"codepoint\"}}\n")
-        try out.end(&w, labels: spans.map(\.label) + categories.map(\.label))
+        end(labels: spans.map(\.label) + categories.map(\.label))
     }
 
     /// `{"id": …` and, when `locating`, the fields that find the unit in its document again.
@@ -97,8 +114,8 @@ struct RecordEncoder {
         w.raw(", \"offset\": "); w.int(unit.range.start)
     }
 
-    private mutating func doccanoRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation], _ out: ShardedOutput) throws(TagbenchError) {
-        try out.begin(&w)
+    private mutating func doccanoRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
+        begin()
         w.raw("{\"id\": ")
         w.string(unit.id(in: doc.id))
         w.raw(", \"text\": ")
@@ -114,27 +131,27 @@ struct RecordEncoder {
             w.raw("]")
         }
         w.raw("]}\n")
-        try out.end(&w, labels: spans.map(\.label))
+        end(labels: spans.map(\.label))
     }
 
-    private mutating func classifyRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ out: ShardedOutput) throws(TagbenchError) {
+    private mutating func classifyRecord(_ doc: ExportDocument, _ unit: ExportUnit) throws(TagbenchError) {
         var labels = Set(doc.categories(on: unit).map(\.label))
         if options.fromSpans {
             for a in doc.spans where a.range.start < unit.range.end && a.range.end > unit.range.start { labels.insert(a.label) }
         }
         if labels.isEmpty && !options.negatives { return }
         let sorted = labels.sorted()
-        try out.begin(&w)
+        begin()
         header(doc, unit, locating: true)
         w.raw(", \"text\": ")
         try doc.withBytes(unit.range) { w.string(utf8: $0) }
         w.raw(", \"labels\": ")
         w.stringArray(sorted.map { labelNames[$0] })
         w.raw("}\n")
-        try out.end(&w, labels: sorted)
+        end(labels: sorted)
     }
 
-    private mutating func bioRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation], _ out: ShardedOutput) throws(TagbenchError) {
+    private mutating func bioRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
         // Tokens are the unit's non-whitespace code points; `token[k]` is the token at offset k.
         let text = try doc.withBytes(unit.range) { String(decoding: $0, as: UTF8.self) }
         var tokens: [Unicode.Scalar] = []
@@ -148,7 +165,7 @@ struct RecordEncoder {
         var pieces: [(first: Int, last: Int, a: Annotation)] = []
         for a in spans {
             let covered = token[(a.range.start - unit.range.start)..<(a.range.end - unit.range.start)].filter { $0 >= 0 }
-            guard let first = covered.first, let last = covered.last else { blankSpans += 1; continue }
+            guard let first = covered.first, let last = covered.last else { result.blankSpans += 1; continue }
             pieces.append((first, last, a))
         }
         let kept = try resolveOverlaps(pieces, in: doc)
@@ -158,7 +175,7 @@ struct RecordEncoder {
             tags[p.first] = b
             if p.last > p.first { for k in (p.first + 1)...p.last { tags[k] = b + 1 } }
         }
-        try out.begin(&w)
+        begin()
         if options.jsonl {
             header(doc, unit, locating: true)
             w.raw(", \"tokens\": [")
@@ -182,7 +199,7 @@ struct RecordEncoder {
             }
             w.raw("\n")
         }
-        try out.end(&w, labels: kept.map(\.a.label))
+        end(labels: kept.map(\.a.label))
     }
 
     /// The pieces IOB2 can hold: all of them when none overlap, else by `--overlap`, else an error.
@@ -208,18 +225,17 @@ struct RecordEncoder {
         var taken = Set<Int>()
         var kept: [(first: Int, last: Int, a: Annotation)] = []
         for p in ranked {
-            if (p.first...p.last).contains(where: taken.contains) { overlapDropped += 1; continue }
+            if (p.first...p.last).contains(where: taken.contains) { result.overlapDropped += 1; continue }
             for k in p.first...p.last { taken.insert(k) }
             kept.append(p)
         }
         return kept.sorted { $0.first < $1.first }
     }
 
-    private mutating func labelStudioTask(_ doc: ExportDocument, _ out: ShardedOutput) throws(TagbenchError) {
-        let number = taskNumber[out.split ?? "", default: 0] + 1
-        taskNumber[out.split ?? ""] = number
-        try out.begin(&w)
-        w.raw("{\"id\": "); w.int(number)
+    private mutating func labelStudioTask(_ doc: ExportDocument) throws(TagbenchError) {
+        // The task number comes from the writer, which knows the order of the file.
+        result.numbered = true
+        begin()
         w.raw(", \"data\": {\"text\": ")
         try doc.withBytes(TextRange(0, doc.document.length)) { w.string(utf8: $0) }
         w.raw(", \"doc\": "); w.string(doc.id)
@@ -243,6 +259,6 @@ struct RecordEncoder {
             w.raw("}}")
         }
         w.raw("]}]}")
-        try out.end(&w, labels: doc.spans.map(\.label) + choices)
+        end(labels: doc.spans.map(\.label) + choices)
     }
 }
