@@ -216,4 +216,36 @@ struct ExportTests {
         #expect(error?.message == message)
         #expect(h.engine.session.documents.isEmpty && h.engine.session.tagSet.labels.isEmpty)
     }
+
+    @Test func rejectedSuggestionsAreExportedAsNegativesAndReadBack() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "suggest 巡察 巡视 --corpus", "accept s1", "reject s2-s4",
+                  "export spans a.jsonl")
+        let rejected = h.engine.session.suggestions.rejected
+        #expect(rejected.count == 3)
+        var found = 0
+        for line in try read(dir + "/a.jsonl").split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let text = Array((record["text"] as! String).unicodeScalars)
+            for r in record["rejected"] as? [[String: Any]] ?? [] {
+                let start = r["start"] as! Int, end = r["end"] as! Int
+                #expect(String(String.UnicodeScalarView(text[start..<end])) == r["text"] as! String)
+                found += 1
+            }
+        }
+        #expect(found == 3)
+        let back = EngineHarness(directory: dir)
+        try back.run("load a.jsonl", "export spans b.jsonl")
+        let ids = back.engine.session.documents.map(\.id)
+        let original = h.engine.session.documents.map(\.id)
+        #expect(Set(back.engine.session.suggestions.rejected.map { "\(ids[$0.document]) \($0.range) \($0.text)" })
+                == Set(rejected.map { "\(original[$0.document]) \($0.range) \($0.text)" }))
+        #expect(try read(dir + "/a.jsonl") == read(dir + "/b.jsonl"))
+        // Rejections read in are never suggested again.
+        try back.run("schema Schemas/governance.tagset.json", "suggest 巡察 巡视 --corpus")
+        #expect(back.messages.last!.contains("3 rejected before"))
+        try back.run("undo 3")
+        #expect(back.engine.session.suggestions.rejected.isEmpty && back.engine.session.documents.isEmpty)
+    }
 }

@@ -59,9 +59,9 @@ def check_spans_export(path):
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     spans = 0
     for r in records:
-        assert set(r) == {"id", "text", "spans", "categories", "meta"}
+        assert set(r) - {"rejected"} == {"id", "text", "spans", "categories", "meta"}
         assert r["meta"]["offset_unit"] == "codepoint"
-        for s in r["spans"]:
+        for s in r["spans"] + r.get("rejected", []):
             assert r["text"][s["start"]:s["end"]] == s["text"], (r["id"], s)
             spans += 1
         for c in r["categories"]:

@@ -372,6 +372,11 @@ public final class Engine {
             for a in result.annotations { session.insert(a) }
             changes.append(.addedAnnotations(result.annotations))
             for c in result.categories { session.addCategory(c); changes.append(.addedCategory(c)) }
+            if !result.rejected.isEmpty {
+                changes.append(.importedRejections(result.rejected))
+                apply(.importedRejections(result.rejected), forward: true)
+                session.suggestions.nextNumber = max(session.suggestions.nextNumber, result.rejected.last!.number + 1)
+            }
         } else {
             changes.append(.addedDocuments(added))
             for document in added { session.addDocument(document) }
@@ -395,7 +400,7 @@ public final class Engine {
     /// numbered from the next free id (identical spans once), category labels on their units.
     /// Nothing is changed here, so an error leaves the session as it was.
     private func prepareImport(_ imported: [ImportedDocument], declaring declared: [String], avoiding taken: Set<String>, emit: (OutputItem) -> Void) throws(TagbenchError)
-        -> (documents: [Document], labels: [Label], annotations: [Annotation], categories: [CategoryAnnotation]) {
+        -> (documents: [Document], labels: [Label], annotations: [Annotation], categories: [CategoryAnnotation], rejected: [Suggestion]) {
         var newLabels: [Label] = []
         var newIndex: [String: Int] = [:]
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
@@ -425,6 +430,8 @@ public final class Engine {
         let time = annotator.now()
         var renamed = 0
         var unitsMissing = 0
+        var rejected: [Suggestion] = []
+        var suggestionNumber = session.suggestions.nextNumber
         for item in imported {
             let id = session.uniqueID(for: item.id, avoiding: ids)
             ids.insert(id)
@@ -444,6 +451,11 @@ public final class Engine {
                 annotations.append(a)
                 number += 1
             }
+            for r in item.rejected {
+                rejected.append(Suggestion(number: suggestionNumber, document: d, range: r.range, label: try labelIndex(r.label, kind: .span),
+                                           text: document.text(r.range), source: "import"))
+                suggestionNumber += 1
+            }
             for c in item.categories {
                 let label = try labelIndex(c.label, kind: .category)
                 let range: TextRange?
@@ -459,7 +471,7 @@ public final class Engine {
         }
         if renamed > 0 { emit(.message("\(renamed) imported document id\(renamed == 1 ? " was" : "s were") taken; made unique with -2, -3, …")) }
         if unitsMissing > 0 { emit(.warning("\(unitsMissing) category label\(unitsMissing == 1 ? "" : "s") name a paragraph or sentence the text does not have; left out")) }
-        return (documents, newLabels, annotations, categories)
+        return (documents, newLabels, annotations, categories, rejected)
     }
 
     private func documentRows() -> [DocumentRow] {
@@ -1142,6 +1154,8 @@ public final class Engine {
                 session.suggestions.removeLastRejected(list.count)
                 session.suggestions.enqueue(list)
             }
+        case .importedRejections(let list):
+            if forward { session.suggestions.addRejected(list) } else { session.suggestions.removeLastRejected(list.count) }
         case .replacedTagSet(let before, let after, let map):
             if forward {
                 session.remapLabels(map)

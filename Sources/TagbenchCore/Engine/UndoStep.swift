@@ -16,6 +16,8 @@ enum Change {
     /// another label or at other offsets, which are also kept as rejected in their own form.
     case acceptedSuggestions([Suggestion], [Annotation], changed: [Suggestion])
     case rejectedSuggestions([Suggestion])
+    /// Rejections read in with imported documents.
+    case importedRejections([Suggestion])
 }
 
 /// What one state-changing command did: undone and redone as a whole.

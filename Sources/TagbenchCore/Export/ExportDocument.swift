@@ -26,6 +26,8 @@ struct ExportDocument {
     let spans: [Annotation]
     /// Selected category labels, by unit.
     let categories: [CategoryAnnotation]
+    /// Rejected suggestions of the selected labels, by position: known negatives.
+    let rejected: [Suggestion]
     /// Where the text came from, as exports name it.
     let source: String
 

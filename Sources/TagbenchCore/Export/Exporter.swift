@@ -105,6 +105,8 @@ public enum Exporter {
         // Category labels by document, grouped once (a per-document filter is quadratic).
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
         for c in session.categories where chosenLabels.contains(c.label) { categoriesOf[c.document, default: []].append(c) }
+        var rejectedOf: [Int: [Suggestion]] = [:]
+        for r in session.suggestions.rejected where chosenLabels.contains(r.label) { rejectedOf[r.document, default: []].append(r) }
         // What each document holds for the export: selected spans that still match its text.
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
@@ -120,7 +122,9 @@ public enum Exporter {
             }
             let categories = (categoriesOf[d] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
             let source = document.origin ?? Paths.relative(document.path, to: provenance.sessionDirectory)
-            return ExportDocument(number: d, document: document, spans: spans, categories: categories, source: source)
+            let rejected = (rejectedOf[d] ?? []).filter { document.covers($0.range, with: $0.text) }
+                .sorted { ($0.range.start, $0.range.end, $0.label, $0.number) < ($1.range.start, $1.range.end, $1.label, $1.number) }
+            return ExportDocument(number: d, document: document, spans: spans, categories: categories, rejected: rejected, source: source)
         }
 
         // Splits.

@@ -95,7 +95,22 @@ struct RecordEncoder {
             w.raw(", \"end\": "); w.int(range.end)
             w.raw("}")
         }
-        w.raw("], \"meta\": {\"source\": ")
+        w.raw("]")
+        // Rejected suggestions, when there are any: spans known to be wrong, for negatives.
+        let rejected = doc.rejected.filter { unit.range.start <= $0.range.start && $0.range.end <= unit.range.end }
+        if !rejected.isEmpty {
+            w.raw(", \"rejected\": [")
+            for (i, r) in rejected.enumerated() {
+                w.raw(i == 0 ? "{\"start\": " as StaticString : ", {\"start\": ")
+                w.int(r.range.start - shift)
+                w.raw(", \"end\": "); w.int(r.range.end - shift)
+                w.raw(", \"label\": "); w.string(labelNames[r.label])
+                w.raw(", \"text\": "); w.string(r.text)
+                w.raw("}")
+            }
+            w.raw("]")
+        }
+        w.raw(", \"meta\": {\"source\": ")
         w.string(doc.source)
         w.raw(", \"sha256\": ")
         w.string(doc.document.sha256)

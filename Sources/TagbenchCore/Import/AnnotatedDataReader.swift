@@ -88,6 +88,7 @@ public enum AnnotatedDataReader {
         var text: String?
         var origin: String?
         var spans: [(start: Int, end: Int, label: String, note: String, text: String?)] = []
+        var rejected: [(start: Int, end: Int, label: String, note: String, text: String?)] = []
         var categories: [ImportedDocument.Category] = []
         func bad(_ reason: String) -> TagbenchError { .invalidImport(path: displayPath, line: line, reason: reason) }
         try r.beginObject()
@@ -95,7 +96,7 @@ public enum AnnotatedDataReader {
             switch key {
             case "id": id = try scalarText(&r)
             case "text": text = try r.readString()
-            case "spans", "entities":
+            case "spans", "entities", "rejected":
                 try r.beginArray()
                 while try r.nextElement() {
                     var s = (start: -1, end: -1, label: "", note: "", text: String?.none)
@@ -110,7 +111,7 @@ public enum AnnotatedDataReader {
                         default: try r.skipValue()
                         }
                     }
-                    spans.append(s)
+                    if key == "rejected" { rejected.append(s) } else { spans.append(s) }
                 }
             case "label", "labels":
                 // doccano: [[start, end, "LABEL"], …] for spans, ["LABEL", …] for categories.
@@ -161,7 +162,10 @@ public enum AnnotatedDataReader {
             }
         }
         guard let text else { throw bad("the record has no \"text\"") }
-        return try make(id: id ?? fallbackID, text: text, origin: origin ?? displayPath, path: path, spans: spans, categories: categories, bad: bad)
+        var made = try make(id: id ?? fallbackID, text: text, origin: origin ?? displayPath, path: path, spans: spans + rejected, categories: categories, bad: bad)
+        made.rejected = Array(made.spans.suffix(rejected.count))
+        made.spans.removeLast(rejected.count)
+        return made
     }
 
     /// A string, or a number or boolean as written (ids are often numbers).

@@ -28,4 +28,6 @@ public struct ImportedDocument {
     public var spans: [Span]
     /// Category labels.
     public var categories: [Category]
+    /// Spans known to be wrong (a spans export's `rejected`), kept as rejected suggestions.
+    public var rejected: [Span] = []
 }
