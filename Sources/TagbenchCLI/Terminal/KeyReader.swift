@@ -33,6 +33,7 @@ public final class TerminalKeyReader: KeyReader {
     /// Makes a reader for standard input.
     public init() {}
 
+    /// Turns off line editing, echo and signals (Ctrl-C arrives as a key) on standard input.
     public func begin() {
         guard !active, tcgetattr(0, &saved) == 0 else { return }
         var raw = saved
@@ -46,6 +47,7 @@ public final class TerminalKeyReader: KeyReader {
         active = true
     }
 
+    /// Restores the terminal settings `begin` found.
     public func end() {
         guard active else { return }
         tcsetattr(0, TCSAFLUSH, &saved)
@@ -66,6 +68,8 @@ public final class TerminalKeyReader: KeyReader {
         }
     }
 
+    /// The next key: a character, an arrow (escape sequences decoded), Escape or Ctrl-C; nil at
+    /// the end of input (Ctrl-D).
     public func readKey() -> Key? {
         guard let first = byte() else { return nil }
         switch first {
@@ -106,7 +110,10 @@ public final class ScriptedKeyReader: KeyReader {
     /// Makes a reader that returns `keys`, then the end of input.
     public init(_ keys: [Key]) { self.keys = keys }
 
+    /// Nothing to set up.
     public func begin() {}
+    /// Nothing to restore.
     public func end() {}
+    /// The next key of the list.
     public func readKey() -> Key? { keys.isEmpty ? nil : keys.removeFirst() }
 }
