@@ -9,7 +9,14 @@ import Glibc
 public enum SessionCodec {
     /// The session as file bytes; paths are written relative to `directory` (the file's folder).
     public static func encode(_ session: Session, directory: String) -> [UInt8] {
-        var w = JSONWriter(capacity: 1 << 20 + session.annotationCount * 200)
+        Array(encodeSegments(session, directory: directory).joined())
+    }
+
+    /// The session file as consecutive pieces (written in turn, never joined in memory: a large
+    /// session would otherwise be held twice while it is saved).
+    public static func encodeSegments(_ session: Session, directory: String) -> [ArraySlice<UInt8>] {
+        var segments: [ArraySlice<UInt8>] = []
+        var w = JSONWriter(capacity: 1 << 20)
         let labels = session.tagSet.labels
         let documents = session.documents
         w.raw("{\n  \"format\": ")
@@ -83,9 +90,11 @@ public enum SessionCodec {
             return (piece.bytes, any)
         }
         var first = true
+        segments.append(w.bytes[...])
+        w = JSONWriter(capacity: 1 << 16)
         for piece in written where piece.any {
             // Each piece starts with ",\n    {"; the very first annotation has no comma.
-            w.bytes.append(contentsOf: first ? piece.bytes.dropFirst() : piece.bytes[...])
+            segments.append(first ? piece.bytes.dropFirst() : piece.bytes[...])
             first = false
         }
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
@@ -136,7 +145,8 @@ public enum SessionCodec {
             w.raw("}")
         }
         w.raw(session.log.isEmpty ? "]\n}\n" as StaticString : "\n  ]\n}\n")
-        return w.bytes
+        segments.append(w.bytes[...])
+        return segments
     }
 
     /// Code points of context kept on each side of a span, to find it again if its document changes.
@@ -205,7 +215,8 @@ public enum SessionCodec {
 
         var sawFormat = false
         var version: Int?
-        var rawAnnotations: [RawAnnotation] = []
+        // In the pieces they were read in (joining them would hold them twice).
+        var rawAnnotations: [[RawAnnotation]] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding, origin: String?, text: String?)] = []
         var rawLog: [(String, String)] = []
@@ -277,8 +288,10 @@ public enum SessionCodec {
                     continue
                 }
                 var repeated = RepeatedStrings()
+                rawAnnotations.append([])
                 while try r.nextElement() {
-                    rawAnnotations.append(try parseAnnotation(&r, orphan: key == "orphans", repeated: &repeated))
+                    if rawAnnotations.isEmpty { rawAnnotations.append([]) }
+                    rawAnnotations[rawAnnotations.count - 1].append(try parseAnnotation(&r, orphan: key == "orphans", repeated: &repeated))
                 }
             case "categories":
                 try r.beginArray()
@@ -373,52 +386,57 @@ public enum SessionCodec {
             }
         }
         var seen = Set<Int>()
-        seen.reserveCapacity(rawAnnotations.count)
-        session.reserveCapacity(annotations: rawAnnotations.count)
+        let annotationTotal = rawAnnotations.reduce(0) { $0 + $1.count }
+        seen.reserveCapacity(annotationTotal)
+        session.reserveCapacity(annotations: annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
         var lastLabel: (name: String, index: Int)?
-        for a in rawAnnotations {
-            let name = a.id.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.id)"
-            guard let number = annotationNumber(a.id) else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
-            guard seen.insert(number).inserted else { throw invalid("annotation id \(a.id) appears twice") }
-            let doc: Int
-            if let last = lastDoc, last.name == a.doc {
-                doc = last.index
-            } else {
-                guard let found = session.documentIndex(id: a.doc) else {
-                    throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+        // Each piece is let go once its annotations are in the session.
+        rawAnnotations.reverse()
+        while let piece = rawAnnotations.popLast() {
+            for a in piece {
+                let name = a.id.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.id)"
+                guard let number = annotationNumber(a.id) else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
+                guard seen.insert(number).inserted else { throw invalid("annotation id \(a.id) appears twice") }
+                let doc: Int
+                if let last = lastDoc, last.name == a.doc {
+                    doc = last.index
+                } else {
+                    guard let found = session.documentIndex(id: a.doc) else {
+                        throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+                    }
+                    doc = found
+                    lastDoc = (a.doc, found)
                 }
-                doc = found
-                lastDoc = (a.doc, found)
-            }
-            let label: Int
-            if let last = lastLabel, last.name == a.label {
-                label = last.index
-            } else {
-                guard let found = session.tagSet.index(of: a.label), session.tagSet.labels[found].name == a.label else {
-                    throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+                let label: Int
+                if let last = lastLabel, last.name == a.label {
+                    label = last.index
+                } else {
+                    guard let found = session.tagSet.index(of: a.label), session.tagSet.labels[found].name == a.label else {
+                        throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+                    }
+                    guard session.tagSet.labels[found].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
+                    label = found
+                    lastLabel = (a.label, found)
                 }
-                guard session.tagSet.labels[found].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
-                label = found
-                lastLabel = (a.label, found)
+                guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
+                // An orphan's offsets are those of an older text: they are kept only as a record.
+                guard a.orphan || a.end <= recordedLength[doc] else {
+                    throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
+                }
+                let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
+                                            note: a.note, source: a.source, annotator: a.annotator, time: a.time)
+                let document = session.documents[doc]
+                if a.orphan || document.isMissing || document.recorded != nil {
+                    session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
+                }
+                if a.orphan {
+                    session.addOrphan(annotation)
+                    continue
+                }
+                guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
             }
-            guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
-            // An orphan's offsets are those of an older text: they are kept only as a record.
-            guard a.orphan || a.end <= recordedLength[doc] else {
-                throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
-            }
-            let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
-                                        note: a.note, source: a.source, annotator: a.annotator, time: a.time)
-            let document = session.documents[doc]
-            if a.orphan || document.isMissing || document.recorded != nil {
-                session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
-            }
-            if a.orphan {
-                session.addOrphan(annotation)
-                continue
-            }
-            guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
         }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }
@@ -556,7 +574,7 @@ extension SessionCodec {
     /// closed by a line `  ]`), parsed in pieces on every core; the reader is left after the
     /// array. Nil, with the reader where it was, when the file is laid out otherwise or anything
     /// in it is wrong: the caller then parses it in order, with exact error positions.
-    static func parseAnnotationsInParallel(_ r: inout JSONReader, displayPath: String) -> [RawAnnotation]? {
+    static func parseAnnotationsInParallel(_ r: inout JSONReader, displayPath: String) -> [[RawAnnotation]]? {
         let bytes = r.contents
         let start = r.offset
         let end: Int? = bytes.withUnsafeBufferPointer { b in
@@ -600,11 +618,10 @@ extension SessionCodec {
                 return nil
             }
         }
-        var all: [RawAnnotation] = []
-        all.reserveCapacity(parsed.reduce(0) { $0 + ($1?.count ?? 0) })
+        var all: [[RawAnnotation]] = []
         for piece in parsed {
             guard let piece else { return nil }
-            all += piece
+            all.append(piece)
         }
         r.seek(to: end)
         guard (try? r.nextElement()) == false else {

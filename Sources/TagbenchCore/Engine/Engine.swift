@@ -70,6 +70,8 @@ public final class Engine {
     /// Set when replaying the journal on open stopped at a command that failed.
     private var recoveryStopped = false
 
+    /// The SHA-256 of the session file as last read or written (hashed in the background).
+    private var savedFileHash: FileHashing?
     /// Corpus matches found ahead for literal bulk tags (see `prefetchCorpusMatches`).
     private var prefetched: PrefetchedMatches?
     private var undoStack: [UndoStep] = []
@@ -104,6 +106,8 @@ public final class Engine {
         let checkpoint = Journal.checkpointPath(for: path)
         let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
         let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
+        // An export's manifest names the file by its hash: taken from the bytes read here.
+        if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
         let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath)
         engine.session = session
         var warnings: [String] = []
@@ -191,8 +195,8 @@ public final class Engine {
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
     private func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
-        let bytes = SessionCodec.encode(session, directory: Paths.directory(of: sessionPath))
-        try FileSystem.writeAtomically(bytes, to: Journal.checkpointPath(for: sessionPath))
+        let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: sessionPath))
+        try FileSystem.writeAtomically(segments: segments, to: Journal.checkpointPath(for: sessionPath))
         try journal.reset()
         startEpoch()
     }
@@ -1183,9 +1187,10 @@ public final class Engine {
     /// path, except in a read-only session, where it is a copy.
     public func writeSession(to path: String? = nil) throws(TagbenchError) {
         guard let target = path ?? sessionPath else { throw .noSessionPath }
-        let bytes = SessionCodec.encode(session, directory: Paths.directory(of: target))
-        try FileSystem.writeAtomically(bytes, to: target)
+        let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: target))
+        try FileSystem.writeAtomically(segments: segments, to: target)
         if isReadOnly { return }
+        savedFileHash = FileHashing(segments: segments)
         // The saved file now holds everything: the journal and any checkpoint are spent.
         for path in [sessionPath, target].compactMap({ $0 }) {
             unlink(Journal.checkpointPath(for: path))
@@ -1223,8 +1228,7 @@ public final class Engine {
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
         var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
-        if let sessionPath, !isDirty {
-            let hashing = FileHashing(path: sessionPath)
+        if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
         let result = try Exporter.export(session, options: options, provenance: provenance, monitor: monitor)

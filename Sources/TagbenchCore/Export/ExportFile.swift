@@ -39,9 +39,14 @@ final class ExportFile: @unchecked Sendable {
     }
 
     func write(_ w: inout JSONWriter) throws(TagbenchError) {
-        byteCount += w.bytes.count
-        chunk.append(contentsOf: w.bytes)
+        try w.bytes.withUnsafeBufferPointer { (b) throws(TagbenchError) in try write(b) }
         w.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends bytes straight from the caller's buffer.
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(TagbenchError) {
+        byteCount += bytes.count
+        chunk.append(contentsOf: bytes)
         if chunk.count >= Self.chunkSize { try handOff() }
     }
 
@@ -128,11 +133,11 @@ final class ShardedOutput {
                     w.raw("{\"id\": ")
                     w.int(recordCount)
                 }
-                w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record.range]))
                 let c = current!
+                try c.write(&w)
+                try c.write(UnsafeBufferPointer(rebasing: bytes[record.range]))
                 c.records += 1
                 for l in record.labels { c.labelCounts[l, default: 0] += 1 }
-                try c.write(&w)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -24,16 +25,21 @@ public struct ExportProvenance: Sendable {
     }
 }
 
-/// The SHA-256 of a file, computed in the background.
+/// The SHA-256 of a file's bytes, computed in the background.
 public final class FileHashing: @unchecked Sendable {
     private let group = DispatchGroup()
     // Written once by the background work, read only after `group` says it is done.
     private var hash: String?
 
-    /// Starts hashing `path`.
-    public init(path: String) {
+    /// Starts hashing `bytes` (a file's contents, already read).
+    public convenience init(bytes: [UInt8]) { self.init(segments: [bytes[...]]) }
+
+    /// Starts hashing a file's contents given as consecutive pieces.
+    public init(segments: [ArraySlice<UInt8>]) {
         DispatchQueue.global().async(group: group) { [self] in
-            hash = (try? FileSystem.read(path)).map(Document.hash)
+            var hasher = SHA256()
+            for segment in segments { segment.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+            hash = Document.hex(hasher.finalize())
         }
     }
 

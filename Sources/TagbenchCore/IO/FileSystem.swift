@@ -95,22 +95,30 @@ public enum FileSystem {
     /// Writes `bytes` to `path` through a temporary file in the same directory, fsynced and renamed
     /// over the target, so the file is always either the old one or the new one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(TagbenchError) {
+        try writeAtomically(segments: [bytes[...]], to: path)
+    }
+
+    /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
+    /// a large file built in pieces is never joined in memory.
+    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String) throws(TagbenchError) {
         let temporary = Paths.directory(of: path) + "/." + Paths.fileName(of: path) + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .writeFailed(path, reason: errorText(errno)) }
         var ok = true
         var reason = ""
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    reason = errorText(errno)
-                    return
+        for segment in segments where ok {
+            segment.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        ok = false
+                        reason = errorText(errno)
+                        return
+                    }
+                    offset += n
                 }
-                offset += n
             }
         }
         if ok && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
