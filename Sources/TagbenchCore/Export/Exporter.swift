@@ -117,9 +117,6 @@ public enum Exporter {
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
             let document = session.documents[d]
-            // Lazy indexes are built here, on one thread, before the encoders share the document.
-            _ = document.index
-            if options.recordUnit == .sent { _ = document.sentences } else if options.recordUnit == .para { _ = document.paragraphs }
             let spans = session.annotations(inDocument: d).filter { a in
                 guard chosenLabels.contains(a.label) else { return false }
                 if document.covers(a.range, with: a.text) { return true }
@@ -172,40 +169,30 @@ public enum Exporter {
             try FileSystem.makeDirectories(Paths.directory(of: base))
             if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
             defer { monitor?.finished() }
-            // Documents are encoded a batch at a time and written in order, so memory holds one
-            // batch, not the export. (Encoding the batch on both cores was tried: no faster on the
-            // benchmark, and glibc kept the worker threads' freed buffers, +114 MB at 3,500
-            // documents and +1 GB at 35,000.)
-            let batchSize = 32
-            var k = 0
-            while k < chosen.count {
+            // One document at a time, written as soon as it is encoded: memory does not grow with
+            // the export. (Encoding on both cores was tried: no faster on the benchmark, and glibc
+            // kept the worker threads' freed buffers, +114 MB at 3,500 documents, +1 GB at 35,000.)
+            for (k, d) in chosen.enumerated() {
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
                     monitor.progress("export", done: k, of: chosen.count)
                 }
-                let batch = Array(chosen[k..<min(chosen.count, k + batchSize)])
-                let views = batch.map(view)
-                let encoded: [Swift.Result<EncodedDocument, TagbenchError>]? = brat != nil ? nil : views.indices.map { i in
-                    Swift.Result { () throws(TagbenchError) -> EncodedDocument in try encoder.encode(views[i]) }
+                let doc = view(d)
+                let split = splitOf[k]
+                documentsPerSplit[split] += 1
+                result.spans += doc.spans.count
+                if options.format == .brat || options.format == .labelStudio {
+                    categoriesLeftOut += doc.categories.filter { options.format == .brat || $0.unit != .doc }.count
                 }
-                for (i, doc) in views.enumerated() {
-                    let split = splitOf[k + i]
-                    documentsPerSplit[split] += 1
-                    result.spans += doc.spans.count
-                    if options.format == .brat || options.format == .labelStudio {
-                        categoriesLeftOut += doc.categories.filter { options.format == .brat || $0.unit != .doc }.count
-                    }
-                    if let brat {
-                        try brat.write(doc, split: split)
-                    } else if let encoded {
-                        let e = try encoded[i].get()
-                        outsideUnits += e.outsideUnits
-                        blankSpans += e.blankSpans
-                        overlapDropped += e.overlapDropped
-                        try outputs[split].write(e)
-                    }
+                if let brat {
+                    try brat.write(doc, split: split)
+                } else {
+                    let e = try encoder.encode(doc)
+                    outsideUnits += e.outsideUnits
+                    blankSpans += e.blankSpans
+                    overlapDropped += e.overlapDropped
+                    try outputs[split].write(e)
                 }
-                k += batch.count
             }
             var filesPerSplit: [[ExportedFile]]
             if let brat {

@@ -1,4 +1,4 @@
-/// The records of one document, encoded (on any thread) and waiting to be written in order.
+/// The records of one document, encoded and waiting to be written.
 struct EncodedDocument {
     /// The records' bytes, one after another.
     var bytes: [UInt8] = []
@@ -38,7 +38,7 @@ struct RecordEncoder {
     /// The framing of the format's files.
     var framing: ShardedOutput.Framing { options.format == .labelStudio ? .jsonList : .lines }
 
-    /// The document's records. The encoder is a value: each document (and thread) uses a copy.
+    /// The document's records. The encoder is a value: each document uses a fresh copy.
     func encode(_ doc: ExportDocument) throws(TagbenchError) -> EncodedDocument {
         var e = self
         e.w.bytes.reserveCapacity(doc.document.bytes.count + 256 + doc.spans.count * 64)
