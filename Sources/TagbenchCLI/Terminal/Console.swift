@@ -93,14 +93,8 @@ public final class Console {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        // A terminal or pipe that cannot take output has nowhere to report it either.
+        _ = bytes.withUnsafeBytes { FileSystem.writeAll(fd, $0) }
     }
 
     /// `text` in a colour style, or as is without colour.

@@ -366,25 +366,17 @@ public final class Engine {
         if !imported.isEmpty {
             let result = try prepareImport(imported, declaring: declaredLabels, avoiding: pendingIDs, emit: emit)
             added += result.documents
-            changes.append(.addedLabels(result.labels))
-            for label in result.labels { _ = try? session.tagSet.add(label) }
             importSummary = "imported \(Format.grouped(result.documents.count)) document\(result.documents.count == 1 ? "" : "s"), "
                 + "\(Format.grouped(result.annotations.count)) spans, \(result.categories.count) categories from \(importedFrom.joined(separator: ", "))"
                 + (result.labels.isEmpty ? "" : "; labels added: " + result.labels.map(\.name).joined(separator: ", "))
-            changes.append(.addedDocuments(added))
-            for document in added { session.addDocument(document) }
-            for a in result.annotations { session.insert(a) }
-            changes.append(.addedAnnotations(result.annotations))
-            for c in result.categories { session.addCategory(c); changes.append(.addedCategory(c)) }
-            if !result.rejected.isEmpty {
-                changes.append(.importedRejections(result.rejected))
-                apply(.importedRejections(result.rejected), forward: true)
-                session.suggestions.nextNumber = max(session.suggestions.nextNumber, result.rejected.last!.number + 1)
-            }
+            changes = [.addedLabels(result.labels), .addedDocuments(added), .addedAnnotations(result.annotations)]
+                + result.categories.map { .addedCategory($0) } + (result.rejected.isEmpty ? [] : [.importedRejections(result.rejected)])
+            if let last = result.rejected.last { session.suggestions.nextNumber = max(session.suggestions.nextNumber, last.number + 1) }
         } else {
-            changes.append(.addedDocuments(added))
-            for document in added { session.addDocument(document) }
+            changes = [.addedDocuments(added)]
         }
+        // The same changes undo and redo replay: applied once here.
+        for change in changes { apply(change, forward: true) }
         let firstNew = session.documents.count - added.count
         if current == nil { current = firstNew }
         let characters = added.reduce(0) { $0 + $1.length }

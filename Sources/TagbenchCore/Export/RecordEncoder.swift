@@ -75,13 +75,7 @@ struct RecordEncoder {
         w.raw(", \"spans\": [")
         let shift = unit.range.start
         for (i, a) in spans.enumerated() {
-            w.raw(i == 0 ? "{\"start\": " as StaticString : ", {\"start\": ")
-            w.int(a.range.start - shift)
-            w.raw(", \"end\": "); w.int(a.range.end - shift)
-            w.raw(", \"label\": "); w.string(labelNames[a.label])
-            w.raw(", \"text\": "); w.string(a.text)
-            if !a.note.isEmpty { w.raw(", \"note\": "); w.string(a.note) }
-            w.raw("}")
+            span(first: i == 0, a.range, shift: shift, label: a.label, text: a.text, note: a.note)
         }
         w.raw("], \"categories\": [")
         let categories = whole ? doc.categories : doc.categories(on: unit)
@@ -101,12 +95,7 @@ struct RecordEncoder {
         if !rejected.isEmpty {
             w.raw(", \"rejected\": [")
             for (i, r) in rejected.enumerated() {
-                w.raw(i == 0 ? "{\"start\": " as StaticString : ", {\"start\": ")
-                w.int(r.range.start - shift)
-                w.raw(", \"end\": "); w.int(r.range.end - shift)
-                w.raw(", \"label\": "); w.string(labelNames[r.label])
-                w.raw(", \"text\": "); w.string(r.text)
-                w.raw("}")
+                span(first: i == 0, r.range, shift: shift, label: r.label, text: r.text, note: "")
             }
             w.raw("]")
         }
@@ -127,6 +116,17 @@ struct RecordEncoder {
         w.raw(", \"unit\": "); w.string(unit.kind.rawValue)
         w.raw(", \"index\": "); w.int(unit.index)
         w.raw(", \"offset\": "); w.int(unit.range.start)
+    }
+
+    /// One span object of a `spans` record (spans and rejected ones alike), offsets less `shift`.
+    private mutating func span(first: Bool, _ range: TextRange, shift: Int, label: Int, text: String, note: String) {
+        w.raw(first ? "{\"start\": " as StaticString : ", {\"start\": ")
+        w.int(range.start - shift)
+        w.raw(", \"end\": "); w.int(range.end - shift)
+        w.raw(", \"label\": "); w.string(labelNames[label])
+        w.raw(", \"text\": "); w.string(text)
+        if !note.isEmpty { w.raw(", \"note\": "); w.string(note) }
+        w.raw("}")
     }
 
     private mutating func doccanoRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {

@@ -6,14 +6,13 @@
 /// from their targets (as a part of each target).
 struct SplitAssigner {
     /// How far the result is from the weights.
-    struct Balance: Sendable, Equatable {
+    struct Balance: Sendable {
         /// The largest difference, over labels and splits, between a split's share of a label's
         /// spans and its weight (0 is perfect).
         var maxLabelDeviation: Double
         /// The label and split where it is largest.
         var worst: (label: Int, split: Int)?
 
-        static func == (a: Balance, b: Balance) -> Bool { a.maxLabelDeviation == b.maxLabelDeviation }
     }
 
     /// Split index of each document, in the order given.

@@ -98,6 +98,21 @@ public enum FileSystem {
         try writeAtomically(segments: [bytes[...]], to: path)
     }
 
+    /// Writes every byte to `fd`, retrying after signals and short writes; the `errno` of a
+    /// failure, nil when all was written.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return nil
+    }
+
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
     public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String) throws(TagbenchError) {
@@ -107,18 +122,9 @@ public enum FileSystem {
         var ok = true
         var reason = ""
         for segment in segments where ok {
-            segment.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        ok = false
-                        reason = errorText(errno)
-                        return
-                    }
-                    offset += n
-                }
+            if let failure = segment.withUnsafeBytes({ writeAll(fd, $0) }) {
+                ok = false
+                reason = errorText(failure)
             }
         }
         if ok && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
@@ -174,27 +180,15 @@ public final class OutputFile {
     /// Writes `bytes` straight to the file (after what is buffered).
     public func write(bytes: [UInt8]) throws(TagbenchError) {
         try flush()
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(path, reason: FileSystem.errorText(errno))
-            }
-            offset += n
+        if let failure = bytes.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
         }
     }
 
     /// Writes what is buffered.
     public func flush() throws(TagbenchError) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(path, reason: FileSystem.errorText(errno))
-            }
-            offset += n
+        if let failure = buffer.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
         }
         buffer.removeAll(keepingCapacity: true)
     }

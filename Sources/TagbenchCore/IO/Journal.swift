@@ -48,20 +48,9 @@ public final class Journal {
     }
 
     private func write(_ bytes: [UInt8]) throws(TagbenchError) {
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
+        if let failure = bytes.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
         }
-        if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
     }
 
     /// Empties the journal (after a save or a checkpoint made its entries redundant).
