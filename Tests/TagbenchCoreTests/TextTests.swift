@@ -57,6 +57,59 @@ struct CodePointTests {
     func findsTheFirstInvalidByte(bytes: [UInt8], expected: Int?) {
         #expect(bytes.withUnsafeBufferPointer { UTF8Bytes.firstInvalidOffset($0) } == expected)
     }
+
+    /// Sequences at the edges of well-formed UTF-8 (Unicode Table 3-7) and just past them.
+    static let sequences: [[UInt8]] = [
+        [0x41], [0x00], [0x7F], [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xE4, 0xB8, 0xAD], [0xED, 0x9F, 0xBF],
+        [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF3, 0xBF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF],
+        // Ill-formed: lone continuations, overlongs, surrogates, above U+10FFFF, bytes never used, cut sequences.
+        [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
+        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE4, 0xB8], [0xF0, 0x90, 0x80], [0xC2],
+    ]
+
+    /// The scan (vectorised, and a byte at a time) against the sequence-at-a-time check, a plain
+    /// count of code-point starts and a NUL search, on random texts of every length around the
+    /// 32-byte and 128-byte block edges.
+    @Test func textScanAgreesWithByteAtATimeChecks() {
+        var rng = SplitMix64(seed: 7)
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            let pieces = Int(rng.next() % 120)
+            let valid = round % 2 == 0
+            for _ in 0..<pieces {
+                var piece = Self.sequences[Int(rng.next() % UInt64(valid ? 13 : Self.sequences.count))]
+                if valid && piece == [0x00] { piece = [0x20] }
+                bytes += piece
+            }
+            if round % 5 == 1 { bytes.append(UInt8(truncatingIfNeeded: rng.next())) }
+            bytes.withUnsafeBufferPointer { b in
+                let expectedValid = UTF8Bytes.sequenceByteOffset(ofFirstInvalidIn: b) == nil
+                let starts = b.filter { !UTF8Bytes.isContinuation($0) }.count
+                for portable in [false, true] {
+                    let scan = CodePointIndex.scan(b, portable: portable)
+                    #expect(scan.isWellFormed == expectedValid, "\(bytes)")
+                    #expect(scan.containsNUL == b.contains(0), "\(bytes)")
+                    #expect(scan.index.count == starts, "\(bytes)")
+                }
+                #expect((UTF8Bytes.firstInvalidOffset(b) == nil) == expectedValid)
+                #expect(UTF8Bytes.countCodePoints(b) == starts)
+            }
+        }
+    }
+
+    /// Offsets through a long text with every sequence length, against a walk over its scalars.
+    @Test func indexConvertsEveryOffsetOfALongText() {
+        let text = String(repeating: "巡察a𠀀\né", count: 200) + "末"
+        let d = document(text)
+        var byte = 0
+        for (cp, scalar) in text.unicodeScalars.enumerated() {
+            #expect(d.byteOffset(cp) == byte)
+            let length = String(scalar).utf8.count
+            for inside in byte..<(byte + length) { #expect(d.codePointOffset(ofByte: inside) == cp) }
+            byte += length
+        }
+        #expect(d.byteOffset(d.length) == byte && d.codePointOffset(ofByte: byte) == d.length)
+    }
 }
 
 struct SegmenterTests {

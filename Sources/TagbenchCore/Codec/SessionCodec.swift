@@ -73,8 +73,6 @@ public enum SessionCodec {
             w.raw("}")
         }
         // The annotations are most of the file: written in pieces on every core, joined in order.
-        // Code-point indexes are built first, here, so no two threads build the same one.
-        for d in documents where !d.isMissing { _ = d.index }
         let slots = session.annotationSlots
         let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
         let written = Parallel.map(pieces) { k -> (bytes: [UInt8], any: Bool) in
@@ -287,12 +285,14 @@ public enum SessionCodec {
                     rawAnnotations += pieces
                     continue
                 }
-                var repeated = RepeatedStrings()
-                rawAnnotations.append([])
-                while try r.nextElement() {
-                    if rawAnnotations.isEmpty { rawAnnotations.append([]) }
-                    rawAnnotations[rawAnnotations.count - 1].append(try parseAnnotation(&r, orphan: key == "orphans", repeated: &repeated))
+                var list: [RawAnnotation] = []
+                try bytes.withUnsafeBufferPointer { (b) throws(TagbenchError) in
+                    var layout = AnnotationLayoutReader(b)
+                    while try r.nextElement() {
+                        list.append(try parseAnnotation(&r, orphan: key == "orphans", layout: &layout))
+                    }
                 }
+                rawAnnotations.append(list)
             case "categories":
                 try r.beginArray()
                 while try r.nextElement() {
@@ -396,9 +396,13 @@ public enum SessionCodec {
         rawAnnotations.reverse()
         while let piece = rawAnnotations.popLast() {
             for a in piece {
-                let name = a.id.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.id)"
-                guard let number = annotationNumber(a.id) else { throw invalid("\(name) has an invalid id (expected a1, a2, …)") }
-                guard seen.insert(number).inserted else { throw invalid("annotation id \(a.id) appears twice") }
+                guard let number = a.number else {
+                    let name = a.invalidID.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.invalidID)"
+                    throw invalid("\(name) has an invalid id (expected a1, a2, …)")
+                }
+                guard seen.insert(number).inserted else { throw invalid("annotation id a\(number) appears twice") }
+                // Named in errors only: made when one is thrown.
+                var name: String { "annotation a\(number)" }
                 let doc: Int
                 if let last = lastDoc, last.name == a.doc {
                     doc = last.index
@@ -499,15 +503,18 @@ public enum SessionCodec {
 /// N of an id `aN` (N ≥ 1, digits only), read from its bytes.
 func annotationNumber(_ id: String) -> Int? {
     var id = id
-    return id.withUTF8 { b -> Int? in
-        guard b.count >= 2, b.count <= 19, b[0] == UInt8(ascii: "a"), b[1] != UInt8(ascii: "0") else { return nil }
-        var n = 0
-        for c in b.dropFirst() {
-            guard c >= 48 && c <= 57 else { return nil }
-            n = n * 10 + Int(c - 48)
-        }
-        return n
+    return id.withUTF8 { annotationNumber($0) }
+}
+
+/// N of an id `aN` (N ≥ 1, digits only) given as UTF-8 bytes.
+func annotationNumber(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard b.count >= 2, b.count <= 19, b[0] == UInt8(ascii: "a"), b[1] != UInt8(ascii: "0") else { return nil }
+    var n = 0
+    for c in b.dropFirst() {
+        guard c >= 48 && c <= 57 else { return nil }
+        n = n * 10 + Int(c - 48)
     }
+    return n
 }
 
 extension Command {
@@ -532,7 +539,11 @@ extension Command {
 
 /// An annotation as the session file gives it, before documents and labels are looked up.
 struct RawAnnotation {
-    var id = "", doc = "", start = -1, end = -1, label = "", text = "", note = "", source = "manual", annotator = "", time = ""
+    /// N of the id `aN`; nil when the id is missing or not of that form.
+    var number: Int?
+    /// The id as written when it is not a valid one (for the error that names it).
+    var invalidID = ""
+    var doc = "", start = -1, end = -1, label = "", text = "", note = "", source = "manual", annotator = "", time = ""
     /// Where the context strings are in the file (read only if the document changed).
     var prefix: Range<Int>?, suffix: Range<Int>?
     var orphan = false
@@ -544,14 +555,26 @@ struct RepeatedStrings {
 }
 
 extension SessionCodec {
-    /// One annotation object.
-    static func parseAnnotation(_ r: inout JSONReader, orphan: Bool, repeated: inout RepeatedStrings) throws(TagbenchError) -> RawAnnotation {
+    /// One annotation object: as written, straight from the bytes, else by the general reader.
+    static func parseAnnotation(_ r: inout JSONReader, orphan: Bool, layout: inout AnnotationLayoutReader) throws(TagbenchError) -> RawAnnotation {
+        if let (a, end) = layout.read(at: r.offset, orphan: orphan) {
+            r.seek(to: end)
+            return a
+        }
+        return try parseAnnotationObject(&r, orphan: orphan, repeated: &layout.repeated)
+    }
+
+    /// One annotation object, by the general reader.
+    static func parseAnnotationObject(_ r: inout JSONReader, orphan: Bool, repeated: inout RepeatedStrings) throws(TagbenchError) -> RawAnnotation {
         var a = RawAnnotation()
         a.orphan = orphan
         try r.beginObject()
         while let k = try r.nextKey() {
             switch k {
-            case "id": a.id = try r.readString()
+            case "id":
+                let id = try r.readString()
+                a.number = annotationNumber(id)
+                a.invalidID = a.number == nil ? id : ""
             case "doc": a.doc = try r.readString(reusing: &repeated.doc)
             case "start": a.start = try r.readInt()
             case "end": a.end = try r.readInt()
@@ -598,24 +621,26 @@ extension SessionCodec {
         }
         cuts.append(end)
         let reader = r
-        let parsed = Parallel.map(cuts.count - 1) { k -> [RawAnnotation]? in
-            var piece = reader
-            piece.seek(to: cuts[k])
-            var repeated = RepeatedStrings()
-            var list: [RawAnnotation] = []
-            list.reserveCapacity((cuts[k + 1] - cuts[k]) / 200)
-            do {
-                // Every piece but the first starts at the comma before its first element.
-                if k > 0 && !piece.consume(UInt8(ascii: ",")) { return nil }
-                while true {
-                    list.append(try parseAnnotation(&piece, orphan: false, repeated: &repeated))
-                    if piece.offset >= cuts[k + 1] { break }
-                    guard piece.consume(UInt8(ascii: ",")) else { return nil }
-                    if piece.offset >= cuts[k + 1] { return nil }
+        let parsed = bytes.withUnsafeBufferPointer { b in
+            Parallel.map(cuts.count - 1) { k -> [RawAnnotation]? in
+                var piece = reader
+                piece.seek(to: cuts[k])
+                var layout = AnnotationLayoutReader(b)
+                var list: [RawAnnotation] = []
+                list.reserveCapacity((cuts[k + 1] - cuts[k]) / 200)
+                do {
+                    // Every piece but the first starts at the comma before its first element.
+                    if k > 0 && !piece.consume(UInt8(ascii: ",")) { return nil }
+                    while true {
+                        list.append(try parseAnnotation(&piece, orphan: false, layout: &layout))
+                        if piece.offset >= cuts[k + 1] { break }
+                        guard piece.consume(UInt8(ascii: ",")) else { return nil }
+                        if piece.offset >= cuts[k + 1] { return nil }
+                    }
+                    return list
+                } catch {
+                    return nil
                 }
-                return list
-            } catch {
-                return nil
             }
         }
         var all: [[RawAnnotation]] = []
@@ -654,3 +679,4 @@ private final class DocumentReading: @unchecked Sendable {
         return documents
     }
 }
+

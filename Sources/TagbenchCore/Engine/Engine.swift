@@ -337,7 +337,7 @@ public final class Engine {
         }
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                try DocumentReader.indexedDocument(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
+                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
             }
         }
         var added: [Document] = []

@@ -6,9 +6,28 @@ import Glibc
 public enum DocumentReader {
     /// A document read from `path` in the given encoding (auto resolved), with its id.
     public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> Document {
-        let read = try read(path, displayPath: displayPath, encoding: encoding)
-        let document = Document(id: id, path: path, bytes: read.bytes)
-        document.encoding = read.encoding
+        let raw = try readFile(path, displayPath: displayPath)
+        let utf16 = raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])
+        if encoding == .utf8 || (encoding == .auto && !utf16) {
+            // One pass checks, counts and indexes the text, and settles `auto` for UTF-8 files.
+            let bom = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let bytes = bom == 0 ? raw : Array(raw[bom...])
+            let scan = bytes.withUnsafeBufferPointer { CodePointIndex.scan($0) }
+            if scan.isWellFormed && !scan.containsNUL {
+                let document = Document(id: id, path: path, bytes: bytes, index: scan.index)
+                document.encoding = .utf8
+                return document
+            }
+            if scan.isWellFormed || encoding == .utf8 || bom > 0 {
+                // Throws, saying where the NUL or the bad sequence is (the two checks agree).
+                let document = Document(id: id, path: path, bytes: try utf8Text(raw, displayPath: displayPath))
+                document.encoding = .utf8
+                return document
+            }
+        }
+        let resolved = encoding == .auto ? TextEncoding.detect(raw) : encoding
+        let document = Document(id: id, path: path, bytes: try converted(raw, from: resolved, displayPath: displayPath))
+        document.encoding = resolved
         return document
     }
 
@@ -17,9 +36,14 @@ public enum DocumentReader {
         let raw = try readFile(path, displayPath: displayPath)
         let resolved = encoding == .auto ? TextEncoding.detect(raw) : encoding
         guard resolved != .utf8 else { return (try utf8Text(raw, displayPath: displayPath), .utf8) }
-        let bytes = try resolved.convertToUTF8(raw, path: displayPath)
+        return (try converted(raw, from: resolved, displayPath: displayPath), resolved)
+    }
+
+    /// File bytes in another encoding as UTF-8 text (NUL bytes refused).
+    private static func converted(_ raw: [UInt8], from encoding: TextEncoding, displayPath: String) throws(TagbenchError) -> [UInt8] {
+        let bytes = try encoding.convertToUTF8(raw, path: displayPath)
         if let nul = firstNUL(bytes) { throw .binaryFile(path: displayPath, byteOffset: nul) }
-        return (bytes, resolved)
+        return bytes
     }
 
     /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
@@ -33,15 +57,6 @@ public enum DocumentReader {
             guard let base = b.baseAddress, let hit = memchr(base, 0, b.count) else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
-    }
-
-    /// A document read from `path` with its code-point index built, for work spread over cores:
-    /// the index is needed by the first search or save, and building it here takes it off the
-    /// main thread.
-    public static func indexedDocument(id: String, path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> Document {
-        let document = try self.document(id: id, path: path, displayPath: displayPath, encoding: encoding)
-        _ = document.index
-        return document
     }
 
     /// The file's bytes; errors name the path as the user gave it.

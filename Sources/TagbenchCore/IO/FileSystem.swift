@@ -33,24 +33,32 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
+        // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
+        var bytes: [UInt8] = []
         var capacity = max(Int(info.st_size), 0) + 1
-        var bytes = [UInt8](repeating: 0, count: capacity)
-        var count = 0
         while true {
-            if count == capacity {
-                capacity *= 2
-                bytes.append(contentsOf: [UInt8](repeating: 0, count: capacity - bytes.count))
+            var failure: Int32 = 0
+            var ended = false
+            let kept = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = kept.count
+                _ = buffer.initialize(fromContentsOf: kept)
+                while count < capacity {
+                    let n = Glibc.read(fd, buffer.baseAddress! + count, capacity - count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if n == 0 { ended = true; return }
+                    count += n
+                }
             }
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, capacity - count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(path, reason: errorText(errno))
-            }
-            if n == 0 { break }
-            count += n
+            if failure != 0 { throw .unreadable(path, reason: errorText(failure)) }
+            if ended { return bytes }
+            // The file grew while it was read: go on with more room.
+            capacity *= 2
         }
-        bytes.removeLast(bytes.count - count)
-        return bytes
     }
 
     /// Names in a directory (not `.` or `..`), sorted by their bytes.

@@ -1,80 +1,88 @@
+import CTagbenchShims
+
 /// Converts between code-point offsets (what users and files see) and UTF-8 byte offsets
-/// (how text is held), in O(1) plus a scan of at most `stride` code points.
+/// (how text is held): the code points before every block of `blockSize` bytes, so either way
+/// is a lookup plus a scan of at most one block.
+///
+/// Built by the same pass that checks the text is UTF-8 and counts it (`scan`), so a document
+/// read from disk costs one pass over its bytes besides its hash.
 public struct CodePointIndex: Sendable {
-    /// Code points between two checkpoints.
-    public static let stride = 64
-    /// Byte offset of code point `k * stride`.
-    private let checkpoints: [Int32]
+    /// Bytes per block.
+    public static let blockSize = Int(TB_SCAN_BLOCK)
+    /// Code points before byte `k * blockSize`.
+    private let blocks: [Int32]
     /// The text's length in code points.
     public let count: Int
     private let byteCount: Int
 
+    /// What one pass over a text's bytes found.
+    public struct Scan: Sendable {
+        /// The index (meaningful only when the bytes are well-formed).
+        public var index: CodePointIndex
+        /// Whether the bytes are well-formed UTF-8.
+        public var isWellFormed: Bool
+        /// Whether the bytes hold a NUL.
+        public var containsNUL: Bool
+    }
+
+    /// Checks, counts and indexes `bytes` in one pass (`portable`: without SIMD, for tests).
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, portable: Bool = false) -> Scan {
+        let n = bytes.count
+        var codePoints = 0
+        var flags: Int32 = 0
+        let blocks = [Int32](unsafeUninitializedCapacity: (n + blockSize - 1) / blockSize) { buffer, initialized in
+            guard let base = bytes.baseAddress, n > 0 else { return }
+            flags = portable
+                ? tb_text_scan_portable(base, n, buffer.baseAddress, &codePoints)
+                : tb_text_scan(base, n, buffer.baseAddress, &codePoints)
+            initialized = buffer.count
+        }
+        return Scan(index: CodePointIndex(blocks: blocks, count: codePoints, byteCount: n),
+                    isWellFormed: flags & TB_SCAN_INVALID == 0, containsNUL: flags & TB_SCAN_NUL != 0)
+    }
+
     /// Builds the index for well-formed UTF-8 `bytes`.
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var marks: [Int32] = []
-        marks.reserveCapacity(bytes.count / (Self.stride * 2) + 1)
-        var codePoints = 0
-        var i = 0
-        let n = bytes.count
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while i < n {
-                if i + 8 <= n {
-                    // Code points starting in these eight bytes: those that are not continuations.
-                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let continuation = (word & 0x8080_8080_8080_8080 & ((~word & 0x4040_4040_4040_4040) << 1)).nonzeroBitCount
-                    let starts = 8 - continuation
-                    let position = codePoints % Self.stride
-                    if starts == 0 || (position != 0 && position + starts <= Self.stride) {
-                        codePoints += starts
-                        i += 8
-                        continue
-                    }
-                }
-                let end = min(i + 8, n)
-                while i < end {
-                    if !UTF8Bytes.isContinuation(base[i]) {
-                        if codePoints % Self.stride == 0 { marks.append(Int32(i)) }
-                        codePoints += 1
-                    }
-                    i += 1
-                }
-            }
-        }
-        checkpoints = marks
-        count = codePoints
-        byteCount = bytes.count
+        self = Self.scan(bytes).index
+    }
+
+    private init(blocks: [Int32], count: Int, byteCount: Int) {
+        self.blocks = blocks
+        self.count = count
+        self.byteCount = byteCount
     }
 
     /// The byte offset where code point `offset` starts (`offset == count` gives the byte count).
     public func byteOffset(ofCodePoint offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         precondition(offset >= 0 && offset <= count, "code point offset out of range")
         if offset == count { return byteCount }
-        var byte = Int(checkpoints[offset / Self.stride])
-        var remaining = offset % Self.stride
-        while remaining > 0 {
-            byte += 1
-            while UTF8Bytes.isContinuation(bytes[byte]) { byte += 1 }
-            remaining -= 1
+        // The last block that starts with at most `offset` code points before it: the code
+        // point starts in it.
+        var low = 0
+        var high = blocks.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if Int(blocks[mid]) <= offset { low = mid } else { high = mid - 1 }
         }
-        return byte
+        var codePoint = Int(blocks[low])
+        var byte = low * Self.blockSize
+        while true {
+            if !UTF8Bytes.isContinuation(bytes[byte]) {
+                if codePoint == offset { return byte }
+                codePoint += 1
+            }
+            byte += 1
+        }
     }
 
     /// The code-point offset of the character that starts at (or contains) byte `offset`.
     public func codePointOffset(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         if offset >= byteCount { return count }
-        // The last checkpoint at or before `offset`.
-        var low = 0
-        var high = checkpoints.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if Int(checkpoints[mid]) <= offset { low = mid } else { high = mid - 1 }
-        }
-        var codePoint = low * Self.stride
-        var byte = Int(checkpoints[low]) + 1
-        while byte <= offset {
-            if !UTF8Bytes.isContinuation(bytes[byte]) { codePoint += 1 }
-            byte += 1
+        let block = offset / Self.blockSize
+        // Starts in the block up to and including `offset`, less one: the character holding it.
+        var codePoint = Int(blocks[block]) - 1
+        for byte in (block * Self.blockSize)...offset where !UTF8Bytes.isContinuation(bytes[byte]) {
+            codePoint += 1
         }
         return codePoint
     }

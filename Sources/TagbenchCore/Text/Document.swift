@@ -30,12 +30,18 @@ public final class Document {
     public var recorded: (sha256: String, length: Int)?
 
     /// Makes a document from already validated UTF-8 (BOM removed).
-    public init(id: String, path: String, bytes: [UInt8], sha256: String? = nil) {
+    public convenience init(id: String, path: String, bytes: [UInt8], sha256: String? = nil) {
+        self.init(id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) }, sha256: sha256)
+    }
+
+    /// Makes a document from validated UTF-8 and its index, built by the pass that validated it.
+    init(id: String, path: String, bytes: [UInt8], index: CodePointIndex, sha256: String? = nil) {
         self.id = id
         self.path = path
         self.bytes = bytes
         self.isMissing = false
-        self.length = bytes.withUnsafeBufferPointer { UTF8Bytes.countCodePoints($0) }
+        self.index = index
+        self.length = index.count
         self.sha256 = sha256 ?? Document.hash(bytes)
     }
 
@@ -44,6 +50,7 @@ public final class Document {
         self.id = id
         self.path = path
         self.bytes = []
+        self.index = CodePointIndex(UnsafeBufferPointer(start: nil, count: 0))
         self.isMissing = true
         self.length = length
         self.sha256 = sha256
@@ -66,8 +73,8 @@ public final class Document {
         return hex
     }
 
-    /// Code-point ↔ byte conversions.
-    public private(set) lazy var index: CodePointIndex = bytes.withUnsafeBufferPointer { CodePointIndex($0) }
+    /// Code-point ↔ byte conversions (of the text held: empty for a missing document).
+    public let index: CodePointIndex
 
     /// The whole text as a Swift string (for regular expressions and display).
     public private(set) lazy var string: String = String(decoding: bytes, as: UTF8.self)
@@ -80,7 +87,8 @@ public final class Document {
 
     /// The byte offset of a code-point offset.
     public func byteOffset(_ codePoint: Int) -> Int {
-        let index = self.index
+        // The ends of the text, as whole-document exports ask, need no lookup.
+        if codePoint == 0 { return 0 }
         return bytes.withUnsafeBufferPointer { index.byteOffset(ofCodePoint: codePoint, in: $0) }
     }
 

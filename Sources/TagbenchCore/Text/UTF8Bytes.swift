@@ -1,3 +1,5 @@
+import CTagbenchShims
+
 /// Byte-level UTF-8 facts used by every offset computation.
 ///
 /// Offsets that users see are code points; the text is held as UTF-8 bytes, so these helpers
@@ -10,27 +12,27 @@ public enum UTF8Bytes {
     /// The number of code points in well-formed UTF-8 `bytes`.
     public static func countCodePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        let n = bytes.count
-        var continuation = 0
-        var i = 0
-        // Eight bytes at a time: a continuation byte is one whose top two bits are 10.
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= n {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let high = word & 0x8080_8080_8080_8080
-            let notSecond = ~word & 0x4040_4040_4040_4040
-            continuation += (high & (notSecond << 1)).nonzeroBitCount
-            i += 8
+        if bytes.count >= 64 {
+            var count = 0
+            _ = tb_text_scan(base, bytes.count, nil, &count)
+            return count
         }
-        while i < n {
-            if isContinuation(base[i]) { continuation += 1 }
-            i += 1
-        }
-        return n - continuation
+        var starts = 0
+        for byte in bytes where !isContinuation(byte) { starts += 1 }
+        return starts
     }
 
     /// The byte offset of the first ill-formed sequence, or nil when `bytes` is valid UTF-8.
     public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        // The verdict at memory speed; the offset, when there is one, a sequence at a time.
+        var count = 0
+        if tb_text_scan(base, bytes.count, nil, &count) & TB_SCAN_INVALID == 0 { return nil }
+        return sequenceByteOffset(ofFirstInvalidIn: bytes)
+    }
+
+    /// `firstInvalidOffset` a sequence at a time (also what the scan is tested against).
+    static func sequenceByteOffset(ofFirstInvalidIn bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0
