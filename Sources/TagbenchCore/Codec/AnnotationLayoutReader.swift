@@ -33,35 +33,35 @@ struct AnnotationLayoutReader {
         while p < bytes.count, bytes[p] == 0x20 || bytes[p] == 0x0A { p += 1 }
         var a = RawAnnotation()
         a.orphan = orphan
-        guard literal("{\"id\": \"", at: &p), let idEnd = plainEnd(from: p) else { return nil }
+        guard literal(AnnotationLayout.id, at: &p), quote(at: &p), let idEnd = plainEnd(from: p) else { return nil }
         a.number = annotationNumber(UnsafeBufferPointer(rebasing: bytes[p..<idEnd]))
         if a.number == nil { return nil }
         p = idEnd + 1
-        guard literal(", \"doc\": \"", at: &p), reuse(&doc, at: &p) else { return nil }
+        guard literal(AnnotationLayout.doc, at: &p), quote(at: &p), reuse(&doc, at: &p) else { return nil }
         a.doc = doc.value
-        guard literal(", \"start\": ", at: &p), let start = integer(at: &p) else { return nil }
+        guard literal(AnnotationLayout.start, at: &p), let start = integer(at: &p) else { return nil }
         a.start = start
-        guard literal(", \"end\": ", at: &p), let end = integer(at: &p) else { return nil }
+        guard literal(AnnotationLayout.end, at: &p), let end = integer(at: &p) else { return nil }
         a.end = end
-        guard literal(", \"label\": \"", at: &p), reuse(&label, at: &p) else { return nil }
+        guard literal(AnnotationLayout.label, at: &p), quote(at: &p), reuse(&label, at: &p) else { return nil }
         a.label = label.value
-        guard literal(", \"text\": \"", at: &p), let text = string(at: &p) else { return nil }
+        guard literal(AnnotationLayout.text, at: &p), quote(at: &p), let text = string(at: &p) else { return nil }
         a.text = text
-        guard literal(", \"prefix\": ", at: &p), let prefix = token(at: &p) else { return nil }
+        guard literal(AnnotationLayout.prefix, at: &p), let prefix = token(at: &p) else { return nil }
         a.prefix = prefix
-        guard literal(", \"suffix\": ", at: &p), let suffix = token(at: &p) else { return nil }
+        guard literal(AnnotationLayout.suffix, at: &p), let suffix = token(at: &p) else { return nil }
         a.suffix = suffix
-        if literal(", \"note\": \"", at: &p) {
-            guard let note = string(at: &p) else { return nil }
+        if literal(AnnotationLayout.note, at: &p) {
+            guard quote(at: &p), let note = string(at: &p) else { return nil }
             a.note = note
         }
-        guard literal(", \"source\": \"", at: &p), reuse(&source, at: &p) else { return nil }
+        guard literal(AnnotationLayout.source, at: &p), quote(at: &p), reuse(&source, at: &p) else { return nil }
         a.source = source.value
-        guard literal(", \"annotator\": \"", at: &p), reuse(&annotator, at: &p) else { return nil }
+        guard literal(AnnotationLayout.annotator, at: &p), quote(at: &p), reuse(&annotator, at: &p) else { return nil }
         a.annotator = annotator.value
-        guard literal(", \"time\": \"", at: &p), reuse(&time, at: &p) else { return nil }
+        guard literal(AnnotationLayout.time, at: &p), quote(at: &p), reuse(&time, at: &p) else { return nil }
         a.time = time.value
-        guard literal("}", at: &p) else { return nil }
+        guard literal(AnnotationLayout.close, at: &p) else { return nil }
         return (a, p)
     }
 
@@ -70,6 +70,13 @@ struct AnnotationLayoutReader {
         let n = text.utf8CodeUnitCount
         guard p + n <= bytes.count, memcmp(bytes.baseAddress! + p, text.utf8Start, n) == 0 else { return false }
         p += n
+        return true
+    }
+
+    /// Consumes the opening quote of a string.
+    private func quote(at p: inout Int) -> Bool {
+        guard p < bytes.count, bytes[p] == 0x22 else { return false }
+        p += 1
         return true
     }
 

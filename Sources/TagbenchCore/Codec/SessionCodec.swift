@@ -58,19 +58,19 @@ public enum SessionCodec {
         let labelNames = labels.map(\.name)
         // Live spans and orphans are written alike; an orphan's context is always the stored one.
         func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter) {
-            w.raw(first ? "\n    {" as StaticString : ",\n    {")
-            w.key("id", comma: false); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.key("doc"); w.string(documentIDs[a.document])
-            w.key("start"); w.int(a.range.start)
-            w.key("end"); w.int(a.range.end)
-            w.key("label"); w.string(labelNames[a.label])
-            w.key("text"); w.string(a.text)
+            w.raw(first ? "\n    " as StaticString : ",\n    ")
+            w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
+            w.raw(AnnotationLayout.doc); w.string(documentIDs[a.document])
+            w.raw(AnnotationLayout.start); w.int(a.range.start)
+            w.raw(AnnotationLayout.end); w.int(a.range.end)
+            w.raw(AnnotationLayout.label); w.string(labelNames[a.label])
+            w.raw(AnnotationLayout.text); w.string(a.text)
             writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
-            if !a.note.isEmpty { w.key("note"); w.string(a.note) }
-            w.key("source"); w.string(a.source)
-            w.key("annotator"); w.string(a.annotator)
-            w.key("time"); w.string(a.time)
-            w.raw("}")
+            if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
+            w.raw(AnnotationLayout.source); w.string(a.source)
+            w.raw(AnnotationLayout.annotator); w.string(a.annotator)
+            w.raw(AnnotationLayout.time); w.string(a.time)
+            w.raw(AnnotationLayout.close)
         }
         // The annotations are most of the file: written in pieces on every core, joined in order.
         let slots = session.annotationSlots
@@ -156,8 +156,8 @@ public enum SessionCodec {
     private static func writeContext(of a: Annotation, in d: Document, stored: Bool, session: Session, to w: inout JSONWriter) {
         if stored || d.isMissing || d.recorded != nil {
             let context = session.preservedContext[a.number] ?? ("", "")
-            w.key("prefix"); w.string(context.prefix)
-            w.key("suffix"); w.string(context.suffix)
+            w.raw(AnnotationLayout.prefix); w.string(context.prefix)
+            w.raw(AnnotationLayout.suffix); w.string(context.suffix)
             return
         }
         let start = d.byteOffset(a.range.start)
@@ -174,8 +174,8 @@ public enum SessionCodec {
                 after += 1
                 while after < b.count && UTF8Bytes.isContinuation(b[after]) { after += 1 }
             }
-            w.key("prefix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[before..<start]))
-            w.key("suffix"); w.string(utf8: UnsafeBufferPointer(rebasing: b[end..<after]))
+            w.raw(AnnotationLayout.prefix); w.string(utf8: UnsafeBufferPointer(rebasing: b[before..<start]))
+            w.raw(AnnotationLayout.suffix); w.string(utf8: UnsafeBufferPointer(rebasing: b[end..<after]))
         }
     }
 

@@ -141,11 +141,13 @@ public final class Session {
     @discardableResult
     public func insert(_ a: Annotation) -> Bool {
         guard spanKeys.insert(SpanKey(a)).inserted else { return false }
-        while annotationSlots.count < a.number { annotationSlots.append(nil) }
+        if annotationSlots.count < a.number {
+            annotationSlots.append(contentsOf: repeatElement(nil, count: a.number - annotationSlots.count))
+        }
         precondition(annotationSlots[a.number - 1] == nil, "annotation slot in use")
         annotationSlots[a.number - 1] = a
         byDocument[a.document].append(a.number)
-        while labelCounts.count <= a.label { labelCounts.append(0) }
+        if labelCounts.count <= a.label { labelCounts.append(contentsOf: repeatElement(0, count: a.label + 1 - labelCounts.count)) }
         labelCounts[a.label] += 1
         annotationCount += 1
         nextNumber = max(nextNumber, a.number + 1)

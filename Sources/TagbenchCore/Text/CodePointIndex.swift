@@ -57,15 +57,37 @@ public struct CodePointIndex: Sendable {
         precondition(offset >= 0 && offset <= count, "code point offset out of range")
         if offset == count { return byteCount }
         // The last block that starts with at most `offset` code points before it: the code
-        // point starts in it.
+        // point starts in it. Text density varies little, so the proportional guess is usually
+        // that block or next to it; a few steps either way, else a binary search.
         var low = 0
         var high = blocks.count - 1
+        let guess = min(high, offset * blocks.count / count)
+        if Int(blocks[guess]) <= offset {
+            low = guess
+            for _ in 0..<4 where low < high && Int(blocks[low + 1]) <= offset { low += 1 }
+        } else {
+            high = guess - 1
+            for _ in 0..<4 where high > low && Int(blocks[high]) > offset { high -= 1 }
+        }
         while low < high {
             let mid = (low + high + 1) / 2
             if Int(blocks[mid]) <= offset { low = mid } else { high = mid - 1 }
         }
         var codePoint = Int(blocks[low])
         var byte = low * Self.blockSize
+        // Eight bytes at a time while the code point starts further on (a start is a byte that
+        // is not a continuation: not 10xxxxxx).
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while byte + 8 <= bytes.count {
+                let word = raw.loadUnaligned(fromByteOffset: byte, as: UInt64.self)
+                let continuations = (word & 0x8080_8080_8080_8080 & ((~word & 0x4040_4040_4040_4040) << 1)).nonzeroBitCount
+                let starts = 8 - continuations
+                if codePoint + starts > offset { break }
+                codePoint += starts
+                byte += 8
+            }
+        }
         while true {
             if !UTF8Bytes.isContinuation(bytes[byte]) {
                 if codePoint == offset { return byte }
