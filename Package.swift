@@ -13,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // Byte-level helpers from the C library that Swift's Glibc module does not expose (memmem).
+        // Byte-level helpers in C: memmem (not exposed by Swift's Glibc module) and the one-pass text
+        // scan (UTF-8 check, code points, block index; AVX2 where the processor has it).
         .target(name: "CTagbenchShims"),
         // The pure core: documents, spans, commands, the engine, sessions and exports. No terminal.
         .target(
