@@ -6,37 +6,27 @@ import Glibc
 public enum DocumentReader {
     /// A document read from `path` in the given encoding (auto resolved), with its id.
     public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> Document {
-        let raw = try readFile(path, displayPath: displayPath)
-        let utf16 = raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])
-        if encoding == .utf8 || (encoding == .auto && !utf16) {
-            // One pass checks, counts and indexes the text, and settles `auto` for UTF-8 files.
-            let bom = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            let bytes = bom == 0 ? raw : Array(raw[bom...])
-            let scan = bytes.withUnsafeBufferPointer { CodePointIndex.scan($0) }
-            if scan.isWellFormed && !scan.containsNUL {
-                let document = Document(id: id, path: path, bytes: bytes, index: scan.index)
-                document.encoding = .utf8
-                return document
-            }
-            if scan.isWellFormed || encoding == .utf8 || bom > 0 {
-                // Throws, saying where the NUL or the bad sequence is (the two checks agree).
-                let document = Document(id: id, path: path, bytes: try utf8Text(raw, displayPath: displayPath))
-                document.encoding = .utf8
-                return document
-            }
-        }
-        let resolved = encoding == .auto ? TextEncoding.detect(raw) : encoding
-        let document = Document(id: id, path: path, bytes: try converted(raw, from: resolved, displayPath: displayPath))
-        document.encoding = resolved
+        let text = try decoded(try readFile(path, displayPath: displayPath), encoding: encoding, displayPath: displayPath)
+        let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0) } ?? Document(id: id, path: path, bytes: text.bytes)
+        document.encoding = text.encoding
         return document
     }
 
     /// The file's text as UTF-8 in the given encoding (auto resolved), and the encoding it was in.
     public static func read(_ path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> (bytes: [UInt8], encoding: TextEncoding) {
-        let raw = try readFile(path, displayPath: displayPath)
+        let text = try decoded(try readFile(path, displayPath: displayPath), encoding: encoding, displayPath: displayPath)
+        return (text.bytes, text.encoding)
+    }
+
+    /// File bytes as UTF-8 text, the encoding they were in and, for UTF-8, the index built by the
+    /// pass that checked them.
+    private static func decoded(_ raw: [UInt8], encoding: TextEncoding, displayPath: String) throws(TagbenchError) -> (bytes: [UInt8], index: CodePointIndex?, encoding: TextEncoding) {
         let resolved = encoding == .auto ? TextEncoding.detect(raw) : encoding
-        guard resolved != .utf8 else { return (try utf8Text(raw, displayPath: displayPath), .utf8) }
-        return (try converted(raw, from: resolved, displayPath: displayPath), resolved)
+        guard resolved != .utf8 else {
+            let text = try utf8Text(raw, displayPath: displayPath)
+            return (text.bytes, text.index, .utf8)
+        }
+        return (try converted(raw, from: resolved, displayPath: displayPath), nil, resolved)
     }
 
     /// File bytes in another encoding as UTF-8 text (NUL bytes refused).
@@ -48,7 +38,7 @@ public enum DocumentReader {
 
     /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
     public static func read(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
-        try utf8Text(try readFile(path, displayPath: displayPath), displayPath: displayPath)
+        try utf8Text(try readFile(path, displayPath: displayPath), displayPath: displayPath).bytes
     }
 
     /// The offset of the first NUL byte (`memchr`: a byte-at-a-time search showed in profiles).
@@ -72,15 +62,17 @@ public enum DocumentReader {
         }
     }
 
-    /// UTF-8 file bytes as text: the BOM dropped, NUL bytes and ill-formed UTF-8 refused (offsets
-    /// are the file's).
-    private static func utf8Text(_ raw: [UInt8], displayPath: String) throws(TagbenchError) -> [UInt8] {
+    /// UTF-8 file bytes as text with its code-point index: the BOM dropped, NUL bytes and
+    /// ill-formed UTF-8 refused (offsets are the file's). One pass checks, counts and indexes the
+    /// text; only a text found wrong is gone over again, for the offset.
+    private static func utf8Text(_ raw: [UInt8], displayPath: String) throws(TagbenchError) -> (bytes: [UInt8], index: CodePointIndex) {
         let bom = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let bytes = bom == 0 ? raw : Array(raw[bom...])
-        if let nul = firstNUL(bytes) { throw .binaryFile(path: displayPath, byteOffset: nul + bom) }
-        if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
+        let scan = bytes.withUnsafeBufferPointer { CodePointIndex.scan($0) }
+        if scan.containsNUL, let nul = firstNUL(bytes) { throw .binaryFile(path: displayPath, byteOffset: nul + bom) }
+        if !scan.isWellFormed, let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
             throw .invalidUTF8(path: displayPath, byteOffset: bad + bom)
         }
-        return bytes
+        return (bytes, scan.index)
     }
 }
