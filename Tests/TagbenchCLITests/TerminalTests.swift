@@ -42,6 +42,15 @@ struct TerminalTests {
             return screen
         }
 
+        /// Starts tagbench on the demo session in `directory` (with `environment` before it) in a
+        /// terminal of `width` × `height`, and waits for its prompt.
+        func startDemo(in directory: String, environment: String, width: Int, height: Int) throws {
+            let command = "cd '\(directory)' && env \(environment) SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; "
+                + "echo EXIT=$?; sleep 30"
+            try run(["-u", "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), command])
+            try waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
+        }
+
         deinit { _ = try? run(["kill-server"]) }
     }
 
@@ -50,10 +59,7 @@ struct TerminalTests {
         let history = dir + "/history"
         let tmux = Tmux()
         // LC_ALL=C: tagbench must fall back to a UTF-8 locale itself or it would drop Chinese input.
-        let command = "cd '\(dir)' && env -u LANG LC_ALL=C TERM=xterm-256color TAGBENCH_HISTORY='\(history)' "
-            + "SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; echo EXIT=$?; sleep 30"
-        try tmux.run(["-u", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command])
-        try tmux.waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
+        try tmux.startDemo(in: dir, environment: "-u LANG LC_ALL=C TERM=xterm-256color TAGBENCH_HISTORY='\(history)'", width: 120, height: 40)
 
         try tmux.type("find 基层党建")
         try tmux.key("Enter")
@@ -90,9 +96,7 @@ struct TerminalTests {
     @Test func reviewTakesSingleKeysFullScreenInARealTerminal() throws {
         let dir = try Workspace.make()
         let tmux = Tmux()
-        let command = "cd '\(dir)' && env TERM=xterm-256color TAGBENCH_HISTORY= SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; echo EXIT=$?; sleep 30"
-        try tmux.run(["-u", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
-        try tmux.waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
+        try tmux.startDemo(in: dir, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
         try tmux.type("suggest --corpus")
         try tmux.key("Enter")
         try tmux.waitFor("the queue") { $0.contains("queued") }

@@ -70,7 +70,7 @@ public enum DocumentReader {
         let bytes = bom == 0 ? raw : Array(raw[bom...])
         let scan = bytes.withUnsafeBufferPointer { CodePointIndex.scan($0) }
         if scan.containsNUL, let nul = firstNUL(bytes) { throw .binaryFile(path: displayPath, byteOffset: nul + bom) }
-        if !scan.isWellFormed, let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) {
+        if !scan.isWellFormed, let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.sequenceByteOffset(ofFirstInvalidIn: $0) }) {
             throw .invalidUTF8(path: displayPath, byteOffset: bad + bom)
         }
         return (bytes, scan.index)

@@ -55,7 +55,9 @@ public struct CodePointIndex: Sendable {
     /// The byte offset where code point `offset` starts (`offset == count` gives the byte count).
     public func byteOffset(ofCodePoint offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         precondition(offset >= 0 && offset <= count, "code point offset out of range")
+        // The ends of the text (what whole-document exports ask) need no lookup.
         if offset == count { return byteCount }
+        if offset == 0 { return 0 }
         // The last block that starts with at most `offset` code points before it: the code
         // point starts in it. Text density varies little, so the proportional guess is usually
         // that block or next to it; a few steps either way, else a binary search.

@@ -87,8 +87,6 @@ public final class Document {
 
     /// The byte offset of a code-point offset.
     public func byteOffset(_ codePoint: Int) -> Int {
-        // The ends of the text, as whole-document exports ask, need no lookup.
-        if codePoint == 0 { return 0 }
         return bytes.withUnsafeBufferPointer { index.byteOffset(ofCodePoint: codePoint, in: $0) }
     }
 

@@ -31,7 +31,8 @@ public enum UTF8Bytes {
         return sequenceByteOffset(ofFirstInvalidIn: bytes)
     }
 
-    /// `firstInvalidOffset` a sequence at a time (also what the scan is tested against).
+    /// `firstInvalidOffset` a sequence at a time: for a text the scan found wrong, and what the scan
+    /// is tested against.
     static func sequenceByteOffset(ofFirstInvalidIn bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
