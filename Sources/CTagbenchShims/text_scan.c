@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 #include "CTagbenchShims.h"
+#include "cpu.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define TB_HAVE_AVX2_PATH 1
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -198,29 +198,11 @@ static int text_scan_avx2(const uint8_t *p, size_t n, int32_t *blocks, size_t *c
     return flags;
 }
 
-static int has_avx2(void) {
-    unsigned int a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    // The OS must save the YMM registers (OSXSAVE, then XCR0 bits 1 and 2).
-    if (!(c & bit_OSXSAVE) || !(c & bit_POPCNT)) return 0;
-    unsigned int xcr0_low, xcr0_high;
-    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    if ((xcr0_low & 6) != 6) return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b & bit_AVX2) != 0;
-}
 #endif
 
 int tb_text_scan(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_points) {
 #ifdef TB_HAVE_AVX2_PATH
-    // Decided once; threads that race here all store the same answer.
-    static int avx2 = -1;
-    int known = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
-    if (known < 0) {
-        known = has_avx2();
-        __atomic_store_n(&avx2, known, __ATOMIC_RELAXED);
-    }
-    if (known) return text_scan_avx2(p, n, blocks, code_points);
+    if (tb_cpu_has_avx2()) return text_scan_avx2(p, n, blocks, code_points);
 #endif
     return tb_text_scan_portable(p, n, blocks, code_points);
 }

@@ -21,4 +21,11 @@ int tb_text_scan(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_point
 /// The same, a byte at a time (what `tb_text_scan` does without AVX2; tests compare the two).
 int tb_text_scan_portable(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_points);
 
+/// The length of the longest prefix of `p` that a JSON string holds as it is: no byte below
+/// 0x20, no quote, no backslash. Uses AVX2 when the processor has it.
+size_t tb_json_plain_prefix(const uint8_t *p, size_t n);
+
+/// The same, 8 bytes at a time (what `tb_json_plain_prefix` does without AVX2; tests compare the two).
+size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n);
+
 #endif

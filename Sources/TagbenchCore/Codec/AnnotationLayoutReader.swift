@@ -37,13 +37,13 @@ struct AnnotationLayoutReader {
         a.number = annotationNumber(UnsafeBufferPointer(rebasing: bytes[p..<idEnd]))
         if a.number == nil { return nil }
         p = idEnd + 1
-        guard literal(AnnotationLayout.doc, at: &p), quote(at: &p), reuse(&doc, at: &p) else { return nil }
+        guard literal(AnnotationLayout.doc, at: &p), quote(at: &p), Self.reuse(&doc, in: bytes, at: &p) else { return nil }
         a.doc = doc.value
         guard literal(AnnotationLayout.start, at: &p), let start = integer(at: &p) else { return nil }
         a.start = start
         guard literal(AnnotationLayout.end, at: &p), let end = integer(at: &p) else { return nil }
         a.end = end
-        guard literal(AnnotationLayout.label, at: &p), quote(at: &p), reuse(&label, at: &p) else { return nil }
+        guard literal(AnnotationLayout.label, at: &p), quote(at: &p), Self.reuse(&label, in: bytes, at: &p) else { return nil }
         a.label = label.value
         guard literal(AnnotationLayout.text, at: &p), quote(at: &p), let text = string(at: &p) else { return nil }
         a.text = text
@@ -55,11 +55,11 @@ struct AnnotationLayoutReader {
             guard quote(at: &p), let note = string(at: &p) else { return nil }
             a.note = note
         }
-        guard literal(AnnotationLayout.source, at: &p), quote(at: &p), reuse(&source, at: &p) else { return nil }
+        guard literal(AnnotationLayout.source, at: &p), quote(at: &p), Self.reuse(&source, in: bytes, at: &p) else { return nil }
         a.source = source.value
-        guard literal(AnnotationLayout.annotator, at: &p), quote(at: &p), reuse(&annotator, at: &p) else { return nil }
+        guard literal(AnnotationLayout.annotator, at: &p), quote(at: &p), Self.reuse(&annotator, in: bytes, at: &p) else { return nil }
         a.annotator = annotator.value
-        guard literal(AnnotationLayout.time, at: &p), quote(at: &p), reuse(&time, at: &p) else { return nil }
+        guard literal(AnnotationLayout.time, at: &p), quote(at: &p), Self.reuse(&time, in: bytes, at: &p) else { return nil }
         a.time = time.value
         guard literal(AnnotationLayout.close, at: &p) else { return nil }
         return (a, p)
@@ -103,7 +103,9 @@ struct AnnotationLayoutReader {
 
     /// The string whose contents start at `p`, escapes allowed: the value before when the
     /// written bytes are the same (no new string), else decoded; `p` moves past its closing quote.
-    private func reuse(_ field: inout Repeated, at p: inout Int) -> Bool {
+    /// Static, with `bytes` passed: a method of `self` changing a field of `self` would make
+    /// Swift copy the whole reader on every call.
+    private static func reuse(_ field: inout Repeated, in bytes: UnsafeBufferPointer<UInt8>, at p: inout Int) -> Bool {
         var end = p
         var escaped = false
         while true {

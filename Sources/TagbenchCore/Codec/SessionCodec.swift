@@ -385,9 +385,10 @@ public enum SessionCodec {
                 session.addDocument(missing)
             }
         }
-        var seen = Set<Int>()
+        // A repeated id is found by its slot being taken (live) or by this set (orphans).
+        var orphanNumbers = Set<Int>()
+        var parsed = 0
         let annotationTotal = rawAnnotations.reduce(0) { $0 + $1.count }
-        seen.reserveCapacity(annotationTotal)
         session.reserveCapacity(annotations: annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
@@ -396,11 +397,14 @@ public enum SessionCodec {
         rawAnnotations.reverse()
         while let piece = rawAnnotations.popLast() {
             for a in piece {
+                parsed += 1
                 guard let number = a.number else {
-                    let name = a.invalidID.isEmpty ? "annotation \(seen.count + 1)" : "annotation \(a.invalidID)"
+                    let name = a.invalidID.isEmpty ? "annotation \(parsed)" : "annotation \(a.invalidID)"
                     throw invalid("\(name) has an invalid id (expected a1, a2, …)")
                 }
-                guard seen.insert(number).inserted else { throw invalid("annotation id a\(number) appears twice") }
+                guard !session.hasAnnotation(number: number), a.orphan ? orphanNumbers.insert(number).inserted : !orphanNumbers.contains(number) else {
+                    throw invalid("annotation id a\(number) appears twice")
+                }
                 // Named in errors only: made when one is thrown.
                 var name: String { "annotation a\(number)" }
                 let doc: Int

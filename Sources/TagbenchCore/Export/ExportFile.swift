@@ -23,8 +23,14 @@ final class ExportFile: @unchecked Sendable {
     private let queue = DispatchQueue(label: "tagbench.export-file")
     // Touched only on `queue`.
     private var hasher = SHA256()
+    // Touched only on `pool`, which holds nothing for long: taking a spare buffer never waits
+    // for the chunk being hashed and written, as a `queue.sync` would.
+    private let pool = DispatchQueue(label: "tagbench.export-file.pool")
+    private var spares: [[UInt8]] = []
     private var failure: TagbenchError?
-    private var returned: [UInt8] = []
+    /// Chunks that may be in flight at once (each `chunkSize`): the encoder waits only when the
+    /// queue is this far behind.
+    private let inFlight = DispatchSemaphore(value: 3)
     // Touched only by the caller.
     private var chunk: [UInt8] = []
     private var byteCount = 0
@@ -50,33 +56,46 @@ final class ExportFile: @unchecked Sendable {
         if chunk.count >= Self.chunkSize { try handOff() }
     }
 
-    /// Gives the buffered bytes to the queue and takes back the buffer it finished with (two
-    /// buffers in turn: no fresh memory per chunk); reports a failure of an earlier chunk.
+    /// Gives the buffered bytes to the queue and takes a buffer it finished with (a few buffers
+    /// in turn: no fresh memory per chunk); reports a failure of an earlier chunk.
     private func handOff() throws(TagbenchError) {
-        let full = chunk
-        let (spare, failed) = queue.sync { () -> ([UInt8], TagbenchError?) in
-            let b = returned
-            returned = []
-            return (b, failure)
+        inFlight.wait()
+        let (spare, failed) = pool.sync { () -> ([UInt8]?, TagbenchError?) in (spares.popLast(), failure) }
+        if let failed {
+            inFlight.signal()
+            throw failed
         }
-        if let failed { throw failed }
-        chunk = spare
-        chunk.removeAll(keepingCapacity: true)
+        // Moved, not copied, into a box the queue owns: a buffer referenced twice would be
+        // reallocated (fresh, page-faulting memory) when the queue empties it for reuse.
+        let full = Chunk(spare ?? [])
+        swap(&full.bytes, &chunk)
         if chunk.capacity < Self.chunkSize { chunk.reserveCapacity(Self.chunkSize + (1 << 16)) }
         queue.async { [self] in
-            var bytes = full
-            guard failure == nil else { return }
-            bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            do throws(TagbenchError) { try file.write(bytes: bytes) } catch { failure = error }
-            bytes.removeAll(keepingCapacity: true)
-            returned = bytes
+            var failed: TagbenchError?
+            if pool.sync(execute: { failure }) == nil {
+                full.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                do throws(TagbenchError) { try file.write(bytes: full.bytes) } catch { failed = error }
+            }
+            full.bytes.removeAll(keepingCapacity: true)
+            pool.sync {
+                spares.append(full.bytes)
+                full.bytes = []
+                if failure == nil { failure = failed }
+            }
+            inFlight.signal()
         }
+    }
+
+    /// A chunk's bytes, held by one reference while the queue works on them.
+    private final class Chunk: @unchecked Sendable {
+        var bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
     func close() throws(TagbenchError) -> ExportedFile {
         if !chunk.isEmpty { try handOff() }
-        let (failure, digest) = queue.sync { (self.failure, hasher.finalize()) }
-        if let failure { throw failure }
+        let digest = queue.sync { hasher.finalize() }
+        if let failure = pool.sync(execute: { failure }) { throw failure }
         try file.close()
         return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts)
     }

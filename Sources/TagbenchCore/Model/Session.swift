@@ -53,7 +53,7 @@ public final class Session {
     public private(set) var annotationSlots: [Annotation?] = []
     /// Numbers of the live annotations of each document.
     private var byDocument: [[Int]] = []
-    private var spanKeys: Set<SpanKey> = []
+    private var spanKeys = SpanKeySet()
     /// Live annotations per label index.
     public private(set) var labelCounts: [Int] = []
     /// Category labels on units.
@@ -126,6 +126,11 @@ public final class Session {
         number >= 1 && number <= annotationSlots.count ? annotationSlots[number - 1] : nil
     }
 
+    /// Whether `aN` is live (without copying it out).
+    func hasAnnotation(number: Int) -> Bool {
+        number >= 1 && number <= annotationSlots.count && annotationSlots[number - 1] != nil
+    }
+
     /// Number of live annotations.
     public private(set) var annotationCount = 0
 
@@ -140,10 +145,10 @@ public final class Session {
     /// nothing, when an identical span is already there.
     @discardableResult
     public func insert(_ a: Annotation) -> Bool {
-        guard spanKeys.insert(SpanKey(a)).inserted else { return false }
-        if annotationSlots.count < a.number {
-            annotationSlots.append(contentsOf: repeatElement(nil, count: a.number - annotationSlots.count))
-        }
+        guard spanKeys.insert(SpanKey(a)) else { return false }
+        // One nil at a time: appending a `repeatElement` of them goes through the generic
+        // sequence path, and ids mostly grow by one.
+        while annotationSlots.count < a.number { annotationSlots.append(nil) }
         precondition(annotationSlots[a.number - 1] == nil, "annotation slot in use")
         annotationSlots[a.number - 1] = a
         byDocument[a.document].append(a.number)
@@ -192,9 +197,17 @@ public final class Session {
 
     /// Live annotations of one document, by position (start, end, id).
     public func annotations(inDocument document: Int) -> [Annotation] {
-        byDocument[document].compactMap { annotationSlots[$0 - 1] }.sorted {
-            $0.range != $1.range ? $0.range < $1.range : $0.number < $1.number
+        let slots = annotationSlots
+        // Sorted as (range, number) pairs, then looked up: sorting the annotations themselves
+        // moves whole values (strings retained and released) at every swap, and exports ask this
+        // of every document.
+        var keys: [(range: TextRange, number: Int)] = []
+        keys.reserveCapacity(byDocument[document].count)
+        for n in byDocument[document] {
+            if let range = slots[n - 1]?.range { keys.append((range, n)) }
         }
+        keys.sort { $0.range != $1.range ? $0.range < $1.range : $0.number < $1.number }
+        return keys.map { slots[$0.number - 1]! }
     }
 
     /// The numbers of one document's live annotations, in no particular order.

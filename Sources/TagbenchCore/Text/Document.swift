@@ -109,13 +109,14 @@ public final class Document {
     public func covers(_ range: TextRange, with expected: String, allowEmpty: Bool = false) -> Bool {
         if allowEmpty && range.start == range.end { return expected.isEmpty && range.start >= 0 && range.end <= index.count }
         guard range.start >= 0, range.start < range.end, range.end <= index.count else { return false }
+        // One lookup: where the bytes at the start equal the expected text's (whole characters),
+        // the range ends where the text does if its length in code points is the range's.
         let from = byteOffset(range.start)
-        let to = byteOffset(range.end)
         var expected = expected
         return expected.withUTF8 { want in
-            want.count == to - from && bytes.withUnsafeBufferPointer { have in
-                memcmp(have.baseAddress! + from, want.baseAddress!, want.count) == 0
-            }
+            bytes.withUnsafeBufferPointer { have in
+                want.count <= have.count - from && memcmp(have.baseAddress! + from, want.baseAddress!, want.count) == 0
+            } && UTF8Bytes.countCodePoints(want) == range.end - range.start
         }
     }
 

@@ -1,0 +1,31 @@
+// Runtime CPU feature detection for the AVX2 paths of the shims.
+#include "cpu.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <cpuid.h>
+
+static int detect_avx2(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    // The OS must save the YMM registers (OSXSAVE, then XCR0 bits 1 and 2).
+    if (!(c & bit_OSXSAVE) || !(c & bit_POPCNT)) return 0;
+    unsigned int xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 6) != 6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_AVX2) != 0;
+}
+
+int tb_cpu_has_avx2(void) {
+    // Decided once; threads that race here all store the same answer.
+    static int avx2 = -1;
+    int known = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = detect_avx2();
+        __atomic_store_n(&avx2, known, __ATOMIC_RELAXED);
+    }
+    return known;
+}
+#else
+int tb_cpu_has_avx2(void) { return 0; }
+#endif

@@ -1,0 +1,122 @@
+/// The set of spans (document, offsets, label) a session holds, for the "already tagged" check
+/// made on every span tagged or read from a session file.
+///
+/// Open addressing with linear probing over one flat array of keys, packed into two words and
+/// mixed with a per-process random seed: a bulk tag or a session's opening inserts a million keys,
+/// and `Set<SpanKey>` spent most of that time in `Hasher` and in its generic insert path.
+struct SpanKeySet {
+    /// A slot's first word when nothing is in it (no key packs to it: a document index and a
+    /// start of `UInt32.max` each are beyond any session).
+    private static let empty = UInt64.max
+    /// Slot `i` is words `2i` and `2i + 1` (both in one cache line).
+    private var words: [UInt64] = []
+    private var mask = -1
+    private(set) var count = 0
+    private let seed = UInt64.random(in: 0...UInt64.max)
+
+    init() {}
+
+    /// Makes room for `capacity` keys without growing.
+    mutating func reserveCapacity(_ capacity: Int) {
+        var slots = 16
+        // At most half full: probes stay short.
+        while slots < capacity * 2 { slots *= 2 }
+        if slots > words.count / 2 { rehash(slots: slots) }
+    }
+
+    /// Adds `key`; false when it was already there.
+    @discardableResult
+    mutating func insert(_ key: SpanKey) -> Bool {
+        if (count + 1) * 2 > words.count / 2 { rehash(slots: Swift.max(16, words.count)) }
+        let (a, b) = Self.pack(key)
+        var i = slot(a, b)
+        while words[2 * i] != Self.empty {
+            if words[2 * i] == a && words[2 * i + 1] == b { return false }
+            i = (i + 1) & mask
+        }
+        words[2 * i] = a
+        words[2 * i + 1] = b
+        count += 1
+        return true
+    }
+
+    /// Whether `key` is there.
+    func contains(_ key: SpanKey) -> Bool {
+        guard count > 0 else { return false }
+        let (a, b) = Self.pack(key)
+        var i = slot(a, b)
+        while words[2 * i] != Self.empty {
+            if words[2 * i] == a && words[2 * i + 1] == b { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
+    /// Removes `key` if it is there.
+    mutating func remove(_ key: SpanKey) {
+        guard count > 0 else { return }
+        let (a, b) = Self.pack(key)
+        var i = slot(a, b)
+        while words[2 * i] != Self.empty {
+            if words[2 * i] == a && words[2 * i + 1] == b { break }
+            i = (i + 1) & mask
+        }
+        guard words[2 * i] != Self.empty else { return }
+        // Backward-shift deletion: keys after the hole that could sit in it move up, so no probe
+        // for them ever meets an empty slot before finding them.
+        var hole = i
+        var j = i
+        while true {
+            j = (j + 1) & mask
+            if words[2 * j] == Self.empty { break }
+            let home = slot(words[2 * j], words[2 * j + 1])
+            // `j`'s key may fill the hole when its home is not within (hole, j], cyclically.
+            let between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j)
+            if !between {
+                words[2 * hole] = words[2 * j]
+                words[2 * hole + 1] = words[2 * j + 1]
+                hole = j
+            }
+        }
+        words[2 * hole] = Self.empty
+        count -= 1
+    }
+
+    /// Removes every key, keeping the room.
+    mutating func removeAll(keepingCapacity: Bool) {
+        guard keepingCapacity else { self = SpanKeySet(); return }
+        for i in stride(from: 0, to: words.count, by: 2) { words[i] = Self.empty }
+        count = 0
+    }
+
+    @inline(__always)
+    private static func pack(_ key: SpanKey) -> (UInt64, UInt64) {
+        (UInt64(UInt32(bitPattern: key.document)) << 32 | UInt64(UInt32(bitPattern: key.start)),
+         UInt64(UInt32(bitPattern: key.end)) << 32 | UInt64(UInt32(bitPattern: key.label)))
+    }
+
+    /// The key's home slot: the words mixed with the seed (the finaliser of MurmurHash3), so
+    /// offsets chosen to collide in one process do not collide in the next.
+    @inline(__always)
+    private func slot(_ a: UInt64, _ b: UInt64) -> Int {
+        var h = a ^ seed ^ (b &* 0x9E37_79B9_7F4A_7C15)
+        h ^= h >> 33
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h &*= 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    private mutating func rehash(slots: Int) {
+        let old = words
+        words = Array(repeating: Self.empty, count: slots * 2)
+        mask = slots - 1
+        for k in stride(from: 0, to: old.count, by: 2) where old[k] != Self.empty {
+            var i = slot(old[k], old[k + 1])
+            while words[2 * i] != Self.empty { i = (i + 1) & mask }
+            words[2 * i] = old[k]
+            words[2 * i + 1] = old[k + 1]
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+@testable import TagbenchCore
+
+struct SpanKeySetTests {
+    /// Random inserts, removals and lookups, on few documents and offsets so that keys repeat and
+    /// probe chains cross the table's end, against `Set`; `reserve` starts from a sized table.
+    @Test(arguments: [false, true])
+    func agreesWithASetUnderRandomInsertsAndRemovals(reserve: Bool) {
+        var set = SpanKeySet()
+        if reserve { set.reserveCapacity(500) }
+        var reference = Set<SpanKey>()
+        for step in 0..<60_000 {
+            let start = Int.random(in: 0..<40)
+            let key = SpanKey(document: Int.random(in: 0..<4), range: TextRange(start, start + Int.random(in: 1...3)), label: Int.random(in: 0..<3))
+            switch Int.random(in: 0..<3) {
+            case 0:
+                let inserted = set.insert(key)
+                #expect(inserted == reference.insert(key).inserted, "insert at step \(step)")
+            case 1:
+                set.remove(key)
+                reference.remove(key)
+            default: #expect(set.contains(key) == reference.contains(key), "lookup at step \(step)")
+            }
+            #expect(set.count == reference.count)
+            if step % 20_000 == 19_999 {
+                set.removeAll(keepingCapacity: step < 40_000)
+                reference.removeAll()
+            }
+        }
+        // Every key of the reference is found, and nothing else is.
+        for document in 0..<4 {
+            for start in 0..<40 {
+                for length in 1...3 {
+                    for label in 0..<3 {
+                        let key = SpanKey(document: document, range: TextRange(start, start + length), label: label)
+                        #expect(set.contains(key) == reference.contains(key))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A table grown from empty to many keys keeps every one.
+    @Test func growsWithoutLosingKeys() {
+        var set = SpanKeySet()
+        var allNew = true
+        for n in 0..<100_000 { allNew = set.insert(SpanKey(document: n % 97, range: TextRange(n, n + 2), label: n % 5)) && allNew }
+        #expect(allNew)
+        #expect(set.count == 100_000)
+        #expect((0..<100_000).allSatisfy { set.contains(SpanKey(document: $0 % 97, range: TextRange($0, $0 + 2), label: $0 % 5)) })
+        #expect(!set.contains(SpanKey(document: 0, range: TextRange(0, 3), label: 0)))
+        let again = set.insert(SpanKey(document: 0, range: TextRange(0, 2), label: 0))
+        #expect(!again)
+        #expect(set.count == 100_000)
+    }
+}
