@@ -58,6 +58,21 @@ struct SessionCodecTests {
         } throws: { error in
             (error as? TagbenchError)?.message.hasPrefix("s.json:\(middle + 1):\(column):") == true
         }
+        // An id, or a span, repeated far apart (in pieces read on different threads) is found.
+        let original = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        func line(_ id: String) -> Int { original.indices.first { original[$0].contains("{\"id\": \"\(id)\",") }! }
+        var repeatedID = original
+        repeatedID[line("a17000")] = repeatedID[line("a17000")].replacingOccurrences(of: "\"a17000\"", with: "\"a100\"")
+        var repeatedSpan = original
+        let first = original[line("a1")]
+        repeatedSpan[line("a17000")] = first.replacingOccurrences(of: "\"a1\"", with: "\"a17000\"")
+        for (lines, reason) in [(repeatedID, "annotation id a100 appears twice"),
+                                (repeatedSpan, "annotation a17000 duplicates another span (same document, offsets and label)")] {
+            try lines.joined(separator: "\n").write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
+            #expect(throws: TagbenchError.invalidSession(path: "s.json", reason: reason)) {
+                _ = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+            }
+        }
     }
 
     /// Every annotation object of a saved session (escapes in notes and sources, a span across a

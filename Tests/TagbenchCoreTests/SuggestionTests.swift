@@ -212,3 +212,34 @@ struct SuggestionTests {
         #expect(h.engine.session.tagSet.labels.isEmpty)
     }
 }
+
+/// The multi-term search on long texts: every path of `tb_find_terms` (32 bytes a step, the
+/// byte-at-a-time tail, more first characters than the SIMD path takes, more hits than one call
+/// returns) against a brute-force search over code points.
+struct TermMatcherTests {
+    @Test(arguments: [3, 20])
+    func longTextsFindWhatABruteForceSearchFinds(termCount: Int) {
+        let alphabet = Array("巡察整改主题教育第一议题减负ab𠀀é，\n\"")
+        for round in 0..<40 {
+            let terms = (0..<termCount).map { _ in String((0..<Int.random(in: 1...3)).map { _ in alphabet.randomElement()! }) }
+            // Short and long texts; a dense alphabet gives more hits than one call holds.
+            let text = String((0..<Int.random(in: 0...(round % 4 == 0 ? 40 : 3_000))).map { _ in alphabet.randomElement()! })
+            let hay = Array(text.unicodeScalars)
+            var expected: [[Int]] = []
+            for start in hay.indices {
+                for (t, term) in terms.enumerated() {
+                    let needle = Array(term.unicodeScalars)
+                    if start + needle.count <= hay.count && Array(hay[start..<(start + needle.count)]) == needle {
+                        expected.append([t, start, start + needle.count])
+                    }
+                }
+            }
+            for portable in [false, true] {
+                let matcher = TermMatcher(terms.map { Array($0.utf8) }, portable: portable)
+                var found: [[Int]] = []
+                Array(text.utf8).withUnsafeBufferPointer { bytes in matcher.scan(bytes) { found.append([$0, $1, $2]) } }
+                #expect(found == expected, "terms \(terms), portable \(portable)")
+            }
+        }
+    }
+}

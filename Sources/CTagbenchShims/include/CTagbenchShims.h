@@ -28,4 +28,21 @@ size_t tb_json_plain_prefix(const uint8_t *p, size_t n);
 /// The same, 8 bytes at a time (what `tb_json_plain_prefix` does without AVX2; tests compare the two).
 size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n);
 
+/// Most distinct first characters `tb_find_terms` compares 32 places at a time (more: one at a time).
+#define TB_TERMS_SIMD_GROUPS 16
+
+/// One occurrence found by `tb_find_terms`: which term, and the code-point offset it starts at.
+typedef struct { int32_t term; int64_t start; } tb_term_hit;
+
+/// Finds the terms (term t is bytes[offsets[t] ..< offsets[t + 1]]; empty ones never match) in
+/// text[0 ..< n], resuming at byte *position with *code_point code points before it. Writes at
+/// most `capacity` hits (at least `count` is needed), in order of their starts and, at one start,
+/// in the terms' order; returns how many, leaving *position and *code_point where to go on
+/// (*position == n when the text is done). `portable`: without SIMD, for tests.
+size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
+                     tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point, int portable);
+
+/// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
+static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
+
 #endif

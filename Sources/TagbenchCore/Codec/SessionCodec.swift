@@ -161,7 +161,17 @@ public enum SessionCodec {
             return
         }
         let start = d.byteOffset(a.range.start)
-        let end = d.byteOffset(a.range.end)
+        // A short span's end is walked to from its start (the lookup would touch the index and
+        // the text again, out of cache when spans are written in id order across documents).
+        let length = a.range.end - a.range.start
+        let end = length > 64 ? d.byteOffset(a.range.end) : d.bytes.withUnsafeBufferPointer { b in
+            var end = start
+            for _ in 0..<length {
+                end += 1
+                while end < b.count && UTF8Bytes.isContinuation(b[end]) { end += 1 }
+            }
+            return end
+        }
         d.bytes.withUnsafeBufferPointer { b in
             // Eight code points each way, walked over the bytes rather than looked up again.
             var before = start
@@ -356,46 +366,35 @@ public enum SessionCodec {
         guard sawFormat else { throw invalid("it has no \"format\": \"\(Session.formatName)\"") }
         guard version != nil else { throw invalid("it has no \"version\"") }
 
-        // Documents: read each back and check its hash; a missing or changed one keeps its annotations.
+        // Documents: first as the session recorded them, so that the annotations go in while the
+        // files are still being read (`reading`); each is then replaced by what was read.
         var recordedLength: [Int] = []
         var ids = Set<String>()
         for d in rawDocuments {
             recordedLength.append(d.length)
             if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
-        }
-        let read = (reading ?? DocumentReading([], directory: directory)).wait()
-        for (d, document) in zip(rawDocuments, read) {
-            if let text = d.text {
-                // An imported document: the session holds its text.
-                let embedded = Document(id: d.id, path: Paths.absolute(d.path, base: directory), bytes: Array(text.utf8))
-                guard embedded.sha256 == d.sha256, embedded.length == d.length else {
-                    throw invalid("the text of document \(d.id) does not match its sha256 and length")
-                }
-                embedded.origin = d.origin ?? d.path
-                session.addDocument(embedded)
-            } else if let document {
-                if document.sha256 != d.sha256 {
-                    document.recorded = (d.sha256, d.length)
-                }
-                session.addDocument(document)
-            } else {
-                report.missing.append(d.id)
-                let missing = Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256)
-                missing.encoding = d.encoding
-                session.addDocument(missing)
-            }
+            let recorded = Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256)
+            recorded.encoding = d.encoding
+            session.addDocument(recorded)
         }
         // A repeated id is found by its slot being taken (live) or by this set (orphans).
         var orphanNumbers = Set<Int>()
         var parsed = 0
         let annotationTotal = rawAnnotations.reduce(0) { $0 + $1.count }
         session.reserveCapacity(annotations: annotationTotal)
+        // Where each live span's stored context is in the file: kept only for documents found
+        // missing or changed once read.
+        var contextTokens: [Int: (prefix: Range<Int>?, suffix: Range<Int>?)] = [:]
+        var liveContext: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
+        liveContext.reserveCapacity(annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
         var lastLabel: (name: String, index: Int)?
         // Each piece is let go once its annotations are in the session.
         rawAnnotations.reverse()
         while let piece = rawAnnotations.popLast() {
+            var live: [Annotation] = []
+            live.reserveCapacity(piece.count)
             for a in piece {
                 parsed += 1
                 guard let number = a.number else {
@@ -435,16 +434,54 @@ public enum SessionCodec {
                 }
                 let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
                                             note: a.note, source: a.source, annotator: a.annotator, time: a.time)
-                let document = session.documents[doc]
-                if a.orphan || document.isMissing || document.recorded != nil {
-                    session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
-                }
                 if a.orphan {
+                    session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
                     session.addOrphan(annotation)
                     continue
                 }
-                guard session.insert(annotation) else { throw invalid("\(name) duplicates another span (same document, offsets and label)") }
+                liveContext.append((number, a.prefix, a.suffix))
+                live.append(annotation)
             }
+            // Ids were checked against the pieces before; within a piece they are in increasing
+            // order as written, else checked one by one.
+            if zip(live, live.dropFirst()).contains(where: { $0.number >= $1.number }) {
+                var numbers = Set<Int>()
+                for a in live where !numbers.insert(a.number).inserted { throw invalid("annotation id a\(a.number) appears twice") }
+            }
+            let (_, duplicates) = session.insert(contentsOf: live, numbering: false)
+            if let first = duplicates.first {
+                throw invalid("annotation a\(live[first].number) duplicates another span (same document, offsets and label)")
+            }
+        }
+        // The files, as read: a changed or missing one keeps its spans with their stored context.
+        let read = (reading ?? DocumentReading([], directory: directory)).wait()
+        var keepsContext = Array(repeating: false, count: rawDocuments.count)
+        for (k, (d, document)) in zip(rawDocuments, read).enumerated() {
+            if let text = d.text {
+                // An imported document: the session holds its text.
+                let embedded = Document(id: d.id, path: Paths.absolute(d.path, base: directory), bytes: Array(text.utf8))
+                guard embedded.sha256 == d.sha256, embedded.length == d.length else {
+                    throw invalid("the text of document \(d.id) does not match its sha256 and length")
+                }
+                embedded.origin = d.origin ?? d.path
+                session.replaceDocument(at: k, with: embedded)
+            } else if let document {
+                if document.sha256 != d.sha256 {
+                    document.recorded = (d.sha256, d.length)
+                    keepsContext[k] = true
+                }
+                session.replaceDocument(at: k, with: document)
+            } else {
+                report.missing.append(d.id)
+                keepsContext[k] = true
+            }
+        }
+        if keepsContext.contains(true) {
+            for entry in liveContext {
+                guard let a = session.annotation(number: entry.number), keepsContext[a.document] else { continue }
+                contextTokens[entry.number] = (entry.prefix, entry.suffix)
+            }
+            for (number, tokens) in contextTokens { session.preservedContext[number] = (try context(tokens.prefix), try context(tokens.suffix)) }
         }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }

@@ -716,25 +716,32 @@ public final class Engine {
             }
         }
         var added: [Annotation] = []
-        added.reserveCapacity(targets.count)
         var duplicates: [Annotation] = []
+        // Numbered as inserted; an identical span (also among these targets) is left out.
+        func insert(_ batch: [Annotation]) {
+            let (inserted, left) = session.insert(contentsOf: batch, numbering: true)
+            added += inserted
+            duplicates += left.map { batch[$0] }
+        }
+        var candidates: [Annotation] = []
+        candidates.reserveCapacity(targets.count)
         var blocked = 0
-        var number = session.nextNumber
+        let name = annotator.name
         for (d, r) in targets {
-            if bulk && policy != .allow, let a = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(a.range == r && a.label == label) {
-                blocked += 1
+            let a = Annotation(number: 0, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
+                               source: source, annotator: name, time: time)
+            if bulk && policy != .allow {
+                // Each span must be in place before the next is checked against the policy.
+                if let other = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(other.range == r && other.label == label) {
+                    blocked += 1
+                } else {
+                    insert([a])
+                }
                 continue
             }
-            let a = Annotation(number: number, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
-                               source: source, annotator: annotator.name, time: time)
-            // Inserting checks for an identical span (also among these targets) in one lookup.
-            if session.insert(a) {
-                added.append(a)
-                number += 1
-            } else {
-                duplicates.append(a)
-            }
+            candidates.append(a)
         }
+        insert(candidates)
         let labelName = session.tagSet.labels[label].name
         if blocked > 0 { emit(.message("\(blocked) match\(blocked == 1 ? "" : "es") skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
         if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }

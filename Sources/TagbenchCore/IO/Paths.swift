@@ -2,26 +2,47 @@
 public enum Paths {
     /// `path` made absolute against `base` and tidied (`.` and `..` removed).
     public static func absolute(_ path: String, base: String) -> String {
-        let joined = path.hasPrefix("/") ? path : base + "/" + path
-        var parts: [Substring] = []
-        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(part)
+        // Over the UTF-8 bytes: splitting a String goes character by character, and opening a
+        // session resolves every document's path.
+        var joined = path.utf8.first == UInt8(ascii: "/") ? path : base + "/" + path
+        return joined.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 1)
+            // Where each part's "/" is in `out`, so that ".." can take the last one back.
+            var partStarts: [Int] = []
+            var i = 0
+            while i < bytes.count {
+                while i < bytes.count && bytes[i] == UInt8(ascii: "/") { i += 1 }
+                let start = i
+                while i < bytes.count && bytes[i] != UInt8(ascii: "/") { i += 1 }
+                let part = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                if part.isEmpty || part.elementsEqual(".".utf8) { continue }
+                if part.elementsEqual("..".utf8) {
+                    if let last = partStarts.popLast() { out.removeSubrange(last...) }
+                    continue
+                }
+                partStarts.append(out.count)
+                out.append(UInt8(ascii: "/"))
+                out.append(contentsOf: part)
+            }
+            return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
         }
-        return "/" + parts.joined(separator: "/")
     }
 
     /// `path` relative to directory `base` (both absolute), with `..` where needed.
     public static func relative(_ path: String, to base: String) -> String {
-        let p = path.split(separator: "/")
-        let b = base.split(separator: "/")
+        let p = Array(path.utf8).split(separator: UInt8(ascii: "/"))
+        let b = Array(base.utf8).split(separator: UInt8(ascii: "/"))
         var common = 0
-        while common < p.count && common < b.count && p[common] == b[common] { common += 1 }
-        let up = Array(repeating: "..", count: b.count - common)
-        let rest = p[common...].map(String.init)
-        let parts = up + rest
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
+        while common < p.count && common < b.count && p[common].elementsEqual(b[common]) { common += 1 }
+        var out: [UInt8] = []
+        func append(_ part: some Sequence<UInt8>) {
+            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+            out.append(contentsOf: part)
+        }
+        for _ in common..<b.count { append("..".utf8) }
+        for part in p[common...] { append(part) }
+        return out.isEmpty ? "." : String(decoding: out, as: UTF8.self)
     }
 
     /// The directory part (`.` for a bare name, `/` for a root file).

@@ -110,6 +110,13 @@ public final class Session {
         byDocument.append([])
     }
 
+    /// Puts `document` in the place of the document with the same id (a session being opened
+    /// holds what it recorded of each document until the file has been read).
+    func replaceDocument(at index: Int, with document: Document) {
+        precondition(documents[index].id == document.id, "replacing a document by another id")
+        documents[index] = document
+    }
+
     /// Removes the last document (undo of `load`); it must have no annotations.
     func removeLastDocument() {
         guard let last = documents.popLast() else { return }
@@ -138,7 +145,10 @@ public final class Session {
     /// quadratic once).
     func reserveCapacity(annotations count: Int) {
         spanKeys.reserveCapacity(spanKeys.count + count)
-        annotationSlots.reserveCapacity(annotationSlots.count + count)
+        // At least doubling: each bulk tag reserves, and an exact reservation each time would
+        // copy every slot on every tag.
+        let needed = annotationSlots.count + count
+        if needed > annotationSlots.capacity { annotationSlots.reserveCapacity(Swift.max(needed, annotationSlots.capacity * 2)) }
     }
 
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing
@@ -157,6 +167,59 @@ public final class Session {
         annotationCount += 1
         nextNumber = max(nextNumber, a.number + 1)
         return true
+    }
+
+    /// Inserts annotations in one step, each as `insert` would; with `numbering`, each one
+    /// inserted gets the next number instead of its own. Returns those inserted (when
+    /// `numbering`; else empty) and the positions in `list` of those left out because an
+    /// identical span is already there (or earlier in `list`).
+    ///
+    /// The session's tables are moved into locals for the loop: a bulk tag or a session's
+    /// opening inserts a million spans, and every access to a class's stored property is checked
+    /// for exclusivity at run time.
+    func insert(contentsOf list: [Annotation], numbering: Bool) -> (inserted: [Annotation], duplicates: [Int]) {
+        var slots = annotationSlots
+        var keys = spanKeys
+        var perDocument = byDocument
+        var counts = labelCounts
+        annotationSlots = []
+        spanKeys = SpanKeySet()
+        byDocument = []
+        labelCounts = []
+        var inserted: [Annotation] = []
+        if numbering { inserted.reserveCapacity(list.count) }
+        var duplicates: [Int] = []
+        var next = nextNumber
+        keys.reserveCapacity(keys.count + list.count)
+        // How many keys ahead the table's slots are fetched.
+        let ahead = 8
+        for k in list.indices {
+            if k + ahead < list.count { keys.prefetch(SpanKey(list[k + ahead])) }
+            guard keys.insert(SpanKey(list[k])) else {
+                duplicates.append(k)
+                continue
+            }
+            let number = numbering ? next : list[k].number
+            while slots.count < number { slots.append(nil) }
+            precondition(slots[number - 1] == nil, "annotation slot in use")
+            slots[number - 1] = list[k]
+            if numbering {
+                slots[number - 1]!.number = number
+                inserted.append(slots[number - 1]!)
+            }
+            perDocument[list[k].document].append(number)
+            let label = list[k].label
+            while counts.count <= label { counts.append(0) }
+            counts[label] += 1
+            next = Swift.max(next, number + 1)
+        }
+        annotationSlots = slots
+        spanKeys = keys
+        byDocument = perDocument
+        labelCounts = counts
+        annotationCount += list.count - duplicates.count
+        nextNumber = next
+        return (inserted, duplicates)
     }
 
     /// Removes live annotations; returns them.

@@ -1,3 +1,5 @@
+import CTagbenchShims
+
 /// The set of spans (document, offsets, label) a session holds, for the "already tagged" check
 /// made on every span tagged or read from a session file.
 ///
@@ -22,6 +24,15 @@ struct SpanKeySet {
         // At most half full: probes stay short.
         while slots < capacity * 2 { slots *= 2 }
         if slots > words.count / 2 { rehash(slots: slots) }
+    }
+
+    /// Starts bringing `key`'s home slot into the cache: a bulk insert asks this a few keys
+    /// ahead, so the table's cache misses overlap instead of coming one after another.
+    func prefetch(_ key: SpanKey) {
+        guard !words.isEmpty else { return }
+        let (a, b) = Self.pack(key)
+        let i = slot(a, b)
+        words.withUnsafeBufferPointer { tb_prefetch_for_write($0.baseAddress! + 2 * i) }
     }
 
     /// Adds `key`; false when it was already there.

@@ -1,0 +1,151 @@
+// Every occurrence of several literal terms in a text's UTF-8, with code-point offsets, in one
+// pass: the bulk tags of a script and the dictionary suggestions search the whole corpus for a
+// handful of terms at once.
+//
+// A candidate is a place where the first character of some term starts (all of its bytes
+// compared, 32 places at a time with AVX2, one at a time otherwise); only there are the terms
+// compared whole. Code points are counted on the way (bytes that are not 10xxxxxx).
+#include <stdint.h>
+#include <string.h>
+#include "CTagbenchShims.h"
+#include "cpu.h"
+
+/// Terms grouped by their first character, in the order given.
+typedef struct {
+    int count;
+    uint8_t first[TB_TERMS_SIMD_GROUPS][4];
+    int first_length[TB_TERMS_SIMD_GROUPS];
+    uint8_t is_lead[256];
+} groups_t;
+
+static int char_length(uint8_t lead) { return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
+
+// Returns 0 when there are more distinct first characters than the SIMD path takes (the lead
+// table is filled either way).
+static int make_groups(const uint8_t *bytes, const size_t *offsets, size_t count, groups_t *g) {
+    memset(g, 0, sizeof *g);
+    int fits = 1;
+    for (size_t t = 0; t < count; t++) {
+        size_t length = offsets[t + 1] - offsets[t];
+        if (length == 0) continue;
+        const uint8_t *term = bytes + offsets[t];
+        g->is_lead[term[0]] = 1;
+        int n = char_length(term[0]);
+        if ((size_t)n > length) n = (int)length;
+        int known = 0;
+        for (int k = 0; k < g->count && !known; k++) {
+            known = g->first_length[k] == n && memcmp(g->first[k], term, (size_t)n) == 0;
+        }
+        if (known) continue;
+        if (g->count == TB_TERMS_SIMD_GROUPS) { fits = 0; continue; }
+        memcpy(g->first[g->count], term, (size_t)n);
+        g->first_length[g->count] = n;
+        g->count++;
+    }
+    return fits;
+}
+
+// The terms that start at byte p, in the order given; returns how many hits were written.
+static size_t hits_at(const uint8_t *text, size_t n, size_t p, size_t code_point, const uint8_t *bytes,
+                      const size_t *offsets, size_t count, tb_term_hit *hits) {
+    size_t found = 0;
+    for (size_t t = 0; t < count; t++) {
+        size_t length = offsets[t + 1] - offsets[t];
+        if (length == 0 || length > n - p || text[p] != bytes[offsets[t]]) continue;
+        if (memcmp(text + p, bytes + offsets[t], length) == 0) {
+            hits[found].term = (int32_t)t;
+            hits[found].start = (int64_t)code_point;
+            found++;
+        }
+    }
+    return found;
+}
+
+static size_t find_scalar(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
+                          const groups_t *g, tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point) {
+    size_t i = *position, cp = *code_point, found = 0;
+    for (; i < n; i++) {
+        uint8_t b = text[i];
+        if ((b & 0xC0) == 0x80) continue;
+        if (g->is_lead[b]) {
+            if (capacity - found < count) break;
+            found += hits_at(text, n, i, cp, bytes, offsets, count, hits + found);
+        }
+        cp++;
+    }
+    *position = i;
+    *code_point = cp;
+    return found;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+__attribute__((target("avx2,popcnt")))
+static size_t find_avx2(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
+                        const groups_t *g, tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point) {
+    size_t i = *position, cp = *code_point, found = 0;
+    // Three-byte first characters (all of CJK) in a loop of their own with a fixed body; the
+    // rest with their length looked up.
+    __m256i three[TB_TERMS_SIMD_GROUPS][3], other[TB_TERMS_SIMD_GROUPS][4];
+    int other_length[TB_TERMS_SIMD_GROUPS];
+    int threes = 0, others = 0;
+    for (int k = 0; k < g->count; k++) {
+        if (g->first_length[k] == 3) {
+            for (int b = 0; b < 3; b++) three[threes][b] = _mm256_set1_epi8((char)g->first[k][b]);
+            threes++;
+        } else {
+            for (int b = 0; b < g->first_length[k]; b++) other[others][b] = _mm256_set1_epi8((char)g->first[k][b]);
+            other_length[others++] = g->first_length[k];
+        }
+    }
+    const __m256i top = _mm256_set1_epi8((char)0xC0), continuation = _mm256_set1_epi8((char)0x80);
+    // Loads reach 3 bytes past the block (the rest of a 4-byte first character).
+    while (i + 35 <= n) {
+        __m256i v[4];
+        for (int b = 0; b < 4; b++) v[b] = _mm256_loadu_si256((const __m256i *)(text + i + b));
+        __m256i candidate = _mm256_setzero_si256();
+        for (int k = 0; k < threes; k++) {
+            __m256i m = _mm256_and_si256(_mm256_cmpeq_epi8(v[0], three[k][0]), _mm256_cmpeq_epi8(v[1], three[k][1]));
+            candidate = _mm256_or_si256(candidate, _mm256_and_si256(m, _mm256_cmpeq_epi8(v[2], three[k][2])));
+        }
+        for (int k = 0; k < others; k++) {
+            __m256i m = _mm256_cmpeq_epi8(v[0], other[k][0]);
+            for (int b = 1; b < other_length[k]; b++) m = _mm256_and_si256(m, _mm256_cmpeq_epi8(v[b], other[k][b]));
+            candidate = _mm256_or_si256(candidate, m);
+        }
+        uint32_t starts = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(v[0], top), continuation));
+        uint32_t mask = (uint32_t)_mm256_movemask_epi8(candidate);
+        while (mask) {
+            unsigned j = (unsigned)__builtin_ctz(mask);
+            size_t here = cp + (size_t)__builtin_popcount(starts & ((1u << j) - 1u));
+            if (capacity - found < count) {
+                *position = i + j;
+                *code_point = here;
+                return found;
+            }
+            found += hits_at(text, n, i + j, here, bytes, offsets, count, hits + found);
+            mask &= mask - 1;
+        }
+        cp += (size_t)__builtin_popcount(starts);
+        i += 32;
+    }
+    *position = i;
+    *code_point = cp;
+    return found + find_scalar(text, n, bytes, offsets, count, g, hits + found, capacity - found, position, code_point);
+}
+#endif
+
+size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
+                     tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point, int portable) {
+    if (capacity < count || *position >= n) return 0;
+    groups_t g;
+    int fits = make_groups(bytes, offsets, count, &g);
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (fits && !portable && tb_cpu_has_avx2()) return find_avx2(text, n, bytes, offsets, count, &g, hits, capacity, position, code_point);
+#else
+    (void)fits;
+    (void)portable;
+#endif
+    return find_scalar(text, n, bytes, offsets, count, &g, hits, capacity, position, code_point);
+}
