@@ -379,6 +379,9 @@ struct BadInputTests {
         ("export over the session", "export spans s.json\n", "error: refusing to overwrite s.json"),
         ("export over a document", "export spans Fixtures/corpus/qu-jiceng.txt\n", "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"),
         ("save over a document", "save Fixtures/corpus/qu-jiceng.txt\n", "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"),
+        ("export over a symbolic link to a document", "export spans link.jsonl\n", "error: refusing to overwrite link.jsonl"),
+        ("export over a hard link to a document", "export spans hard.jsonl\n", "error: refusing to overwrite hard.jsonl"),
+        ("export over the session by another name", "export spans ./bad/../s.json\n", "error: refusing to overwrite ./bad/../s.json"),
         ("unknown label", "tag 巡查 1:3\n", "error: unknown label \"巡查\" — did you mean 巡察?"),
         ("unknown annotation", "untag a999\n", "error: no annotation a999"),
         ("unknown encoding", "load --encoding latin9 x.txt\n", "error: unknown encoding \"latin9\""),
@@ -392,6 +395,8 @@ struct BadInputTests {
         FileManager.default.createFile(atPath: dir + "/bad/binary.txt", contents: Data([0x41, 0x42, 0x00, 0x43]))
         mkfifo(dir + "/bad/fifo.txt", 0o644)
         FileManager.default.createFile(atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        symlink("Fixtures/corpus/qu-jiceng.txt", dir + "/link.jsonl")
+        link(dir + "/Fixtures/corpus/qu-jiceng.txt", dir + "/hard.jsonl")
         // The demo session, saved as s.json here (its document paths then relative to here).
         let result = try tagbench(["Sessions/demo.json"], in: dir, input: "save s.json\n")
         #expect(result.status == 0, "\(result.stderr)")

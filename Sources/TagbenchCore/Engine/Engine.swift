@@ -1221,9 +1221,13 @@ public final class Engine {
         var options = options
         let path = options.path
         options.path = Paths.absolute(path, base: context.baseDirectory)
-        let real = FileSystem.realPath(options.path) ?? options.path
-        let inputs = session.documents.map { FileSystem.realPath($0.path) ?? $0.path } + [sessionPath.map { FileSystem.realPath($0) ?? $0 }].compactMap { $0 }
-        if inputs.contains(real) || inputs.contains(options.path) { throw .exportOverInput(path) }
+        // The output must not be an input by any name (a link, another spelling): compared by
+        // inode, and only when the output exists at all (one stat per document, not a realpath).
+        let inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }
+        if inputs.contains(options.path) { throw .exportOverInput(path) }
+        if let output = FileSystem.identity(of: options.path), inputs.contains(where: { FileSystem.identity(of: $0) == output }) {
+            throw .exportOverInput(path)
+        }
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
         var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))

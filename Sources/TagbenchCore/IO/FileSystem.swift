@@ -160,7 +160,23 @@ public enum FileSystem {
         return String(cString: resolved)
     }
 
+    /// The device and inode of the file at `path` (links followed), nil when there is none:
+    /// two paths name one file exactly when these are equal.
+    public static func identity(of path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+/// Which file a path leads to (see `FileSystem.identity(of:)`).
+public struct FileIdentity: Equatable, Sendable {
+    /// The device holding it.
+    public var device: UInt64
+    /// Its inode on that device.
+    public var inode: UInt64
 }
 
 /// A file written in large chunks, for exports that must not hold their output in memory.

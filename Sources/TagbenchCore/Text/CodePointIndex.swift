@@ -64,12 +64,22 @@ public struct CodePointIndex: Sendable {
         var low = 0
         var high = blocks.count - 1
         let guess = min(high, offset * blocks.count / count)
+        // A step that finds the block closes the search: the binary search below then has
+        // nothing left to do (left open, it would search the whole rest of the index, a cache
+        // miss a step).
         if Int(blocks[guess]) <= offset {
             low = guess
-            for _ in 0..<4 where low < high && Int(blocks[low + 1]) <= offset { low += 1 }
+            for _ in 0..<4 where low < high {
+                if Int(blocks[low + 1]) > offset { high = low; break }
+                low += 1
+            }
         } else {
+            // blocks[high + 1] > offset throughout.
             high = guess - 1
-            for _ in 0..<4 where high > low && Int(blocks[high]) > offset { high -= 1 }
+            for _ in 0..<4 where high > low {
+                if Int(blocks[high]) <= offset { low = high; break }
+                high -= 1
+            }
         }
         while low < high {
             let mid = (low + high + 1) / 2
