@@ -6,6 +6,9 @@
 /// Finds the first occurrence of `needle` in `haystack`; returns its byte offset or -1.
 long tb_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 
+/// Finds the last `byte` in `haystack`; returns its byte offset or -1.
+long tb_memrchr(const void *haystack, int byte, size_t haystack_len);
+
 /// Bytes per block of the code-point index (`blocks[k]`: code points before byte k * TB_SCAN_BLOCK).
 #define TB_SCAN_BLOCK 128
 /// `tb_text_scan` result flag: the bytes are not well-formed UTF-8.

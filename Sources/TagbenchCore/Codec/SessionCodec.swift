@@ -642,8 +642,17 @@ extension SessionCodec {
         let bytes = r.contents
         let start = r.offset
         let end: Int? = bytes.withUnsafeBufferPointer { b in
-            let close: [UInt8] = Array("\n  ]".utf8)
             guard start < b.count else { return nil }
+            // As written, the list is followed by the orphans: found from the end of the file,
+            // a line at a time, rather than by searching the whole list for its close.
+            let next: [UInt8] = Array("\n  ],\n  \"orphans\": [".utf8)
+            var line = b.count
+            while line > start {
+                line = tb_memrchr(b.baseAddress!, 0x0A, line)
+                if line < start { break }
+                if line + next.count <= b.count && memcmp(b.baseAddress! + line, next, next.count) == 0 { return line }
+            }
+            let close: [UInt8] = Array("\n  ]".utf8)
             let hit = tb_memmem(b.baseAddress! + start, b.count - start, close, close.count)
             return hit < 0 ? nil : start + hit
         }
