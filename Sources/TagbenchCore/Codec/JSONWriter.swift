@@ -22,6 +22,11 @@ public struct JSONWriter {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends bytes already in JSON form.
+    public mutating func raw(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
+    }
+
     /// Appends a decimal integer (without formatting a String: sessions hold millions of them).
     public mutating func int(_ value: Int) {
         if value >= 0 && value < 10 { bytes.append(UInt8(48 + value)); return }

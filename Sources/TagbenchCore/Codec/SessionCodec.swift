@@ -53,23 +53,28 @@ public enum SessionCodec {
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
-        // Names looked up once, not a Label copied for every annotation.
-        let documentIDs = documents.map(\.id)
-        let labelNames = labels.map(\.name)
-        // Live spans and orphans are written alike; an orphan's context is always the stored one.
-        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter) {
+        // Document ids and label names as JSON once (they repeat on every annotation), and the
+        // fields that repeat from one annotation to the next copied as they were last written.
+        func json(_ text: String) -> [UInt8] {
+            var w = JSONWriter(capacity: text.utf8.count + 2)
+            w.string(text)
+            return w.bytes
+        }
+        let documentJSON = documents.map { json($0.id) }
+        let labelJSON = labels.map { json($0.name) }
+        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter, repeating r: inout RepeatedFields) {
             w.raw(first ? "\n    " as StaticString : ",\n    ")
             w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.raw(AnnotationLayout.doc); w.string(documentIDs[a.document])
+            w.raw(AnnotationLayout.doc); w.raw(documentJSON[a.document])
             w.raw(AnnotationLayout.start); w.int(a.range.start)
             w.raw(AnnotationLayout.end); w.int(a.range.end)
-            w.raw(AnnotationLayout.label); w.string(labelNames[a.label])
+            w.raw(AnnotationLayout.label); w.raw(labelJSON[a.label])
             w.raw(AnnotationLayout.text); w.string(a.text)
             writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
             if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
-            w.raw(AnnotationLayout.source); w.string(a.source)
-            w.raw(AnnotationLayout.annotator); w.string(a.annotator)
-            w.raw(AnnotationLayout.time); w.string(a.time)
+            w.raw(AnnotationLayout.source); r.source.write(a.source, to: &w)
+            w.raw(AnnotationLayout.annotator); r.annotator.write(a.annotator, to: &w)
+            w.raw(AnnotationLayout.time); r.time.write(a.time, to: &w)
             w.raw(AnnotationLayout.close)
         }
         // The annotations are most of the file: written in pieces on every core, joined in order.
@@ -77,12 +82,13 @@ public enum SessionCodec {
         let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
         let written = Parallel.map(pieces) { k -> (bytes: [UInt8], any: Bool) in
             var piece = JSONWriter(capacity: slots.count / pieces * 260 + 1024)
+            var repeating = RepeatedFields()
             var any = false
             for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {
                 guard let a = slot else { continue }
                 // Only the very first annotation goes without a comma; a piece cannot know, so
                 // each writes commas and the first byte is dropped when joining.
-                write(a, first: false, orphan: false, to: &piece)
+                write(a, first: false, orphan: false, to: &piece, repeating: &repeating)
                 any = true
             }
             return (piece.bytes, any)
@@ -96,7 +102,8 @@ public enum SessionCodec {
             first = false
         }
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
-        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true, to: &w) }
+        var repeating = RepeatedFields()
+        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true, to: &w, repeating: &repeating) }
         w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" as StaticString : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
@@ -588,6 +595,28 @@ struct RawAnnotation {
     /// Where the context strings are in the file (read only if the document changed).
     var prefix: Range<Int>?, suffix: Range<Int>?
     var orphan = false
+}
+
+/// The annotation fields that usually repeat from one annotation to the next, as last written.
+struct RepeatedFields {
+    var source = RepeatedJSON(), annotator = RepeatedJSON(), time = RepeatedJSON()
+}
+
+/// A string field's last value and its JSON, copied again while the value stays the same.
+struct RepeatedJSON {
+    private var value: String?
+    private var json: [UInt8] = []
+
+    /// Writes `text` as a JSON string.
+    mutating func write(_ text: String, to w: inout JSONWriter) {
+        if text != value {
+            var encoded = JSONWriter(capacity: text.utf8.count + 2)
+            encoded.string(text)
+            json = encoded.bytes
+            value = text
+        }
+        w.raw(json)
+    }
 }
 
 /// The last value of each field that usually repeats, so equal strings share one allocation.

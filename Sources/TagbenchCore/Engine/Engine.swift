@@ -720,7 +720,8 @@ public final class Engine {
         // Numbered as inserted; an identical span (also among these targets) is left out.
         func insert(_ batch: [Annotation]) {
             let (inserted, left) = session.insert(contentsOf: batch, numbering: true)
-            added += inserted
+            // Taken as it is when it is the whole result (a bulk tag's 100,000 spans not copied again).
+            if added.isEmpty { added = inserted } else { added += inserted }
             duplicates += left.map { batch[$0] }
         }
         var candidates: [Annotation] = []
