@@ -13,8 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // Byte-level helpers in C: memmem (not exposed by Swift's Glibc module) and the one-pass text
-        // scan (UTF-8 check, code points, block index; AVX2 where the processor has it).
+        // Byte-level helpers in C: memmem and memrchr (not exposed by Swift's Glibc module), the
+        // one-pass text scan (UTF-8 check, code points, block index), the multi-term search and the
+        // JSON run finder (AVX2 where the processor has it).
         .target(name: "CTagbenchShims"),
         // The pure core: documents, spans, commands, the engine, sessions and exports. No terminal.
         .target(
