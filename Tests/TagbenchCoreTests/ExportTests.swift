@@ -63,6 +63,21 @@ struct ExportTests {
         #expect(try read(h.directory + "/" + file) == expected.replacingOccurrences(of: "SHA", with: sha))
     }
 
+    /// A write that fails (a full disk, through a link to /dev/full) is an error naming the file,
+    /// the file is removed and no manifest is written.
+    @Test func aFailedWriteIsAnErrorAndLeavesNothingBehind() throws {
+        let h = try harness()
+        guard FileManager.default.isWritableFile(atPath: "/dev/full") else { return }
+        try FileManager.default.createSymbolicLink(atPath: h.directory + "/full.jsonl", withDestinationPath: "/dev/full")
+        let error = h.failure("export spans full.jsonl")
+        #expect(error == .writeFailed(h.directory + "/full.jsonl", reason: FileSystem.errorText(ENOSPC)))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/full.jsonl.manifest.json"))
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: h.directory + "/full.jsonl")) == nil)
+        // A good export afterwards works.
+        try h.run("export spans ok.jsonl")
+        #expect(try read(h.directory + "/ok.jsonl").hasPrefix("{\"id\": \"mini\""))
+    }
+
     @Test func labelStudioTasksHoldSpansNotesAndDocumentCategories() throws {
         let h = try harness()
         try h.run("classify 政治 doc", "export label-studio ls.json")

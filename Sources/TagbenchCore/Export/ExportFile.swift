@@ -16,12 +16,14 @@ public struct ExportedFile: Sendable, Equatable {
 }
 
 /// An output file that hashes what it writes and counts its records and labels. Hashing and
-/// writing happen on a queue of their own, a chunk at a time, while the next records are encoded.
+/// writing each happen on a queue of their own, a chunk at a time, while the next records are
+/// encoded: the hash of a chunk and the write of another run side by side.
 final class ExportFile: @unchecked Sendable {
     let path: String
     private let file: OutputFile
-    private let queue = DispatchQueue(label: "tagbench.export-file")
-    // Touched only on `queue`.
+    private let hashQueue = DispatchQueue(label: "tagbench.export-file.hash")
+    private let writeQueue = DispatchQueue(label: "tagbench.export-file.write")
+    // Touched only on `hashQueue`.
     private var hasher = SHA256()
     // Touched only on `pool`, which holds nothing for long: taking a spare buffer never waits
     // for the chunk being hashed and written, as a `queue.sync` would.
@@ -70,23 +72,28 @@ final class ExportFile: @unchecked Sendable {
         let full = Chunk(spare ?? [])
         swap(&full.bytes, &chunk)
         if chunk.capacity < Self.chunkSize { chunk.reserveCapacity(Self.chunkSize + (1 << 16)) }
-        queue.async { [self] in
-            var failed: TagbenchError?
-            if pool.sync(execute: { failure }) == nil {
-                full.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                do throws(TagbenchError) { try file.write(bytes: full.bytes) } catch { failed = error }
+        // Both queues only read the chunk; it is reused once both are done with it.
+        let done = DispatchGroup()
+        hashQueue.async(group: done) { [self] in
+            full.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        }
+        writeQueue.async(group: done) { [self] in
+            guard pool.sync(execute: { failure }) == nil else { return }
+            do throws(TagbenchError) {
+                try file.write(bytes: full.bytes)
+            } catch {
+                pool.sync { if failure == nil { failure = error } }
             }
+        }
+        done.notify(queue: pool) { [self] in
             full.bytes.removeAll(keepingCapacity: true)
-            pool.sync {
-                spares.append(full.bytes)
-                full.bytes = []
-                if failure == nil { failure = failed }
-            }
+            spares.append(full.bytes)
+            full.bytes = []
             inFlight.signal()
         }
     }
 
-    /// A chunk's bytes, held by one reference while the queue works on them.
+    /// A chunk's bytes, held by one reference while the queues work on them.
     private final class Chunk: @unchecked Sendable {
         var bytes: [UInt8]
         init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -94,7 +101,8 @@ final class ExportFile: @unchecked Sendable {
 
     func close() throws(TagbenchError) -> ExportedFile {
         if !chunk.isEmpty { try handOff() }
-        let digest = queue.sync { hasher.finalize() }
+        writeQueue.sync {}
+        let digest = hashQueue.sync { hasher.finalize() }
         if let failure = pool.sync(execute: { failure }) { throw failure }
         try file.close()
         return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts)
