@@ -136,6 +136,7 @@ struct RunCommand: ParsableCommand {
         let lock = try lockSession(session, environment: environment, console: console)
         defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
+        ProcessEnd.keep(engine)
         if timings { console.err(Timing.line("open", since: start, clock)) }
         engine.defersSaves = true
         var runner = ScriptRunner(engine: engine)
@@ -227,6 +228,7 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     let clock = ContinuousClock()
     var start = clock.now
     let engine = try openSession(session, environment: environment, console: console)
+    ProcessEnd.keep(engine)
     if timings { console.err(Timing.line("open", since: start, clock)) }
     do {
         start = clock.now
