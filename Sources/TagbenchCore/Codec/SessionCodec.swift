@@ -389,9 +389,8 @@ public enum SessionCodec {
         var parsed = 0
         let annotationTotal = rawAnnotations.reduce(0) { $0 + $1.count }
         session.reserveCapacity(annotations: annotationTotal)
-        // Where each live span's stored context is in the file: kept only for documents found
+        // Where each live span's stored context is in the file: read only for documents found
         // missing or changed once read.
-        var contextTokens: [Int: (prefix: Range<Int>?, suffix: Range<Int>?)] = [:]
         var liveContext: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
         liveContext.reserveCapacity(annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
@@ -486,9 +485,8 @@ public enum SessionCodec {
         if keepsContext.contains(true) {
             for entry in liveContext {
                 guard let a = session.annotation(number: entry.number), keepsContext[a.document] else { continue }
-                contextTokens[entry.number] = (entry.prefix, entry.suffix)
+                session.preservedContext[entry.number] = (try context(entry.prefix), try context(entry.suffix))
             }
-            for (number, tokens) in contextTokens { session.preservedContext[number] = (try context(tokens.prefix), try context(tokens.suffix)) }
         }
         for c in rawCategories {
             guard let doc = session.documentIndex(id: c.doc) else { throw invalid("a category refers to unknown document \"\(c.doc)\"") }

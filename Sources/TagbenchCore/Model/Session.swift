@@ -155,21 +155,10 @@ public final class Session {
     /// nothing, when an identical span is already there.
     @discardableResult
     public func insert(_ a: Annotation) -> Bool {
-        guard spanKeys.insert(SpanKey(a)) else { return false }
-        // One nil at a time: appending a `repeatElement` of them goes through the generic
-        // sequence path, and ids mostly grow by one.
-        while annotationSlots.count < a.number { annotationSlots.append(nil) }
-        precondition(annotationSlots[a.number - 1] == nil, "annotation slot in use")
-        annotationSlots[a.number - 1] = a
-        byDocument[a.document].append(a.number)
-        if labelCounts.count <= a.label { labelCounts.append(contentsOf: repeatElement(0, count: a.label + 1 - labelCounts.count)) }
-        labelCounts[a.label] += 1
-        annotationCount += 1
-        nextNumber = max(nextNumber, a.number + 1)
-        return true
+        insert(contentsOf: [a], numbering: false).duplicates.isEmpty
     }
 
-    /// Inserts annotations in one step, each as `insert` would; with `numbering`, each one
+    /// Inserts annotations in one step, each as `insert(_:)` would; with `numbering`, each one
     /// inserted gets the next number instead of its own. Returns those inserted (when
     /// `numbering`; else empty) and the positions in `list` of those left out because an
     /// identical span is already there (or earlier in `list`).
