@@ -116,6 +116,21 @@ struct EngineTests {
         #expect(h.engine.session.annotationCount == 2)
     }
 
+    @Test func aBulkTagSkipsSpansAlreadyThereAndNumbersTheRestInOrder() throws {
+        let h = try harness()
+        try h.run("tag 整改落实 all 整改 --corpus")
+        let removed = try #require(h.engine.session.annotation(number: 5))
+        try h.run("untag a5 a9")
+        try h.run("tag 整改落实 all 整改 --corpus")
+        #expect(h.messages.last == "25 already tagged 整改落实, skipped")
+        #expect(h.engine.session.annotationCount == 27)
+        // The two new spans take the next ids, in the order of the matches.
+        let new = [28, 29].compactMap { h.engine.session.annotation(number: $0) }
+        #expect(new.count == 2 && new[0].range == removed.range && new[0].document == removed.document)
+        try h.run("undo")
+        #expect(h.engine.session.annotationCount == 25)
+    }
+
     @Test func bulkTagIsOneUndoStepAndIdsAreNeverReused() throws {
         let h = try harness()
         try h.run("tag 整改落实 all 整改 --corpus")

@@ -718,11 +718,16 @@ public final class Engine {
         var added: [Annotation] = []
         var duplicates: [Annotation] = []
         // Numbered as inserted; an identical span (also among these targets) is left out.
-        func insert(_ batch: [Annotation]) {
-            let (inserted, left) = session.insert(contentsOf: batch, numbering: true)
-            // Taken as it is when it is the whole result (a bulk tag's 100,000 spans not copied again).
-            if added.isEmpty { added = inserted } else { added += inserted }
+        // The batch is numbered in place and becomes (part of) `added`: no second array.
+        func insert(_ batch: inout [Annotation]) {
+            let left = session.insert(contentsOf: &batch, numbering: true)
             duplicates += left.map { batch[$0] }
+            if !left.isEmpty {
+                let out = Set(left)
+                batch = batch.indices.filter { !out.contains($0) }.map { batch[$0] }
+            }
+            // Taken as it is when it is the whole result (a bulk tag's 100,000 spans not copied again).
+            if added.isEmpty { swap(&added, &batch) } else { added += batch }
         }
         var candidates: [Annotation] = []
         candidates.reserveCapacity(targets.count)
@@ -736,13 +741,14 @@ public final class Engine {
                 if let other = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(other.range == r && other.label == label) {
                     blocked += 1
                 } else {
-                    insert([a])
+                    var one = [a]
+                    insert(&one)
                 }
                 continue
             }
             candidates.append(a)
         }
-        insert(candidates)
+        insert(&candidates)
         let labelName = session.tagSet.labels[label].name
         if blocked > 0 { emit(.message("\(blocked) match\(blocked == 1 ? "" : "es") skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
         if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }

@@ -155,18 +155,20 @@ public final class Session {
     /// nothing, when an identical span is already there.
     @discardableResult
     public func insert(_ a: Annotation) -> Bool {
-        insert(contentsOf: [a], numbering: false).duplicates.isEmpty
+        var list = [a]
+        return insert(contentsOf: &list, numbering: false).isEmpty
     }
 
     /// Inserts annotations in one step, each as `insert(_:)` would; with `numbering`, each one
-    /// inserted gets the next number instead of its own. Returns those inserted (when
-    /// `numbering`; else empty) and the positions in `list` of those left out because an
-    /// identical span is already there (or earlier in `list`).
+    /// inserted gets the next number instead of its own (set in `list` too). Returns the
+    /// positions in `list` of those left out because an identical span is already there (or
+    /// earlier in `list`).
     ///
     /// The session's tables are moved into locals for the loop: a bulk tag or a session's
     /// opening inserts a million spans, and every access to a class's stored property is checked
     /// for exclusivity at run time.
-    func insert(contentsOf list: [Annotation], numbering: Bool) -> (inserted: [Annotation], duplicates: [Int]) {
+    @discardableResult
+    func insert(contentsOf list: inout [Annotation], numbering: Bool) -> [Int] {
         var slots = annotationSlots
         var keys = spanKeys
         var perDocument = byDocument
@@ -175,8 +177,6 @@ public final class Session {
         spanKeys = SpanKeySet()
         byDocument = []
         labelCounts = []
-        var inserted: [Annotation] = []
-        if numbering { inserted.reserveCapacity(list.count) }
         var duplicates: [Int] = []
         var next = nextNumber
         keys.reserveCapacity(keys.count + list.count)
@@ -188,14 +188,11 @@ public final class Session {
                 duplicates.append(k)
                 continue
             }
-            let number = numbering ? next : list[k].number
+            if numbering { list[k].number = next }
+            let number = list[k].number
             while slots.count < number { slots.append(nil) }
             precondition(slots[number - 1] == nil, "annotation slot in use")
             slots[number - 1] = list[k]
-            if numbering {
-                slots[number - 1]!.number = number
-                inserted.append(slots[number - 1]!)
-            }
             perDocument[list[k].document].append(number)
             let label = list[k].label
             while counts.count <= label { counts.append(0) }
@@ -208,7 +205,7 @@ public final class Session {
         labelCounts = counts
         annotationCount += list.count - duplicates.count
         nextNumber = next
-        return (inserted, duplicates)
+        return duplicates
     }
 
     /// Removes live annotations; returns them.
