@@ -22,6 +22,13 @@ public struct JSONWriter {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// `text` as a JSON string, for writing again and again with `raw(_:)`.
+    public static func encoded(_ text: String) -> [UInt8] {
+        var w = JSONWriter(capacity: text.utf8.count + 2)
+        w.string(text)
+        return w.bytes
+    }
+
     /// Appends bytes already in JSON form.
     public mutating func raw(_ json: [UInt8]) {
         bytes.append(contentsOf: json)

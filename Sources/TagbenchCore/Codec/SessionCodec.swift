@@ -55,13 +55,8 @@ public enum SessionCodec {
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
         // Document ids and label names as JSON once (they repeat on every annotation), and the
         // fields that repeat from one annotation to the next copied as they were last written.
-        func json(_ text: String) -> [UInt8] {
-            var w = JSONWriter(capacity: text.utf8.count + 2)
-            w.string(text)
-            return w.bytes
-        }
-        let documentJSON = documents.map { json($0.id) }
-        let labelJSON = labels.map { json($0.name) }
+        let documentJSON = documents.map { JSONWriter.encoded($0.id) }
+        let labelJSON = labels.map { JSONWriter.encoded($0.name) }
         func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter, repeating r: inout RepeatedFields) {
             w.raw(first ? "\n    " as StaticString : ",\n    ")
             w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
@@ -234,6 +229,8 @@ public enum SessionCodec {
         var rawAnnotations: [[RawAnnotation]] = []
         var rawCategories: [(doc: String, unit: String, index: Int, start: Int, end: Int, label: String, annotator: String, time: String)] = []
         var rawDocuments: [(id: String, path: String, sha256: String, length: Int, encoding: TextEncoding, origin: String?, text: String?)] = []
+        /// Each document's path made absolute, once for reading it and for the session.
+        var absolutePaths: [String] = []
         var rawLog: [(String, String)] = []
         var nextID: Int?
         var nextSuggestion: Int?
@@ -295,7 +292,9 @@ public enum SessionCodec {
                     rawDocuments.append(d)
                 }
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
-                reading = DocumentReading(rawDocuments.map { ($0.path, $0.id, $0.encoding, $0.text != nil) }, directory: directory)
+                absolutePaths = rawDocuments.map { Paths.absolute($0.path, base: directory) }
+                reading = DocumentReading(rawDocuments.indices.map { (absolutePaths[$0], rawDocuments[$0].path, rawDocuments[$0].id,
+                                                                      rawDocuments[$0].encoding, rawDocuments[$0].text != nil) })
             case "annotations", "orphans":
                 try r.beginArray()
                 if key == "annotations", let pieces = parseAnnotationsInParallel(&r, displayPath: displayPath) {
@@ -377,10 +376,10 @@ public enum SessionCodec {
         // files are still being read (`reading`); each is then replaced by what was read.
         var recordedLength: [Int] = []
         var ids = Set<String>()
-        for d in rawDocuments {
+        for (k, d) in rawDocuments.enumerated() {
             recordedLength.append(d.length)
             if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
-            let recorded = Document(missingID: d.id, path: Paths.absolute(d.path, base: directory), length: d.length, sha256: d.sha256)
+            let recorded = Document(missingID: d.id, path: absolutePaths[k], length: d.length, sha256: d.sha256)
             recorded.encoding = d.encoding
             session.addDocument(recorded)
         }
@@ -460,12 +459,12 @@ public enum SessionCodec {
             }
         }
         // The files, as read: a changed or missing one keeps its spans with their stored context.
-        let read = (reading ?? DocumentReading([], directory: directory)).wait()
+        let read = (reading ?? DocumentReading([])).wait()
         var keepsContext = Array(repeating: false, count: rawDocuments.count)
         for (k, (d, document)) in zip(rawDocuments, read).enumerated() {
             if let text = d.text {
                 // An imported document: the session holds its text.
-                let embedded = Document(id: d.id, path: Paths.absolute(d.path, base: directory), bytes: Array(text.utf8))
+                let embedded = Document(id: d.id, path: absolutePaths[k], bytes: Array(text.utf8))
                 guard embedded.sha256 == d.sha256, embedded.length == d.length else {
                     throw invalid("the text of document \(d.id) does not match its sha256 and length")
                 }
@@ -608,9 +607,7 @@ struct RepeatedJSON {
     /// Writes `text` as a JSON string.
     mutating func write(_ text: String, to w: inout JSONWriter) {
         if text != value {
-            var encoded = JSONWriter(capacity: text.utf8.count + 2)
-            encoded.string(text)
-            json = encoded.bytes
+            json = JSONWriter.encoded(text)
             value = text
         }
         w.raw(json)
@@ -740,12 +737,11 @@ private final class DocumentReading: @unchecked Sendable {
     // Written once by the background work, read only after `group` says it is done.
     private var documents: [Document?] = []
 
-    init(_ files: [(path: String, id: String, encoding: TextEncoding, embedded: Bool)], directory: String) {
+    init(_ files: [(path: String, displayPath: String, id: String, encoding: TextEncoding, embedded: Bool)]) {
         DispatchQueue.global().async(group: group) { [self] in
             documents = Parallel.map(files.count) { i -> Document? in
                 if files[i].embedded { return nil }
-                let absolute = Paths.absolute(files[i].path, base: directory)
-                return try? DocumentReader.document(id: files[i].id, path: absolute, displayPath: files[i].path, encoding: files[i].encoding)
+                return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath, encoding: files[i].encoding)
             }
         }
     }

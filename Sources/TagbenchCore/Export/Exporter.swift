@@ -170,8 +170,9 @@ public enum Exporter {
             if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
             defer { monitor?.finished() }
             // One document at a time, written as soon as it is encoded: memory does not grow with
-            // the export. (Encoding on both cores was tried: no faster on the benchmark, and glibc
-            // kept the worker threads' freed buffers, +114 MB at 3,500 documents, +1 GB at 35,000.)
+            // the export. (Encoding on both cores was tried twice: all documents first, then in
+            // batches of 64; neither was faster on the benchmark, and glibc kept the worker
+            // threads' freed buffers: +114 MB and +130 MB at 3,500 documents.)
             for (k, d) in chosen.enumerated() {
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }

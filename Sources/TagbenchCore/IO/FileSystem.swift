@@ -153,13 +153,6 @@ public enum FileSystem {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    /// The canonical absolute path of an existing file (symlinks resolved), or nil.
-    public static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     /// The device and inode of the file at `path` (links followed), nil when there is none:
     /// two paths name one file exactly when these are equal.
     public static func identity(of path: String) -> FileIdentity? {

@@ -145,10 +145,7 @@ public final class Session {
     /// quadratic once).
     func reserveCapacity(annotations count: Int) {
         spanKeys.reserveCapacity(spanKeys.count + count)
-        // At least doubling: each bulk tag reserves, and an exact reservation each time would
-        // copy every slot on every tag.
-        let needed = annotationSlots.count + count
-        if needed > annotationSlots.capacity { annotationSlots.reserveCapacity(Swift.max(needed, annotationSlots.capacity * 2)) }
+        annotationSlots.reserveCapacity(annotationSlots.count + count)
     }
 
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing
