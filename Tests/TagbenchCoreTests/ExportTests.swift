@@ -78,6 +78,41 @@ struct ExportTests {
         #expect(try read(h.directory + "/ok.jsonl").hasPrefix("{\"id\": \"mini\""))
     }
 
+    /// An export is written under temporary names and takes the place of the previous one only
+    /// when complete: one stopped half way leaves the old files as they were, and no temporary.
+    @Test func aStoppedExportLeavesThePreviousOneWhole() throws {
+        let h = try harness()
+        try "第二份报告，巡察。".write(toFile: h.directory + "/second.txt", atomically: true, encoding: .utf8)
+        try h.run("load second.txt", "export bio out.conll --jsonl --shard-size 1")
+        // One record a shard: the second document's one sentence is the fourth.
+        let names = ["out-00001.conll", "out-00004.conll", "out.labels.json", "out.conll.manifest.json"]
+        let before = try names.map { try read(h.directory + "/" + $0) }
+        try h.run("tag 减负 all 第二份 --corpus")
+        let monitor = EngineTests.StoppingMonitor(limit: 1)
+        h.engine.monitor = monitor
+        #expect(h.failure("export bio out.conll --jsonl --shard-size 1") == .interrupted("export to out.conll"))
+        #expect(try names.map { try read(h.directory + "/" + $0) } == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.contains(".tmp-") } == [])
+        // Let through, the same export replaces them.
+        monitor.limit = 100
+        try h.run("export bio out.conll --jsonl --shard-size 1")
+        #expect(try read(h.directory + "/out-00004.conll") != before[1])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.contains(".tmp-") } == [])
+    }
+
+    /// A link is followed: what it points to is replaced and the link stays (a link to a device is
+    /// written through, never replaced: `aFailedWriteIsAnErrorAndLeavesNothingBehind`).
+    @Test func anExportThroughALinkReplacesItsTarget() throws {
+        let h = try harness()
+        try FileManager.default.createDirectory(atPath: h.directory + "/real", withIntermediateDirectories: false)
+        try "old".write(toFile: h.directory + "/real/out.jsonl", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: h.directory + "/link.jsonl", withDestinationPath: h.directory + "/real/out.jsonl")
+        try h.run("export spans link.jsonl")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: h.directory + "/link.jsonl") == h.directory + "/real/out.jsonl")
+        #expect(try read(h.directory + "/real/out.jsonl").hasPrefix("{\"id\": \"mini\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/real") == ["out.jsonl"])
+    }
+
     @Test func labelStudioTasksHoldSpansNotesAndDocumentCategories() throws {
         let h = try harness()
         try h.run("classify 政治 doc", "export label-studio ls.json")

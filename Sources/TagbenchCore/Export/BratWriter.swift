@@ -98,7 +98,7 @@ final class BratWriter {
 
     private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int]) throws(TagbenchError) {
         created.append(path)
-        let file = try ExportFile(path: path)
+        let file = try ExportFile(path: path, staged: false)
         file.records = records
         for l in labels { file.labelCounts[l, default: 0] += 1 }
         try file.write(&w)

@@ -13,13 +13,25 @@ public struct ExportedFile: Sendable, Equatable {
     public var sha256: String
     /// Label index → spans (or unit labels) in it.
     public var labelCounts: [Int: Int]
+    /// Where the bytes are until the export is complete, and the name they then take (`path`,
+    /// or what it links to); nil for a file written in place.
+    var staging: (temporary: String, target: String)? = nil
+
+    public static func == (a: ExportedFile, b: ExportedFile) -> Bool {
+        (a.path, a.records, a.bytes, a.sha256, a.labelCounts) == (b.path, b.records, b.bytes, b.sha256, b.labelCounts)
+    }
 }
 
 /// An output file that hashes what it writes and counts its records and labels. Hashing and
 /// writing each happen on a queue of their own, a chunk at a time, while the next records are
-/// encoded: the hash of a chunk and the write of another run side by side.
+/// encoded: the hash of a chunk and the write of another run side by side. A staged file is
+/// written under a temporary name, so an earlier export stays whole until the new one is.
 final class ExportFile: @unchecked Sendable {
     let path: String
+    /// The temporary name written to and the name it takes when complete, when staged.
+    let staging: (temporary: String, target: String)?
+    /// The name written to: the temporary one when staged.
+    var writtenPath: String { staging?.temporary ?? path }
     private let file: OutputFile
     private let hashQueue = DispatchQueue(label: "tagbench.export-file.hash")
     private let writeQueue = DispatchQueue(label: "tagbench.export-file.write")
@@ -40,9 +52,10 @@ final class ExportFile: @unchecked Sendable {
     var labelCounts: [Int: Int] = [:]
     private static let chunkSize = 1 << 22
 
-    init(path: String) throws(TagbenchError) {
+    init(path: String, staged: Bool) throws(TagbenchError) {
         self.path = path
-        file = try OutputFile(path: path)
+        staging = staged ? FileSystem.stagingPlan(for: path) : nil
+        file = try OutputFile(path: path, writingTo: staging?.temporary)
         chunk.reserveCapacity(Self.chunkSize + (1 << 16))
     }
 
@@ -105,7 +118,7 @@ final class ExportFile: @unchecked Sendable {
         let digest = hashQueue.sync { hasher.finalize() }
         if let failure = pool.sync(execute: { failure }) { throw failure }
         try file.close()
-        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts)
+        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts, staging: staging)
     }
 }
 
@@ -119,7 +132,7 @@ final class ShardedOutput {
     private let framing: Framing
     private var current: ExportFile?
     private(set) var files: [ExportedFile] = []
-    /// Every path opened, for removal when the export fails.
+    /// Every file opened (by the name written to), for removal when the export fails.
     private(set) var opened: [String] = []
 
     /// How records sit in a file.
@@ -149,8 +162,8 @@ final class ShardedOutput {
                 if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
                 if current == nil {
                     let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
-                    opened.append(path)
-                    current = try ExportFile(path: path)
+                    current = try ExportFile(path: path, staged: true)
+                    opened.append(current!.writtenPath)
                     w.raw(framing.open)
                 } else {
                     w.raw(framing.separator)
@@ -173,8 +186,8 @@ final class ShardedOutput {
     func finish() throws(TagbenchError) {
         if current == nil && files.isEmpty {
             let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(1), into: basePath)
-            opened.append(path)
-            current = try ExportFile(path: path)
+            current = try ExportFile(path: path, staged: true)
+            opened.append(current!.writtenPath)
             var w = JSONWriter(capacity: 16)
             w.raw(framing.open)
             if framing.open.utf8CodeUnitCount > 0 { w.raw("]\n") }

@@ -163,7 +163,7 @@ public enum Exporter {
         func cleanUp() {
             for path in outputs.flatMap(\.opened) { unlink(path) }
             for path in (brat?.created ?? []).reversed() { if unlink(path) != 0 { rmdir(path) } }
-            for file in extraFiles { unlink(file.path) }
+            for file in extraFiles { unlink(file.staging?.temporary ?? file.path) }
         }
         do {
             try FileSystem.makeDirectories(Paths.directory(of: base))
@@ -233,7 +233,17 @@ public enum Exporter {
             let manifest = ExportManifest(options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
                                           splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
                                           balance: balance, warnings: result.warnings)
-            try FileSystem.writeAtomically(manifest.encode(directory: Paths.directory(of: manifestPath)), to: manifestPath)
+            // Every file complete: each takes its place, then the manifest that describes them. An
+            // export is derived from its session and checked by these hashes, so it is not forced to
+            // disk (which waited for the whole output: 80 ms at the benchmark's 117 MB). The old
+            // file is removed before the rename: ext4 flushes a file renamed over another at once
+            // (50 ms more for the same 117 MB).
+            for file in filesPerSplit.joined() + extraFiles {
+                guard let staging = file.staging else { continue }
+                unlink(staging.target)
+                if rename(staging.temporary, staging.target) != 0 { throw TagbenchError.writeFailed(file.path, reason: FileSystem.errorText(errno)) }
+            }
+            try FileSystem.writeAtomically(manifest.encode(directory: Paths.directory(of: manifestPath)), to: manifestPath, durable: false)
             result.documents = chosen.count
             result.records = filesPerSplit.joined().reduce(0) { $0 + $1.records }
             result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath]
@@ -250,7 +260,7 @@ public enum Exporter {
     private static func writeSmallFile(_ path: String, _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
         var w = JSONWriter(capacity: 4096)
         body(&w)
-        let file = try ExportFile(path: path)
+        let file = try ExportFile(path: path, staged: true)
         try file.write(&w)
         return try file.close()
     }

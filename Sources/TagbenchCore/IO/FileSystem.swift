@@ -100,10 +100,35 @@ public enum FileSystem {
     /// Whether a path holds glob characters.
     public static func isGlob(_ path: String) -> Bool { path.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
 
-    /// Writes `bytes` to `path` through a temporary file in the same directory, fsynced and renamed
-    /// over the target, so the file is always either the old one or the new one.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(TagbenchError) {
-        try writeAtomically(segments: [bytes[...]], to: path)
+    /// Writes `bytes` to `path` through a temporary file in the same directory, renamed over the
+    /// target, so the file is always either the old one or the new one; `durable` forces it to disk
+    /// first (a session must survive a crash; an export, derived from one, need not).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(TagbenchError) {
+        try writeAtomically(segments: [bytes[...]], to: path, durable: durable)
+    }
+
+    /// Where a file that should replace `path` whole is written first, and the name it then takes:
+    /// nil when it is written in place, because `path` (links followed) is not a regular file (a
+    /// device such as `/dev/stdout` must be written, never replaced) or is a dangling link.
+    public static func stagingPlan(for path: String) -> (temporary: String, target: String)? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return (temporaryPath(for: path), path) }
+        var target = path
+        if info.st_mode & S_IFMT == S_IFLNK {
+            // The link stays; what it points to is replaced.
+            guard let resolved = realpath(path, nil) else { return nil }
+            target = String(cString: resolved)
+            free(resolved)
+            guard stat(target, &info) == 0 else { return nil }
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return (temporaryPath(for: target), target)
+    }
+
+    /// The name a file is written under before it is renamed to `path`: hidden, beside it (a
+    /// rename within one directory is atomic), and this process's own.
+    public static func temporaryPath(for path: String) -> String {
+        Paths.directory(of: path) + "/." + Paths.fileName(of: path) + ".tmp-\(getpid())"
     }
 
     /// Writes every byte to `fd`, retrying after signals and short writes; the `errno` of a
@@ -123,8 +148,8 @@ public enum FileSystem {
 
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
-    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String) throws(TagbenchError) {
-        let temporary = Paths.directory(of: path) + "/." + Paths.fileName(of: path) + ".tmp-\(getpid())"
+    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true) throws(TagbenchError) {
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .writeFailed(path, reason: errorText(errno)) }
         var ok = true
@@ -135,13 +160,14 @@ public enum FileSystem {
                 reason = errorText(failure)
             }
         }
-        if ok && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
+        if ok && durable && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
         close(fd)
         if ok && rename(temporary, path) != 0 { ok = false; reason = errorText(errno) }
         guard ok else {
             unlink(temporary)
             throw .writeFailed(path, reason: reason)
         }
+        guard durable else { return }
         let dirfd = open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }
     }
@@ -179,9 +205,9 @@ public final class OutputFile {
     private var buffer: [UInt8] = []
     private static let chunk = 4 << 20
 
-    /// Creates (or truncates) `path`.
-    public init(path: String) throws(TagbenchError) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates (or truncates) `writingTo`, by default `path`; errors name `path`.
+    public init(path: String, writingTo actual: String? = nil) throws(TagbenchError) {
+        fd = open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         self.path = path
         guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(errno)) }
         buffer.reserveCapacity(Self.chunk + 65536)
