@@ -1,4 +1,6 @@
 import Testing
+import Crypto
+import Foundation
 @testable import TagbenchCore
 
 /// Code points, the way Python indexes `str`: a reference built from Swift's unicodeScalars.
@@ -109,6 +111,23 @@ struct CodePointTests {
             byte += length
         }
         #expect(d.byteOffset(d.length) == byte && d.codePointOffset(ofByte: byte) == d.length)
+    }
+}
+
+/// A hash left for later is the file's SHA-256 whoever computes it: the idle thread, or any of
+/// several threads asking at once.
+struct DocumentHashTests {
+    @Test func hashesLeftForLaterAreTheBytesHashesWhoeverComputesThem() throws {
+        let texts = (0..<64).map { k in Array(String(repeating: "巡察整改\(k)𠀀\n", count: 500 + k * 37).utf8) }
+        let expected = texts.map { bytes in bytes.withUnsafeBytes { SHA256.hash(data: $0) }.map { String(format: "%02x", $0) }.joined() }
+        let documents = texts.enumerated().map { Document(id: "d\($0.offset)", path: "/d\($0.offset)", bytes: $0.element, hashLater: true) }
+        Document.hashInBackground(documents)
+        let seen = Parallel.map(documents.count * 2) { documents[$0 % documents.count].sha256 }
+        #expect(seen == expected + expected)
+        // Known ones are not hashed again; a given hash is kept as given.
+        let given = Document(id: "g", path: "/g", bytes: texts[0], sha256: "recorded")
+        Document.hashInBackground([given])
+        #expect(given.sha256 == "recorded")
     }
 }
 

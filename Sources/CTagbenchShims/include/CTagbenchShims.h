@@ -45,6 +45,11 @@ typedef struct { int32_t term; int64_t start; } tb_term_hit;
 size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
                      tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point, int portable);
 
+/// Runs body(context) on a new thread of its own that the kernel schedules only when a core is
+/// otherwise idle (SCHED_IDLE; else the lowest priority). Returns 0, or an error when no thread
+/// could be made (body was not called).
+int tb_run_when_idle(void (*body)(void *), void *context);
+
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 

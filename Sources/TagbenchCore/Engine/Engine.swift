@@ -337,7 +337,7 @@ public final class Engine {
         }
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding)
+                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding, hashLater: true)
             }
         }
         var added: [Document] = []
@@ -347,6 +347,7 @@ public final class Engine {
             if document.bytes.isEmpty { emit(.warning("\(pending[i].display) is empty; loaded as \(document.id) with no text")) }
             added.append(document)
         }
+        Document.hashInBackground(added)
         var imported: [ImportedDocument] = []
         var declaredLabels: [String] = []
         var importedFrom: [String] = []

@@ -4,10 +4,12 @@ import Glibc
 
 /// Reads a text file as a document's bytes: UTF-8, leading BOM dropped, nothing else changed.
 public enum DocumentReader {
-    /// A document read from `path` in the given encoding (auto resolved), with its id.
-    public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> Document {
+    /// A document read from `path` in the given encoding (auto resolved), with its id; its hash
+    /// computed at once, or left for `Document.hashInBackground` when `hashLater`.
+    public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false) throws(TagbenchError) -> Document {
         let text = try decoded(try readFile(path, displayPath: displayPath), encoding: encoding, displayPath: displayPath)
-        let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0) } ?? Document(id: id, path: path, bytes: text.bytes)
+        let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0, hashLater: hashLater) }
+            ?? Document(id: id, path: path, bytes: text.bytes, hashLater: hashLater)
         document.encoding = text.encoding
         return document
     }

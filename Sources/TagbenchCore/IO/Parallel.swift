@@ -1,3 +1,4 @@
+import CTagbenchShims
 import Dispatch
 
 /// Runs independent pieces of work on every core: reading, validating and hashing documents is
@@ -9,19 +10,38 @@ enum Parallel {
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
-        let box = UnsafeSendable(results)
+        let box = UncheckedSendable(results)
         withoutActuallyEscaping(body) { body in
-            let work = UnsafeSendable(body)
+            let work = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: count) { i in
                 box.value[i] = work.value(i)
             }
         }
         return results.map { $0! }
     }
+
+    /// Runs `body` on a thread of its own that gets a core only when one is otherwise idle: work
+    /// that can wait (a corpus's hashes after `load`) fills the time a single-threaded step leaves
+    /// the other core, instead of slowing the steps that use both.
+    static func whenIdle(_ body: @escaping @Sendable () -> Void) {
+        let job = Unmanaged.passRetained(IdleJob(body)).toOpaque()
+        let failed = tb_run_when_idle({ job in Unmanaged<IdleJob>.fromOpaque(job!).takeRetainedValue().body() }, job)
+        if failed != 0 {
+            Unmanaged<IdleJob>.fromOpaque(job).release()
+            DispatchQueue.global().async(execute: body)
+        }
+    }
 }
 
-/// Hands a value to concurrent work whose indices never overlap.
-private struct UnsafeSendable<T>: @unchecked Sendable {
+/// A closure handed through C to `tb_run_when_idle`.
+private final class IdleJob {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
+
+/// Hands a value to other threads where the caller knows it is safe: work whose indices never
+/// overlap, or objects only read.
+struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

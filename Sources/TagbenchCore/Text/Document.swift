@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,8 @@ public final class Document {
     /// The length in code points.
     public let length: Int
     /// Lowercase hex SHA-256 of `bytes`.
-    public let sha256: String
+    public var sha256: String { digest.value(of: bytes) }
+    private let digest: Digest
     /// Whether the file could not be read when the session was opened (its annotations are kept).
     public var isMissing: Bool
     /// The encoding of the file (the text is held as UTF-8 whatever it is).
@@ -29,20 +31,21 @@ public final class Document {
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
     public var recorded: (sha256: String, length: Int)?
 
-    /// Makes a document from already validated UTF-8 (BOM removed).
-    public convenience init(id: String, path: String, bytes: [UInt8], sha256: String? = nil) {
-        self.init(id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) }, sha256: sha256)
+    /// Makes a document from already validated UTF-8 (BOM removed); its hash is computed at once
+    /// unless given, or left for `hashInBackground` when `hashLater`.
+    public convenience init(id: String, path: String, bytes: [UInt8], sha256: String? = nil, hashLater: Bool = false) {
+        self.init(id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) }, sha256: sha256, hashLater: hashLater)
     }
 
     /// Makes a document from validated UTF-8 and its index, built by the pass that validated it.
-    init(id: String, path: String, bytes: [UInt8], index: CodePointIndex, sha256: String? = nil) {
+    init(id: String, path: String, bytes: [UInt8], index: CodePointIndex, sha256: String? = nil, hashLater: Bool = false) {
         self.id = id
         self.path = path
         self.bytes = bytes
         self.isMissing = false
         self.index = index
         self.length = index.count
-        self.sha256 = sha256 ?? Document.hash(bytes)
+        self.digest = Digest(sha256 ?? (hashLater ? nil : Document.hash(bytes)))
     }
 
     /// A document whose file could not be read: what the session recorded of it, and no text.
@@ -53,7 +56,41 @@ public final class Document {
         self.index = CodePointIndex(UnsafeBufferPointer(start: nil, count: 0))
         self.isMissing = true
         self.length = length
-        self.sha256 = sha256
+        self.digest = Digest(sha256)
+    }
+
+    /// Computes the hashes left for later, on a thread that runs when a core is idle: loading a
+    /// corpus need not wait for them (they were a third of its time), and whoever asks for a hash
+    /// first computes it (the thread then skips it).
+    public static func hashInBackground(_ documents: [Document]) {
+        let pending = UncheckedSendable(documents.filter { !$0.digest.isKnown })
+        guard !pending.value.isEmpty else { return }
+        Parallel.whenIdle {
+            for document in pending.value { _ = document.sha256 }
+        }
+    }
+
+    /// The hash, once known; computed under a lock by whichever thread needs it first.
+    private final class Digest: @unchecked Sendable {
+        private var hex: String?
+        private let lock = DispatchSemaphore(value: 1)
+
+        init(_ hex: String?) { self.hex = hex }
+
+        var isKnown: Bool {
+            lock.wait()
+            defer { lock.signal() }
+            return hex != nil
+        }
+
+        func value(of bytes: [UInt8]) -> String {
+            lock.wait()
+            defer { lock.signal() }
+            if let hex { return hex }
+            let computed = Document.hash(bytes)
+            hex = computed
+            return computed
+        }
     }
 
     /// Lowercase hex SHA-256 of `bytes`.
