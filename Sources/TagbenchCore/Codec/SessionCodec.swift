@@ -19,6 +19,7 @@ public enum SessionCodec {
         var w = JSONWriter(capacity: 1 << 20)
         let labels = session.tagSet.labels
         let documents = session.documents
+        Document.computeHashes(documents)
         w.raw("{\n  \"format\": ")
         w.string(Session.formatName)
         w.raw(",\n  \"version\": ")

@@ -694,6 +694,8 @@ public final class Engine {
             byText[text] = list
         }
         prefetched = PrefetchedMatches(documents: documents.count, byText: byText)
+        // Room for all of them at once: growing the tables tag by tag copied them again each time.
+        session.reserveCapacity(annotations: byText.values.reduce(0) { $0 + $1.count })
     }
 
     /// Adds spans as one step. `coveredText`, when every target covers the same known text (a

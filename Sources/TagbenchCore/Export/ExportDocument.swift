@@ -45,6 +45,8 @@ struct ExportDocument {
     /// The spans lying wholly inside each unit, and how many lie in none (across a boundary or
     /// in the blank between units).
     func spans(in units: [ExportUnit]) -> (perUnit: [[Annotation]], outside: Int) {
+        // The whole document as one unit holds every span (checked against the text): shared, not copied.
+        if units.count == 1 && units[0].kind == .doc { return ([spans], 0) }
         var perUnit = Array(repeating: [Annotation](), count: units.count)
         var outside = 0
         for a in spans {

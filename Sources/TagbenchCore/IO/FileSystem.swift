@@ -33,6 +33,7 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
+        if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24, let whole = readInParts(fd, size: Int(info.st_size)) { return whole }
         // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
         var bytes: [UInt8] = []
         var capacity = max(Int(info.st_size), 0) + 1
@@ -61,6 +62,36 @@ public enum FileSystem {
         }
     }
 
+    /// A large file read in four parts at once (a session file of tens of megabytes: the copy
+    /// and the page faults of the fresh memory, split over the cores); nil when the file turned
+    /// out not to be `size` bytes, for the plain loop to read it as it is.
+    private static func readInParts(_ fd: Int32, size: Int) -> [UInt8]? {
+        var whole = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            let base = UncheckedSendable(buffer.baseAddress!)
+            let parts = 4
+            let complete = Parallel.map(parts) { k -> Bool in
+                var at = size * k / parts
+                let end = size * (k + 1) / parts
+                while at < end {
+                    let n = pread(fd, base.value + at, end - at, off_t(at))
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { return false }
+                    at += n
+                }
+                return true
+            }
+            // Exactly `size` bytes: every part full, and nothing after them.
+            whole = !complete.contains(false) && pread(fd, buffer.baseAddress! + size, 1, off_t(size)) == 0
+            count = whole ? size : 0
+        }
+        guard whole else {
+            lseek(fd, 0, SEEK_SET)
+            return nil
+        }
+        return bytes
+    }
+
     /// Names in a directory (not `.` or `..`), sorted by their bytes.
     public static func list(_ directory: String) throws(TagbenchError) -> [String] {
         guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
@@ -72,7 +103,9 @@ public enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // strcmp: byte order, on the strings' own storage (a generic comparison over UTF8View
+        // took 12 ms for 3,500 names).
+        return names.sorted { strcmp($0, $1) < 0 }
     }
 
     /// Paths matching a shell glob, sorted; empty when none match.

@@ -70,6 +70,13 @@ public final class Document {
         }
     }
 
+    /// Makes sure every hash is known, computing those still missing on every core (a save right
+    /// after a load need not wait for the idle thread to get to them one by one).
+    public static func computeHashes(_ documents: [Document]) {
+        let pending = documents.filter { !$0.digest.isKnown }
+        _ = Parallel.map(pending.count) { pending[$0].sha256 }
+    }
+
     /// The hash, once known; computed under a lock by whichever thread needs it first.
     private final class Digest: @unchecked Sendable {
         private var hex: String?

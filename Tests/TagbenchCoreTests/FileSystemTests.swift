@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// Reading whole files: a large one is read in parts at once, and must come back byte for byte.
+struct FileSystemTests {
+    @Test(arguments: [1 << 24, (1 << 24) + 4_093, 3 * (1 << 23) + 1])
+    func aLargeFileReadInPartsIsItsBytes(size: Int) throws {
+        let dir = try Fixture.workspace()
+        var bytes = [UInt8](repeating: 0, count: size)
+        // Every offset different from its neighbours, so a part read to the wrong place shows.
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
+        let path = dir + "/large.bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let read = try FileSystem.read(path)
+        #expect(read.count == size)
+        #expect(read == bytes)
+    }
+
+    @Test func filesAreListedInByteOrder() throws {
+        let dir = try Fixture.workspace() + "/listed"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        let names = ["b.txt", "B.txt", "a.txt", "巡察.txt", "a10.txt", "a2.txt", "é.txt"]
+        for name in names { try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        #expect(try FileSystem.list(dir) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+}
