@@ -77,7 +77,10 @@ public enum SessionCodec {
         let slots = session.annotationSlots
         let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
         let written = Parallel.map(pieces) { k -> (bytes: [UInt8], any: Bool) in
-            var piece = JSONWriter(capacity: slots.count / pieces * 260 + 1024)
+            // Room for more than an annotation takes (about 275 bytes with its context): a piece
+            // that outgrew its buffer was copied whole into one twice the size. Pages never
+            // written are never touched.
+            var piece = JSONWriter(capacity: slots.count / pieces * 400 + 1024)
             var repeating = RepeatedFields()
             var any = false
             for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {

@@ -41,7 +41,10 @@ struct RecordEncoder {
     /// The document's records. The encoder is a value: each document uses a fresh copy.
     func encode(_ doc: ExportDocument) throws(TagbenchError) -> EncodedDocument {
         var e = self
-        e.w.bytes.reserveCapacity(doc.document.bytes.count + 256 + doc.spans.count * 64)
+        // Room for the text with its line breaks escaped, the record's fields and about 80 bytes
+        // a span, with some to spare: a buffer that fills up is copied whole into a larger one.
+        let text = doc.document.bytes.count
+        e.w.bytes.reserveCapacity(text + text / 16 + 1024 + doc.spans.count * 160 + doc.rejected.count * 160)
         switch options.format {
         case .spans, .doccano, .classify, .bio:
             let units = doc.units(options.recordUnit)
