@@ -17,6 +17,7 @@ public struct ExportedFile: Sendable, Equatable {
     /// or what it links to); nil for a file written in place.
     var staging: (temporary: String, target: String)? = nil
 
+    /// Equal when all the manifest says of them is (where the bytes were staged does not count).
     public static func == (a: ExportedFile, b: ExportedFile) -> Bool {
         (a.path, a.records, a.bytes, a.sha256, a.labelCounts) == (b.path, b.records, b.bytes, b.sha256, b.labelCounts)
     }
