@@ -117,7 +117,7 @@ public enum Exporter {
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
             let document = session.documents[d]
-            let spans = session.annotations(inDocument: d).filter { a in
+            let spans = session.annotations(inDocument: d) { a in
                 guard chosenLabels.contains(a.label) else { return false }
                 if document.covers(a.range, with: a.text) { return true }
                 stale += 1

@@ -243,6 +243,12 @@ public final class Session {
 
     /// Live annotations of one document, by position (start, end, id).
     public func annotations(inDocument document: Int) -> [Annotation] {
+        annotations(inDocument: document) { _ in true }
+    }
+
+    /// The live annotations of one document that `keep` accepts, by position (start, end, id):
+    /// chosen as they are taken out of their slots, with no second array.
+    public func annotations(inDocument document: Int, where keep: (Annotation) -> Bool) -> [Annotation] {
         let slots = annotationSlots
         // Sorted as (range, number) pairs, then looked up: sorting the annotations themselves
         // moves whole values (strings retained and released) at every swap, and exports ask this
@@ -253,7 +259,13 @@ public final class Session {
             if let range = slots[n - 1]?.range { keys.append((range, n)) }
         }
         keys.sort { $0.range != $1.range ? $0.range < $1.range : $0.number < $1.number }
-        return keys.map { slots[$0.number - 1]! }
+        var kept: [Annotation] = []
+        kept.reserveCapacity(keys.count)
+        for key in keys {
+            let a = slots[key.number - 1]!
+            if keep(a) { kept.append(a) }
+        }
+        return kept
     }
 
     /// The numbers of one document's live annotations, in no particular order.
