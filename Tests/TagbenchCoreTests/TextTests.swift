@@ -15,6 +15,24 @@ struct CodePointTests {
         "", "abc", "巡察", "𠀀巡察😀", "e\u{301}\u{302}x", "line\r\nnext\r\n", "👍🏽👨‍👩‍👧", String(repeating: "巡察𠀀a", count: 300),
     ]
 
+    /// Walking n code points over the bytes, either way, lands where counting scalars says, and
+    /// stops at the ends of the text.
+    @Test(arguments: texts)
+    func walkingCodePointsOverBytesLandsOnTheRightCharacter(text: String) {
+        let bytes = Array(text.utf8)
+        // The byte offset of every code point, and of the end.
+        var starts = [0]
+        for s in text.unicodeScalars { starts.append(starts.last! + String(s).utf8.count) }
+        bytes.withUnsafeBufferPointer { b in
+            for (k, offset) in starts.enumerated() {
+                for n in [0, 1, 2, 8, starts.count] {
+                    #expect(UTF8Bytes.offset(offset, after: n, in: b) == starts[min(k + n, starts.count - 1)])
+                    #expect(UTF8Bytes.offset(offset, before: n, in: b) == starts[max(k - n, 0)])
+                }
+            }
+        }
+    }
+
     @Test(arguments: texts)
     func lengthCountsCodePoints(text: String) {
         let d = document(text)

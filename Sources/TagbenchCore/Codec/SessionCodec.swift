@@ -170,26 +170,11 @@ public enum SessionCodec {
         // A short span's end is walked to from its start (the lookup would touch the index and
         // the text again, out of cache when spans are written in id order across documents).
         let length = a.range.end - a.range.start
-        let end = length > 64 ? d.byteOffset(a.range.end) : d.bytes.withUnsafeBufferPointer { b in
-            var end = start
-            for _ in 0..<length {
-                end += 1
-                while end < b.count && UTF8Bytes.isContinuation(b[end]) { end += 1 }
-            }
-            return end
-        }
         d.bytes.withUnsafeBufferPointer { b in
+            let end = length > 64 ? d.byteOffset(a.range.end) : UTF8Bytes.offset(start, after: length, in: b)
             // Eight code points each way, walked over the bytes rather than looked up again.
-            var before = start
-            for _ in 0..<contextLength where before > 0 {
-                before -= 1
-                while before > 0 && UTF8Bytes.isContinuation(b[before]) { before -= 1 }
-            }
-            var after = end
-            for _ in 0..<contextLength where after < b.count {
-                after += 1
-                while after < b.count && UTF8Bytes.isContinuation(b[after]) { after += 1 }
-            }
+            let before = UTF8Bytes.offset(start, before: contextLength, in: b)
+            let after = UTF8Bytes.offset(end, after: contextLength, in: b)
             w.raw(AnnotationLayout.prefix); w.string(utf8: UnsafeBufferPointer(rebasing: b[before..<start]))
             w.raw(AnnotationLayout.suffix); w.string(utf8: UnsafeBufferPointer(rebasing: b[end..<after]))
         }

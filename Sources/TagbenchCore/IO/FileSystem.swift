@@ -85,11 +85,8 @@ public enum FileSystem {
             whole = !complete.contains(false) && pread(fd, buffer.baseAddress! + size, 1, off_t(size)) == 0
             count = whole ? size : 0
         }
-        guard whole else {
-            lseek(fd, 0, SEEK_SET)
-            return nil
-        }
-        return bytes
+        // `pread` leaves the file offset where it was: the plain loop starts from the beginning.
+        return whole ? bytes : nil
     }
 
     /// Names in a directory (not `.` or `..`), sorted by their bytes.

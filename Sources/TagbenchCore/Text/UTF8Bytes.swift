@@ -9,6 +9,30 @@ public enum UTF8Bytes {
     @inline(__always)
     public static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
+    /// The byte offset `count` code points after the character starting at `offset` in
+    /// well-formed UTF-8 (the end of `bytes` at most), walked over the bytes.
+    @inline(__always)
+    static func offset(_ offset: Int, after count: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var at = offset
+        for _ in 0..<count where at < bytes.count {
+            at += 1
+            while at < bytes.count && isContinuation(bytes[at]) { at += 1 }
+        }
+        return at
+    }
+
+    /// The byte offset `count` code points before the character starting at `offset` in
+    /// well-formed UTF-8 (0 at least), walked over the bytes.
+    @inline(__always)
+    static func offset(_ offset: Int, before count: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var at = offset
+        for _ in 0..<count where at > 0 {
+            at -= 1
+            while at > 0 && isContinuation(bytes[at]) { at -= 1 }
+        }
+        return at
+    }
+
     /// The number of code points in well-formed UTF-8 `bytes`.
     public static func countCodePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
