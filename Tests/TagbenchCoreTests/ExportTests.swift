@@ -100,6 +100,20 @@ struct ExportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.contains(".tmp-") } == [])
     }
 
+    /// A span whose text is no longer the text at its offsets is left out of the export, counted
+    /// in a warning; the spans around it, and the document, are exported as before.
+    @Test func aSpanThatNoLongerMatchesItsTextIsLeftOutWithAWarning() throws {
+        let h = try harness()
+        let session = h.engine.session
+        let stale = Annotation(number: session.nextNumber, document: 0, range: TextRange(16, 18), label: 1, text: "减负",
+                               annotator: "test", time: "2023-11-14T22:13:20Z")
+        #expect(session.insert(stale))
+        try h.run("export doccano out.jsonl")
+        #expect(h.output.contains(.warning("1 span no longer matches its document's text; left out")))
+        let expected = #"{"id": "mini", "text": "巡察𠀀工作。减 负好。\n\n第二段巡察。", "label": [[0, 2, "巡察"], [2, 5, "减负"], [6, 9, "减负"], [10, 14, "减负"], [16, 18, "巡察"]]}"# + "\n"
+        #expect(try read(h.directory + "/out.jsonl") == expected)
+    }
+
     /// A link is followed: what it points to is replaced and the link stays (a link to a device is
     /// written through, never replaced: `aFailedWriteIsAnErrorAndLeavesNothingBehind`).
     @Test func anExportThroughALinkReplacesItsTarget() throws {

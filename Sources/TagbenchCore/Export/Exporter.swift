@@ -216,7 +216,10 @@ public enum Exporter {
             }
 
             // Warnings, then the manifest that records them.
-            if stale > 0 { result.warnings.append("\(stale) span\(stale == 1 ? "" : "s") no longer match their document's text; left out") }
+            if stale > 0 {
+                result.warnings.append(stale == 1 ? "1 span no longer matches its document's text; left out"
+                                                  : "\(stale) spans no longer match their documents' text; left out")
+            }
             if outsideUnits > 0 {
                 result.warnings.append("\(outsideUnits) span\(outsideUnits == 1 ? "" : "s") cross a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
             }
