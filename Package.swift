@@ -10,20 +10,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Byte-level helpers in C: memmem and memrchr (not exposed by Swift's Glibc module), the
-        // one-pass text scan (UTF-8 check, code points, block index), the multi-term search and the
-        // JSON run finder (AVX2 where the processor has it).
+        // one-pass text scan (UTF-8 check, code points, block index), the multi-term search, the
+        // JSON run finder (AVX2 where the processor has it), SHA-256 (with the processor's SHA
+        // extensions where it has them), the idle-priority thread and the huge-page hint.
         .target(name: "CTagbenchShims"),
         // The pure core: documents, spans, commands, the engine, sessions and exports. No terminal.
         .target(
             name: "TagbenchCore",
-            dependencies: [
-                "CTagbenchShims",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["CTagbenchShims"]
         ),
         // libedit, imported by exactly one file of TagbenchCLI.
         .systemLibrary(

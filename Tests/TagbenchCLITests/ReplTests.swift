@@ -134,3 +134,14 @@ struct RendererTests {
         #expect(console.capturedErr == "script.tb:12: error: no find results to refer to\n  hint: run find TEXT first; its hits are h1, h2, …\n")
     }
 }
+
+/// `--timings` lines: seconds with four decimals, as printf's `%.4f` writes them.
+struct TimingLineTests {
+    @Test(arguments: [
+        (0.0, "0.0000"), (0.00004, "0.0000"), (0.00005, "0.0001"), (0.1234, "0.1234"), (0.05, "0.0500"),
+        (1.0, "1.0000"), (1.99996, "2.0000"), (12.3456789, "12.3457"), (-0.001, "0.0000"),
+    ])
+    func secondsWithFourDecimals(seconds: Double, expected: String) {
+        #expect(Timing.line("save", seconds: seconds) == "timing: save \(expected)")
+    }
+}

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Testing
 @testable import TagbenchCore
@@ -182,7 +181,7 @@ struct ExportTests {
             for file in split["files"] as! [[String: Any]] {
                 let path = dir + "/sets/" + (file["path"] as! String)
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == file["sha256"] as! String)
+                #expect(try referenceSHA256(Array(bytes)) == file["sha256"] as! String)
                 let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
                 #expect(lines.count == file["records"] as! Int && lines.count <= 7 && lines.count >= 1)
                 for line in lines {

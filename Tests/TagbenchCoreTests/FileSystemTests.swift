@@ -25,3 +25,49 @@ struct FileSystemTests {
         #expect(try FileSystem.list(dir) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
     }
 }
+
+/// Large buffers are advised into huge pages before they are filled, and keep what they held.
+struct HugePagesTests {
+    /// The `VmFlags` of the mapping holding `address`, from /proc/self/smaps.
+    static func mappingFlags(of address: UInt) throws -> [Substring] {
+        // Read to its end (Foundation stops at the first page of a file whose size reads as 0).
+        let smaps = String(decoding: try FileSystem.read("/proc/self/smaps"), as: UTF8.self)
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let ends = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = ends.count == 2 && ends[0] <= address && address < ends[1]
+            } else if inside && line.hasPrefix("VmFlags:") {
+                return Array(fields.dropFirst())
+            }
+        }
+        return []
+    }
+
+    @Test func aLargeReservationKeepsItsElementsAndIsAdvised() throws {
+        var numbers = Array(0..<1_000)
+        numbers.reserveCapacityInHugePages(3_000_000)
+        #expect(numbers == Array(0..<1_000) && numbers.capacity >= 3_000_000)
+        numbers.append(contentsOf: 1_000..<3_000_000)
+        #expect(numbers.count == 3_000_000 && numbers[2_999_999] == 2_999_999)
+        let thp = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
+        guard thp.contains("[madvise]") || thp.contains("[always]") else { return }
+        // The middle of a 24 MB buffer lies in a 2 MB page wholly inside it.
+        let middle = numbers.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress! + 1_500_000) }
+        #expect(try Self.mappingFlags(of: middle).contains("hg"))
+    }
+
+    @Test func aFileOfManyMegabytesIsReadIntoAdvisedMemory() throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/big.bin"
+        let bytes = (0..<(9 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let read = try FileSystem.read(path)
+        #expect(read == bytes)
+        let thp = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
+        guard thp.contains("[madvise]") || thp.contains("[always]") else { return }
+        let middle = read.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress! + (9 << 19)) }
+        #expect(try Self.mappingFlags(of: middle).contains("hg"))
+    }
+}

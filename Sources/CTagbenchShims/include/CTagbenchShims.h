@@ -50,6 +50,26 @@ size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const 
 /// could be made (body was not called).
 int tb_run_when_idle(void (*body)(void *), void *context);
 
+/// SHA-256 in progress: `tb_sha256_init`, `tb_sha256_update` any number of times, `tb_sha256_final`.
+typedef struct { uint32_t state[8]; uint64_t length; uint8_t buffer[64]; size_t buffered; int portable; } tb_sha256;
+
+/// Starts a SHA-256.
+void tb_sha256_init(tb_sha256 *h);
+/// Adds `n` bytes to the message.
+void tb_sha256_update(tb_sha256 *h, const void *data, size_t n);
+/// Writes the 32-byte digest (the hash is then spent).
+void tb_sha256_final(tb_sha256 *h, uint8_t digest[32]);
+/// The digest of `n` bytes.
+void tb_sha256_digest(const void *data, size_t n, uint8_t digest[32]);
+/// Whether the processor's SHA extensions are used.
+int tb_sha256_hardware(void);
+/// Starts a SHA-256 computed in portable C whatever the processor (tests compare the two).
+void tb_sha256_init_portable(tb_sha256 *h);
+
+/// Asks the kernel to back the 2 MB pages wholly inside p[0 ..< n] with huge pages when they are
+/// first touched (a hint: where transparent huge pages are off or unavailable nothing changes).
+void tb_advise_huge_pages(void *p, size_t n);
+
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import ArgumentParser
-import Foundation
 import TagbenchCore
 
 /// `tagbench`: the root command; with no subcommand it opens the REPL on a session.
@@ -243,7 +242,10 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
 /// `timing: STEP SECONDS` lines for `--timings` (the benchmark reads them).
 enum Timing {
     static func line(_ step: String, seconds: Double) -> String {
-        "timing: \(step) \(String(format: "%.4f", seconds))"
+        // Four decimals, as printf's %.4f (without Foundation: loading it took longer than many commands).
+        let tenThousandths = Int((max(seconds, 0) * 10_000).rounded())
+        let fraction = String(tenThousandths % 10_000)
+        return "timing: \(step) \(tenThousandths / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
     }
 
     static func line(_ step: String, since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> String {

@@ -380,7 +380,7 @@ public enum SessionCodec {
         // Where each live span's stored context is in the file: read only for documents found
         // missing or changed once read.
         var liveContext: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
-        liveContext.reserveCapacity(annotationTotal)
+        liveContext.reserveCapacityInHugePages(annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
         var lastLabel: (name: String, index: Int)?
@@ -388,7 +388,7 @@ public enum SessionCodec {
         rawAnnotations.reverse()
         while let piece = rawAnnotations.popLast() {
             var live: [Annotation] = []
-            live.reserveCapacity(piece.count)
+            live.reserveCapacityInHugePages(piece.count)
             for a in piece {
                 parsed += 1
                 guard let number = a.number else {
@@ -690,7 +690,7 @@ extension SessionCodec {
                 piece.seek(to: cuts[k])
                 var layout = AnnotationLayoutReader(b)
                 var list: [RawAnnotation] = []
-                list.reserveCapacity((cuts[k + 1] - cuts[k]) / 200)
+                list.reserveCapacityInHugePages((cuts[k + 1] - cuts[k]) / 200)
                 do {
                     // Every piece but the first starts at the comma before its first element.
                     if k > 0 && !piece.consume(UInt8(ascii: ",")) { return nil }

@@ -733,7 +733,7 @@ public final class Engine {
             if added.isEmpty { swap(&added, &batch) } else { added += batch }
         }
         var candidates: [Annotation] = []
-        candidates.reserveCapacity(targets.count)
+        candidates.reserveCapacityInHugePages(targets.count)
         var blocked = 0
         let name = annotator.name
         for (d, r) in targets {

@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +37,7 @@ public final class FileHashing: @unchecked Sendable {
     public init(segments: [ArraySlice<UInt8>]) {
         DispatchQueue.global().async(group: group) { [self] in
             var hasher = SHA256()
-            for segment in segments { segment.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+            for segment in segments { segment.withUnsafeBytes { hasher.update($0) } }
             hash = Document.hex(hasher.finalize())
         }
     }

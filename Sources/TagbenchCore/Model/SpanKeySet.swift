@@ -121,7 +121,11 @@ struct SpanKeySet {
 
     private mutating func rehash(slots: Int) {
         let old = words
-        words = Array(repeating: Self.empty, count: slots * 2)
+        words = [UInt64](unsafeUninitializedCapacity: slots * 2) { buffer, count in
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: Self.empty)
+            count = buffer.count
+        }
         mask = slots - 1
         for k in stride(from: 0, to: old.count, by: 2) where old[k] != Self.empty {
             var i = slot(old[k], old[k + 1])

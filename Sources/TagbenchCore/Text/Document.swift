@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -102,7 +101,7 @@ public final class Document {
 
     /// Lowercase hex SHA-256 of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> String {
-        hex(bytes.withUnsafeBytes { SHA256.hash(data: $0) })
+        hex(bytes.withUnsafeBytes { SHA256.hash($0) })
     }
 
     /// Lowercase hex of a digest.
