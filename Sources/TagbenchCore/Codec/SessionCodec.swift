@@ -204,8 +204,10 @@ public enum SessionCodec {
         public var categoriesDropped = 0
     }
 
-    /// Reads a session file at `path` (absolute), reading back every document and checking its hash.
-    public static func decode(_ bytes: [UInt8], path: String, displayPath: String) throws(TagbenchError) -> (Session, OpenReport) {
+    /// Reads a session file at `path` (absolute), reading back every document and checking its
+    /// hash (taken from `knownHashes` for a file as it was when hashed).
+    public static func decode(_ bytes: [UInt8], path: String, displayPath: String,
+                              knownHashes: HashCache = HashCache()) throws(TagbenchError) -> (Session, OpenReport) {
         let directory = Paths.directory(of: path)
         var r = try JSONReader(bytes: bytes, path: displayPath)
         let session = Session()
@@ -283,7 +285,8 @@ public enum SessionCodec {
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
                 absolutePaths = rawDocuments.map { Paths.absolute($0.path, base: directory) }
                 reading = DocumentReading(rawDocuments.indices.map { (absolutePaths[$0], rawDocuments[$0].path, rawDocuments[$0].id,
-                                                                      rawDocuments[$0].encoding, rawDocuments[$0].text != nil) })
+                                                                      rawDocuments[$0].encoding, rawDocuments[$0].text != nil) },
+                                          knownHashes: knownHashes)
             case "annotations", "orphans":
                 try r.beginArray()
                 if key == "annotations", let pieces = parseAnnotationsInParallel(&r, displayPath: displayPath) {
@@ -726,11 +729,12 @@ private final class DocumentReading: @unchecked Sendable {
     // Written once by the background work, read only after `group` says it is done.
     private var documents: [Document?] = []
 
-    init(_ files: [(path: String, displayPath: String, id: String, encoding: TextEncoding, embedded: Bool)]) {
+    init(_ files: [(path: String, displayPath: String, id: String, encoding: TextEncoding, embedded: Bool)], knownHashes: HashCache = HashCache()) {
         DispatchQueue.global().async(group: group) { [self] in
             documents = Parallel.map(files.count) { i -> Document? in
                 if files[i].embedded { return nil }
-                return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath, encoding: files[i].encoding)
+                return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath, encoding: files[i].encoding,
+                                                    knownHashes: knownHashes)
             }
         }
     }

@@ -108,7 +108,7 @@ public final class Engine {
         let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
         // An export's manifest names the file by its hash: taken from the bytes read here.
         if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
-        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath)
+        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: HashCache.read(for: path))
         engine.session = session
         var warnings: [String] = []
         if fromCheckpoint {
@@ -1198,6 +1198,7 @@ public final class Engine {
         guard let target = path ?? sessionPath else { throw .noSessionPath }
         let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: target))
         try FileSystem.writeAtomically(segments: segments, to: target)
+        HashCache(documents: session.documents).write(for: target)
         if isReadOnly { return }
         savedFileHash = FileHashing(segments: segments)
         // The saved file now holds everything: the journal and any checkpoint are spent.

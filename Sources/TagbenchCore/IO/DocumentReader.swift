@@ -5,18 +5,24 @@ import Glibc
 /// Reads a text file as a document's bytes: UTF-8, leading BOM dropped, nothing else changed.
 public enum DocumentReader {
     /// A document read from `path` in the given encoding (auto resolved), with its id; its hash
-    /// computed at once, or left for `Document.hashInBackground` when `hashLater`.
-    public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false) throws(TagbenchError) -> Document {
-        let text = try decoded(try readFile(path, displayPath: displayPath), encoding: encoding, displayPath: displayPath)
-        let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0, hashLater: hashLater) }
-            ?? Document(id: id, path: path, bytes: text.bytes, hashLater: hashLater)
+    /// taken from `knownHashes` when the file is as it was when hashed, else computed at once, or
+    /// left for `Document.hashInBackground` when `hashLater`.
+    public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false,
+                                knownHashes: HashCache? = nil) throws(TagbenchError) -> Document {
+        var stamp: FileStamp?
+        let text = try decoded(try readFile(path, displayPath: displayPath, stamp: &stamp), encoding: encoding, displayPath: displayPath)
+        let known = stamp.flatMap { knownHashes?.sha256(path: path, stamp: $0, encoding: text.encoding) }
+        let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0, sha256: known, hashLater: hashLater) }
+            ?? Document(id: id, path: path, bytes: text.bytes, sha256: known, hashLater: hashLater)
         document.encoding = text.encoding
+        document.stamp = stamp
         return document
     }
 
     /// The file's text as UTF-8 in the given encoding (auto resolved), and the encoding it was in.
     public static func read(_ path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> (bytes: [UInt8], encoding: TextEncoding) {
-        let text = try decoded(try readFile(path, displayPath: displayPath), encoding: encoding, displayPath: displayPath)
+        var stamp: FileStamp?
+        let text = try decoded(try readFile(path, displayPath: displayPath, stamp: &stamp), encoding: encoding, displayPath: displayPath)
         return (text.bytes, text.encoding)
     }
 
@@ -40,7 +46,8 @@ public enum DocumentReader {
 
     /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
     public static func read(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
-        try utf8Text(try readFile(path, displayPath: displayPath), displayPath: displayPath).bytes
+        var stamp: FileStamp?
+        return try utf8Text(try readFile(path, displayPath: displayPath, stamp: &stamp), displayPath: displayPath).bytes
     }
 
     /// The offset of the first NUL byte (`memchr`: a byte-at-a-time search showed in profiles).
@@ -52,9 +59,9 @@ public enum DocumentReader {
     }
 
     /// The file's bytes; errors name the path as the user gave it.
-    private static func readFile(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
+    private static func readFile(_ path: String, displayPath: String, stamp: inout FileStamp?) throws(TagbenchError) -> [UInt8] {
         do {
-            return try FileSystem.read(path)
+            return try FileSystem.read(path, stamp: &stamp)
         } catch {
             switch error {
             case .fileNotFound: throw .fileNotFound(displayPath)

@@ -29,6 +29,9 @@ public final class Document {
     /// The hash and length the session recorded, when the file on disk has changed since: they
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
     public var recorded: (sha256: String, length: Int)?
+    /// The file's stamp when `bytes` were read from it; nil when not trusted (it had just
+    /// changed) or not read from a file. `HashCache` keeps the hash under it.
+    public internal(set) var stamp: FileStamp?
 
     /// Makes a document from already validated UTF-8 (BOM removed); its hash is computed at once
     /// unless given, or left for `hashInBackground` when `hashLater`.
