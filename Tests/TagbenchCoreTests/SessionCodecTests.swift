@@ -66,8 +66,22 @@ struct SessionCodecTests {
         var repeatedSpan = original
         let first = original[line("a1")]
         repeatedSpan[line("a17000")] = first.replacingOccurrences(of: "\"a1\"", with: "\"a17000\"")
+        // The fault reported is the first in file order, whichever piece finds it: a repeated id
+        // before a bad document in the same piece, a repeated id and a bad document on one
+        // annotation (its id is checked first), a bad document before a repeated id far after it.
+        func edited(_ edits: [(String, String, String)]) -> [String] {
+            var lines = original
+            for (id, from, to) in edits { lines[line(id)] = lines[line(id)].replacingOccurrences(of: from, with: to) }
+            return lines
+        }
+        let repeatThenBadDocument = edited([("a9000", "\"a9000\"", "\"a100\""), ("a9001", "\"doc\": \"long\"", "\"doc\": \"nowhere\"")])
+        let repeatAndBadDocument = edited([("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a9000", "\"a9000\"", "\"a100\"")])
+        let badDocumentThenRepeat = edited([("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a17000", "\"a17000\"", "\"a100\"")])
         for (lines, reason) in [(repeatedID, "annotation id a100 appears twice"),
-                                (repeatedSpan, "annotation a17000 duplicates another span (same document, offsets and label)")] {
+                                (repeatedSpan, "annotation a17000 duplicates another span (same document, offsets and label)"),
+                                (repeatThenBadDocument, "annotation id a100 appears twice"),
+                                (repeatAndBadDocument, "annotation id a100 appears twice"),
+                                (badDocumentThenRepeat, "annotation a9000 refers to document \"nowhere\", which the session does not have")] {
             try lines.joined(separator: "\n").write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
             #expect(throws: TagbenchError.invalidSession(path: "s.json", reason: reason)) {
                 _ = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
