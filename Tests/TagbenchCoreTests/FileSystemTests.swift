@@ -24,6 +24,19 @@ struct FileSystemTests {
         for name in names { try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
         #expect(try FileSystem.list(dir) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
     }
+
+    /// Files, and links that lead to files, are listed as files; folders, links to folders and
+    /// dangling links are not.
+    @Test func listingFilesFollowsLinksAndLeavesOutTheRest() throws {
+        let dir = try Fixture.workspace() + "/list"
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        for name in ["b.txt", "a.txt", "巡察.txt"] { try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.txt", withDestinationPath: "a.txt")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/folder-link", withDestinationPath: "sub")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/dangling.txt", withDestinationPath: "nowhere.txt")
+        #expect(try FileSystem.listFiles(dir) == ["a.txt", "b.txt", "link.txt", "巡察.txt"])
+        #expect(try FileSystem.list(dir) == ["a.txt", "b.txt", "dangling.txt", "folder-link", "link.txt", "sub", "巡察.txt"])
+    }
 }
 
 /// Large buffers are advised into huge pages before they are filled, and keep what they held.

@@ -29,3 +29,23 @@ struct PathsTests {
         #expect(Paths.relative(path, to: base) == expected)
     }
 }
+
+/// A path's file name, stem and extension, split at its last "/" and the name's last ".".
+struct PathNameTests {
+    @Test(arguments: [
+        ("/a/b/c.txt", "c.txt", "c", "txt"),
+        ("c.txt", "c.txt", "c", "txt"),
+        ("/dir.d/file", "file", "file", ""),
+        ("/a/.hidden", ".hidden", ".hidden", ""),
+        ("/a/.hidden.txt", ".hidden.txt", ".hidden", "txt"),
+        ("/报告/巡察.报告.txt", "巡察.报告.txt", "巡察.报告", "txt"),
+        ("/a/e\u{301}.txt", "e\u{301}.txt", "e\u{301}", "txt"),
+        ("/a/b/", "", "", ""),
+        ("name.", "name.", "name", ""),
+    ])
+    func namesStemsAndExtensions(path: String, name: String, stem: String, ext: String) {
+        #expect(Paths.fileName(of: path) == name)
+        #expect(Paths.stem(of: path) == stem)
+        #expect(Paths.fileExtension(of: path) == ext)
+    }
+}

@@ -311,8 +311,7 @@ public final class Engine {
             switch FileSystem.kind(of: absolute) {
             case .missing: throw .fileNotFound(argument)
             case .directory:
-                let names = try FileSystem.list(absolute).filter { Paths.fileExtension(of: $0) == "txt" }
-                    .filter { FileSystem.kind(of: absolute + "/" + $0) == .file }
+                let names = try FileSystem.listFiles(absolute).filter { Paths.fileExtension(of: $0) == "txt" }
                 if names.isEmpty { throw .noTextFiles(directory: argument) }
                 files += names.map { (absolute + "/" + $0, (argument.hasSuffix("/") ? argument : argument + "/") + $0) }
             case .other:

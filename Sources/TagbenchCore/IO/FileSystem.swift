@@ -103,18 +103,33 @@ public enum FileSystem {
 
     /// Names in a directory (not `.` or `..`), sorted by their bytes.
     public static func list(_ directory: String) throws(TagbenchError) -> [String] {
+        try entries(directory).map(\.name)
+    }
+
+    /// The regular files in a directory (links followed), sorted by their bytes. The entry's type
+    /// from the directory spares a `stat` a file (3,500 of them took 4 ms before any was read).
+    public static func listFiles(_ directory: String) throws(TagbenchError) -> [String] {
+        try entries(directory).filter { entry in
+            entry.type == UInt8(DT_REG)
+                || ((entry.type == UInt8(DT_LNK) || entry.type == UInt8(DT_UNKNOWN)) && kind(of: directory + "/" + entry.name) == .file)
+        }.map(\.name)
+    }
+
+    /// A directory's entries (not `.` or `..`) and their types as `readdir` gives them, sorted by
+    /// name bytes: compared as byte arrays (as Strings, through `strcmp` or their UTF-8 views, the
+    /// sort of 3,500 names took 12–15 ms, each comparison copying or decoding both).
+    private static func entries(_ directory: String) throws(TagbenchError) -> [(name: String, type: UInt8)] {
         guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
         defer { closedir(dir) }
-        var names: [String] = []
+        var found: [(bytes: [UInt8], type: UInt8)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let bytes = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))).map { $0 } }
             }
-            if name != "." && name != ".." { names.append(name) }
+            if bytes != [0x2E] && bytes != [0x2E, 0x2E] { found.append((bytes, entry.pointee.d_type)) }
         }
-        // strcmp: byte order, on the strings' own storage (a generic comparison over UTF8View
-        // took 12 ms for 3,500 names).
-        return names.sorted { strcmp($0, $1) < 0 }
+        found.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        return found.map { (String(decoding: $0.bytes, as: UTF8.self), $0.type) }
     }
 
     /// Paths matching a shell glob, sorted; empty when none match.
