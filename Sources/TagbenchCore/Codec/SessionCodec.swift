@@ -15,11 +15,57 @@ public enum SessionCodec {
     /// The session file as consecutive pieces (written in turn, never joined in memory: a large
     /// session would otherwise be held twice while it is saved).
     public static func encodeSegments(_ session: Session, directory: String) -> [ArraySlice<UInt8>] {
-        var segments: [ArraySlice<UInt8>] = []
-        var w = JSONWriter(capacity: 1 << 20)
         let labels = session.tagSet.labels
         let documents = session.documents
-        Document.computeHashes(documents)
+        // Document ids and label names as JSON once (they repeat on every annotation), and the
+        // fields that repeat from one annotation to the next copied as they were last written.
+        let documentJSON = documents.map { JSONWriter.encoded($0.id) }
+        let labelJSON = labels.map { JSONWriter.encoded($0.name) }
+        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter, repeating r: inout RepeatedFields) {
+            w.raw(first ? "\n    " as StaticString : ",\n    ")
+            w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
+            w.raw(AnnotationLayout.doc); w.raw(documentJSON[a.document])
+            w.raw(AnnotationLayout.start); w.int(a.range.start)
+            w.raw(AnnotationLayout.end); w.int(a.range.end)
+            w.raw(AnnotationLayout.label); w.raw(labelJSON[a.label])
+            w.raw(AnnotationLayout.text); w.string(a.text)
+            writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
+            if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
+            w.raw(AnnotationLayout.source); r.source.write(a.source, to: &w)
+            w.raw(AnnotationLayout.annotator); r.annotator.write(a.annotator, to: &w)
+            w.raw(AnnotationLayout.time); r.time.write(a.time, to: &w)
+            w.raw(AnnotationLayout.close)
+        }
+        // The annotations are most of the file: written in pieces on every core, joined in order.
+        // The hashes of documents not yet hashed (the documents' list, written first, needs them)
+        // are computed by the same workers once the pieces are taken, 32 documents a task: a core
+        // done early hashes instead of waiting.
+        let slots = session.annotationSlots
+        let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
+        let unhashed = Document.unhashed(documents)
+        let hashTasks = (unhashed.count + 31) / 32
+        let written = Parallel.map(pieces + hashTasks) { k -> (bytes: [UInt8], any: Bool) in
+            if k >= pieces {
+                for d in unhashed[((k - pieces) * 32)..<Swift.min(unhashed.count, (k - pieces + 1) * 32)] { _ = d.sha256 }
+                return ([], false)
+            }
+            // Room for more than an annotation takes (about 275 bytes with its context): a piece
+            // that outgrew its buffer was copied whole into one twice the size. Pages never
+            // written are never touched.
+            var piece = JSONWriter(capacity: slots.count / pieces * 400 + 1024)
+            var repeating = RepeatedFields()
+            var any = false
+            for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {
+                guard let a = slot else { continue }
+                // Only the very first annotation goes without a comma; a piece cannot know, so
+                // each writes commas and the first byte is dropped when joining.
+                write(a, first: false, orphan: false, to: &piece, repeating: &repeating)
+                any = true
+            }
+            return (piece.bytes, any)
+        }
+        var segments: [ArraySlice<UInt8>] = []
+        var w = JSONWriter(capacity: 1 << 20)
         w.raw("{\n  \"format\": ")
         w.string(Session.formatName)
         w.raw(",\n  \"version\": ")
@@ -54,44 +100,6 @@ public enum SessionCodec {
             w.raw("}")
         }
         w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
-        // Document ids and label names as JSON once (they repeat on every annotation), and the
-        // fields that repeat from one annotation to the next copied as they were last written.
-        let documentJSON = documents.map { JSONWriter.encoded($0.id) }
-        let labelJSON = labels.map { JSONWriter.encoded($0.name) }
-        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter, repeating r: inout RepeatedFields) {
-            w.raw(first ? "\n    " as StaticString : ",\n    ")
-            w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.raw(AnnotationLayout.doc); w.raw(documentJSON[a.document])
-            w.raw(AnnotationLayout.start); w.int(a.range.start)
-            w.raw(AnnotationLayout.end); w.int(a.range.end)
-            w.raw(AnnotationLayout.label); w.raw(labelJSON[a.label])
-            w.raw(AnnotationLayout.text); w.string(a.text)
-            writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
-            if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
-            w.raw(AnnotationLayout.source); r.source.write(a.source, to: &w)
-            w.raw(AnnotationLayout.annotator); r.annotator.write(a.annotator, to: &w)
-            w.raw(AnnotationLayout.time); r.time.write(a.time, to: &w)
-            w.raw(AnnotationLayout.close)
-        }
-        // The annotations are most of the file: written in pieces on every core, joined in order.
-        let slots = session.annotationSlots
-        let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
-        let written = Parallel.map(pieces) { k -> (bytes: [UInt8], any: Bool) in
-            // Room for more than an annotation takes (about 275 bytes with its context): a piece
-            // that outgrew its buffer was copied whole into one twice the size. Pages never
-            // written are never touched.
-            var piece = JSONWriter(capacity: slots.count / pieces * 400 + 1024)
-            var repeating = RepeatedFields()
-            var any = false
-            for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {
-                guard let a = slot else { continue }
-                // Only the very first annotation goes without a comma; a piece cannot know, so
-                // each writes commas and the first byte is dropped when joining.
-                write(a, first: false, orphan: false, to: &piece, repeating: &repeating)
-                any = true
-            }
-            return (piece.bytes, any)
-        }
         var first = true
         segments.append(w.bytes[...])
         w = JSONWriter(capacity: 1 << 16)

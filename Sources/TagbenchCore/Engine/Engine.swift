@@ -1196,8 +1196,11 @@ public final class Engine {
     public func writeSession(to path: String? = nil) throws(TagbenchError) {
         guard let target = path ?? sessionPath else { throw .noSessionPath }
         let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: target))
-        try FileSystem.writeAtomically(segments: segments, to: target)
-        HashCache(documents: session.documents).write(for: target)
+        // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
+        let documents = UncheckedSendable(session.documents)
+        try Parallel.meanwhile({ HashCache(documents: documents.value).write(for: target) }) { () throws(TagbenchError) in
+            try FileSystem.writeAtomically(segments: segments, to: target)
+        }
         if isReadOnly { return }
         savedFileHash = FileHashing(segments: segments)
         // The saved file now holds everything: the journal and any checkpoint are spent.

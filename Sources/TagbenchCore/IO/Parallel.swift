@@ -20,6 +20,14 @@ enum Parallel {
         return results.map { $0! }
     }
 
+    /// Runs `other` on another thread while `body` runs on this one; returns when both are done.
+    static func meanwhile<T, E: Error>(_ other: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E) -> T {
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group, execute: other)
+        defer { group.wait() }
+        return try body()
+    }
+
     /// Runs `body` on a thread of its own that gets a core only when one is otherwise idle: work
     /// that can wait (a corpus's hashes after `load`) fills the time a single-threaded step leaves
     /// the other core, instead of slowing the steps that use both.

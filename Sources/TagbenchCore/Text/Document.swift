@@ -72,11 +72,9 @@ public final class Document {
         }
     }
 
-    /// Makes sure every hash is known, computing those still missing on every core (a save right
-    /// after a load need not wait for the idle thread to get to them one by one).
-    public static func computeHashes(_ documents: [Document]) {
-        let pending = documents.filter { !$0.digest.isKnown }
-        _ = Parallel.map(pending.count) { pending[$0].sha256 }
+    /// The documents whose hash is not yet known.
+    public static func unhashed(_ documents: [Document]) -> [Document] {
+        documents.filter { !$0.digest.isKnown }
     }
 
     /// The hash, once known; computed under a lock by whichever thread needs it first.
