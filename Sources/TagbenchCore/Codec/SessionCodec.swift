@@ -383,59 +383,79 @@ public enum SessionCodec {
             recorded.encoding = d.encoding
             session.addDocument(recorded)
         }
-        // Each piece's annotations are checked and made on every core (documents and labels
-        // looked up, offsets checked), each raw piece let go once made; then, in order, ids are
-        // checked against each other and the spans inserted. The fault reported is the first in
-        // file order, as if everything were done in order.
-        var firstIndex: [Int] = []
-        var annotationTotal = 0
-        for piece in rawAnnotations {
-            firstIndex.append(annotationTotal)
-            annotationTotal += piece.count
-        }
-        let converted = rawAnnotations.withUnsafeMutableBufferPointer { pieces in
-            let shared = UncheckedSendable(pieces)
-            return Parallel.map(pieces.count) { k -> ConvertedAnnotations in
-                defer { shared.value[k] = [] }
-                return Self.convert(shared.value[k], firstIndex: firstIndex[k], session: session, recordedLength: recordedLength, invalid: invalid)
-            }
-        }
-        rawAnnotations = []
+        // A repeated id is found by its slot being taken (live) or by this set (orphans).
+        var orphanNumbers = Set<Int>()
+        var parsed = 0
+        let annotationTotal = rawAnnotations.reduce(0) { $0 + $1.count }
         session.reserveCapacity(annotations: annotationTotal)
         // Where each live span's stored context is in the file: read only for documents found
         // missing or changed once read.
         var liveContext: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
         liveContext.reserveCapacityInHugePages(annotationTotal)
-        // A repeated id is found by its slot being taken (live) or by this set (orphans).
-        var orphanNumbers = Set<Int>()
-        for var piece in converted {
-            for (k, a) in piece.annotations.enumerated() {
-                guard !session.hasAnnotation(number: a.number), piece.orphans ? orphanNumbers.insert(a.number).inserted : !orphanNumbers.contains(a.number) else {
-                    throw invalid("annotation id a\(a.number) appears twice")
+        // Consecutive annotations mostly share a document and a label: look each up once per run.
+        var lastDoc: (name: String, index: Int)?
+        var lastLabel: (name: String, index: Int)?
+        // Each piece is let go once its annotations are in the session.
+        rawAnnotations.reverse()
+        while let piece = rawAnnotations.popLast() {
+            var live: [Annotation] = []
+            live.reserveCapacityInHugePages(piece.count)
+            for a in piece {
+                parsed += 1
+                guard let number = a.number else {
+                    let name = a.invalidID.isEmpty ? "annotation \(parsed)" : "annotation \(a.invalidID)"
+                    throw invalid("\(name) has an invalid id (expected a1, a2, …)")
                 }
-                if piece.orphans {
-                    session.preservedContext[a.number] = (try context(piece.contexts[k].prefix), try context(piece.contexts[k].suffix))
-                    session.addOrphan(a)
-                }
-            }
-            if let fault = piece.fault {
-                // The annotation at fault: its id is checked first, as for the others.
-                if let number = fault.number, session.hasAnnotation(number: number) || orphanNumbers.contains(number) {
+                guard !session.hasAnnotation(number: number), a.orphan ? orphanNumbers.insert(number).inserted : !orphanNumbers.contains(number) else {
                     throw invalid("annotation id a\(number) appears twice")
                 }
-                throw fault.error
+                // Named in errors only: made when one is thrown.
+                var name: String { "annotation a\(number)" }
+                let doc: Int
+                if let last = lastDoc, last.name == a.doc {
+                    doc = last.index
+                } else {
+                    guard let found = session.documentIndex(id: a.doc) else {
+                        throw invalid("\(name) refers to document \"\(a.doc)\", which the session does not have")
+                    }
+                    doc = found
+                    lastDoc = (a.doc, found)
+                }
+                let label: Int
+                if let last = lastLabel, last.name == a.label {
+                    label = last.index
+                } else {
+                    guard let found = session.tagSet.index(of: a.label), session.tagSet.labels[found].name == a.label else {
+                        throw invalid("\(name) has label \"\(a.label)\", which is not in the tag set")
+                    }
+                    guard session.tagSet.labels[found].kind == .span else { throw invalid("\(name) uses category label \(a.label) as a span") }
+                    label = found
+                    lastLabel = (a.label, found)
+                }
+                guard a.start >= 0, a.start < a.end else { throw invalid("\(name) has start \(a.start) and end \(a.end): start must be ≥ 0 and < end") }
+                // An orphan's offsets are those of an older text: they are kept only as a record.
+                guard a.orphan || a.end <= recordedLength[doc] else {
+                    throw invalid("\(name) ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
+                }
+                let annotation = Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
+                                            note: a.note, source: a.source, annotator: a.annotator, time: a.time)
+                if a.orphan {
+                    session.preservedContext[number] = (try context(a.prefix), try context(a.suffix))
+                    session.addOrphan(annotation)
+                    continue
+                }
+                liveContext.append((number, a.prefix, a.suffix))
+                live.append(annotation)
             }
-            guard !piece.orphans else { continue }
-            // Within a piece ids increase as written; else they are checked one by one.
-            if !piece.increasing {
+            // Ids were checked against the pieces before; within a piece they are in increasing
+            // order as written, else checked one by one.
+            if zip(live, live.dropFirst()).contains(where: { $0.number >= $1.number }) {
                 var numbers = Set<Int>()
-                for a in piece.annotations where !numbers.insert(a.number).inserted { throw invalid("annotation id a\(a.number) appears twice") }
+                for a in live where !numbers.insert(a.number).inserted { throw invalid("annotation id a\(a.number) appears twice") }
             }
-            liveContext.append(contentsOf: piece.contexts)
-            piece.contexts = []
-            let duplicates = session.insert(contentsOf: &piece.annotations, numbering: false)
+            let duplicates = session.insert(contentsOf: &live, numbering: false)
             if let first = duplicates.first {
-                throw invalid("annotation a\(piece.annotations[first].number) duplicates another span (same document, offsets and label)")
+                throw invalid("annotation a\(live[first].number) duplicates another span (same document, offsets and label)")
             }
         }
         // The files, as read: a changed or missing one keeps its spans with their stored context.
@@ -599,86 +619,7 @@ struct RepeatedStrings {
     var doc = "", label = "", source = "", annotator = "", time = ""
 }
 
-/// A piece of a session's annotations, checked and made (`SessionCodec.convert`).
-struct ConvertedAnnotations {
-    /// Whether they are orphans (a piece is all orphans or all live spans).
-    var orphans = false
-    /// Each annotation up to the first fault.
-    var annotations: [Annotation] = []
-    /// Where each one's context is in the file.
-    var contexts: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
-    /// Whether the ids increase (as written), so that none repeats within the piece.
-    var increasing = true
-    /// The first fault found, after `annotations`, and the id of the annotation at fault when it
-    /// has a valid one (a repeated id would have been reported first).
-    var fault: (error: TagbenchError, number: Int?)?
-}
-
 extension SessionCodec {
-    /// Checks and makes one piece's annotations (documents and labels looked up, offsets checked),
-    /// stopping at the first fault; `firstIndex` is the piece's first annotation's place in the
-    /// file, for naming one without a valid id. Reads `session` only.
-    static func convert(_ piece: [RawAnnotation], firstIndex: Int, session: Session, recordedLength: [Int],
-                        invalid: (String) -> TagbenchError) -> ConvertedAnnotations {
-        var result = ConvertedAnnotations()
-        result.orphans = piece.first?.orphan ?? false
-        result.annotations.reserveCapacityInHugePages(piece.count)
-        result.contexts.reserveCapacityInHugePages(piece.count)
-        // Consecutive annotations mostly share a document and a label: look each up once per run.
-        var lastDoc: (name: String, index: Int)?
-        var lastLabel: (name: String, index: Int)?
-        var lastNumber = 0
-        for (k, a) in piece.enumerated() {
-            guard let number = a.number else {
-                let name = a.invalidID.isEmpty ? "annotation \(firstIndex + k + 1)" : "annotation \(a.invalidID)"
-                result.fault = (invalid("\(name) has an invalid id (expected a1, a2, …)"), nil)
-                break
-            }
-            func fail(_ reason: String) { result.fault = (invalid("annotation a\(number) \(reason)"), number) }
-            let doc: Int
-            if let last = lastDoc, last.name == a.doc {
-                doc = last.index
-            } else {
-                guard let found = session.documentIndex(id: a.doc) else {
-                    fail("refers to document \"\(a.doc)\", which the session does not have")
-                    break
-                }
-                doc = found
-                lastDoc = (a.doc, found)
-            }
-            let label: Int
-            if let last = lastLabel, last.name == a.label {
-                label = last.index
-            } else {
-                guard let found = session.tagSet.index(of: a.label), session.tagSet.labels[found].name == a.label else {
-                    fail("has label \"\(a.label)\", which is not in the tag set")
-                    break
-                }
-                guard session.tagSet.labels[found].kind == .span else {
-                    fail("uses category label \(a.label) as a span")
-                    break
-                }
-                label = found
-                lastLabel = (a.label, found)
-            }
-            guard a.start >= 0, a.start < a.end else {
-                fail("has start \(a.start) and end \(a.end): start must be ≥ 0 and < end")
-                break
-            }
-            // An orphan's offsets are those of an older text: they are kept only as a record.
-            guard a.orphan || a.end <= recordedLength[doc] else {
-                fail("ends at \(a.end), beyond document \(a.doc) (length \(recordedLength[doc]))")
-                break
-            }
-            if number <= lastNumber { result.increasing = false }
-            lastNumber = number
-            result.annotations.append(Annotation(number: number, document: doc, range: TextRange(a.start, a.end), label: label, text: a.text,
-                                                 note: a.note, source: a.source, annotator: a.annotator, time: a.time))
-            result.contexts.append((number, a.prefix, a.suffix))
-        }
-        return result
-    }
-
     /// One annotation object: as written, straight from the bytes, else by the general reader.
     static func parseAnnotation(_ r: inout JSONReader, orphan: Bool, layout: inout AnnotationLayoutReader) throws(TagbenchError) -> RawAnnotation {
         if let (a, end) = layout.read(at: r.offset, orphan: orphan) {
