@@ -126,7 +126,8 @@ public enum FileSystem {
             let bytes = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: UInt8.self, capacity: 256) { UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))).map { $0 } }
             }
-            if bytes != [0x2E] && bytes != [0x2E, 0x2E] { found.append((bytes, entry.pointee.d_type)) }
+            let dots = bytes.count <= 2 && bytes.allSatisfy { $0 == UInt8(ascii: ".") }
+            if !dots { found.append((bytes, entry.pointee.d_type)) }
         }
         found.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         return found.map { (String(decoding: $0.bytes, as: UTF8.self), $0.type) }
