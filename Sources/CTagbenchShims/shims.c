@@ -18,5 +18,10 @@ void tb_advise_huge_pages(void *p, size_t n) {
     const uintptr_t huge = (uintptr_t)2 << 20;
     uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
     uintptr_t end = ((uintptr_t)p + n) & ~(huge - 1);
+#ifdef MADV_HUGEPAGE
     if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)start;
+    (void)end;
+#endif
 }
