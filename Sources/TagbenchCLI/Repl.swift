@@ -65,7 +65,7 @@ public final class Repl {
             if interactive && !line.allSatisfy({ $0 == " " || $0 == "\t" }) { reader.addHistory(line) }
             let context = ExecutionContext(baseDirectory: baseDirectory, file: "<stdin>", line: lineNumber)
             let wasDirty = engine.isDirty
-            if let keys, case .review(let label)?? = try? CommandParser.parse(line) {
+            if let keys, case .review(let label)? = try? CommandParser.parse(line) {
                 // Full screen, single keys: only here, where there is a terminal to read them from.
                 do {
                     let review = try Review(engine: engine, runner: runner, console: console, keys: keys, baseDirectory: baseDirectory, label: label)
