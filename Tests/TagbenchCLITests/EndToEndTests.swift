@@ -391,10 +391,10 @@ struct BadInputTests {
     func prepared() throws -> String {
         let dir = try Workspace.make()
         try FileManager.default.createDirectory(atPath: dir + "/bad/empty-dir", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/bad/invalid.txt", contents: Data([0x41, 0x42, 0x43, 0xC3, 0x28]))
-        FileManager.default.createFile(atPath: dir + "/bad/binary.txt", contents: Data([0x41, 0x42, 0x00, 0x43]))
+        _ = FileManager.default.createFile(atPath: dir + "/bad/invalid.txt", contents: Data([0x41, 0x42, 0x43, 0xC3, 0x28]))
+        _ = FileManager.default.createFile(atPath: dir + "/bad/binary.txt", contents: Data([0x41, 0x42, 0x00, 0x43]))
         mkfifo(dir + "/bad/fifo.txt", 0o644)
-        FileManager.default.createFile(atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        _ = FileManager.default.createFile(atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
         symlink("Fixtures/corpus/qu-jiceng.txt", dir + "/link.jsonl")
         link(dir + "/Fixtures/corpus/qu-jiceng.txt", dir + "/hard.jsonl")
         // The demo session, saved as s.json here (its document paths then relative to here).
@@ -462,7 +462,7 @@ struct BadInputTests {
 
     @Test func anEmptyFileIsLoadedWithAWarning() throws {
         let dir = try prepared()
-        FileManager.default.createFile(atPath: dir + "/empty.txt", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/empty.txt", contents: Data())
         let result = try tagbench(["s.json"], in: dir, input: "load empty.txt\ndocs\nsave\n")
         #expect(result.status == 0)
         #expect(result.stderr.contains("warning: empty.txt is empty; loaded as empty with no text"))

@@ -247,8 +247,8 @@ struct EngineTests {
     @Test func badFilesAreClearErrors() throws {
         let h = try harness()
         let dir = h.directory
-        FileManager.default.createFile(atPath: dir + "/bad.txt", contents: Data([0xE5, 0xB7, 0xA1, 0xFF, 0x41]))
-        FileManager.default.createFile(atPath: dir + "/bin.txt", contents: Data([0x41, 0x00, 0x42]))
+        _ = FileManager.default.createFile(atPath: dir + "/bad.txt", contents: Data([0xE5, 0xB7, 0xA1, 0xFF, 0x41]))
+        _ = FileManager.default.createFile(atPath: dir + "/bin.txt", contents: Data([0x41, 0x00, 0x42]))
         try FileManager.default.createDirectory(atPath: dir + "/nothing", withIntermediateDirectories: true)
         #expect(h.failure("load bad.txt") == .invalidUTF8(path: "bad.txt", byteOffset: 3))
         #expect(h.failure("load bin.txt") == .binaryFile(path: "bin.txt", byteOffset: 1))
@@ -274,7 +274,7 @@ struct EngineTests {
     @Test func bytesInvalidInTheGivenEncodingAreAnErrorWithTheirOffset() throws {
         let h = try harness()
         // Two GB18030 characters (巡察), then 0xFF, which no GB18030 sequence starts with.
-        FileManager.default.createFile(atPath: h.directory + "/bad-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        _ = FileManager.default.createFile(atPath: h.directory + "/bad-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
         #expect(h.failure("load --encoding gb18030 bad-gb.txt") == .invalidEncoding(path: "bad-gb.txt", encoding: "gb18030", byteOffset: 4))
         #expect(h.engine.session.documents.count == 4)
     }
