@@ -1,9 +1,9 @@
 // SHA-256 (FIPS 180-4): the processor's SHA extensions where it has them, else portable C.
 #include <string.h>
 #include "CTagbenchShims.h"
+#include "cpu.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -98,29 +98,9 @@ SHA_TARGET static void blocks_ni(uint32_t state[8], const uint8_t *p, size_t blo
     ni_store(state, st);
 }
 
-static int has_sha_extensions(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_SSE4_1) || !(ecx & bit_SSSE3)) return 0;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    return (ebx & bit_SHA) != 0;
-}
 #endif
 
-// -1: not yet decided; 0: portable; 1: SHA extensions.
-static int hardware = -1;
-
-int tb_sha256_hardware(void) {
-    int h = __atomic_load_n(&hardware, __ATOMIC_RELAXED);
-    if (h < 0) {
-#if defined(__x86_64__)
-        h = has_sha_extensions();
-#else
-        h = 0;
-#endif
-        __atomic_store_n(&hardware, h, __ATOMIC_RELAXED);
-    }
-    return h;
-}
+int tb_sha256_hardware(void) { return tb_cpu_has_sha(); }
 
 static void blocks(const tb_sha256 *h, uint32_t state[8], const uint8_t *p, size_t n) {
     if (n == 0) return;
