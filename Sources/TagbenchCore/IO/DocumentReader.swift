@@ -9,8 +9,8 @@ public enum DocumentReader {
     /// left for `Document.hashInBackground` when `hashLater`.
     public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false,
                                 knownHashes: HashCache? = nil) throws(TagbenchError) -> Document {
-        var stamp: FileStamp?
-        let text = try decoded(try readFile(path, displayPath: displayPath, stamp: &stamp), encoding: encoding, displayPath: displayPath)
+        let (raw, stamp) = try readFile(path, displayPath: displayPath)
+        let text = try decoded(raw, encoding: encoding, displayPath: displayPath)
         let known = stamp.flatMap { knownHashes?.sha256(path: path, stamp: $0, encoding: text.encoding) }
         let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0, sha256: known, hashLater: hashLater) }
             ?? Document(id: id, path: path, bytes: text.bytes, sha256: known, hashLater: hashLater)
@@ -21,8 +21,7 @@ public enum DocumentReader {
 
     /// The file's text as UTF-8 in the given encoding (auto resolved), and the encoding it was in.
     public static func read(_ path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> (bytes: [UInt8], encoding: TextEncoding) {
-        var stamp: FileStamp?
-        let text = try decoded(try readFile(path, displayPath: displayPath, stamp: &stamp), encoding: encoding, displayPath: displayPath)
+        let text = try decoded(try readFile(path, displayPath: displayPath).bytes, encoding: encoding, displayPath: displayPath)
         return (text.bytes, text.encoding)
     }
 
@@ -46,8 +45,7 @@ public enum DocumentReader {
 
     /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
     public static func read(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
-        var stamp: FileStamp?
-        return try utf8Text(try readFile(path, displayPath: displayPath, stamp: &stamp), displayPath: displayPath).bytes
+        try utf8Text(try readFile(path, displayPath: displayPath).bytes, displayPath: displayPath).bytes
     }
 
     /// The offset of the first NUL byte (`memchr`: a byte-at-a-time search showed in profiles).
@@ -58,10 +56,10 @@ public enum DocumentReader {
         }
     }
 
-    /// The file's bytes; errors name the path as the user gave it.
-    private static func readFile(_ path: String, displayPath: String, stamp: inout FileStamp?) throws(TagbenchError) -> [UInt8] {
+    /// The file's bytes and its stamp; errors name the path as the user gave it.
+    private static func readFile(_ path: String, displayPath: String) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
         do {
-            return try FileSystem.read(path, stamp: &stamp)
+            return try FileSystem.readStamped(path)
         } catch {
             switch error {
             case .fileNotFound: throw .fileNotFound(displayPath)

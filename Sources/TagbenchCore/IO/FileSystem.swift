@@ -23,15 +23,14 @@ public enum FileSystem {
 
     /// The whole file.
     public static func read(_ path: String) throws(TagbenchError) -> [UInt8] {
-        var stamp: FileStamp?
-        return try read(path, stamp: &stamp)
+        try readStamped(path).bytes
     }
 
     /// The whole file and its stamp (nil for a file that is not regular or changed within
     /// `FileStamp.settling` seconds). The stamp is taken before the bytes are read: a change
     /// made meanwhile leaves the stamp older than the bytes, so the file's stamp differs the next
     /// time it is looked at, and its hash is not trusted.
-    public static func read(_ path: String, stamp: inout FileStamp?) throws(TagbenchError) -> [UInt8] {
+    public static func readStamped(_ path: String) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -42,8 +41,8 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
-        stamp = FileStamp(info, now: FileStamp.now())
-        if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24, let whole = readInParts(fd, size: Int(info.st_size)) { return whole }
+        let stamp = FileStamp(info, now: FileStamp.now())
+        if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24, let whole = readInParts(fd, size: Int(info.st_size)) { return (whole, stamp) }
         // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
         var bytes: [UInt8] = []
         var capacity = max(Int(info.st_size), 0) + 1
@@ -67,7 +66,7 @@ public enum FileSystem {
                 }
             }
             if failure != 0 { throw .unreadable(path, reason: errorText(failure)) }
-            if ended { return bytes }
+            if ended { return (bytes, stamp) }
             // The file grew while it was read: go on with more room.
             capacity *= 2
         }
