@@ -17,7 +17,10 @@ enum Parallel {
                 box.value[i] = work.value(i)
             }
         }
-        return results.map { $0! }
+        // Moved out, not copied: a copy would leave every result referenced twice (then leaked
+        // by `deallocate`, which does not deinitialize), and an array so shared is copied again
+        // by the first change its caller makes.
+        return results.indices.map { (results.baseAddress! + $0).move()! }
     }
 
     /// Runs `other` on another thread while `body` runs on this one; returns when both are done.
