@@ -24,31 +24,6 @@ public struct ExportProvenance: Sendable {
     }
 }
 
-/// The SHA-256 of a file's bytes, computed in the background.
-public final class FileHashing: @unchecked Sendable {
-    private let group = DispatchGroup()
-    // Written once by the background work, read only after `group` says it is done.
-    private var hash: String?
-
-    /// Starts hashing `bytes` (a file's contents, already read).
-    public convenience init(bytes: [UInt8]) { self.init(segments: [bytes[...]]) }
-
-    /// Starts hashing a file's contents given as consecutive pieces.
-    public init(segments: [ArraySlice<UInt8>]) {
-        DispatchQueue.global().async(group: group) { [self] in
-            var hasher = SHA256()
-            for segment in segments { segment.withUnsafeBytes { hasher.update($0) } }
-            hash = Document.hex(hasher.finalize())
-        }
-    }
-
-    /// The hash, nil if the file could not be read.
-    public func wait() -> String? {
-        group.wait()
-        return hash
-    }
-}
-
 /// Writes a training set in any `ExportFormat`, with its manifest: documents chosen and split,
 /// records streamed a document at a time into sharded, hashed files.
 public enum Exporter {
