@@ -37,7 +37,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "tagbench", dependencies: ["TagbenchCLI"]),
+        .executableTarget(name: "tagbench", dependencies: ["TagbenchCLI", "TagbenchCore"]),
         // A libFuzzer target (make fuzz); an ordinary build makes a stub that says how to run it.
         .executableTarget(name: "tagbench-fuzz", dependencies: ["TagbenchCore"]),
         .testTarget(name: "TagbenchCoreTests", dependencies: ["TagbenchCore"]),

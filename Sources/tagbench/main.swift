@@ -1,2 +1,5 @@
 import TagbenchCLI
+import TagbenchCore
+
+HugePages.prepareHeap()
 TagbenchCommand.main()

@@ -480,3 +480,52 @@ struct BadInputTests {
         #expect(result.stdout.contains("250,000 matches"))
     }
 }
+
+/// The executable sets its C heap up before anything else (`HugePages.prepareHeap`).
+struct HeapSetupTests {
+    /// The mappings of a running process: (size in bytes, name, VmFlags) from /proc/PID/smaps.
+    static func mappings(of pid: Int32) throws -> [(size: UInt, name: String, flags: [Substring])] {
+        let smaps = String(decoding: try FileSystem.read("/proc/\(pid)/smaps"), as: UTF8.self)
+        var found: [(size: UInt, name: String, flags: [Substring])] = []
+        var current: (size: UInt, name: String)?
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let ends = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                current = ends.count == 2 ? (ends[1] - ends[0], fields.count > 5 ? String(fields[5]) : "") : nil
+            } else if let mapping = current, line.hasPrefix("VmFlags:") {
+                found.append((mapping.size, mapping.name, Array(fields.dropFirst())))
+            }
+        }
+        return found
+    }
+
+    @Test func theHeapIsGrownOnceAndAdvisedIntoHugePages() throws {
+        let thp = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
+        guard thp.contains("[madvise]") || thp.contains("[always]") else { return }
+        let dir = try Workspace.make()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Workspace.binary)
+        process.arguments = ["Sessions/demo.json", "--read-only"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TAGBENCH_HISTORY"] = ""
+        process.environment = environment
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The REPL waits for a line meanwhile; the heap was set up before the session opened.
+        var heap: (size: UInt, name: String, flags: [Substring])?
+        for _ in 0..<50 where heap == nil {
+            Thread.sleep(forTimeInterval: 0.1)
+            heap = try Self.mappings(of: process.processIdentifier).first { $0.name == "[heap]" && $0.size >= 512 << 20 }
+        }
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(heap != nil, "no heap mapping of 512 MB or more")
+        #expect(heap?.flags.contains("hg") == true)
+    }
+}

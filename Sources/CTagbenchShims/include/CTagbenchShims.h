@@ -69,6 +69,10 @@ void tb_sha256_init_portable(tb_sha256 *h);
 /// Asks the kernel to back the 2 MB pages wholly inside p[0 ..< n] with huge pages when they are
 /// first touched (a hint: where transparent huge pages are off or unavailable nothing changes).
 void tb_advise_huge_pages(void *p, size_t n);
+/// Sets the C heap up for a process that allocates much in small pieces: one malloc arena for
+/// every thread, grown by `reserve` bytes of address space advised into huge pages, never
+/// trimmed. Call before any other thread starts; 0 when the heap was grown and advised.
+int tb_prepare_heap(size_t reserve);
 
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
