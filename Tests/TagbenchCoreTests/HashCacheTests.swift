@@ -57,6 +57,38 @@ struct HashCacheTests {
         #expect(cache.entries[a]?.sha256 == planted.sha256)
     }
 
+    /// Loading a corpus again for the same session file (a script that rebuilds it) takes the
+    /// hashes of unchanged files from the cache the last save left, and hashes changed ones.
+    @Test func loadingAgainTakesCachedHashesOfUnchangedFiles() throws {
+        let dir = try Fixture.workspace()
+        try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)
+        let texts = ["a": "巡察工作。", "b": "减负增效。", "c": "整改落实。"]
+        for (name, text) in texts { try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8) }
+        Thread.sleep(forTimeInterval: Double(FileStamp.settling) + 0.3)
+        let first = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try first.run("load texts")
+        try first.engine.writeSession()
+        var cache = HashCache.read(for: dir + "/s.json")
+        let a = dir + "/texts/a.txt"
+        var planted = try #require(cache.entries[a])
+        planted.sha256 = String(repeating: "0", count: 64)
+        cache.record(a, planted)
+        cache.write(for: dir + "/s.json")
+        try "整改落实！".write(toFile: dir + "/texts/c.txt", atomically: false, encoding: .utf8)
+        // The session rebuilt from nothing: same path, the cache beside it.
+        try FileManager.default.removeItem(atPath: dir + "/s.json")
+        let again = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try again.run("load texts")
+        let hashes = Dictionary(uniqueKeysWithValues: again.engine.session.documents.map { ($0.id, $0.sha256) })
+        #expect(hashes["a"] == planted.sha256)
+        #expect(hashes["b"] == (try referenceSHA256(Array(texts["b"]!.utf8))))
+        #expect(hashes["c"] == (try referenceSHA256(Array("整改落实！".utf8))))
+        // Without a session file name there is no cache to take from.
+        let unnamed = EngineHarness(directory: dir)
+        try unnamed.run("load texts")
+        #expect(unnamed.engine.session.documents.first { $0.id == "a" }?.sha256 == (try referenceSHA256(Array(texts["a"]!.utf8))))
+    }
+
     @Test func filesChangedJustNowAreNotRecorded() throws {
         let dir = try Fixture.workspace()
         try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)

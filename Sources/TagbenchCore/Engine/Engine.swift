@@ -334,9 +334,14 @@ public final class Engine {
             pendingIDs.insert(id)
             pending.append((file.absolute, file.display, id))
         }
+        // A file hashed for this session before (its hash cache, kept by the last save) and
+        // unchanged since is not hashed again: a script that rebuilds a session from the same
+        // corpus hashes only what changed.
+        let knownHashes = pending.isEmpty ? nil : sessionPath.map { HashCache.read(for: $0) }
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding, hashLater: true)
+                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding,
+                                            hashLater: true, knownHashes: knownHashes)
             }
         }
         var added: [Document] = []
