@@ -13,6 +13,17 @@ struct HashCacheTests {
         return info
     }
 
+    /// A workspace with three short texts in `texts/`, left long enough to be trusted: files
+    /// changed within `FileStamp.settling` seconds are not.
+    static func settledTexts() throws -> (directory: String, texts: [String: String]) {
+        let dir = try Fixture.workspace()
+        try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)
+        let texts = ["a": "巡察工作。", "b": "减负增效。", "c": "整改落实。"]
+        for (name, text) in texts { try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8) }
+        Thread.sleep(forTimeInterval: Double(FileStamp.settling) + 0.3)
+        return (dir, texts)
+    }
+
     @Test(arguments: [(Int64(10), true), (4, true), (2, false), (0, false), (-5, false)])
     func aStampIsTrustedOnlyOnceTheFileHasSettled(secondsAgo: Int64, trusted: Bool) {
         let now = FileStamp.now()
@@ -24,12 +35,7 @@ struct HashCacheTests {
     /// hash under its stamp. A cached hash is used while the stamp is unchanged (a wrong one
     /// planted under a true stamp is believed), never once the file changed.
     @Test func cachedHashesAreUsedWhileFilesAreUnchanged() throws {
-        let dir = try Fixture.workspace()
-        try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)
-        let texts = ["a": "巡察工作。", "b": "减负增效。", "c": "整改落实。"]
-        for (name, text) in texts { try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8) }
-        // Files changed within `FileStamp.settling` seconds are not trusted: wait them out.
-        Thread.sleep(forTimeInterval: Double(FileStamp.settling) + 0.3)
+        let (dir, texts) = try Self.settledTexts()
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
         try h.run("label add 巡察", "load texts", "tag 巡察 all 巡察 --corpus")
         try h.engine.writeSession()
@@ -60,11 +66,7 @@ struct HashCacheTests {
     /// Loading a corpus again for the same session file (a script that rebuilds it) takes the
     /// hashes of unchanged files from the cache the last save left, and hashes changed ones.
     @Test func loadingAgainTakesCachedHashesOfUnchangedFiles() throws {
-        let dir = try Fixture.workspace()
-        try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)
-        let texts = ["a": "巡察工作。", "b": "减负增效。", "c": "整改落实。"]
-        for (name, text) in texts { try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8) }
-        Thread.sleep(forTimeInterval: Double(FileStamp.settling) + 0.3)
+        let (dir, texts) = try Self.settledTexts()
         let first = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
         try first.run("load texts")
         try first.engine.writeSession()
