@@ -60,3 +60,15 @@ int tb_prepare_heap(size_t reserve) {
     return -1;
 #endif
 }
+
+#include <fcntl.h>
+
+void tb_start_writeback(int fd, long long offset, long long length) {
+#ifdef SYNC_FILE_RANGE_WRITE
+    (void)sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+    (void)offset;
+    (void)length;
+#endif
+}

@@ -74,6 +74,10 @@ void tb_advise_huge_pages(void *p, size_t n);
 /// trimmed. Call before any other thread starts; 0 when the heap was grown and advised.
 int tb_prepare_heap(size_t reserve);
 
+/// Starts writing `length` bytes of `fd` from `offset` to disk without waiting (Linux's
+/// `sync_file_range`): a later `fsync` then has only the rest to wait for. Nothing elsewhere.
+void tb_start_writeback(int fd, long long offset, long long length);
+
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 

@@ -206,27 +206,9 @@ public enum FileSystem {
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
     public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true) throws(TagbenchError) {
-        let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path, reason: errorText(errno)) }
-        var ok = true
-        var reason = ""
-        for segment in segments where ok {
-            if let failure = segment.withUnsafeBytes({ writeAll(fd, $0) }) {
-                ok = false
-                reason = errorText(failure)
-            }
-        }
-        if ok && durable && fsync(fd) != 0 { ok = false; reason = errorText(errno) }
-        close(fd)
-        if ok && rename(temporary, path) != 0 { ok = false; reason = errorText(errno) }
-        guard ok else {
-            unlink(temporary)
-            throw .writeFailed(path, reason: reason)
-        }
-        guard durable else { return }
-        let dirfd = open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+        let file = try AtomicFile(path: path, durable: durable)
+        for segment in segments { try file.append(segment) }
+        try file.commit()
     }
 
     /// The current directory.
