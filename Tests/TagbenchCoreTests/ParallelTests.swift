@@ -29,6 +29,81 @@ struct ParallelTests {
     }
 }
 
+/// What `forEachInOrder`'s consumer failed with.
+private struct Stop: Error, Equatable { let at: Int }
+
+struct ForEachInOrderTests {
+    @Test(arguments: [0, 1, 2, 7, 64])
+    func everyResultIsConsumedOnceInOrder(count: Int) {
+        var seen: [Int] = []
+        Parallel.forEachInOrder(count) { k in
+            // Later indices finish first here: order must still hold.
+            Thread.sleep(forTimeInterval: Double((count - k) % 4) * 0.002)
+            return k * k
+        } consume: { k, value in
+            #expect(value == k * k)
+            seen.append(k)
+        }
+        #expect(seen == Array(0..<count))
+    }
+
+    @Test func aFailureStopsConsumingAndEveryResultIsFreed() {
+        var watched: [Int: Box] = [:]
+        let lock = NSLock()
+        weak var last: Box?
+        var consumed: [Int] = []
+        #expect(throws: Stop(at: 3)) {
+            try Parallel.forEachInOrder(10) { k -> Box in
+                let box = Box(k)
+                lock.lock(); watched[k] = box; lock.unlock()
+                return box
+            } consume: { (k, box) throws(Stop) in
+                if k == 3 { throw Stop(at: 3) }
+                consumed.append(box.value)
+            }
+        }
+        #expect(consumed == [0, 1, 2])
+        last = watched[9]
+        watched = [:]
+        #expect(last == nil)
+    }
+}
+
+struct AtomicFileTests {
+    @Test func piecesBecomeTheFileOnlyWhenCommitted() throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/out.json"
+        try "old".write(toFile: path, atomically: false, encoding: .utf8)
+        let file = try AtomicFile(path: path)
+        try file.append(Array("巡察".utf8)[...])
+        try file.append([][...])
+        try file.append(Array("整改\n".utf8)[...])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        try file.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "巡察整改\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    @Test func anAbandonedFileLeavesThePathAsItWas() throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/out.json"
+        try "old".write(toFile: path, atomically: false, encoding: .utf8)
+        do {
+            let file = try AtomicFile(path: path, durable: false)
+            try file.append(Array("new".utf8)[...])
+            file.abandon()
+        }
+        do {
+            // Dropped without a commit: abandoned too.
+            let file = try AtomicFile(path: path)
+            try file.append(Array("newer".utf8)[...])
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
+        #expect(throws: TagbenchError.self) { try AtomicFile(path: dir + "/no/such/dir/out.json") }
+    }
+}
+
 struct FileHashingTests {
     /// Pieces that cross the hashing step (1 MiB) and leave some empty.
     static let cases: [[Int]] = [[], [0], [5], [0, 3, 0], [1 << 20], [(1 << 20) - 1, 2], [3_500_001, 0, 1_048_577, 17]]

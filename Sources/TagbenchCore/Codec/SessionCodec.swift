@@ -15,6 +15,14 @@ public enum SessionCodec {
     /// The session file as consecutive pieces (written in turn, never joined in memory: a large
     /// session would otherwise be held twice while it is saved).
     public static func encodeSegments(_ session: Session, directory: String) -> [ArraySlice<UInt8>] {
+        var segments: [ArraySlice<UInt8>] = []
+        encode(session, directory: directory) { segments.append($0) }
+        return segments
+    }
+
+    /// The session file's consecutive pieces, each handed to `emit` as soon as it and those
+    /// before it are made: a save writes the first pieces while the last are being encoded.
+    public static func encode<E: Error>(_ session: Session, directory: String, into emit: (ArraySlice<UInt8>) throws(E) -> Void) throws(E) {
         let labels = session.tagSet.labels
         let documents = session.documents
         // Document ids and label names as JSON once (they repeat on every annotation), and the
@@ -36,19 +44,20 @@ public enum SessionCodec {
             w.raw(AnnotationLayout.time); r.time.write(a.time, to: &w)
             w.raw(AnnotationLayout.close)
         }
-        // The annotations are most of the file: written in pieces on every core, joined in order.
-        // The hashes of documents not yet hashed (the documents' list, written first, needs them)
-        // are computed by the same workers once the pieces are taken, 32 documents a task: a core
-        // done early hashes instead of waiting.
+        // The annotations are most of the file: written in pieces on every core, handed on in
+        // order. The hashes of documents not yet hashed (the documents' list, written first,
+        // needs them) are computed first by the same workers, 32 documents a task.
         let slots = session.annotationSlots
         let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
         let unhashed = Document.unhashed(documents)
         let hashTasks = (unhashed.count + 31) / 32
-        let written = Parallel.map(pieces + hashTasks) { k -> (bytes: [UInt8], any: Bool) in
-            if k >= pieces {
-                for d in unhashed[((k - pieces) * 32)..<Swift.min(unhashed.count, (k - pieces + 1) * 32)] { _ = d.sha256 }
+        var first = true
+        try Parallel.forEachInOrder(hashTasks + pieces) { k -> (bytes: [UInt8], any: Bool) in
+            if k < hashTasks {
+                for d in unhashed[(k * 32)..<Swift.min(unhashed.count, (k + 1) * 32)] { _ = d.sha256 }
                 return ([], false)
             }
+            let k = k - hashTasks
             // Room for more than an annotation takes (about 275 bytes with its context): a piece
             // that outgrew its buffer was copied whole into one twice the size. Pages never
             // written are never touched.
@@ -63,51 +72,14 @@ public enum SessionCodec {
                 any = true
             }
             return (piece.bytes, any)
-        }
-        var segments: [ArraySlice<UInt8>] = []
-        var w = JSONWriter(capacity: 1 << 20)
-        w.raw("{\n  \"format\": ")
-        w.string(Session.formatName)
-        w.raw(",\n  \"version\": ")
-        w.int(Session.formatVersion)
-        if session.tagSet.overlap != .allow {
-            w.raw(",\n  \"overlap\": ")
-            w.string(session.tagSet.overlap.rawValue)
-        }
-        w.raw(",\n  \"labels\": [")
-        for (i, label) in labels.enumerated() {
-            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
-            w.key("name", comma: false); w.string(label.name)
-            w.key("kind"); w.string(label.kind.rawValue)
-            w.key("aliases"); w.stringArray(label.aliases)
-            w.key("colour"); w.string(label.colour)
-            w.key("description"); w.string(label.description)
-            TagSetCodec.encodeExtras(of: label, to: &w)
-            w.raw("}")
-        }
-        w.raw(labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
-        for (i, d) in documents.enumerated() {
-            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
-            w.key("id", comma: false); w.string(d.id)
-            w.key("path"); w.string(Paths.relative(d.path, to: directory))
-            w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
-            w.key("length"); w.int(d.recorded?.length ?? d.length)
-            if d.encoding != .utf8 { w.key("encoding"); w.string(d.encoding.rawValue) }
-            if let origin = d.origin {
-                w.key("origin"); w.string(origin)
-                w.key("text"); d.bytes.withUnsafeBufferPointer { w.string(utf8: $0) }
-            }
-            w.raw("}")
-        }
-        w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
-        var first = true
-        segments.append(w.bytes[...])
-        w = JSONWriter(capacity: 1 << 16)
-        for piece in written where piece.any {
+        } consume: { (k, piece) throws(E) in
+            if k == hashTasks { try emit(header(session, directory: directory)) }
+            guard k >= hashTasks, piece.any else { return }
             // Each piece starts with ",\n    {"; the very first annotation has no comma.
-            segments.append(first ? piece.bytes.dropFirst() : piece.bytes[...])
+            try emit(first ? piece.bytes.dropFirst() : piece.bytes[...])
             first = false
         }
+        var w = JSONWriter(capacity: 1 << 16)
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
         var repeating = RepeatedFields()
         for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true, to: &w, repeating: &repeating) }
@@ -157,8 +129,49 @@ public enum SessionCodec {
             w.raw("}")
         }
         w.raw(session.log.isEmpty ? "]\n}\n" as StaticString : "\n  ]\n}\n")
-        segments.append(w.bytes[...])
-        return segments
+        try emit(w.bytes[...])
+    }
+
+    /// The file up to the annotations: format, labels and documents (whose hashes must be known).
+    private static func header(_ session: Session, directory: String) -> ArraySlice<UInt8> {
+        let labels = session.tagSet.labels
+        let documents = session.documents
+        var w = JSONWriter(capacity: 1 << 20)
+        w.raw("{\n  \"format\": ")
+        w.string(Session.formatName)
+        w.raw(",\n  \"version\": ")
+        w.int(Session.formatVersion)
+        if session.tagSet.overlap != .allow {
+            w.raw(",\n  \"overlap\": ")
+            w.string(session.tagSet.overlap.rawValue)
+        }
+        w.raw(",\n  \"labels\": [")
+        for (i, label) in labels.enumerated() {
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
+            w.key("name", comma: false); w.string(label.name)
+            w.key("kind"); w.string(label.kind.rawValue)
+            w.key("aliases"); w.stringArray(label.aliases)
+            w.key("colour"); w.string(label.colour)
+            w.key("description"); w.string(label.description)
+            TagSetCodec.encodeExtras(of: label, to: &w)
+            w.raw("}")
+        }
+        w.raw(labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
+        for (i, d) in documents.enumerated() {
+            w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
+            w.key("id", comma: false); w.string(d.id)
+            w.key("path"); w.string(Paths.relative(d.path, to: directory))
+            w.key("sha256"); w.string(d.recorded?.sha256 ?? d.sha256)
+            w.key("length"); w.int(d.recorded?.length ?? d.length)
+            if d.encoding != .utf8 { w.key("encoding"); w.string(d.encoding.rawValue) }
+            if let origin = d.origin {
+                w.key("origin"); w.string(origin)
+                w.key("text"); d.bytes.withUnsafeBufferPointer { w.string(utf8: $0) }
+            }
+            w.raw("}")
+        }
+        w.raw(documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
+        return w.bytes[...]
     }
 
     /// Code points of context kept on each side of a span, to find it again if its document changes.

@@ -195,8 +195,7 @@ public final class Engine {
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
     private func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
-        let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: sessionPath))
-        try FileSystem.writeAtomically(segments: segments, to: Journal.checkpointPath(for: sessionPath))
+        _ = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath)
         try journal.reset()
         startEpoch()
     }
@@ -1200,12 +1199,9 @@ public final class Engine {
     /// path, except in a read-only session, where it is a copy.
     public func writeSession(to path: String? = nil) throws(TagbenchError) {
         guard let target = path ?? sessionPath else { throw .noSessionPath }
-        let segments = SessionCodec.encodeSegments(session, directory: Paths.directory(of: target))
         // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
         let documents = UncheckedSendable(session.documents)
-        try Parallel.meanwhile({ HashCache(documents: documents.value).write(for: target) }) { () throws(TagbenchError) in
-            try FileSystem.writeAtomically(segments: segments, to: target)
-        }
+        let segments = try writeEncoded(to: target, relativeTo: target) { HashCache(documents: documents.value).write(for: target) }
         if isReadOnly { return }
         savedFileHash = FileHashing(segments: segments)
         // The saved file now holds everything: the journal and any checkpoint are spent.
@@ -1219,6 +1215,21 @@ public final class Engine {
         isDirty = false
         startEpoch()
         if moved && journal != nil { journal = try Journal(sessionPath: target) }
+    }
+
+    /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
+    /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
+    /// thread during the final `fsync`. Returns the pieces written.
+    private func writeEncoded(to path: String, relativeTo sessionFile: String,
+                              meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> [ArraySlice<UInt8>] {
+        let file = try AtomicFile(path: path)
+        var segments: [ArraySlice<UInt8>] = []
+        try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
+            segments.append(segment)
+            try file.append(segment)
+        }
+        try Parallel.meanwhile(meanwhile) { () throws(TagbenchError) in try file.commit() }
+        return segments
     }
 
     private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {

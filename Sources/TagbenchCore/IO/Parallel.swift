@@ -23,6 +23,42 @@ enum Parallel {
         return results.indices.map { (results.baseAddress! + $0).move()! }
     }
 
+    /// Runs `body` for every index on every core and hands each result to `consume` on this
+    /// thread in index order, as soon as it and every one before it is done: what is made in
+    /// order can be written while the rest is still being made. After `consume` fails, the
+    /// results still coming are dropped and the failure is thrown once the work is done.
+    static func forEachInOrder<T, E: Error>(_ count: Int, _ body: (Int) -> T, consume: (Int, T) throws(E) -> Void) throws(E) {
+        guard count > 0 else { return }
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        let ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        var failure: E?
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedSendable((body, results, ready))
+            let group = DispatchGroup()
+            DispatchQueue.global().async(group: group) {
+                DispatchQueue.concurrentPerform(iterations: count) { i in
+                    work.value.1[i] = work.value.0(i)
+                    work.value.2[i].signal()
+                }
+            }
+            for k in 0..<count {
+                ready[k].wait()
+                guard failure == nil else { continue }
+                let value = results[k]!
+                results[k] = nil
+                do throws(E) { try consume(k, value) } catch { failure = error }
+            }
+            // `body` must not outlive this call.
+            group.wait()
+        }
+        if let failure { throw failure }
+    }
+
     /// Runs `other` on another thread while `body` runs on this one; returns when both are done.
     static func meanwhile<T, E: Error>(_ other: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E) -> T {
         let group = DispatchGroup()
