@@ -228,7 +228,7 @@ public enum SessionCodec {
     /// Reads a session file at `path` (absolute), reading back every document and checking its
     /// hash (taken from `knownHashes` for a file as it was when hashed).
     public static func decode(_ bytes: [UInt8], path: String, displayPath: String,
-                              knownHashes: HashCache = HashCache()) throws(TagbenchError) -> (Session, OpenReport) {
+                              knownHashes: @autoclosure () -> HashCache = HashCache()) throws(TagbenchError) -> (Session, OpenReport) {
         let directory = Paths.directory(of: path)
         var r = try JSONReader(bytes: bytes, path: displayPath)
         let session = Session()
@@ -307,7 +307,7 @@ public enum SessionCodec {
                 absolutePaths = rawDocuments.map { Paths.absolute($0.path, base: directory) }
                 reading = DocumentReading(rawDocuments.indices.map { (absolutePaths[$0], rawDocuments[$0].path, rawDocuments[$0].id,
                                                                       rawDocuments[$0].encoding, rawDocuments[$0].text != nil) },
-                                          knownHashes: knownHashes)
+                                          knownHashes: knownHashes())
             case "annotations", "orphans":
                 try r.beginArray()
                 if key == "annotations", let pieces = parseAnnotationsInParallel(&r, displayPath: displayPath) {

@@ -105,10 +105,11 @@ public final class Engine {
         }
         let checkpoint = Journal.checkpointPath(for: path)
         let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
+        let cacheReading = HashCache.reading(for: path)
         let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
         // An export's manifest names the file by its hash: taken from the bytes read here.
         if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
-        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: HashCache.read(for: path))
+        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: cacheReading.wait())
         engine.session = session
         var warnings: [String] = []
         if fromCheckpoint {
@@ -291,6 +292,8 @@ public final class Engine {
     // MARK: Documents
 
     private func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        // Read while the arguments are listed; used below.
+        let cacheReading = sessionPath.map { HashCache.reading(for: $0) }
         var files: [(absolute: String, display: String)] = []
         var imports: [(absolute: String, display: String, kind: AnnotatedDataReader.Kind)] = []
         for argument in arguments {
@@ -336,7 +339,7 @@ public final class Engine {
         // A file hashed for this session before (its hash cache, kept by the last save) and
         // unchanged since is not hashed again: a script that rebuilds a session from the same
         // corpus hashes only what changed.
-        let knownHashes = pending.isEmpty ? nil : sessionPath.map { HashCache.read(for: $0) }
+        let knownHashes = cacheReading?.wait()
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
                 try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding,

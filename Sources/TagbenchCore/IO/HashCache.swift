@@ -1,3 +1,4 @@
+import Dispatch
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
 /// beside the session (`.NAME.hashes`) so that opening the session need not hash every document
 /// again to see that none changed: a file whose stamp (device, inode, size, modification and
@@ -58,6 +59,27 @@ public struct HashCache: Sendable {
         return (try? decode(bytes)) ?? HashCache()
     }
 
+    /// The cache beside `sessionPath`, read on another thread meanwhile (it is needed only once
+    /// the documents are about to be read: listing them or parsing the session comes first).
+    public static func reading(for sessionPath: String) -> Pending { Pending(sessionPath) }
+
+    /// A cache being read; `wait` gives it.
+    public final class Pending: @unchecked Sendable {
+        private let group = DispatchGroup()
+        // Written once by the reading thread, read only after `group` says it is done.
+        private var cache = HashCache()
+
+        fileprivate init(_ sessionPath: String) {
+            DispatchQueue.global().async(group: group) { [self] in cache = HashCache.read(for: sessionPath) }
+        }
+
+        /// The cache, once read.
+        public func wait() -> HashCache {
+            group.wait()
+            return cache
+        }
+    }
+
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was
     /// (nothing depends on it).
     public func write(for sessionPath: String) {
@@ -91,6 +113,9 @@ public struct HashCache: Sendable {
     static func decode(_ bytes: [UInt8]) throws(TagbenchError) -> HashCache {
         var r = try JSONReader(bytes: bytes, path: "hash cache")
         var cache = HashCache()
+        // About 250 bytes a file: the table is not grown (and rehashed) as it fills.
+        cache.entries.reserveCapacity(bytes.count / 200)
+        cache.paths.reserveCapacity(bytes.count / 200)
         var format = ""
         var version = 0
         try r.beginObject()
