@@ -115,8 +115,10 @@ public enum FileSystem {
     }
 
     /// A directory's entries (not `.` or `..`) and their types as `readdir` gives them, sorted by
-    /// name bytes: compared as byte arrays (as Strings, through `strcmp` or their UTF-8 views, the
-    /// sort of 3,500 names took 12–15 ms, each comparison copying or decoding both).
+    /// name bytes: compared as byte arrays with `memcmp` (as Strings, through `strcmp` or their
+    /// UTF-8 views, the sort of 3,500 names took 12–15 ms, each comparison copying or decoding
+    /// both; with the generic `lexicographicallyPrecedes`, 5 ms; with `memcmp`, 3 ms, in `perf`
+    /// samples of the benchmark's run).
     private static func entries(_ directory: String) throws(TagbenchError) -> [(name: String, type: UInt8)] {
         guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
         defer { closedir(dir) }
@@ -128,7 +130,12 @@ public enum FileSystem {
             let dots = bytes.count <= 2 && bytes.allSatisfy { $0 == UInt8(ascii: ".") }
             if !dots { found.append((bytes, entry.pointee.d_type)) }
         }
-        found.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        found.sort { a, b in
+            // memcmp on the common length, then the shorter first: byte order, a name never empty.
+            let common = Swift.min(a.bytes.count, b.bytes.count)
+            let order = a.bytes.withUnsafeBufferPointer { x in b.bytes.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, common) } }
+            return order != 0 ? order < 0 : a.bytes.count < b.bytes.count
+        }
         return found.map { (String(decoding: $0.bytes, as: UTF8.self), $0.type) }
     }
 
