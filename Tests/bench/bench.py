@@ -49,7 +49,7 @@ def run_with_rss(argv, cwd, env=None):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1, help="corpus size in units of 3,500 documents")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     documents = 3500 * args.scale
     corpus = OUT / f"corpus-{documents}"
