@@ -1,4 +1,5 @@
 import Dispatch
+
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
 /// beside the session (`.NAME.hashes`) so that opening the session need not hash every document
 /// again to see that none changed: a file whose stamp (device, inode, size, modification and
