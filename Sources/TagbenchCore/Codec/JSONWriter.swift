@@ -47,12 +47,14 @@ public struct JSONWriter {
         var count = 0
         var v = value
         withUnsafeMutableBytes(of: &digits) { buffer in
+            let end = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24
             while v > 0 {
                 count += 1
-                buffer[24 - count] = UInt8(48 + v % 10)
+                end[-count] = UInt8(48 + v % 10)
                 v /= 10
             }
-            bytes.append(contentsOf: buffer[(24 - count)...])
+            // As a buffer of bytes: a slice of raw bytes was appended element by element.
+            bytes.append(contentsOf: UnsafeBufferPointer(start: end - count, count: count))
         }
     }
 
