@@ -54,3 +54,30 @@ struct SpanKeySetTests {
         #expect(set.count == 100_000)
     }
 }
+
+struct SessionInsertTests {
+    static func spans() -> [Annotation] {
+        [Annotation(number: 3, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", source: "all:\"巡察\"", annotator: "analyst", time: "2023-11-14T22:13:20Z"),
+         Annotation(number: 1, document: 1, range: TextRange(5, 9), label: 1, text: "整改落实", note: "见第二段", annotator: "analyst", time: "2023-11-14T22:13:21Z"),
+         Annotation(number: 7, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", annotator: "other", time: "2023-11-14T22:13:22Z")]
+    }
+
+    @Test(arguments: [false, true])
+    func insertedSpansAreWholeWhetherMovedOrCopied(moving: Bool) {
+        let session = Session()
+        session.addDocument(Document(id: "a", path: "/a.txt", bytes: Array("巡察工作".utf8)))
+        session.addDocument(Document(id: "b", path: "/b.txt", bytes: Array("今年以来，整改落实".utf8)))
+        var list = Self.spans()
+        let duplicates = session.insert(contentsOf: &list, numbering: false, moving: moving)
+        // The third is the first again (same document, range and label): left out, named by position.
+        #expect(duplicates == [2])
+        #expect(session.annotation(number: 3) == Self.spans()[0])
+        #expect(session.annotation(number: 1) == Self.spans()[1])
+        #expect(session.annotation(number: 7) == nil)
+        #expect(session.annotationCount == 2)
+        // What is left in the list still names each span; moved ones have lost their strings.
+        #expect(list.map(\.number) == [3, 1, 7])
+        #expect(list[2] == Self.spans()[2])
+        #expect(list[0].text == (moving ? "" : "巡察") && list[1].note == (moving ? "" : "见第二段"))
+    }
+}

@@ -471,7 +471,7 @@ public enum SessionCodec {
                 var numbers = Set<Int>()
                 for a in live where !numbers.insert(a.number).inserted { throw invalid("annotation id a\(a.number) appears twice") }
             }
-            let duplicates = session.insert(contentsOf: &live, numbering: false)
+            let duplicates = session.insert(contentsOf: &live, numbering: false, moving: true)
             if let first = duplicates.first {
                 throw invalid("annotation a\(live[first].number) duplicates another span (same document, offsets and label)")
             }

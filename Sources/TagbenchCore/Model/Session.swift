@@ -164,8 +164,12 @@ public final class Session {
     /// The session's tables are moved into locals for the loop: a bulk tag or a session's
     /// opening inserts a million spans, and every access to a class's stored property is checked
     /// for exclusivity at run time.
+    ///
+    /// With `moving`, each annotation inserted is moved out of `list` (which keeps its number,
+    /// document, range and label, but not its strings): an opened session's spans are not copied,
+    /// retaining every string, only for the list to release them all again.
     @discardableResult
-    func insert(contentsOf list: inout [Annotation], numbering: Bool) -> [Int] {
+    func insert(contentsOf list: inout [Annotation], numbering: Bool, moving: Bool = false) -> [Int] {
         var slots = annotationSlots
         var keys = spanKeys
         var perDocument = byDocument
@@ -179,22 +183,33 @@ public final class Session {
         keys.reserveCapacity(keys.count + list.count)
         // How many keys ahead the table's slots are fetched.
         let ahead = 8
-        for k in list.indices {
-            if k + ahead < list.count { keys.prefetch(SpanKey(list[k + ahead])) }
-            guard keys.insert(SpanKey(list[k])) else {
-                duplicates.append(k)
-                continue
+        list.withUnsafeMutableBufferPointer { list in
+            for k in list.indices {
+                if k + ahead < list.count { keys.prefetch(SpanKey(list[k + ahead])) }
+                guard keys.insert(SpanKey(list[k])) else {
+                    duplicates.append(k)
+                    continue
+                }
+                if numbering { list[k].number = next }
+                let number = list[k].number
+                let document = list[k].document
+                let label = list[k].label
+                while slots.count < number { slots.append(nil) }
+                precondition(slots[number - 1] == nil, "annotation slot in use")
+                if moving {
+                    let place = list.baseAddress! + k
+                    let a = place.move()
+                    place.initialize(to: Annotation(number: a.number, document: a.document, range: a.range, label: a.label,
+                                                    text: "", source: "", annotator: "", time: ""))
+                    slots[number - 1] = a
+                } else {
+                    slots[number - 1] = list[k]
+                }
+                perDocument[document].append(number)
+                while counts.count <= label { counts.append(0) }
+                counts[label] += 1
+                next = Swift.max(next, number + 1)
             }
-            if numbering { list[k].number = next }
-            let number = list[k].number
-            while slots.count < number { slots.append(nil) }
-            precondition(slots[number - 1] == nil, "annotation slot in use")
-            slots[number - 1] = list[k]
-            perDocument[list[k].document].append(number)
-            let label = list[k].label
-            while counts.count <= label { counts.append(0) }
-            counts[label] += 1
-            next = Swift.max(next, number + 1)
         }
         annotationSlots = slots
         spanKeys = keys
