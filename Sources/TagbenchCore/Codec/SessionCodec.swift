@@ -247,7 +247,7 @@ public enum SessionCodec {
         var nextID: Int?
         var nextSuggestion: Int?
         var rawSuggestions: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, source: String, rejected: Bool)] = []
-        var reading: DocumentReading?
+        var reading: Parallel.Pending<[Document?]>?
         /// A stored prefix or suffix, decoded from where it is in the file.
         func context(_ token: Range<Int>?) throws(TagbenchError) -> String {
             guard let token else { return "" }
@@ -305,9 +305,17 @@ public enum SessionCodec {
                 }
                 // Read the documents back (the slowest part of opening) while the rest is parsed.
                 absolutePaths = rawDocuments.map { Paths.absolute($0.path, base: directory) }
-                reading = DocumentReading(rawDocuments.indices.map { (absolutePaths[$0], rawDocuments[$0].path, rawDocuments[$0].id,
-                                                                      rawDocuments[$0].encoding, rawDocuments[$0].text != nil) },
-                                          knownHashes: knownHashes())
+                let files = rawDocuments.indices.map { (path: absolutePaths[$0], displayPath: rawDocuments[$0].path, id: rawDocuments[$0].id,
+                                                        encoding: rawDocuments[$0].encoding, embedded: rawDocuments[$0].text != nil) }
+                let known = knownHashes()
+                reading = Parallel.start {
+                    // nil where a file could not be read (or the session holds the text).
+                    Parallel.map(files.count) { i -> Document? in
+                        if files[i].embedded { return nil }
+                        return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath,
+                                                            encoding: files[i].encoding, knownHashes: known)
+                    }
+                }
             case "annotations", "orphans":
                 try r.beginArray()
                 if key == "annotations", let pieces = parseAnnotationsInParallel(&r, displayPath: displayPath) {
@@ -483,7 +491,7 @@ public enum SessionCodec {
             DispatchQueue.global().async { withExtendedLifetime(spent) {} }
         }
         // The files, as read: a changed or missing one keeps its spans with their stored context.
-        let read = (reading ?? DocumentReading([])).wait()
+        let read = reading?.wait() ?? []
         var keepsContext = Array(repeating: false, count: rawDocuments.count)
         for (k, (d, document)) in zip(rawDocuments, read).enumerated() {
             if let text = d.text {
@@ -763,27 +771,3 @@ extension SessionCodec {
         return all
     }
 }
-
-/// Documents being read back in the background while a session file is parsed.
-private final class DocumentReading: @unchecked Sendable {
-    private let group = DispatchGroup()
-    // Written once by the background work, read only after `group` says it is done.
-    private var documents: [Document?] = []
-
-    init(_ files: [(path: String, displayPath: String, id: String, encoding: TextEncoding, embedded: Bool)], knownHashes: HashCache = HashCache()) {
-        DispatchQueue.global().async(group: group) { [self] in
-            documents = Parallel.map(files.count) { i -> Document? in
-                if files[i].embedded { return nil }
-                return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath, encoding: files[i].encoding,
-                                                    knownHashes: knownHashes)
-            }
-        }
-    }
-
-    /// The documents, in order (nil where a file could not be read).
-    func wait() -> [Document?] {
-        group.wait()
-        return documents
-    }
-}
-

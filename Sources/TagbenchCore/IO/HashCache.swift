@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
 /// beside the session (`.NAME.hashes`) so that opening the session need not hash every document
 /// again to see that none changed: a file whose stamp (device, inode, size, modification and
@@ -62,23 +60,8 @@ public struct HashCache: Sendable {
 
     /// The cache beside `sessionPath`, read on another thread meanwhile (it is needed only once
     /// the documents are about to be read: listing them or parsing the session comes first).
-    public static func reading(for sessionPath: String) -> Pending { Pending(sessionPath) }
-
-    /// A cache being read; `wait` gives it.
-    public final class Pending: @unchecked Sendable {
-        private let group = DispatchGroup()
-        // Written once by the reading thread, read only after `group` says it is done.
-        private var cache = HashCache()
-
-        fileprivate init(_ sessionPath: String) {
-            DispatchQueue.global().async(group: group) { [self] in cache = HashCache.read(for: sessionPath) }
-        }
-
-        /// The cache, once read.
-        public func wait() -> HashCache {
-            group.wait()
-            return cache
-        }
+    static func reading(for sessionPath: String) -> Parallel.Pending<HashCache> {
+        Parallel.start { read(for: sessionPath) }
     }
 
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was

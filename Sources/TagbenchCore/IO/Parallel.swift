@@ -59,6 +59,26 @@ enum Parallel {
         if let failure { throw failure }
     }
 
+    /// Starts `body` on another thread; the result is `wait()`ed for where it is needed.
+    static func start<T>(_ body: @escaping @Sendable () -> T) -> Pending<T> { Pending(body) }
+
+    /// A result being computed on another thread (`start`).
+    final class Pending<T>: @unchecked Sendable {
+        private let group = DispatchGroup()
+        // Written once by the work, read only after `group` says it is done.
+        private var result: T?
+
+        fileprivate init(_ body: @escaping @Sendable () -> T) {
+            DispatchQueue.global().async(group: group) { [self] in result = body() }
+        }
+
+        /// The result, once computed.
+        func wait() -> T {
+            group.wait()
+            return result!
+        }
+    }
+
     /// Runs `other` on another thread while `body` runs on this one; returns when both are done.
     static func meanwhile<T, E: Error>(_ other: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E) -> T {
         let group = DispatchGroup()
