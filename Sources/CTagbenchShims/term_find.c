@@ -52,7 +52,12 @@ static size_t hits_at(const uint8_t *text, size_t n, size_t p, size_t code_point
     for (size_t t = 0; t < count; t++) {
         size_t length = offsets[t + 1] - offsets[t];
         if (length == 0 || length > n - p || text[p] != bytes[offsets[t]]) continue;
-        if (memcmp(text + p, bytes + offsets[t], length) == 0) {
+        // Compared here rather than by memcmp: most CJK terms share a lead byte, the candidates
+        // are millions, and nearly every comparison ends within the first character.
+        const uint8_t *term = bytes + offsets[t];
+        size_t k = 1;
+        while (k < length && text[p + k] == term[k]) k++;
+        if (k == length) {
             hits[found].term = (int32_t)t;
             hits[found].start = (int64_t)code_point;
             found++;
