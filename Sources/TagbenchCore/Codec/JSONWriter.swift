@@ -34,6 +34,11 @@ public struct JSONWriter {
         bytes.append(contentsOf: json)
     }
 
+    /// Appends bytes already in JSON form, from where they are.
+    public mutating func raw(_ json: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: json)
+    }
+
     /// Appends a decimal integer (without formatting a String: sessions hold millions of them).
     public mutating func int(_ value: Int) {
         if value >= 0 && value < 10 { bytes.append(UInt8(48 + value)); return }

@@ -27,17 +27,18 @@ public enum SessionCodec {
         let documents = session.documents
         // Document ids and label names as JSON once (they repeat on every annotation), and the
         // fields that repeat from one annotation to the next copied as they were last written.
-        let documentJSON = documents.map { JSONWriter.encoded($0.id) }
-        let labelJSON = labels.map { JSONWriter.encoded($0.name) }
-        func write(_ a: Annotation, first: Bool, orphan: Bool, to w: inout JSONWriter, repeating r: inout RepeatedFields) {
+        let documentJSON = EncodedStrings(documents.map(\.id))
+        let labelJSON = EncodedStrings(labels.map(\.name))
+        func write(_ a: borrowing Annotation, in document: Document, first: Bool, orphan: Bool, ids: EncodedStrings.View, names: EncodedStrings.View,
+                   to w: inout JSONWriter, repeating r: inout RepeatedFields) {
             w.raw(first ? "\n    " as StaticString : ",\n    ")
             w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.raw(AnnotationLayout.doc); w.raw(documentJSON[a.document])
+            w.raw(AnnotationLayout.doc); w.raw(ids[a.document])
             w.raw(AnnotationLayout.start); w.int(a.range.start)
             w.raw(AnnotationLayout.end); w.int(a.range.end)
-            w.raw(AnnotationLayout.label); w.raw(labelJSON[a.label])
+            w.raw(AnnotationLayout.label); w.raw(names[a.label])
             w.raw(AnnotationLayout.text); w.string(a.text)
-            writeContext(of: a, in: documents[a.document], stored: orphan, session: session, to: &w)
+            writeContext(of: a, in: document, stored: orphan, session: session, to: &w)
             if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
             w.raw(AnnotationLayout.source); r.source.write(a.source, to: &w)
             w.raw(AnnotationLayout.annotator); r.annotator.write(a.annotator, to: &w)
@@ -64,12 +65,24 @@ public enum SessionCodec {
             var piece = JSONWriter(capacity: slots.count / pieces * 400 + 1024)
             var repeating = RepeatedFields()
             var any = false
-            for slot in slots[(slots.count * k / pieces)..<(slots.count * (k + 1) / pieces)] {
-                guard let a = slot else { continue }
-                // Only the very first annotation goes without a comma; a piece cannot know, so
-                // each writes commas and the first byte is dropped when joining.
-                write(a, first: false, orphan: false, to: &piece, repeating: &repeating)
-                any = true
+            documentJSON.withView { ids in
+                labelJSON.withView { names in
+                    slots.withUnsafeBufferPointer { slots in
+                        // The document is looked up (and retained) only when it changes: consecutive
+                        // ids mostly share one, and every core retaining shared objects for every
+                        // annotation made them bounce between the cores' caches.
+                        var document: Document?
+                        for i in (slots.count * k / pieces)..<(slots.count * (k + 1) / pieces) where slots[i] != nil {
+                            let number = slots[i].unsafelyUnwrapped.document
+                            if document == nil || document! !== documents[number] { document = documents[number] }
+                            // Only the very first annotation goes without a comma; a piece cannot know,
+                            // so each writes commas and the first byte is dropped when joining.
+                            write(slots[i].unsafelyUnwrapped, in: document!, first: false, orphan: false, ids: ids, names: names,
+                                  to: &piece, repeating: &repeating)
+                            any = true
+                        }
+                    }
+                }
             }
             return (piece.bytes, any)
         } consume: { (k, piece) throws(E) in
@@ -82,7 +95,13 @@ public enum SessionCodec {
         var w = JSONWriter(capacity: 1 << 16)
         w.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
         var repeating = RepeatedFields()
-        for (i, a) in session.orphans.enumerated() { write(a, first: i == 0, orphan: true, to: &w, repeating: &repeating) }
+        documentJSON.withView { ids in
+            labelJSON.withView { names in
+                for (i, a) in session.orphans.enumerated() {
+                    write(a, in: documents[a.document], first: i == 0, orphan: true, ids: ids, names: names, to: &w, repeating: &repeating)
+                }
+            }
+        }
         w.raw(session.orphans.isEmpty ? "],\n  \"categories\": [" as StaticString : "\n  ],\n  \"categories\": [")
         for (i, c) in session.categories.enumerated() {
             w.raw(i == 0 ? "\n    {" as StaticString : ",\n    {")
