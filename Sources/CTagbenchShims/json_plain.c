@@ -44,6 +44,11 @@ static size_t json_plain_prefix_avx2(const uint8_t *p, size_t n) {
     }
     return i + tb_json_plain_prefix_portable(p + i, n - i);
 }
+
+// For the other files of the shims, which check AVX2 once for many calls.
+size_t tb_json_plain_prefix_avx2_internal(const uint8_t *p, size_t n) { return json_plain_prefix_avx2(p, n); }
+#else
+size_t tb_json_plain_prefix_avx2_internal(const uint8_t *p, size_t n) { return tb_json_plain_prefix_portable(p, n); }
 #endif
 
 size_t tb_json_plain_prefix(const uint8_t *p, size_t n) {

@@ -127,6 +127,41 @@ struct SessionCodecTests {
         #expect(SessionCodec.encode(reopened.session, directory: Paths.directory(of: path)) == data)
     }
 
+    /// Objects near the written layout, one variation each: the layout reader (`tb_parse_annotation`)
+    /// reads what the general reader reads, or declines.
+    @Test(arguments: [
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "巡察", "text": "巡察", "prefix": "", "suffix": "工作", "source": "manual", "annotator": "x", "time": "t"}"#, true),
+        (#"{"id": "a7", "doc": "d\"q", "start": 10, "end": 12, "label": "巡\\察", "text": "巡察", "prefix": "前", "suffix": "", "note": "n", "source": "all:\"巡察\"", "annotator": "x\/y", "time": "t\u0041"}"#, true),
+        (#"{"id": "a123456789012345678", "doc": "d", "start": 0, "end": 999999999999999999, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "", "time": ""}"#, true),
+        (#"{"id": "a07", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 01, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": -1, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t\"", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "\n", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "note": null, "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t", "x": 1}"#, false),
+        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "time": "t", "annotator": "a"}"#, false),
+        (#"{"id": "b7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+    ])
+    func theLayoutReaderReadsWhatTheGeneralReaderReadsOrDeclines(object: String, read: Bool) throws {
+        let data = Array(("\n    " + object + "\n").utf8)
+        var general = try JSONReader(bytes: data, path: "s.json")
+        general.seek(to: 5)
+        var repeated = RepeatedStrings()
+        let expected = try SessionCodec.parseAnnotationObject(&general, orphan: false, repeated: &repeated)
+        let found = data.withUnsafeBufferPointer { b in
+            var layout = AnnotationLayoutReader(b)
+            return layout.read(at: 0, orphan: false)
+        }
+        #expect((found != nil) == read)
+        if let (a, end) = found {
+            let fields = { (a: RawAnnotation) in [a.number.map(String.init) ?? "-", a.doc, "\(a.start)", "\(a.end)", a.label, a.text, a.note, a.source, a.annotator, a.time,
+                                                  "\(a.prefix.map { Array(data[$0]) } ?? [])", "\(a.suffix.map { Array(data[$0]) } ?? [])"] }
+            #expect(fields(a) == fields(expected))
+            #expect(end == general.offset)
+        }
+    }
+
     @Test func documentsInOtherEncodingsAreReadBackTheSameWay() throws {
         let dir = try Fixture.workspace()
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")

@@ -31,6 +31,25 @@ size_t tb_json_plain_prefix(const uint8_t *p, size_t n);
 /// The same, 8 bytes at a time (what `tb_json_plain_prefix` does without AVX2; tests compare the two).
 size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n);
 
+/// Which of the fields that repeat from one annotation to the next hold an escape.
+enum { TB_ESCAPED_DOC = 1, TB_ESCAPED_LABEL = 2, TB_ESCAPED_SOURCE = 4, TB_ESCAPED_ANNOTATOR = 8, TB_ESCAPED_TIME = 16 };
+
+/// Where the fields of one annotation object are in a session file's bytes: strings as the
+/// byte range of their contents (`prefix` and `suffix` as whole tokens, quotes included).
+typedef struct {
+    int64_t number, start, end;
+    int64_t doc[2], label[2], text[2], prefix[2], suffix[2], note[2], source[2], annotator[2], time[2];
+    int32_t has_note;
+    /// `TB_ESCAPED_…` flags.
+    int32_t escaped;
+    /// The offset just after the object's closing brace.
+    int64_t next;
+} tb_annotation_line;
+
+/// Reads the annotation object at `at` in `p[0..<n]` (spaces and line breaks before its `{`
+/// skipped) when it is laid out exactly as tagbench writes it; returns 1 and fills `out`, else 0.
+int tb_parse_annotation(const uint8_t *p, size_t n, size_t at, tb_annotation_line *out);
+
 /// Most distinct first characters `tb_find_terms` compares 32 places at a time (more: one at a time).
 #define TB_TERMS_SIMD_GROUPS 16
 
