@@ -324,3 +324,29 @@ struct SessionCodecTests {
         #expect(read == ["巡察", "𠀀", "a/b"])
     }
 }
+
+/// The fields that repeat from one annotation to the next are written from the last value's
+/// JSON while the value's bits are the same: every value must still come out as itself.
+struct RepeatedJSONTests {
+    @Test func everyValueIsWrittenAsItselfWhetherRepeatedOrNot() {
+        // Long values (stored apart, by reference) equal but held twice, short ones (held in
+        // place), an escape, and values coming back after others.
+        let long = "all:\"巡察\" and more than fifteen bytes"
+        let sameLong = String(decoding: Array(long.utf8), as: UTF8.self)
+        let values = [long, long, sameLong, "bench", "bench", long + "!", "", sameLong, "a\nb", "a\nb", long]
+        var annotations = values.map {
+            Annotation(number: 1, document: 0, range: TextRange(0, 1), label: 0, text: "t", source: $0, annotator: "x", time: "t")
+        }
+        var repeated = RepeatedJSON()
+        var w = JSONWriter()
+        var expected: [UInt8] = []
+        annotations.withUnsafeMutableBufferPointer { list in
+            for i in list.indices {
+                repeated.write(stringAt: UnsafeRawPointer(list.baseAddress! + i) + RepeatedFields.sourceOffset, to: &w)
+                expected += JSONWriter.encoded(values[i])
+            }
+        }
+        #expect(w.bytes == expected)
+        annotations.removeAll()
+    }
+}

@@ -29,26 +29,31 @@ public enum SessionCodec {
         // fields that repeat from one annotation to the next copied as they were last written.
         let documentJSON = EncodedStrings(documents.map(\.id))
         let labelJSON = EncodedStrings(labels.map(\.name))
-        func write(_ a: borrowing Annotation, in document: Document, first: Bool, orphan: Bool, ids: EncodedStrings.View, names: EncodedStrings.View,
+        // The annotation is read where it is (`a.pointee` passed on whole was copied, retaining and
+        // releasing its strings, which both cores share, for every annotation).
+        func write(_ a: UnsafePointer<Annotation>, in document: Document, first: Bool, orphan: Bool, ids: EncodedStrings.View, names: EncodedStrings.View,
                    to w: inout JSONWriter, repeating r: inout RepeatedFields) {
             w.raw(first ? "\n    " as StaticString : ",\n    ")
-            w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.number); w.raw("\"")
-            w.raw(AnnotationLayout.doc); w.raw(ids[a.document])
-            w.raw(AnnotationLayout.start); w.int(a.range.start)
-            w.raw(AnnotationLayout.end); w.int(a.range.end)
-            w.raw(AnnotationLayout.label); w.raw(names[a.label])
-            w.raw(AnnotationLayout.text); w.string(a.text)
-            writeContext(of: a, in: document, stored: orphan, session: session, to: &w)
-            if !a.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.note) }
-            w.raw(AnnotationLayout.source); r.source.write(a.source, to: &w)
-            w.raw(AnnotationLayout.annotator); r.annotator.write(a.annotator, to: &w)
-            w.raw(AnnotationLayout.time); r.time.write(a.time, to: &w)
+            w.raw(AnnotationLayout.id); w.raw("\"a"); w.int(a.pointee.number); w.raw("\"")
+            w.raw(AnnotationLayout.doc); w.raw(ids[a.pointee.document])
+            w.raw(AnnotationLayout.start); w.int(a.pointee.range.start)
+            w.raw(AnnotationLayout.end); w.int(a.pointee.range.end)
+            w.raw(AnnotationLayout.label); w.raw(names[a.pointee.label])
+            w.raw(AnnotationLayout.text); w.string(a.pointee.text)
+            writeContext(of: a.pointee.range, number: a.pointee.number, in: document, stored: orphan, session: session, to: &w)
+            if !a.pointee.note.isEmpty { w.raw(AnnotationLayout.note); w.string(a.pointee.note) }
+            w.raw(AnnotationLayout.source); r.source.write(stringAt: UnsafeRawPointer(a) + RepeatedFields.sourceOffset, to: &w)
+            w.raw(AnnotationLayout.annotator); r.annotator.write(stringAt: UnsafeRawPointer(a) + RepeatedFields.annotatorOffset, to: &w)
+            w.raw(AnnotationLayout.time); r.time.write(stringAt: UnsafeRawPointer(a) + RepeatedFields.timeOffset, to: &w)
             w.raw(AnnotationLayout.close)
         }
         // The annotations are most of the file: written in pieces on every core, handed on in
         // order. The hashes of documents not yet hashed (the documents' list, written first,
         // needs them) are computed first by the same workers, 32 documents a task.
         let slots = session.annotationSlots
+        // Read in place below as the annotations they hold: an optional of a type with spare bits
+        // (strings have them) is the value itself.
+        precondition(MemoryLayout<Annotation?>.stride == MemoryLayout<Annotation>.stride, "an optional annotation is laid out as the annotation")
         let pieces = Swift.max(1, Swift.min(8, slots.count / 4_096))
         let unhashed = Document.unhashed(documents)
         let hashTasks = (unhashed.count + 31) / 32
@@ -71,14 +76,22 @@ public enum SessionCodec {
                         // The document is looked up (and retained) only when it changes: consecutive
                         // ids mostly share one, and every core retaining shared objects for every
                         // annotation made them bounce between the cores' caches.
+                        var current = -1
                         var document: Document?
                         for i in (slots.count * k / pieces)..<(slots.count * (k + 1) / pieces) where slots[i] != nil {
-                            let number = slots[i].unsafelyUnwrapped.document
-                            if document == nil || document! !== documents[number] { document = documents[number] }
-                            // Only the very first annotation goes without a comma; a piece cannot know,
-                            // so each writes commas and the first byte is dropped when joining.
-                            write(slots[i].unsafelyUnwrapped, in: document!, first: false, orphan: false, ids: ids, names: names,
-                                  to: &piece, repeating: &repeating)
+                            // The slot read in place as the annotation it holds (an optional keeps its
+                            // value at its start): taking the value out copied it, retaining and
+                            // releasing its strings, shared by both cores, for every annotation.
+                            (slots.baseAddress! + i).withMemoryRebound(to: Annotation.self, capacity: 1) { a in
+                                if a.pointee.document != current {
+                                    current = a.pointee.document
+                                    document = documents[current]
+                                }
+                                // Only the very first annotation goes without a comma; a piece cannot
+                                // know, so each writes commas and the first byte is dropped when joining.
+                                write(a, in: document!, first: false, orphan: false, ids: ids, names: names,
+                                      to: &piece, repeating: &repeating)
+                            }
                             any = true
                         }
                     }
@@ -97,8 +110,11 @@ public enum SessionCodec {
         var repeating = RepeatedFields()
         documentJSON.withView { ids in
             labelJSON.withView { names in
-                for (i, a) in session.orphans.enumerated() {
-                    write(a, in: documents[a.document], first: i == 0, orphan: true, ids: ids, names: names, to: &w, repeating: &repeating)
+                session.orphans.withUnsafeBufferPointer { orphans in
+                    for i in orphans.indices {
+                        write(orphans.baseAddress! + i, in: documents[orphans[i].document], first: i == 0, orphan: true, ids: ids, names: names,
+                              to: &w, repeating: &repeating)
+                    }
                 }
             }
         }
@@ -199,19 +215,19 @@ public enum SessionCodec {
     /// `"prefix"` and `"suffix"`: the text around the span, from the document when it is the
     /// text the span was made on, else (`stored`, or the document missing or changed) as the
     /// session file had it.
-    private static func writeContext(of a: Annotation, in d: Document, stored: Bool, session: Session, to w: inout JSONWriter) {
+    private static func writeContext(of range: TextRange, number: Int, in d: Document, stored: Bool, session: Session, to w: inout JSONWriter) {
         if stored || d.isMissing || d.recorded != nil {
-            let context = session.preservedContext[a.number] ?? ("", "")
+            let context = session.preservedContext[number] ?? ("", "")
             w.raw(AnnotationLayout.prefix); w.string(context.prefix)
             w.raw(AnnotationLayout.suffix); w.string(context.suffix)
             return
         }
-        let start = d.byteOffset(a.range.start)
+        let start = d.byteOffset(range.start)
         // A short span's end is walked to from its start (the lookup would touch the index and
         // the text again, out of cache when spans are written in id order across documents).
-        let length = a.range.end - a.range.start
+        let length = range.end - range.start
         d.bytes.withUnsafeBufferPointer { b in
-            let end = length > 64 ? d.byteOffset(a.range.end) : UTF8Bytes.offset(start, after: length, in: b)
+            let end = length > 64 ? d.byteOffset(range.end) : UTF8Bytes.offset(start, after: length, in: b)
             // Eight code points each way, walked over the bytes rather than looked up again.
             let before = UTF8Bytes.offset(start, before: contextLength, in: b)
             let after = UTF8Bytes.offset(end, after: contextLength, in: b)
@@ -657,20 +673,33 @@ extension String {
 /// The annotation fields that usually repeat from one annotation to the next, as last written.
 struct RepeatedFields {
     var source = RepeatedJSON(), annotator = RepeatedJSON(), time = RepeatedJSON()
+    /// Where those fields are in an `Annotation`.
+    static let sourceOffset = MemoryLayout<Annotation>.offset(of: \.source)!
+    static let annotatorOffset = MemoryLayout<Annotation>.offset(of: \.annotator)!
+    static let timeOffset = MemoryLayout<Annotation>.offset(of: \.time)!
 }
 
 /// A string field's last value and its JSON, copied again while the value stays the same.
 struct RepeatedJSON {
     private var value: String?
+    /// The last value's bits as stored (its storage's address and its count, or a short string's
+    /// bytes): while `value` holds that storage, no other string has the same bits.
+    private var bits: (UInt64, UInt64) = (0, 0)
     private var json: [UInt8] = []
 
-    /// Writes `text` as a JSON string.
-    mutating func write(_ text: String, to w: inout JSONWriter) {
-        if text != value {
-            json = JSONWriter.encoded(text)
+    /// Writes the string stored at `field` as a JSON string. The same string as before is known by
+    /// its bits, without a copy of it (a retain and a release, on every core, of a string that a
+    /// bulk tag's 100,000 spans share).
+    mutating func write(stringAt field: UnsafeRawPointer, to w: inout JSONWriter) {
+        let raw = field.loadUnaligned(as: (UInt64, UInt64).self)
+        if value == nil || raw != bits {
+            let text = field.load(as: String.self)
+            if text != value { json = JSONWriter.encoded(text) }
+            // Kept whatever it equals: the storage these bits name must outlive them.
             value = text
+            bits = raw
         }
-        w.raw(json)
+        json.withUnsafeBufferPointer { w.raw($0) }
     }
 }
 
