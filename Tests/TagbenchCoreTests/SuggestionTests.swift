@@ -214,10 +214,12 @@ struct SuggestionTests {
 }
 
 /// The multi-term search on long texts: every path of `tb_find_terms` (32 bytes a step, the
-/// byte-at-a-time tail, more first characters than the SIMD path takes, more hits than one call
-/// returns) against a brute-force search over code points.
+/// byte-at-a-time tail, CJK first characters compared one by one (3 terms) or found by their
+/// nibbles with candidates checked against their buckets' terms (20) or against all (70), more
+/// first characters than the SIMD path takes, more hits than one call returns) against a
+/// brute-force search over code points.
 struct TermMatcherTests {
-    @Test(arguments: [3, 20])
+    @Test(arguments: [3, 20, 70])
     func longTextsFindWhatABruteForceSearchFinds(termCount: Int) {
         let alphabet = Array("巡察整改主题教育第一议题减负ab𠀀é，\n\"")
         for round in 0..<40 {
