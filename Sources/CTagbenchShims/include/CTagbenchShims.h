@@ -99,5 +99,9 @@ void tb_start_writeback(int fd, long long offset, long long length);
 
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
+/// Asks the processor to bring `n` bytes from `p` into the cache for reading (hints; never faults).
+static inline void tb_prefetch_range(const void *p, size_t n) {
+    for (size_t i = 0; i < n; i += 64) __builtin_prefetch((const char *)p + i, 0, 3);
+}
 
 #endif

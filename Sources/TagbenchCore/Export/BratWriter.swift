@@ -100,7 +100,7 @@ final class BratWriter {
         created.append(path)
         let file = try ExportFile(path: path, staged: false)
         file.records = records
-        for l in labels { file.labelCounts[l, default: 0] += 1 }
+        file.count(labels: labels)
         try file.write(&w)
         files[split].append(try file.close())
     }

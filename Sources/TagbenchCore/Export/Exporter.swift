@@ -1,3 +1,4 @@
+import CTagbenchShims
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -91,6 +92,10 @@ public enum Exporter {
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
             let document = session.documents[d]
+            // The text is brought into the cache before its spans are checked against it: each
+            // check then finds its bytes there (it missed them, a span at a time), and the record
+            // written next reads them all again.
+            document.bytes.withUnsafeBufferPointer { if let base = $0.baseAddress { tb_prefetch_range(base, $0.count) } }
             let spans = session.annotations(inDocument: d) { a in
                 guard chosenLabels.contains(a.label) else { return false }
                 if document.covers(a.range, with: a.text) { return true }

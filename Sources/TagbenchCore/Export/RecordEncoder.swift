@@ -14,6 +14,8 @@ struct EncodedDocument {
 struct RecordEncoder {
     let options: ExportOptions
     let labelNames: [String]
+    /// The label names as JSON strings (written for every span).
+    private let labelJSON: EncodedStrings
     /// `bio`: the tag names, `O` first, then `B-`/`I-` of each span label in tag-set order.
     let tagNames: [String]
     /// `bio`: label index → the id of its `B-` tag (`I-` is one more).
@@ -25,6 +27,7 @@ struct RecordEncoder {
     init(options: ExportOptions, labelNames: [String], spanLabels: [Int]) {
         self.options = options
         self.labelNames = labelNames
+        labelJSON = EncodedStrings(labelNames)
         var names = ["O"]
         var begin: [Int: Int] = [:]
         for l in spanLabels {
@@ -126,7 +129,7 @@ struct RecordEncoder {
         w.raw(first ? "{\"start\": " as StaticString : ", {\"start\": ")
         w.int(range.start - shift)
         w.raw(", \"end\": "); w.int(range.end - shift)
-        w.raw(", \"label\": "); w.string(labelNames[label])
+        labelJSON.withView { names in w.raw(", \"label\": "); w.raw(names[label]) }
         w.raw(", \"text\": "); w.string(text)
         if !note.isEmpty { w.raw(", \"note\": "); w.string(note) }
         w.raw("}")
