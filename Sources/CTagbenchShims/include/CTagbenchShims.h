@@ -24,6 +24,10 @@ int tb_text_scan(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_point
 /// The same, a byte at a time (what `tb_text_scan` does without AVX2; tests compare the two).
 int tb_text_scan_portable(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_points);
 
+/// The byte offset where code point `want` starts in well-formed UTF-8 `p[0..<n]`, counting on
+/// from byte `byte`, where code point `code_point` (≤ `want`) starts; `want` must start before `n`.
+size_t tb_code_point_start(const uint8_t *p, size_t n, size_t byte, size_t code_point, size_t want);
+
 /// The length of the longest prefix of `p` that a JSON string holds as it is: no byte below
 /// 0x20, no quote, no backslash. Uses AVX2 when the processor has it.
 size_t tb_json_plain_prefix(const uint8_t *p, size_t n);

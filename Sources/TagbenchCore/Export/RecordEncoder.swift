@@ -80,8 +80,13 @@ struct RecordEncoder {
         try doc.withBytes(unit.range) { w.string(utf8: $0) }
         w.raw(", \"spans\": [")
         let shift = unit.range.start
-        for (i, a) in spans.enumerated() {
-            span(first: i == 0, a.range, shift: shift, label: a.label, text: a.text, note: a.note)
+        // Field by field from the list (each span copied out whole retained and released its
+        // shared strings, on the core that the export's hashing waits for).
+        var labels: [Int] = []
+        labels.reserveCapacity(spans.count)
+        for i in spans.indices {
+            span(first: i == 0, spans[i].range, shift: shift, label: spans[i].label, text: spans[i].text, note: spans[i].note)
+            labels.append(spans[i].label)
         }
         w.raw("], \"categories\": [")
         let categories = whole ? doc.categories : doc.categories(on: unit)
@@ -110,7 +115,8 @@ struct RecordEncoder {
         w.raw(", \"sha256\": ")
         w.string(doc.document.sha256)
         w.raw(", \"offset_unit\": \"codepoint\"}}\n")
-        end(labels: spans.map(\.label) + categories.map(\.label))
+        for c in categories { labels.append(c.label) }
+        end(labels: labels)
     }
 
     /// `{"id": …` and, when `locating`, the fields that find the unit in its document again.
