@@ -46,6 +46,8 @@ public enum FileSystem {
         // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
         var bytes: [UInt8] = []
         var capacity = max(Int(info.st_size), 0) + 1
+        let regular = info.st_mode & S_IFMT == S_IFREG
+        let expected = Int(info.st_size)
         while true {
             var failure: Int32 = 0
             var ended = false
@@ -63,6 +65,9 @@ public enum FileSystem {
                     }
                     if n == 0 { ended = true; return }
                     count += n
+                    // A regular file that gave exactly its size when asked for a byte more has
+                    // ended (the read that would say so was a system call per document).
+                    if regular && count == expected && count < capacity { ended = true; return }
                 }
             }
             if failure != 0 { throw .unreadable(path, reason: errorText(failure)) }
