@@ -80,6 +80,16 @@ final class ExportFile: @unchecked Sendable {
         w.bytes.removeAll(keepingCapacity: true)
     }
 
+    /// Lets `body` append to the buffered bytes in place (what it appends is written like the
+    /// rest); returns what `body` returns.
+    func appendInPlace<R>(_ body: (inout [UInt8]) throws(TagbenchError) -> R) throws(TagbenchError) -> R {
+        let before = chunk.count
+        let result = try body(&chunk)
+        byteCount += chunk.count - before
+        if chunk.count >= Self.chunkSize { try handOff() }
+        return result
+    }
+
     /// Appends bytes straight from the caller's buffer.
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(TagbenchError) {
         byteCount += bytes.count
@@ -196,6 +206,31 @@ final class ShardedOutput {
                 c.count(labels: record.labels)
             }
         }
+    }
+
+    /// Whether records can be encoded straight into the file's buffer (`write(encoding:)`):
+    /// nothing goes before or between them (JSON lines) and they all go to one file.
+    var takesRecordsInPlace: Bool {
+        shardSize == nil && framing.open.utf8CodeUnitCount == 0 && framing.separator.utf8CodeUnitCount == 0
+    }
+
+    /// A document's records, encoded by `encode` straight into the file's buffer (a copy of the
+    /// whole export less, on the core the hashing waits for); only when `takesRecordsInPlace`.
+    func write(encoding encode: (inout [UInt8]) throws(TagbenchError) -> EncodedDocument) throws(TagbenchError) -> EncodedDocument {
+        precondition(takesRecordsInPlace, "records in place in a framed or sharded output")
+        if current == nil {
+            current = try ExportFile(path: basePath, staged: true)
+            opened.append(current!.writtenPath)
+        }
+        let c = current!
+        let encoded = try c.appendInPlace(encode)
+        precondition(!encoded.numbered, "numbered records in place")
+        for record in encoded.records {
+            recordCount += 1
+            c.records += 1
+            c.count(labels: record.labels)
+        }
+        return encoded
     }
 
     /// Closes the last file; an empty split still gets one (empty) file, so every split named exists.

@@ -167,11 +167,16 @@ public enum Exporter {
                 if let brat {
                     try brat.write(doc, split: split)
                 } else {
-                    let e = try encoder.encode(doc)
+                    let e: EncodedDocument
+                    if outputs[split].takesRecordsInPlace {
+                        e = try outputs[split].write { (buffer) throws(TagbenchError) in try encoder.encode(doc, appendingTo: &buffer) }
+                    } else {
+                        e = try encoder.encode(doc)
+                        try outputs[split].write(e)
+                    }
                     outsideUnits += e.outsideUnits
                     blankSpans += e.blankSpans
                     overlapDropped += e.overlapDropped
-                    try outputs[split].write(e)
                 }
             }
             var filesPerSplit: [[ExportedFile]]

@@ -44,28 +44,42 @@ struct RecordEncoder {
     /// The document's records. The encoder is a value: each document uses a fresh copy.
     func encode(_ doc: ExportDocument) throws(TagbenchError) -> EncodedDocument {
         var e = self
+        try e.encodeRecords(doc)
+        e.result.bytes = e.w.bytes
+        return e.result
+    }
+
+    /// The document's records appended to `buffer` (the records' ranges are in it; the result
+    /// holds no bytes): written where they will be sent from, not copied there afterwards.
+    func encode(_ doc: ExportDocument, appendingTo buffer: inout [UInt8]) throws(TagbenchError) -> EncodedDocument {
+        var e = self
+        swap(&e.w.bytes, &buffer)
+        defer { swap(&e.w.bytes, &buffer) }
+        try e.encodeRecords(doc)
+        return e.result
+    }
+
+    private mutating func encodeRecords(_ doc: ExportDocument) throws(TagbenchError) {
         // Room for the text with its line breaks escaped, the record's fields and about 80 bytes
         // a span, with some to spare: a buffer that fills up is copied whole into a larger one.
         let text = doc.document.bytes.count
-        e.w.bytes.reserveCapacity(text + text / 16 + 1024 + doc.spans.count * 160 + doc.rejected.count * 160)
+        w.bytes.reserveCapacity(w.bytes.count + text + text / 16 + 1024 + doc.spans.count * 160 + doc.rejected.count * 160)
         switch options.format {
         case .spans, .doccano, .classify, .bio:
             let units = doc.units(options.recordUnit)
             let (perUnit, outside) = doc.spans(in: units)
-            if options.format != .classify { e.result.outsideUnits += outside }
+            if options.format != .classify { result.outsideUnits += outside }
             for (u, unit) in units.enumerated() {
                 switch options.format {
-                case .spans: try e.spansRecord(doc, unit, perUnit[u])
-                case .doccano: try e.doccanoRecord(doc, unit, perUnit[u])
-                case .classify: try e.classifyRecord(doc, unit)
-                default: try e.bioRecord(doc, unit, perUnit[u])
+                case .spans: try spansRecord(doc, unit, perUnit[u])
+                case .doccano: try doccanoRecord(doc, unit, perUnit[u])
+                case .classify: try classifyRecord(doc, unit)
+                default: try bioRecord(doc, unit, perUnit[u])
                 }
             }
-        case .labelStudio: try e.labelStudioTask(doc)
+        case .labelStudio: try labelStudioTask(doc)
         case .brat: preconditionFailure("brat has its own writer")
         }
-        e.result.bytes = e.w.bytes
-        return e.result
     }
 
     private mutating func begin() { recordStart = w.bytes.count }
