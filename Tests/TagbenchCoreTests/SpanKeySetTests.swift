@@ -40,6 +40,23 @@ struct SpanKeySetTests {
         }
     }
 
+    /// Keys inserted in batches (repeating within a batch and keys inserted before, growing the
+    /// table) are added exactly as one at a time adds them, against `Set`.
+    @Test func insertingAllAtOnceAgreesWithOneAtATime() {
+        var set = SpanKeySet()
+        var reference = Set<SpanKey>()
+        for batch in 0..<30 {
+            let keys = (0..<Int.random(in: 0...(batch % 3 == 0 ? 3_000 : 40))).map { _ in
+                let start = Int.random(in: 0..<200)
+                return SpanKey(document: Int.random(in: 0..<5), range: TextRange(start, start + Int.random(in: 1...2)), label: Int.random(in: 0..<2))
+            }
+            let added = set.insert(all: keys)
+            #expect(added == keys.map { reference.insert($0).inserted }, "batch \(batch)")
+            #expect(set.count == reference.count)
+        }
+        #expect(reference.allSatisfy { set.contains($0) })
+    }
+
     /// A table grown from empty to many keys keeps every one.
     @Test func growsWithoutLosingKeys() {
         var set = SpanKeySet()

@@ -180,13 +180,11 @@ public final class Session {
         labelCounts = []
         var duplicates: [Int] = []
         var next = nextNumber
-        keys.reserveCapacity(keys.count + list.count)
-        // How many keys ahead the table's slots are fetched.
-        let ahead = 8
+        // The keys first, all in one pass over their table; then the slots of those added.
+        let added = keys.insert(all: list.indices.map { SpanKey(document: list[$0].document, range: list[$0].range, label: list[$0].label) })
         list.withUnsafeMutableBufferPointer { list in
             for k in list.indices {
-                if k + ahead < list.count { keys.prefetch(SpanKey(list[k + ahead])) }
-                guard keys.insert(SpanKey(list[k])) else {
+                guard added[k] else {
                     duplicates.append(k)
                     continue
                 }

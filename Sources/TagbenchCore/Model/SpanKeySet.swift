@@ -26,15 +26,6 @@ struct SpanKeySet {
         if slots > words.count / 2 { rehash(slots: slots) }
     }
 
-    /// Starts bringing `key`'s home slot into the cache: a bulk insert asks this a few keys
-    /// ahead, so the table's cache misses overlap instead of coming one after another.
-    func prefetch(_ key: SpanKey) {
-        guard !words.isEmpty else { return }
-        let (a, b) = Self.pack(key)
-        let i = slot(a, b)
-        words.withUnsafeBufferPointer { tb_prefetch_for_write($0.baseAddress! + 2 * i) }
-    }
-
     /// Adds `key`; false when it was already there.
     @discardableResult
     mutating func insert(_ key: SpanKey) -> Bool {
@@ -49,6 +40,46 @@ struct SpanKeySet {
         words[2 * i + 1] = b
         count += 1
         return true
+    }
+
+    /// Adds `keys` in order, each as `insert(_:)` would (a key already there, or earlier in
+    /// `keys`, is left out); returns which were added. One pass over the table's words, the slots
+    /// of the keys a few places ahead fetched meanwhile: opening a session and a bulk tag insert
+    /// a million keys, and each `insert` checked and retained the table anew.
+    mutating func insert(all keys: [SpanKey]) -> [Bool] {
+        reserveCapacity(count + keys.count)
+        var added = [Bool](repeating: false, count: keys.count)
+        let seed = self.seed
+        let mask = self.mask
+        var inserted = 0
+        // How many keys ahead the table's slots are fetched.
+        let ahead = 8
+        keys.withUnsafeBufferPointer { keys in
+            added.withUnsafeMutableBufferPointer { added in
+                words.withUnsafeMutableBufferPointer { w in
+                    for k in keys.indices {
+                        if k + ahead < keys.count {
+                            let (a, b) = Self.pack(keys[k + ahead])
+                            tb_prefetch_for_write(w.baseAddress! + 2 * Self.slot(a, b, seed: seed, mask: mask))
+                        }
+                        let (a, b) = Self.pack(keys[k])
+                        var i = Self.slot(a, b, seed: seed, mask: mask)
+                        var present = false
+                        while w[2 * i] != Self.empty {
+                            if w[2 * i] == a && w[2 * i + 1] == b { present = true; break }
+                            i = (i + 1) & mask
+                        }
+                        guard !present else { continue }
+                        w[2 * i] = a
+                        w[2 * i + 1] = b
+                        added[k] = true
+                        inserted += 1
+                    }
+                }
+            }
+        }
+        count += inserted
+        return added
     }
 
     /// Whether `key` is there.
@@ -110,6 +141,11 @@ struct SpanKeySet {
     /// offsets chosen to collide in one process do not collide in the next.
     @inline(__always)
     private func slot(_ a: UInt64, _ b: UInt64) -> Int {
+        Self.slot(a, b, seed: seed, mask: mask)
+    }
+
+    @inline(__always)
+    private static func slot(_ a: UInt64, _ b: UInt64, seed: UInt64, mask: Int) -> Int {
         var h = a ^ seed ^ (b &* 0x9E37_79B9_7F4A_7C15)
         h ^= h >> 33
         h &*= 0xFF51_AFD7_ED55_8CCD
