@@ -465,7 +465,7 @@ public enum SessionCodec {
                         let name = p[k].invalidID.isEmpty ? "annotation \(parsed)" : "annotation \(p[k].invalidID)"
                         throw invalid("\(name) has an invalid id (expected a1, a2, …)")
                     }
-                    guard !session.hasAnnotation(number: number), p[k].orphan ? orphanNumbers.insert(number).inserted : !orphanNumbers.contains(number) else {
+                    guard !session.hasAnnotation(number: number), p[k].orphan ? orphanNumbers.insert(number).inserted : orphanNumbers.isEmpty || !orphanNumbers.contains(number) else {
                         throw invalid("annotation id a\(number) appears twice")
                     }
                     // Named in errors only: made when one is thrown.
