@@ -1,5 +1,5 @@
 // One annotation object of a session file, laid out exactly as tagbench writes it, found in
-// one call: the keys in their order with one space after each colon and comma, integers without
+// one call: the keys in their order (given by the writer's `AnnotationLayout`), integers without
 // signs, escapes only in the fields that repeat from one annotation to the next. Opening a
 // session is mostly this, for every annotation; in Swift each literal, string and integer was a
 // call of its own. Anything laid out otherwise returns 0, and the Swift side's general reader
@@ -14,16 +14,16 @@ typedef struct {
     size_t n;
     size_t at;
     int avx2;
+    const tb_annotation_keys *keys;
 } cursor;
 
-static int literal(cursor *c, const char *text, size_t length) {
-    if (c->at + length > c->n || memcmp(c->p + c->at, text, length) != 0) return 0;
+// Consumes key `k` (`TB_KEY_…`) if the bytes at the cursor are exactly it.
+static int key(cursor *c, int k) {
+    size_t length = c->keys->length[k];
+    if (c->at + length > c->n || memcmp(c->p + c->at, c->keys->text[k], length) != 0) return 0;
     c->at += length;
     return 1;
 }
-#define LITERAL(c, s) literal((c), (s), sizeof(s) - 1)
-
-size_t tb_json_plain_prefix_avx2_internal(const uint8_t *p, size_t n);
 
 // The offset of the closing quote of a string whose contents start at `from`, when no escape or
 // control byte comes first; (size_t)-1 otherwise.
@@ -78,46 +78,36 @@ static int integer(cursor *c, int64_t *value) {
     return 1;
 }
 
-int tb_parse_annotation(const uint8_t *p, size_t n, size_t at, tb_annotation_line *out) {
-    cursor c = { p, n, at, tb_cpu_has_avx2() };
+int tb_parse_annotation(const uint8_t *p, size_t n, size_t at, const tb_annotation_keys *keys, tb_annotation_line *out) {
+    cursor c = { p, n, at, tb_cpu_has_avx2(), keys };
     while (c.at < n && (p[c.at] == ' ' || p[c.at] == '\n')) c.at++;
     int escaped = 0;
     out->escaped = 0;
-    // The id: "a" and digits, no leading zero, 1 to 18 digits.
-    int64_t id[2];
-    if (!LITERAL(&c, "{\"id\": ") || !plain_string(&c, id)) return 0;
-    size_t length = (size_t)(id[1] - id[0]);
-    if (length < 2 || length > 19 || p[id[0]] != 'a' || p[id[0] + 1] == '0') return 0;
-    int64_t number = 0;
-    for (size_t k = (size_t)id[0] + 1; k < (size_t)id[1]; k++) {
-        if (p[k] < '0' || p[k] > '9') return 0;
-        number = number * 10 + (p[k] - '0');
-    }
-    out->number = number;
-    if (!LITERAL(&c, ", \"doc\": ") || !any_string(&c, out->doc, &escaped)) return 0;
+    if (!key(&c, TB_KEY_ID) || !plain_string(&c, out->id)) return 0;
+    if (!key(&c, TB_KEY_DOC) || !any_string(&c, out->doc, &escaped)) return 0;
     out->escaped |= escaped ? TB_ESCAPED_DOC : 0;
-    if (!LITERAL(&c, ", \"start\": ") || !integer(&c, &out->start)) return 0;
-    if (!LITERAL(&c, ", \"end\": ") || !integer(&c, &out->end)) return 0;
-    if (!LITERAL(&c, ", \"label\": ") || !any_string(&c, out->label, &escaped)) return 0;
+    if (!key(&c, TB_KEY_START) || !integer(&c, &out->start)) return 0;
+    if (!key(&c, TB_KEY_END) || !integer(&c, &out->end)) return 0;
+    if (!key(&c, TB_KEY_LABEL) || !any_string(&c, out->label, &escaped)) return 0;
     out->escaped |= escaped ? TB_ESCAPED_LABEL : 0;
-    if (!LITERAL(&c, ", \"text\": ") || !plain_string(&c, out->text)) return 0;
+    if (!key(&c, TB_KEY_TEXT) || !plain_string(&c, out->text)) return 0;
     // The context strings as whole tokens, quotes included (decoded only if ever needed).
-    if (!LITERAL(&c, ", \"prefix\": ") || !plain_string(&c, out->prefix)) return 0;
+    if (!key(&c, TB_KEY_PREFIX) || !plain_string(&c, out->prefix)) return 0;
     out->prefix[0]--, out->prefix[1]++;
-    if (!LITERAL(&c, ", \"suffix\": ") || !plain_string(&c, out->suffix)) return 0;
+    if (!key(&c, TB_KEY_SUFFIX) || !plain_string(&c, out->suffix)) return 0;
     out->suffix[0]--, out->suffix[1]++;
     out->has_note = 0;
-    if (LITERAL(&c, ", \"note\": ")) {
+    if (key(&c, TB_KEY_NOTE)) {
         if (!plain_string(&c, out->note)) return 0;
         out->has_note = 1;
     }
-    if (!LITERAL(&c, ", \"source\": ") || !any_string(&c, out->source, &escaped)) return 0;
+    if (!key(&c, TB_KEY_SOURCE) || !any_string(&c, out->source, &escaped)) return 0;
     out->escaped |= escaped ? TB_ESCAPED_SOURCE : 0;
-    if (!LITERAL(&c, ", \"annotator\": ") || !any_string(&c, out->annotator, &escaped)) return 0;
+    if (!key(&c, TB_KEY_ANNOTATOR) || !any_string(&c, out->annotator, &escaped)) return 0;
     out->escaped |= escaped ? TB_ESCAPED_ANNOTATOR : 0;
-    if (!LITERAL(&c, ", \"time\": ") || !any_string(&c, out->time, &escaped)) return 0;
+    if (!key(&c, TB_KEY_TIME) || !any_string(&c, out->time, &escaped)) return 0;
     out->escaped |= escaped ? TB_ESCAPED_TIME : 0;
-    if (!LITERAL(&c, "}")) return 0;
+    if (!key(&c, TB_KEY_CLOSE)) return 0;
     out->next = (int64_t)c.at;
     return 1;
 }

@@ -38,11 +38,26 @@ size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n);
 /// Which of the fields that repeat from one annotation to the next hold an escape.
 enum { TB_ESCAPED_DOC = 1, TB_ESCAPED_LABEL = 2, TB_ESCAPED_SOURCE = 4, TB_ESCAPED_ANNOTATOR = 8, TB_ESCAPED_TIME = 16 };
 
+/// The keys of an annotation object, each with what goes before it, in the order the session
+/// writer writes them (`AnnotationLayout`, which fills this): the reader takes them from there.
+enum { TB_KEY_ID, TB_KEY_DOC, TB_KEY_START, TB_KEY_END, TB_KEY_LABEL, TB_KEY_TEXT, TB_KEY_PREFIX, TB_KEY_SUFFIX,
+       TB_KEY_NOTE, TB_KEY_SOURCE, TB_KEY_ANNOTATOR, TB_KEY_TIME, TB_KEY_CLOSE, TB_KEY_COUNT };
+typedef struct {
+    const uint8_t *text[TB_KEY_COUNT];
+    size_t length[TB_KEY_COUNT];
+} tb_annotation_keys;
+
+/// Sets key `index` (`TB_KEY_…`) of `keys`.
+static inline void tb_annotation_keys_set(tb_annotation_keys *keys, int index, const uint8_t *text, size_t length) {
+    keys->text[index] = text;
+    keys->length[index] = length;
+}
+
 /// Where the fields of one annotation object are in a session file's bytes: strings as the
 /// byte range of their contents (`prefix` and `suffix` as whole tokens, quotes included).
 typedef struct {
-    int64_t number, start, end;
-    int64_t doc[2], label[2], text[2], prefix[2], suffix[2], note[2], source[2], annotator[2], time[2];
+    int64_t start, end;
+    int64_t id[2], doc[2], label[2], text[2], prefix[2], suffix[2], note[2], source[2], annotator[2], time[2];
     int32_t has_note;
     /// `TB_ESCAPED_…` flags.
     int32_t escaped;
@@ -51,8 +66,9 @@ typedef struct {
 } tb_annotation_line;
 
 /// Reads the annotation object at `at` in `p[0..<n]` (spaces and line breaks before its `{`
-/// skipped) when it is laid out exactly as tagbench writes it; returns 1 and fills `out`, else 0.
-int tb_parse_annotation(const uint8_t *p, size_t n, size_t at, tb_annotation_line *out);
+/// skipped) when it is laid out exactly as tagbench writes it, with `keys`; returns 1 and fills
+/// `out`, else 0. The id is given as the range of its string (its form is checked by the caller).
+int tb_parse_annotation(const uint8_t *p, size_t n, size_t at, const tb_annotation_keys *keys, tb_annotation_line *out);
 
 /// Most distinct first characters `tb_find_terms` compares 32 places at a time (more: one at a time).
 #define TB_TERMS_SIMD_GROUPS 16

@@ -13,6 +13,8 @@ import Glibc
 /// reader takes that object: both give the same annotation for the same object.
 struct AnnotationLayoutReader {
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// The writer's keys, for the C part of the reader.
+    private var keys = AnnotationLayout.cKeys()
     /// For the general reader, when it takes an object.
     var repeated = RepeatedStrings()
     /// A field that usually repeats: its last value and where it was written.
@@ -32,14 +34,15 @@ struct AnnotationLayoutReader {
     /// The fields are found by `tb_parse_annotation` (C) in one call.
     mutating func read(at start: Int, orphan: Bool) -> (annotation: RawAnnotation, end: Int)? {
         var line = tb_annotation_line()
-        guard let base = bytes.baseAddress, tb_parse_annotation(base, bytes.count, start, &line) == 1 else { return nil }
+        guard let base = bytes.baseAddress, tb_parse_annotation(base, bytes.count, start, &keys, &line) == 1 else { return nil }
+        func range(_ r: (Int64, Int64)) -> Range<Int> { Int(r.0)..<Int(r.1) }
         var a = RawAnnotation()
         a.orphan = orphan
-        a.number = Int(line.number)
+        a.number = annotationNumber(UnsafeBufferPointer(rebasing: bytes[range(line.id)]))
+        if a.number == nil { return nil }
         a.start = Int(line.start)
         a.end = Int(line.end)
         let escaped = Int(line.escaped)
-        func range(_ r: (Int64, Int64)) -> Range<Int> { Int(r.0)..<Int(r.1) }
         guard Self.reuse(&doc, range(line.doc), escaped: escaped & Int(TB_ESCAPED_DOC) != 0, in: bytes),
               Self.reuse(&label, range(line.label), escaped: escaped & Int(TB_ESCAPED_LABEL) != 0, in: bytes),
               Self.reuse(&source, range(line.source), escaped: escaped & Int(TB_ESCAPED_SOURCE) != 0, in: bytes),
