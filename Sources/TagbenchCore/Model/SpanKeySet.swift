@@ -31,11 +31,8 @@ struct SpanKeySet {
     mutating func insert(_ key: SpanKey) -> Bool {
         if (count + 1) * 2 > words.count / 2 { rehash(slots: Swift.max(16, words.count)) }
         let (a, b) = Self.pack(key)
-        var i = slot(a, b)
-        while words[2 * i] != Self.empty {
-            if words[2 * i] == a && words[2 * i + 1] == b { return false }
-            i = (i + 1) & mask
-        }
+        let (i, present) = find(a, b)
+        if present { return false }
         words[2 * i] = a
         words[2 * i + 1] = b
         count += 1
@@ -63,12 +60,7 @@ struct SpanKeySet {
                             tb_prefetch_for_write(w.baseAddress! + 2 * Self.slot(a, b, seed: seed, mask: mask))
                         }
                         let (a, b) = Self.pack(keys[k])
-                        var i = Self.slot(a, b, seed: seed, mask: mask)
-                        var present = false
-                        while w[2 * i] != Self.empty {
-                            if w[2 * i] == a && w[2 * i + 1] == b { present = true; break }
-                            i = (i + 1) & mask
-                        }
+                        let (i, present) = Self.find(a, b, in: UnsafeBufferPointer(w), seed: seed, mask: mask)
                         guard !present else { continue }
                         w[2 * i] = a
                         w[2 * i + 1] = b
@@ -86,24 +78,15 @@ struct SpanKeySet {
     func contains(_ key: SpanKey) -> Bool {
         guard count > 0 else { return false }
         let (a, b) = Self.pack(key)
-        var i = slot(a, b)
-        while words[2 * i] != Self.empty {
-            if words[2 * i] == a && words[2 * i + 1] == b { return true }
-            i = (i + 1) & mask
-        }
-        return false
+        return find(a, b).present
     }
 
     /// Removes `key` if it is there.
     mutating func remove(_ key: SpanKey) {
         guard count > 0 else { return }
         let (a, b) = Self.pack(key)
-        var i = slot(a, b)
-        while words[2 * i] != Self.empty {
-            if words[2 * i] == a && words[2 * i + 1] == b { break }
-            i = (i + 1) & mask
-        }
-        guard words[2 * i] != Self.empty else { return }
+        let (i, present) = find(a, b)
+        guard present else { return }
         // Backward-shift deletion: keys after the hole that could sit in it move up, so no probe
         // for them ever meets an empty slot before finding them.
         var hole = i
@@ -139,6 +122,23 @@ struct SpanKeySet {
 
     /// The key's home slot: the words mixed with the seed (the finaliser of MurmurHash3), so
     /// offsets chosen to collide in one process do not collide in the next.
+    /// The slot that holds the packed key `(a, b)`, or the empty one where it would go (the table
+    /// always has one).
+    @inline(__always)
+    private func find(_ a: UInt64, _ b: UInt64) -> (slot: Int, present: Bool) {
+        words.withUnsafeBufferPointer { Self.find(a, b, in: $0, seed: seed, mask: mask) }
+    }
+
+    @inline(__always)
+    private static func find(_ a: UInt64, _ b: UInt64, in w: UnsafeBufferPointer<UInt64>, seed: UInt64, mask: Int) -> (slot: Int, present: Bool) {
+        var i = slot(a, b, seed: seed, mask: mask)
+        while w[2 * i] != empty {
+            if w[2 * i] == a && w[2 * i + 1] == b { return (i, true) }
+            i = (i + 1) & mask
+        }
+        return (i, false)
+    }
+
     @inline(__always)
     private func slot(_ a: UInt64, _ b: UInt64) -> Int {
         Self.slot(a, b, seed: seed, mask: mask)
