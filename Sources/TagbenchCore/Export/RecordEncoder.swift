@@ -84,6 +84,9 @@ struct RecordEncoder {
 
     private mutating func begin() { recordStart = w.bytes.count }
 
+    /// Label `l`'s name as a JSON string (encoded once: it is written for every span).
+    private mutating func label(_ l: Int) { labelJSON.withView { w.raw($0[l]) } }
+
     private mutating func end(labels: [Int]) { result.records.append((recordStart..<w.bytes.count, labels)) }
 
     private mutating func spansRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
@@ -107,7 +110,7 @@ struct RecordEncoder {
         for (i, c) in categories.enumerated() {
             let range = whole ? c.range : TextRange(c.range.start - shift, c.range.end - shift)
             w.raw(i == 0 ? "{\"label\": " as StaticString : ", {\"label\": ")
-            w.string(labelNames[c.label])
+            label(c.label)
             w.raw(", \"unit\": "); w.string(c.unit.rawValue)
             w.raw(", \"index\": "); w.int(c.index)
             w.raw(", \"start\": "); w.int(range.start)
@@ -149,7 +152,7 @@ struct RecordEncoder {
         w.raw(first ? "{\"start\": " as StaticString : ", {\"start\": ")
         w.int(range.start - shift)
         w.raw(", \"end\": "); w.int(range.end - shift)
-        labelJSON.withView { names in w.raw(", \"label\": "); w.raw(names[label]) }
+        w.raw(", \"label\": "); self.label(label)
         w.raw(", \"text\": "); w.string(text)
         if !note.isEmpty { w.raw(", \"note\": "); w.string(note) }
         w.raw("}")
@@ -168,7 +171,7 @@ struct RecordEncoder {
             w.raw(", ")
             w.int(a.range.end - unit.range.start)
             w.raw(", ")
-            w.string(labelNames[a.label])
+            label(a.label)
             w.raw("]")
         }
         w.raw("]}\n")
@@ -288,7 +291,7 @@ struct RecordEncoder {
             w.int(a.range.start)
             w.raw(", \"end\": "); w.int(a.range.end)
             w.raw(", \"text\": "); w.string(a.text)
-            w.raw(", \"labels\": ["); w.string(labelNames[a.label]); w.raw("]}")
+            w.raw(", \"labels\": ["); label(a.label); w.raw("]}")
             if !a.note.isEmpty { w.raw(", \"meta\": {\"text\": ["); w.string(a.note); w.raw("]}") }
             w.raw("}")
         }
