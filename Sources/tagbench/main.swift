@@ -1,5 +1,4 @@
 import TagbenchCLI
 import TagbenchCore
 
-HugePages.prepareHeap()
 TagbenchCommand.main()

@@ -116,12 +116,10 @@ struct FileHashingTests {
             return Array((0..<size).map { UInt8(truncatingIfNeeded: ($0 + offset) &* 31 &+ ($0 >> 9)) })[...]
         }
         let expected = try referenceSHA256(Array(segments.joined()))
-        // Asked at once (mostly computed by the caller), and asked after the idle thread had time.
-        #expect(FileHashing(segments: segments).wait() == expected)
-        let later = FileHashing(segments: segments)
-        Thread.sleep(forTimeInterval: 0.05)
-        #expect(later.wait() == expected)
-        #expect(later.wait() == expected)
+        // Asked once, and asked again (the pieces are released after the first).
+        let hashing = FileHashing(segments: segments)
+        #expect(hashing.wait() == expected)
+        #expect(hashing.wait() == expected)
     }
 
     @Test func manyWaitersGetTheSameHash() throws {

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """The bulk-pass benchmark: tagbench against the Python peer (../shared/bench/py_reference.py).
 
-usage: bench.py [--scale N] [--rounds R]     (make bench runs it; not part of the test suite)
+usage: bench.py [--scale N] [--rounds R] [--binary PATH]   (make bench; not part of the test suite)
 
-Makes the benchmark corpus (3,500 documents x scale) with ../shared/bench/make_corpus.py, then
-alternates A/B R times: tagbench's bulk pass (`tagbench run Tests/bench/bulk.tb --session`, which
-adds the labels, loads the corpus, tags the peer's 13 terms over it and saves; then
-`tagbench export SESSION spans OUT`, which reopens the session), and the peer with orjson.
-Prints medians: tagbench's per-step times (from --timings), each tool's wall time and peak RSS,
-the ratio peer/tagbench, and whether both found the same number of spans; then the latency of
-interactive commands on the session the bulk pass saved.
+Makes the benchmark corpus (3,500 documents x scale) with ../shared/bench/make_corpus.py, then runs
+R rounds, each a strict pair: the peer's whole pass, then tagbench's (`tagbench run
+Tests/bench/bulk.tb --session s.json`, which adds the labels, loads the corpus, tags the peer's 13
+terms and saves; then `tagbench export s.json spans out.jsonl`, which reopens the session). Each
+tool starts from the same state: the other tool's outputs were just written and are then removed,
+as a user's would be, so neither finds its own files warm in memory from a run before. Rounds
+alternate which tool goes first. Prints the processor, then for each tool min / median / max of
+the wall time and the system time of each process, the ratio of every pair, and whether both
+found the same spans; then the latency of interactive commands on the session tagbench saved.
 """
 import argparse
 import json
 import os
 import pathlib
+import platform
 import re
 import shutil
 import statistics
@@ -25,31 +28,42 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench-out"
-BINARY = ROOT / ".build" / "release" / "tagbench"
 
 
-def run_with_rss(argv, cwd, env=None):
-    """Runs a command as a whole process; returns (seconds, its peak RSS in MB, its stderr)."""
+def run(argv, cwd, env):
+    """Runs a command as a whole process; returns (wall seconds, user, system, peak RSS in MB, stderr)."""
+    log = OUT / "last.stderr"
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
         os.chdir(cwd)
-        fd = os.open(os.devnull, os.O_WRONLY)
-        log = os.open(str(OUT / "last.stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        os.dup2(fd, 1)
-        os.dup2(log, 2)
-        os.execvpe(argv[0], argv, env or os.environ)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(str(log), os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+        os.execvpe(argv[0], argv, env)
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
-        sys.exit(f"{' '.join(map(str, argv))} failed:\n" + (OUT / "last.stderr").read_text())
-    return elapsed, usage.ru_maxrss / 1024, (OUT / "last.stderr").read_text()
+        sys.exit(f"{' '.join(map(str, argv))} failed:\n" + log.read_text())
+    return elapsed, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024, log.read_text()
+
+
+def processor():
+    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def spread(values, unit="s", digits=3):
+    med = statistics.median(values)
+    return f"median {med:.{digits}f}{unit} (min {min(values):.{digits}f}, max {max(values):.{digits}f})"
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1, help="corpus size in units of 3,500 documents")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "tagbench"))
     args = parser.parse_args()
     documents = 3500 * args.scale
     corpus = OUT / f"corpus-{documents}"
@@ -63,45 +77,65 @@ def main():
     work.mkdir()
     (work / "corpus").symlink_to(corpus)
     shutil.copy(ROOT / "Tests" / "bench" / "bulk.tb", work / "bulk.tb")
+    peer_out = OUT / "py"
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", TAGBENCH_ANNOTATOR="bench", TAGBENCH_HISTORY="")
+    peer_argv = [sys.executable, str(SHARED / "bench" / "py_reference.py"), str(corpus), str(peer_out), "orjson"]
 
-    steps, tb_wall, tb_rss, py_wall, py_rss, py_steps = {}, [], [], [], [], {}
-    tb_spans = py_spans = None
-    for round in range(args.rounds):
-        # A: tagbench, as two whole processes.
-        (work / "s.json").unlink(missing_ok=True)
-        t1, rss1, err1 = run_with_rss([str(BINARY), "run", "bulk.tb", "--session", "s.json", "--timings"], work, env)
-        t2, rss2, err2 = run_with_rss([str(BINARY), "export", "s.json", "spans", "out.jsonl", "--timings"], work, env)
-        tb_wall.append(t1 + t2)
-        tb_rss.append(max(rss1, rss2))
+    def clear_tagbench():
+        for p in work.iterdir():
+            if p.name not in ("corpus", "bulk.tb", "latency.tb"):
+                p.unlink()
+
+    def tagbench_pass():
+        clear_tagbench()
+        a = run([args.binary, "run", "bulk.tb", "--session", "s.json", "--timings"], work, env)
+        b = run([args.binary, "export", "s.json", "spans", "out.jsonl", "--timings"], work, env)
         timings = {"load": 0.0, "tag": 0.0, "save": 0.0, "open": 0.0, "export": 0.0}
         # `run` reports load, each tag and save; `export` reports open and export.
-        for text, kinds in ((err1, ("load", "tag", "save")), (err2, ("open", "export"))):
+        for text, kinds in ((a[4], ("load", "tag", "save")), (b[4], ("open", "export"))):
             for m in re.finditer(r"^timing: (\S+).* ([0-9.]+)$", text, re.M):
                 if m.group(1) in kinds:
                     timings[m.group(1)] += float(m.group(2))
-        for k, v in timings.items():
-            steps.setdefault(k, []).append(v)
         with open(work / "out.jsonl", encoding="utf-8") as f:
-            tb_spans = sum(len(json.loads(line)["spans"]) for line in f)
-        # B: the peer.
-        t, rss, _ = run_with_rss([sys.executable, str(SHARED / "bench" / "py_reference.py"), str(corpus), str(OUT / "py"), "orjson"], ROOT, env)
-        py_wall.append(t)
-        py_rss.append(rss)
-    peer_out = subprocess.run([sys.executable, str(SHARED / "bench" / "py_reference.py"), str(corpus), str(OUT / "py"), "orjson"],
-                              capture_output=True, text=True, check=True).stdout
-    py_spans = int(re.search(r"(\d+) spans", peer_out).group(1))
+            spans = sum(len(json.loads(line)["spans"]) for line in f)
+        return {"wall": a[0] + b[0], "sys_run": a[2], "sys_export": b[2], "user": a[1] + b[1], "rss": max(a[3], b[3]),
+                "steps": timings, "spans": spans}
+
+    def peer_pass():
+        shutil.rmtree(peer_out, ignore_errors=True)
+        wall, user, system, rss, _ = run(peer_argv, ROOT, env)
+        return {"wall": wall, "sys": system, "user": user, "rss": rss}
+
+    tb, py, ratios = [], [], []
+    for round in range(args.rounds):
+        # Strict pairs; who goes first alternates, so neither always follows the other.
+        if round % 2 == 0:
+            p, t = peer_pass(), tagbench_pass()
+        else:
+            t, p = tagbench_pass(), peer_pass()
+        tb.append(t)
+        py.append(p)
+        ratios.append(p["wall"] / t["wall"])
+        print(f"  round {round + 1}: peer {p['wall']:.3f}s  tagbench {t['wall']:.3f}s  {ratios[-1]:.2f}x", flush=True)
+    shutil.rmtree(peer_out, ignore_errors=True)
+    py_spans = int(re.search(r"(\d+) spans", subprocess.run(peer_argv, capture_output=True, text=True, check=True).stdout).group(1))
+    shutil.rmtree(peer_out, ignore_errors=True)
     med = statistics.median
-    print(f"corpus: {documents} documents, {size:.1f} MB; {args.rounds} rounds, A/B alternating; medians")
-    print("tagbench steps: " + "  ".join(f"{k} {med(v):.3f}s" for k, v in steps.items()))
-    print(f"tagbench (run + export): {med(tb_wall):.3f}s  peak RSS {med(tb_rss):.0f} MB")
-    print(f"peer (orjson):           {med(py_wall):.3f}s  peak RSS {med(py_rss):.0f} MB")
-    print(f"peer / tagbench:         {med(py_wall) / med(tb_wall):.2f}x")
-    print(f"spans: tagbench {tb_spans}, peer {py_spans}: {'same' if tb_spans == py_spans else 'DIFFERENT'}")
-    latency(work, documents, env)
+    print(f"processor: {processor()}, {os.cpu_count()} cores")
+    print(f"corpus: {documents} documents, {size:.1f} MB; {args.rounds} rounds, strict pairs, alternating order")
+    print("tagbench steps (median): " + "  ".join(f"{k} {med([t['steps'][k] for t in tb]):.3f}s" for k in tb[0]["steps"]))
+    print(f"tagbench (run + export): wall {spread([t['wall'] for t in tb])}")
+    print(f"    system time: run {spread([t['sys_run'] for t in tb])}, export {spread([t['sys_export'] for t in tb])}")
+    print(f"    peak RSS {med([t['rss'] for t in tb]):.0f} MB")
+    print(f"peer (orjson):           wall {spread([p['wall'] for p in py])}")
+    print(f"    system time {spread([p['sys'] for p in py])}, peak RSS {med([p['rss'] for p in py]):.0f} MB")
+    print(f"peer / tagbench, per pair: {spread(ratios, 'x', 2)}; of the medians {med([p['wall'] for p in py]) / med([t['wall'] for t in tb]):.2f}x")
+    spans = tb[-1]["spans"]
+    print(f"spans: tagbench {spans}, peer {py_spans}: {'same' if spans == py_spans else 'DIFFERENT'}")
+    latency(work, documents, env, args.binary)
 
 
-def latency(work, documents, env):
+def latency(work, documents, env, binary):
     """Interactive commands on the session the bulk pass saved: one document at a time (open,
     show, find, tag, spans), then a corpus-wide tag and the undo of it, then save. Times are the
     engine's, from --timings; `tagbench run` saves once, at the end."""
@@ -110,7 +144,7 @@ def latency(work, documents, env):
         lines += [f"open doc{n:06d}", "show", "show para 3", "find 全面从严治党", "tag 第一议题 h1", "spans 巡察"]
     lines += ["tag 警示教育 all 以案为鉴 --corpus", "undo"]
     (work / "latency.tb").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _, rss, err = run_with_rss([str(BINARY), "run", "latency.tb", "--session", "s.json", "--timings"], work, env)
+    _, _, _, rss, err = run([binary, "run", "latency.tb", "--session", "s.json", "--timings"], work, env)
     by_kind = {}
     for m in re.finditer(r"^timing: (.*) ([0-9.]+)$", err, re.M):
         command, seconds = m.group(1), float(m.group(2))

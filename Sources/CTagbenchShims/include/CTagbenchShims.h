@@ -84,11 +84,6 @@ typedef struct { int32_t term; int64_t start; } tb_term_hit;
 size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
                      tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point, int portable);
 
-/// Runs body(context) on a new thread of its own that the kernel schedules only when a core is
-/// otherwise idle (SCHED_IDLE; else the lowest priority). Returns 0, or an error when no thread
-/// could be made (body was not called).
-int tb_run_when_idle(void (*body)(void *), void *context);
-
 /// SHA-256 in progress: `tb_sha256_init`, `tb_sha256_update` any number of times, `tb_sha256_final`.
 typedef struct { uint32_t state[8]; uint64_t length; uint8_t buffer[64]; size_t buffered; int portable; } tb_sha256;
 
@@ -104,14 +99,6 @@ void tb_sha256_digest(const void *data, size_t n, uint8_t digest[32]);
 int tb_sha256_hardware(void);
 /// Starts a SHA-256 computed in portable C whatever the processor (tests compare the two).
 void tb_sha256_init_portable(tb_sha256 *h);
-
-/// Asks the kernel to back the 2 MB pages wholly inside p[0 ..< n] with huge pages when they are
-/// first touched (a hint: where transparent huge pages are off or unavailable nothing changes).
-void tb_advise_huge_pages(void *p, size_t n);
-/// Sets the C heap up for a process that allocates much in small pieces: one malloc arena for
-/// every thread, grown by `reserve` bytes of address space advised into huge pages, never
-/// trimmed. Call before any other thread starts; 0 when the heap was grown and advised.
-int tb_prepare_heap(size_t reserve);
 
 /// Starts writing `length` bytes of `fd` from `offset` to disk without waiting (Linux's
 /// `sync_file_range`): a later `fsync` then has only the rest to wait for. Nothing elsewhere.

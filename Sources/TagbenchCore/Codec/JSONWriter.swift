@@ -7,7 +7,7 @@ public struct JSONWriter {
     public var bytes: [UInt8] = []
 
     /// An empty writer.
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacityInHugePages(capacity) }
+    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
     /// Appends ASCII punctuation or other text verbatim.
     @inline(__always)

@@ -447,7 +447,7 @@ public enum SessionCodec {
         // Where each live span's stored context is in the file: read only for documents found
         // missing or changed once read.
         var liveContext: [(number: Int, prefix: Range<Int>?, suffix: Range<Int>?)] = []
-        liveContext.reserveCapacityInHugePages(annotationTotal)
+        liveContext.reserveCapacity(annotationTotal)
         // Consecutive annotations mostly share a document and a label: look each up once per run.
         var lastDoc: (name: String, index: Int)?
         var lastLabel: (name: String, index: Int)?
@@ -455,7 +455,7 @@ public enum SessionCodec {
         rawAnnotations.reverse()
         while var piece = rawAnnotations.popLast() {
             var live: [Annotation] = []
-            live.reserveCapacityInHugePages(piece.count)
+            live.reserveCapacity(piece.count)
             // Read in place and its strings moved out: copying each raw annotation and then
             // each annotation retained and released every string (a sixth of this loop's time).
             try piece.withUnsafeMutableBufferPointer { (p) throws(TagbenchError) in
@@ -790,7 +790,7 @@ extension SessionCodec {
                 piece.seek(to: cuts[k])
                 var layout = AnnotationLayoutReader(b)
                 var list: [RawAnnotation] = []
-                list.reserveCapacityInHugePages((cuts[k + 1] - cuts[k]) / 200)
+                list.reserveCapacity((cuts[k + 1] - cuts[k]) / 200)
                 do {
                     // Every piece but the first starts at the comma before its first element.
                     if k > 0 && !piece.consume(UInt8(ascii: ",")) { return nil }

@@ -353,7 +353,6 @@ public final class Engine {
             if document.bytes.isEmpty { emit(.warning("\(pending[i].display) is empty; loaded as \(document.id) with no text")) }
             added.append(document)
         }
-        Document.hashInBackground(added)
         var imported: [ImportedDocument] = []
         var declaredLabels: [String] = []
         var importedFrom: [String] = []
@@ -742,7 +741,7 @@ public final class Engine {
             if added.isEmpty { swap(&added, &batch) } else { added += batch }
         }
         var candidates: [Annotation] = []
-        candidates.reserveCapacityInHugePages(targets.count)
+        candidates.reserveCapacity(targets.count)
         var blocked = 0
         let name = annotator.name
         for (d, r) in targets {

@@ -72,7 +72,7 @@ final class ExportFile: @unchecked Sendable {
         self.path = path
         staging = staged ? FileSystem.stagingPlan(for: path) : nil
         file = try OutputFile(path: path, writingTo: staging?.temporary)
-        chunk.reserveCapacityInHugePages(Self.chunkSize + (1 << 16))
+        chunk.reserveCapacity(Self.chunkSize + (1 << 16))
     }
 
     func write(_ w: inout JSONWriter) throws(TagbenchError) {
@@ -110,7 +110,7 @@ final class ExportFile: @unchecked Sendable {
         // reallocated (fresh, page-faulting memory) when the queue empties it for reuse.
         let full = Chunk(spare ?? [])
         swap(&full.bytes, &chunk)
-        if chunk.capacity < Self.chunkSize { chunk.reserveCapacityInHugePages(Self.chunkSize + (1 << 16)) }
+        if chunk.capacity < Self.chunkSize { chunk.reserveCapacity(Self.chunkSize + (1 << 16)) }
         // Both queues only read the chunk; it is reused once both are done with it.
         let done = DispatchGroup()
         hashQueue.async(group: done) { [self] in

@@ -6,7 +6,7 @@ import Glibc
 public enum DocumentReader {
     /// A document read from `path` in the given encoding (auto resolved), with its id; its hash
     /// taken from `knownHashes` when the file is as it was when hashed, else computed at once, or
-    /// left for `Document.hashInBackground` when `hashLater`.
+    /// left until it is first asked for when `hashLater`.
     public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false,
                                 knownHashes: HashCache? = nil) throws(TagbenchError) -> Document {
         let (raw, stamp) = try readFile(path, displayPath: displayPath)

@@ -53,7 +53,6 @@ public enum FileSystem {
             var ended = false
             let kept = bytes
             bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
                 count = kept.count
                 _ = buffer.initialize(fromContentsOf: kept)
                 while count < capacity {
@@ -83,7 +82,6 @@ public enum FileSystem {
     private static func readInParts(_ fd: Int32, size: Int) -> [UInt8]? {
         var whole = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             let base = UncheckedSendable(buffer.baseAddress!)
             let parts = 4
             let complete = Parallel.map(parts) { k -> Bool in

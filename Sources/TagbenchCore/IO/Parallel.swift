@@ -1,4 +1,3 @@
-import CTagbenchShims
 import Dispatch
 
 /// Runs independent pieces of work on every core: reading, validating and hashing documents is
@@ -86,24 +85,6 @@ enum Parallel {
         defer { group.wait() }
         return try body()
     }
-
-    /// Runs `body` on a thread of its own that gets a core only when one is otherwise idle: work
-    /// that can wait (a corpus's hashes after `load`) fills the time a single-threaded step leaves
-    /// the other core, instead of slowing the steps that use both.
-    static func whenIdle(_ body: @escaping @Sendable () -> Void) {
-        let job = Unmanaged.passRetained(IdleJob(body)).toOpaque()
-        let failed = tb_run_when_idle({ job in Unmanaged<IdleJob>.fromOpaque(job!).takeRetainedValue().body() }, job)
-        if failed != 0 {
-            Unmanaged<IdleJob>.fromOpaque(job).release()
-            DispatchQueue.global().async(execute: body)
-        }
-    }
-}
-
-/// A closure handed through C to `tb_run_when_idle`.
-private final class IdleJob {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
 /// Hands a value to other threads where the caller knows it is safe: work whose indices never

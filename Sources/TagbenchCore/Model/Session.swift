@@ -145,7 +145,7 @@ public final class Session {
     /// quadratic once).
     func reserveCapacity(annotations count: Int) {
         spanKeys.reserveCapacity(spanKeys.count + count)
-        annotationSlots.reserveCapacityInHugePages(annotationSlots.count + count)
+        annotationSlots.reserveCapacity(annotationSlots.count + count)
     }
 
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing

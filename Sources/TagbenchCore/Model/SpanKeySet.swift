@@ -158,7 +158,6 @@ struct SpanKeySet {
     private mutating func rehash(slots: Int) {
         let old = words
         words = [UInt64](unsafeUninitializedCapacity: slots * 2) { buffer, count in
-            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             buffer.initialize(repeating: Self.empty)
             count = buffer.count
         }

@@ -34,7 +34,7 @@ public final class Document {
     public internal(set) var stamp: FileStamp?
 
     /// Makes a document from already validated UTF-8 (BOM removed); its hash is computed at once
-    /// unless given, or left for `hashInBackground` when `hashLater`.
+    /// unless given, or left until it is first asked for when `hashLater`.
     public convenience init(id: String, path: String, bytes: [UInt8], sha256: String? = nil, hashLater: Bool = false) {
         self.init(id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) }, sha256: sha256, hashLater: hashLater)
     }
@@ -61,42 +61,36 @@ public final class Document {
         self.digest = Digest(sha256)
     }
 
-    /// Computes the hashes left for later, on a thread that runs when a core is idle: loading a
-    /// corpus need not wait for them (they were a third of its time), and whoever asks for a hash
-    /// first computes it (the thread then skips it).
-    public static func hashInBackground(_ documents: [Document]) {
-        let pending = UncheckedSendable(documents.filter { !$0.digest.isKnown })
-        guard !pending.value.isEmpty else { return }
-        Parallel.whenIdle {
-            for document in pending.value { _ = document.sha256 }
-        }
-    }
-
     /// The documents whose hash is not yet known.
     public static func unhashed(_ documents: [Document]) -> [Document] {
         documents.filter { !$0.digest.isKnown }
     }
 
-    /// The hash, once known; computed under a lock by whichever thread needs it first.
+    /// The hash, once known; computed by whichever thread needs it first. It is computed outside
+    /// the lock and published under it, so no thread waits on another's hashing: two threads that
+    /// ask at once may both compute it, and they get the same value.
     private final class Digest: @unchecked Sendable {
+        // Guarded by `lock`.
         private var hex: String?
         private let lock = DispatchSemaphore(value: 1)
 
         init(_ hex: String?) { self.hex = hex }
 
-        var isKnown: Bool {
+        private var known: String? {
             lock.wait()
             defer { lock.signal() }
-            return hex != nil
+            return hex
         }
 
+        var isKnown: Bool { known != nil }
+
         func value(of bytes: [UInt8]) -> String {
+            if let known { return known }
+            let computed = Document.hash(bytes)
             lock.wait()
             defer { lock.signal() }
-            if let hex { return hex }
-            let computed = Document.hash(bytes)
-            hex = computed
-            return computed
+            if hex == nil { hex = computed }
+            return hex!
         }
     }
 
