@@ -4,7 +4,7 @@ import CTagbenchShims
 /// pages in `madvise` mode, the common default): a buffer of tens of megabytes then takes one page
 /// fault per 2 MB instead of one per 4 KB, and the tables looked up at random miss the TLB less.
 /// `perf stat -e page-faults` on the benchmark's export: 64,000 faults, a tenth of the processor
-/// time in the kernel's fault path, before; see the README's Performance section for after.
+/// time in the kernel's fault path, before; see docs/performance.md for after.
 public enum HugePages {
     /// Below this, a buffer is left alone (its pages may be shared with other allocations, and
     /// a huge page for a small buffer is mostly waste).
