@@ -76,6 +76,9 @@ struct TerminalTests {
         try tmux.waitFor("the unsaved mark") { $0.contains("demo:qu-jiceng*>") }
 
         try tmux.type("docs 未完成的行")
+        // Ctrl-C once the line is on the screen, as a user presses it: a SIGINT that arrives while
+        // tagbench is still taking in the typed keys (not waiting in read) may not cancel the line.
+        try tmux.waitFor("the typed line") { $0.contains("docs 未完成的行") }
         try tmux.key("C-c")
         try tmux.type("labels")
         try tmux.key("Enter")

@@ -2,7 +2,7 @@
 Hugging Face `datasets`, seqeval, brat's offset rules and Label Studio's task format; plus each
 manifest checked against its files, export → load → export byte-identical for the formats that
 carry everything, and the suggestions of the tag set's rules against a count made in Python.
-The corpus is the fixtures and the real reports in ../shared/corpus."""
+The corpus is the fixtures and the four real reports in Fixtures/reports."""
 import hashlib
 import json
 import os
@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "tagbench"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+REPORTS = ROOT / "Fixtures" / "reports"
 
 # Literal terms that never overlap one another, so IOB2 holds every span and decoding the tags
 # must give back exactly the spans export.
@@ -31,8 +31,8 @@ def run(*args, cwd, stdin=None):
 
 
 def build(directory, terms, extra=()):
-    assert SHARED_CORPUS.is_dir(), "../shared/corpus must be beside the project"
-    lines = [f"schema {ROOT}/Schemas/governance.tagset.json", f"load {SHARED_CORPUS} {ROOT}/Fixtures/corpus {ROOT}/Fixtures/edge"]
+    assert len(list(REPORTS.glob("*.txt"))) == 4, f"the four reports must be in {REPORTS}"
+    lines = [f"schema {ROOT}/Schemas/governance.tagset.json", f"load {REPORTS} {ROOT}/Fixtures/corpus {ROOT}/Fixtures/edge"]
     labels = {"巡察": "巡察", "主题教育": "主题教育", "第一议题": "第一议题", "整改": "整改落实", "形式主义": "形式主义官僚主义",
               "基层党建": "基层党建", "巡察工作": "巡视", "减轻基层负担": "减负"}
     lines += [f"tag {labels[t]} all {t} --corpus" for t in terms]
@@ -334,10 +334,11 @@ def test_suggestions_on_the_real_reports_match_an_independent_count(tmp_path):
     # expressions with re, a match dropped when it lies inside one of its not_inside texts.
     import re
 
-    run(stdin=f"schema {ROOT}/Schemas/governance.tagset.json\nload {SHARED_CORPUS}\nsuggest --corpus\nsave s.json\n", cwd=tmp_path)
+    assert len(list(REPORTS.glob("*.txt"))) == 4, f"the four reports must be in {REPORTS}"
+    run(stdin=f"schema {ROOT}/Schemas/governance.tagset.json\nload {REPORTS}\nsuggest --corpus\nsave s.json\n", cwd=tmp_path)
     session = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     tagset = json.loads((ROOT / "Schemas" / "governance.tagset.json").read_text(encoding="utf-8"))
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in SHARED_CORPUS.glob("*.txt")}
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in REPORTS.glob("*.txt")}
 
     def occurrences(text, term):
         i = text.find(term)

@@ -1,6 +1,6 @@
 """What tagbench writes, checked by Python: every session the Swift tests produced against
 Schemas/session.schema.json (jsonschema, draft 2020-12), and every JSONL export with Python's own
-code-point string indexing, plus the corpus in ../shared exported end to end."""
+code-point string indexing, plus the real reports in Fixtures/reports exported end to end."""
 import json
 import os
 import pathlib
@@ -12,7 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = pathlib.Path(os.environ.get("TAGBENCH_ARTIFACTS", ROOT / ".build" / "test-artifacts"))
 BINARY = ROOT / ".build" / "debug" / "tagbench"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+REPORTS = ROOT / "Fixtures" / "reports"
 
 
 def validator(name):
@@ -80,13 +80,13 @@ def run(*args, cwd, stdin=None):
     return subprocess.run([str(BINARY), *args], cwd=cwd, input=stdin, text=True, capture_output=True, env=env)
 
 
-def test_shared_corpus_and_edge_fixtures_export_exactly(tmp_path):
+def test_reports_and_edge_fixtures_export_exactly(tmp_path):
     # Real reports (long lines, U+00A0, watermark lines) and the edge fixtures (BOM, CRLF, astral
     # characters, combining marks, an empty file, a long line), tagged in bulk and by regex.
-    assert SHARED_CORPUS.is_dir(), "../shared/corpus must be beside the project"
+    assert len(list(REPORTS.glob("*.txt"))) == 4, f"the four reports must be in {REPORTS}"
     script = "\n".join([
         f"schema {ROOT}/Schemas/governance.tagset.json",
-        f"load {SHARED_CORPUS} {ROOT}/Fixtures/edge",
+        f"load {REPORTS} {ROOT}/Fixtures/edge",
         f"load --encoding auto {ROOT}/Fixtures/encodings",
         "tag 巡察 all 巡察 --corpus",
         "tag 主题教育 all 主题教育 --corpus",
@@ -101,7 +101,7 @@ def test_shared_corpus_and_edge_fixtures_export_exactly(tmp_path):
     assert result.returncode == 0, result.stderr
     records, spans = check_spans_export(tmp_path / "out.jsonl")
     by_id = {r["id"]: r for r in records}
-    for path in SHARED_CORPUS.glob("*.txt"):
+    for path in REPORTS.glob("*.txt"):
         assert by_id[path.stem]["text"] == path.read_text(encoding="utf-8")
     assert by_id["bom"]["text"] == (ROOT / "Fixtures/edge/bom.txt").read_text(encoding="utf-8-sig")
     assert by_id["crlf"]["text"] == (ROOT / "Fixtures/edge/crlf.txt").read_bytes().decode("utf-8")
