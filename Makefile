@@ -6,7 +6,7 @@ VENV := .venv
 ARTIFACTS := $(CURDIR)/.build/test-artifacts
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup build release demo bench fuzz clean
+.PHONY: run test test-portable setup build release demo bench fuzz clean
 
 run: setup build
 	.build/debug/tagbench Sessions/demo.json
@@ -15,6 +15,12 @@ test: setup build
 	rm -rf "$(ARTIFACTS)"
 	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" swift test
 	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" $(VENV)/bin/python -m pytest -q Tests/interop
+
+# The Swift suite once more, built with every processor-specific and Linux-only path turned off
+# (TB_PORTABLE): the portable fallbacks must pass it on their own. CI runs it after `make test`.
+test-portable: setup
+	swift build --build-tests --scratch-path .build-portable -Xcc -DTB_PORTABLE -Xswiftc -DTB_PORTABLE
+	swift test --skip-build --scratch-path .build-portable
 
 # System packages (libedit's headers for the CLibEdit target, tmux for the terminal test) and
 # the Python virtual environment for the interop suite; each only when missing.

@@ -1,7 +1,8 @@
-// Runtime CPU feature detection for the AVX2 and SHA paths of the shims.
+// Runtime CPU feature detection for the AVX2 and SHA paths of the shims. Built with
+// -DTB_PORTABLE (make test-portable), no processor-specific path is ever taken.
 #include "cpu.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
 #include <cpuid.h>
 
 static int detect_avx2(void) {

@@ -15,7 +15,7 @@ long tb_memrchr(const void *haystack, int byte, size_t haystack_len) {
 #include <fcntl.h>
 
 void tb_start_writeback(int fd, long long offset, long long length) {
-#ifdef SYNC_FILE_RANGE_WRITE
+#if defined(SYNC_FILE_RANGE_WRITE) && !defined(TB_PORTABLE)
     (void)sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE);
 #else
     (void)fd;

@@ -10,8 +10,13 @@ enum Workspace {
         return url.path
     }()
 
-    /// The built `tagbench` binary (`swift build` puts it here).
-    static let binary = root + "/.build/debug/tagbench"
+    /// The `tagbench` binary of the build these tests belong to: beside the test bundle, in
+    /// whichever build folder it is (`.build`, or `.build-portable` for the portable build).
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("tagbench").path
+        return FileManager.default.isExecutableFile(atPath: beside) ? beside : root + "/.build/debug/tagbench"
+    }()
 
     /// A new folder with copies of `Fixtures/`, `Schemas/` and `Sessions/`.
     static func make() throws -> String {

@@ -1,3 +1,4 @@
+import CTagbenchShims
 import Testing
 @testable import TagbenchCore
 
@@ -63,4 +64,12 @@ struct SHA256Tests {
         }
         #expect(checkedAgainstReference > 50)
     }
+
+    #if TB_PORTABLE
+    /// Built with TB_PORTABLE (`make test-portable`), the processor's extensions are never used.
+    @Test func aPortableBuildUsesNoProcessorExtensions() {
+        #expect(tb_sha256_hardware() == 0)
+        #expect(SHA256Tests.digest(Array("abc".utf8), portable: false) == Self.published[1].1)
+    }
+    #endif
 }
