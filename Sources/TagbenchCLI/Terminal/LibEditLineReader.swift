@@ -6,12 +6,22 @@ import Glibc
 
 // libedit's callbacks are C function pointers that can capture nothing: the state they need lives
 // here, touched only from the main thread that runs the REPL.
-nonisolated(unsafe) private var currentPrompt: [wchar_t] = [0]
+// The prompt libedit draws: storage of its own that stays where it is until the next prompt
+// replaces it (a pointer into an array's buffer is valid only inside the call that lent it).
+nonisolated(unsafe) private var currentPrompt = promptStorage("")
 nonisolated(unsafe) private var activeCompleter: ((String) -> Completion)?
 nonisolated(unsafe) private var interruptReceived: sig_atomic_t = 0
 
 private func promptCallback(_ el: OpaquePointer?) -> UnsafePointer<wchar_t>? {
-    currentPrompt.withUnsafeBufferPointer { $0.baseAddress }
+    UnsafePointer(currentPrompt.baseAddress)
+}
+
+/// `s` as a NUL-terminated wide string in newly allocated storage.
+private func promptStorage(_ s: String) -> UnsafeMutableBufferPointer<wchar_t> {
+    let text = wide(s)
+    let storage = UnsafeMutableBufferPointer<wchar_t>.allocate(capacity: text.count)
+    _ = storage.initialize(fromContentsOf: text)
+    return storage
 }
 
 private func wide(_ s: String) -> [wchar_t] {
@@ -102,7 +112,10 @@ public final class LibEditLineReader: LineReader {
 
     /// Reads a line with editing.
     public func readLine(prompt: String) -> LineInput {
-        currentPrompt = wide(prompt)
+        // libedit asks for the prompt only inside el_wgets: the last one is no longer in use.
+        let previous = currentPrompt
+        currentPrompt = promptStorage(prompt)
+        previous.deallocate()
         interruptReceived = 0
         var count: Int32 = 0
         guard let line = el_wgets(editLine, &count) else {
