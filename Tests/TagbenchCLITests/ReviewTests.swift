@@ -29,7 +29,8 @@ struct ReviewTests {
             .character("h"), .right, .character("L"), .character("y"),   // s4: start −1 +1, end +1, accepted
             .character("z"),                       // s5 accepted as 作风建设 (its shortcut)
             .character("u"),                       // s5 back in the queue
-            .character("?"),                       // not a key: said, nothing done
+            .character("?"),                       // the keys listed
+            .character("!"),                       // not a key: said, nothing done
             .character("q"),
         ])
         let review = try Review(engine: engine, runner: ScriptRunner(engine: engine), console: console, keys: keys, baseDirectory: dir, label: nil)
@@ -45,9 +46,13 @@ struct ReviewTests {
         let log = s.log.suffix(5).map { CommandRenderer.render($0.command) }
         #expect(log == ["accept s1", "reject s2", "accept s4 --at \(queue[3].range.start):\(queue[3].range.end + 1)", "accept s5 --as 作风建设", "undo"])
         // The screen showed the place in the queue and the candidate marked without colour.
-        #expect(console.capturedOut.contains("review 1/\(queue.count)"))
+        // Progress counts decisions: none at first, two after y and n (of all, decided or waiting).
+        #expect(console.capturedOut.contains("review 0/\(queue.count) done"))
+        #expect(console.capturedOut.contains("review 2/\(queue.count) done"))
         #expect(console.capturedOut.contains("【\(queue[0].text)】"))
-        #expect(console.capturedOut.contains("?: not a key of review"))
+        #expect(console.capturedOut.contains("accepted \(queue[4].id) as 作风建设"))
+        #expect(console.capturedOut.contains(Review.keyHelp))
+        #expect(console.capturedOut.contains("!: not a key of review (? lists the keys)"))
         // The history replays to the same annotations and queue.
         let replay = Engine(annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
         let runner = ScriptRunner(engine: replay)
@@ -56,6 +61,26 @@ struct ReviewTests {
         }
         #expect(replay.session.allAnnotations.map { "\($0.id) \($0.range) \($0.label) \($0.source)" } == made.map { "\($0.id) \($0.range) \($0.label) \($0.source)" })
         #expect(replay.session.suggestions.pending == s.suggestions.pending && replay.session.suggestions.rejected == s.suggestions.rejected)
+    }
+
+    /// A suggestion whose span was tagged after it was made would add nothing: it is not shown.
+    @Test func suggestionsAlreadyTaggedLeaveTheQueue() throws {
+        let (engine, dir) = try engine()
+        let queue = engine.session.suggestions.pending
+        let first = queue[0]
+        let document = engine.session.documents[first.document].id
+        let label = engine.session.tagSet.labels[first.label].name
+        let runner = ScriptRunner(engine: engine)
+        for line in ["open \(document)", "tag \(label) \(first.range.start):\(first.range.end)"] {
+            _ = try runner.runLine(line, context: ExecutionContext(baseDirectory: dir, file: "t", line: 1), emit: { _ in }, report: { _ in })
+        }
+        let console = Console.capturing(colour: false, width: 60)
+        let review = try Review(engine: engine, runner: runner, console: console, keys: ScriptedKeyReader([.character("y"), .character("q")]),
+                                baseDirectory: dir, label: nil)
+        #expect(review.run() == "review: 1 accepted, 0 rejected, 0 skipped; \(queue.count - 2) waiting")
+        #expect(console.capturedOut.contains("review 0/\(queue.count - 1) done"))
+        #expect(console.capturedOut.contains("accepted \(queue[1].id)"))
+        #expect(!console.capturedOut.contains(first.id + " "))
     }
 
     @Test func reviewWithoutATerminalIsRefusedWithAHint() throws {

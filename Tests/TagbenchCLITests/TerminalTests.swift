@@ -105,13 +105,13 @@ struct TerminalTests {
         try tmux.waitFor("the queue") { $0.contains("queued") }
         try tmux.type("review")
         try tmux.key("Enter")
-        let first = try tmux.waitFor("the first suggestion") { $0.contains("review 1/") }
+        let first = try tmux.waitFor("the first suggestion") { $0.contains("review 0/") }
         #expect(first.contains("y accept  n reject"), "the keys are shown")
         #expect(!first.contains("demo:qu-jiceng"), "review has the screen to itself")
-        let total = first.components(separatedBy: "review 1/")[1].prefix { $0.isNumber }
-        // y, then n: no Enter needed; the second and third come up.
+        let total = first.components(separatedBy: "review 0/")[1].prefix { $0.isNumber }
+        // y, then n: no Enter needed; the second and third come up, the count of decisions grows.
         try tmux.type("y")
-        try tmux.waitFor("the second suggestion") { $0.contains("review 1/\(Int(total)! - 1)") }
+        try tmux.waitFor("the second suggestion") { $0.contains("review 1/\(total) done") }
         try tmux.type("n")
         try tmux.waitFor("the third suggestion") { $0.contains("rejected s2") }
         // The start moves left by one with the arrow key, shown in the header.
@@ -130,5 +130,28 @@ struct TerminalTests {
         #expect(session.contains("\"source\": \"rule:"), "the accepted suggestion is a span with its rule as source")
         #expect(session.contains("{\"command\": \"accept s1\"") && session.contains("{\"command\": \"reject s2\""))
         Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
+    }
+
+    /// Killed by SIGTERM or SIGHUP while `review` has the screen, tagbench leaves the alternate
+    /// screen and gives the terminal back its settings (the shell after it echoes what is typed).
+    @Test(arguments: ["TERM", "HUP"])
+    func reviewGivesTheTerminalBackWhenKilled(signal: String) throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(in: dir, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
+        try tmux.type("suggest --corpus")
+        try tmux.key("Enter")
+        try tmux.waitFor("the queue") { $0.contains("queued") }
+        try tmux.type("review")
+        try tmux.key("Enter")
+        try tmux.waitFor("the first suggestion") { $0.contains("review 0/") }
+        #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("1"), "review is in the alternate screen")
+        // The pane's shell runs tagbench as its child: only this test's tagbench gets the signal.
+        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        try tmux.run(["run-shell", "pkill -\(signal) -P \(shell)"])
+        let after = try tmux.waitFor("the exit") { $0.contains("EXIT=") }
+        #expect(after.contains("demo:qu-jiceng"), "the screen before review is back")
+        #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("0"), "the alternate screen is left")
+        #expect(try tmux.run(["display", "-p", "-t", "t", "#{cursor_flag}"], output: true).hasPrefix("1"), "the cursor is shown again")
     }
 }

@@ -25,9 +25,17 @@ final class Review {
         self.label = try label.map { (name) throws(TagbenchError) -> Int in try engine.session.tagSet.resolve(name) }
     }
 
+    /// The suggestions still to decide: of the label asked for, and not already tagged since
+    /// they were made (accepting one of those would add nothing).
     private var queue: [Suggestion] {
-        engine.session.suggestions.pending.filter { s in label.map { s.label == $0 } ?? true }
+        let session = engine.session
+        return session.suggestions.pending.filter { s in (label.map { s.label == $0 } ?? true) && !session.isAlreadyTagged(s) }
     }
+
+    /// The keys, for `?`.
+    static let keyHelp = "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · u undo · q leave · "
+        + "a label's shortcut accepts under that label"
+
 
     /// Runs until the queue is done or `q`; returns the summary line.
     func run() -> String {
@@ -49,8 +57,8 @@ final class Review {
             if current.number != focus { focus = current.number; range = current.range }
             let document = engine.session.documents[current.document]
             let shown = range ?? current.range
-            let position = (waiting.firstIndex { $0.number == current.number } ?? 0) + 1
-            let screen = ReviewScreen(session: engine.session, suggestion: current, range: shown, position: position, total: waiting.count,
+            let done = accepted + rejected
+            let screen = ReviewScreen(session: engine.session, suggestion: current, range: shown, done: done, total: done + waiting.count,
                                       status: status, colour: console.colour, width: console.width)
             console.rawOut("\u{1B}[H\u{1B}[2J" + screen.lines().joined(separator: "\r\n"))
             console.flush()
@@ -81,12 +89,12 @@ final class Review {
                 return summary()
             case .character(let c):
                 guard let target = engine.session.tagSet.index(ofShortcut: c), engine.session.tagSet.labels[target].kind == .span else {
-                    status = "\(c): not a key of review (y n s h l H L u q, or a label's shortcut)"
+                    status = c == "?" ? Self.keyHelp : "\(c): not a key of review (? lists the keys)"
                     break
                 }
                 let name = engine.session.tagSet.labels[target].name
                 status = decide(.accept(.numbers(current.number, current.number), label: nil, asLabel: target == current.label ? nil : name, at: at),
-                                current, accept: true)
+                                current, accept: true, as: name)
             default:
                 status = "not a key of review"
             }
@@ -95,11 +103,11 @@ final class Review {
     }
 
     /// Runs a decision; on success it is remembered for `u` and the next suggestion comes up.
-    private func decide(_ command: Command, _ s: Suggestion, accept: Bool) -> String {
+    private func decide(_ command: Command, _ s: Suggestion, accept: Bool, as name: String? = nil) -> String {
         if let error = execute(command) { return error }
         decided.append((s.number, accept))
         if accept { accepted += 1 } else { rejected += 1 }
-        return (accept ? "accepted " : "rejected ") + s.id
+        return (accept ? "accepted " : "rejected ") + s.id + (name.map { " as \($0)" } ?? "")
     }
 
     /// Runs a command as a typed line would run; returns its error message, if any.

@@ -7,8 +7,8 @@ struct ReviewScreen {
     let suggestion: Suggestion
     /// The candidate range after moving its start or end.
     let range: TextRange
-    /// 1-based place in the (filtered) queue, and its length.
-    let position: Int
+    /// Suggestions decided in this review, of all it has had (decided and waiting).
+    let done: Int
     let total: Int
     let status: String
     let colour: Bool
@@ -21,7 +21,7 @@ struct ReviewScreen {
         let label = labels[suggestion.label]
         var lines: [String] = []
         let moved = range != suggestion.range ? " (moved from \(suggestion.range))" : ""
-        lines.append(bold("review \(position)/\(total)") + " · \(suggestion.id) · \(document.id) \(range)\(moved) · \(suggestion.source)")
+        lines.append(bold("review \(done)/\(total) done") + " · \(suggestion.id) · \(document.id) \(range)\(moved) · \(suggestion.source)")
         lines.append("")
         for line in wrap(context(in: document), width: max(10, width)) { lines.append(line) }
         lines.append("")
@@ -30,7 +30,7 @@ struct ReviewScreen {
                      + "  \"" + document.text(range) + "\"")
         lines.append("")
         let shortcuts = labels.filter { !$0.shortcut.isEmpty && $0.kind == .span }.map { "\($0.shortcut) \($0.name)" }
-        for line in wrap([("y accept  n reject  s skip  h/← l/→ start  H/L end  u undo  q quit", false)], width: max(10, width)) { lines.append(line) }
+        for line in wrap([("y accept  n reject  s skip  h/← l/→ start  H/L end  u undo  q quit  ? keys", false)], width: max(10, width)) { lines.append(line) }
         if !shortcuts.isEmpty {
             for line in wrap([("accept as: " + shortcuts.joined(separator: "  "), false)], width: max(10, width)) { lines.append(dim(line)) }
         }

@@ -24,11 +24,30 @@ public protocol KeyReader: AnyObject {
     func readKey() -> Key?
 }
 
+// What a signal handler needs to give the terminal back when SIGTERM or SIGHUP ends the process
+// while keys are read raw (and `review` holds the alternate screen): set by `begin`, read only by
+// the handler, which may run at any moment and so touches nothing else.
+nonisolated(unsafe) private var settingsToRestore = termios()
+nonisolated(unsafe) private var restoreArmed: sig_atomic_t = 0
+/// Shows the cursor and leaves the alternate screen.
+private let leaveFullScreen: [UInt8] = Array("\u{1B}[?25h\u{1B}[?1049l".utf8)
+
+private func restoreTerminalAndDie(_ signal: Int32) {
+    if restoreArmed != 0 {
+        tcsetattr(0, TCSAFLUSH, &settingsToRestore)
+        leaveFullScreen.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
+    }
+    // Then die of the signal as if nothing had caught it (the exit status says which).
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
+}
+
 /// Keys from the terminal on standard input: canonical mode and echo off while reading, restored
 /// after (libedit has its own terminal settings for lines; this is only for `review`).
 public final class TerminalKeyReader: KeyReader {
     private var saved = termios()
     private var active = false
+    private var previousHandlers: [(Int32, sigaction)] = []
 
     /// Makes a reader for standard input.
     public init() {}
@@ -45,11 +64,26 @@ public final class TerminalKeyReader: KeyReader {
         }
         tcsetattr(0, TCSAFLUSH, &raw)
         active = true
+        settingsToRestore = saved
+        // Touched here first: a global is initialized on first use, which a handler must not do.
+        _ = leaveFullScreen.count
+        restoreArmed = 1
+        for signal in [SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = restoreTerminalAndDie
+            sigemptyset(&action.sa_mask)
+            var previous = sigaction()
+            sigaction(signal, &action, &previous)
+            previousHandlers.append((signal, previous))
+        }
     }
 
     /// Restores the terminal settings `begin` found.
     public func end() {
         guard active else { return }
+        for (signal, var previous) in previousHandlers { sigaction(signal, &previous, nil) }
+        previousHandlers = []
+        restoreArmed = 0
         tcsetattr(0, TCSAFLUSH, &saved)
         active = false
     }

@@ -36,7 +36,7 @@ public struct CommandReference: Sendable {
         .init(name: "reject", usage: "reject sN|sN-sM|all [LABEL]", summary: "drop suggestions; rejected ones are kept and never suggested again"),
         .init(name: "review", usage: "review [LABEL]", summary: "walk the queue full screen: y accept, n reject, s skip, a label's shortcut, h/l start, H/L end, u undo, q quit",
               details: ["keys: y accept · n reject · s skip · SHORTCUT accept under that label · h/← l/→ move the start · H/L (shift-←/→) move the end",
-                        "      u undo the last decision · q leave · ? help; every decision is one undo step and goes to the log as accept/reject"]),
+                        "      u undo the last decision · q leave · ? the keys; every decision is one undo step and goes to the log as accept/reject"]),
         .init(name: "labels", usage: "labels", summary: "the tag set with counts, shortcuts and parents"),
         .init(name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]", summary: "add a span label (or a category label)"),
         .init(name: "schema", usage: "schema PATH", summary: "merge a tag-set file (JSON) into the tag set"),

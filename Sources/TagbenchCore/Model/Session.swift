@@ -329,6 +329,12 @@ public final class Session {
     /// Whether an identical span (document, offsets, label) is annotated.
     func hasSpan(_ key: SpanKey) -> Bool { spanKeys.contains(key) }
 
+    /// Whether the session already has the annotation this suggestion would make (same document,
+    /// range and label): accepting it would add nothing, so it has no place in a queue to review.
+    public func isAlreadyTagged(_ suggestion: Suggestion) -> Bool {
+        hasSpan(SpanKey(document: suggestion.document, range: suggestion.range, label: suggestion.label))
+    }
+
     /// Suggestions (waiting or rejected) with this label.
     func suggestionUses(ofLabel label: Int) -> Int {
         suggestions.pending.filter { $0.label == label }.count + suggestions.rejected.filter { $0.label == label }.count
