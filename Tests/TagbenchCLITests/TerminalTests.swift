@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TagbenchCore
 
 /// The REPL in a real terminal (tmux): Chinese typed, a Chinese label completed with Tab, Ctrl-C
 /// cancelling a line, Ctrl-D warning then leaving, history kept with its Chinese; `review` on
@@ -130,6 +131,26 @@ struct TerminalTests {
         #expect(session.contains("\"source\": \"rule:"), "the accepted suggestion is a span with its rule as source")
         #expect(session.contains("{\"command\": \"accept s1\"") && session.contains("{\"command\": \"reject s2\""))
         Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
+    }
+
+    /// `show` wraps at the width the terminal has now: after the window grows, lines are longer.
+    @Test func showFollowsTheTerminalWidthAfterAResize() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(in: dir, environment: "NO_COLOR=1 TAGBENCH_HISTORY=", width: 70, height: 40)
+        // The text lines (offsets, a rule, the text), not the span list under them.
+        func widest(_ screen: String) -> Int {
+            screen.split(separator: "\n").filter { $0.contains("│") }.map { Format.displayWidth(String($0)) }.max() ?? 0
+        }
+        try tmux.type("show para 2")
+        try tmux.key("Enter")
+        let narrow = try tmux.waitFor("the paragraph") { $0.contains("¶2") }
+        #expect(widest(narrow) <= 70)
+        try tmux.run(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
+        try tmux.type("show para 3")
+        try tmux.key("Enter")
+        let wide = try tmux.waitFor("the next paragraph") { $0.contains("¶3") }
+        #expect(widest(wide) > 100, "wrapped at 120 columns after the resize:\n\(wide)")
     }
 
     /// Killed by SIGTERM or SIGHUP while `review` has the screen, tagbench leaves the alternate

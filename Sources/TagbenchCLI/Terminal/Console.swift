@@ -25,29 +25,32 @@ public final class Console {
     public let colour: Bool
     /// Whether stdout is an interactive terminal.
     public let isTerminal: Bool
-    /// The width to wrap text at, in columns.
-    public let width: Int
+    /// The width to wrap text at, in columns: the terminal's as it is now (asked at every use, so
+    /// a resized window is followed), unless fixed (`COLUMNS`, a pipe, a test).
+    public var width: Int {
+        if let fixedWidth { return fixedWidth }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 80
+    }
+    private let fixedWidth: Int?
 
     /// A console over explicit sinks.
-    public init(out: Sink, err: Sink, isTerminal: Bool, colour: Bool, width: Int) {
+    /// `width` nil: the terminal's width whenever it is asked for.
+    public init(out: Sink, err: Sink, isTerminal: Bool, colour: Bool, width: Int?) {
         self.outSink = out
         self.errSink = err
         self.isTerminal = isTerminal
         self.colour = colour
-        self.width = width
+        self.fixedWidth = width
     }
 
     /// The process's stdout and stderr; colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
     public static func standard(environment: [String: String]) -> Console {
         let tty = isatty(1) == 1
         let colour = tty && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
-        var width = 80
-        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 20 {
-            width = columns
-        } else if tty {
-            var size = winsize()
-            if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }
-        }
+        var width: Int? = tty ? nil : 80
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 20 { width = columns }
         return Console(out: .descriptor(1), err: .descriptor(2), isTerminal: tty, colour: colour, width: width)
     }
 
