@@ -1249,7 +1249,8 @@ public final class Engine {
         let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
         guard let target else { throw .noSessionPath }
         if isReadOnly && target == sessionPath { throw .readOnlySession }
-        if session.documents.contains(where: { $0.path == target }) { throw .exportOverInput(path ?? target) }
+        // The same check as every export file's: a document by any name (a symlinked folder).
+        try ProtectedFiles(session.documents.map(\.path)).check(target, shown: path ?? target)
         if defersSaves {
             pendingSave = target
             emit(.message("will save \(path ?? target) when the run succeeds"))
@@ -1263,20 +1264,16 @@ public final class Engine {
         var options = options
         let path = options.path
         options.path = Paths.absolute(path, base: context.baseDirectory)
-        // The output must not be an input by any name (a link, another spelling): compared by
-        // inode, and only when the output exists at all (one stat per document, not a realpath).
-        let inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }
-        if inputs.contains(options.path) { throw .exportOverInput(path) }
-        if let output = FileSystem.identity(of: options.path), inputs.contains(where: { FileSystem.identity(of: $0) == output }) {
-            throw .exportOverInput(path)
-        }
+        // No file the export writes may be an input by any name (a link, another spelling).
+        let protected = ProtectedFiles(session.documents.map(\.path) + [sessionPath].compactMap { $0 })
+        try protected.check(options.path, shown: path)
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
         var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
         if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
-        let result = try Exporter.export(session, options: options, provenance: provenance, monitor: monitor)
+        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
         let files = result.files.count - 1

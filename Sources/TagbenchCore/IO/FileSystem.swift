@@ -242,7 +242,7 @@ public enum FileSystem {
 }
 
 /// Which file a path leads to (see `FileSystem.identity(of:)`).
-public struct FileIdentity: Equatable, Sendable {
+public struct FileIdentity: Hashable, Sendable {
     /// The device holding it.
     public var device: UInt64
     /// Its inode on that device.
