@@ -124,4 +124,13 @@ static inline void tb_prefetch_range(const void *p, size_t n) {
     for (size_t i = 0; i < n; i += 64) __builtin_prefetch((const char *)p + i, 0, 3);
 }
 
+/// From here to the matching `tb_defer_signals_end`, SIGINT and SIGTERM (where they have their
+/// default action) are noted, not acted on: `tb_deferred_signal` says which came (0: none), and
+/// the end raises it again with its default action. Calls nest; the outermost pair counts.
+void tb_defer_signals_begin(void);
+/// The signal noted since `tb_defer_signals_begin`, or 0.
+int tb_deferred_signal(void);
+/// Gives SIGINT and SIGTERM back their actions and raises a signal that was noted.
+void tb_defer_signals_end(void);
+
 #endif
