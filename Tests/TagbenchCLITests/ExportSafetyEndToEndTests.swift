@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Exports through the built binary where the danger is the process's own: a signal in the
-/// middle of an export.
+/// middle of an export, and data written to stdout.
 @Suite(.serialized)
 struct ExportSafetyEndToEndTests {
     /// A saved session `s.json` of `count` generated documents in `big/`.
@@ -85,5 +85,27 @@ struct ExportSafetyEndToEndTests {
         #expect(after.keys.filter { $0.contains(".tmp-") }.isEmpty)
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !$0.hasPrefix(".s.json") }
         #expect(changed.isEmpty, "changed: \(changed.sorted().prefix(5))")
+    }
+
+    /// Data to a device is the data alone: the summary goes to stderr and nothing is created
+    /// beside the device.
+    @Test func anExportToStdoutIsTheDataAlone() throws {
+        let dir = try Workspace.make()
+        let session = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
+        #expect(session.status == 0, "\(session.stderr)")
+        func stamp(_ path: String) throws -> Date? {
+            exists(path) ? try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date : nil
+        }
+        let manifestBefore = try stamp("/dev/stdout.manifest.json")
+        let result = try tagbench(["export", "s.json", "spans", "/dev/stdout"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && lines.allSatisfy { $0.hasPrefix("{\"id\": ") }, "\(result.stdout.suffix(200))")
+        #expect(result.stderr.contains("exported 4 documents"))
+        // (Another program may have left one there: it must be as it was.)
+        #expect(try stamp("/dev/stdout.manifest.json") == manifestBefore)
+        // A file is still written with its manifest and the summary on stdout.
+        let file = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
+        #expect(file.stdout.contains("; manifest out.jsonl.manifest.json"))
     }
 }

@@ -14,6 +14,7 @@ public struct OutputRenderer {
         switch item {
         case .message(let text): console.out(text)
         case .warning(let text): console.err(console.styled("warning:", .yellow) + " " + text)
+        case .status(let text): console.err(text)
         case .lines(let lines): lines.forEach(console.out)
         case .documents(let rows): renderDocuments(rows)
         case .text(let view): renderText(view)

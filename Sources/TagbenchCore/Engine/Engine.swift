@@ -1276,10 +1276,12 @@ public final class Engine {
         let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
-        let files = result.files.count - 1
+        let files = result.files.count - (result.manifest == nil ? 0 : 1)
         let spans = options.format == .classify ? "" : ", \(Format.grouped(result.spans)) spans"
-        emit(.message("exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
-                      + (files > 1 ? " (\(Format.grouped(files)) files)" : "") + "; manifest \(Paths.fileName(of: result.files.last!))"))
+        let summary = "exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
+            + (files > 1 ? " (\(Format.grouped(files)) files)" : "")
+        // Written to a device (stdout, most likely): the summary must not follow the data there.
+        if let manifest = result.manifest { emit(.message(summary + "; manifest \(Paths.fileName(of: manifest))")) } else { emit(.status(summary)) }
     }
 
     // MARK: Reports

@@ -38,7 +38,7 @@ public enum Exporter {
         public var spans = 0
         /// Every file written, the manifest last (when there is one).
         public var files: [String] = []
-        /// The manifest written.
+        /// The manifest written, nil when the output is a device (nothing is written beside one).
         public var manifest: String?
         /// Things left out, and why.
         public var warnings: [String] = []
@@ -140,7 +140,8 @@ public enum Exporter {
         }
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
-        let manifestPath: String? = base + ".manifest.json"
+        // A device (`/dev/stdout`) gets the data only: nothing is created beside it.
+        let manifestPath: String? = FileSystem.kind(of: base) == .other ? nil : base + ".manifest.json"
         var manifestFile: ExportedFile?
         var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
         var categoriesLeftOut = 0
