@@ -221,7 +221,8 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)
-    guard FileSystem.kind(of: environment.absolute(session)) == .file else {
+    // Anything there but a file (a folder, a FIFO) is refused by the open, saying what it is.
+    guard FileSystem.kind(of: environment.absolute(session)) != .missing else {
         throw failure(.fileNotFound(session), console: console)
     }
     let clock = ContinuousClock()

@@ -106,7 +106,7 @@ public final class Engine {
         let checkpoint = Journal.checkpointPath(for: path)
         let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
         let cacheReading = HashCache.reading(for: path)
-        let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
+        let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path, regularOnly: true)
         // An export's manifest names the file by its hash: taken from the bytes read here.
         if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
         let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: cacheReading.wait())
@@ -118,7 +118,9 @@ public final class Engine {
         }
         for id in report.missing {
             let d = session.documents[session.documentIndex(id: id)!]
-            warnings.append("document \(id) is missing (\(d.path)); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept")
+            let kept = "its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept"
+            if let reason = report.unreadable[id] { warnings.append("document \(id) cannot be read: \(reason); \(kept)") }
+            else { warnings.append("document \(id) is missing (\(d.path)); \(kept)") }
         }
         for change in report.changed {
             engine.isDirty = true

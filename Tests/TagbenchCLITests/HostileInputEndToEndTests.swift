@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files and input that would hang or exhaust a careless reader, through the built binary: each
+/// run has a watchdog (`limit`), so a hang fails the test instead of stopping the suite.
+@Suite(.serialized)
+struct HostileInputEndToEndTests {
+    /// A saved session `s.json` of the fixture corpus, copied to `corpus/`.
+    func session() throws -> String {
+        let dir = try Workspace.make()
+        try FileManager.default.copyItem(atPath: dir + "/Fixtures/corpus", toPath: dir + "/corpus")
+        let made = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload corpus\nsave s.json\n")
+        #expect(made.status == 0, "\(made.stderr)")
+        return dir
+    }
+
+    @Test func documentsThatAreNotRegularFilesAreRefusedSayingWhatTheyAre() throws {
+        let dir = try session()
+        let corpus = dir + "/corpus/"
+        try FileManager.default.removeItem(atPath: corpus + "qu-jiceng.txt")
+        #expect(mkfifo(corpus + "qu-jiceng.txt", 0o644) == 0)
+        try FileManager.default.removeItem(atPath: corpus + "x-quwei-2020.txt")
+        try FileManager.default.createSymbolicLink(atPath: corpus + "x-quwei-2020.txt", withDestinationPath: "/dev/zero")
+        try FileManager.default.removeItem(atPath: corpus + "xinqu-2023.txt")
+        try FileManager.default.createDirectory(atPath: corpus + "xinqu-2023.txt", withIntermediateDirectories: false)
+        try Data([0xFF, 0xFE, 0x41]).write(to: URL(fileURLWithPath: corpus + "quwei-2023.txt"))
+        for arguments in [["stats", "s.json"], ["export", "s.json", "spans", "out.jsonl"], ["--read-only", "s.json"]] {
+            let result = try tagbench(arguments, in: dir, input: "docs\n", limit: 60)
+            #expect(!result.timedOut, "\(arguments) hung")
+            #expect(result.stderr.contains("document qu-jiceng cannot be read: cannot read corpus/qu-jiceng.txt: it is a FIFO (named pipe), not a regular file"), "\(result.stderr)")
+            #expect(result.stderr.contains("document x-quwei-2020 cannot be read: cannot read corpus/x-quwei-2020.txt: it is a device, not a regular file"))
+            #expect(result.stderr.contains("document xinqu-2023 cannot be read: cannot read corpus/xinqu-2023.txt: it is a directory"))
+            #expect(result.stderr.contains("document quwei-2023 cannot be read: corpus/quwei-2023.txt is not valid UTF-8 (byte offset 0)"))
+            #expect(!result.stderr.contains("is missing"))
+        }
+    }
+
+    @Test(arguments: ["fifo", "zero"])
+    func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
+        let dir = try Workspace.make()
+        if kind == "fifo" { #expect(mkfifo(dir + "/s.json", 0o644) == 0) }
+        else { try FileManager.default.createSymbolicLink(atPath: dir + "/s.json", withDestinationPath: "/dev/zero") }
+        for arguments in [["stats", "s.json"], ["--read-only", "s.json"]] {
+            let result = try tagbench(arguments, in: dir, limit: 60)
+            #expect(!result.timedOut, "\(arguments) hung")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(kind == "fifo" ? "it is a FIFO (named pipe), not a regular file" : "it is a device, not a regular file"), "\(result.stderr)")
+        }
+    }
+}
