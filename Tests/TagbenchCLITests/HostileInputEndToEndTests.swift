@@ -51,4 +51,19 @@ struct HostileInputEndToEndTests {
             #expect(result.stderr.contains(kind == "fifo" ? "it is a FIFO (named pipe), not a regular file" : "it is a device, not a regular file"), "\(result.stderr)")
         }
     }
+
+    /// The reproduction, piped: `find /(a|aa)*b/` on a 40-character line stops after the
+    /// limit `TAGBENCH_REGEX_SECONDS` sets, with a clear error, and the session is not changed.
+    @Test func aCatastrophicRegexFromPipedInputStopsAfterTheLimit() throws {
+        let dir = try session()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
+        let result = try tagbench(["s.json"], in: dir, input: "load aa.txt\nfind /(a|aa)*b/ --corpus\nsave\n",
+                                  environment: ["TAGBENCH_REGEX_SECONDS": "1"], limit: 60)
+        #expect(!result.timedOut, "the search did not stop")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("<stdin>:2: error: the search for /(a|aa)*b/ was stopped after 1 s; nothing was changed"), "\(result.stderr)")
+        #expect(result.stderr.contains("TAGBENCH_REGEX_SECONDS sets the limit"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json")) == before)
+    }
 }

@@ -89,6 +89,16 @@ size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const 
 /// could be made (body was not called).
 int tb_run_when_idle(void (*body)(void *), void *context);
 
+/// Runs body(context) on a new thread of its own, at normal priority (work that may never end
+/// must not hold a thread of a shared pool). Returns 0, or an error as `tb_run_when_idle`.
+int tb_run_on_own_thread(void (*body)(void *), void *context);
+
+/// The calling thread's kernel id.
+int tb_thread_id(void);
+
+/// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (as `tb_run_when_idle`).
+void tb_make_thread_idle(int thread);
+
 /// SHA-256 in progress: `tb_sha256_init`, `tb_sha256_update` any number of times, `tb_sha256_final`.
 typedef struct { uint32_t state[8]; uint64_t length; uint8_t buffer[64]; size_t buffered; int portable; } tb_sha256;
 

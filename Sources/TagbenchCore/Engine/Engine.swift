@@ -58,6 +58,9 @@ public final class Engine {
     public var annotator: Annotator
     /// Shown the progress of corpus-wide commands, and asked whether to stop them.
     public var monitor: ProgressMonitor?
+    /// Seconds a regular-expression search may run where no monitor can stop it (a script, piped
+    /// input): then it fails with `regexTooSlow` (`WatchedSearch`).
+    public var regexTimeLimit: Double = 20
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public private(set) var journal: Journal?
@@ -584,6 +587,15 @@ public final class Engine {
     /// Every match in the documents, reporting progress and stopping (changing nothing) on Ctrl-C.
     private func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
         var found: [(Int, TextRange)] = []
+        if case .regex(let source) = search.pattern {
+            let texts = UncheckedSendable(documents.map { session.documents[$0] })
+            let perDocument = try WatchedSearch.run(documents.count, task: task, pattern: source, monitor: monitor, limit: regexTimeLimit) {
+                search.matches(in: texts.value[$0])
+            }
+            defer { if documents.count > 1 { monitor?.finished() } }
+            for (k, d) in documents.enumerated() { for r in perDocument[k] { found.append((d, r)) } }
+            return found
+        }
         defer { if documents.count > 1 { monitor?.finished() } }
         for (i, d) in documents.enumerated() {
             if documents.count > 1, let monitor {
@@ -954,13 +966,21 @@ public final class Engine {
         var number = session.suggestions.nextNumber
         var seen = Set<SpanKey>()
         defer { if documents.count > 1 { monitor?.finished() } }
+        // With a regular expression among the rules, the candidates are found on a watched thread.
+        var found: [[Suggester.Candidate]]?
+        if let source = suggester.regexSources.first {
+            let texts = UncheckedSendable(documents.map { session.documents[$0] })
+            found = try WatchedSearch.run(documents.count, task: "suggest", pattern: source, monitor: monitor, limit: regexTimeLimit) {
+                suggester.candidates(in: texts.value[$0])
+            }
+        }
         for (i, d) in documents.enumerated() {
-            if documents.count > 1, let monitor {
+            if found == nil, documents.count > 1, let monitor {
                 if monitor.shouldStop { throw .interrupted("suggest") }
                 monitor.progress("suggest", done: i, of: documents.count)
             }
             let document = session.documents[d]
-            for c in suggester.candidates(in: document) {
+            for c in found?[i] ?? suggester.candidates(in: document) {
                 let key = SpanKey(document: d, range: c.range, label: c.label)
                 if session.hasSpan(key) { tagged += 1; continue }
                 if session.suggestions.wasRejected(key) { rejectedBefore += 1; continue }

@@ -109,6 +109,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case invalidImport(path: String, line: Int, reason: String)
     /// A corpus-wide command stopped by the user (Ctrl-C) before it changed anything.
     case interrupted(String)
+    /// A regular-expression search stopped after `seconds` where nothing could interrupt it.
+    case regexTooSlow(pattern: String, seconds: Double)
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
 
@@ -232,6 +234,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return (line > 0 ? "\(path):\(line): " : "\(path): ") + reason
         case .interrupted(let what):
             return "\(what) interrupted; nothing was changed"
+        case .regexTooSlow(let pattern, let seconds):
+            return "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
         case .malformedJSON(let path, let line, let column, let reason):
@@ -278,6 +282,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
         case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
+        case .regexTooSlow: return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
+            + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil
