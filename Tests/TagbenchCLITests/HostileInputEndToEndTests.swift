@@ -66,4 +66,15 @@ struct HostileInputEndToEndTests {
         #expect(result.stderr.contains("TAGBENCH_REGEX_SECONDS sets the limit"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json")) == before)
     }
+
+    /// A name holding terminal controls reaches the terminal only escaped, even in the error that
+    /// refuses it; a document text with them is shown escaped by find.
+    @Test func controlCharactersReachTheTerminalEscaped() throws {
+        let dir = try Workspace.make()
+        try "巡察\u{1B}[2J工作\u{7}".write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
+        let result = try tagbench(["--keep-going"], in: dir, input: "label add a\u{1B}[31mb\u{202E}c\nload d.txt\nfind 巡察\n", limit: 60)
+        #expect(result.stderr.contains("label \"a\\u{1B}[31mb\\u{202E}c\" holds U+001B"), "\(result.stderr)")
+        #expect(result.stdout.contains("\\u{1B}[2J工作\\u{7}"), "\(result.stdout)")
+        #expect(!(result.stdout + result.stderr).unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{202E}" })
+    }
 }

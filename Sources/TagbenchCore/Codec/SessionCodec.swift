@@ -442,6 +442,9 @@ public enum SessionCodec {
         for (k, d) in rawDocuments.enumerated() {
             recordedLength.append(d.length)
             if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
+            if let c = Names.firstForbidden(in: d.id) {
+                throw invalid("document id \"\(d.id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), which ids may not hold")
+            }
             let recorded = Document(missingID: d.id, path: absolutePaths[k], length: d.length, sha256: d.sha256)
             recorded.encoding = d.encoding
             session.addDocument(recorded)

@@ -337,6 +337,7 @@ public final class Engine {
         for file in files {
             if known.contains(file.absolute) { skipped += 1; continue }
             known.insert(file.absolute)
+            try Names.check(Paths.stem(of: file.absolute), as: "document id (from file \(file.display))")
             let id = session.uniqueID(for: Paths.stem(of: file.absolute), avoiding: pendingIDs)
             pendingIDs.insert(id)
             pending.append((file.absolute, file.display, id))
@@ -420,7 +421,7 @@ public final class Engine {
                 guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
                 return session.tagSet.labels.count + k
             }
-            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) { throw .invalidLabelName(name) }
+            try Names.checkLabel(name)
             var label = Label(name: name)
             label.kind = kind
             label.colour = Label.palette[(session.tagSet.labels.count + newLabels.count) % Label.palette.count]

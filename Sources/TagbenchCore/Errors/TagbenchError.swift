@@ -31,6 +31,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case labelNameInUse(String, by: String)
     /// A label name that is empty or holds whitespace.
     case invalidLabelName(String)
+    /// A name (`what`: a document id, a label) holding a character names may not hold (`Names`).
+    case invalidName(what: String, name: String, character: UInt32)
     /// A span label used to classify, or a category label used to tag.
     case wrongLabelKind(label: String, expected: LabelKind)
 
@@ -153,6 +155,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return name == owner ? "label \(name) already exists" : "\"\(name)\" is already a name of label \(owner)"
         case .invalidLabelName(let name):
             return "invalid label name \"\(name)\": names are non-empty and hold no spaces"
+        case .invalidName(let what, let name, let character):
+            let code = String(character, radix: 16, uppercase: true)
+            return "\(what) \"\(name)\" holds U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code), "
+                + "a control or bidirectional formatting character, which names may not hold"
         case .wrongLabelKind(let label, let expected):
             return expected == .span
                 ? "\(label) is a category label; tag needs a span label"
@@ -282,6 +288,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
         case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
+        case .invalidName: return "rename it: ids and labels may hold any text but control characters, line separators and bidirectional overrides"
         case .regexTooSlow: return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
             + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"

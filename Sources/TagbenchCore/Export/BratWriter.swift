@@ -16,6 +16,14 @@ final class BratWriter {
     private let protected: ProtectedFiles
 
     init(directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles) throws(TagbenchError) {
+        // annotation.conf reads a line that starts with [ as a section, ! as an abstract type,
+        // # as a comment, < as a macro; a type name holds none of its separators either.
+        for l in spanLabels {
+            let name = labelNames[l]
+            if let first = name.unicodeScalars.first, "[!#<".unicodeScalars.contains(first) || name.unicodeScalars.contains(where: { ":=|,".unicodeScalars.contains($0) }) {
+                throw .invalidExportOption("label \(name)", reason: "brat cannot hold it as a type: it starts with [, !, # or <, or holds : = | or ,")
+            }
+        }
         self.protected = protected
         self.directories = directories
         self.labelNames = labelNames
