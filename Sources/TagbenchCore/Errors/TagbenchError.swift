@@ -274,8 +274,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
         case .nothingToRedo: return "redo works only right after undo"
         case .invalidUTF8: return "if it is GB18030/GBK or UTF-16, load it with --encoding gb18030 (or --encoding auto)"
-        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 with a BOM and GB18030)"
+        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 by its BOM or its zero bytes, and GB18030)"
         case .unknownEncoding: return "encodings: " + TextEncoding.names
+        case .binaryFile: return "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
