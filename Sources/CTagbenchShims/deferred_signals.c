@@ -9,13 +9,14 @@
 static const int tb_signals[2] = {SIGINT, SIGTERM};
 static struct sigaction tb_saved[2];
 static int tb_taken[2];
+// Begun and ended by exports, which may run on several threads at once (tests): counted atomically.
 static int tb_depth;
 static volatile sig_atomic_t tb_pending;
 
 static void tb_note_signal(int sig) { tb_pending = sig; }
 
 void tb_defer_signals_begin(void) {
-    if (tb_depth++ > 0) return;
+    if (__atomic_fetch_add(&tb_depth, 1, __ATOMIC_SEQ_CST) > 0) return;
     tb_pending = 0;
     for (int i = 0; i < 2; i++) {
         tb_taken[i] = 0;
@@ -32,7 +33,7 @@ void tb_defer_signals_begin(void) {
 int tb_deferred_signal(void) { return tb_pending; }
 
 void tb_defer_signals_end(void) {
-    if (tb_depth == 0 || --tb_depth > 0) return;
+    if (__atomic_sub_fetch(&tb_depth, 1, __ATOMIC_SEQ_CST) > 0) return;
     for (int i = 0; i < 2; i++) {
         if (tb_taken[i]) sigaction(tb_signals[i], &tb_saved[i], NULL);
         tb_taken[i] = 0;
