@@ -89,16 +89,6 @@ size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const 
 /// could be made (body was not called).
 int tb_run_when_idle(void (*body)(void *), void *context);
 
-/// Runs body(context) on a new thread of its own, at normal priority (work that may never end
-/// must not hold a thread of a shared pool). Returns 0, or an error as `tb_run_when_idle`.
-int tb_run_on_own_thread(void (*body)(void *), void *context);
-
-/// The calling thread's kernel id.
-int tb_thread_id(void);
-
-/// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (as `tb_run_when_idle`).
-void tb_make_thread_idle(int thread);
-
 /// SHA-256 in progress: `tb_sha256_init`, `tb_sha256_update` any number of times, `tb_sha256_final`.
 typedef struct { uint32_t state[8]; uint64_t length; uint8_t buffer[64]; size_t buffered; int portable; } tb_sha256;
 
@@ -142,5 +132,14 @@ void tb_defer_signals_begin(void);
 int tb_deferred_signal(void);
 /// Gives SIGINT and SIGTERM back their actions and raises a signal that was noted.
 void tb_defer_signals_end(void);
+
+/// Runs body(context) on a new detached thread of its own (work that may never end must not hold
+/// a thread of a shared pool). Returns 0, or an error when no thread could be made.
+int tb_run_on_own_thread(void (*body)(void *), void *context);
+/// The calling thread's kernel id.
+int tb_thread_id(void);
+/// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (SCHED_IDLE; else
+/// the lowest priority).
+void tb_make_thread_idle(int thread);
 
 #endif

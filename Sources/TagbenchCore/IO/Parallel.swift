@@ -91,15 +91,8 @@ enum Parallel {
     /// that can wait (a corpus's hashes after `load`) fills the time a single-threaded step leaves
     /// the other core, instead of slowing the steps that use both.
     static func whenIdle(_ body: @escaping @Sendable () -> Void) {
-        onOwnThread(body, idle: true)
-    }
-
-    /// Runs `body` on a new thread of its own (`idle`: as `whenIdle`), or on the shared pool
-    /// where no thread can be made.
-    static func onOwnThread(_ body: @escaping @Sendable () -> Void, idle: Bool = false) {
         let job = Unmanaged.passRetained(IdleJob(body)).toOpaque()
-        let run: @convention(c) (UnsafeMutableRawPointer?) -> Void = { job in Unmanaged<IdleJob>.fromOpaque(job!).takeRetainedValue().body() }
-        let failed = idle ? tb_run_when_idle(run, job) : tb_run_on_own_thread(run, job)
+        let failed = tb_run_when_idle({ job in Unmanaged<IdleJob>.fromOpaque(job!).takeRetainedValue().body() }, job)
         if failed != 0 {
             Unmanaged<IdleJob>.fromOpaque(job).release()
             DispatchQueue.global().async(execute: body)

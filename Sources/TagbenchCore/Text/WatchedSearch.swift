@@ -17,7 +17,7 @@ enum WatchedSearch {
         let state = State<T>()
         let work = UncheckedSendable(body)
         // A thread of its own: a search that never ends must not hold one of the shared pool's.
-        Parallel.onOwnThread {
+        onOwnThread {
             state.started(thread: tb_thread_id())
             var results: [T] = []
             results.reserveCapacity(count)
@@ -42,6 +42,21 @@ enum WatchedSearch {
             }
         }
         return state.results
+    }
+
+    /// Runs `body` on a new thread of its own (on Dispatch's pool only where none can be made).
+    private static func onOwnThread(_ body: @escaping @Sendable () -> Void) {
+        let job = Unmanaged.passRetained(Job(body)).toOpaque()
+        if tb_run_on_own_thread({ job in Unmanaged<Job>.fromOpaque(job!).takeRetainedValue().body() }, job) != 0 {
+            Unmanaged<Job>.fromOpaque(job).release()
+            DispatchQueue.global().async(execute: body)
+        }
+    }
+
+    /// A closure handed through C to `tb_run_on_own_thread`.
+    private final class Job {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// What the watched thread and the watcher share.
