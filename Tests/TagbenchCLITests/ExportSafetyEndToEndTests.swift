@@ -104,6 +104,22 @@ struct ExportSafetyEndToEndTests {
         #expect(result.stderr.contains("exported 4 documents"))
         // (Another program may have left one there: it must be as it was.)
         #expect(try stamp("/dev/stdout.manifest.json") == manifestBefore)
+        // Stdout redirected to a file: /dev/stdout leads to a regular file, still written in place
+        // (the redirection's file holds the data) with nothing beside the device path.
+        let redirected = dir + "/redirected.jsonl"
+        #expect(FileManager.default.createFile(atPath: redirected, contents: nil))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Workspace.binary)
+        process.arguments = ["export", "s.json", "spans", "/dev/stdout"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: redirected))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let data = try String(contentsOfFile: redirected, encoding: .utf8).split(separator: "\n")
+        #expect(data.count == 4 && data.allSatisfy { $0.hasPrefix("{\"id\": ") })
+        #expect(try stamp("/dev/stdout.manifest.json") == manifestBefore)
         // A file is still written with its manifest and the summary on stdout.
         let file = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
         #expect(file.stdout.contains("; manifest out.jsonl.manifest.json"))

@@ -141,7 +141,7 @@ public enum Exporter {
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
         // A device (`/dev/stdout`) gets the data only: nothing is created beside it.
-        let manifestPath: String? = FileSystem.kind(of: base) == .other ? nil : base + ".manifest.json"
+        let manifestPath: String? = FileSystem.isDevicePath(base) ? nil : base + ".manifest.json"
         var manifestFile: ExportedFile?
         var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
         var categoriesLeftOut = 0

@@ -195,6 +195,7 @@ public enum FileSystem {
     /// nil when it is written in place, because `path` (links followed) is not a regular file (a
     /// device such as `/dev/stdout` must be written, never replaced) or is a dangling link.
     public static func stagingPlan(for path: String) -> (temporary: String, target: String)? {
+        if isDevicePath(path) { return nil }
         var info = stat()
         guard lstat(path, &info) == 0 else { return (temporaryPath(for: path), path) }
         var target = path
@@ -207,6 +208,13 @@ public enum FileSystem {
         }
         guard info.st_mode & S_IFMT == S_IFREG else { return nil }
         return (temporaryPath(for: target), target)
+    }
+
+    /// Whether `path` names a device by where it is (`/dev/stdout` is a link to whatever stdout
+    /// is, a regular file when it is redirected to one): such a path is written in place, and
+    /// nothing is created beside it.
+    public static func isDevicePath(_ path: String) -> Bool {
+        path.hasPrefix("/dev/") || path.hasPrefix("/proc/") || kind(of: path) == .other
     }
 
     /// The name a file is written under before it is renamed to `path`: hidden, beside it (a
