@@ -15,8 +15,7 @@ let package = Package(
         // Byte-level helpers in C: memmem and memrchr (not exposed by Swift's Glibc module), the
         // one-pass text scan (UTF-8 check, code points, block index), the multi-term search, the
         // JSON run finder (AVX2 where the processor has it), SHA-256 (with the processor's SHA
-        // extensions where it has them), the idle-priority thread, the huge-page hint and the
-        // deferral of SIGINT and SIGTERM while an export is written.
+        // extensions where it has them), the idle-priority thread and the huge-page hint.
         .target(name: "CTagbenchShims"),
         // The pure core: documents, spans, commands, the engine, sessions and exports. No terminal.
         .target(

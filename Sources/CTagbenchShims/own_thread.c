@@ -34,9 +34,17 @@ int tb_run_on_own_thread(void (*body)(void *), void *context) {
     return failed;
 }
 
+// A thread's own scheduling is Linux's (a kernel thread id, SCHED_IDLE); elsewhere, and in the
+// portable build (TB_PORTABLE), an abandoned search keeps its priority.
+#if defined(__linux__) && defined(SYS_gettid) && !defined(TB_PORTABLE)
 int tb_thread_id(void) { return (int)syscall(SYS_gettid); }
 
 void tb_make_thread_idle(int thread) {
     struct sched_param none = { 0 };
     if (sched_setscheduler(thread, SCHED_IDLE, &none) != 0) setpriority(PRIO_PROCESS, (id_t)thread, 19);
 }
+#else
+int tb_thread_id(void) { return 0; }
+
+void tb_make_thread_idle(int thread) { (void)thread; }
+#endif

@@ -136,10 +136,10 @@ void tb_defer_signals_end(void);
 /// Runs body(context) on a new detached thread of its own (work that may never end must not hold
 /// a thread of a shared pool). Returns 0, or an error when no thread could be made.
 int tb_run_on_own_thread(void (*body)(void *), void *context);
-/// The calling thread's kernel id.
+/// The calling thread's kernel id (0 where there is none to use: not Linux, or TB_PORTABLE).
 int tb_thread_id(void);
 /// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (SCHED_IDLE; else
-/// the lowest priority).
+/// the lowest priority); nothing for 0.
 void tb_make_thread_idle(int thread);
 
 #endif
