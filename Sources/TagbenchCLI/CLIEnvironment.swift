@@ -28,6 +28,13 @@ public struct CLIEnvironment {
                   fixedTime: Timestamp.sourceDateEpoch(variables))
     }
 
+    /// `engine` with the settings the environment gives: `TAGBENCH_REGEX_SECONDS`, how long a
+    /// regular-expression search may run where Ctrl-C cannot stop it (scripts, piped input).
+    func configured(_ engine: Engine) -> Engine {
+        if let text = variables["TAGBENCH_REGEX_SECONDS"], let seconds = Double(text), seconds > 0 { engine.regexTimeLimit = seconds }
+        return engine
+    }
+
     /// The REPL history file: `TAGBENCH_HISTORY`, else `~/.tagbench_history`.
     public var historyPath: String? {
         if let path = variables["TAGBENCH_HISTORY"] { return path.isEmpty ? nil : path }

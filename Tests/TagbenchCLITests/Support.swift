@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import TagbenchCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Locations and a temporary workspace per test; fixtures are copied, never written.
 enum Workspace {
@@ -44,10 +47,14 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Killed by the watchdog (`limit`): it hung.
+    var timedOut = false
 }
 
-/// Runs the built binary in `directory` with `arguments`, feeding `input` on stdin.
-func tagbench(_ arguments: [String], in directory: String, input: String? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
+/// Runs the built binary in `directory` with `arguments`, feeding `input` on stdin; with a
+/// `limit`, a watchdog kills it after that many seconds (no time is asserted: it ends a hang).
+func tagbench(_ arguments: [String], in directory: String, input: String? = nil, environment extra: [String: String] = [:],
+              limit: Double? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Workspace.binary)
     process.arguments = arguments
@@ -66,13 +73,26 @@ func tagbench(_ arguments: [String], in directory: String, input: String? = nil,
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
+    let timedOut = Flag()
+    let pid = process.processIdentifier
+    let watchdog = DispatchWorkItem {
+        timedOut.isSet = true
+        kill(pid, SIGKILL)
+    }
+    if let limit { DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog) }
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     let out = stdout.fileHandleForReading.readDataToEndOfFile()
     let err = stderr.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    watchdog.cancel()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                         stderr: String(decoding: err, as: UTF8.self))
+                         stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut.isSet)
+}
+
+/// Set by the watchdog's thread, read after the process ended.
+private final class Flag: @unchecked Sendable {
+    var isSet = false
 }
 
 func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }

@@ -111,4 +111,22 @@ static inline void tb_prefetch_range(const void *p, size_t n) {
     for (size_t i = 0; i < n; i += 64) __builtin_prefetch((const char *)p + i, 0, 3);
 }
 
+/// From here to the matching `tb_defer_signals_end`, SIGINT and SIGTERM (where they have their
+/// default action) are noted, not acted on: `tb_deferred_signal` says which came (0: none), and
+/// the end raises it again with its default action. Calls nest; the outermost pair counts.
+void tb_defer_signals_begin(void);
+/// The signal noted since `tb_defer_signals_begin`, or 0.
+int tb_deferred_signal(void);
+/// Gives SIGINT and SIGTERM back their actions and raises a signal that was noted.
+void tb_defer_signals_end(void);
+
+/// Runs body(context) on a new detached thread of its own (work that may never end must not hold
+/// a thread of a shared pool). Returns 0, or an error when no thread could be made.
+int tb_run_on_own_thread(void (*body)(void *), void *context);
+/// The calling thread's kernel id (0 where there is none to use: not Linux, or TB_PORTABLE).
+int tb_thread_id(void);
+/// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (SCHED_IDLE; else
+/// the lowest priority); nothing for 0.
+void tb_make_thread_idle(int thread);
+
 #endif

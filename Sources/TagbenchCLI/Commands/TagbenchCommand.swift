@@ -43,11 +43,11 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
 
 /// Opens a session read from the command line, printing its warnings; failures become exit 1.
 func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
-    guard let path else { return Engine(annotator: environment.annotator) }
+    guard let path else { return environment.configured(Engine(annotator: environment.annotator)) }
     do {
         let (engine, warnings) = try Engine.open(path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
         for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
-        return engine
+        return environment.configured(engine)
     } catch {
         throw failure(error, console: console)
     }
@@ -221,7 +221,8 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)
-    guard FileSystem.kind(of: environment.absolute(session)) == .file else {
+    // Anything there but a file (a folder, a FIFO) is refused by the open, saying what it is.
+    guard FileSystem.kind(of: environment.absolute(session)) != .missing else {
         throw failure(.fileNotFound(session), console: console)
     }
     let clock = ContinuousClock()

@@ -12,9 +12,11 @@ public struct OutputRenderer {
     /// Writes one output item.
     public func render(_ item: OutputItem) {
         switch item {
-        case .message(let text): console.out(text)
-        case .warning(let text): console.err(console.styled("warning:", .yellow) + " " + text)
-        case .lines(let lines): lines.forEach(console.out)
+        // Names and texts from files are made safe for the terminal (`Names.visible`).
+        case .message(let text): console.out(Names.visible(text))
+        case .warning(let text): console.err(console.styled("warning:", .yellow) + " " + Names.visible(text))
+        case .status(let text): console.err(Names.visible(text))
+        case .lines(let lines): lines.forEach { console.out(Names.visible($0)) }
         case .documents(let rows): renderDocuments(rows)
         case .text(let view): renderText(view)
         case .hits(let rows, let total): renderHits(rows, total: total)
@@ -26,7 +28,7 @@ public struct OutputRenderer {
     /// Writes an error as `file:line[:column]: error: message`, then its hint.
     public func render(_ error: LocatedError, showLocation: Bool = true) {
         var location = ""
-        var message = error.error.message
+        var message = Names.visible(error.error.message)
         if case .malformedJSON(let path, let line, let column, let reason) = error.error {
             // The place in the JSON file says more than the command that opened it.
             location = "\(path):\(line):\(column): "
@@ -55,9 +57,9 @@ public struct OutputRenderer {
         let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
         let numberWidth = String(rows.count).count + 1
         for row in rows {
-            let match = console.colour ? console.styled(row.match, .reverse) : "【" + row.match + "】"
+            let match = console.colour ? console.styled(Names.visible(row.match), .reverse) : "【" + Names.visible(row.match) + "】"
             console.out(Format.padded("h\(row.number)", to: numberWidth) + "  " + Format.padded(row.document, to: idWidth) + "  "
-                + Format.padded(row.range.description, to: rangeWidth) + "  …" + row.before + match + row.after + "…")
+                + Format.padded(row.range.description, to: rangeWidth) + "  …" + Names.visible(row.before) + match + Names.visible(row.after) + "…")
         }
         if total > rows.count {
             console.out("… \(Format.grouped(total - rows.count)) more (h\(rows.count + 1)–h\(total)); tag LABEL h1-h\(total) tags every hit")
@@ -74,7 +76,7 @@ public struct OutputRenderer {
         for row in rows {
             let label = console.styled(Format.padded(row.label, to: labelWidth), .foreground(row.colour))
             console.out(Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth) + "  "
-                + Format.padded(row.range.description, to: rangeWidth) + "  " + row.text + (row.note.isEmpty ? "" : "  # " + row.note))
+                + Format.padded(row.range.description, to: rangeWidth) + "  " + Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note)))
         }
     }
 

@@ -240,6 +240,9 @@ public enum SessionCodec {
     public struct OpenReport: Sendable, Equatable {
         /// Documents whose file could not be read (their annotations are kept).
         public var missing: [String] = []
+        /// Why, for those of `missing` whose file is there but could not be read (not UTF-8 in
+        /// the recorded encoding, a folder, a FIFO): the error's message by document id.
+        public var unreadable: [String: String] = [:]
         /// Documents whose text changed since they were annotated: how their spans were re-anchored.
         public var changed: [Reanchoring] = []
     }
@@ -282,7 +285,7 @@ public enum SessionCodec {
         var nextID: Int?
         var nextSuggestion: Int?
         var rawSuggestions: [(id: String, doc: String, start: Int, end: Int, label: String, text: String, source: String, rejected: Bool)] = []
-        var reading: Parallel.Pending<[Document?]>?
+        var reading: Parallel.Pending<[Result<Document, TagbenchError>?]>?
         /// A stored prefix or suffix, decoded from where it is in the file.
         func context(_ token: Range<Int>?) throws(TagbenchError) -> String {
             guard let token else { return "" }
@@ -344,11 +347,15 @@ public enum SessionCodec {
                                                         encoding: rawDocuments[$0].encoding, embedded: rawDocuments[$0].text != nil) }
                 let known = knownHashes()
                 reading = Parallel.start {
-                    // nil where a file could not be read (or the session holds the text).
-                    Parallel.map(files.count) { i -> Document? in
+                    // nil where the session holds the text; the error where a file could not be read.
+                    Parallel.map(files.count) { i -> Result<Document, TagbenchError>? in
                         if files[i].embedded { return nil }
-                        return try? DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath,
-                                                            encoding: files[i].encoding, knownHashes: known)
+                        do throws(TagbenchError) {
+                            return .success(try DocumentReader.document(id: files[i].id, path: files[i].path, displayPath: files[i].displayPath,
+                                                                         encoding: files[i].encoding, knownHashes: known))
+                        } catch {
+                            return .failure(error)
+                        }
                     }
                 }
             case "annotations", "orphans":
@@ -435,6 +442,9 @@ public enum SessionCodec {
         for (k, d) in rawDocuments.enumerated() {
             recordedLength.append(d.length)
             if !ids.insert(d.id).inserted { throw invalid("document id \(d.id) appears twice") }
+            if let c = Names.firstForbidden(in: d.id) {
+                throw invalid("document id \"\(d.id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), which ids may not hold")
+            }
             let recorded = Document(missingID: d.id, path: absolutePaths[k], length: d.length, sha256: d.sha256)
             recorded.encoding = d.encoding
             session.addDocument(recorded)
@@ -537,7 +547,7 @@ public enum SessionCodec {
                 }
                 embedded.origin = d.origin ?? d.path
                 session.replaceDocument(at: k, with: embedded)
-            } else if let document {
+            } else if case .success(let document) = document {
                 if document.sha256 != d.sha256 {
                     document.recorded = (d.sha256, d.length)
                     keepsContext[k] = true
@@ -545,6 +555,7 @@ public enum SessionCodec {
                 session.replaceDocument(at: k, with: document)
             } else {
                 report.missing.append(d.id)
+                if case .failure(let error) = document, error != .fileNotFound(d.path) { report.unreadable[d.id] = error.message }
                 keepsContext[k] = true
             }
         }

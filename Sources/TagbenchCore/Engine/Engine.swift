@@ -58,6 +58,9 @@ public final class Engine {
     public var annotator: Annotator
     /// Shown the progress of corpus-wide commands, and asked whether to stop them.
     public var monitor: ProgressMonitor?
+    /// Seconds a regular-expression search may run where no monitor can stop it (a script, piped
+    /// input): then it fails with `regexTooSlow` (`WatchedSearch`).
+    public var regexTimeLimit: Double = 20
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public private(set) var journal: Journal?
@@ -106,7 +109,7 @@ public final class Engine {
         let checkpoint = Journal.checkpointPath(for: path)
         let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
         let cacheReading = HashCache.reading(for: path)
-        let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path)
+        let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path, regularOnly: true)
         // An export's manifest names the file by its hash: taken from the bytes read here.
         if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
         let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: cacheReading.wait())
@@ -118,7 +121,9 @@ public final class Engine {
         }
         for id in report.missing {
             let d = session.documents[session.documentIndex(id: id)!]
-            warnings.append("document \(id) is missing (\(d.path)); its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept")
+            let kept = "its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept"
+            if let reason = report.unreadable[id] { warnings.append("document \(id) cannot be read: \(reason); \(kept)") }
+            else { warnings.append("document \(id) is missing (\(d.path)); \(kept)") }
         }
         for change in report.changed {
             engine.isDirty = true
@@ -332,6 +337,7 @@ public final class Engine {
         for file in files {
             if known.contains(file.absolute) { skipped += 1; continue }
             known.insert(file.absolute)
+            try Names.check(Paths.stem(of: file.absolute), as: "document id (from file \(file.display))")
             let id = session.uniqueID(for: Paths.stem(of: file.absolute), avoiding: pendingIDs)
             pendingIDs.insert(id)
             pending.append((file.absolute, file.display, id))
@@ -414,7 +420,7 @@ public final class Engine {
                 guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
                 return session.tagSet.labels.count + k
             }
-            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) { throw .invalidLabelName(name) }
+            try Names.checkLabel(name)
             var label = Label(name: name)
             label.kind = kind
             label.colour = Label.palette[(session.tagSet.labels.count + newLabels.count) % Label.palette.count]
@@ -581,6 +587,15 @@ public final class Engine {
     /// Every match in the documents, reporting progress and stopping (changing nothing) on Ctrl-C.
     private func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
         var found: [(Int, TextRange)] = []
+        if case .regex(let source) = search.pattern {
+            let texts = UncheckedSendable(documents.map { session.documents[$0] })
+            let perDocument = try WatchedSearch.run(documents.count, task: task, pattern: source, monitor: monitor, limit: regexTimeLimit) {
+                search.matches(in: texts.value[$0])
+            }
+            defer { if documents.count > 1 { monitor?.finished() } }
+            for (k, d) in documents.enumerated() { for r in perDocument[k] { found.append((d, r)) } }
+            return found
+        }
         defer { if documents.count > 1 { monitor?.finished() } }
         for (i, d) in documents.enumerated() {
             if documents.count > 1, let monitor {
@@ -951,13 +966,21 @@ public final class Engine {
         var number = session.suggestions.nextNumber
         var seen = Set<SpanKey>()
         defer { if documents.count > 1 { monitor?.finished() } }
+        // With a regular expression among the rules, the candidates are found on a watched thread.
+        var found: [[Suggester.Candidate]]?
+        if let source = suggester.regexSources.first {
+            let texts = UncheckedSendable(documents.map { session.documents[$0] })
+            found = try WatchedSearch.run(documents.count, task: "suggest", pattern: source, monitor: monitor, limit: regexTimeLimit) {
+                suggester.candidates(in: texts.value[$0])
+            }
+        }
         for (i, d) in documents.enumerated() {
-            if documents.count > 1, let monitor {
+            if found == nil, documents.count > 1, let monitor {
                 if monitor.shouldStop { throw .interrupted("suggest") }
                 monitor.progress("suggest", done: i, of: documents.count)
             }
             let document = session.documents[d]
-            for c in suggester.candidates(in: document) {
+            for c in found?[i] ?? suggester.candidates(in: document) {
                 let key = SpanKey(document: d, range: c.range, label: c.label)
                 if session.hasSpan(key) { tagged += 1; continue }
                 if session.suggestions.wasRejected(key) { rejectedBefore += 1; continue }
@@ -1248,7 +1271,8 @@ public final class Engine {
         let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
         guard let target else { throw .noSessionPath }
         if isReadOnly && target == sessionPath { throw .readOnlySession }
-        if session.documents.contains(where: { $0.path == target }) { throw .exportOverInput(path ?? target) }
+        // The same check as every export file's: a document by any name (a symlinked folder).
+        try ProtectedFiles(session.documents.map(\.path)).check(target, shown: path ?? target)
         if defersSaves {
             pendingSave = target
             emit(.message("will save \(path ?? target) when the run succeeds"))
@@ -1262,26 +1286,24 @@ public final class Engine {
         var options = options
         let path = options.path
         options.path = Paths.absolute(path, base: context.baseDirectory)
-        // The output must not be an input by any name (a link, another spelling): compared by
-        // inode, and only when the output exists at all (one stat per document, not a realpath).
-        let inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }
-        if inputs.contains(options.path) { throw .exportOverInput(path) }
-        if let output = FileSystem.identity(of: options.path), inputs.contains(where: { FileSystem.identity(of: $0) == output }) {
-            throw .exportOverInput(path)
-        }
+        // No file the export writes may be an input by any name (a link, another spelling).
+        let protected = ProtectedFiles(session.documents.map(\.path) + [sessionPath].compactMap { $0 })
+        try protected.check(options.path, shown: path)
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
         var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
         if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
-        let result = try Exporter.export(session, options: options, provenance: provenance, monitor: monitor)
+        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
-        let files = result.files.count - 1
+        let files = result.files.count - (result.manifest == nil ? 0 : 1)
         let spans = options.format == .classify ? "" : ", \(Format.grouped(result.spans)) spans"
-        emit(.message("exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
-                      + (files > 1 ? " (\(Format.grouped(files)) files)" : "") + "; manifest \(Paths.fileName(of: result.files.last!))"))
+        let summary = "exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
+            + (files > 1 ? " (\(Format.grouped(files)) files)" : "")
+        // Written to a device (stdout, most likely): the summary must not follow the data there.
+        if let manifest = result.manifest { emit(.message(summary + "; manifest \(Paths.fileName(of: manifest))")) } else { emit(.status(summary)) }
     }
 
     // MARK: Reports

@@ -84,6 +84,9 @@ public enum OutputItem: Sendable, Equatable {
     case message(String)
     /// Something the user should know that is not an error (goes to stderr).
     case warning(String)
+    /// A result line that must stay off stdout because data went there (an export to
+    /// `/dev/stdout`): goes to stderr, as it is.
+    case status(String)
     /// `docs`.
     case documents([DocumentRow])
     /// `show`.

@@ -53,6 +53,11 @@ struct Suggester {
     /// Whether any rule applies.
     var isEmpty: Bool { rules.isEmpty }
 
+    /// The regular expressions among the rules (their searches are watched: `WatchedSearch`).
+    var regexSources: [String] {
+        rules.compactMap { if case .regex(let source) = $0.pattern.pattern { return source } else { return nil } }
+    }
+
     /// What the rules propose in one document, by position.
     func candidates(in document: Document) -> [Candidate] {
         var occurrences = Array(repeating: [TextRange](), count: literalCount)

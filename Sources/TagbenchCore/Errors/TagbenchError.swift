@@ -31,6 +31,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case labelNameInUse(String, by: String)
     /// A label name that is empty or holds whitespace.
     case invalidLabelName(String)
+    /// A name (`what`: a document id, a label) holding a character names may not hold (`Names`).
+    case invalidName(what: String, name: String, character: UInt32)
     /// A span label used to classify, or a category label used to tag.
     case wrongLabelKind(label: String, expected: LabelKind)
 
@@ -109,6 +111,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case invalidImport(path: String, line: Int, reason: String)
     /// A corpus-wide command stopped by the user (Ctrl-C) before it changed anything.
     case interrupted(String)
+    /// A regular-expression search stopped after `seconds` where nothing could interrupt it.
+    case regexTooSlow(pattern: String, seconds: Double)
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
 
@@ -151,6 +155,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return name == owner ? "label \(name) already exists" : "\"\(name)\" is already a name of label \(owner)"
         case .invalidLabelName(let name):
             return "invalid label name \"\(name)\": names are non-empty and hold no spaces"
+        case .invalidName(let what, let name, let character):
+            let code = String(character, radix: 16, uppercase: true)
+            return "\(what) \"\(name)\" holds U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code), "
+                + "a control or bidirectional formatting character, which names may not hold"
         case .wrongLabelKind(let label, let expected):
             return expected == .span
                 ? "\(label) is a category label; tag needs a span label"
@@ -232,6 +240,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return (line > 0 ? "\(path):\(line): " : "\(path): ") + reason
         case .interrupted(let what):
             return "\(what) interrupted; nothing was changed"
+        case .regexTooSlow(let pattern, let seconds):
+            return "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
         case .malformedJSON(let path, let line, let column, let reason):
@@ -264,8 +274,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
         case .nothingToRedo: return "redo works only right after undo"
         case .invalidUTF8: return "if it is GB18030/GBK or UTF-16, load it with --encoding gb18030 (or --encoding auto)"
-        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 with a BOM and GB18030)"
+        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 by its BOM or its zero bytes, and GB18030)"
         case .unknownEncoding: return "encodings: " + TextEncoding.names
+        case .binaryFile: return "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
@@ -278,6 +289,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
         case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
+        case .invalidName: return "rename it: ids and labels may hold any text but control characters, line separators and bidirectional overrides"
+        case .regexTooSlow: return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
+            + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil

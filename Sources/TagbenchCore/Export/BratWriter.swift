@@ -9,11 +9,22 @@ final class BratWriter {
     private let labelNames: [String]
     private let spanLabels: [Int]
     private(set) var files: [[ExportedFile]]
-    /// Every path created, for removal when the export fails (directories last).
+    /// Every directory created and file staged (by its temporary name), for removal in reverse
+    /// order when the export fails.
     private(set) var created: [String] = []
     private var usedNames: [Set<String>]
+    private let protected: ProtectedFiles
 
-    init(directories: [String], labelNames: [String], spanLabels: [Int]) throws(TagbenchError) {
+    init(directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles) throws(TagbenchError) {
+        // annotation.conf reads a line that starts with [ as a section, ! as an abstract type,
+        // # as a comment, < as a macro; a type name holds none of its separators either.
+        for l in spanLabels {
+            let name = labelNames[l]
+            if let first = name.unicodeScalars.first, "[!#<".unicodeScalars.contains(first) || name.unicodeScalars.contains(where: { ":=|,".unicodeScalars.contains($0) }) {
+                throw .invalidExportOption("label \(name)", reason: "brat cannot hold it as a type: it starts with [, !, # or <, or holds : = | or ,")
+            }
+        }
+        self.protected = protected
         self.directories = directories
         self.labelNames = labelNames
         self.spanLabels = spanLabels
@@ -22,7 +33,9 @@ final class BratWriter {
         for directory in directories { try prepare(directory) }
     }
 
-    /// Makes the directory, or clears one an earlier export made; anything else is refused.
+    /// Makes the directory, or takes one an earlier export made; anything else is refused. Nothing
+    /// in it is removed here: the new files are staged beside the old ones, which stay whole until
+    /// the export is complete (`staleFiles`).
     private func prepare(_ directory: String) throws(TagbenchError) {
         switch FileSystem.kind(of: directory) {
         case .missing:
@@ -33,11 +46,20 @@ final class BratWriter {
             guard names.isEmpty || FileSystem.kind(of: directory + ".manifest.json") == .file else {
                 throw .invalidExportOption(directory, reason: "the directory is not empty and no tagbench export made it")
             }
-            for name in names where name.hasSuffix(".txt") || name.hasSuffix(".ann") || name == "annotation.conf" {
-                unlink(directory + "/" + name)
-            }
         default:
             throw .writeFailed(directory, reason: "exists and is not a directory")
+        }
+    }
+
+    /// The files of the earlier export (those its manifest lists, in this export's directories)
+    /// that this one did not write again: what to remove once this export is in place. Only files
+    /// tagbench wrote are ever removed, and never a protected one (a document in the folder).
+    func staleFiles(listedIn manifestPath: String) -> [String] {
+        let written = Set(files.joined().map(\.path))
+        let folders = Set(directories)
+        return ExportManifest.listedFiles(manifestPath).filter { path in
+            folders.contains(Paths.directory(of: path)) && !written.contains(path) && !protected.wouldReplace(path)
+                && (path.hasSuffix(".txt") || path.hasSuffix(".ann") || Paths.fileName(of: path) == "annotation.conf")
         }
     }
 
@@ -97,8 +119,8 @@ final class BratWriter {
     }
 
     private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int]) throws(TagbenchError) {
-        created.append(path)
-        let file = try ExportFile(path: path, staged: false)
+        let file = try ExportFile(path: path, staged: true, protected: protected)
+        if let staging = file.staging { created.append(staging.temporary) }
         file.records = records
         file.count(labels: labels)
         try file.write(&w)

@@ -68,7 +68,10 @@ final class ExportFile: @unchecked Sendable {
     }
     private static let chunkSize = 1 << 22
 
-    init(path: String, staged: Bool) throws(TagbenchError) {
+    /// Opens `path` for writing, under a temporary name when `staged`; refused when `path` is,
+    /// by any name, one of the `protected` files (every file an export writes comes here).
+    init(path: String, staged: Bool, protected: ProtectedFiles) throws(TagbenchError) {
+        try protected.check(path)
         self.path = path
         staging = staged ? FileSystem.stagingPlan(for: path) : nil
         file = try OutputFile(path: path, writingTo: staging?.temporary)
@@ -158,7 +161,8 @@ final class ShardedOutput {
     private let framing: Framing
     private var current: ExportFile?
     private(set) var files: [ExportedFile] = []
-    /// Every file opened (by the name written to), for removal when the export fails.
+    /// Every file staged (by its temporary name), for removal when the export fails; a file
+    /// written in place (a device) is never removed.
     private(set) var opened: [String] = []
 
     /// How records sit in a file.
@@ -170,7 +174,10 @@ final class ShardedOutput {
         static let jsonList = Framing(open: "[\n", separator: ",\n", close: "\n]\n")
     }
 
-    init(split: String?, basePath: String, shardSize: Int?, framing: Framing) {
+    private let protected: ProtectedFiles
+
+    init(split: String?, basePath: String, shardSize: Int?, framing: Framing, protected: ProtectedFiles) {
+        self.protected = protected
         self.split = split
         self.basePath = basePath
         self.shardSize = shardSize
@@ -188,8 +195,8 @@ final class ShardedOutput {
                 if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
                 if current == nil {
                     let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
-                    current = try ExportFile(path: path, staged: true)
-                    opened.append(current!.writtenPath)
+                    current = try ExportFile(path: path, staged: true, protected: protected)
+                    if let staging = current!.staging { opened.append(staging.temporary) }
                     w.raw(framing.open)
                 } else {
                     w.raw(framing.separator)
@@ -219,8 +226,8 @@ final class ShardedOutput {
     func write(encoding encode: (inout [UInt8]) throws(TagbenchError) -> EncodedDocument) throws(TagbenchError) -> EncodedDocument {
         precondition(takesRecordsInPlace, "records in place in a framed or sharded output")
         if current == nil {
-            current = try ExportFile(path: basePath, staged: true)
-            opened.append(current!.writtenPath)
+            current = try ExportFile(path: basePath, staged: true, protected: protected)
+            if let staging = current!.staging { opened.append(staging.temporary) }
         }
         let c = current!
         let encoded = try c.appendInPlace(encode)
@@ -237,8 +244,8 @@ final class ShardedOutput {
     func finish() throws(TagbenchError) {
         if current == nil && files.isEmpty {
             let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(1), into: basePath)
-            current = try ExportFile(path: path, staged: true)
-            opened.append(current!.writtenPath)
+            current = try ExportFile(path: path, staged: true, protected: protected)
+            if let staging = current!.staging { opened.append(staging.temporary) }
             var w = JSONWriter(capacity: 16)
             w.raw(framing.open)
             if framing.open.utf8CodeUnitCount > 0 { w.raw("]\n") }

@@ -109,6 +109,50 @@ struct ExportManifest {
         return w.bytes
     }
 
+    /// The files (absolute paths) an earlier manifest at `path` lists, split files and other files;
+    /// empty when there is none or it cannot be read (then nothing is taken for tagbench's own).
+    static func listedFiles(_ path: String) -> [String] {
+        guard FileSystem.kind(of: path) == .file, let bytes = try? FileSystem.read(path) else { return [] }
+        let directory = Paths.directory(of: path)
+        var found: [String] = []
+        do throws(TagbenchError) {
+            var r = try JSONReader(bytes: bytes, path: path)
+            // The "path" of each object in a "files" or "other_files" list.
+            func fileList() throws(TagbenchError) {
+                guard try r.nextKind() == .array else { return try r.skipValue() }
+                try r.beginArray()
+                while try r.nextElement() {
+                    guard try r.nextKind() == .object else { try r.skipValue(); continue }
+                    try r.beginObject()
+                    while let key = try r.nextKey() {
+                        if key == "path", try r.nextKind() == .string { found.append(Paths.absolute(try r.readString(), base: directory)) }
+                        else { try r.skipValue() }
+                    }
+                }
+            }
+            try r.beginObject()
+            while let key = try r.nextKey() {
+                if key == "other_files" {
+                    try fileList()
+                } else if key == "splits", try r.nextKind() == .array {
+                    try r.beginArray()
+                    while try r.nextElement() {
+                        guard try r.nextKind() == .object else { try r.skipValue(); continue }
+                        try r.beginObject()
+                        while let key = try r.nextKey() {
+                            if key == "files" { try fileList() } else { try r.skipValue() }
+                        }
+                    }
+                } else {
+                    try r.skipValue()
+                }
+            }
+        } catch {
+            return []
+        }
+        return found
+    }
+
     private func labelCounts(_ c: [Int: Int], _ w: inout JSONWriter) {
         w.raw("{")
         for (i, l) in c.keys.sorted().enumerated() {

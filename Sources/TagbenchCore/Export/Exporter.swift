@@ -36,15 +36,19 @@ public enum Exporter {
         public var records = 0
         /// Spans written.
         public var spans = 0
-        /// Every file written, the manifest last.
+        /// Every file written, the manifest last (when there is one).
         public var files: [String] = []
+        /// The manifest written, nil when the output is a device (nothing is written beside one).
+        public var manifest: String?
         /// Things left out, and why.
         public var warnings: [String] = []
     }
 
-    /// Exports `session` as `options` say, to `options.path` (absolute).
+    /// Exports `session` as `options` say, to `options.path` (absolute). No file written (an export
+    /// file, a file derived from its name, a brat file, the manifest) may be one of `protected`.
+    /// SIGINT and SIGTERM stop the export at the next document with nothing changed, then act.
     public static func export(_ session: Session, options: ExportOptions, provenance: ExportProvenance,
-                              monitor: ProgressMonitor? = nil) throws(TagbenchError) -> Result {
+                              protected: ProtectedFiles = ProtectedFiles([]), monitor: ProgressMonitor? = nil) throws(TagbenchError) -> Result {
         let labels = session.tagSet.labels
         let labelNames = labels.map(\.name)
         var chosenLabels = Set(labels.indices)
@@ -132,27 +136,32 @@ public enum Exporter {
         let encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
         var outsideUnits = 0, blankSpans = 0, overlapDropped = 0
         let outputs = splitNames.indices.map {
-            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing)
+            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing, protected: protected)
         }
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
-        let manifestPath = base + ".manifest.json"
+        // A device (`/dev/stdout`) gets the data only: nothing is created beside it.
+        let manifestPath: String? = FileSystem.isDevicePath(base) ? nil : base + ".manifest.json"
+        var manifestFile: ExportedFile?
         var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
         var categoriesLeftOut = 0
         func cleanUp() {
             for path in outputs.flatMap(\.opened) { unlink(path) }
             for path in (brat?.created ?? []).reversed() { if unlink(path) != 0 { rmdir(path) } }
-            for file in extraFiles { unlink(file.staging?.temporary ?? file.path) }
+            for file in extraFiles + [manifestFile].compactMap({ $0 }) { if let staging = file.staging { unlink(staging.temporary) } }
         }
+        tb_defer_signals_begin()
+        defer { tb_defer_signals_end() }
         do {
             try FileSystem.makeDirectories(Paths.directory(of: base))
-            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels) }
+            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels, protected: protected) }
             defer { monitor?.finished() }
             // One document at a time, written as soon as it is encoded: memory does not grow with
             // the export. (Encoding on both cores was tried twice: all documents first, then in
             // batches of 64; neither was faster on the benchmark, and glibc kept the worker
             // threads' freed buffers: +114 MB and +130 MB at 3,500 documents.)
             for (k, d) in chosen.enumerated() {
+                if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
                     monitor.progress("export", done: k, of: chosen.count)
@@ -187,13 +196,13 @@ public enum Exporter {
                 filesPerSplit = outputs.map(\.files)
             }
             if options.format == .bio && options.jsonl {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json")) { w in
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected) { w in
                     w.stringArray(encoder.tagNames)
                     w.raw("\n")
                 })
             }
             if options.format == .labelStudio {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml")) { w in
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected) { w in
                     labelStudioConfig(&w, spans: spanLabels.map { labels[$0] },
                                       categories: labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .category }.map { labels[$0] })
                 })
@@ -220,21 +229,29 @@ public enum Exporter {
             let manifest = ExportManifest(options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
                                           splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
                                           balance: balance, warnings: result.warnings)
-            // Every file complete: each takes its place, then the manifest that describes them. An
-            // export is derived from its session and checked by these hashes, so it is not forced to
-            // disk (which waited for the whole output: 80 ms at the benchmark's 117 MB). The old
-            // file is removed before the rename: ext4 starts writing out a file renamed over
-            // another at once (50 ms more for the same 117 MB). A rename that fails leaves the
-            // files renamed before it in place, each whole.
-            for file in filesPerSplit.joined() + extraFiles {
-                guard let staging = file.staging else { continue }
-                unlink(staging.target)
-                if rename(staging.temporary, staging.target) != 0 { throw TagbenchError.writeFailed(file.path, reason: FileSystem.errorText(errno)) }
+            // Every file complete, the manifest too (staged: a disk that fills up fails the export
+            // here, with the earlier export untouched); then each takes its place, the files of the
+            // earlier brat export that this one did not write again go, and the manifest that
+            // describes them comes last. A signal now waits until all are in place. An export is
+            // derived from its session and checked by these hashes, so it is not forced to disk
+            // (which waited for the whole output: 80 ms at the benchmark's 117 MB). The old file is
+            // removed before the rename: ext4 starts writing out a file renamed over another at
+            // once (50 ms more for the same 117 MB). A rename that fails leaves the files renamed
+            // before it in place, each whole.
+            if let manifestPath {
+                manifestFile = try writeSmallFile(manifestPath, protected: protected) { w in
+                    w.raw(manifest.encode(directory: Paths.directory(of: manifestPath)))
+                }
             }
-            try FileSystem.writeAtomically(manifest.encode(directory: Paths.directory(of: manifestPath)), to: manifestPath, durable: false)
+            if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
+            let stale = manifestPath.flatMap { brat?.staleFiles(listedIn: $0) } ?? []
+            for file in filesPerSplit.joined() + extraFiles { try takePlace(file) }
+            for path in stale { unlink(path) }
+            if let manifestFile { try takePlace(manifestFile) }
             result.documents = chosen.count
             result.records = filesPerSplit.joined().reduce(0) { $0 + $1.records }
-            result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath]
+            result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath].compactMap { $0 }
+            result.manifest = manifestPath
             return result
         } catch let error as TagbenchError {
             cleanUp()
@@ -245,10 +262,17 @@ public enum Exporter {
         }
     }
 
-    private static func writeSmallFile(_ path: String, _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
+    /// Renames a staged file over its target (removed first; see above).
+    private static func takePlace(_ file: ExportedFile) throws(TagbenchError) {
+        guard let staging = file.staging else { return }
+        unlink(staging.target)
+        if rename(staging.temporary, staging.target) != 0 { throw .writeFailed(file.path, reason: FileSystem.errorText(errno)) }
+    }
+
+    private static func writeSmallFile(_ path: String, protected: ProtectedFiles, _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
         var w = JSONWriter(capacity: 4096)
         body(&w)
-        let file = try ExportFile(path: path, staged: true)
+        let file = try ExportFile(path: path, staged: true, protected: protected)
         try file.write(&w)
         return try file.close()
     }

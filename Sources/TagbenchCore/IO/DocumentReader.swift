@@ -9,7 +9,7 @@ public enum DocumentReader {
     /// left until it is first asked for when `hashLater`.
     public static func document(id: String, path: String, displayPath: String, encoding: TextEncoding, hashLater: Bool = false,
                                 knownHashes: HashCache? = nil) throws(TagbenchError) -> Document {
-        let (raw, stamp) = try readFile(path, displayPath: displayPath)
+        let (raw, stamp) = try readFile(path, displayPath: displayPath, regularOnly: true)
         let text = try decoded(raw, encoding: encoding, displayPath: displayPath)
         let known = stamp.flatMap { knownHashes?.sha256(path: path, stamp: $0, encoding: text.encoding) }
         let document = text.index.map { Document(id: id, path: path, bytes: text.bytes, index: $0, sha256: known, hashLater: hashLater) }
@@ -21,7 +21,7 @@ public enum DocumentReader {
 
     /// The file's text as UTF-8 in the given encoding (auto resolved), and the encoding it was in.
     public static func read(_ path: String, displayPath: String, encoding: TextEncoding) throws(TagbenchError) -> (bytes: [UInt8], encoding: TextEncoding) {
-        let text = try decoded(try readFile(path, displayPath: displayPath).bytes, encoding: encoding, displayPath: displayPath)
+        let text = try decoded(try readFile(path, displayPath: displayPath, regularOnly: true).bytes, encoding: encoding, displayPath: displayPath)
         return (text.bytes, text.encoding)
     }
 
@@ -43,7 +43,8 @@ public enum DocumentReader {
         return bytes
     }
 
-    /// The file's text bytes, or an error naming the path and byte offset of the first bad byte.
+    /// The file's text bytes, or an error naming the path and byte offset of the first bad byte
+    /// (a script or an import, which may come from a pipe).
     public static func read(_ path: String, displayPath: String) throws(TagbenchError) -> [UInt8] {
         try utf8Text(try readFile(path, displayPath: displayPath).bytes, displayPath: displayPath).bytes
     }
@@ -56,10 +57,11 @@ public enum DocumentReader {
         }
     }
 
-    /// The file's bytes and its stamp; errors name the path as the user gave it.
-    private static func readFile(_ path: String, displayPath: String) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
+    /// The file's bytes and its stamp; errors name the path as the user gave it. A document must
+    /// be a regular file (`FileSystem.readStamped`).
+    private static func readFile(_ path: String, displayPath: String, regularOnly: Bool = false) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
         do {
-            return try FileSystem.readStamped(path)
+            return try FileSystem.readStamped(path, regularOnly: regularOnly)
         } catch {
             switch error {
             case .fileNotFound: throw .fileNotFound(displayPath)

@@ -21,17 +21,20 @@ public enum FileSystem {
         }
     }
 
-    /// The whole file.
-    public static func read(_ path: String) throws(TagbenchError) -> [UInt8] {
-        try readStamped(path).bytes
+    /// The whole file; with `regularOnly`, anything but a regular file is refused (see `readStamped`).
+    public static func read(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> [UInt8] {
+        try readStamped(path, regularOnly: regularOnly).bytes
     }
 
     /// The whole file and its stamp (nil for a file that is not regular or changed within
     /// `FileStamp.settling` seconds). The stamp is taken before the bytes are read: a change
     /// made meanwhile leaves the stamp older than the bytes, so the file's stamp differs the next
-    /// time it is looked at, and its hash is not trusted.
-    public static func readStamped(_ path: String) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// time it is looked at, and its hash is not trusted. With `regularOnly` (a document, a
+    /// session), a FIFO, a device or a socket is refused before anything is read: a FIFO would
+    /// block the open and the read, `/dev/zero` would be read until memory ran out.
+    public static func readStamped(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
+        // Non-blocking: opening a FIFO with no writer returns at once (a regular file ignores it).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (regularOnly ? O_NONBLOCK : 0))
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT { throw .fileNotFound(path) }
@@ -41,6 +44,7 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
+        if regularOnly, let what = irregularKind(info.st_mode) { throw .unreadable(path, reason: "it is \(what), not a regular file") }
         let stamp = FileStamp(info, now: FileStamp.now())
         if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24, let whole = readInParts(fd, size: Int(info.st_size)) { return (whole, stamp) }
         // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
@@ -73,6 +77,17 @@ public enum FileSystem {
             if ended { return (bytes, stamp) }
             // The file grew while it was read: go on with more room.
             capacity *= 2
+        }
+    }
+
+    /// What a file that is neither regular nor a directory is, for errors; nil for those two.
+    static func irregularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
         }
     }
 
@@ -178,6 +193,7 @@ public enum FileSystem {
     /// nil when it is written in place, because `path` (links followed) is not a regular file (a
     /// device such as `/dev/stdout` must be written, never replaced) or is a dangling link.
     public static func stagingPlan(for path: String) -> (temporary: String, target: String)? {
+        if isDevicePath(path) { return nil }
         var info = stat()
         guard lstat(path, &info) == 0 else { return (temporaryPath(for: path), path) }
         var target = path
@@ -190,6 +206,13 @@ public enum FileSystem {
         }
         guard info.st_mode & S_IFMT == S_IFREG else { return nil }
         return (temporaryPath(for: target), target)
+    }
+
+    /// Whether `path` names a device by where it is (`/dev/stdout` is a link to whatever stdout
+    /// is, a regular file when it is redirected to one): such a path is written in place, and
+    /// nothing is created beside it.
+    public static func isDevicePath(_ path: String) -> Bool {
+        path.hasPrefix("/dev/") || path.hasPrefix("/proc/") || kind(of: path) == .other
     }
 
     /// The name a file is written under before it is renamed to `path`: hidden, beside it (a
@@ -240,7 +263,7 @@ public enum FileSystem {
 }
 
 /// Which file a path leads to (see `FileSystem.identity(of:)`).
-public struct FileIdentity: Equatable, Sendable {
+public struct FileIdentity: Hashable, Sendable {
     /// The device holding it.
     public var device: UInt64
     /// Its inode on that device.

@@ -15,7 +15,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case utf16le = "utf-16le"
     /// UTF-16, big-endian (a BOM dropped).
     case utf16be = "utf-16be"
-    /// Detect: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030.
+    /// Detect: UTF-8 (with or without BOM), UTF-16 (by its BOM, or without one by its zero
+    /// bytes), else GB18030.
     case auto
 
     /// The encoding a name given to `--encoding` means (case-insensitive; gbk and gb2312 read as GB18030).
@@ -38,8 +39,31 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8 }
         if bytes.starts(with: [0xFF, 0xFE]) { return .utf16le }
         if bytes.starts(with: [0xFE, 0xFF]) { return .utf16be }
+        if let utf16 = utf16ByZeroBytes(bytes) { return utf16 }
         if bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalidOffset($0) }) == nil { return .utf8 }
         return .gb18030
+    }
+
+    /// UTF-16 without a BOM, told by its zero bytes: text in UTF-8 or GB18030 holds none, UTF-16
+    /// one in every ASCII character (a line break) and in characters such as 开 (U+5F00). The byte
+    /// order is the one under which more of the first 64 KB reads as ASCII, CJK or CJK punctuation.
+    static func utf16ByZeroBytes(_ bytes: [UInt8]) -> TextEncoding? {
+        let sample = bytes.prefix(1 << 16)
+        guard sample.contains(0) else { return nil }
+        var little = 0, big = 0
+        func plausible(_ unit: Int) -> Bool {
+            unit < 0x80 || (0x4E00...0x9FFF).contains(unit) || (0x3000...0x303F).contains(unit) || (0xFF00...0xFFEF).contains(unit)
+        }
+        var i = sample.startIndex
+        while i + 1 < sample.endIndex {
+            if plausible(Int(sample[i]) | Int(sample[i + 1]) << 8) { little += 1 }
+            if plausible(Int(sample[i]) << 8 | Int(sample[i + 1])) { big += 1 }
+            i += 2
+        }
+        let units = sample.count / 2
+        if little >= big && 2 * little > units { return .utf16le }
+        if big > little && 2 * big > units { return .utf16be }
+        return nil
     }
 
     /// `bytes` in this (resolved, not auto) encoding converted to UTF-8; an invalid or cut

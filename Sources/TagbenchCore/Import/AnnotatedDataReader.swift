@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads annotated data for `load`: spans and doccano JSONL, Label Studio JSON task lists, brat
 /// directories. Every span is checked against its text (offsets in range; the text a record
 /// gives for a span must be the text at its offsets), so nothing shifted gets in.
@@ -182,6 +186,9 @@ public enum AnnotatedDataReader {
                              spans: [(start: Int, end: Int, label: String, note: String, text: String?)],
                              categories: [ImportedDocument.Category], bad: (String) -> TagbenchError) throws(TagbenchError) -> ImportedDocument {
         let bytes = Array(text.utf8)
+        if let c = Names.firstForbidden(in: id) {
+            throw bad("the document id \"\(id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), a control or bidirectional formatting character, which ids may not hold")
+        }
         if let nul = DocumentReader.firstNUL(bytes) { throw bad("the text holds a NUL character at byte \(nul)") }
         let document = Document(id: id, path: path, bytes: bytes)
         document.origin = origin
@@ -189,6 +196,7 @@ public enum AnnotatedDataReader {
         for s in spans {
             let name = "span \(s.start):\(s.end) \(s.label)"
             guard !s.label.isEmpty else { throw bad("\(name) has no label") }
+            guard s.start != s.end || s.start < 0 || s.end > document.length else { throw bad("\(name) is empty (its start is its end)") }
             guard s.start >= 0, s.start < s.end, s.end <= document.length else {
                 throw bad("\(name) is outside the text (\(document.length) characters; offsets are code points, end exclusive)")
             }
@@ -294,6 +302,16 @@ public enum AnnotatedDataReader {
 
     // MARK: brat
 
+    /// Refuses a brat file that is a symbolic link or not a regular file.
+    private static func requirePlainFile(_ path: String, shown: String) throws(TagbenchError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFLNK {
+            throw .invalidImport(path: shown, line: 0, reason: "it is a symbolic link; a brat folder is read only from its own regular files")
+        }
+        if info.st_mode & S_IFMT != S_IFREG { throw .invalidImport(path: shown, line: 0, reason: "it is not a regular file") }
+    }
+
     private static func readBrat(_ directory: String, displayPath: String) throws(TagbenchError) -> (documents: [ImportedDocument], warnings: [String]) {
         let names = try FileSystem.list(directory).filter { $0.hasSuffix(".txt") }
         var documents: [ImportedDocument] = []
@@ -302,12 +320,15 @@ public enum AnnotatedDataReader {
         for name in names {
             let stem = String(name.dropLast(4))
             let textPath = directory + "/" + name
+            // Only the folder's own files: a link could bring in any file of the system.
+            try requirePlainFile(textPath, shown: shown + name)
             let text = String(decoding: try DocumentReader.read(textPath, displayPath: shown + name), as: UTF8.self)
             var spans: [(start: Int, end: Int, label: String, note: String, text: String?)] = []
             var spanIndex: [String: Int] = [:]
             let annPath = directory + "/" + stem + ".ann"
             let annDisplay = shown + stem + ".ann"
             if FileSystem.kind(of: annPath) == .file {
+                try requirePlainFile(annPath, shown: annDisplay)
                 let ann = String(decoding: try DocumentReader.read(annPath, displayPath: annDisplay), as: UTF8.self)
                 var notes: [(target: String, note: String, line: Int)] = []
                 for (i, line) in ann.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

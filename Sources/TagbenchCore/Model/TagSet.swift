@@ -27,9 +27,7 @@ public struct TagSet: Sendable {
             if let existing = lookup[name] {
                 throw .labelNameInUse(name, by: labels[existing].name)
             }
-            if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) {
-                throw .invalidLabelName(name)
-            }
+            try Names.checkLabel(name)
         }
         if Set(label.aliases).count != label.aliases.count { throw .labelNameInUse(label.name, by: label.name) }
         try checkShortcut(label)

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files and input that would hang or exhaust a careless reader, through the built binary: each
+/// run has a watchdog (`limit`), so a hang fails the test instead of stopping the suite.
+@Suite(.serialized)
+struct HostileInputEndToEndTests {
+    /// A saved session `s.json` of the fixture corpus, copied to `corpus/`.
+    func session() throws -> String {
+        let dir = try Workspace.make()
+        try FileManager.default.copyItem(atPath: dir + "/Fixtures/corpus", toPath: dir + "/corpus")
+        let made = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload corpus\nsave s.json\n")
+        #expect(made.status == 0, "\(made.stderr)")
+        return dir
+    }
+
+    @Test func documentsThatAreNotRegularFilesAreRefusedSayingWhatTheyAre() throws {
+        let dir = try session()
+        let corpus = dir + "/corpus/"
+        try FileManager.default.removeItem(atPath: corpus + "qu-jiceng.txt")
+        #expect(mkfifo(corpus + "qu-jiceng.txt", 0o644) == 0)
+        try FileManager.default.removeItem(atPath: corpus + "x-quwei-2020.txt")
+        try FileManager.default.createSymbolicLink(atPath: corpus + "x-quwei-2020.txt", withDestinationPath: "/dev/zero")
+        try FileManager.default.removeItem(atPath: corpus + "xinqu-2023.txt")
+        try FileManager.default.createDirectory(atPath: corpus + "xinqu-2023.txt", withIntermediateDirectories: false)
+        try Data([0xFF, 0xFE, 0x41]).write(to: URL(fileURLWithPath: corpus + "quwei-2023.txt"))
+        for arguments in [["stats", "s.json"], ["export", "s.json", "spans", "out.jsonl"], ["--read-only", "s.json"]] {
+            let result = try tagbench(arguments, in: dir, input: "docs\n", limit: 60)
+            #expect(!result.timedOut, "\(arguments) hung")
+            #expect(result.stderr.contains("document qu-jiceng cannot be read: cannot read corpus/qu-jiceng.txt: it is a FIFO (named pipe), not a regular file"), "\(result.stderr)")
+            #expect(result.stderr.contains("document x-quwei-2020 cannot be read: cannot read corpus/x-quwei-2020.txt: it is a device, not a regular file"))
+            #expect(result.stderr.contains("document xinqu-2023 cannot be read: cannot read corpus/xinqu-2023.txt: it is a directory"))
+            #expect(result.stderr.contains("document quwei-2023 cannot be read: corpus/quwei-2023.txt is not valid UTF-8 (byte offset 0)"))
+            #expect(!result.stderr.contains("is missing"))
+        }
+    }
+
+    @Test(arguments: ["fifo", "zero"])
+    func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
+        let dir = try Workspace.make()
+        if kind == "fifo" { #expect(mkfifo(dir + "/s.json", 0o644) == 0) }
+        else { try FileManager.default.createSymbolicLink(atPath: dir + "/s.json", withDestinationPath: "/dev/zero") }
+        for arguments in [["stats", "s.json"], ["--read-only", "s.json"]] {
+            let result = try tagbench(arguments, in: dir, limit: 60)
+            #expect(!result.timedOut, "\(arguments) hung")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(kind == "fifo" ? "it is a FIFO (named pipe), not a regular file" : "it is a device, not a regular file"), "\(result.stderr)")
+        }
+    }
+
+    /// The reproduction, piped: `find /(a|aa)*b/` on a 40-character line stops after the
+    /// limit `TAGBENCH_REGEX_SECONDS` sets, with a clear error, and the session is not changed.
+    @Test func aCatastrophicRegexFromPipedInputStopsAfterTheLimit() throws {
+        let dir = try session()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
+        let result = try tagbench(["s.json"], in: dir, input: "load aa.txt\nfind /(a|aa)*b/ --corpus\nsave\n",
+                                  environment: ["TAGBENCH_REGEX_SECONDS": "1"], limit: 60)
+        #expect(!result.timedOut, "the search did not stop")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("<stdin>:2: error: the search for /(a|aa)*b/ was stopped after 1 s; nothing was changed"), "\(result.stderr)")
+        #expect(result.stderr.contains("TAGBENCH_REGEX_SECONDS sets the limit"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json")) == before)
+    }
+
+    /// A name holding terminal controls reaches the terminal only escaped, even in the error that
+    /// refuses it; a document text with them is shown escaped by find.
+    @Test func controlCharactersReachTheTerminalEscaped() throws {
+        let dir = try Workspace.make()
+        try "巡察\u{1B}[2J工作\u{7}".write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
+        let result = try tagbench(["--keep-going"], in: dir, input: "label add a\u{1B}[31mb\u{202E}c\nload d.txt\nfind 巡察\n", limit: 60)
+        #expect(result.stderr.contains("label \"a\\u{1B}[31mb\\u{202E}c\" holds U+001B"), "\(result.stderr)")
+        #expect(result.stdout.contains("\\u{1B}[2J工作\\u{7}"), "\(result.stdout)")
+        #expect(!(result.stdout + result.stderr).unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{202E}" })
+    }
+}
