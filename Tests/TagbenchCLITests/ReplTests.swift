@@ -123,6 +123,22 @@ struct RendererTests {
         #expect(!console.capturedOut.contains("^^^^"))
     }
 
+    /// On a terminal a span row keeps to one line (its text cut with …); a pipe gets it whole.
+    @Test(arguments: [true, false])
+    func longSpanTextsAreCutToTheTerminalsWidthOnly(terminal: Bool) {
+        let console = Console(out: .buffer, err: .buffer, isTerminal: terminal, colour: false, width: 60)
+        let text = String(repeating: "全面从严治党", count: 40)
+        let span = SpanRow(id: "a12", label: "主题教育", colour: "#3cb44b", document: "xinqu", range: TextRange(0, 240), text: text, note: "长")
+        OutputRenderer(console: console).render(.spans([span]))
+        let line = console.capturedOut.split(separator: "\n").map(String.init)[0]
+        if terminal {
+            #expect(Format.displayWidth(line) <= 60 && Format.displayWidth(line) >= 58, "\(line)")
+            #expect(line.hasPrefix("a12  主题教育  xinqu  0:240  全面从严治党") && line.hasSuffix("…"))
+        } else {
+            #expect(line == "a12  主题教育  xinqu  0:240  " + text + "  # 长")
+        }
+    }
+
     @Test func standardConsoleHasNoColourWithNoColorOrDumbTerminal() {
         #expect(!Console.standard(environment: ["NO_COLOR": "1", "TERM": "xterm"]).colour)
         #expect(!Console.standard(environment: ["TERM": "dumb"]).colour)

@@ -218,3 +218,23 @@ struct TextSearchTests {
         #expect(Format.grouped(1234567) == "1,234,567")
     }
 }
+
+/// Cutting text to a number of terminal columns (CJK = 2), with … when cut.
+struct TruncationTests {
+    static let cases: [(String, Int, String)] = [
+        ("巡察整改", 8, "巡察整改"),
+        ("巡察整改", 7, "巡察整…"),
+        ("巡察整改", 6, "巡察…"),
+        ("abc巡察", 5, "abc…"),
+        ("abcdef", 4, "abc…"),
+        ("", 3, ""),
+        ("𠀀𠀀𠀀", 5, "𠀀𠀀…"),
+    ]
+
+    @Test(arguments: cases)
+    func textIsCutToTheColumnsGiven(text: String, width: Int, expected: String) {
+        let cut = Format.truncated(text, toWidth: width)
+        #expect(cut == expected)
+        #expect(Format.displayWidth(cut) <= width)
+    }
+}

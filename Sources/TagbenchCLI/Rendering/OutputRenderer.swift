@@ -73,10 +73,15 @@ public struct OutputRenderer {
         let labelWidth = rows.map { Format.displayWidth($0.label) }.max() ?? 0
         let docWidth = rows.map { Format.displayWidth($0.document) }.max() ?? 0
         let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
+        // On a terminal a row keeps to one line: a long span's text (a paragraph's, say) is cut to
+        // the width left, with `…`; pipes and scripts get every character.
+        let fixed = idWidth + labelWidth + docWidth + rangeWidth + 8
         for row in rows {
             let label = console.styled(Format.padded(row.label, to: labelWidth), .foreground(row.colour))
+            var tail = Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note))
+            if console.isTerminal { tail = Format.truncated(tail, toWidth: max(10, console.width - fixed)) }
             console.out(Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth) + "  "
-                + Format.padded(row.range.description, to: rangeWidth) + "  " + Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note)))
+                + Format.padded(row.range.description, to: rangeWidth) + "  " + tail)
         }
     }
 

@@ -36,6 +36,20 @@ public enum Format {
     /// Terminal columns a string takes.
     public static func displayWidth(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + columns($1) } }
 
+    /// `s` cut to at most `width` columns, ending in `…` when cut.
+    public static func truncated(_ s: String, toWidth width: Int) -> String {
+        guard displayWidth(s) > width else { return s }
+        var out = String.UnicodeScalarView()
+        var used = 0
+        for scalar in s.unicodeScalars {
+            let w = columns(scalar)
+            if used + w > width - 1 { break }
+            out.append(scalar)
+            used += w
+        }
+        return String(out) + "…"
+    }
+
     /// `s` followed by spaces up to `width` columns.
     public static func padded(_ s: String, to width: Int) -> String {
         s + String(repeating: " ", count: max(0, width - displayWidth(s)))
