@@ -99,6 +99,7 @@ struct CommandParserTests {
         ("load --encoding latin9 a.txt", .unknownEncoding("latin9"), nil),
         ("load --utf8 a.txt", .unknownOption("--utf8", command: "load"), nil),
         ("docs extra", .unexpectedArgument(command: "docs", argument: "extra"), nil),
+        ("tag ztjy h3-h1", .invalidArgument(command: "tag", argument: "h3-h1", expected: "a range of hits in order (h1-h3)"), nil),
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
         ("label add", .missingArgument(command: "label", what: "a label name"), nil),
         ("label add 巡察 --colour #3cb44b", .missingArgument(command: "label", what: "a colour after --colour (RRGGBB)"), nil),
@@ -139,5 +140,19 @@ struct CommandParserTests {
     @Test func unknownLabelMessageSuggestsTheNearestName() {
         let error = TagbenchError.unknownLabel("巡查", suggestion: NameSuggester.nearest(to: "巡查", among: ["巡察", "主题教育", "减负"]))
         #expect(error.message == "unknown label \"巡查\" — did you mean 巡察?")
+    }
+
+    static let suggestions: [(String, [String], String?)] = [
+        ("巡查", ["巡察", "主题教育", "减负"], "巡察"),
+        ("主题", ["巡察", "主题教育", "减负"], "主题教育"),
+        ("形式", ["形式主义", "形式主义官僚主义"], nil),
+        ("ztj", ["ztjy", "xc"], "ztjy"),
+        ("完全不同", ["巡察", "主题教育"], nil),
+    ]
+
+    /// Near by edit distance, else the one name it begins; nothing when two names begin with it.
+    @Test(arguments: suggestions)
+    func nearestNameIsCloseOrTheOnlyOneItBegins(typed: String, names: [String], expected: String?) {
+        #expect(NameSuggester.nearest(to: typed, among: names) == expected)
     }
 }

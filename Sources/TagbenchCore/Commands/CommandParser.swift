@@ -203,7 +203,13 @@ public enum CommandParser {
         default: break
         }
         if let range = parseRange(token.text) { return .range(range) }
-        if let hits = parseHits(token.text) { return .hits(hits.0, hits.1) }
+        if let hits = parseHits(token.text) {
+            // hM-hN with M > N is a slip, not a text to look for.
+            guard hits.0 <= hits.1 else {
+                throw .invalidArgument(command: "tag", argument: token.text, expected: "a range of hits in order (h\(hits.1)-h\(hits.0))")
+            }
+            return .hits(hits.0, hits.1)
+        }
         if token.text.hasPrefix("--") { throw .unknownOption(token.text, command: "tag") }
         return .text(token.text, occurrence: nil)
     }
@@ -217,7 +223,7 @@ public enum CommandParser {
         return TextRange(s, e)
     }
 
-    /// `hN` or `hN-hM`.
+    /// `hN` or `hN-hM` (in either order; the caller checks it).
     static func parseHits(_ text: String) -> (Int, Int)? {
         func hit(_ part: Substring) -> Int? {
             guard part.first == "h", let n = Int(part.dropFirst()), n >= 1, !part.dropFirst().hasPrefix("+") else { return nil }
@@ -225,7 +231,7 @@ public enum CommandParser {
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         if parts.count == 1, let n = hit(parts[0]) { return (n, n) }
-        if parts.count == 2, let a = hit(parts[0]), let b = hit(parts[1]), a <= b { return (a, b) }
+        if parts.count == 2, let a = hit(parts[0]), let b = hit(parts[1]) { return (a, b) }
         return nil
     }
 

@@ -413,11 +413,11 @@ public final class Engine {
         var newIndex: [String: Int] = [:]
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
             if let i = session.tagSet.index(of: name) {
-                guard session.tagSet.labels[i].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
+                guard session.tagSet.labels[i].kind == kind else { throw .wrongLabelKind(label: name, expected: kind, command: "load") }
                 return i
             }
             if let k = newIndex[name] {
-                guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind) }
+                guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind, command: "load") }
                 return session.tagSet.labels.count + k
             }
             try Names.checkLabel(name)
@@ -629,14 +629,16 @@ public final class Engine {
 
     // MARK: Tagging
 
-    private func spanLabel(_ name: String) throws(TagbenchError) -> Int {
+    private func spanLabel(_ name: String, for command: String) throws(TagbenchError) -> Int {
         let label = try session.tagSet.resolve(name)
-        guard session.tagSet.labels[label].kind == .span else { throw .wrongLabelKind(label: session.tagSet.labels[label].name, expected: .span) }
+        guard session.tagSet.labels[label].kind == .span else {
+            throw .wrongLabelKind(label: session.tagSet.labels[label].name, expected: .span, command: command)
+        }
         return label
     }
 
     private func tag(_ labelName: String, target: TagTarget, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        let label = try spanLabel(labelName)
+        let label = try spanLabel(labelName, for: "tag")
         var targets: [(Int, TextRange)] = []
         var usesFind = false
         switch target {
@@ -671,7 +673,7 @@ public final class Engine {
     }
 
     private func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        let label = try spanLabel(labelName)
+        let label = try spanLabel(labelName, for: "tag")
         let search = try TextSearch(pattern)
         let targets: [(Int, TextRange)]
         if corpus, case .literal(let text) = pattern, let found = prefetched?.take(text, documents: session.documents.count) {
@@ -826,7 +828,7 @@ public final class Engine {
 
     private func relabel(_ id: Int, _ labelName: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var a = try annotation(id)
-        let label = try spanLabel(labelName)
+        let label = try spanLabel(labelName, for: "relabel")
         let name = session.tagSet.labels[label].name
         if a.label == label { emit(.message("\(a.id) is already \(name)")); return }
         let old = a.label
@@ -848,7 +850,9 @@ public final class Engine {
     private func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let label = try session.tagSet.resolve(labelName)
         let name = session.tagSet.labels[label].name
-        guard session.tagSet.labels[label].kind == .category else { throw .wrongLabelKind(label: name, expected: .category) }
+        guard session.tagSet.labels[label].kind == .category else {
+            throw .wrongLabelKind(label: name, expected: .category, command: add ? "classify" : "unclassify")
+        }
         let c = try requireCurrent()
         let d = session.documents[c]
         let (kind, index, range): (UnitKind, Int, TextRange)
@@ -953,7 +957,7 @@ public final class Engine {
 
     private func suggest(_ names: [String], corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var labels = Set<Int>()
-        for name in names { labels.insert(try spanLabel(name)) }
+        for name in names { labels.insert(try spanLabel(name, for: "suggest")) }
         let suggester = try Suggester(tagSet: session.tagSet, labels: labels)
         guard !suggester.isEmpty else {
             emit(.message(names.isEmpty ? "no label of the tag set has patterns (schema PATH loads a tag set with them)" : "\(names.joined(separator: ", ")) \(names.count == 1 ? "has" : "have") no patterns"))
@@ -1002,7 +1006,7 @@ public final class Engine {
 
     /// The waiting suggestions a target names, with an optional label filter.
     public func suggestions(_ target: SuggestionTarget, label: String?) throws(TagbenchError) -> [Suggestion] {
-        let labelIndex = try label.map { (name) throws(TagbenchError) -> Int in try spanLabel(name) }
+        let labelIndex = try label.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "suggestions") }
         let pending = session.suggestions.pending
         var chosen: [Suggestion]
         switch target {
@@ -1038,7 +1042,7 @@ public final class Engine {
     private func accept(_ target: SuggestionTarget, label: String?, asLabel: String?, at: TextRange?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let chosen = try suggestions(target, label: label)
         guard !chosen.isEmpty else { emit(.message("no suggestions to accept")); return }
-        let newLabel = try asLabel.map { (name) throws(TagbenchError) -> Int in try spanLabel(name) }
+        let newLabel = try asLabel.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "accept") }
         if at != nil && chosen.count != 1 { throw .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move") }
         let policy = session.tagSet.overlap
         let time = annotator.now()

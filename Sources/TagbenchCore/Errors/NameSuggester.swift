@@ -1,8 +1,16 @@
 /// Finds the known name nearest to a mistyped one, for "did you mean …?".
 public enum NameSuggester {
     /// The candidate with the smallest edit distance (over Unicode scalars), if it is close enough:
-    /// at most a third of the longer name's length, and at least one scalar of it kept.
+    /// at most a third of the longer name's length, and at least one scalar of it kept; else the
+    /// one candidate that begins with the name (`主题` for `主题教育`: a short Chinese name is
+    /// mostly typed as the start of the long one).
     public static func nearest(to name: String, among candidates: [String]) -> String? {
+        if let close = closest(to: name, among: candidates) { return close }
+        let extending = Set(candidates.filter { !name.isEmpty && $0.hasPrefix(name) })
+        return extending.count == 1 ? extending.first : nil
+    }
+
+    private static func closest(to name: String, among candidates: [String]) -> String? {
         let target = Array(name.unicodeScalars)
         var best: (name: String, distance: Int)?
         for candidate in candidates.sorted() {

@@ -33,8 +33,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case invalidLabelName(String)
     /// A name (`what`: a document id, a label) holding a character names may not hold (`Names`).
     case invalidName(what: String, name: String, character: UInt32)
-    /// A span label used to classify, or a category label used to tag.
-    case wrongLabelKind(label: String, expected: LabelKind)
+    /// A span label used to classify, or a category label used to tag (`command` is the one run).
+    case wrongLabelKind(label: String, expected: LabelKind, command: String)
 
     // Targets
     /// A command that needs a current document, with none open.
@@ -159,10 +159,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             let code = String(character, radix: 16, uppercase: true)
             return "\(what) \"\(name)\" holds U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code), "
                 + "a control or bidirectional formatting character, which names may not hold"
-        case .wrongLabelKind(let label, let expected):
+        case .wrongLabelKind(let label, let expected, let command):
             return expected == .span
-                ? "\(label) is a category label; tag needs a span label"
-                : "\(label) is a span label; classify needs a category label"
+                ? "\(label) is a category label; \(command) needs a span label"
+                : "\(label) is a span label; \(command) needs a category label"
         case .noCurrentDocument:
             return "no current document"
         case .noDocuments:
@@ -265,7 +265,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unknownLabel(_, nil): return "labels lists the tag set; label add NAME adds one"
         case .unknownDocument(_, nil): return "docs lists the documents"
         case .unknownAnnotation: return "spans lists the annotations"
-        case .wrongLabelKind(_, let expected):
+        case .wrongLabelKind(_, let expected, _):
             return expected == .span ? "use classify for category labels" : "use tag for span labels"
         case .noCurrentDocument: return "open a document first (docs lists them)"
         case .noDocuments: return "load PATH adds documents: files, directories or globs"
