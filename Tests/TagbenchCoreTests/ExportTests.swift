@@ -147,6 +147,11 @@ struct ExportTests {
         let h = try harness()
         try h.run("export bio out.conll")
         #expect(h.output.contains(.warning("1 span cross a sentence boundary; left out (--unit doc keeps them)")))
+        // The summary counts the spans written, as the manifest does (one fewer than the session has).
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: h.directory + "/out.conll.manifest.json"))) as! [String: Any]
+        let written = ((manifest["totals"] as! [String: Any])["labels"] as! [String: Int]).values.reduce(0, +)
+        #expect(written == h.engine.session.annotationCount - 1)
+        #expect(h.output.contains { if case .message(let m) = $0 { m.contains(", \(written) spans to out.conll") } else { false } })
     }
 
     @Test func overlappingSpansAreAnErrorForBioUnlessResolved() throws {

@@ -1296,6 +1296,7 @@ public final class Engine {
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
         var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        provenance.typedPath = path
         if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
@@ -1307,7 +1308,13 @@ public final class Engine {
         let summary = "exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
             + (files > 1 ? " (\(Format.grouped(files)) files)" : "")
         // Written to a device (stdout, most likely): the summary must not follow the data there.
-        if let manifest = result.manifest { emit(.message(summary + "; manifest \(Paths.fileName(of: manifest))")) } else { emit(.status(summary)) }
+        // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
+        if let manifest = result.manifest {
+            let shown = manifest.hasPrefix(options.path) ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
+            emit(.message(summary + "; manifest \(shown)"))
+        } else {
+            emit(.status(summary))
+        }
     }
 
     // MARK: Reports

@@ -32,7 +32,7 @@ struct ExportManifest {
         w.raw(", \"saved\": ")
         w.bool(provenance.sessionSHA256 != nil)
         w.raw("},\n  \"command\": ")
-        w.string(CommandRenderer.render(.export(ExportOptions(format: options.format, path: Paths.fileName(of: options.path)).with(options))))
+        w.string(CommandRenderer.render(.export(ExportOptions(format: options.format, path: provenance.typedPath ?? Paths.fileName(of: options.path)).with(options))))
         w.raw(",\n  \"options\": {\"unit\": ")
         w.string(options.recordUnit.rawValue)
         w.raw(", \"labels\": ")

@@ -15,6 +15,8 @@ public struct ExportProvenance: Sendable {
 
     /// Gives the session file's hash when the manifest is written (it may be computed meanwhile).
     public var sessionHash: (@Sendable () -> String?)?
+    /// The output path as the user wrote it, for the manifest's `command` (else its file name).
+    public var typedPath: String?
 
     /// Makes a provenance; `sessionHash`, when given, is asked for the hash at the end.
     public init(sessionPath: String?, sessionSHA256: String?, sessionDirectory: String, sessionHash: (@Sendable () -> String?)? = nil) {
@@ -186,6 +188,8 @@ public enum Exporter {
                     outsideUnits += e.outsideUnits
                     blankSpans += e.blankSpans
                     overlapDropped += e.overlapDropped
+                    // The count says what was written, as the manifest does.
+                    result.spans -= e.outsideUnits + e.blankSpans + e.overlapDropped
                 }
             }
             var filesPerSplit: [[ExportedFile]]
