@@ -219,6 +219,32 @@ struct ExportTests {
         #expect(SplitAssigner(weights: [8, 1, 1], labels: labels, seed: 2).assignment != a.assignment)
     }
 
+    /// Documents per split for few documents: every split with a weight gets one while there
+    /// are enough; a split of weight 0 none.
+    static let fewDocuments: [([Int], Int, [Int])] = [
+        ([8, 1, 1], 4, [2, 1, 1]),
+        ([8, 1, 1], 3, [1, 1, 1]),
+        ([1, 1, 1, 1, 1], 4, [1, 1, 1, 1, 0]),
+        ([3, 0, 1], 2, [1, 0, 1]),
+        ([8, 1, 1], 10, [8, 1, 1]),
+    ]
+
+    @Test(arguments: fewDocuments)
+    func everyWeightedSplitGetsADocumentWhileThereAreEnough(weights: [Int], documents: Int, expected: [Int]) {
+        let labels: [[(label: Int, count: Int)]] = (0..<documents).map { _ in [(0, 1)] }
+        let a = SplitAssigner(weights: weights, labels: labels, seed: 1)
+        #expect(weights.indices.map { s in a.assignment.filter { $0 == s }.count } == expected)
+    }
+
+    /// A split left with no documents is said, and no (empty) file is written for it.
+    @Test func anEmptySplitWritesNoFileAndIsSaid() throws {
+        let h = try harness()
+        try h.run("export spans sp.jsonl --split a=1,b=1")
+        #expect(h.output.contains(.warning("split b has no documents (1 for 2 splits); no file written for it")))
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/sp-a.jsonl"))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/sp-b.jsonl"))
+    }
+
     static let importable: [String] = ["spans out.jsonl", "doccano out.jsonl", "label-studio out.json", "brat out"]
 
     @Test(arguments: importable)

@@ -240,9 +240,12 @@ final class ShardedOutput {
         return encoded
     }
 
-    /// Closes the last file; an empty split still gets one (empty) file, so every split named exists.
+    /// Closes the last file. An export that is not split still gets its (empty) file when nothing
+    /// went to it; a split with no records gets none (the exporter warns of it): an empty file
+    /// is one that consumers such as `datasets.load_dataset` fail on.
     func finish() throws(TagbenchError) {
         if current == nil && files.isEmpty {
+            if split != nil { return }
             let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(1), into: basePath)
             current = try ExportFile(path: path, staged: true, protected: protected)
             if let staging = current!.staging { opened.append(staging.temporary) }

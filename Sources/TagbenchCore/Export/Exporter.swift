@@ -213,6 +213,9 @@ public enum Exporter {
             }
 
             // Warnings, then the manifest that records them.
+            for (s, name) in splitNames.enumerated() where name != nil && filesPerSplit[s].isEmpty {
+                result.warnings.append("split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it")
+            }
             if stale > 0 {
                 result.warnings.append(stale == 1 ? "1 span no longer matches its document's text; left out"
                                                   : "\(stale) spans no longer match their documents' text; left out")

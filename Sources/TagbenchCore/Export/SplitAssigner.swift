@@ -30,6 +30,13 @@ struct SplitAssigner {
         let remainders = share.enumerated().map { ($0.offset, $0.element * Double(n) - Double(quota[$0.offset])) }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         for (i, _) in remainders.prefix(n - quota.reduce(0, +)) { quota[i] += 1 }
+        // Every split with a weight gets a document while there are enough: one taken from the
+        // split with the most (an empty split is a file no consumer can load).
+        for s in weights.indices.sorted(by: { weights[$0] > weights[$1] }) where weights[s] > 0 && quota[s] == 0 {
+            guard let richest = quota.indices.max(by: { quota[$0] < quota[$1] }), quota[richest] > 1 else { break }
+            quota[richest] -= 1
+            quota[s] = 1
+        }
 
         var labelTotals: [Int: Int] = [:]
         for doc in labels { for (l, c) in doc { labelTotals[l, default: 0] += c } }
