@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
 /// beside the session (`.NAME.hashes`) so that opening the session need not hash every document
 /// again to see that none changed: a file whose stamp (device, inode, size, modification and
@@ -66,8 +70,8 @@ public struct HashCache: Sendable {
 
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was
     /// (nothing depends on it).
-    public func write(for sessionPath: String) {
-        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false)
+    public func write(for sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) {
+        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, files: files)
     }
 
     /// The cache file's bytes: one file a line, in the order recorded.
