@@ -164,7 +164,7 @@ struct RunCommand: ParsableCommand {
             if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
                 let shown = target == engine.sessionPath && session != nil ? session! : Paths.relative(target, to: environment.currentDirectory)
                 start = clock.now
-                try engine.writeSession(to: target)
+                try engine.writeSession(to: target, displayPath: shown)
                 if timings { console.err(Timing.line("save", since: start, clock)) }
                 renderer.render(.message("saved \(shown): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
             }

@@ -288,7 +288,7 @@ public final class Engine {
     private func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
         let segments = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
-                                        mode: FileSystem.sideFileMode(for: sessionPath))
+                                        mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
         // From here the checkpoint holds everything: a journal not emptied follows an older
         // state, and is not replayed on it.
         baseHash = FileHashing(segments: segments)
@@ -1323,9 +1323,10 @@ public final class Engine {
     /// anything. Once the new file has its name, the checkpoint and journal it makes redundant
     /// are removed; the journal names the saved state it follows, so a process killed before
     /// emptying it leaves nothing that would be replayed twice.
-    public func writeSession(to path: String? = nil) throws(TagbenchError) {
-        guard let named = path ?? sessionPath else { throw .noSessionPath }
-        let target = FileSystem.resolvingLinks(named)
+    public func writeSession(to path: String? = nil, displayPath: String? = nil) throws(TagbenchError) {
+        guard let absolute = path ?? sessionPath else { throw .noSessionPath }
+        let target = FileSystem.resolvingLinks(absolute)
+        let named = displayPath ?? Paths.fileName(of: absolute)
         try Self.checkOpenable(session, path: named)
         var targetLock: SessionLock?
         if target != sessionPath {
@@ -1351,6 +1352,7 @@ public final class Engine {
             }
         } catch {
             if !isReadOnly { targetLock?.release() }
+            if case .readOnlyFile(_, let mode) = error { throw .readOnlyFile(named, mode: mode) }
             throw error
         }
         if isReadOnly { return }
@@ -1398,9 +1400,9 @@ public final class Engine {
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
     /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
     /// thread during the final `fsync`. Returns the pieces written.
-    private func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644,
+    private func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
                               meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> [ArraySlice<UInt8>] {
-        let file = try AtomicFile(path: path, mode: mode, files: files)
+        let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
         try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
             segments.append(segment)
@@ -1420,7 +1422,7 @@ public final class Engine {
             emit(.message("will save \(path ?? target) when the run succeeds"))
             return
         }
-        try writeSession(to: target)
+        try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
         emit(.message("saved \(path ?? Paths.fileName(of: target)): \(session.documents.count) documents, \(session.annotationCount) annotations, \(session.categories.count) categories"))
     }
 

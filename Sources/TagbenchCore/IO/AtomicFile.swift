@@ -26,8 +26,10 @@ public final class AtomicFile {
 
     /// Starts the file; `durable` forces it to disk before it takes its name (a session must
     /// survive a crash; an export, derived from one, need not). `mode` is for a file that does
-    /// not exist yet (an existing one keeps its own).
-    public init(path: String, durable: Bool = true, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    /// not exist yet: an existing one keeps its own, unless `replacingMode` (a side file takes
+    /// its session's).
+    public init(path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
+                files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         self.path = path
         self.durable = durable
         self.files = files
@@ -35,9 +37,9 @@ public final class AtomicFile {
         var mode = mode
         var info = stat()
         if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
-            mode = info.st_mode & 0o7777
+            if !replacingMode { mode = info.st_mode & 0o7777 }
             // Replacing it would take away the protection its owner gave it.
-            if mode & S_IWUSR == 0 { throw .readOnlyFile(path, mode: Int(mode)) }
+            if info.st_mode & S_IWUSR == 0 { throw .readOnlyFile(path, mode: Int(info.st_mode & 0o7777)) }
         }
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         fd = files.open(temporary, flags, mode)

@@ -215,9 +215,9 @@ public enum FileSystem {
     /// Writes `bytes` to `path` through a temporary file in the same directory, renamed over the
     /// target, so the file is always either the old one or the new one; `durable` forces it to disk
     /// first (a session must survive a crash; an export, derived from one, need not).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t = 0o644,
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
                                        files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
-        try writeAtomically(segments: [bytes[...]], to: path, durable: durable, mode: mode, files: files)
+        try writeAtomically(segments: [bytes[...]], to: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
     }
 
     /// Where a file that should replace `path` whole is written first, and the name it then takes:
@@ -254,8 +254,8 @@ public enum FileSystem {
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
     public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true, mode: mode_t = 0o644,
-                                       files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
-        let file = try AtomicFile(path: path, durable: durable, mode: mode, files: files)
+                                       replacingMode: Bool = false, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+        let file = try AtomicFile(path: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
         for segment in segments { try file.append(segment) }
         try file.commit()
     }

@@ -71,7 +71,7 @@ public struct HashCache: Sendable {
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was
     /// (nothing depends on it).
     public func write(for sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) {
-        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, files: files)
+        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, replacingMode: true, files: files)
     }
 
     /// The cache file's bytes: one file a line, in the order recorded.

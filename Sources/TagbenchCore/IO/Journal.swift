@@ -54,6 +54,8 @@ public final class Journal {
             throw .unsafeSideFile(path)
         }
         length = Int(info.st_size)
+        // A journal made before the session's mode was narrowed follows it (it holds its notes).
+        if info.st_mode & 0o777 != mode { _ = files.setMode(fd, mode) }
     }
 
     deinit { close(fd) }

@@ -51,6 +51,7 @@ public final class SessionLock {
             close(fd)
             throw .unsafeSideFile(path)
         }
+        if info.st_mode & 0o777 != mode { _ = fchmod(fd, mode) }
         let previous = readPID(fd)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
