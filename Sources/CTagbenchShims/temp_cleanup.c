@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -46,6 +47,13 @@ int tb_temp_register(const char *path) {
     if (strlen(path) >= sizeof temp_paths[0]) return -1;
     tb_install(SIGTERM, &previous_term);
     tb_install(SIGINT, &previous_int);
+    // A process started with these signals blocked (as a parent's thread may pass them on)
+    // would never see them: the thread saving takes them, so they can end it.
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGTERM);
+    sigaddset(&both, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &both, NULL);
     for (int i = 0; i < TB_TEMP_SLOTS; i++) {
         int expected = 0;
         // 2: claimed, path being copied (the handler skips it); 1: in use.

@@ -27,10 +27,12 @@ final class RunningRepl {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Sends a line and waits until stdout or stderr shows `expected`; what was shown.
+    /// Sends a line and waits until stdout or stderr shows `expected` (nil: does not wait); what
+    /// was shown.
     @discardableResult
-    func send(_ line: String, until expected: String) throws -> String {
+    func send(_ line: String, until expected: String?) throws -> String {
         try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+        guard let expected else { return seen }
         let fds = [output.fileHandleForReading.fileDescriptor, errors.fileHandleForReading.fileDescriptor]
         while !seen.contains(expected) {
             var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
