@@ -98,7 +98,7 @@ public struct HashCache: Sendable {
     }
 
     /// A cache from its file's bytes.
-    static func decode(_ bytes: [UInt8]) throws(TagbenchError) -> HashCache {
+    public static func decode(_ bytes: [UInt8]) throws(TagbenchError) -> HashCache {
         var r = try JSONReader(bytes: bytes, path: "hash cache")
         var cache = HashCache()
         // About 250 bytes a file: the table is not grown (and rehashed) as it fills.
