@@ -191,4 +191,15 @@ struct SessionFileSafetyTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
         #expect(left == [".s.json.tmp-notes"])
     }
+
+    /// A lock file naming a process that is running but does not hold the lock (process 1, or an
+    /// id used again) is taken over without calling that process gone.
+    @Test func aStaleLockNamingALiveProcessIsNotCalledGone() throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        try "1\n".write(toFile: dir + "/.s.json.lock", atomically: false, encoding: .utf8)
+        let result = try tagbench(["s.json"], in: dir, input: "docs\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: took over the lock of s.json left by process 1, which does not hold it"), "\(result.stderr)")
+    }
 }
