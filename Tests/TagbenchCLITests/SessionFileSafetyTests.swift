@@ -179,14 +179,15 @@ struct SessionFileSafetyTests {
         #expect(!exists(dir + "/s.json"))
     }
 
-    @Test func temporaryFilesOfKilledSavesAreRemovedOnOpen() throws {
+    @Test(arguments: [["s.json"], ["run", "-", "--session", "s.json"]])
+    func temporaryFilesOfKilledSavesAreRemovedOnOpen(arguments: [String]) throws {
         let dir = try Workspace.make()
         try session(in: dir)
         for name in [".s.json.tmp-99999999", "..s.json.hashes.tmp-12", "..s.json.checkpoint.tmp-7"] {
             try "partial".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
         }
         try "mine".write(toFile: dir + "/.s.json.tmp-notes", atomically: false, encoding: .utf8)
-        let result = try tagbench(["s.json"], in: dir, input: "docs\n")
+        let result = try tagbench(arguments, in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
         #expect(left == [".s.json.tmp-notes"])

@@ -141,6 +141,7 @@ struct RunCommand: ParsableCommand {
         let engine = try openSession(session, environment: environment, console: console)
         engine.lock = lock
         defer { engine.lock?.release() }
+        if lock != nil { engine.removeLeftovers() }
         ProcessEnd.keep(engine)
         if timings { console.err(Timing.line("open", since: start, clock)) }
         engine.defersSaves = true

@@ -251,7 +251,14 @@ public final class Engine {
             try journal?.reset()
             journalIsStale = false
         }
-        // No save of this session is under way (its lock is held): what a killed one left goes.
+        removeLeftovers()
+    }
+
+    /// Removes the temporary files that saves of this session killed outright left behind (of
+    /// the session, its checkpoint and its hash cache). Only for its one writer, holding its
+    /// lock: then no save of it is under way.
+    public func removeLeftovers() {
+        guard let sessionPath, !isReadOnly else { return }
         for path in [sessionPath, Journal.checkpointPath(for: sessionPath), HashCache.path(for: sessionPath)] {
             FileSystem.removeStaleTemporaries(of: path, files: files)
         }
