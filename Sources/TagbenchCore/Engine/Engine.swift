@@ -1402,6 +1402,9 @@ public final class Engine {
         for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty {
             throw .unopenableSession(path: path, reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")
         }
+        if session.nextNumber > Session.largestNumber {
+            throw .unopenableSession(path: path, reason: "its annotation ids pass the largest, \(Session.largestNumber)")
+        }
     }
 
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
