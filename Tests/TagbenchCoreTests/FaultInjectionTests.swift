@@ -79,12 +79,12 @@ struct FaultInjectionTests {
         var n = 1
         while try run(.fail(at: n, error: error)).fired { n += 1 }
         // The script is long enough to reach every kind of write.
-        #expect(n > 30, "only \(n - 1) operations")
+        #expect(n > 50, "only \(n - 1) operations")
     }
 
     @Test func killedAfterEveryOperationLosesNothingAcknowledged() throws {
         var n = 0
         while try run(.crash(after: n)).fired { n += 1 }
-        #expect(n > 30, "only \(n) operations")
+        #expect(n > 50, "only \(n) operations")
     }
 }

@@ -241,7 +241,7 @@ public final class Engine {
         let path = Journal.path(for: sessionPath)
         if recoveryStopped, FileSystem.kind(of: path) == .file {
             // Keep what could not be replayed, out of the way of the new journal.
-            rename(path, path + ".failed-\(Timestamp.now())")
+            _ = files.rename(path, path + ".failed-\(Timestamp.now())")
             recoveryStopped = false
         }
         let mode = FileSystem.sideFileMode(for: sessionPath)
@@ -1337,7 +1337,7 @@ public final class Engine {
         try Self.checkOpenable(session, path: named)
         var targetLock: SessionLock?
         if target != sessionPath {
-            targetLock = try SessionLock(sessionPath: target, displayPath: named)
+            targetLock = try SessionLock(sessionPath: target, displayPath: named, files: files)
             let unsaved = (Journal.read(sessionPath: target)?.commands.isEmpty == false)
                 || FileSystem.kind(of: Journal.checkpointPath(for: target)) == .file
             if unsaved {

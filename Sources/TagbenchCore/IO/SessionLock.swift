@@ -19,6 +19,7 @@ public final class SessionLock {
     public let path: String
     private let displayPath: String
     private let mode: mode_t
+    private let files: FileOperations
     /// The process that left the lock file behind without releasing it, if any.
     public let tookOverFrom: Int32?
 
@@ -29,38 +30,41 @@ public final class SessionLock {
 
     /// Takes the lock of the session at `sessionPath` (absolute; links are resolved), or throws
     /// `.sessionLocked` naming the process that holds it.
-    public init(sessionPath: String, displayPath: String) throws(TagbenchError) {
+    public init(sessionPath: String, displayPath: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         let real = FileSystem.resolvingLinks(sessionPath)
         path = Self.lockPath(for: real)
         self.displayPath = displayPath
+        self.files = files
         mode = FileSystem.sideFileMode(for: real)
-        let (fd, previous) = try Self.take(path, displayPath: displayPath, mode: mode)
+        let (fd, previous) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
         self.fd = fd
         tookOverFrom = previous.flatMap { $0 != getpid() ? $0 : nil }
     }
 
     /// Opens and locks the lock file, writing this process's id; the id that was in it.
-    private static func take(_ path: String, displayPath: String, mode: mode_t) throws(TagbenchError) -> (Int32, Int32?) {
-        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
+    private static func take(_ path: String, displayPath: String, mode: mode_t, files: FileOperations) throws(TagbenchError) -> (Int32, Int32?) {
+        let fd = files.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else {
-            if errno == ELOOP { throw .unsafeSideFile(path) }
-            throw .writeFailed(path, reason: FileSystem.errorText(errno))
+            if -fd == ELOOP { throw .unsafeSideFile(path) }
+            throw .writeFailed(path, reason: FileSystem.errorText(-fd))
         }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             close(fd)
             throw .unsafeSideFile(path)
         }
-        if info.st_mode & 0o777 != mode { _ = fchmod(fd, mode) }
+        if info.st_mode & 0o777 != mode { _ = files.setMode(fd, mode) }
         let previous = readPID(fd)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw .sessionLocked(path: displayPath, pid: previous ?? 0)
         }
+        // Only a note for people (the flock is the lock): failures to write it are not errors.
         let text = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        fsync(fd)
+        _ = files.truncate(fd, 0)
+        _ = lseek(fd, 0, SEEK_SET)
+        _ = text.withUnsafeBytes { files.write(fd, $0) }
+        _ = files.fsync(fd)
         return (fd, previous)
     }
 
@@ -71,7 +75,7 @@ public final class SessionLock {
         var held = stat(), named = stat()
         if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino { return }
         do {
-            let (fresh, _) = try Self.take(path, displayPath: displayPath, mode: mode)
+            let (fresh, _) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
             close(fd)
             fd = fresh
         } catch {
@@ -81,7 +85,7 @@ public final class SessionLock {
 
     /// Releases the lock and empties the file, so the next opener has nothing to take over.
     public func release() {
-        _ = ftruncate(fd, 0)
+        _ = files.truncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
     }
