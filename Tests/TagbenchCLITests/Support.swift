@@ -10,9 +10,8 @@ enum Workspace {
         return url.path
     }()
 
-    /// The built `tagbench` binary (`swift build` puts it here), or `TAGBENCH_BINARY` (to see
-    /// a new test fail against an older build).
-    static let binary = ProcessInfo.processInfo.environment["TAGBENCH_BINARY"] ?? root + "/.build/debug/tagbench"
+    /// The built `tagbench` binary (`swift build` puts it here).
+    static let binary = root + "/.build/debug/tagbench"
 
     /// A new folder with copies of `Fixtures/`, `Schemas/` and `Sessions/`.
     static func make() throws -> String {
