@@ -121,7 +121,7 @@ struct SessionFileSafetyTests {
     }
 
     /// A link planted in the place of a side file is refused, and what it points to is untouched.
-    @Test(arguments: [".s.json.lock", ".s.json.journal"])
+    @Test(arguments: [".s.json.lock", ".s.json.journal", ".s.json.checkpoint"])
     func aPlantedLinkIsNeverFollowed(name: String) throws {
         let dir = try Workspace.make()
         try session(in: dir)
@@ -202,5 +202,19 @@ struct SessionFileSafetyTests {
         let result = try tagbench(["s.json"], in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("warning: took over the lock of s.json left by process 1, which does not hold it"), "\(result.stderr)")
+    }
+
+    /// A link planted as the hash cache is ignored (it is only a cache) and replaced, not
+    /// followed, by the next save.
+    @Test func aPlantedHashCacheLinkIsReplacedNotFollowed() throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        try "precious\n".write(toFile: dir + "/victim", atomically: false, encoding: .utf8)
+        unlink(dir + "/.s.json.hashes")
+        symlink("victim", dir + "/.s.json.hashes")
+        let result = try tagbench(["s.json"], in: dir, input: "label add 减负\nsave\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try read(dir + "/victim") == "precious\n")
+        #expect(!FileSystem.isLink(dir + "/.s.json.hashes"))
     }
 }

@@ -106,6 +106,8 @@ public final class Engine {
         // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
         let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
+        // A checkpoint is read in place of the session: one that is a link is not tagbench's.
+        if FileSystem.isLink(Journal.checkpointPath(for: path)) { throw .unsafeSideFile(Journal.checkpointPath(for: path)) }
         switch FileSystem.kind(of: path) {
         case .missing where FileSystem.kind(of: Journal.checkpointPath(for: path)) != .file:
             let warnings = engine.recover(path: path, displayPath: displayPath)

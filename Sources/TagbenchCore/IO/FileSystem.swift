@@ -21,6 +21,12 @@ public enum FileSystem {
         }
     }
 
+    /// Whether `path` itself is a symbolic link (not followed).
+    public static func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// The whole file.
     public static func read(_ path: String) throws(TagbenchError) -> [UInt8] {
         try readStamped(path).bytes
