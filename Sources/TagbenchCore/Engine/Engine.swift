@@ -1367,33 +1367,46 @@ public final class Engine {
         if isReadOnly { return }
         let hashing = FileHashing(segments: segments)
         savedFileHash = hashing
-        if let targetLock {
-            lock?.release()
-            lock = targetLock
-        }
         // The saved file now holds everything: the checkpoints and journals are spent. A
         // checkpoint that stays would be opened instead of the new file: that is a failed save
         // (the journal, not emptied, still follows the checkpoint, which with it holds all).
         for path in Set([sessionPath, target].compactMap({ $0 })) {
             let failure = files.unlink(Journal.checkpointPath(for: path))
-            if failure != 0 && failure != ENOENT { throw .writeFailed(Journal.checkpointPath(for: path), reason: FileSystem.errorText(failure)) }
+            if failure != 0 && failure != ENOENT {
+                targetLock?.release()
+                throw .writeFailed(Journal.checkpointPath(for: path), reason: FileSystem.errorText(failure))
+            }
         }
         let moved = target != sessionPath
+        var movedJournal: Journal?
+        if moved && journal != nil {
+            // The target's journal follows another save of that file (none with unsaved changes
+            // is saved over): emptied before the session moves, so that a failure here leaves
+            // it where it was (its file and journal still hold everything; the target is a copy).
+            do {
+                let fresh = try Journal(sessionPath: target, mode: mode, files: files)
+                try fresh.reset()
+                movedJournal = fresh
+            } catch {
+                targetLock?.release()
+                throw error
+            }
+        } else if moved {
+            _ = files.unlink(Journal.path(for: target))
+        }
+        if let targetLock {
+            lock?.release()
+            lock = targetLock
+        }
         baseHash = hashing
         sessionPath = target
         isDirty = false
         startEpoch()
-        if moved {
-            // The target's journal follows another save of that file (none with unsaved changes
-            // is saved over): emptied, like this session's old one.
+        if let movedJournal {
+            // The old session's journal is spent too: its changes moved with the session.
             try? journal?.reset()
-            if journal != nil {
-                journal = try Journal(sessionPath: target, mode: mode, files: files)
-                try journal?.reset()
-            } else {
-                _ = files.unlink(Journal.path(for: target))
-            }
-        } else {
+            journal = movedJournal
+        } else if !moved {
             // A journal that cannot be emptied is damaged: the next change writes a checkpoint.
             try journal?.reset()
         }

@@ -85,10 +85,17 @@ public final class SessionLock {
 
     /// Releases the lock and empties the file, so the next opener has nothing to take over.
     public func release() {
+        guard !isReleased else { return }
+        isReleased = true
         _ = files.truncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
     }
+
+    private var isReleased = false
+
+    // A lock dropped without `release` (an engine let go) is released with its descriptor.
+    deinit { if !isReleased { close(fd) } }
 
     private static func readPID(_ fd: Int32) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 32)
