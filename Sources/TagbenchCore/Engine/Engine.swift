@@ -269,6 +269,13 @@ public final class Engine {
     /// Forgets the unsaved changes on disk too (the user chose to leave without saving them).
     public func discardJournal() {
         guard let sessionPath, !isReadOnly else { return }
+        do {
+            try lock?.verify()
+        } catch {
+            // Another process writes this session now: the journal is its own.
+            journal = nil
+            return
+        }
         try? journal?.reset()
         _ = files.unlink(Journal.path(for: sessionPath))
         _ = files.unlink(Journal.checkpointPath(for: sessionPath))
