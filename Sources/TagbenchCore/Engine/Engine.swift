@@ -187,7 +187,6 @@ public final class Engine {
     /// What a command may change, kept before it runs so it can be taken back when its journal
     /// record cannot be written.
     private struct EngineState {
-        var undoCount: Int
         var undoStack: [UndoStep]
         var redoStack: [UndoStep]
         var logCount: Int
@@ -200,7 +199,6 @@ public final class Engine {
         var nextSuggestion: Int
 
         init(_ engine: Engine) {
-            undoCount = engine.undoStack.count
             undoStack = engine.undoStack
             redoStack = engine.redoStack
             logCount = engine.session.log.count

@@ -60,10 +60,6 @@ public final class Journal {
 
     deinit { close(fd) }
 
-    /// Whether nothing has been written since it was created or emptied (the next append starts
-    /// with the line naming the state it follows).
-    public var isEmpty: Bool { length == 0 }
-
     /// Appends entries and waits until they are on disk; a journal still empty first gets the
     /// line naming the saved state it `follows` (a SHA-256, empty for a session not saved yet).
     /// A failure leaves the journal as it was before the call, or `isDamaged`.
