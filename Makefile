@@ -53,7 +53,8 @@ bench: setup release
 	$(VENV)/bin/pip install -q orjson==3.13.0
 	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE))
 
-# libFuzzer on the command parser, the session and tag-set decoders and the importers (FUZZ_SECONDS, default 60).
+# libFuzzer on the command parser, the session and tag-set decoders, the importers, the journal
+# reader, the hash cache and deeply nested JSON (FUZZ_SECONDS, default 60).
 fuzz:
 	swift build --scratch-path .build-fuzz --product tagbench-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library
 	mkdir -p .build-fuzz/corpus
@@ -61,6 +62,9 @@ fuzz:
 	printf '\000tag 巡察 all /巡察/ --corpus' > .build-fuzz/corpus/command-seed
 	printf '\003{"id": 1, "text": "巡察工作", "label": [[0, 2, "巡察"]], "meta": {"source": "a"}}\n' > .build-fuzz/corpus/doccano-seed
 	printf '\004[{"id": 1, "data": {"text": "巡察", "doc": "d"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 2, "labels": ["巡察"]}}]}]}]' > .build-fuzz/corpus/label-studio-seed
+	printf '\005{"journal": "tagbench-journal", "follows": ""}\n{"command": "tag 巡察 1:3", "time": "2023-11-14T22:13:20Z"}\n' > .build-fuzz/corpus/journal-seed
+	printf '\006{"format": "tagbench-hashes", "version": 1, "files": [\n{"path": "/a.txt", "encoding": "utf-8", "device": 1, "inode": 2, "size": 3, "modified": 4, "changed": 5, "sha256": "%064d"}\n]}\n' 0 > .build-fuzz/corpus/hashes-seed
+	printf '\007%02000d' 0 > .build-fuzz/corpus/deep-seed
 	.build-fuzz/debug/tagbench-fuzz -max_total_time=$${FUZZ_SECONDS:-60} .build-fuzz/corpus
 
 clean:

@@ -97,4 +97,31 @@ struct JournalTests {
         #expect(warnings[1].hasPrefix("the journal's command 3 (export spans /tmp/tagbench-journal-escape.jsonl) failed"))
         #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
     }
+
+    /// Recovering a `load` says what it loaded, not only that a command was replayed.
+    @Test func aRecoveredLoadSaysWhatWasLoaded() throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/s.json"
+        let h = EngineHarness(directory: dir, sessionPath: path)
+        try h.run("schema Schemas/governance.tagset.json", "save")
+        try h.engine.attachJournal()
+        try h.run("load Fixtures/corpus/qu-jiceng.txt")
+        let (_, warnings) = try open(path)
+        #expect(warnings.first == "recovered 1 command from the journal of s.json (not saved yet)")
+        #expect(warnings.dropFirst().first?.hasPrefix("recovered load Fixtures/corpus/qu-jiceng.txt: loaded 1 document") == true, "\(warnings)")
+    }
+
+    /// A journal whose first line names an earlier save of the session (a process killed after
+    /// renaming the new file, before emptying the journal) is not replayed on the new file.
+    @Test func aJournalFollowingAnEarlierSaveIsNotReplayed() throws {
+        let (h, path) = try journaled()
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察", "untag a1")
+        let journal = try Data(contentsOf: URL(fileURLWithPath: Journal.path(for: path)))
+        try h.run("save")
+        // As if the save had been killed right after its rename.
+        try journal.write(to: URL(fileURLWithPath: Journal.path(for: path)))
+        let (reopened, warnings) = try open(path)
+        #expect(warnings == ["the journal of s.json follows an earlier save, which holds its 3 commands; nothing to recover"])
+        #expect(EngineHarness(engine: reopened, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+    }
 }

@@ -104,6 +104,14 @@ void tb_sha256_init_portable(tb_sha256 *h);
 /// `sync_file_range`): a later `fsync` then has only the rest to wait for. Nothing elsewhere.
 void tb_start_writeback(int fd, long long offset, long long length);
 
+/// Records a temporary file being written, removed if SIGTERM or SIGINT ends the process before
+/// it is renamed or removed (the signals' default actions stay, run after it); returns a slot
+/// for `tb_temp_unregister`, or -1 when it cannot be recorded.
+int tb_temp_register(const char *path);
+
+/// Forgets a temporary file recorded by `tb_temp_register` (renamed or removed).
+void tb_temp_unregister(int slot);
+
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 /// Asks the processor to bring `n` bytes from `p` into the cache for reading (hints; never faults).

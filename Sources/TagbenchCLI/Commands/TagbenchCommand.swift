@@ -33,7 +33,10 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
     do {
         let lock = try SessionLock(sessionPath: environment.absolute(path), displayPath: path)
         if let pid = lock.tookOverFrom {
-            OutputRenderer(console: console).render(.warning("took over the lock of \(path) left by process \(pid), which is no longer running"))
+            // A process id can be in use again (or be 1): only a process that is gone is said to be.
+            let gone = kill(pid, 0) != 0 && errno == ESRCH
+            OutputRenderer(console: console).render(.warning("took over the lock of \(path) left by process \(pid), "
+                                                             + (gone ? "which is no longer running" : "which does not hold it")))
         }
         return lock
     } catch {
@@ -76,8 +79,10 @@ struct ReplCommand: ParsableCommand {
         if interactive { LibEditLineReader.ensureUTF8Locale() }
         let console = Console.standard(environment: environment.variables)
         let lock = readOnly ? nil : try lockSession(session, environment: environment, console: console)
-        defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
+        // The engine holds the lock from here (a save to another path moves it).
+        engine.lock = lock
+        defer { engine.lock?.release() }
         engine.isReadOnly = readOnly
         if session != nil && !readOnly {
             do {
@@ -133,8 +138,10 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock()
         var start = clock.now
         let lock = try lockSession(session, environment: environment, console: console)
-        defer { lock?.release() }
         let engine = try openSession(session, environment: environment, console: console)
+        engine.lock = lock
+        defer { engine.lock?.release() }
+        if lock != nil { engine.removeLeftovers() }
         ProcessEnd.keep(engine)
         if timings { console.err(Timing.line("open", since: start, clock)) }
         engine.defersSaves = true
@@ -158,7 +165,7 @@ struct RunCommand: ParsableCommand {
             if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
                 let shown = target == engine.sessionPath && session != nil ? session! : Paths.relative(target, to: environment.currentDirectory)
                 start = clock.now
-                try engine.writeSession(to: target)
+                try engine.writeSession(to: target, displayPath: shown)
                 if timings { console.err(Timing.line("save", since: start, clock)) }
                 renderer.render(.message("saved \(shown): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
             }

@@ -108,14 +108,26 @@ public struct JSONReader {
     /// Enters an object; then call `nextKey()` until it returns nil.
     public mutating func beginObject() throws(TagbenchError) {
         try expect(UInt8(ascii: "{"), "an object")
-        firstInContainer = true
+        try enter()
     }
 
     private var firstInContainer = false
 
+    /// How deeply nested containers may be (SQLite's JSON limit): deeper input is refused with an
+    /// error instead of exhausting the stack of a recursive reader.
+    public static let maximumDepth = 1000
+    /// Containers entered and not yet left.
+    private var depth = 0
+
+    private mutating func enter() throws(TagbenchError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("nested more than \(Self.maximumDepth) levels deep") }
+        firstInContainer = true
+    }
+
     /// The next key of the object being read, or nil at its end.
     public mutating func nextKey() throws(TagbenchError) -> String? {
-        if peek() == UInt8(ascii: "}") { position += 1; firstInContainer = false; return nil }
+        if peek() == UInt8(ascii: "}") { position += 1; firstInContainer = false; depth -= 1; return nil }
         if !firstInContainer { try expect(UInt8(ascii: ","), "',' or '}'") }
         firstInContainer = false
         let key = try readString()
@@ -126,12 +138,12 @@ public struct JSONReader {
     /// Enters an array; then call `nextElement()` before each element until it returns false.
     public mutating func beginArray() throws(TagbenchError) {
         try expect(UInt8(ascii: "["), "an array")
-        firstInContainer = true
+        try enter()
     }
 
     /// Whether another element follows in the array being read.
     public mutating func nextElement() throws(TagbenchError) -> Bool {
-        if peek() == UInt8(ascii: "]") { position += 1; firstInContainer = false; return false }
+        if peek() == UInt8(ascii: "]") { position += 1; firstInContainer = false; depth -= 1; return false }
         if !firstInContainer { try expect(UInt8(ascii: ","), "',' or ']'") }
         firstInContainer = false
         return true

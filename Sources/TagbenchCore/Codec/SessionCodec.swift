@@ -471,7 +471,7 @@ public enum SessionCodec {
             try piece.withUnsafeMutableBufferPointer { (p) throws(TagbenchError) in
                 for k in p.indices {
                     parsed += 1
-                    guard let number = p[k].number else {
+                    guard let number = p[k].number, number <= Session.largestNumber else {
                         let name = p[k].invalidID.isEmpty ? "annotation \(parsed)" : "annotation \(p[k].invalidID)"
                         throw invalid("\(name) has an invalid id (expected a1, a2, …)")
                     }
@@ -519,10 +519,23 @@ public enum SessionCodec {
                 }
             }
             // Ids were checked against the pieces before; within a piece they are in increasing
-            // order as written, else checked one by one.
-            if live.indices.dropLast().contains(where: { live[$0].number >= live[$0 + 1].number }) {
+            // order as written, else checked one by one (and put in order). Each jump of more
+            // than a gap takes a run of slots (`SlotRun`): counted, so that no file makes many.
+            var unordered = false
+            var jumps = 1
+            for i in live.indices.dropLast() {
+                let step = live[i + 1].number - live[i].number
+                if step <= 0 { unordered = true }
+                if step > SlotRun.largestGap(0) { jumps += 1 }
+            }
+            if unordered {
                 var numbers = Set<Int>()
                 for a in live where !numbers.insert(a.number).inserted { throw invalid("annotation id a\(a.number) appears twice") }
+                live.sort { $0.number < $1.number }
+                jumps = 1 + zip(live, live.dropFirst()).filter { $1.number - $0.number > SlotRun.largestGap(0) }.count
+            }
+            if session.slotRunCount + jumps > SlotRun.largestCount {
+                throw invalid("its annotation ids jump by more than \(SlotRun.largestGap(0)) more than \(SlotRun.largestCount) times")
             }
             let duplicates = session.insert(contentsOf: &live, numbering: false, moving: true)
             if let first = duplicates.first {
@@ -617,6 +630,7 @@ public enum SessionCodec {
         }
         if let nextID {
             guard nextID >= session.nextNumber else { throw invalid("next_id \(nextID) is not above every annotation id") }
+            guard nextID <= Session.largestNumber else { throw invalid("next_id \(nextID) is above the largest id, \(Session.largestNumber)") }
             session.nextNumber = nextID
         }
         return (session, report)

@@ -64,6 +64,16 @@ public final class Engine {
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public private(set) var journal: Journal?
+    /// The one-writer lock of the session file, held by this engine's caller and moved by a
+    /// `save` to another path; checked before each write of the session's files.
+    public var lock: SessionLock?
+    /// Every change to the session's files goes through this (a test fails or stops it at will).
+    public var files: FileOperations = SystemFileOperations.shared
+    /// The SHA-256 of the saved state the journal follows: the session file, or the checkpoint
+    /// (nil: no file yet).
+    private var baseHash: FileHashing?
+    /// Set when the journal on disk follows another saved state than the one opened.
+    private var journalIsStale = false
     /// How many log entries are already in the saved session or the journal.
     private var journaledLogCount = 0
     /// Counts saves and checkpoints: each starts a new journal.
@@ -96,7 +106,11 @@ public final class Engine {
     /// An engine over the session file at `path` (absolute); a file that does not exist is a new
     /// session, created on first save. Returns warnings about missing or changed documents.
     public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (Engine, [String]) {
+        // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
+        let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
+        // A checkpoint is read in place of the session: one that is a link is not tagbench's.
+        if FileSystem.isLink(Journal.checkpointPath(for: path)) { throw .unsafeSideFile(Journal.checkpointPath(for: path)) }
         switch FileSystem.kind(of: path) {
         case .missing where FileSystem.kind(of: Journal.checkpointPath(for: path)) != .file:
             let warnings = engine.recover(path: path, displayPath: displayPath)
@@ -107,11 +121,19 @@ public final class Engine {
             break
         }
         let checkpoint = Journal.checkpointPath(for: path)
-        let fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
+        var fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
+        if fromCheckpoint, FileSystem.kind(of: path) == .file, let follows = Journal.read(sessionPath: path)?.follows,
+           let saved = try? FileSystem.read(path), FileHashing(bytes: saved).wait() == follows {
+            // A save wrote the session file but could not remove the checkpoint: the journal
+            // follows the session file, which is newer.
+            fromCheckpoint = false
+        }
         let cacheReading = HashCache.reading(for: path)
         let bytes = try FileSystem.read(fromCheckpoint ? checkpoint : path, regularOnly: true)
         // An export's manifest names the file by its hash: taken from the bytes read here.
-        if !fromCheckpoint { engine.savedFileHash = FileHashing(bytes: bytes) }
+        let hashing = FileHashing(bytes: bytes)
+        engine.baseHash = hashing
+        if !fromCheckpoint { engine.savedFileHash = hashing }
         let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: cacheReading.wait())
         engine.session = session
         var warnings: [String] = []
@@ -151,12 +173,69 @@ public final class Engine {
     /// Runs one command; output goes to `emit` as it is made. Errors change nothing.
     /// `quit` is not handled here: the caller decides what leaving means.
     public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError) {
-        do {
+        do throws(TagbenchError) {
+            let before = journal == nil ? nil : EngineState(self)
             try perform(command, context: context, emit: emit)
-            try writeJournal()
+            do throws(TagbenchError) {
+                try writeJournal()
+            } catch {
+                // Not on disk, so not done: taken back, so that what is in memory is what a
+                // recovery would rebuild (the ids it gave are given again).
+                if let before { rollBack(to: before) }
+                throw error
+            }
         } catch {
             throw LocatedError(file: context.file, line: context.line, error: error)
         }
+    }
+
+    /// What a command may change, kept before it runs so it can be taken back when its journal
+    /// record cannot be written.
+    private struct EngineState {
+        var undoStack: [UndoStep]
+        var redoStack: [UndoStep]
+        var logCount: Int
+        var isDirty: Bool
+        var current: Int?
+        var loggedCurrent: Int?
+        var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
+        var needsCheckpoint: Bool
+        var nextNumber: Int
+        var nextSuggestion: Int
+
+        init(_ engine: Engine) {
+            undoStack = engine.undoStack
+            redoStack = engine.redoStack
+            logCount = engine.session.log.count
+            isDirty = engine.isDirty
+            current = engine.current
+            loggedCurrent = engine.loggedCurrent
+            lastFind = engine.lastFind
+            needsCheckpoint = engine.needsCheckpoint
+            nextNumber = engine.session.nextNumber
+            nextSuggestion = engine.session.suggestions.nextNumber
+        }
+    }
+
+    /// Undoes in memory what ran since `state` was taken: a new step is undone, steps an `undo`
+    /// moved to the redo stack are redone, steps a `redo` moved back are undone again.
+    private func rollBack(to state: EngineState) {
+        let common = zip(state.undoStack, undoStack).prefix { $0.summary == $1.summary && $0.epoch == $1.epoch }.count
+        // Steps on the undo stack now that were not there before: done by this command.
+        for step in undoStack[common...].reversed() { for change in step.changes.reversed() { apply(change, forward: false) } }
+        // Steps that were on the undo stack before and are not now: undone by this command.
+        for step in state.undoStack[common...] { for change in step.changes { apply(change, forward: true) } }
+        undoStack = state.undoStack
+        redoStack = state.redoStack
+        session.log.removeSubrange(state.logCount...)
+        isDirty = state.isDirty
+        current = state.current
+        loggedCurrent = state.loggedCurrent
+        lastFind = state.lastFind
+        needsCheckpoint = state.needsCheckpoint || (journal?.isDamaged ?? false)
+        session.nextNumber = state.nextNumber
+        session.suggestions.nextNumber = state.nextSuggestion
+        prefetched = nil
     }
 
     // MARK: Journal
@@ -167,18 +246,42 @@ public final class Engine {
         let path = Journal.path(for: sessionPath)
         if recoveryStopped, FileSystem.kind(of: path) == .file {
             // Keep what could not be replayed, out of the way of the new journal.
-            rename(path, path + ".failed-\(Timestamp.now())")
+            _ = files.rename(path, path + ".failed-\(Timestamp.now())")
             recoveryStopped = false
         }
-        journal = try Journal(sessionPath: sessionPath)
+        let mode = FileSystem.sideFileMode(for: sessionPath)
+        journal = try Journal(sessionPath: sessionPath, mode: mode, files: files)
+        if journalIsStale {
+            // Its commands are all in the saved file: it starts afresh.
+            try journal?.reset()
+            journalIsStale = false
+        }
+        removeLeftovers()
+    }
+
+    /// Removes the temporary files that saves of this session killed outright left behind (of
+    /// the session, its checkpoint and its hash cache). Only for its one writer, holding its
+    /// lock: then no save of it is under way.
+    public func removeLeftovers() {
+        guard let sessionPath, !isReadOnly else { return }
+        for path in [sessionPath, Journal.checkpointPath(for: sessionPath), HashCache.path(for: sessionPath)] {
+            FileSystem.removeStaleTemporaries(of: path, files: files)
+        }
     }
 
     /// Forgets the unsaved changes on disk too (the user chose to leave without saving them).
     public func discardJournal() {
         guard let sessionPath, !isReadOnly else { return }
+        do {
+            try lock?.verify()
+        } catch {
+            // Another process writes this session now: the journal is its own.
+            journal = nil
+            return
+        }
         try? journal?.reset()
-        unlink(Journal.path(for: sessionPath))
-        unlink(Journal.checkpointPath(for: sessionPath))
+        _ = files.unlink(Journal.path(for: sessionPath))
+        _ = files.unlink(Journal.checkpointPath(for: sessionPath))
         journal = nil
     }
 
@@ -189,21 +292,27 @@ public final class Engine {
             journaledLogCount = session.log.count
             return
         }
-        if needsCheckpoint {
+        guard session.log.count > journaledLogCount || needsCheckpoint else { return }
+        try lock?.verify()
+        if needsCheckpoint || journal.isDamaged {
             try writeCheckpoint()
             return
         }
         let fresh = Array(session.log[journaledLogCount...])
-        try journal.append(fresh, directory: Paths.directory(of: sessionPath))
+        try journal.append(fresh, directory: Paths.directory(of: sessionPath), follows: self.baseHash?.wait() ?? "")
         journaledLogCount = session.log.count
     }
 
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
     private func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
-        _ = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath)
-        try journal.reset()
+        let segments = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
+                                        mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
+        // From here the checkpoint holds everything: a journal not emptied follows an older
+        // state, and is not replayed on it.
+        baseHash = FileHashing(segments: segments)
         startEpoch()
+        try journal.reset()
     }
 
     /// After a save or checkpoint: a replay starts from a freshly opened session.
@@ -218,9 +327,16 @@ public final class Engine {
     /// Replays the journal of the session at `path` (absolute) into this engine; returns what to tell the user.
     private func recover(path: String, displayPath: String) -> [String] {
         guard let contents = Journal.read(sessionPath: path) else { return [] }
+        if let follows = contents.follows, follows != (baseHash?.wait() ?? "") {
+            // Left by a process killed after it saved and before it emptied the journal: the
+            // saved file already holds every command in it.
+            journalIsStale = true
+            return contents.commands.isEmpty ? [] : ["the journal of \(displayPath) follows an earlier save, which holds its \(contents.commands.count) command\(contents.commands.count == 1 ? "" : "s"); nothing to recover"]
+        }
         let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
         var recovered = 0
         var messages: [String] = []
+        var details: [String] = []
         for (i, line) in contents.commands.enumerated() {
             var lineContext = context
             lineContext.line = i + 1
@@ -236,8 +352,12 @@ public final class Engine {
                     throw LocatedError(file: lineContext.file, line: lineContext.line,
                                        error: .invalidSession(path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
                 }
-                try execute(command, context: lineContext, emit: { _ in })
+                var loaded: [String] = []
+                try execute(command, context: lineContext, emit: { item in
+                    if case .load = command, case .message(let text) = item { loaded.append(text) }
+                })
                 recovered += 1
+                if !loaded.isEmpty { details.append("\(line): " + loaded.joined(separator: "; ")) }
             } catch {
                 recoveryStopped = true
                 messages.append("the journal's command \(i + 1) (\(line)) failed: \(error.error.message); what follows it was not recovered and is kept in \(Paths.fileName(of: Journal.path(for: path))).failed-…")
@@ -248,6 +368,7 @@ public final class Engine {
         if recovered > 0 { isDirty = true }
         messages.insert("recovered \(recovered) command\(recovered == 1 ? "" : "s") from the journal of \(displayPath) (not saved yet)"
                         + (contents.torn ? "; its last record was cut mid-write and was dropped" : ""), at: 0)
+        messages.insert(contentsOf: details.map { "recovered " + $0 }, at: 1)
         return messages
     }
 
@@ -1236,32 +1357,108 @@ public final class Engine {
 
     /// Writes the session to `path` (absolute) or the session path; `path` becomes the session
     /// path, except in a read-only session, where it is a copy.
-    public func writeSession(to path: String? = nil) throws(TagbenchError) {
-        guard let target = path ?? sessionPath else { throw .noSessionPath }
+    ///
+    /// Another path is written only under its own lock, and never over a session whose journal
+    /// holds unsaved changes. The file written is one that opens: checked before it replaces
+    /// anything. Once the new file has its name, the checkpoint and journal it makes redundant
+    /// are removed; the journal names the saved state it follows, so a process killed before
+    /// emptying it leaves nothing that would be replayed twice.
+    public func writeSession(to path: String? = nil, displayPath: String? = nil) throws(TagbenchError) {
+        guard let absolute = path ?? sessionPath else { throw .noSessionPath }
+        let target = FileSystem.resolvingLinks(absolute)
+        let named = displayPath ?? Paths.fileName(of: absolute)
+        try Self.checkOpenable(session, path: named)
+        var targetLock: SessionLock?
+        if target != sessionPath {
+            targetLock = try SessionLock(sessionPath: target, displayPath: named, files: files)
+            let unsaved = (Journal.read(sessionPath: target)?.commands.isEmpty == false)
+                || FileSystem.kind(of: Journal.checkpointPath(for: target)) == .file
+            if unsaved {
+                targetLock?.release()
+                throw .unsavedJournal(session: named)
+            }
+        } else {
+            try lock?.verify()
+        }
+        defer { if isReadOnly { targetLock?.release() } }
+        let mode = FileSystem.sideFileMode(for: sessionPath.flatMap { FileSystem.kind(of: target) == .file ? nil : $0 } ?? target)
         // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
         let documents = UncheckedSendable(session.documents)
-        let segments = try writeEncoded(to: target, relativeTo: target) { HashCache(documents: documents.value).write(for: target) }
-        if isReadOnly { return }
-        savedFileHash = FileHashing(segments: segments)
-        // The saved file now holds everything: the journal and any checkpoint are spent.
-        for path in [sessionPath, target].compactMap({ $0 }) {
-            unlink(Journal.checkpointPath(for: path))
-            if journal == nil || path != sessionPath { unlink(Journal.path(for: path)) }
+        let files = self.files
+        let segments: [ArraySlice<UInt8>]
+        do {
+            segments = try writeEncoded(to: target, relativeTo: target, mode: mode) {
+                HashCache(documents: documents.value).write(for: target, mode: mode, files: files)
+            }
+        } catch {
+            if !isReadOnly { targetLock?.release() }
+            if case .readOnlyFile(_, let mode) = error { throw .readOnlyFile(named, mode: mode) }
+            throw error
         }
-        try journal?.reset()
+        if isReadOnly { return }
+        let hashing = FileHashing(segments: segments)
+        savedFileHash = hashing
+        // The saved file now holds everything: the checkpoints and journals are spent. A
+        // checkpoint that stays would be opened instead of the new file: that is a failed save
+        // (the journal, not emptied, still follows the checkpoint, which with it holds all).
+        for path in Set([sessionPath, target].compactMap({ $0 })) {
+            let failure = files.unlink(Journal.checkpointPath(for: path))
+            if failure != 0 && failure != ENOENT {
+                targetLock?.release()
+                throw .writeFailed(Journal.checkpointPath(for: path), reason: FileSystem.errorText(failure))
+            }
+        }
         let moved = target != sessionPath
+        var movedJournal: Journal?
+        if moved && journal != nil {
+            // The target's journal follows another save of that file (none with unsaved changes
+            // is saved over): emptied before the session moves, so that a failure here leaves
+            // it where it was (its file and journal still hold everything; the target is a copy).
+            do {
+                let fresh = try Journal(sessionPath: target, mode: mode, files: files)
+                try fresh.reset()
+                movedJournal = fresh
+            } catch {
+                targetLock?.release()
+                throw error
+            }
+        } else if moved {
+            _ = files.unlink(Journal.path(for: target))
+        }
+        if let targetLock {
+            lock?.release()
+            lock = targetLock
+        }
+        baseHash = hashing
         sessionPath = target
         isDirty = false
         startEpoch()
-        if moved && journal != nil { journal = try Journal(sessionPath: target) }
+        if let movedJournal {
+            // The old session's journal is spent too: its changes moved with the session.
+            try? journal?.reset()
+            journal = movedJournal
+        } else if !moved {
+            // A journal that cannot be emptied is damaged: the next change writes a checkpoint.
+            try journal?.reset()
+        }
+    }
+
+    /// Refuses a session that could be written but not opened again.
+    static func checkOpenable(_ session: Session, path: String) throws(TagbenchError) {
+        for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty {
+            throw .unopenableSession(path: path, reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")
+        }
+        if session.nextNumber > Session.largestNumber {
+            throw .unopenableSession(path: path, reason: "its annotation ids pass the largest, \(Session.largestNumber)")
+        }
     }
 
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
     /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
     /// thread during the final `fsync`. Returns the pieces written.
-    private func writeEncoded(to path: String, relativeTo sessionFile: String,
+    private func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
                               meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> [ArraySlice<UInt8>] {
-        let file = try AtomicFile(path: path)
+        let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
         try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
             segments.append(segment)
@@ -1274,7 +1471,7 @@ public final class Engine {
     private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
         guard let target else { throw .noSessionPath }
-        if isReadOnly && target == sessionPath { throw .readOnlySession }
+        if isReadOnly && FileSystem.resolvingLinks(target) == sessionPath { throw .readOnlySession }
         // The same check as every export file's: a document by any name (a symlinked folder).
         try ProtectedFiles(session.documents.map(\.path)).check(target, shown: path ?? target)
         if defersSaves {
@@ -1282,7 +1479,7 @@ public final class Engine {
             emit(.message("will save \(path ?? target) when the run succeeds"))
             return
         }
-        try writeSession(to: target)
+        try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
         emit(.message("saved \(path ?? Paths.fileName(of: target)): \(session.documents.count) documents, \(session.annotationCount) annotations, \(session.categories.count) categories"))
     }
 

@@ -87,6 +87,16 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case sessionLocked(path: String, pid: Int32)
     /// `save` in a session opened with `--read-only`.
     case readOnlySession
+    /// A file whose owner may not write it (mode 0444): never replaced behind the owner's back.
+    case readOnlyFile(String, mode: Int)
+    /// `save OTHER` over a session whose journal holds changes not saved into it yet.
+    case unsavedJournal(session: String)
+    /// The lock file was removed or replaced while this process held it, and another took it.
+    case lockLost(path: String)
+    /// A side file of the session (lock, journal) that is a link or not a regular file.
+    case unsafeSideFile(String)
+    /// A session that would be written but could not be opened again.
+    case unopenableSession(path: String, reason: String)
     /// An export that would overwrite the session or a source document.
     case exportOverInput(String)
     /// An export format tagbench does not write.
@@ -216,6 +226,16 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "\(path) is open in another tagbench" + (pid > 0 ? " (process \(pid))" : "")
         case .readOnlySession:
             return "this session is open read-only"
+        case .readOnlyFile(let path, let mode):
+            return "refusing to replace \(path): it is read-only (mode 0\(String(mode, radix: 8)))"
+        case .unsavedJournal(let session):
+            return "refusing to save over \(session): its journal holds changes not saved into it"
+        case .lockLost(let path):
+            return "the lock of \(path) was removed and taken by another process: this session no longer writes its files"
+        case .unsafeSideFile(let path):
+            return "refusing to use \(path): it is a link or not a regular file"
+        case .unopenableSession(let path, let reason):
+            return "refusing to save \(path): it could not be opened again (\(reason))"
         case .exportOverInput(let path):
             return "refusing to overwrite \(path): it is the session or one of its documents"
         case .unknownExportFormat(let format):
@@ -280,6 +300,11 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .noSessionPath: return "save PATH names the session file"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
+        case .readOnlyFile: return "make it writable (chmod u+w) to save over it, or save PATH elsewhere"
+        case .unsavedJournal: return "open it with tagbench to recover and save those changes first, or save PATH elsewhere"
+        case .lockLost: return "save PATH writes a copy elsewhere; then close this tagbench"
+        case .unsafeSideFile: return "remove it (tagbench creates its side files itself)"
+        case .unopenableSession: return "undo the command that made it so (a load of an import with an empty id, say), then save"
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: " + ExportFormat.names
         case .invalidExportOption: return "help export lists the options of each format"

@@ -6,6 +6,11 @@ import Glibc
 /// A file written in pieces under a temporary name beside its path, then renamed over it whole:
 /// the path always holds either the old file or the new one.
 ///
+/// The temporary file is created new (`O_EXCL`, `O_NOFOLLOW`: a link planted under its name is
+/// never followed) with the mode of the file it replaces, so a private session stays private; a
+/// file its owner cannot write (mode 0444) is refused rather than replaced. A SIGTERM or SIGINT
+/// that ends the process while it is written removes it.
+///
 /// A durable file's pieces are sent to disk as they are written, so the `fsync` that makes it
 /// durable waits only for the last ones (a session written while it is still being encoded:
 /// the benchmark's 32 MB file waited 37–52 ms in `fsync` when forced to disk only at the end).
@@ -14,17 +19,44 @@ public final class AtomicFile {
     public let path: String
     private let temporary: String
     private let durable: Bool
+    private let files: FileOperations
     private var fd: Int32
     private var written = 0
+    private var signalSlot: Int32 = -1
 
     /// Starts the file; `durable` forces it to disk before it takes its name (a session must
-    /// survive a crash; an export, derived from one, need not).
-    public init(path: String, durable: Bool = true) throws(TagbenchError) {
+    /// survive a crash; an export, derived from one, need not). `mode` is for a file that does
+    /// not exist yet: an existing one keeps its own, unless `replacingMode` (a side file takes
+    /// its session's).
+    public init(path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
+                files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         self.path = path
         self.durable = durable
+        self.files = files
         temporary = FileSystem.temporaryPath(for: path)
-        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(errno)) }
+        var mode = mode
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            if !replacingMode { mode = info.st_mode & 0o7777 }
+            // Replacing it would take away the protection its owner gave it.
+            if info.st_mode & S_IWUSR == 0 { throw .readOnlyFile(path, mode: Int(info.st_mode & 0o7777)) }
+        }
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        fd = files.open(temporary, flags, mode)
+        if fd == -EEXIST {
+            // Left by a killed process of the same id, or planted: removed (a link is removed,
+            // not what it points to), then created new.
+            _ = files.unlink(temporary)
+            fd = files.open(temporary, flags, mode)
+        }
+        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
+        signalSlot = tb_temp_register(temporary)
+        // The creation mode was narrowed by the umask: the replaced file's mode is kept exactly.
+        let failure = files.setMode(fd, mode)
+        if failure != 0 {
+            abandon()
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
+        }
     }
 
     deinit { abandon() }
@@ -32,7 +64,8 @@ public final class AtomicFile {
     /// Writes the next piece; a failure abandons the file.
     public func append(_ bytes: ArraySlice<UInt8>) throws(TagbenchError) {
         precondition(fd >= 0, "append to a file already committed or abandoned")
-        if let failure = bytes.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
+        let failure = bytes.withUnsafeBytes { files.write(fd, $0) }
+        if failure != 0 {
             abandon()
             throw .writeFailed(path, reason: FileSystem.errorText(failure))
         }
@@ -40,21 +73,23 @@ public final class AtomicFile {
         written += bytes.count
     }
 
-    /// Makes the file durable (when asked) and gives it its name; a failure abandons it.
+    /// Makes the file durable (when asked) and gives it its name; a failure abandons it. Once
+    /// renamed it is committed: a failure to sync the folder then is not reported, because the
+    /// caller must go on as if the file were new (it is, for every later reader).
     public func commit() throws(TagbenchError) {
         precondition(fd >= 0, "commit of a file already committed or abandoned")
-        var reason: String?
-        if durable && fsync(fd) != 0 { reason = FileSystem.errorText(errno) }
+        var failure = durable ? files.fsync(fd) : 0
         close(fd)
         fd = -1
-        if reason == nil && rename(temporary, path) != 0 { reason = FileSystem.errorText(errno) }
-        if let reason {
-            unlink(temporary)
-            throw .writeFailed(path, reason: reason)
+        if failure == 0 { failure = files.rename(temporary, path) }
+        if failure != 0 {
+            _ = files.unlink(temporary)
+            release()
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
         }
+        release()
         guard durable else { return }
-        let directory = open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 { fsync(directory); close(directory) }
+        _ = files.syncDirectory(Paths.directory(of: path))
     }
 
     /// Removes what was written; the path keeps what it held. Nothing once committed.
@@ -62,6 +97,12 @@ public final class AtomicFile {
         guard fd >= 0 else { return }
         close(fd)
         fd = -1
-        unlink(temporary)
+        _ = files.unlink(temporary)
+        release()
+    }
+
+    private func release() {
+        tb_temp_unregister(signalSlot)
+        signalSlot = -1
     }
 }

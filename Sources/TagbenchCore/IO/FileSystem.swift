@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The few file operations tagbench needs, on the C library: whole-file reads, directory
-/// listings, globs and atomic writes. Errors come back as `TagbenchError`s naming the path.
+/// listings, globs and atomic writes (whose changes go through a `FileOperations`). Errors come back as `TagbenchError`s naming the path.
 public enum FileSystem {
     /// What a path is.
     public enum Kind { case file, directory, other, missing }
@@ -19,6 +19,12 @@ public enum FileSystem {
         case S_IFDIR: return .directory
         default: return .other
         }
+    }
+
+    /// Whether `path` itself is a symbolic link (not followed).
+    public static func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
     /// The whole file; with `regularOnly`, anything but a regular file is refused (see `readStamped`).
@@ -170,10 +176,53 @@ public enum FileSystem {
     }
 
     /// Makes a directory and any missing parents (`mkdir -p`).
-    public static func makeDirectories(_ path: String) throws(TagbenchError) {
+    public static func makeDirectories(_ path: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         guard kind(of: path) != .directory else { return }
-        try makeDirectories(Paths.directory(of: path))
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .writeFailed(path, reason: errorText(errno)) }
+        try makeDirectories(Paths.directory(of: path), files: files)
+        let failure = files.makeDirectory(path, 0o755)
+        if failure != 0 && failure != EEXIST { throw .writeFailed(path, reason: errorText(failure)) }
+    }
+
+    /// `path` (absolute) with symbolic links resolved, so that every name of a file gives the
+    /// same path; a file that does not exist yet is resolved through its folder.
+    public static func resolvingLinks(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let folder = Paths.directory(of: path)
+        guard folder != path, let resolved = realpath(folder, nil) else { return path }
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return (base == "/" ? "" : base) + "/" + Paths.fileName(of: path)
+    }
+
+    /// The mode a session's side files (lock, journal, checkpoint, hash cache) are created with:
+    /// the session file's read and write bits (they hold its notes and paths), else 0644.
+    public static func sideFileMode(for sessionPath: String) -> mode_t {
+        var info = stat()
+        guard stat(sessionPath, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return 0o644 }
+        return info.st_mode & 0o666 | S_IRUSR | S_IWUSR
+    }
+
+    /// Removes the temporary files (`.NAME.tmp-PID`) that killed saves of `path` left behind;
+    /// called by the session's one writer, holding its lock, so no save of it is under way.
+    public static func removeStaleTemporaries(of path: String, files: FileOperations = SystemFileOperations.shared) {
+        let directory = Paths.directory(of: path)
+        let prefix = Array(("." + Paths.fileName(of: path) + ".tmp-").utf8)
+        guard let dir = opendir(directory) else { return }
+        var stale: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            let bytes = Array(name.utf8)
+            guard bytes.count > prefix.count, bytes.starts(with: prefix),
+                  bytes[prefix.count...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { continue }
+            stale.append(name)
+        }
+        closedir(dir)
+        for name in stale { _ = files.unlink(directory + "/" + name) }
     }
 
     /// Whether `name` matches a shell glob (`*`, `?`, `[…]`).
@@ -185,8 +234,9 @@ public enum FileSystem {
     /// Writes `bytes` to `path` through a temporary file in the same directory, renamed over the
     /// target, so the file is always either the old one or the new one; `durable` forces it to disk
     /// first (a session must survive a crash; an export, derived from one, need not).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(TagbenchError) {
-        try writeAtomically(segments: [bytes[...]], to: path, durable: durable)
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
+                                       files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+        try writeAtomically(segments: [bytes[...]], to: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
     }
 
     /// Where a file that should replace `path` whole is written first, and the name it then takes:
@@ -224,22 +274,15 @@ public enum FileSystem {
     /// Writes every byte to `fd`, retrying after signals and short writes; the `errno` of a
     /// failure, nil when all was written.
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += n
-        }
-        return nil
+        let failure = SystemFileOperations.shared.write(fd, bytes)
+        return failure == 0 ? nil : failure
     }
 
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
-    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true) throws(TagbenchError) {
-        let file = try AtomicFile(path: path, durable: durable)
+    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true, mode: mode_t = 0o644,
+                                       replacingMode: Bool = false, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+        let file = try AtomicFile(path: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
         for segment in segments { try file.append(segment) }
         try file.commit()
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
 /// beside the session (`.NAME.hashes`) so that opening the session need not hash every document
 /// again to see that none changed: a file whose stamp (device, inode, size, modification and
@@ -54,7 +58,8 @@ public struct HashCache: Sendable {
 
     /// The cache beside `sessionPath`; empty when there is none or it cannot be read as one.
     public static func read(for sessionPath: String) -> HashCache {
-        guard let bytes = try? FileSystem.read(path(for: sessionPath)) else { return HashCache() }
+        // A link in its place is not tagbench's: ignored, and replaced (not followed) by the next save.
+        guard !FileSystem.isLink(path(for: sessionPath)), let bytes = try? FileSystem.read(path(for: sessionPath)) else { return HashCache() }
         return (try? decode(bytes)) ?? HashCache()
     }
 
@@ -66,8 +71,8 @@ public struct HashCache: Sendable {
 
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was
     /// (nothing depends on it).
-    public func write(for sessionPath: String) {
-        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false)
+    public func write(for sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) {
+        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, replacingMode: true, files: files)
     }
 
     /// The cache file's bytes: one file a line, in the order recorded.
@@ -94,7 +99,7 @@ public struct HashCache: Sendable {
     }
 
     /// A cache from its file's bytes.
-    static func decode(_ bytes: [UInt8]) throws(TagbenchError) -> HashCache {
+    public static func decode(_ bytes: [UInt8]) throws(TagbenchError) -> HashCache {
         var r = try JSONReader(bytes: bytes, path: "hash cache")
         var cache = HashCache()
         // About 250 bytes a file: the table is not grown (and rehashed) as it fills.

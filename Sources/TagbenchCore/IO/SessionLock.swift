@@ -7,10 +7,19 @@ import Darwin
 /// One writer per session: an advisory lock (flock) on `.NAME.lock` beside the session file,
 /// holding the owner's process id. The kernel drops the lock when its process dies, so a lock
 /// file left by a dead process is simply taken over (and that is said).
+///
+/// The lock belongs to the real file: its path is taken from the session's path with links
+/// resolved, so an alias (a symbolic link to the session, or a linked folder) finds the same lock.
+/// A link planted in the lock file's place is refused. The lock is held on the descriptor: when
+/// the lock file is removed or replaced under a running process, `verify` notices that the name
+/// no longer leads to it, and takes the lock again by the name, or reports that another has.
 public final class SessionLock {
-    private let fd: Int32
+    private var fd: Int32
     /// The lock file's path.
     public let path: String
+    private let displayPath: String
+    private let mode: mode_t
+    private let files: FileOperations
     /// The process that left the lock file behind without releasing it, if any.
     public let tookOverFrom: Int32?
 
@@ -19,30 +28,74 @@ public final class SessionLock {
         Paths.directory(of: sessionPath) + "/." + Paths.fileName(of: sessionPath) + ".lock"
     }
 
-    /// Takes the lock of the session at `sessionPath` (absolute), or throws `.sessionLocked`
-    /// naming the process that holds it.
-    public init(sessionPath: String, displayPath: String) throws(TagbenchError) {
-        path = Self.lockPath(for: sessionPath)
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(errno)) }
-        let previous = Self.readPID(fd)
+    /// Takes the lock of the session at `sessionPath` (absolute; links are resolved), or throws
+    /// `.sessionLocked` naming the process that holds it.
+    public init(sessionPath: String, displayPath: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+        let real = FileSystem.resolvingLinks(sessionPath)
+        path = Self.lockPath(for: real)
+        self.displayPath = displayPath
+        self.files = files
+        mode = FileSystem.sideFileMode(for: real)
+        let (fd, previous) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
+        self.fd = fd
+        tookOverFrom = previous.flatMap { $0 != getpid() ? $0 : nil }
+    }
+
+    /// Opens and locks the lock file, writing this process's id; the id that was in it.
+    private static func take(_ path: String, displayPath: String, mode: mode_t, files: FileOperations) throws(TagbenchError) -> (Int32, Int32?) {
+        let fd = files.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            if -fd == ELOOP { throw .unsafeSideFile(path) }
+            throw .writeFailed(path, reason: FileSystem.errorText(-fd))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .unsafeSideFile(path)
+        }
+        if info.st_mode & 0o777 != mode { _ = files.setMode(fd, mode) }
+        let previous = readPID(fd)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw .sessionLocked(path: displayPath, pid: previous ?? 0)
         }
-        tookOverFrom = previous.flatMap { $0 != getpid() ? $0 : nil }
+        // Only a note for people (the flock is the lock): failures to write it are not errors.
         let text = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        fsync(fd)
+        _ = files.truncate(fd, 0)
+        _ = lseek(fd, 0, SEEK_SET)
+        _ = text.withUnsafeBytes { files.write(fd, $0) }
+        _ = files.fsync(fd)
+        return (fd, previous)
+    }
+
+    /// Checks that the lock file's name still leads to the file locked here; when it was removed
+    /// or replaced, takes the lock again by the name, or throws `.lockLost` when another process
+    /// has it (that process is then the one writer, and this one must not write).
+    public func verify() throws(TagbenchError) {
+        var held = stat(), named = stat()
+        if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino { return }
+        do {
+            let (fresh, _) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
+            close(fd)
+            fd = fresh
+        } catch {
+            throw .lockLost(path: displayPath)
+        }
     }
 
     /// Releases the lock and empties the file, so the next opener has nothing to take over.
     public func release() {
-        _ = ftruncate(fd, 0)
+        guard !isReleased else { return }
+        isReleased = true
+        _ = files.truncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
     }
+
+    private var isReleased = false
+
+    // A lock dropped without `release` (an engine let go) is released with its descriptor.
+    deinit { if !isReleased { close(fd) } }
 
     private static func readPID(_ fd: Int32) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 32)

@@ -49,8 +49,14 @@ public final class Session {
     /// The documents, in load order.
     public private(set) var documents: [Document] = []
     private var documentLookup: [String: Int] = [:]
-    /// Annotation `aN` is at index N-1; removed ones are nil (ids are never reused).
+    /// Annotation `aN` is at index N-1 (while `slotRuns` is empty); removed ones are nil (ids
+    /// are never reused).
     public private(set) var annotationSlots: [Annotation?] = []
+    /// Where the slots of numbers after a large jump are (a `next_id` of 100,000,000): runs of
+    /// consecutive numbers in consecutive slots, by number; empty while `aN` is at N-1, as it is
+    /// unless an id jumped more than `SlotRun.largestGap(_:)` past the slots. Nothing is sized
+    /// from an id.
+    private var slotRuns: [SlotRun] = []
     /// Numbers of the live annotations of each document.
     private var byDocument: [[Int]] = []
     private var spanKeys = SpanKeySet()
@@ -130,12 +136,26 @@ public final class Session {
 
     /// The live annotation `aN`.
     public func annotation(number: Int) -> Annotation? {
-        number >= 1 && number <= annotationSlots.count ? annotationSlots[number - 1] : nil
+        slot(of: number).flatMap { annotationSlots[$0] }
     }
 
     /// Whether `aN` is live (without copying it out).
     func hasAnnotation(number: Int) -> Bool {
-        number >= 1 && number <= annotationSlots.count && annotationSlots[number - 1] != nil
+        slot(of: number).map { annotationSlots[$0] != nil } ?? false
+    }
+
+    /// How many runs of slots the session keeps (see `slotRuns`).
+    var slotRunCount: Int { slotRuns.count }
+
+    /// The largest annotation number a session may hold (a number past it is an error in the
+    /// file, and the next number after it must not overflow).
+    public static let largestNumber = 1 << 53
+
+    /// The index of `aN`'s slot, nil when it has none.
+    @inline(__always)
+    func slot(of number: Int) -> Int? {
+        if slotRuns.isEmpty { return number >= 1 && number <= annotationSlots.count ? number - 1 : nil }
+        return SlotRun.slot(of: number, in: slotRuns)
     }
 
     /// Number of live annotations.
@@ -171,6 +191,7 @@ public final class Session {
     @discardableResult
     func insert(contentsOf list: inout [Annotation], numbering: Bool, moving: Bool = false) -> [Int] {
         var slots = annotationSlots
+        var runs = slotRuns
         var keys = spanKeys
         var perDocument = byDocument
         var counts = labelCounts
@@ -192,16 +213,23 @@ public final class Session {
                 let number = list[k].number
                 let document = list[k].document
                 let label = list[k].label
-                while slots.count < number { slots.append(nil) }
-                precondition(slots[number - 1] == nil, "annotation slot in use")
+                let index: Int
+                if runs.isEmpty && number >= 1 && number - slots.count <= SlotRun.largestGap(slots.count) {
+                    while slots.count < number { slots.append(nil) }
+                    index = number - 1
+                } else {
+                    index = (runs.isEmpty ? (number >= 1 && number <= slots.count ? number - 1 : nil) : SlotRun.slot(of: number, in: runs))
+                        ?? SlotRun.place(number, slots: &slots, runs: &runs)
+                }
+                precondition(slots[index] == nil, "annotation slot in use")
                 if moving {
                     let place = list.baseAddress! + k
                     let a = place.move()
                     place.initialize(to: Annotation(number: a.number, document: a.document, range: a.range, label: a.label,
                                                     text: "", source: "", annotator: "", time: ""))
-                    slots[number - 1] = a
+                    slots[index] = a
                 } else {
-                    slots[number - 1] = list[k]
+                    slots[index] = list[k]
                 }
                 perDocument[document].append(number)
                 while counts.count <= label { counts.append(0) }
@@ -210,6 +238,7 @@ public final class Session {
             }
         }
         annotationSlots = slots
+        slotRuns = runs
         spanKeys = keys
         byDocument = perDocument
         labelCounts = counts
@@ -225,8 +254,8 @@ public final class Session {
         removed.reserveCapacity(numbers.count)
         var touched = Set<Int>()
         for number in numbers {
-            guard let a = annotation(number: number) else { continue }
-            annotationSlots[number - 1] = nil
+            guard let index = slot(of: number), let a = annotationSlots[index] else { continue }
+            annotationSlots[index] = nil
             spanKeys.remove(SpanKey(a))
             labelCounts[a.label] -= 1
             annotationCount -= 1
@@ -234,14 +263,14 @@ public final class Session {
             removed.append(a)
         }
         for document in touched {
-            byDocument[document].removeAll { annotationSlots[$0 - 1] == nil }
+            byDocument[document].removeAll { !hasAnnotation(number: $0) }
         }
         return removed
     }
 
     /// Changes an annotation's label or note in place.
     public func update(number: Int, label: Int? = nil, note: String? = nil) {
-        guard var a = annotation(number: number) else { return }
+        guard let index = slot(of: number), var a = annotationSlots[index] else { return }
         if let label {
             spanKeys.remove(SpanKey(a))
             labelCounts[a.label] -= 1
@@ -251,7 +280,7 @@ public final class Session {
             spanKeys.insert(SpanKey(a))
         }
         if let note { a.note = note }
-        annotationSlots[number - 1] = a
+        annotationSlots[index] = a
     }
 
     /// Live annotations of one document, by position (start, end, id).
@@ -268,14 +297,16 @@ public final class Session {
         // of every document.
         var keys: [(range: TextRange, number: Int)] = []
         keys.reserveCapacity(byDocument[document].count)
+        let runs = slotRuns
+        func index(_ n: Int) -> Int { runs.isEmpty ? n - 1 : SlotRun.slot(of: n, in: runs)! }
         for n in byDocument[document] {
-            if let range = slots[n - 1]?.range { keys.append((range, n)) }
+            if let range = slots[index(n)]?.range { keys.append((range, n)) }
         }
         keys.sort { $0.range != $1.range ? $0.range < $1.range : $0.number < $1.number }
         var kept: [Annotation] = []
         kept.reserveCapacity(keys.count)
         for key in keys {
-            let a = slots[key.number - 1]!
+            let a = slots[index(key.number)]!
             if keep(a) { kept.append(a) }
         }
         return kept
@@ -346,7 +377,7 @@ public final class Session {
     public func spanInTheWay(of range: TextRange, inDocument document: Int, policy: OverlapPolicy) -> Annotation? {
         guard policy != .allow else { return nil }
         for number in byDocument[document] {
-            if let a = annotationSlots[number - 1], !policy.permits(a.range, range) { return a }
+            if let a = annotation(number: number), !policy.permits(a.range, range) { return a }
         }
         return nil
     }

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one seam every change tagbench makes to a session's files goes through: creating,
+/// writing, syncing, truncating, renaming and removing. Each call returns 0 (or a descriptor)
+/// on success and the `errno` of a failure otherwise (negated for `open`), so a test file system
+/// can fail any one of them, or "crash" after it, and the code above must keep its promises.
+public protocol FileOperations: AnyObject, Sendable {
+    /// `open(2)`: a descriptor, or `-errno`.
+    func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
+    /// Writes every byte at the descriptor's offset (retrying short writes); 0 or the `errno`.
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32
+    /// `fsync(2)`; 0 or the `errno`.
+    func fsync(_ fd: Int32) -> Int32
+    /// `ftruncate(2)`; 0 or the `errno`.
+    func truncate(_ fd: Int32, _ length: Int) -> Int32
+    /// `fchmod(2)`; 0 or the `errno`.
+    func setMode(_ fd: Int32, _ mode: mode_t) -> Int32
+    /// `rename(2)`; 0 or the `errno`.
+    func rename(_ from: String, _ to: String) -> Int32
+    /// `unlink(2)`; 0 or the `errno`.
+    func unlink(_ path: String) -> Int32
+    /// `mkdir(2)`; 0 or the `errno`.
+    func makeDirectory(_ path: String, _ mode: mode_t) -> Int32
+    /// Forces a directory's entries (a rename, a new file) to disk; 0 or the `errno`.
+    func syncDirectory(_ path: String) -> Int32
+}
+
+/// The file operations of the running system.
+public final class SystemFileOperations: FileOperations {
+    /// The one instance.
+    public static let shared = SystemFileOperations()
+
+    private init() {}
+
+    /// See `FileOperations.open`.
+    public func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+        let fd = Glibc.open(path, flags, mode)
+        return fd >= 0 ? fd : -errno
+    }
+
+    /// See `FileOperations.write`.
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return 0
+    }
+
+    /// See `FileOperations.fsync`.
+    public func fsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) == 0 ? 0 : errno }
+
+    /// See `FileOperations.truncate`.
+    public func truncate(_ fd: Int32, _ length: Int) -> Int32 { ftruncate(fd, off_t(length)) == 0 ? 0 : errno }
+
+    /// See `FileOperations.setMode`.
+    public func setMode(_ fd: Int32, _ mode: mode_t) -> Int32 { fchmod(fd, mode) == 0 ? 0 : errno }
+
+    /// See `FileOperations.rename`.
+    public func rename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) == 0 ? 0 : errno }
+
+    /// See `FileOperations.unlink`.
+    public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) == 0 ? 0 : errno }
+
+    /// See `FileOperations.makeDirectory`.
+    public func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 { mkdir(path, mode) == 0 ? 0 : errno }
+
+    /// See `FileOperations.syncDirectory`.
+    public func syncDirectory(_ path: String) -> Int32 {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        return Glibc.fsync(fd) == 0 ? 0 : errno
+    }
+}

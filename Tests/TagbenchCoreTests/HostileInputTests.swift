@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// Hostile files never crash tagbench: nesting deeper than the JSON reader's limit is a clear
+/// error where the file matters, and a broken hash cache or journal record is set aside.
+struct HostileInputTests {
+    static func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+
+    @Test(arguments: [(999, true), (1_000, false), (20_000, false)])
+    func nestingIsReadUpToTheLimit(depth: Int, accepted: Bool) throws {
+        var r = try JSONReader(bytes: Array(("{\"x\": " + Self.nested(depth) + "}").utf8), path: "deep.json")
+        do {
+            try r.beginObject()
+            while try r.nextKey() != nil { try r.skipValue() }
+            #expect(accepted)
+        } catch {
+            #expect(!accepted)
+            #expect(error.message.contains("nested more than 1000 levels deep"))
+        }
+    }
+
+    /// Every reader of a file a user or a crash could leave refuses deep nesting with a clear error.
+    @Test func deepNestingIsAnErrorInEveryReader() throws {
+        let deep = Array(("{\"format\": \"tagbench-session\", \"version\": 1, \"x\": " + Self.nested(20_000) + "}").utf8)
+        #expect(throws: TagbenchError.self) { try SessionCodec.decode(deep, path: "/nonexistent/s.json", displayPath: "s.json") }
+        #expect(throws: TagbenchError.self) { try TagSetCodec.decode(deep, displayPath: "t.json") }
+        let dir = try Fixture.workspace()
+        try Data(("{\"text\": \"巡察\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(to: URL(fileURLWithPath: dir + "/deep.jsonl"))
+        #expect(throws: TagbenchError.self) { try AnnotatedDataReader.read(dir + "/deep.jsonl", displayPath: "deep.jsonl", kind: .jsonLines) }
+    }
+
+    /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn
+    /// one: the session still opens, with what it holds.
+    @Test func aBrokenCacheOrJournalRecordDoesNotStopAnOpen() throws {
+        let dir = try Fixture.workspace()
+        let path = dir + "/s.json"
+        let h = EngineHarness(directory: dir, sessionPath: path)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
+        try Data(("{\"format\": \"tagbench-hashes\", \"version\": 1, \"files\": " + Self.nested(20_000) + "}").utf8)
+            .write(to: URL(fileURLWithPath: HashCache.path(for: path)))
+        #expect(HashCache.read(for: path).entries.isEmpty)
+        try Data(("{\"command\": \"untag a1\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
+        let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(EngineHarness(engine: engine, directory: dir).annotationFingerprint == h.annotationFingerprint)
+        #expect(warnings == ["recovered 0 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped"])
+    }
+}
