@@ -15,7 +15,7 @@ struct SaveKillTests {
         let text = String(repeating: "巡察工作整改落实", count: 7_500)
         try text.write(toFile: dir + "/big.txt", atomically: false, encoding: .utf8)
         let made = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload big.txt\ntag 巡察 all /./\nsave\n")
-        #expect(made.status == 0 && made.stdout.contains("60000 annotations"), "\(made.stderr)")
+        #expect(made.status == 0 && made.stdout.contains("60,000 annotations"), "\(made.stderr)")
         // How long a save takes here: the kills are spread over it.
         let clock = ContinuousClock()
         var window: Duration = .zero

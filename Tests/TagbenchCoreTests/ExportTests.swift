@@ -146,7 +146,7 @@ struct ExportTests {
     @Test func spansAcrossUnitsAreLeftOutWithAWarning() throws {
         let h = try harness()
         try h.run("export bio out.conll")
-        #expect(h.output.contains(.warning("1 span cross a sentence boundary; left out (--unit doc keeps them)")))
+        #expect(h.output.contains(.warning("1 span crosses a sentence boundary; left out (--unit doc keeps them)")))
         // The summary counts the spans written, as the manifest does (one fewer than the session has).
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: h.directory + "/out.conll.manifest.json"))) as! [String: Any]
         let written = ((manifest["totals"] as! [String: Any])["labels"] as! [String: Int]).values.reduce(0, +)

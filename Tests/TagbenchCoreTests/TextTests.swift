@@ -238,3 +238,20 @@ struct TruncationTests {
         #expect(Format.displayWidth(cut) <= width)
     }
 }
+
+/// Counts in messages: singular for one, grouped digits, a given plural.
+struct CountTests {
+    static let cases: [(Int, String, String?, String)] = [
+        (1, "document", nil, "1 document"),
+        (0, "document", nil, "0 documents"),
+        (3_500, "document", nil, "3,500 documents"),
+        (1, "match", "matches", "1 match"),
+        (2, "match", "matches", "2 matches"),
+        (1, "category", "categories", "1 category"),
+    ]
+
+    @Test(arguments: cases)
+    func countsAreSingularForOne(n: Int, singular: String, plural: String?, expected: String) {
+        #expect(Format.count(n, singular, plural: plural) == expected)
+    }
+}

@@ -95,7 +95,7 @@ struct ReplCommand: ParsableCommand {
         if interactive {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)
             reader = LibEditLineReader(historyPath: environment.historyPath, completer: { completer.complete($0) })
-            console.out("tagbench \(TagbenchVersion.current): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations. help lists the commands.")
+            console.out("tagbench \(TagbenchVersion.current): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation")). help lists the commands.")
             console.flush()
         } else {
             reader = StandardInputReader()
@@ -167,7 +167,7 @@ struct RunCommand: ParsableCommand {
                 start = clock.now
                 try engine.writeSession(to: target, displayPath: shown)
                 if timings { console.err(Timing.line("save", since: start, clock)) }
-                renderer.render(.message("saved \(shown): \(engine.session.documents.count) documents, \(engine.session.annotationCount) annotations"))
+                renderer.render(.message("saved \(shown): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation"))"))
             }
         } catch let error as LocatedError {
             renderer.render(error)

@@ -64,7 +64,7 @@ public struct OutputRenderer {
         if total > rows.count {
             console.out("… \(Format.grouped(total - rows.count)) more (h\(rows.count + 1)–h\(total)); tag LABEL h1-h\(total) tags every hit")
         }
-        console.out("\(Format.grouped(total)) match\(total == 1 ? "" : "es")")
+        console.out("\(Format.count(total, "match", plural: "matches"))")
     }
 
     private func renderSpans(_ rows: [SpanRow]) {

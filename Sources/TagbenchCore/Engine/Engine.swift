@@ -143,16 +143,16 @@ public final class Engine {
         }
         for id in report.missing {
             let d = session.documents[session.documentIndex(id: id)!]
-            let kept = "its \(session.annotationCount(inDocument: session.documentIndex(id: id)!)) annotations are kept"
+            let kept = "its \(Format.count(session.annotationCount(inDocument: session.documentIndex(id: id)!), "annotation")) are kept"
             if let reason = report.unreadable[id] { warnings.append("document \(id) cannot be read: \(reason); \(kept)") }
             else { warnings.append("document \(id) is missing (\(d.path)); \(kept)") }
         }
         for change in report.changed {
             engine.isDirty = true
-            warnings.append("document \(change.document) changed since it was annotated: \(change.kept) span\(change.kept == 1 ? "" : "s") still in place, "
+            warnings.append("document \(change.document) changed since it was annotated: \(Format.count(change.kept, "span")) still in place, "
                 + "\(change.moved) moved with their text, \(change.orphaned) orphaned" + (change.orphaned > 0 ? " (orphans lists them; exports leave them out)" : "")
-                + (change.categoriesByNumber > 0 ? "; \(change.categoriesByNumber) category label\(change.categoriesByNumber == 1 ? "" : "s") on paragraphs or sentences kept by number: check them" : "")
-                + (change.categoriesDropped > 0 ? "; \(change.categoriesDropped) category label\(change.categoriesDropped == 1 ? "" : "s") dropped (the unit is gone)" : ""))
+                + (change.categoriesByNumber > 0 ? "; \(Format.count(change.categoriesByNumber, "category label")) on paragraphs or sentences kept by number: check them" : "")
+                + (change.categoriesDropped > 0 ? "; \(Format.count(change.categoriesDropped, "category label")) dropped (the unit is gone)" : ""))
         }
         if !session.documents.isEmpty { engine.current = 0 }
         engine.journaledLogCount = session.log.count
@@ -331,7 +331,7 @@ public final class Engine {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.
             journalIsStale = true
-            return contents.commands.isEmpty ? [] : ["the journal of \(displayPath) follows an earlier save, which holds its \(contents.commands.count) command\(contents.commands.count == 1 ? "" : "s"); nothing to recover"]
+            return contents.commands.isEmpty ? [] : ["the journal of \(displayPath) follows an earlier save, which holds its \(Format.count(contents.commands.count, "command")); nothing to recover"]
         }
         let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
         var recovered = 0
@@ -366,7 +366,7 @@ public final class Engine {
         }
         journaledLogCount = session.log.count
         if recovered > 0 { isDirty = true }
-        messages.insert("recovered \(recovered) command\(recovered == 1 ? "" : "s") from the journal of \(displayPath) (not saved yet)"
+        messages.insert("recovered \(Format.count(recovered, "command")) from the journal of \(displayPath) (not saved yet)"
                         + (contents.torn ? "; its last record was cut mid-write and was dropped" : ""), at: 0)
         messages.insert(contentsOf: details.map { "recovered " + $0 }, at: 1)
         return messages
@@ -499,8 +499,8 @@ public final class Engine {
         if !imported.isEmpty {
             let result = try prepareImport(imported, declaring: declaredLabels, avoiding: pendingIDs, emit: emit)
             added += result.documents
-            importSummary = "imported \(Format.grouped(result.documents.count)) document\(result.documents.count == 1 ? "" : "s"), "
-                + "\(Format.grouped(result.annotations.count)) spans, \(result.categories.count) categories from \(importedFrom.joined(separator: ", "))"
+            importSummary = "imported \(Format.count(result.documents.count, "document")), "
+                + "\(Format.count(result.annotations.count, "span")), \(Format.count(result.categories.count, "category", plural: "categories")) from \(importedFrom.joined(separator: ", "))"
                 + (result.labels.isEmpty ? "" : "; labels added: " + result.labels.map(\.name).joined(separator: ", "))
             changes = [.addedLabels(result.labels), .addedDocuments(added), .addedAnnotations(result.annotations)]
                 + result.categories.map { .addedCategory($0) } + (result.rejected.isEmpty ? [] : [.importedRejections(result.rejected)])
@@ -521,7 +521,7 @@ public final class Engine {
              log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
         loggedCurrent = nil
         if let importSummary { emit(.message(importSummary)) }
-        emit(.message("loaded \(added.count) document\(added.count == 1 ? "" : "s") (\(Format.grouped(characters)) characters): "
+        emit(.message("loaded \(Format.count(added.count, "document")) (\(Format.grouped(characters)) characters): "
             + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))
     }
 
@@ -599,7 +599,7 @@ public final class Engine {
             }
         }
         if renamed > 0 { emit(.message("\(renamed) imported document id\(renamed == 1 ? " was" : "s were") taken; made unique with -2, -3, …")) }
-        if unitsMissing > 0 { emit(.warning("\(unitsMissing) category label\(unitsMissing == 1 ? "" : "s") name a paragraph or sentence the text does not have; left out")) }
+        if unitsMissing > 0 { emit(.warning("\(Format.count(unitsMissing, "category label")) \(unitsMissing == 1 ? "names" : "name") a paragraph or sentence the text does not have; left out")) }
         return (documents, newLabels, annotations, categories, rejected)
     }
 
@@ -633,8 +633,8 @@ public final class Engine {
         }
         current = target
         let d = session.documents[target]
-        emit(.message("\(target + 1) \(d.id): \(Format.grouped(d.length)) characters, \(d.paragraphs.count) paragraphs, "
-            + "\(d.sentences.count) sentences, \(session.annotationCount(inDocument: target)) annotations"
+        emit(.message("\(target + 1) \(d.id): \(Format.count(d.length, "character")), \(Format.count(d.paragraphs.count, "paragraph")), "
+            + "\(Format.count(d.sentences.count, "sentence")), \(Format.count(session.annotationCount(inDocument: target), "annotation"))"
             + (d.isMissing ? " (file missing)" : "")))
     }
 
@@ -899,7 +899,7 @@ public final class Engine {
         }
         insert(&candidates)
         let labelName = session.tagSet.labels[label].name
-        if blocked > 0 { emit(.message("\(blocked) match\(blocked == 1 ? "" : "es") skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
+        if blocked > 0 { emit(.message("\(Format.count(blocked, "match", plural: "matches")) skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
         if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }
         if added.isEmpty {
             if duplicates.count == 1, let existing = existingSpan(like: duplicates[0]) {
@@ -922,7 +922,7 @@ public final class Engine {
                 seen[added[i].document] = true
                 docs += 1
             }
-            emit(.message("tagged \(Format.grouped(added.count)) spans \(labelName) in \(docs) document\(docs == 1 ? "" : "s") (a\(added[0].number)–a\(added[added.count - 1].number))"))
+            emit(.message("tagged \(Format.count(added.count, "span")) \(labelName) in \(Format.count(docs, "document")) (a\(added[0].number)–a\(added[added.count - 1].number))"))
         }
         if !duplicates.isEmpty { emit(.message("\(duplicates.count) already tagged \(labelName), skipped")) }
     }
@@ -1067,7 +1067,7 @@ public final class Engine {
         }
         apply(.replacedTagSet(before: before, after: after, map: map), forward: true)
         push(UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]), log: .schema(absolute))
-        var parts = ["\(added.count) label\(added.count == 1 ? "" : "s") added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
+        var parts = ["\(Format.count(added.count, "label")) added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
         if updated > 0 { parts.append("\(updated) updated") }
         if !removedNames.isEmpty { parts.append("\(removedNames.count) unused removed (\(removedNames.joined(separator: " ")))") }
         if before.overlap != after.overlap { parts.append("overlap \(after.overlap.rawValue)") }
@@ -1122,7 +1122,7 @@ public final class Engine {
         var perLabel: [Int: Int] = [:]
         for q in queued { perLabel[q.label, default: 0] += 1 }
         let detail = perLabel.keys.sorted().map { "\(session.tagSet.labels[$0].name) \(Format.grouped(perLabel[$0]!))" }.joined(separator: ", ")
-        emit(.message("queued \(Format.grouped(queued.count)) suggestion\(queued.count == 1 ? "" : "s") (\(queued[0].id)–\(queued[queued.count - 1].id)): \(detail)\(skipped); suggestions lists them, review walks them"))
+        emit(.message("queued \(Format.count(queued.count, "suggestion")) (\(queued[0].id)–\(queued[queued.count - 1].id)): \(detail)\(skipped); suggestions lists them, review walks them"))
     }
 
     /// The waiting suggestions a target names, with an optional label filter.
@@ -1196,7 +1196,7 @@ public final class Engine {
             number += 1
         }
         guard !accepted.isEmpty else {
-            emit(.message("\(blocked) suggestion\(blocked == 1 ? "" : "s") left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there"))
+            emit(.message("\(Format.count(blocked, "suggestion")) left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there"))
             return
         }
         // A suggestion taken under another label or at other offsets was wrong as it stood.
@@ -1204,7 +1204,7 @@ public final class Engine {
         let change = Change.acceptedSuggestions(accepted, made, changed: changed)
         apply(change, forward: true)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
-        if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.grouped(made.count)) suggestions as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
+        if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.count(made.count, "suggestion")) as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
         if already > 0 { emit(.message("\(already) already tagged; taken off the queue")) }
         if blocked > 0 { emit(.message("\(blocked) left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
     }
@@ -1216,7 +1216,7 @@ public final class Engine {
         apply(change, forward: true)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
         emit(.message(chosen.count == 1 ? "rejected \(chosen[0].id) \(session.tagSet.labels[chosen[0].label].name) \(chosen[0].text)"
-                      : "rejected \(Format.grouped(chosen.count)) suggestions"))
+                      : "rejected \(Format.count(chosen.count, "suggestion"))"))
     }
 
     // MARK: Undo
@@ -1480,7 +1480,8 @@ public final class Engine {
             return
         }
         try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
-        emit(.message("saved \(path ?? Paths.fileName(of: target)): \(session.documents.count) documents, \(session.annotationCount) annotations, \(session.categories.count) categories"))
+        emit(.message("saved \(path ?? Paths.fileName(of: target)): \(Format.count(session.documents.count, "document")), "
+            + "\(Format.count(session.annotationCount, "annotation")), \(Format.count(session.categories.count, "category", plural: "categories"))"))
     }
 
     private func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -1499,11 +1500,11 @@ public final class Engine {
         }
         let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor)
         for warning in result.warnings { emit(.warning(warning)) }
-        let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.grouped(result.records)) records"
+        let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.count(result.records, "record"))"
         let files = result.files.count - (result.manifest == nil ? 0 : 1)
-        let spans = options.format == .classify ? "" : ", \(Format.grouped(result.spans)) spans"
-        let summary = "exported \(Format.grouped(result.documents)) documents\(what)\(spans) to \(path)"
-            + (files > 1 ? " (\(Format.grouped(files)) files)" : "")
+        let spans = options.format == .classify ? "" : ", \(Format.count(result.spans, "span"))"
+        let summary = "exported \(Format.count(result.documents, "document"))\(what)\(spans) to \(path)"
+            + (files > 1 ? " (\(Format.count(files, "file")))" : "")
         // Written to a device (stdout, most likely): the summary must not follow the data there.
         // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
         if let manifest = result.manifest {
@@ -1518,8 +1519,8 @@ public final class Engine {
 
     private func statsLines() -> [String] {
         let labels = session.tagSet.labels
-        var lines = ["\(session.documents.count) documents, \(Format.grouped(session.documents.reduce(0) { $0 + $1.length })) characters, "
-                     + "\(Format.grouped(session.annotationCount)) spans, \(session.categories.count) categories"]
+        var lines = ["\(Format.count(session.documents.count, "document")), \(Format.count(session.documents.reduce(0) { $0 + $1.length }, "character")), "
+                     + "\(Format.count(session.annotationCount, "span")), \(Format.count(session.categories.count, "category", plural: "categories"))"]
         if !labels.isEmpty {
             lines.append("by label:")
             let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0

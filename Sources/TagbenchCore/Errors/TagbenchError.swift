@@ -183,17 +183,17 @@ public enum TagbenchError: Error, Equatable, Sendable {
                 : "range \(start):\(end) is outside the document (length \(length))"
         case .unitOutOfRange(let unit, let number, let count):
             let name = unit == .para ? "paragraph" : "sentence"
-            return "no \(name) \(number): the document has \(count) \(name)\(count == 1 ? "" : "s")"
+            return "no \(name) \(number): the document has \(Format.count(count, name))"
         case .noFindResults:
             return "no find results to refer to"
         case .hitOutOfRange(let number, let count):
-            return "no hit h\(number): the last find has \(count) hit\(count == 1 ? "" : "s")"
+            return "no hit h\(number): the last find has \(Format.count(count, "hit"))"
         case .textNotUnique(let text, let occurrences):
             return occurrences == 0
                 ? "\"\(text)\" does not occur in the document"
                 : "\"\(text)\" occurs \(occurrences) times in the document"
         case .occurrenceOutOfRange(let text, let occurrence, let occurrences):
-            return "no occurrence \(occurrence) of \"\(text)\": it occurs \(occurrences) time\(occurrences == 1 ? "" : "s")"
+            return "no occurrence \(occurrence) of \"\(text)\": it occurs \(Format.count(occurrences, "time"))"
         case .documentMissing(let id, let path):
             return "document \(id) is missing: \(path) could not be read"
         case .nothingToUndo:

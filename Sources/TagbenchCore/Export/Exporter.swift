@@ -87,7 +87,7 @@ public enum Exporter {
         }
         var missing = 0
         chosen.removeAll { session.documents[$0].isMissing ? { missing += 1; return true }() : false }
-        if missing > 0 { result.warnings.append("\(missing) missing document\(missing == 1 ? "" : "s") left out") }
+        if missing > 0 { result.warnings.append("\(Format.count(missing, "missing document")) left out") }
 
         // Category labels by document, grouped once (a per-document filter is quadratic).
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
@@ -218,18 +218,18 @@ public enum Exporter {
             }
             if stale > 0 {
                 result.warnings.append(stale == 1 ? "1 span no longer matches its document's text; left out"
-                                                  : "\(stale) spans no longer match their documents' text; left out")
+                                                  : "\(Format.grouped(stale)) spans no longer match their documents' text; left out")
             }
             if outsideUnits > 0 {
-                result.warnings.append("\(outsideUnits) span\(outsideUnits == 1 ? "" : "s") cross a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
+                result.warnings.append("\(Format.count(outsideUnits, "span")) \(outsideUnits == 1 ? "crosses" : "cross") a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
             }
-            if blankSpans > 0 { result.warnings.append("\(blankSpans) span\(blankSpans == 1 ? "" : "s") of whitespace only; left out (whitespace is not a token)") }
-            if overlapDropped > 0 { result.warnings.append("\(overlapDropped) overlapping span\(overlapDropped == 1 ? "" : "s") left out by --overlap \(options.overlap!.rawValue)") }
+            if blankSpans > 0 { result.warnings.append("\(Format.count(blankSpans, "span")) of whitespace only; left out (whitespace is not a token)") }
+            if overlapDropped > 0 { result.warnings.append("\(Format.count(overlapDropped, "overlapping span")) left out by --overlap \(options.overlap!.rawValue)") }
             if categoriesLeftOut > 0 {
-                result.warnings.append("\(categoriesLeftOut) category label\(categoriesLeftOut == 1 ? "" : "s") left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))")
+                result.warnings.append("\(Format.count(categoriesLeftOut, "category label")) left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))")
             }
             if !session.orphans.isEmpty {
-                result.warnings.append("\(session.orphans.count) orphaned span\(session.orphans.count == 1 ? "" : "s") left out (orphans lists them)")
+                result.warnings.append("\(Format.count(session.orphans.count, "orphaned span")) left out (orphans lists them)")
             }
             var provenance = provenance
             if let sessionHash = provenance.sessionHash { provenance.sessionSHA256 = sessionHash() }

@@ -370,7 +370,7 @@ public enum AnnotatedDataReader {
             func bad(_ reason: String) -> TagbenchError { .invalidImport(path: annDisplay, line: 0, reason: reason) }
             documents.append(try make(id: stem, text: text, origin: shown + name, path: directory, spans: spans, categories: [], bad: bad))
         }
-        let warnings = ignored > 0 ? ["\(displayPath): \(ignored) brat line\(ignored == 1 ? "" : "s") other than text-bound spans and their notes ignored"] : []
+        let warnings = ignored > 0 ? ["\(displayPath): \(Format.count(ignored, "brat line")) other than text-bound spans and their notes ignored"] : []
         return (documents, warnings)
     }
 }

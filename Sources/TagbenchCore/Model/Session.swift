@@ -327,14 +327,14 @@ public final class Session {
         let spans = label < labelCounts.count ? labelCounts[label] : 0
         if spans > 0 {
             let ids = annotationSlots.lazy.compactMap { $0 }.filter { $0.label == label }.prefix(3).map(\.id)
-            parts.append("\(spans) span\(spans == 1 ? "" : "s"): \(ids.joined(separator: ", "))\(spans > 3 ? ", …" : "")")
+            parts.append("\(Format.count(spans, "span")): \(ids.joined(separator: ", "))\(spans > 3 ? ", …" : "")")
         }
         let cats = categoryCount(label: label)
-        if cats > 0 { parts.append("\(cats) category label\(cats == 1 ? "" : "s")") }
+        if cats > 0 { parts.append("\(Format.count(cats, "category label"))") }
         let orphaned = orphans.filter { $0.label == label }.count
-        if orphaned > 0 { parts.append("\(orphaned) orphan\(orphaned == 1 ? "" : "s")") }
+        if orphaned > 0 { parts.append("\(Format.count(orphaned, "orphan"))") }
         let queued = suggestionUses(ofLabel: label)
-        if queued > 0 { parts.append("\(queued) suggestion\(queued == 1 ? "" : "s")") }
+        if queued > 0 { parts.append("\(Format.count(queued, "suggestion"))") }
         return parts.joined(separator: ", ")
     }
 

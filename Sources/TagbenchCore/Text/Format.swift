@@ -11,6 +11,12 @@ public enum Format {
         return n < 0 ? "-" + out : out
     }
 
+    /// `n` and the noun it counts, singular for one: `1 document`, `3,500 documents`,
+    /// `2 matches` (with `plural: "matches"`). Every count in a message goes through it.
+    public static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        grouped(n) + " " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+
     /// Terminal columns a scalar takes: 2 for East Asian wide and fullwidth, 0 for combining
     /// marks and controls, else 1.
     public static func columns(_ scalar: Unicode.Scalar) -> Int {
