@@ -250,6 +250,8 @@ struct SessionCodecTests {
         ("{\"id\": \"a2\"", "{\"id\": \"a1\"", "annotation id a1 appears twice"),
         ("{\"id\": \"a1\", \"doc\": \"xinqu-2023\"", "{\"id\": \"a1\", \"doc\": \"nowhere\"", "annotation a1 refers to document \"nowhere\", which the session does not have"),
         ("\"next_id\": 46", "\"next_id\": 3", "next_id 3 is not above every annotation id"),
+        ("\"text\": \"主题教育\", \"prefix\": \"特色社会主义思想\"", "\"text\": \"主题思想\", \"prefix\": \"特色社会主义思想\"",
+         "annotation a1 holds the text \"主题思想\", but document xinqu-2023 (unchanged) has \"主题教育\" at 153:157"),
     ]
 
     @Test(arguments: schemaBreaks)

@@ -572,6 +572,26 @@ public enum SessionCodec {
                 keepsContext[k] = true
             }
         }
+        // A document whose text is unchanged must hold each span's stored text at its offsets: a
+        // mismatch means the file was edited or damaged, and the spans would export wrong text.
+        // Documents are independent: checked on every core; the first mismatch found is reported.
+        let checked = UncheckedSendable(session)
+        let mismatches = Parallel.map(session.documents.count) { k -> Annotation? in
+            let document = checked.value.documents[k]
+            guard !keepsContext[k], !document.isMissing else { return nil }
+            return checked.value.annotations(inDocument: k).first { a in
+                guard a.range.end <= document.length else { return false }
+                let start = document.byteOffset(a.range.start), end = document.byteOffset(a.range.end)
+                var text = a.text
+                return text.withUTF8 { stored in
+                    stored.count != end - start || document.bytes.withUnsafeBufferPointer { memcmp(stored.baseAddress!, $0.baseAddress! + start, stored.count) } != 0
+                }
+            }
+        }
+        if let a = mismatches.lazy.compactMap({ $0 }).first {
+            let document = session.documents[a.document]
+            throw invalid("annotation \(a.id) holds the text \"\(a.text)\", but document \(document.id) (unchanged) has \"\(document.text(a.range))\" at \(a.range)")
+        }
         if keepsContext.contains(true) {
             for entry in liveContext {
                 guard let a = session.annotation(number: entry.number), keepsContext[a.document] else { continue }
