@@ -133,6 +133,13 @@ public enum Exporter {
             balance = assigner.balance
         }
         let base = options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
+        // What an export of these files killed earlier left: its temporaries (`.out.jsonl.tmp-PID`,
+        // `.out-train.jsonl.tmp-PID`, `.out.jsonl.manifest.json.tmp-PID`, brat's inside its folder).
+        if !FileSystem.isDevicePath(base) {
+            let stem = Paths.fileName(of: base).split(separator: ".", maxSplits: 1).first.map(String.init) ?? Paths.fileName(of: base)
+            FileSystem.removeTemporariesOfEndedProcesses(in: Paths.directory(of: base), prefixes: ["." + stem + ".", "." + stem + "-"])
+            if options.format == .brat { FileSystem.removeTemporariesOfEndedProcesses(in: base, prefixes: ["."]) }
+        }
         let splitPaths = splitNames.map { $0.map { ExportPaths.inserting($0, into: base) } ?? base }
 
         let encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)

@@ -225,6 +225,27 @@ public enum FileSystem {
         for name in stale { _ = files.unlink(directory + "/" + name) }
     }
 
+    /// Removes temporary files (`.NAME.tmp-PID`) in `directory` whose name starts with one of
+    /// `prefixes` and whose process is gone: what an export killed while writing left behind.
+    /// Exports take no lock, so a temporary of a process still running is another export's, and
+    /// is left alone.
+    public static func removeTemporariesOfEndedProcesses(in directory: String, prefixes: [String]) {
+        guard let dir = opendir(directory) else { return }
+        var ended: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            let bytes = Array(name.utf8), marker = Array(".tmp-".utf8)
+            guard prefixes.contains(where: { name.hasPrefix($0) }), bytes.count > marker.count,
+                  let at = (0...(bytes.count - marker.count)).last(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }),
+                  let pid = Int32(String(decoding: bytes[(at + marker.count)...], as: UTF8.self)), pid > 0 else { continue }
+            if Glibc.kill(pid, 0) != 0 && errno == ESRCH { ended.append(name) }
+        }
+        closedir(dir)
+        for name in ended { Glibc.unlink(directory + "/" + name) }
+    }
+
     /// Whether `name` matches a shell glob (`*`, `?`, `[…]`).
     public static func matches(_ name: String, glob pattern: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
 
