@@ -1498,7 +1498,7 @@ public final class Engine {
         if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
-        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor)
+        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor, files: files)
         for warning in result.warnings { emit(.warning(warning)) }
         let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.count(result.records, "record"))"
         let files = result.files.count - (result.manifest == nil ? 0 : 1)

@@ -14,8 +14,10 @@ final class BratWriter {
     private(set) var created: [String] = []
     private var usedNames: [Set<String>]
     private let protected: ProtectedFiles
+    private let fileSystem: FileOperations
 
-    init(directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles) throws(TagbenchError) {
+    init(directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles, files: FileOperations) throws(TagbenchError) {
+        self.fileSystem = files
         // annotation.conf reads a line that starts with [ as a section, ! as an abstract type,
         // # as a comment, < as a macro; a type name holds none of its separators either.
         for l in spanLabels {
@@ -28,7 +30,7 @@ final class BratWriter {
         self.directories = directories
         self.labelNames = labelNames
         self.spanLabels = spanLabels
-        files = Array(repeating: [], count: directories.count)
+        self.files = Array(repeating: [], count: directories.count)
         usedNames = Array(repeating: [], count: directories.count)
         for directory in directories { try prepare(directory) }
     }
@@ -39,7 +41,8 @@ final class BratWriter {
     private func prepare(_ directory: String) throws(TagbenchError) {
         switch FileSystem.kind(of: directory) {
         case .missing:
-            guard mkdir(directory, 0o755) == 0 else { throw .writeFailed(directory, reason: FileSystem.errorText(errno)) }
+            let failure = fileSystem.makeDirectory(directory, 0o755)
+            guard failure == 0 else { throw .writeFailed(directory, reason: FileSystem.errorText(failure)) }
             created.append(directory)
         case .directory:
             let names = try FileSystem.list(directory)
@@ -119,7 +122,7 @@ final class BratWriter {
     }
 
     private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int]) throws(TagbenchError) {
-        let file = try ExportFile(path: path, staged: true, protected: protected)
+        let file = try ExportFile(path: path, staged: true, protected: protected, files: fileSystem)
         if let staging = file.staging { created.append(staging.temporary) }
         file.records = records
         file.count(labels: labels)

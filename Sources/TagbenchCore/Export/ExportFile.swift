@@ -70,11 +70,11 @@ final class ExportFile: @unchecked Sendable {
 
     /// Opens `path` for writing, under a temporary name when `staged`; refused when `path` is,
     /// by any name, one of the `protected` files (every file an export writes comes here).
-    init(path: String, staged: Bool, protected: ProtectedFiles) throws(TagbenchError) {
+    init(path: String, staged: Bool, protected: ProtectedFiles, files: FileOperations) throws(TagbenchError) {
         try protected.check(path)
         self.path = path
         staging = staged ? FileSystem.stagingPlan(for: path) : nil
-        file = try OutputFile(path: path, writingTo: staging?.temporary)
+        file = try OutputFile(path: path, writingTo: staging?.temporary, files: files)
         chunk.reserveCapacity(Self.chunkSize + (1 << 16))
     }
 
@@ -175,9 +175,11 @@ final class ShardedOutput {
     }
 
     private let protected: ProtectedFiles
+    private let fileSystem: FileOperations
 
-    init(split: String?, basePath: String, shardSize: Int?, framing: Framing, protected: ProtectedFiles) {
+    init(split: String?, basePath: String, shardSize: Int?, framing: Framing, protected: ProtectedFiles, files: FileOperations) {
         self.protected = protected
+        self.fileSystem = files
         self.split = split
         self.basePath = basePath
         self.shardSize = shardSize
@@ -195,7 +197,7 @@ final class ShardedOutput {
                 if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
                 if current == nil {
                     let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
-                    current = try ExportFile(path: path, staged: true, protected: protected)
+                    current = try ExportFile(path: path, staged: true, protected: protected, files: fileSystem)
                     if let staging = current!.staging { opened.append(staging.temporary) }
                     w.raw(framing.open)
                 } else {
@@ -226,7 +228,7 @@ final class ShardedOutput {
     func write(encoding encode: (inout [UInt8]) throws(TagbenchError) -> EncodedDocument) throws(TagbenchError) -> EncodedDocument {
         precondition(takesRecordsInPlace, "records in place in a framed or sharded output")
         if current == nil {
-            current = try ExportFile(path: basePath, staged: true, protected: protected)
+            current = try ExportFile(path: basePath, staged: true, protected: protected, files: fileSystem)
             if let staging = current!.staging { opened.append(staging.temporary) }
         }
         let c = current!
@@ -247,7 +249,7 @@ final class ShardedOutput {
         if current == nil && files.isEmpty {
             if split != nil { return }
             let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(1), into: basePath)
-            current = try ExportFile(path: path, staged: true, protected: protected)
+            current = try ExportFile(path: path, staged: true, protected: protected, files: fileSystem)
             if let staging = current!.staging { opened.append(staging.temporary) }
             var w = JSONWriter(capacity: 16)
             w.raw(framing.open)

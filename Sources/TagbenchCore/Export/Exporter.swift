@@ -50,7 +50,8 @@ public enum Exporter {
     /// file, a file derived from its name, a brat file, the manifest) may be one of `protected`.
     /// SIGINT and SIGTERM stop the export at the next document with nothing changed, then act.
     public static func export(_ session: Session, options: ExportOptions, provenance: ExportProvenance,
-                              protected: ProtectedFiles = ProtectedFiles([]), monitor: ProgressMonitor? = nil) throws(TagbenchError) -> Result {
+                              protected: ProtectedFiles = ProtectedFiles([]), monitor: ProgressMonitor? = nil,
+                              files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) -> Result {
         let labels = session.tagSet.labels
         let labelNames = labels.map(\.name)
         var chosenLabels = Set(labels.indices)
@@ -145,7 +146,7 @@ public enum Exporter {
         let encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
         var outsideUnits = 0, blankSpans = 0, overlapDropped = 0
         let outputs = splitNames.indices.map {
-            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing, protected: protected)
+            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing, protected: protected, files: files)
         }
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
@@ -155,15 +156,15 @@ public enum Exporter {
         var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
         var categoriesLeftOut = 0
         func cleanUp() {
-            for path in outputs.flatMap(\.opened) { unlink(path) }
-            for path in (brat?.created ?? []).reversed() { if unlink(path) != 0 { rmdir(path) } }
-            for file in extraFiles + [manifestFile].compactMap({ $0 }) { if let staging = file.staging { unlink(staging.temporary) } }
+            for path in outputs.flatMap(\.opened) { _ = files.unlink(path) }
+            for path in (brat?.created ?? []).reversed() { if files.unlink(path) != 0 { rmdir(path) } }
+            for file in extraFiles + [manifestFile].compactMap({ $0 }) { if let staging = file.staging { _ = files.unlink(staging.temporary) } }
         }
         tb_defer_signals_begin()
         defer { tb_defer_signals_end() }
         do {
             try FileSystem.makeDirectories(Paths.directory(of: base))
-            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels, protected: protected) }
+            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels, protected: protected, files: files) }
             defer { monitor?.finished() }
             // One document at a time, written as soon as it is encoded: memory does not grow with
             // the export. (Encoding on both cores was tried twice: all documents first, then in
@@ -207,13 +208,13 @@ public enum Exporter {
                 filesPerSplit = outputs.map(\.files)
             }
             if options.format == .bio && options.jsonl {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected) { w in
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected, files: files) { w in
                     w.stringArray(encoder.tagNames)
                     w.raw("\n")
                 })
             }
             if options.format == .labelStudio {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected) { w in
+                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected, files: files) { w in
                     labelStudioConfig(&w, spans: spanLabels.map { labels[$0] },
                                       categories: labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .category }.map { labels[$0] })
                 })
@@ -255,16 +256,16 @@ public enum Exporter {
             // take their places leaves none (an unfinished export) rather than one that lies. A
             // rename that fails leaves the files renamed before it in place, each whole.
             if let manifestPath {
-                manifestFile = try writeSmallFile(manifestPath, protected: protected) { w in
+                manifestFile = try writeSmallFile(manifestPath, protected: protected, files: files) { w in
                     w.raw(manifest.encode(directory: Paths.directory(of: manifestPath)))
                 }
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
             let stale = manifestPath.flatMap { brat?.staleFiles(listedIn: $0) } ?? []
-            if let manifestPath { unlink(manifestPath) }
-            for file in filesPerSplit.joined() + extraFiles { try takePlace(file) }
-            for path in stale { unlink(path) }
-            if let manifestFile { try takePlace(manifestFile) }
+            if let manifestPath { _ = files.unlink(manifestPath) }
+            for file in filesPerSplit.joined() + extraFiles { try takePlace(file, files: files) }
+            for path in stale { _ = files.unlink(path) }
+            if let manifestFile { try takePlace(manifestFile, files: files) }
             result.documents = chosen.count
             result.records = filesPerSplit.joined().reduce(0) { $0 + $1.records }
             result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath].compactMap { $0 }
@@ -280,18 +281,26 @@ public enum Exporter {
     }
 
     /// Renames a staged file over its target (removed first; see above).
-    private static func takePlace(_ file: ExportedFile) throws(TagbenchError) {
+    private static func takePlace(_ file: ExportedFile, files: FileOperations) throws(TagbenchError) {
         guard let staging = file.staging else { return }
-        unlink(staging.target)
-        if rename(staging.temporary, staging.target) != 0 { throw .writeFailed(file.path, reason: FileSystem.errorText(errno)) }
+        _ = files.unlink(staging.target)
+        let failure = files.rename(staging.temporary, staging.target)
+        if failure != 0 { throw .writeFailed(file.path, reason: FileSystem.errorText(failure)) }
     }
 
-    private static func writeSmallFile(_ path: String, protected: ProtectedFiles, _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
+    private static func writeSmallFile(_ path: String, protected: ProtectedFiles, files: FileOperations,
+                                       _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
         var w = JSONWriter(capacity: 4096)
         body(&w)
-        let file = try ExportFile(path: path, staged: true, protected: protected)
-        try file.write(&w)
-        return try file.close()
+        let file = try ExportFile(path: path, staged: true, protected: protected, files: files)
+        do throws(TagbenchError) {
+            try file.write(&w)
+            return try file.close()
+        } catch {
+            // Not yet among the files the export removes when it fails: removed here.
+            if let staging = file.staging { _ = files.unlink(staging.temporary) }
+            throw error
+        }
     }
 
     /// A Label Studio labelling config that matches the tasks' `from_name`/`to_name`.

@@ -338,14 +338,17 @@ public struct FileIdentity: Hashable, Sendable {
 public final class OutputFile {
     private let fd: Int32
     private let path: String
+    private let files: FileOperations
     private var buffer: [UInt8] = []
     private static let chunk = 4 << 20
 
-    /// Creates (or truncates) `writingTo`, by default `path`; errors name `path`.
-    public init(path: String, writingTo actual: String? = nil) throws(TagbenchError) {
-        fd = open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates (or truncates) `writingTo`, by default `path`, through `files`; errors name `path`.
+    public init(path: String, writingTo actual: String? = nil, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+        let opened = files.open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = opened
         self.path = path
-        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(errno)) }
+        self.files = files
+        guard opened >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-opened)) }
         buffer.reserveCapacity(Self.chunk + 65536)
     }
 
@@ -359,15 +362,15 @@ public final class OutputFile {
     /// Writes `bytes` straight to the file (after what is buffered).
     public func write(bytes: [UInt8]) throws(TagbenchError) {
         try flush()
-        if let failure = bytes.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
-            throw .writeFailed(path, reason: FileSystem.errorText(failure))
-        }
+        let failure = bytes.withUnsafeBytes { files.write(fd, $0) }
+        if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
     }
 
     /// Writes what is buffered.
     public func flush() throws(TagbenchError) {
-        if let failure = buffer.withUnsafeBytes({ FileSystem.writeAll(fd, $0) }) {
-            throw .writeFailed(path, reason: FileSystem.errorText(failure))
+        if !buffer.isEmpty {
+            let failure = buffer.withUnsafeBytes { files.write(fd, $0) }
+            if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
         }
         buffer.removeAll(keepingCapacity: true)
     }
