@@ -39,6 +39,24 @@ struct HostileInputEndToEndTests {
         }
     }
 
+    /// A FIFO planted where a side file goes hangs nothing: the journal and the lock are refused
+    /// with a clear error; the hash cache and a checkpoint are ignored (they are only helpers).
+    @Test(arguments: [("journal", true), ("lock", true), ("hashes", false), ("checkpoint", false)])
+    func aFifoInPlaceOfASideFileHangsNothing(side: String, refused: Bool) throws {
+        let dir = try session()
+        try? FileManager.default.removeItem(atPath: dir + "/.s.json." + side)
+        #expect(mkfifo(dir + "/.s.json." + side, 0o644) == 0)
+        for arguments in [["s.json"], ["stats", "s.json"]] {
+            let result = try tagbench(arguments, in: dir, input: "docs\n", limit: 60)
+            #expect(!result.timedOut, "\(side): \(arguments) hung")
+            if refused && arguments == ["s.json"] {
+                #expect(result.status == 1 && result.stderr.contains("refusing to use \(dir)/.s.json.\(side): it is a link or not a regular file"), "\(result.stderr)")
+            } else {
+                #expect(result.status == 0, "\(side): \(arguments): \(result.stderr)")
+            }
+        }
+    }
+
     @Test(arguments: ["fifo", "zero"])
     func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
         let dir = try Workspace.make()

@@ -123,7 +123,7 @@ public final class Engine {
         let checkpoint = Journal.checkpointPath(for: path)
         var fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
         if fromCheckpoint, FileSystem.kind(of: path) == .file, let follows = Journal.read(sessionPath: path)?.follows,
-           let saved = try? FileSystem.read(path), FileHashing(bytes: saved).wait() == follows {
+           let saved = try? FileSystem.read(path, regularOnly: true), FileHashing(bytes: saved).wait() == follows {
             // A save wrote the session file but could not remove the checkpoint: the journal
             // follows the session file, which is newer.
             fromCheckpoint = false

@@ -59,7 +59,7 @@ public struct HashCache: Sendable {
     /// The cache beside `sessionPath`; empty when there is none or it cannot be read as one.
     public static func read(for sessionPath: String) -> HashCache {
         // A link in its place is not tagbench's: ignored, and replaced (not followed) by the next save.
-        guard !FileSystem.isLink(path(for: sessionPath)), let bytes = try? FileSystem.read(path(for: sessionPath)) else { return HashCache() }
+        guard !FileSystem.isLink(path(for: sessionPath)), let bytes = try? FileSystem.read(path(for: sessionPath), regularOnly: true) else { return HashCache() }
         return (try? decode(bytes)) ?? HashCache()
     }
 

@@ -43,9 +43,11 @@ public final class Journal {
     public init(sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         path = Self.path(for: sessionPath)
         self.files = files
-        fd = files.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode)
+        // O_NONBLOCK: a FIFO in its place would block the open until a reader came (ENXIO now);
+        // writes to a regular file are unaffected by it.
+        fd = files.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
         guard fd >= 0 else {
-            if -fd == ELOOP { throw .unsafeSideFile(path) }
+            if -fd == ELOOP || -fd == ENXIO { throw .unsafeSideFile(path) }
             throw .writeFailed(path, reason: FileSystem.errorText(-fd))
         }
         var info = stat()
@@ -124,7 +126,7 @@ public final class Journal {
         let path = Self.path(for: sessionPath)
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-              let bytes = try? FileSystem.read(path), !bytes.isEmpty else { return nil }
+              let bytes = try? FileSystem.read(path, regularOnly: true), !bytes.isEmpty else { return nil }
         return parse(bytes)
     }
 
