@@ -77,6 +77,8 @@ public final class Repl {
                 console.flush()
                 continue
             }
+            console.beginCommand()
+            defer { console.endCommand() }
             do {
                 let outcome = try runner.runLine(line, context: context, emit: renderer.render, report: { self.report($0) })
                 if outcome == .quit {

@@ -133,6 +133,26 @@ struct TerminalTests {
         Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
     }
 
+    /// Output longer than the screen goes through the pager (less), and the page read stays on the
+    /// screen after q; output that fits is printed as it is.
+    @Test func longOutputIsPagedAndShortOutputIsNot() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(in: dir, environment: "NO_COLOR=1 TAGBENCH_HISTORY=", width: 100, height: 20)
+        try tmux.type("help")
+        try tmux.key("Enter")
+        let paged = try tmux.waitFor("the pager") { $0.split(separator: "\n").last?.hasPrefix(":") == true }
+        #expect(paged.contains("load"), "the first page of help")
+        #expect(!paged.contains("quit "), "help's last lines are on a later page")
+        try tmux.type("q")
+        let after = try tmux.waitFor("the prompt after q") { $0.contains("demo:qu-jiceng>") }
+        #expect(after.contains("  load [--encoding"), "the page read stays on the screen after q")
+        try tmux.type("docs")
+        try tmux.key("Enter")
+        let short = try tmux.waitFor("docs") { $0.contains("xinqu-2023") && $0.split(separator: "\n").last?.hasPrefix(":") != true }
+        #expect(short.components(separatedBy: "demo:qu-jiceng>").count >= 3, "docs fits: no pager, straight back to the prompt")
+    }
+
     /// `show` wraps at the width the terminal has now: after the window grows, lines are longer.
     @Test func showFollowsTheTerminalWidthAfterAResize() throws {
         let dir = try Workspace.make()

@@ -103,6 +103,8 @@ struct ReplCommand: ParsableCommand {
         if interactive && isatty(2) == 1 {
             engine.monitor = TerminalProgress(interrupted: { LibEditLineReader.interruptRequested })
         }
+        // Output longer than the screen is paged, at a terminal only (never for pipes and scripts).
+        if interactive && console.isTerminal { console.pager = Pager(environment: environment.variables) }
         let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
                         interactive: interactive, keepGoing: keepGoing, keys: interactive ? TerminalKeyReader() : nil)
         let status = repl.run()

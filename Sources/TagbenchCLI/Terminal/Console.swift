@@ -21,6 +21,10 @@ public final class Console {
     /// What was written to stderr, for a buffered console.
     public private(set) var capturedErr = ""
     private var pendingOut: [UInt8] = []
+    /// Where a command's output longer than the screen goes (an interactive terminal only).
+    var pager: Pager?
+    /// Whether stdout is held until the command ends, to be paged if it is long.
+    private var holding = false
     /// Whether to write ANSI colour.
     public let colour: Bool
     /// Whether stdout is an interactive terminal.
@@ -66,7 +70,7 @@ public final class Console {
         case .descriptor:
             pendingOut.append(contentsOf: line.utf8)
             pendingOut.append(0x0A)
-            if pendingOut.count > 1 << 16 { flush() }
+            if pendingOut.count > 1 << 16 && !holding { flush() }
         }
     }
 
@@ -83,14 +87,31 @@ public final class Console {
         switch errSink {
         case .buffer: capturedErr += line + "\n"
         case .descriptor(let fd):
+            // A command that reports on stderr is not paged: its output keeps its order.
+            holding = false
             flush()
             Self.writeAll(fd, Array((line + "\n").utf8))
         }
     }
 
+    /// Holds the output of the command about to run, when there is a pager: `endCommand` shows it.
+    func beginCommand() { holding = pager != nil }
+
+    /// Writes what the command printed: through the pager when it is longer than the screen.
+    func endCommand() {
+        guard holding else { return flush() }
+        holding = false
+        guard let pager, case .descriptor(let fd) = outSink, fd == 1 else { return flush() }
+        var size = winsize()
+        let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 2 ? Int(size.ws_row) : 24
+        let lines = pendingOut.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard lines >= rows - 1, pager.show(pendingOut) else { return flush() }
+        pendingOut.removeAll(keepingCapacity: true)
+    }
+
     /// Writes buffered stdout.
     public func flush() {
-        guard case .descriptor(let fd) = outSink, !pendingOut.isEmpty else { return }
+        guard case .descriptor(let fd) = outSink, !pendingOut.isEmpty, !holding else { return }
         Self.writeAll(fd, pendingOut)
         pendingOut.removeAll(keepingCapacity: true)
     }
