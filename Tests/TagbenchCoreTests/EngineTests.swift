@@ -215,6 +215,16 @@ struct EngineTests {
         try h.run("show 460:470")
         guard case .text(let range) = h.output.last else { Issue.record("no text view"); return }
         #expect(range.lines.map(\.text) == [d.text(TextRange(460, 470))])
+        // Ranges of units: paragraphs 2 to 4, a line each; sentences 3 to 6, as one stretch cut at
+        // paragraph ends.
+        try h.run("show para 2-4")
+        guard case .text(let paragraphs) = h.output.last else { Issue.record("no text view"); return }
+        #expect(paragraphs.lines.map(\.paragraph) == [2, 3, 4])
+        #expect(paragraphs.lines.map(\.text) == (1...3).map { d.text(d.paragraphs[$0]) })
+        try h.run("show sent 3-6")
+        guard case .text(let sentences) = h.output.last else { Issue.record("no text view"); return }
+        #expect(sentences.lines.map(\.text).joined() == d.text(TextRange(d.sentences[2].range.start, d.sentences[5].range.end)).filter { $0 != "\n" })
+        #expect(h.failure("show para 4-9") == .unitOutOfRange(unit: .para, number: 6, count: 5))
     }
 
     @Test func findListsHitsWithContextAndCountsAll() throws {

@@ -16,6 +16,10 @@ public enum ShowTarget: Hashable, Sendable {
     case paragraph(Int)
     /// Sentence N.
     case sentence(Int)
+    /// Paragraphs N through M (N < M).
+    case paragraphs(Int, Int)
+    /// Sentences N through M (N < M).
+    case sentences(Int, Int)
     /// A code-point range.
     case range(TextRange)
 }

@@ -54,8 +54,12 @@ public enum CommandParser {
             if let first = try args.next() {
                 switch first.text {
                 case "para", "sent":
-                    let n = try args.number(after: first.text)
-                    command = .show(first.text == "para" ? .paragraph(n) : .sentence(n))
+                    let (n, m) = try args.numbers(after: first.text)
+                    if n == m {
+                        command = .show(first.text == "para" ? .paragraph(n) : .sentence(n))
+                    } else {
+                        command = .show(first.text == "para" ? .paragraphs(n, m) : .sentences(n, m))
+                    }
                 default:
                     guard let range = parseRange(first.text) else {
                         throw .invalidArgument(command: name, argument: first.text, expected: "para N, sent N or S:E")
@@ -269,6 +273,17 @@ private struct Arguments {
     mutating func required(_ what: String, allowRegex: Bool = false) throws(TagbenchError) -> Token {
         guard let token = try scanner.next(allowRegex: allowRegex) else { throw .missingArgument(command: command, what: what) }
         return token
+    }
+
+    /// `N` or `N-M` (N ≤ M, both from 1) after `keyword`.
+    mutating func numbers(after keyword: String) throws(TagbenchError) -> (Int, Int) {
+        let token = try required("a number after \(keyword)")
+        let parts = token.text.split(separator: "-", omittingEmptySubsequences: false)
+        let numbers = parts.compactMap { part in part.allSatisfy(\.isASCII) ? Int(part).flatMap { $0 >= 1 ? $0 : nil } : nil }
+        guard parts.count <= 2, numbers.count == parts.count, numbers[0] <= numbers[numbers.count - 1] else {
+            throw .invalidArgument(command: command, argument: token.text, expected: "a number from 1, or N-M with N ≤ M")
+        }
+        return (numbers[0], numbers[numbers.count - 1])
     }
 
     mutating func number(after keyword: String) throws(TagbenchError) -> Int {

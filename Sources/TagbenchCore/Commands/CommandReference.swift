@@ -20,7 +20,7 @@ public struct CommandReference: Sendable {
         .init(name: "open", usage: "open DOC", summary: "make a document current, by number or id"),
         .init(name: "next", usage: "next", summary: "open the next document"),
         .init(name: "prev", usage: "prev", summary: "open the previous document"),
-        .init(name: "show", usage: "show [para N | sent N | S:E]", summary: "print text with offsets in the margin and spans highlighted"),
+        .init(name: "show", usage: "show [para N[-M] | sent N[-M] | S:E]", summary: "print text with offsets in the margin and spans highlighted"),
         .init(name: "find", usage: "find TEXT|/RE/ [--corpus]", summary: "list matches as h1, h2, … with document, S:E and context"),
         .init(name: "tag", usage: "tag LABEL S:E | hN[-hM] | \"text\"[#K] | sent N | para N | all TEXT|/RE/ [--corpus]", summary: "add a span (or one per hit or match)"),
         .init(name: "untag", usage: "untag ID...", summary: "remove annotations (ids are a1, a2, … and never reused)"),

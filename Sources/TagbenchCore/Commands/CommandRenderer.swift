@@ -26,6 +26,8 @@ public enum CommandRenderer {
         case .show(.document): return "show"
         case .show(.paragraph(let n)): return "show para \(n)"
         case .show(.sentence(let n)): return "show sent \(n)"
+        case .show(.paragraphs(let n, let m)): return "show para \(n)-\(m)"
+        case .show(.sentences(let n, let m)): return "show sent \(n)-\(m)"
         case .show(.range(let r)): return "show \(r)"
         case .find(let pattern, let corpus): return "find \(pattern)" + (corpus ? " --corpus" : "")
         case .tag(let label, let target):

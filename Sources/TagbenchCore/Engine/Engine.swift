@@ -664,6 +664,20 @@ public final class Engine {
             let s = try sentence(n, of: d)
             lines.append(TextLine(start: s.range.start, text: d.text(s.range), paragraph: s.paragraph))
             shownUnits.append((.sent, n))
+        case .paragraphs(let n, let m):
+            for k in n...m {
+                let p = try paragraph(k, of: d)
+                lines.append(TextLine(start: p.start, text: d.text(p), paragraph: k))
+                shownUnits.append((.para, k))
+            }
+        case .sentences(let n, let m):
+            let first = try sentence(n, of: d), last = try sentence(m, of: d)
+            let r = TextRange(first.range.start, last.range.end)
+            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
+                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
+                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+            }
+            shownUnits += (n...m).map { (.sent, $0) }
         case .range(let r):
             try checkRange(r, in: d)
             for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
