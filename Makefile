@@ -18,9 +18,11 @@ test: setup build
 
 # The Swift suite once more, built with every processor-specific and Linux-only path turned off
 # (TB_PORTABLE): the portable fallbacks must pass it on their own. CI runs it after `make test`.
+# The kill tests run fewer rounds here: the portable SHA-256 makes each save several times slower,
+# and the rounds test the save, not the processor's paths.
 test-portable: setup
 	swift build --build-tests --scratch-path .build-portable -Xcc -DTB_PORTABLE -Xswiftc -DTB_PORTABLE
-	swift test --skip-build --scratch-path .build-portable
+	TAGBENCH_SAVE_KILL_ROUNDS=6 TAGBENCH_EXPORT_KILL_ROUNDS=4 swift test --skip-build --scratch-path .build-portable
 
 # System packages (libedit's headers for the CLibEdit target, tmux for the terminal test) and
 # the Python virtual environment for the interop suite; each only when missing.

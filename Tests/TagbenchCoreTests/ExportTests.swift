@@ -236,13 +236,26 @@ struct ExportTests {
         #expect(weights.indices.map { s in a.assignment.filter { $0 == s }.count } == expected)
     }
 
-    /// A split left with no documents is said, and no (empty) file is written for it.
+    /// A split left with no documents is said, and no (empty) file is written for it; a split of
+    /// weight 0 is empty as asked, without a warning.
     @Test func anEmptySplitWritesNoFileAndIsSaid() throws {
         let h = try harness()
         try h.run("export spans sp.jsonl --split a=1,b=1")
         #expect(h.output.contains(.warning("split b has no documents (1 for 2 splits); no file written for it")))
         #expect(FileManager.default.fileExists(atPath: h.directory + "/sp-a.jsonl"))
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/sp-b.jsonl"))
+        try h.run("export spans z.jsonl --split a=1,b=0")
+        #expect(!h.output.contains { if case .warning = $0 { true } else { false } })
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/z-b.jsonl"))
+    }
+
+    /// A device takes one stream: a split or sharded export to it would make new files beside it.
+    @Test(arguments: ["--split a=1,b=1", "--shard-size 1"])
+    func aSplitOrShardedExportToADeviceIsRefused(option: String) throws {
+        let h = try harness()
+        let error = h.failure("export spans /dev/stdout " + option)
+        #expect(error == .invalidExportOption(String(option.split(separator: " ")[0]), reason: "stdout is a device: it takes one stream, not several files"))
+        for name in ["/dev/stdout-a", "/dev/stdout-00001"] { #expect(!FileManager.default.fileExists(atPath: name)) }
     }
 
     static let importable: [String] = ["spans out.jsonl", "doccano out.jsonl", "label-studio out.json", "brat out"]

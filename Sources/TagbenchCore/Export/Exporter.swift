@@ -134,6 +134,12 @@ public enum Exporter {
             balance = assigner.balance
         }
         let base = options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
+        // A device (`/dev/stdout`) takes one stream: names derived from it would be new files
+        // beside it (in /dev).
+        if FileSystem.isDevicePath(base) && (!options.split.isEmpty || options.shardSize != nil) {
+            throw .invalidExportOption(options.split.isEmpty ? "--shard-size" : "--split",
+                                       reason: "\(Paths.fileName(of: base)) is a device: it takes one stream, not several files")
+        }
         // What an export of these files killed earlier left: its temporaries (`.out.jsonl.tmp-PID`,
         // `.out-train.jsonl.tmp-PID`, `.out.jsonl.manifest.json.tmp-PID`, brat's inside its folder).
         if !FileSystem.isDevicePath(base) {
@@ -221,7 +227,7 @@ public enum Exporter {
             }
 
             // Warnings, then the manifest that records them.
-            for (s, name) in splitNames.enumerated() where name != nil && filesPerSplit[s].isEmpty {
+            for (s, name) in splitNames.enumerated() where name != nil && filesPerSplit[s].isEmpty && options.split[s].weight > 0 {
                 result.warnings.append("split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it")
             }
             if stale > 0 {
