@@ -72,6 +72,19 @@ struct SessionFileSafetyTests {
         try Engine.open(path: path, displayPath: "x", annotator: Annotator(name: "t")).0.session.annotationCount
     }
 
+    /// A session that fails to open leaves its lock as a clean exit does: the next try does not
+    /// speak of taking over a lock left by a process that is gone.
+    @Test func aSessionThatFailsToOpenLeavesNoLockToTakeOver() throws {
+        let dir = try Workspace.make()
+        try "{\"format\": \"tagbench-session\", oops".write(toFile: dir + "/s.json", atomically: false, encoding: .utf8)
+        for arguments in [["s.json"], ["run", "/dev/null", "--session", "s.json"]] {
+            let first = try tagbench(arguments, in: dir, input: "docs\n")
+            #expect(first.status == 1 && first.stderr.contains("malformed JSON"), "\(first.stderr)")
+            let second = try tagbench(arguments, in: dir, input: "docs\n")
+            #expect(second.status == 1 && !second.stderr.contains("took over the lock"), "\(second.stderr)")
+        }
+    }
+
     @Test func savingOverAnotherSessionTakesItsLockAndKeepsItsJournal() throws {
         let dir = try Workspace.make()
         try session(in: dir, "a.json")

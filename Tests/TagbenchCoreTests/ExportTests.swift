@@ -249,6 +249,17 @@ struct ExportTests {
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/z-b.jsonl"))
     }
 
+    /// brat writes into a new or empty folder, or one an earlier export made; any other folder is
+    /// refused saying so (nothing in it is touched).
+    @Test func bratRefusesAFolderItDidNotMake() throws {
+        let h = try harness()
+        try FileManager.default.createDirectory(atPath: h.directory + "/mine", withIntermediateDirectories: false)
+        try "keep".write(toFile: h.directory + "/mine/notes.txt", atomically: false, encoding: .utf8)
+        let error = h.failure("export brat mine")
+        #expect(error?.message == "cannot write \(h.directory)/mine: a folder that is not empty and that no tagbench export made (give a new or empty folder)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/mine") == ["notes.txt"])
+    }
+
     /// A device takes one stream: a split or sharded export to it would make new files beside it.
     @Test(arguments: ["--split a=1,b=1", "--shard-size 1"])
     func aSplitOrShardedExportToADeviceIsRefused(option: String) throws {

@@ -79,7 +79,14 @@ struct ReplCommand: ParsableCommand {
         if interactive { LibEditLineReader.ensureUTF8Locale() }
         let console = Console.standard(environment: environment.variables)
         let lock = readOnly ? nil : try lockSession(session, environment: environment, console: console)
-        let engine = try openSession(session, environment: environment, console: console)
+        let engine: Engine
+        do {
+            engine = try openSession(session, environment: environment, console: console)
+        } catch {
+            // A session that does not open is left unlocked, as a clean exit leaves it.
+            lock?.release()
+            throw error
+        }
         // The engine holds the lock from here (a save to another path moves it).
         engine.lock = lock
         defer { engine.lock?.release() }
@@ -140,7 +147,13 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock()
         var start = clock.now
         let lock = try lockSession(session, environment: environment, console: console)
-        let engine = try openSession(session, environment: environment, console: console)
+        let engine: Engine
+        do {
+            engine = try openSession(session, environment: environment, console: console)
+        } catch {
+            lock?.release()
+            throw error
+        }
         engine.lock = lock
         defer { engine.lock?.release() }
         if lock != nil { engine.removeLeftovers() }

@@ -47,7 +47,7 @@ final class BratWriter {
         case .directory:
             let names = try FileSystem.list(directory)
             guard names.isEmpty || FileSystem.kind(of: directory + ".manifest.json") == .file else {
-                throw .invalidExportOption(directory, reason: "the directory is not empty and no tagbench export made it")
+                throw .writeFailed(directory, reason: "a folder that is not empty and that no tagbench export made (give a new or empty folder)")
             }
         default:
             throw .writeFailed(directory, reason: "exists and is not a directory")
