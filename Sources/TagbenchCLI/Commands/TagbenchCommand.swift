@@ -26,6 +26,17 @@ func failure(_ error: TagbenchError, console: Console) -> ExitCode {
     return ExitCode.failure
 }
 
+/// Opens the session under `lock`: a session that does not open is left unlocked, as a clean exit
+/// leaves it (its next opener has no lock to take over).
+func openSession(_ path: String?, locked lock: SessionLock?, environment: CLIEnvironment, console: Console) throws -> Engine {
+    do {
+        return try openSession(path, environment: environment, console: console)
+    } catch {
+        lock?.release()
+        throw error
+    }
+}
+
 /// Takes the one-writer lock of a session named on the command line (kept until the process
 /// ends); a lock held by another process is exit 1 with its process id.
 func lockSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> SessionLock? {
@@ -79,14 +90,7 @@ struct ReplCommand: ParsableCommand {
         if interactive { LibEditLineReader.ensureUTF8Locale() }
         let console = Console.standard(environment: environment.variables)
         let lock = readOnly ? nil : try lockSession(session, environment: environment, console: console)
-        let engine: Engine
-        do {
-            engine = try openSession(session, environment: environment, console: console)
-        } catch {
-            // A session that does not open is left unlocked, as a clean exit leaves it.
-            lock?.release()
-            throw error
-        }
+        let engine = try openSession(session, locked: lock, environment: environment, console: console)
         // The engine holds the lock from here (a save to another path moves it).
         engine.lock = lock
         defer { engine.lock?.release() }
@@ -147,13 +151,7 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock()
         var start = clock.now
         let lock = try lockSession(session, environment: environment, console: console)
-        let engine: Engine
-        do {
-            engine = try openSession(session, environment: environment, console: console)
-        } catch {
-            lock?.release()
-            throw error
-        }
+        let engine = try openSession(session, locked: lock, environment: environment, console: console)
         engine.lock = lock
         defer { engine.lock?.release() }
         if lock != nil { engine.removeLeftovers() }
