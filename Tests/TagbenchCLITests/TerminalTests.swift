@@ -52,6 +52,19 @@ struct TerminalTests {
             try waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
         }
 
+        /// Starts the demo session at 100 × 30, queues the tag set's suggestions and enters
+        /// `review`; returns its first screen.
+        @discardableResult
+        func startReview(in directory: String) throws -> String {
+            try startDemo(in: directory, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
+            try type("suggest --corpus")
+            try key("Enter")
+            try waitFor("the queue") { $0.contains("queued") }
+            try type("review")
+            try key("Enter")
+            return try waitFor("the first suggestion") { $0.contains("review 0/") }
+        }
+
         deinit { _ = try? run(["kill-server"]) }
     }
 
@@ -100,13 +113,7 @@ struct TerminalTests {
     @Test func reviewTakesSingleKeysFullScreenInARealTerminal() throws {
         let dir = try Workspace.make()
         let tmux = Tmux()
-        try tmux.startDemo(in: dir, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
-        try tmux.type("suggest --corpus")
-        try tmux.key("Enter")
-        try tmux.waitFor("the queue") { $0.contains("queued") }
-        try tmux.type("review")
-        try tmux.key("Enter")
-        let first = try tmux.waitFor("the first suggestion") { $0.contains("review 0/") }
+        let first = try tmux.startReview(in: dir)
         #expect(first.contains("y accept  n reject"), "the keys are shown")
         #expect(!first.contains("demo:qu-jiceng"), "review has the screen to itself")
         let total = first.components(separatedBy: "review 0/")[1].prefix { $0.isNumber }
@@ -179,13 +186,7 @@ struct TerminalTests {
     func reviewGivesTheTerminalBackWhenKilled(signal: String) throws {
         let dir = try Workspace.make()
         let tmux = Tmux()
-        try tmux.startDemo(in: dir, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
-        try tmux.type("suggest --corpus")
-        try tmux.key("Enter")
-        try tmux.waitFor("the queue") { $0.contains("queued") }
-        try tmux.type("review")
-        try tmux.key("Enter")
-        try tmux.waitFor("the first suggestion") { $0.contains("review 0/") }
+        try tmux.startReview(in: dir)
         #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("1"), "review is in the alternate screen")
         // The pane's shell runs tagbench as its child: only this test's tagbench gets the signal.
         let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
