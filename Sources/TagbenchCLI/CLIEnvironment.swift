@@ -30,8 +30,16 @@ public struct CLIEnvironment {
 
     /// `engine` with the settings the environment gives: `TAGBENCH_REGEX_SECONDS`, how long a
     /// regular-expression search may run where Ctrl-C cannot stop it (scripts, piped input).
-    func configured(_ engine: Engine) -> Engine {
-        if let text = variables["TAGBENCH_REGEX_SECONDS"], let seconds = Double(text), seconds > 0 { engine.regexTimeLimit = seconds }
+    /// A value that is not a number of seconds above 0 is said, and the default kept.
+    func configured(_ engine: Engine, console: Console) -> Engine {
+        if let text = variables["TAGBENCH_REGEX_SECONDS"] {
+            if let seconds = Double(text), seconds > 0, seconds.isFinite {
+                engine.regexTimeLimit = seconds
+            } else {
+                OutputRenderer(console: console).render(.warning("TAGBENCH_REGEX_SECONDS=\"\(text)\" is not a number of seconds above 0; "
+                    + "regex searches stop after \(Format.grouped(Int(engine.regexTimeLimit))) s"))
+            }
+        }
         return engine
     }
 

@@ -57,6 +57,15 @@ struct HostileInputEndToEndTests {
         }
     }
 
+    /// A regex time limit that is not a number of seconds is said, and the default kept.
+    @Test(arguments: ["abc", "0", "-3", "inf"])
+    func anInvalidRegexTimeLimitIsSaid(value: String) throws {
+        let dir = try Workspace.make()
+        let result = try tagbench(["s.json"], in: dir, input: "docs\n", environment: ["TAGBENCH_REGEX_SECONDS": value])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: TAGBENCH_REGEX_SECONDS=\"\(value)\" is not a number of seconds above 0; regex searches stop after 20 s"), "\(result.stderr)")
+    }
+
     @Test(arguments: ["fifo", "zero"])
     func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
         let dir = try Workspace.make()

@@ -57,11 +57,11 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
 
 /// Opens a session read from the command line, printing its warnings; failures become exit 1.
 func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
-    guard let path else { return environment.configured(Engine(annotator: environment.annotator)) }
+    guard let path else { return environment.configured(Engine(annotator: environment.annotator), console: console) }
     do {
         let (engine, warnings) = try Engine.open(path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
         for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
-        return environment.configured(engine)
+        return environment.configured(engine, console: console)
     } catch {
         throw failure(error, console: console)
     }
