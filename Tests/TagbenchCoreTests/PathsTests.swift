@@ -49,3 +49,23 @@ struct PathNameTests {
         #expect(Paths.fileExtension(of: path) == ext)
     }
 }
+
+/// The names of temporary files (`.NAME.tmp-PID`): what they stand in for and whose they are.
+struct TemporaryNameTests {
+    static let cases: [(String, String?, Int32?)] = [
+        (".s.json.tmp-123", "s.json", 123),
+        (".out-train.jsonl.tmp-9", "out-train.jsonl", 9),
+        (".a.tmp-1.json.tmp-77", "a.tmp-1.json", 77),
+        (".s.json.tmp-", nil, nil),
+        (".s.json.tmp-+5", nil, nil),
+        (".s.json.tmp-12x", nil, nil),
+        ("s.json.tmp-12", nil, nil),
+        (".tmp-12", nil, nil),
+    ]
+
+    @Test(arguments: cases)
+    func temporaryNamesAreReadOrLeftAlone(entry: String, name: String?, pid: Int32?) {
+        let parsed = FileSystem.temporary(entry)
+        #expect(parsed?.name == name && parsed?.pid == pid)
+    }
+}

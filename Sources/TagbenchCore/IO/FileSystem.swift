@@ -205,24 +205,25 @@ public enum FileSystem {
         return info.st_mode & 0o666 | S_IRUSR | S_IWUSR
     }
 
+    /// The file a temporary (`.NAME.tmp-PID`, as `stagingPlan` names them) stands in for, and the
+    /// process writing it; nil for any other name.
+    static func temporary(_ entry: String) -> (name: String, pid: Int32)? {
+        let bytes = Array(entry.utf8), marker = Array(".tmp-".utf8)
+        guard bytes.first == UInt8(ascii: "."), bytes.count > marker.count + 1,
+              let at = (1...(bytes.count - marker.count)).last(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }),
+              at > 1, at + marker.count < bytes.count,
+              bytes[(at + marker.count)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let pid = Int32(String(decoding: bytes[(at + marker.count)...], as: UTF8.self)) else { return nil }
+        return (String(decoding: bytes[1..<at], as: UTF8.self), pid)
+    }
+
     /// Removes the temporary files (`.NAME.tmp-PID`) that killed saves of `path` left behind;
     /// called by the session's one writer, holding its lock, so no save of it is under way.
     public static func removeStaleTemporaries(of path: String, files: FileOperations = SystemFileOperations.shared) {
-        let directory = Paths.directory(of: path)
-        let prefix = Array(("." + Paths.fileName(of: path) + ".tmp-").utf8)
-        guard let dir = opendir(directory) else { return }
-        var stale: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            let bytes = Array(name.utf8)
-            guard bytes.count > prefix.count, bytes.starts(with: prefix),
-                  bytes[prefix.count...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { continue }
-            stale.append(name)
+        let directory = Paths.directory(of: path), name = Paths.fileName(of: path)
+        for entry in (try? list(directory)) ?? [] where temporary(entry)?.name == name {
+            _ = files.unlink(directory + "/" + entry)
         }
-        closedir(dir)
-        for name in stale { _ = files.unlink(directory + "/" + name) }
     }
 
     /// Removes temporary files (`.NAME.tmp-PID`) in `directory` whose name starts with one of
@@ -230,20 +231,10 @@ public enum FileSystem {
     /// Exports take no lock, so a temporary of a process still running is another export's, and
     /// is left alone.
     public static func removeTemporariesOfEndedProcesses(in directory: String, prefixes: [String]) {
-        guard let dir = opendir(directory) else { return }
-        var ended: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            let bytes = Array(name.utf8), marker = Array(".tmp-".utf8)
-            guard prefixes.contains(where: { name.hasPrefix($0) }), bytes.count > marker.count,
-                  let at = (0...(bytes.count - marker.count)).last(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }),
-                  let pid = Int32(String(decoding: bytes[(at + marker.count)...], as: UTF8.self)), pid > 0 else { continue }
-            if Glibc.kill(pid, 0) != 0 && errno == ESRCH { ended.append(name) }
+        for entry in (try? list(directory)) ?? [] where prefixes.contains(where: { entry.hasPrefix($0) }) {
+            guard let pid = temporary(entry)?.pid, pid > 0, Glibc.kill(pid, 0) != 0, errno == ESRCH else { continue }
+            Glibc.unlink(directory + "/" + entry)
         }
-        closedir(dir)
-        for name in ended { Glibc.unlink(directory + "/" + name) }
     }
 
     /// Whether `name` matches a shell glob (`*`, `?`, `[…]`).
