@@ -306,11 +306,11 @@ public final class Engine {
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
     private func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
-        let segments = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
-                                        mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
+        let hashing = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
+                                       mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
         // From here the checkpoint holds everything: a journal not emptied follows an older
         // state, and is not replayed on it.
-        baseHash = FileHashing(segments: segments)
+        baseHash = hashing
         startEpoch()
         try journal.reset()
     }
@@ -1399,9 +1399,9 @@ public final class Engine {
         // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
         let documents = UncheckedSendable(session.documents)
         let files = self.files
-        let segments: [ArraySlice<UInt8>]
+        let hashing: FileHashing
         do {
-            segments = try writeEncoded(to: target, relativeTo: target, mode: mode) {
+            hashing = try writeEncoded(to: target, relativeTo: target, mode: mode) {
                 HashCache(documents: documents.value).write(for: target, mode: mode, files: files)
             }
         } catch {
@@ -1410,7 +1410,6 @@ public final class Engine {
             throw error
         }
         if isReadOnly { return }
-        let hashing = FileHashing(segments: segments)
         savedFileHash = hashing
         // The saved file now holds everything: the checkpoints and journals are spent. A
         // checkpoint that stays would be opened instead of the new file: that is a failed save
@@ -1469,17 +1468,21 @@ public final class Engine {
 
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
     /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
-    /// thread during the final `fsync`. Returns the pieces written.
+    /// thread during the final `fsync`, as the file is hashed. Returns its hash.
     private func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
-                              meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> [ArraySlice<UInt8>] {
+                              meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> FileHashing {
         let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
         try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
             segments.append(segment)
             try file.append(segment)
         }
-        try Parallel.meanwhile(meanwhile) { () throws(TagbenchError) in try file.commit() }
-        return segments
+        // The file is hashed while its fsync waits, and its bytes let go: kept for a hash asked
+        // for later, they held the whole encoded session for as long as the REPL ran.
+        let hashing = FileHashing(segments: segments)
+        segments = []
+        try Parallel.meanwhile({ meanwhile(); _ = hashing.wait() }) { () throws(TagbenchError) in try file.commit() }
+        return hashing
     }
 
     private func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
