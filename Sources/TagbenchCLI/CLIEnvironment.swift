@@ -30,8 +30,10 @@ public struct CLIEnvironment {
 
     /// `engine` with the settings the environment gives: `TAGBENCH_REGEX_SECONDS`, how long a
     /// regular-expression search may run where Ctrl-C cannot stop it (scripts, piped input).
-    /// A value that is not a number of seconds above 0 is said, and the default kept.
+    /// A value that is not a number of seconds above 0 is said, and the default kept. Searches
+    /// run in a worker process, which a stop ends at once.
     func configured(_ engine: Engine, console: Console) -> Engine {
+        if let runner = RegexWorkerRunner.forThisProcess() { engine.regexRunner = runner }
         if let text = variables["TAGBENCH_REGEX_SECONDS"] {
             if let seconds = Double(text), seconds > 0, seconds.isFinite {
                 engine.regexTimeLimit = seconds

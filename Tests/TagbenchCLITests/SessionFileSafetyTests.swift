@@ -13,12 +13,13 @@ final class RunningRepl {
     private let errors = Pipe()
     private var seen = ""
 
-    init(_ arguments: [String], in directory: String) throws {
+    init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
         signal(SIGPIPE, SIG_IGN)
         process.executableURL = URL(fileURLWithPath: Workspace.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ["TAGBENCH_HISTORY": "", "SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin", "TAGBENCH_ANNOTATOR": "tester"]
+            .merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

@@ -196,4 +196,36 @@ struct TerminalTests {
         #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("0"), "the alternate screen is left")
         #expect(try tmux.run(["display", "-p", "-t", "t", "#{cursor_flag}"], output: true).hasPrefix("1"), "the cursor is shown again")
     }
+
+    /// Ctrl-C pressed while a regular expression backtracks without end stops the search at
+    /// once, ends the worker process it ran in, and gives the prompt back.
+    @Test func ctrlCStopsACatastrophicSearchAndItsWorker() throws {
+        let dir = try Workspace.make()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let tmux = Tmux()
+        try tmux.startDemo(in: dir, environment: "TERM=xterm-256color TAGBENCH_HISTORY=", width: 100, height: 30)
+        try tmux.type("load aa.txt")
+        try tmux.key("Enter")
+        try tmux.waitFor("the load") { $0.contains("loaded 1 document") }
+        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shellPID = try #require(Int32(shell))
+        let tagbench = try #require(RegexWorkerTests.children(of: shellPID).first)
+        try tmux.type("open aa")
+        try tmux.key("Enter")
+        try tmux.type("find /(a|aa)*b/")
+        try tmux.key("Enter")
+        var workers: [Int32] = []
+        for _ in 0..<200 where workers.isEmpty {
+            workers = RegexWorkerTests.workers(of: tagbench)
+            usleep(50_000)
+        }
+        try #require(!workers.isEmpty, "the search did not start a worker")
+        try tmux.key("C-c")
+        let screen = try tmux.waitFor("the stop") { $0.contains("interrupted; nothing was changed") }
+        #expect(screen.contains("find /(a|aa)*b/ interrupted; nothing was changed"), "\(screen)")
+        #expect(workers.filter(RegexWorkerTests.isRunning).isEmpty, "the worker still runs")
+        try tmux.type("docs")
+        try tmux.key("Enter")
+        try tmux.waitFor("the next command") { $0.contains("5 documents") || $0.components(separatedBy: "aa").count > 3 }
+    }
 }

@@ -128,6 +128,15 @@ int tb_deferred_signal(void);
 /// Gives SIGINT and SIGTERM back their actions and raises a signal that was noted.
 void tb_defer_signals_end(void);
 
+/// Starts `path` with `argv` and `envp`, its standard input and output both the socket `channel`,
+/// in a process group of its own, no signal blocked and default handlers; 0 and the process id in
+/// `pid`, or -1.
+int tb_spawn_worker(const char *path, char *const argv[], char *const envp[], int channel, int *pid);
+
+/// Ends this process when its parent, `parent`, is gone (watched on a thread); -1 if it is
+/// already gone or no thread could be made.
+int tb_die_with_parent(int parent);
+
 /// Runs body(context) on a new detached thread of its own (work that may never end must not hold
 /// a thread of a shared pool). Returns 0, or an error when no thread could be made.
 int tb_run_on_own_thread(void (*body)(void *), void *context);

@@ -11,7 +11,7 @@ public struct TagbenchCommand: ParsableCommand {
         commandName: "tagbench",
         abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
         version: "tagbench \(TagbenchVersion.current)",
-        subcommands: [ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, RegexWorkerCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 

@@ -61,6 +61,9 @@ public final class Engine {
     /// Seconds a regular-expression search may run where no monitor can stop it (a script, piped
     /// input): then it fails with `regexTooSlow` (`WatchedSearch`).
     public var regexTimeLimit: Double = 20
+    /// Where regular-expression searches run: on a watched thread unless the command line gives
+    /// a runner that can end a search at once.
+    public var regexRunner: any RegexRunner = WatchedSearch()
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public private(set) var journal: Journal?
@@ -723,12 +726,10 @@ public final class Engine {
     private func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
         var found: [(Int, TextRange)] = []
         if case .regex(let source) = search.pattern {
-            let texts = UncheckedSendable(documents.map { session.documents[$0] })
-            let perDocument = try WatchedSearch.run(documents.count, task: task, pattern: source, monitor: monitor, limit: regexTimeLimit) {
-                search.matches(in: texts.value[$0])
-            }
+            let perDocument = try regexRunner.matches(of: [source], in: documents.map { session.documents[$0] }, task: task,
+                                                      monitor: monitor, limit: regexTimeLimit)
             defer { if documents.count > 1 { monitor?.finished() } }
-            for (k, d) in documents.enumerated() { for r in perDocument[k] { found.append((d, r)) } }
+            for (k, d) in documents.enumerated() { for r in perDocument[k][0] { found.append((d, r)) } }
             return found
         }
         defer { if documents.count > 1 { monitor?.finished() } }
@@ -1106,12 +1107,10 @@ public final class Engine {
         var seen = Set<SpanKey>()
         defer { if documents.count > 1 { monitor?.finished() } }
         // With a regular expression among the rules, the candidates are found on a watched thread.
-        var found: [[Suggester.Candidate]]?
-        if let source = suggester.regexSources.first {
-            let texts = UncheckedSendable(documents.map { session.documents[$0] })
-            found = try WatchedSearch.run(documents.count, task: "suggest", pattern: source, monitor: monitor, limit: regexTimeLimit) {
-                suggester.candidates(in: texts.value[$0])
-            }
+        var found: [[[TextRange]]]?
+        if !suggester.regexSources.isEmpty {
+            found = try regexRunner.matches(of: suggester.regexSources, in: documents.map { session.documents[$0] }, task: "suggest",
+                                            monitor: monitor, limit: regexTimeLimit)
         }
         for (i, d) in documents.enumerated() {
             if found == nil, documents.count > 1, let monitor {
@@ -1119,7 +1118,7 @@ public final class Engine {
                 monitor.progress("suggest", done: i, of: documents.count)
             }
             let document = session.documents[d]
-            for c in found?[i] ?? suggester.candidates(in: document) {
+            for c in suggester.candidates(in: document, regexMatches: found?[i] ?? []) {
                 let key = SpanKey(document: d, range: c.range, label: c.label)
                 if session.hasSpan(key) { tagged += 1; continue }
                 if session.suggestions.wasRejected(key) { rejectedBefore += 1; continue }

@@ -1,5 +1,6 @@
 /// Runs a tag set's patterns over documents: every literal pattern, and every context text the
-/// rules name, in one pass of one `TermMatcher` per document; regular expressions one by one.
+/// rules name, in one pass of one `TermMatcher` per document; the regular expressions are
+/// searched by a `RegexRunner` and their matches handed in.
 struct Suggester {
     /// A span a rule proposes.
     struct Candidate {
@@ -13,7 +14,6 @@ struct Suggester {
         var pattern: LabelPattern
         /// The matcher's number for a literal pattern; nil for a regular expression.
         var literal: Int?
-        var regex: TextSearch?
         var notInside: [Int]
         var inside: [Int]
     }
@@ -35,12 +35,12 @@ struct Suggester {
         var rules: [Rule] = []
         for (l, label) in tagSet.labels.enumerated() where label.kind == .span && (labels.isEmpty || labels.contains(l)) {
             for p in label.patterns {
-                var rule = Rule(label: l, pattern: p, literal: nil, regex: nil, notInside: p.notInside.map(literal), inside: p.inside.map(literal))
+                var rule = Rule(label: l, pattern: p, literal: nil, notInside: p.notInside.map(literal), inside: p.inside.map(literal))
                 switch p.pattern {
                 case .literal(let text):
                     guard !text.isEmpty else { throw .emptyPattern }
                     rule.literal = literal(text)
-                case .regex: rule.regex = try TextSearch(p.pattern)
+                case .regex: _ = try TextSearch(p.pattern)  // checked here; searched by a RegexRunner
                 }
                 rules.append(rule)
             }
@@ -58,8 +58,9 @@ struct Suggester {
         rules.compactMap { if case .regex(let source) = $0.pattern.pattern { return source } else { return nil } }
     }
 
-    /// What the rules propose in one document, by position.
-    func candidates(in document: Document) -> [Candidate] {
+    /// What the rules propose in one document, by position; `regexMatches` holds the matches of
+    /// `regexSources` in it, in that order (found by a `RegexRunner`).
+    func candidates(in document: Document, regexMatches: [[TextRange]]) -> [Candidate] {
         var occurrences = Array(repeating: [TextRange](), count: literalCount)
         if literalCount > 0 {
             document.bytes.withUnsafeBufferPointer { bytes in
@@ -70,8 +71,15 @@ struct Suggester {
             texts.contains { t in occurrences[t].contains { $0.start <= r.start && r.end <= $0.end } }
         }
         var result: [Candidate] = []
+        var regexRule = 0
         for rule in rules {
-            let matches = rule.literal.map { occurrences[$0] } ?? rule.regex!.matches(in: document)
+            let matches: [TextRange]
+            if let literal = rule.literal {
+                matches = occurrences[literal]
+            } else {
+                matches = regexMatches[regexRule]
+                regexRule += 1
+            }
             for m in matches {
                 if covered(m, by: rule.notInside) { continue }
                 if !rule.inside.isEmpty && !covered(m, by: rule.inside) { continue }

@@ -1,15 +1,25 @@
 import CTagbenchShims
 import Dispatch
 
-/// Runs a regular-expression search over documents where it can be stopped. Swift's `Regex`
-/// backtracks and offers no way to stop a match once started: a pattern such as `(a|aa)*b` takes
-/// time exponential in a line's length. So the search runs on a thread of its own while the
-/// calling thread watches it: Ctrl-C (the monitor) stops the command at once, and where nothing
-/// can interrupt it (a script, piped input: no monitor) it is stopped after `limit` seconds.
-/// Either way the command fails having changed nothing; the abandoned thread is left to run only
-/// when a core is otherwise idle and gives up at its next document (a match already running cannot be cut
-/// short: it ends when the process does).
-enum WatchedSearch {
+/// The regex runner of the library alone: the search runs on a thread of its own while the
+/// calling thread watches it. A stopped search's thread is left to run only when a core is
+/// otherwise idle and gives up at its next document, but a match already running cannot be cut
+/// short: it ends when the process does. The command line runs searches in a process of their own
+/// instead (`RegexWorkerRunner`), which a stop ends at once.
+public struct WatchedSearch: RegexRunner {
+    /// A runner on watched threads.
+    public init() {}
+
+    /// See `RegexRunner`.
+    public func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
+                        limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
+        let searches = UncheckedSendable(try regexSearches(sources))
+        let texts = UncheckedSendable(documents)
+        return try Self.run(documents.count, task: task, pattern: sources.first ?? "", monitor: monitor, limit: limit) { k in
+            searches.value.map { $0.matches(in: texts.value[k]) }
+        }
+    }
+
     /// `body(k)` for each of `count` documents, in order, on a watched thread; `task` names the
     /// command in errors and progress, `pattern` the expression that was too slow.
     static func run<T>(_ count: Int, task: String, pattern: String, monitor: ProgressMonitor?, limit: Double,

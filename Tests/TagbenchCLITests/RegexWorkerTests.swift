@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import TagbenchCLI
+@testable import TagbenchCore
+
+/// Regular-expression searches run in a worker process: it finds exactly what a search in this
+/// process finds, and a stopped search leaves nothing running (the worker ends with the search,
+/// and with the process that started it).
+@Suite(.serialized)
+struct RegexWorkerTests {
+    static let catastrophic = "(a|aa)*b"
+
+    /// The four reports of `Fixtures/reports` and the edge cases of `Fixtures/edge`.
+    static func documents() throws -> [Document] {
+        let root = Workspace.root + "/Fixtures"
+        var documents: [Document] = []
+        for folder in ["reports", "edge", "corpus"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).sorted() {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + folder + "/" + name)))
+                // As `load` keeps them: UTF-8 without its BOM.
+                let text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+                documents.append(Document(id: name, path: name, bytes: text))
+            }
+        }
+        return documents
+    }
+
+    /// Expressions of every kind a user writes: CJK classes, counted repeats, anchors, astral
+    /// characters, case folding, empty matches (skipped), and several at once as `suggest` asks.
+    static let searches: [[String]] = [
+        ["巡[察视]"], ["整改.{0,3}问题"], ["^[一二三四五六七八九十]+、"], ["\\d+"], ["(?i)[A-Z]+"], ["x*"],
+        ["[\\u{20000}-\\u{2FFFF}]"], ["(?m)。$"], ["主题教育", "巡察", "[减]负"], [".+"],
+    ]
+
+    @Test(arguments: searches)
+    func theWorkerFindsWhatASearchInThisProcessFinds(sources: [String]) throws {
+        let documents = try Self.documents()
+        let runner = RegexWorkerRunner(executable: Workspace.binary)
+        let inWorker = try runner.matches(of: sources, in: documents, task: "find", monitor: nil, limit: 60)
+        let here = try WatchedSearch().matches(of: sources, in: documents, task: "find", monitor: nil, limit: 60)
+        #expect(inWorker == here)
+        #expect(inWorker.joined().joined().count > 0 || sources == ["x*"], "the table should find something")
+    }
+
+    /// A monitor that asks to stop once `after` progress reports or polls have passed.
+    final class StopLater: ProgressMonitor {
+        var polls = 0
+        let after: Int
+        init(after: Int) { self.after = after }
+        var shouldStop: Bool { polls += 1; return polls > after }
+        func progress(_ task: String, done: Int, of total: Int) {}
+        func finished() {}
+    }
+
+    @Test func ctrlCEndsTheWorker() throws {
+        let documents = [Document(id: "aa", path: "aa", bytes: Array(String(repeating: "a", count: 40).utf8))]
+        let runner = RegexWorkerRunner(executable: Workspace.binary)
+        #expect(throws: TagbenchError.interrupted("find")) {
+            try runner.matches(of: [Self.catastrophic], in: documents, task: "find", monitor: StopLater(after: 4), limit: 1e9)
+        }
+        #expect(Self.workers(of: getpid()).isEmpty)
+    }
+
+    /// The case in a REPL left running: after the limit stops the search, no worker is
+    /// left and the REPL uses no processor while it waits for the next line.
+    @Test func aStoppedSearchLeavesNothingRunning() throws {
+        let dir = try Workspace.make()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        // Piped lines end at the first error unless --keep-going: the REPL must outlive this one.
+        let repl = try RunningRepl(["--keep-going"], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "1"])
+        defer { repl.kill() }
+        try repl.send("load aa.txt", until: "loaded 1 document")
+        let shown = try repl.send("find /\(Self.catastrophic)/", until: "was stopped after 1 s")
+        #expect(shown.contains("nothing was changed"), "\(shown)")
+        #expect(Self.workers(of: repl.pid).isEmpty)
+        let before = try Self.processorSeconds(repl.pid)
+        usleep(1_500_000)
+        let used = try Self.processorSeconds(repl.pid) - before
+        // A search left running would use the whole 1.5 s of a core; waiting uses none.
+        #expect(used < 0.5, "the REPL used \(used) s of processor time while idle")
+        try repl.send("docs", until: "aa")
+    }
+
+    /// A tagbench killed while its worker searches takes the worker with it.
+    @Test func theWorkerEndsWithItsParent() throws {
+        let dir = try Workspace.make()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let repl = try RunningRepl([], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "1000"])
+        try repl.send("load aa.txt", until: "loaded 1 document")
+        try repl.send("find /\(Self.catastrophic)/", until: nil)
+        let parent = repl.pid
+        var workers: [Int32] = []
+        for _ in 0..<200 where workers.isEmpty {
+            workers = Self.workers(of: parent)
+            usleep(50_000)
+        }
+        try #require(!workers.isEmpty, "no worker was started")
+        repl.kill()
+        var running = workers
+        for _ in 0..<200 where !running.isEmpty {
+            usleep(50_000)
+            running = workers.filter(Self.isRunning)
+        }
+        #expect(running.isEmpty, "worker \(running) outlived its parent")
+    }
+
+    /// The worker processes started by `parent` (their command line names it).
+    static func workers(of parent: Int32) -> [Int32] {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.compactMap(Int32.init).filter { pid in
+            guard let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+            let arguments = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.count == 3 && arguments[1] == "regex-worker" && arguments[2] == String(parent) && isRunning(pid)
+        }
+    }
+
+    /// The processes whose parent is `parent`.
+    static func children(of parent: Int32) -> [Int32] {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            // After the name: the state, then the parent's id (proc(5)).
+            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first == Substring(String(parent))
+        }
+    }
+
+    /// Whether `pid` exists and is not a zombie (a container's first process may never reap one).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)...].first
+        return state != "Z" && state != "X"
+    }
+
+    /// The user and system time `pid` has used, in seconds.
+    static func processorSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        // After the name: state is field 3, utime 14 and stime 15 (proc(5)); here from index 0 = state.
+        let ticks = Double(fields[11])! + Double(fields[12])!
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
