@@ -26,6 +26,7 @@ public struct ExportedFile: Sendable, Equatable {
 /// writing each happen on a queue of their own, a chunk at a time, while the next records are
 /// encoded: the hash of a chunk and the write of another run side by side. A staged file is
 /// written under a temporary name, so an earlier export stays whole until the new one is.
+// @unchecked: each mutable field is confined to one queue or to the caller, as marked below.
 final class ExportFile: @unchecked Sendable {
     let path: String
     /// The temporary name written to and the name it takes when complete, when staged.
@@ -136,6 +137,7 @@ final class ExportFile: @unchecked Sendable {
     }
 
     /// A chunk's bytes, held by one reference while the queues work on them.
+    // @unchecked: the hash queue reads the bytes, then the write queue; nothing writes them after.
     private final class Chunk: @unchecked Sendable {
         var bytes: [UInt8]
         init(_ bytes: [UInt8]) { self.bytes = bytes }

@@ -62,6 +62,7 @@ enum Parallel {
     static func start<T>(_ body: @escaping @Sendable () -> T) -> Pending<T> { Pending(body) }
 
     /// A result being computed on another thread (`start`).
+    // @unchecked: `result` is written once by the work and read only after `group` says it is done.
     final class Pending<T>: @unchecked Sendable {
         private let group = DispatchGroup()
         // Written once by the work, read only after `group` says it is done.
@@ -89,6 +90,7 @@ enum Parallel {
 
 /// Hands a value to other threads where the caller knows it is safe: work whose indices never
 /// overlap, or objects only read.
+// @unchecked: that is its purpose; each use says why its value may cross threads.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

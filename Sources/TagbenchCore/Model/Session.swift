@@ -45,7 +45,7 @@ public final class Session {
     public static let formatVersion = 1
 
     /// The labels.
-    public var tagSet = TagSet()
+    public internal(set) var tagSet = TagSet()
     /// The documents, in load order.
     public private(set) var documents: [Document] = []
     private var documentLookup: [String: Int] = [:]
@@ -65,13 +65,13 @@ public final class Session {
     /// Category labels on units.
     public private(set) var categories: [CategoryAnnotation] = []
     /// State-changing commands, in order.
-    public var log: [LogEntry] = []
+    public internal(set) var log: [LogEntry] = []
     /// Spans whose document changed so that their text could not be found again: kept, never
     /// exported, listed by `orphans`. Their ids stay taken.
     public private(set) var orphans: [Annotation] = []
     /// The text around spans whose document cannot be read now (missing, or orphaned spans), as
     /// the session file had it, so that saving keeps it for re-anchoring later.
-    public var preservedContext: [Int: (prefix: String, suffix: String)] = [:]
+    public internal(set) var preservedContext: [Int: (prefix: String, suffix: String)] = [:]
 
     /// Moves a live annotation to the orphans.
     func orphan(number: Int) {
@@ -84,7 +84,7 @@ public final class Session {
         nextNumber = max(nextNumber, a.number + 1)
     }
     /// The number the next annotation gets.
-    public var nextNumber = 1
+    public internal(set) var nextNumber = 1
     /// Suggestions waiting for review, and those rejected.
     public internal(set) var suggestions = SuggestionQueue()
 

@@ -1,4 +1,4 @@
-import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +11,7 @@ public final class Document {
     /// The unique id, from the file name without extension.
     public let id: String
     /// The absolute path the text was read from.
-    public var path: String
+    public internal(set) var path: String
     /// The text as UTF-8, BOM removed.
     public let bytes: [UInt8]
     /// The length in code points.
@@ -20,15 +20,15 @@ public final class Document {
     public var sha256: String { digest.value(of: bytes) }
     private let digest: Digest
     /// Whether the file could not be read when the session was opened (its annotations are kept).
-    public var isMissing: Bool
+    public internal(set) var isMissing: Bool
     /// The encoding of the file (the text is held as UTF-8 whatever it is).
-    public var encoding: TextEncoding = .utf8
+    public internal(set) var encoding: TextEncoding = .utf8
     /// For a document imported from annotated data (whose text the session file holds), where
     /// it came from: the record's `meta.source`, or the file it was read from. Nil for a text file.
-    public var origin: String?
+    public internal(set) var origin: String?
     /// The hash and length the session recorded, when the file on disk has changed since: they
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
-    public var recorded: (sha256: String, length: Int)?
+    public internal(set) var recorded: (sha256: String, length: Int)?
     /// The file's stamp when `bytes` were read from it; nil when not trusted (it had just
     /// changed) or not read from a file. `HashCache` keeps the hash under it.
     public internal(set) var stamp: FileStamp?
@@ -69,28 +69,20 @@ public final class Document {
     /// The hash, once known; computed by whichever thread needs it first. It is computed outside
     /// the lock and published under it, so no thread waits on another's hashing: two threads that
     /// ask at once may both compute it, and they get the same value.
-    private final class Digest: @unchecked Sendable {
-        // Guarded by `lock`.
-        private var hex: String?
-        private let lock = DispatchSemaphore(value: 1)
+    private final class Digest: Sendable {
+        private let hex: Mutex<String?>
 
-        init(_ hex: String?) { self.hex = hex }
+        init(_ hex: String?) { self.hex = Mutex(hex) }
 
-        private var known: String? {
-            lock.wait()
-            defer { lock.signal() }
-            return hex
-        }
-
-        var isKnown: Bool { known != nil }
+        var isKnown: Bool { hex.withLock { $0 != nil } }
 
         func value(of bytes: [UInt8]) -> String {
-            if let known { return known }
+            if let known = hex.withLock({ $0 }) { return known }
             let computed = Document.hash(bytes)
-            lock.wait()
-            defer { lock.signal() }
-            if hex == nil { hex = computed }
-            return hex!
+            return hex.withLock { hex in
+                if hex == nil { hex = computed }
+                return hex!
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import CTagbenchShims
 import Dispatch
+import Synchronization
 
 /// The regex runner of the library alone: the search runs on a thread of its own while the
 /// calling thread watches it. A stopped search's thread is left to run only when a core is
@@ -13,30 +14,17 @@ public struct WatchedSearch: RegexRunner {
     /// See `RegexRunner`.
     public func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
                         limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
-        let searches = UncheckedSendable(try regexSearches(sources))
-        let texts = UncheckedSendable(documents)
-        return try Self.run(documents.count, task: task, pattern: sources.first ?? "", monitor: monitor, limit: limit) { k in
-            searches.value.map { $0.matches(in: texts.value[k]) }
-        }
-    }
-
-    /// `body(k)` for each of `count` documents, in order, on a watched thread; `task` names the
-    /// command in errors and progress, `pattern` the expression that was too slow.
-    static func run<T>(_ count: Int, task: String, pattern: String, monitor: ProgressMonitor?, limit: Double,
-                       _ body: @escaping (Int) -> T) throws(TagbenchError) -> [T] {
-        let state = State<T>()
-        let work = UncheckedSendable(body)
+        // The searching thread reads only the documents' text, which never changes (`let`), and
+        // the compiled expressions, which nothing else uses.
+        let input = UncheckedSendable((searches: try regexSearches(sources), documents: documents))
+        let state = State()
         // A thread of its own: a search that never ends must not hold one of the shared pool's.
-        onOwnThread {
+        Self.onOwnThread {
             state.started(thread: tb_thread_id())
-            var results: [T] = []
-            results.reserveCapacity(count)
-            for k in 0..<count {
-                if state.isAbandoned { return }
-                results.append(work.value(k))
-                state.done.store(k + 1)
+            for document in input.value.documents {
+                let found = input.value.searches.map { $0.matches(in: document) }
+                if !state.add(found) { return }
             }
-            state.results = results
             state.finished.signal()
         }
         var waited = 0.0
@@ -45,10 +33,10 @@ public struct WatchedSearch: RegexRunner {
             waited += slice
             if let monitor {
                 if monitor.shouldStop { state.abandon(); throw .interrupted(task) }
-                if count > 1 { monitor.progress(task, done: state.done.load(), of: count) }
+                if documents.count > 1 { monitor.progress(task, done: state.done, of: documents.count) }
             } else if waited >= limit {
                 state.abandon()
-                throw .regexTooSlow(pattern: pattern, seconds: limit)
+                throw .regexTooSlow(pattern: sources.first ?? "", seconds: limit)
             }
         }
         return state.results
@@ -69,42 +57,42 @@ public struct WatchedSearch: RegexRunner {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
-    /// What the watched thread and the watcher share.
-    private final class State<T>: @unchecked Sendable {
+    /// What the searching thread and the watcher share.
+    private final class State: Sendable {
+        /// Signalled by the searching thread when every document is searched.
         let finished = DispatchSemaphore(value: 0)
-        let done = Counter()
-        /// Written by the worker before `finished` is signalled, read after.
-        var results: [T] = []
-        private let lock = DispatchSemaphore(value: 1)
-        /// The worker's thread id, for lowering its priority.
-        private var thread: Int32 = 0
-        private var abandoned = false
+        private let shared = Mutex(Shared())
+
+        private struct Shared {
+            var results: [[[TextRange]]] = []
+            /// The searching thread's id, for lowering its priority.
+            var thread: Int32 = 0
+            var abandoned = false
+        }
 
         func started(thread id: Int32) {
-            lock.wait(); defer { lock.signal() }
-            thread = id
-            if abandoned { lower() }
+            shared.withLock { shared in
+                shared.thread = id
+                if shared.abandoned { tb_make_thread_idle(id) }
+            }
         }
 
-        var isAbandoned: Bool {
-            lock.wait(); defer { lock.signal() }
-            return abandoned
+        /// Adds a document's matches; false once the search is abandoned.
+        func add(_ found: [[TextRange]]) -> Bool {
+            shared.withLock { shared in
+                shared.results.append(found)
+                return !shared.abandoned
+            }
         }
+
+        var done: Int { shared.withLock { $0.results.count } }
+        var results: [[[TextRange]]] { shared.withLock { $0.results } }
 
         func abandon() {
-            lock.wait(); defer { lock.signal() }
-            abandoned = true
-            if thread != 0 { lower() }
+            shared.withLock { shared in
+                shared.abandoned = true
+                if shared.thread != 0 { tb_make_thread_idle(shared.thread) }
+            }
         }
-
-        private func lower() { tb_make_thread_idle(thread) }
-    }
-
-    /// A count one thread writes and another reads.
-    private final class Counter: @unchecked Sendable {
-        private let lock = DispatchSemaphore(value: 1)
-        private var value = 0
-        func store(_ v: Int) { lock.wait(); value = v; lock.signal() }
-        func load() -> Int { lock.wait(); defer { lock.signal() }; return value }
     }
 }
