@@ -124,4 +124,37 @@ struct ExportSafetyEndToEndTests {
         let file = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
         #expect(file.stdout.contains("; manifest out.jsonl.manifest.json"))
     }
+
+    /// The formats that write a file beside their data (bio's tag list, Label Studio's config)
+    /// write the data alone to a device, and say what they left out.
+    @Test(arguments: [(["bio", "/dev/stdout", "--jsonl"], "/dev/stdout.labels.json", ".labels.json"),
+                      (["label-studio", "/dev/stdout"], "/dev/stdout.config.xml", ".config.xml")])
+    func formatsWithASideFileWriteTheDataAloneToADevice(arguments: [String], sideFile: String, name: String) throws {
+        let dir = try Workspace.make()
+        let session = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
+        #expect(session.status == 0, "\(session.stderr)")
+        let before = exists(sideFile) ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
+        let result = try tagbench(["export", "s.json"] + arguments, in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.isEmpty)
+        #expect(result.stderr.contains("warning: stdout is a device: only the data was written, not the \(name) beside it"), "\(result.stderr)")
+        let after = exists(sideFile) ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
+        #expect(after == before, "\(sideFile) was written")
+    }
+
+    /// A brat folder that is a link (say, swapped for the documents' folder after an export made
+    /// the real one) is refused, whatever manifest stands beside the name.
+    @Test func aBratFolderThatIsALinkIsRefused() throws {
+        let dir = try Workspace.make()
+        let session = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\nexport brat b1\n")
+        #expect(session.status == 0, "\(session.stderr)")
+        #expect(rename(dir + "/b1", dir + "/b1.real") == 0)
+        #expect(symlink("Fixtures/corpus", dir + "/b1") == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir + "/Fixtures/corpus").sorted()
+        let result = try tagbench(["export", "s.json", "brat", "b1"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/b1: it is a symbolic link"), "\(result.stderr)")
+        #expect(result.stderr.contains("it is a symbolic link; brat files are written only into a real folder"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/Fixtures/corpus").sorted() == before)
+    }
 }

@@ -84,6 +84,33 @@ struct RegexWorkerTests {
         try repl.send("docs", until: "aa")
     }
 
+    /// A worker killed by someone else is replaced by a new one, so the search that is then
+    /// stopped still leaves nothing running in the REPL.
+    @Test func aKilledWorkerIsReplaced() throws {
+        let dir = try Workspace.make()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let repl = try RunningRepl(["--keep-going"], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "3"])
+        defer { repl.kill() }
+        try repl.send("load aa.txt", until: "loaded 1 document")
+        try repl.send("find /\(Self.catastrophic)/", until: nil)
+        func waitForWorker(other old: Int32?) -> Int32? {
+            for _ in 0..<100 {
+                if let worker = Self.workers(of: repl.pid).first(where: { $0 != old }) { return worker }
+                usleep(20_000)
+            }
+            return nil
+        }
+        let first = try #require(waitForWorker(other: nil))
+        kill(first, SIGKILL)
+        let second = try #require(waitForWorker(other: first), "no new worker after the first was killed")
+        let shown = try repl.send("", until: "was stopped after 3 s")
+        #expect(shown.contains("nothing was changed"), "\(shown)")
+        #expect(!Self.isRunning(second) && Self.workers(of: repl.pid).isEmpty)
+        let before = try Self.processorSeconds(repl.pid)
+        usleep(1_000_000)
+        #expect(try Self.processorSeconds(repl.pid) - before < 0.5, "the REPL kept searching")
+    }
+
     /// A tagbench killed while its worker searches takes the worker with it.
     @Test func theWorkerEndsWithItsParent() throws {
         let dir = try Workspace.make()

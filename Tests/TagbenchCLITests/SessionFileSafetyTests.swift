@@ -233,4 +233,75 @@ struct SessionFileSafetyTests {
         #expect(try read(dir + "/victim") == "precious\n")
         #expect(!FileSystem.isLink(dir + "/.s.json.hashes"))
     }
+
+    /// What `save` must never write over, made in the test's folder: a FIFO, a socket, a folder,
+    /// a link to a FIFO, and (where this process may make one) a device node of its own.
+    static let unwritableTargets = ["fifo", "socket", "folder", "link to a fifo", "device"]
+
+    /// `save NAME` and opening NAME refuse a NAME that is not a regular file, before writing
+    /// anything: the new file would be renamed over it (a device would be replaced).
+    @Test(arguments: unwritableTargets)
+    func aSessionPathThatIsNotARegularFileIsRefused(kind: String) throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        let target = dir + "/t.json"
+        switch kind {
+        case "fifo": #expect(mkfifo(target, 0o644) == 0)
+        case "socket":
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            _ = withUnsafeMutableBytes(of: &address.sun_path) { target.utf8CString.withUnsafeBytes($0.copyMemory) }
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            #expect(bound == 0)
+            close(fd)
+        case "folder": try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        case "link to a fifo":
+            #expect(mkfifo(dir + "/pipe", 0o644) == 0)
+            symlink("pipe", target)
+        default:
+            // A device node of the test's own (major 1, minor 3: what /dev/null is); only root may make one.
+            guard mknod(target, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 else { return }
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let saved = try tagbench(["s.json"], in: dir, input: "save t.json\n", limit: 60)
+        #expect(saved.status == 1 && !saved.timedOut)
+        let what = ["fifo": "a FIFO (named pipe)", "socket": "a socket", "folder": "a folder", "link to a fifo": "a FIFO (named pipe)", "device": "a device"][kind]!
+        #expect(saved.stderr.contains("<stdin>:1: error: refusing to write the session t.json: it is \(what)"), "\(saved.stderr)")
+        let opened = try tagbench(["t.json"], in: dir, input: "docs\n", limit: 60)
+        #expect(opened.status == 1 && !opened.timedOut, "\(opened.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == before, "a refused save created files")
+        var info = stat()
+        #expect(stat(target, &info) == 0 && info.st_mode & S_IFMT != S_IFREG, "the \(kind) was replaced")
+    }
+
+    /// A session with two names (a hard link) is refused for writing under either: each name
+    /// would take a lock of its own, and one writer per session would no longer hold.
+    @Test func aSessionWithHardLinksIsRefused() throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        #expect(link(dir + "/s.json", dir + "/hard.json") == 0)
+        let before = try read(dir + "/s.json")
+        for name in ["s.json", "hard.json"] {
+            let result = try tagbench([name], in: dir, input: "label add 整改\nsave\n")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("error: refusing to write the session \(name): it is a file with 2 names (hard links)"), "\(result.stderr)")
+        }
+        #expect(try read(dir + "/s.json") == before)
+        let other = try tagbench(["--keep-going"], in: dir, input: "save hard.json\n")
+        #expect(other.stderr.contains("refusing to write the session hard.json: it is a file with 2 names"), "\(other.stderr)")
+        #expect(try read(dir + "/hard.json") == before)
+    }
+
+    /// `save OTHER` whose journal is a planted link is refused before OTHER or any side file
+    /// of it is written.
+    @Test func aRefusedSaveOfAnotherSessionWritesNothing() throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        symlink("Fixtures/corpus/xinqu-2023.txt", dir + "/.o.json.journal")
+        let result = try tagbench(["s.json"], in: dir, input: "save o.json\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(".o.json.journal: it is a link or not a regular file"), "\(result.stderr)")
+        for name in ["o.json", ".o.json.lock", ".o.json.hashes"] { #expect(!exists(dir + "/" + name), "\(name) was created") }
+    }
 }

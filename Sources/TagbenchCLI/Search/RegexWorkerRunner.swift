@@ -9,8 +9,9 @@ import TagbenchCore
 /// stopping a search (Ctrl-C, or the limit when nothing can interrupt) ends it at once: a match
 /// inside Swift's `Regex` cannot be stopped, and a thread left to finish it would keep a core busy
 /// until the REPL exits. The worker runs the same `TextSearch` on the same bytes, so its matches
-/// are the ones the process would find itself (`RegexWorkerTests` compares them); where no worker
-/// can be started or it fails, the search runs in this process on a watched thread.
+/// are the ones the process would find itself (`RegexWorkerTests` compares them). A worker that
+/// dies is replaced once; where none can be started, or the second dies too, the search runs in
+/// this process on a watched thread.
 struct RegexWorkerRunner: RegexRunner {
     /// The executable started as the worker: this one.
     let executable: String
@@ -22,15 +23,25 @@ struct RegexWorkerRunner: RegexRunner {
 
     func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
                  limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
-        guard let worker = Worker.start(executable) else {
-            return try WatchedSearch().matches(of: sources, in: documents, task: task, monitor: monitor, limit: limit)
-        }
-        defer { worker.end() }
-        guard worker.send(sources: sources, documents: documents) else {
-            return try WatchedSearch().matches(of: sources, in: documents, task: task, monitor: monitor, limit: limit)
-        }
-        var answer = RegexWorkerWire.AnswerReader(sourceCount: sources.count)
         let started = DispatchTime.now().uptimeNanoseconds
+        // A worker that dies (killed by someone else) is replaced once: falling back to a thread
+        // at once would leave a stopped search running in this process.
+        for _ in 0..<2 {
+            guard let worker = Worker.start(executable) else { break }
+            if let records = try search(worker, sources: sources, documents: documents, task: task, monitor: monitor,
+                                        limit: limit, started: started) {
+                return records
+            }
+        }
+        return try WatchedSearch().matches(of: sources, in: documents, task: task, monitor: monitor, limit: limit)
+    }
+
+    /// The worker's answer; nil if it failed before giving it whole.
+    private func search(_ worker: Worker, sources: [String], documents: [Document], task: String, monitor: ProgressMonitor?,
+                        limit: Double, started: UInt64) throws(TagbenchError) -> [[[TextRange]]]? {
+        defer { worker.end() }
+        guard worker.send(sources: sources, documents: documents) else { return nil }
+        var answer = RegexWorkerWire.AnswerReader(sourceCount: sources.count)
         while true {
             switch worker.receive(into: &answer, waitingAtMost: 50) {
             case .more: break
@@ -38,7 +49,7 @@ struct RegexWorkerRunner: RegexRunner {
                 return answer.records
             case .finished, .failed:
                 if monitor?.shouldStop == true { throw .interrupted(task) }
-                return try WatchedSearch().matches(of: sources, in: documents, task: task, monitor: monitor, limit: limit)
+                return nil
             }
             if let monitor {
                 if monitor.shouldStop { throw .interrupted(task) }

@@ -95,6 +95,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case lockLost(path: String)
     /// A side file of the session (lock, journal) that is a link or not a regular file.
     case unsafeSideFile(String)
+    /// A session path that names something tagbench must not write over: a device, FIFO,
+    /// socket or folder (`what`), or a file with other names (hard links) its lock would not cover.
+    case unsafeSessionFile(String, what: String)
     /// A session that would be written but could not be opened again.
     case unopenableSession(path: String, reason: String)
     /// An export that would overwrite the session or a source document.
@@ -234,6 +237,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "the lock of \(path) was removed and taken by another process: this session no longer writes its files"
         case .unsafeSideFile(let path):
             return "refusing to use \(path): it is a link or not a regular file"
+        case .unsafeSessionFile(let path, let what):
+            return "refusing to write the session \(path): it is \(what)"
         case .unopenableSession(let path, let reason):
             return "refusing to save \(path): it could not be opened again (\(reason))"
         case .exportOverInput(let path):
@@ -304,6 +309,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unsavedJournal: return "open it with tagbench to recover and save those changes first, or save PATH elsewhere"
         case .lockLost: return "save PATH writes a copy elsewhere; then close this tagbench"
         case .unsafeSideFile: return "remove it (tagbench creates its side files itself)"
+        case .unsafeSessionFile(_, let what) where what.hasPrefix("a file with"):
+            return "one writer per session holds only for one name: remove the other names, or work on a copy (cp)"
+        case .unsafeSessionFile: return "give a path for a regular file (a session is saved as a new file and renamed into place)"
         case .unopenableSession: return "undo the command that made it so (a load of an import with an empty id, say), then save"
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: " + ExportFormat.names

@@ -45,6 +45,11 @@ final class BratWriter {
             guard failure == 0 else { throw .writeFailed(directory, reason: FileSystem.errorText(failure)) }
             created.append(directory)
         case .directory:
+            // A link to a folder is refused: the manifest beside it vouches for the name, not for
+            // where the link now leads (a documents folder, swapped in).
+            guard !FileSystem.isLink(directory) else {
+                throw .writeFailed(directory, reason: "it is a symbolic link; brat files are written only into a real folder")
+            }
             let names = try FileSystem.list(directory)
             guard names.isEmpty || FileSystem.kind(of: directory + ".manifest.json") == .file else {
                 throw .writeFailed(directory, reason: "a folder that is not empty and that no tagbench export made (give a new or empty folder)")

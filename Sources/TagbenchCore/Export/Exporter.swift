@@ -213,13 +213,19 @@ public enum Exporter {
                 for output in outputs { try output.finish() }
                 filesPerSplit = outputs.map(\.files)
             }
-            if options.format == .bio && options.jsonl {
+            // A device gets the data only: the tag list or config beside it would be a file in /dev.
+            let toDevice = FileSystem.isDevicePath(base)
+            if toDevice && (options.format == .labelStudio || (options.format == .bio && options.jsonl)) {
+                result.warnings.append("\(Paths.fileName(of: base)) is a device: only the data was written, not the "
+                    + (options.format == .labelStudio ? ".config.xml" : ".labels.json") + " beside it")
+            }
+            if options.format == .bio && options.jsonl && !toDevice {
                 extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected, files: files) { w in
                     w.stringArray(encoder.tagNames)
                     w.raw("\n")
                 })
             }
-            if options.format == .labelStudio {
+            if options.format == .labelStudio && !toDevice {
                 extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected, files: files) { w in
                     labelStudioConfig(&w, spans: spanLabels.map { labels[$0] },
                                       categories: labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .category }.map { labels[$0] })

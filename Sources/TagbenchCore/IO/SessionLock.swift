@@ -32,6 +32,7 @@ public final class SessionLock {
     /// `.sessionLocked` naming the process that holds it.
     public init(sessionPath: String, displayPath: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
         let real = FileSystem.resolvingLinks(sessionPath)
+        try Self.checkWritable(real, displayPath: displayPath)
         path = Self.lockPath(for: real)
         self.displayPath = displayPath
         self.files = files
@@ -39,6 +40,25 @@ public final class SessionLock {
         let (fd, previous) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
         self.fd = fd
         tookOverFrom = previous.flatMap { $0 != getpid() ? $0 : nil }
+    }
+
+    /// Refuses, before anything is created, a session path that tagbench must not write: one
+    /// that is not a regular file (a save renames a new file over it: a device would be
+    /// replaced), one with other names (another name would take another lock), and one whose
+    /// journal or checkpoint is a link or not a regular file (the save would stop half done).
+    private static func checkWritable(_ real: String, displayPath: String) throws(TagbenchError) {
+        var info = stat()
+        if lstat(real, &info) == 0 {
+            if let what = FileSystem.irregularKind(info.st_mode) ?? (info.st_mode & S_IFMT == S_IFDIR ? "a folder" : nil) {
+                throw .unsafeSessionFile(displayPath, what: what)
+            }
+            if info.st_nlink > 1 {
+                throw .unsafeSessionFile(displayPath, what: "a file with \(info.st_nlink) names (hard links)")
+            }
+        }
+        for side in [Journal.path(for: real), Journal.checkpointPath(for: real)] where lstat(side, &info) == 0 {
+            if info.st_mode & S_IFMT != S_IFREG { throw .unsafeSideFile(side) }
+        }
     }
 
     /// Opens and locks the lock file, writing this process's id; the id that was in it.
