@@ -92,7 +92,7 @@ extension Engine {
             changes = [.addedDocuments(added)]
         }
         // The same changes undo and redo replay: applied once here.
-        for change in changes { apply(change, forward: true) }
+        for change in changes { apply(change) }
         let firstNew = session.documents.count - added.count
         if current == nil { current = firstNew }
         let characters = added.reduce(0) { $0 + $1.length }
@@ -102,7 +102,6 @@ extension Engine {
         }
         push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
              log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
-        loggedCurrent = nil
         if let importSummary { emit(.message(importSummary)) }
         emit(.message("loaded \(Format.count(added.count, "document")) (\(Format.grouped(characters)) characters): "
             + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))

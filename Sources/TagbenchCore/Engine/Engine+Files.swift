@@ -80,7 +80,7 @@ extension Engine {
         baseHash = hashing
         sessionPath = target
         isDirty = false
-        startEpoch()
+        journalBookkeeping.startEpoch(logCount: session.log.count)
         if let movedJournal {
             // The old session's journal is spent too: its changes moved with the session.
             try? journal?.reset()

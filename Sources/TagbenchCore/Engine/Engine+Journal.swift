@@ -49,18 +49,18 @@ extension Engine {
     /// past the journal's start.
     func writeJournal() throws(TagbenchError) {
         guard let journal, let sessionPath else {
-            journaledLogCount = session.log.count
+            journalBookkeeping.wrote(upTo: session.log.count)
             return
         }
-        guard session.log.count > journaledLogCount || needsCheckpoint else { return }
+        guard journalBookkeeping.hasUnwritten(logCount: session.log.count) else { return }
         try lock?.verify()
-        if needsCheckpoint || journal.isDamaged {
+        if journalBookkeeping.needsCheckpoint || journal.isDamaged {
             try writeCheckpoint()
             return
         }
-        let fresh = Array(session.log[journaledLogCount...])
+        let fresh = Array(session.log[journalBookkeeping.writtenCount...])
         try journal.append(fresh, directory: Paths.directory(of: sessionPath), follows: self.baseHash?.wait() ?? "")
-        journaledLogCount = session.log.count
+        journalBookkeeping.wrote(upTo: session.log.count)
     }
 
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
@@ -71,17 +71,8 @@ extension Engine {
         // From here the checkpoint holds everything: a journal not emptied follows an older
         // state, and is not replayed on it.
         baseHash = hashing
-        startEpoch()
+        journalBookkeeping.startEpoch(logCount: session.log.count)
         try journal.reset()
-    }
-
-    /// After a save or checkpoint: a replay starts from a freshly opened session.
-    func startEpoch() {
-        epoch += 1
-        needsCheckpoint = false
-        journaledLogCount = session.log.count
-        loggedCurrent = nil
-        lastFind?.logged = false
     }
 
     /// Replays the journal of the session at `path` (absolute) into this engine; returns what to tell the user.
@@ -124,7 +115,7 @@ extension Engine {
                 break
             }
         }
-        journaledLogCount = session.log.count
+        journalBookkeeping.wrote(upTo: session.log.count)
         if recovered > 0 { isDirty = true }
         messages.insert("recovered \(Format.count(recovered, "command")) from the journal of \(displayPath) (not saved yet)"
                         + (contents.torn ? "; its last record was cut mid-write and was dropped" : ""), at: 0)

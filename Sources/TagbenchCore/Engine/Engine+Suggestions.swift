@@ -126,7 +126,7 @@ extension Engine {
         // A suggestion taken under another label or at other offsets was wrong as it stood.
         let changed = (newLabel != nil || at != nil) ? accepted.filter { s in (newLabel.map { $0 != s.label } ?? false) || (at.map { $0 != s.range } ?? false) } : []
         let change = Change.acceptedSuggestions(accepted, made, changed: changed)
-        apply(change, forward: true)
+        apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
         if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.count(made.count, "suggestion")) as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
         if already > 0 { emit(.message("\(already) already tagged; taken off the queue")) }
@@ -137,7 +137,7 @@ extension Engine {
         let chosen = try suggestions(target, label: label)
         guard !chosen.isEmpty else { emit(.message("no suggestions to reject")); return }
         let change = Change.rejectedSuggestions(chosen)
-        apply(change, forward: true)
+        apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
         emit(.message(chosen.count == 1 ? "rejected \(chosen[0].id) \(session.tagSet.labels[chosen[0].label].name) \(chosen[0].text)"
                       : "rejected \(Format.count(chosen.count, "suggestion"))"))

@@ -55,7 +55,7 @@ extension Engine {
             emit(.message("\(path): the tag set already has all \(file.labels.count) labels"))
             return
         }
-        apply(.replacedTagSet(before: before, after: after, map: map), forward: true)
+        apply(.replacedTagSet(before: before, after: after, map: map))
         push(UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]), log: .schema(absolute))
         var parts = ["\(Format.count(added.count, "label")) added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
         if updated > 0 { parts.append("\(updated) updated") }

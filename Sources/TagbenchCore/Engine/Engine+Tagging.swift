@@ -47,7 +47,7 @@ extension Engine {
         let label = try spanLabel(labelName, for: "tag")
         let search = try TextSearch(pattern)
         let targets: [(Int, TextRange)]
-        if corpus, case .literal(let text) = pattern, let found = prefetched?.take(text, documents: session.documents.count) {
+        if corpus, case .literal(let text) = pattern, let found = lookahead.take(text, in: session.documents) {
             targets = found
         } else {
             targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
@@ -62,36 +62,14 @@ extension Engine {
                      coveredText: literal, emit: emit)
     }
 
-    /// Finds every occurrence of several literal texts in the whole corpus in one pass per document
-    /// (`TermMatcher`, documents on every core), for the `tag … all TEXT --corpus` lines a script
-    /// is about to run one after another; each of them then takes its matches instead of searching.
-    /// Nothing changes in the session; a stop (Ctrl-C) just leaves the lines to search themselves.
+    /// Finds every occurrence of several literal texts in the whole corpus in one pass per document,
+    /// for the `tag … all TEXT --corpus` lines a script is about to run one after another; each of
+    /// them then takes its matches instead of searching (`CorpusLookahead`). Nothing changes in
+    /// the session.
     public func prefetchCorpusMatches(of texts: [String]) {
-        let texts = Array(Set(texts.filter { !$0.isEmpty })).sorted()
-        guard texts.count >= 2 else { return }
-        let matcher = TermMatcher(texts.map { Array($0.utf8) })
-        let documents = session.documents
-        // Each document's matches in one list (one array per text and document was a fifth of
-        // the pass in allocations), sorted out by text afterwards.
-        let perDocument = Parallel.map(documents.count) { d -> [(text: Int32, range: TextRange)] in
-            var found: [(text: Int32, range: TextRange)] = []
-            let document = documents[d]
-            if document.isMissing { return found }
-            document.bytes.withUnsafeBufferPointer { bytes in
-                matcher.scan(bytes) { p, start, end in found.append((Int32(p), TextRange(start, end))) }
-            }
-            return found
-        }
-        var lists = Array(repeating: [(Int, TextRange)](), count: texts.count)
-        var counts = Array(repeating: 0, count: texts.count)
-        for found in perDocument { for hit in found { counts[Int(hit.text)] += 1 } }
-        for p in lists.indices { lists[p].reserveCapacity(counts[p]) }
-        for (d, found) in perDocument.enumerated() { for hit in found { lists[Int(hit.text)].append((d, hit.range)) } }
-        var byText: [String: [(Int, TextRange)]] = [:]
-        for (p, text) in texts.enumerated() { byText[text] = lists[p] }
-        prefetched = PrefetchedMatches(documents: documents.count, byText: byText)
+        guard let total = lookahead.search(texts, in: session.documents) else { return }
         // Room for all of them at once: growing the tables tag by tag copied them again each time.
-        session.reserveCapacity(annotations: byText.values.reduce(0) { $0 + $1.count })
+        session.reserveCapacity(annotations: total)
     }
 
     /// Adds spans as one step. `coveredText`, when every target covers the same known text (a

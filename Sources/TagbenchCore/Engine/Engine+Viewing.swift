@@ -98,7 +98,8 @@ extension Engine {
     func find(_ pattern: Pattern, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let search = try TextSearch(pattern)
         let hits = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "find \(pattern)")
-        lastFind = (pattern, corpus, corpus ? nil : current, hits, false)
+        lastFind = FindResult(pattern: pattern, corpus: corpus, document: corpus ? nil : current, hits: hits,
+                              number: journalBookkeeping.numberFind())
         let rows = hits.prefix(Self.hitDisplayLimit).enumerated().map { i, hit in
             hitRow(number: i + 1, document: hit.0, range: hit.1)
         }

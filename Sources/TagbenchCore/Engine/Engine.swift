@@ -38,24 +38,19 @@ public final class Engine {
     var baseHash: FileHashing?
     /// Set when the journal on disk follows another saved state than the one opened.
     var journalIsStale = false
-    /// How many log entries are already in the saved session or the journal.
-    var journaledLogCount = 0
-    /// Counts saves and checkpoints: each starts a new journal.
-    var epoch = 0
-    /// Set when an undo or redo crossed into an earlier epoch: the journal cannot express it.
-    var needsCheckpoint = false
+    /// What of the log is on disk, and what a replay of the journal would know.
+    var journalBookkeeping = JournalBookkeeping()
     /// Set when replaying the journal on open stopped at a command that failed.
     var recoveryStopped = false
 
     /// The SHA-256 of the session file as last read or written (hashed in the background).
     var savedFileHash: FileHashing?
     /// Corpus matches found ahead for literal bulk tags (see `prefetchCorpusMatches`).
-    var prefetched: PrefetchedMatches?
-    var undoStack: [UndoStep] = []
-    var redoStack: [UndoStep] = []
-    var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
-    /// The current document as a replay of the log would have it; nil when unknown.
-    var loggedCurrent: Int?
+    var lookahead = CorpusLookahead()
+    /// What `undo` and `redo` move.
+    var undoHistory = UndoHistory()
+    /// What the last `find` found, for `tag hN`.
+    var lastFind: FindResult?
 
     /// Hits listed by `find` (the rest are still taggable as hN).
     public static let hitDisplayLimit = 200
@@ -119,7 +114,7 @@ public final class Engine {
                 + (change.categoriesDropped > 0 ? "; \(Format.count(change.categoriesDropped, "category label")) dropped (the unit is gone)" : ""))
         }
         if !session.documents.isEmpty { engine.current = 0 }
-        engine.journaledLogCount = session.log.count
+        engine.journalBookkeeping.wrote(upTo: session.log.count)
         warnings += engine.recover(path: path, displayPath: displayPath)
         return (engine, warnings)
     }
@@ -156,57 +151,43 @@ public final class Engine {
     /// What a command may change, kept before it runs so it can be taken back when its journal
     /// record cannot be written.
     private struct EngineState {
-        var undoStack: [UndoStep]
-        var redoStack: [UndoStep]
+        var undoHistory: UndoHistory
         var logCount: Int
         var isDirty: Bool
         var current: Int?
-        var loggedCurrent: Int?
-        var lastFind: (pattern: Pattern, corpus: Bool, document: Int?, hits: [(Int, TextRange)], logged: Bool)?
-        var needsCheckpoint: Bool
+        var journalBookkeeping: JournalBookkeeping
+        var lastFind: FindResult?
         var nextNumber: Int
         var nextSuggestion: Int
 
         init(_ engine: Engine) {
-            undoStack = engine.undoStack
-            redoStack = engine.redoStack
+            undoHistory = engine.undoHistory
             logCount = engine.session.log.count
             isDirty = engine.isDirty
             current = engine.current
-            loggedCurrent = engine.loggedCurrent
+            journalBookkeeping = engine.journalBookkeeping
             lastFind = engine.lastFind
-            needsCheckpoint = engine.needsCheckpoint
             nextNumber = engine.session.nextNumber
             nextSuggestion = engine.session.suggestions.nextNumber
         }
     }
 
-    /// Undoes in memory what ran since `state` was taken: a new step is undone, steps an `undo`
-    /// moved to the redo stack are redone, steps a `redo` moved back are undone again.
+    /// Undoes in memory what ran since `state` was taken (`UndoHistory.rollBack`).
     private func rollBack(to state: EngineState) {
-        let common = zip(state.undoStack, undoStack).prefix { $0.summary == $1.summary && $0.epoch == $1.epoch }.count
-        // Steps on the undo stack now that were not there before: done by this command.
-        for step in undoStack[common...].reversed() { for change in step.changes.reversed() { apply(change, forward: false) } }
-        // Steps that were on the undo stack before and are not now: undone by this command.
-        for step in state.undoStack[common...] { for change in step.changes { apply(change, forward: true) } }
-        undoStack = state.undoStack
-        redoStack = state.redoStack
+        undoHistory.rollBack(to: state.undoHistory, session: session, current: &current)
         session.log.removeSubrange(state.logCount...)
         isDirty = state.isDirty
         current = state.current
-        loggedCurrent = state.loggedCurrent
+        journalBookkeeping.rollBack(to: state.journalBookkeeping, damaged: journal?.isDamaged ?? false)
         lastFind = state.lastFind
-        needsCheckpoint = state.needsCheckpoint || (journal?.isDamaged ?? false)
         session.nextNumber = state.nextNumber
         session.suggestions.nextNumber = state.nextSuggestion
-        prefetched = nil
     }
 
-
-    func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    /// Runs one command (`execute` journals it, or takes it back).
+    private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         switch command {
         case .load(let paths, let encoding):
-            prefetched = nil
             try load(paths, encoding: encoding, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
@@ -230,12 +211,8 @@ public final class Engine {
             emit(session.orphans.isEmpty ? .message("no orphans") : .spans(session.orphans.map(spanRow)))
         case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
         case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
-        case .undo(let n):
-            prefetched = nil
-            try undo(n, emit: emit)
-        case .redo(let n):
-            prefetched = nil
-            try redo(n, emit: emit)
+        case .undo(let count): try undoOrRedo(count, undoing: true, emit: emit)
+        case .redo(let count): try undoOrRedo(count, undoing: false, emit: emit)
         case .save(let path): try save(path, context: context, emit: emit)
         case .export(let options): try export(options, context: context, emit: emit)
         case .stats: emit(.lines(statsLines()))
