@@ -60,7 +60,7 @@ extension Engine {
         added.reserveCapacity(loaded.count)
         for (i, result) in loaded.enumerated() {
             let document = try result.get()
-            if document.bytes.isEmpty { emit(.warning("\(pending[i].display) is empty; loaded as \(document.id) with no text")) }
+            if document.bytes.isEmpty { emit(.warning(Wording.emptyDocument(pending[i].display, id: document.id))) }
             added.append(document)
         }
         var imported: [ImportedDocument] = []
@@ -75,16 +75,15 @@ extension Engine {
             declaredLabels += read.labels
             importedFrom.append(file.display)
         }
-        if skipped > 0 { emit(.message("\(skipped) already loaded, skipped")) }
+        if skipped > 0 { emit(.message(Wording.alreadyLoaded(skipped))) }
         guard !added.isEmpty || !imported.isEmpty else { return }
         var changes: [Change] = []
         var importSummary: String?
         if !imported.isEmpty {
             let result = try prepareImport(imported, declaring: declaredLabels, avoiding: pendingIDs, emit: emit)
             added += result.documents
-            importSummary = "imported \(Format.count(result.documents.count, "document")), "
-                + "\(Format.count(result.annotations.count, "span")), \(Format.count(result.categories.count, "category", plural: "categories")) from \(importedFrom.joined(separator: ", "))"
-                + (result.labels.isEmpty ? "" : "; labels added: " + result.labels.map(\.name).joined(separator: ", "))
+            importSummary = Wording.imported(documents: result.documents.count, spans: result.annotations.count,
+                                             categories: result.categories.count, from: importedFrom, labels: result.labels.map(\.name))
             changes = [.addedLabels(result.labels), .addedDocuments(added), .addedAnnotations(result.annotations)]
                 + result.categories.map { .addedCategory($0) } + (result.rejected.isEmpty ? [] : [.importedRejections(result.rejected)])
             if let last = result.rejected.last { session.suggestions.nextNumber = max(session.suggestions.nextNumber, last.number + 1) }
@@ -98,13 +97,12 @@ extension Engine {
         let characters = added.reduce(0) { $0 + $1.length }
         let converted = added.filter { $0.encoding != .utf8 }
         if !converted.isEmpty {
-            emit(.message("read as " + Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }.sorted().joined(separator: ", ")))
+            emit(.message(Wording.readAs(Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }.sorted())))
         }
         push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
              log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
         if let importSummary { emit(.message(importSummary)) }
-        emit(.message("loaded \(Format.count(added.count, "document")) (\(Format.grouped(characters)) characters): "
-            + (added.count <= 3 ? added.map(\.id).joined(separator: ", ") : "\(added[0].id) … \(added[added.count - 1].id)")))
+        emit(.message(Wording.loaded(added.map(\.id), characters: characters)))
     }
 
     /// Imported documents made ready to add: unique ids, labels the tag set lacks, annotations
@@ -180,8 +178,8 @@ extension Engine {
                 if !categories.contains(where: { $0.sameTarget(entry) }) { categories.append(entry) }
             }
         }
-        if renamed > 0 { emit(.message("\(renamed) imported document id\(renamed == 1 ? " was" : "s were") taken; made unique with -2, -3, …")) }
-        if unitsMissing > 0 { emit(.warning("\(Format.count(unitsMissing, "category label")) \(unitsMissing == 1 ? "names" : "name") a paragraph or sentence the text does not have; left out")) }
+        if renamed > 0 { emit(.message(Wording.importedIDsRenamed(renamed))) }
+        if unitsMissing > 0 { emit(.warning(Wording.importedUnitsMissing(unitsMissing))) }
         return (documents, newLabels, annotations, categories, rejected)
     }
 
@@ -206,18 +204,15 @@ extension Engine {
         case .name(let name): target = try resolveDocument(name)
         case .next:
             guard let c = current else { target = 0; break }
-            guard c + 1 < session.documents.count else { emit(.message("already at the last document")); return }
+            guard c + 1 < session.documents.count else { emit(.message(Wording.alreadyAtEnd(last: true))); return }
             target = c + 1
         case .previous:
             guard let c = current else { target = 0; break }
-            guard c > 0 else { emit(.message("already at the first document")); return }
+            guard c > 0 else { emit(.message(Wording.alreadyAtEnd(last: false))); return }
             target = c - 1
         }
         current = target
-        let d = session.documents[target]
-        emit(.message("\(target + 1) \(d.id): \(Format.count(d.length, "character")), \(Format.count(d.paragraphs.count, "paragraph")), "
-            + "\(Format.count(d.sentences.count, "sentence")), \(Format.count(session.annotationCount(inDocument: target), "annotation"))"
-            + (d.isMissing ? " (file missing)" : "")))
+        emit(.message(Wording.opened(target + 1, session.documents[target], annotations: session.annotationCount(inDocument: target))))
     }
 
     func requireCurrent() throws(TagbenchError) -> Int {

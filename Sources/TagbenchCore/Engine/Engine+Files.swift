@@ -128,12 +128,12 @@ extension Engine {
         try ProtectedFiles(session.documents.map(\.path)).check(target, shown: path ?? target)
         if defersSaves {
             pendingSave = target
-            emit(.message("will save \(path ?? target) when the run succeeds"))
+            emit(.message(Wording.willSave(path ?? target)))
             return
         }
         try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
-        emit(.message("saved \(path ?? Paths.fileName(of: target)): \(Format.count(session.documents.count, "document")), "
-            + "\(Format.count(session.annotationCount, "annotation")), \(Format.count(session.categories.count, "category", plural: "categories"))"))
+        emit(.message(Wording.saved(path ?? Paths.fileName(of: target), documents: session.documents.count,
+                                    annotations: session.annotationCount, categories: session.categories.count)))
     }
 
     func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -152,16 +152,15 @@ extension Engine {
         }
         let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor, files: files)
         for warning in result.warnings { emit(.warning(warning)) }
-        let what = options.format == .brat || options.recordUnit == .doc ? "" : ", \(Format.count(result.records, "record"))"
-        let files = result.files.count - (result.manifest == nil ? 0 : 1)
-        let spans = options.format == .classify ? "" : ", \(Format.count(result.spans, "span"))"
-        let summary = "exported \(Format.count(result.documents, "document"))\(what)\(spans) to \(path)"
-            + (files > 1 ? " (\(Format.count(files, "file")))" : "")
+        let summary = Wording.exported(documents: result.documents,
+                                       records: options.format == .brat || options.recordUnit == .doc ? nil : result.records,
+                                       spans: options.format == .classify ? nil : result.spans, to: path,
+                                       files: result.files.count - (result.manifest == nil ? 0 : 1))
         // Written to a device (stdout, most likely): the summary must not follow the data there.
         // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
         if let manifest = result.manifest {
             let shown = manifest.hasPrefix(options.path) ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
-            emit(.message(summary + "; manifest \(shown)"))
+            emit(.message(Wording.withManifest(summary, shown)))
         } else {
             emit(.status(summary))
         }

@@ -53,7 +53,7 @@ extension Engine {
             moved = undoHistory.redo(count, epoch: epoch, session: session, current: &current)
         }
         if moved.reachedEarlierEpoch { journalBookkeeping.reachedEarlierEpoch() }
-        for step in moved.steps { emit(.message((undoing ? "undid: " : "redid: ") + step.summary)) }
+        for step in moved.steps { emit(.message(Wording.moved(step.summary, undone: undoing))) }
         isDirty = true
         record(undoing ? .undo(moved.steps.count) : .redo(moved.steps.count))
     }

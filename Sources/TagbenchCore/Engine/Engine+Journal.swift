@@ -82,7 +82,7 @@ extension Engine {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.
             journalIsStale = true
-            return contents.commands.isEmpty ? [] : ["the journal of \(displayPath) follows an earlier save, which holds its \(Format.count(contents.commands.count, "command")); nothing to recover"]
+            return contents.commands.isEmpty ? [] : [Wording.journalFollowsEarlierSave(displayPath, commands: contents.commands.count)]
         }
         let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
         var recovered = 0
@@ -108,18 +108,18 @@ extension Engine {
                     if case .load = command, case .message(let text) = item { loaded.append(text) }
                 })
                 recovered += 1
-                if !loaded.isEmpty { details.append("\(line): " + loaded.joined(separator: "; ")) }
+                if !loaded.isEmpty { details.append(Wording.replayedLoad(line, said: loaded)) }
             } catch {
                 recoveryStopped = true
-                messages.append("the journal's command \(i + 1) (\(line)) failed: \(error.error.message); what follows it was not recovered and is kept in \(Paths.fileName(of: Journal.path(for: path))).failed-…")
+                messages.append(Wording.journalCommandFailed(i + 1, line: line, error: error.error.message,
+                                                             journalName: Paths.fileName(of: Journal.path(for: path))))
                 break
             }
         }
         journalBookkeeping.wrote(upTo: session.log.count)
         if recovered > 0 { isDirty = true }
-        messages.insert("recovered \(Format.count(recovered, "command")) from the journal of \(displayPath) (not saved yet)"
-                        + (contents.torn ? "; its last record was cut mid-write and was dropped" : ""), at: 0)
-        messages.insert(contentsOf: details.map { "recovered " + $0 }, at: 1)
+        messages.insert(Wording.recovered(recovered, from: displayPath, torn: contents.torn), at: 0)
+        messages.insert(contentsOf: details.map(Wording.recoveredLoad), at: 1)
         return messages
     }
 }

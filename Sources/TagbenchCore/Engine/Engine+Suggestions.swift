@@ -5,7 +5,7 @@ extension Engine {
         for name in names { labels.insert(try spanLabel(name, for: "suggest")) }
         let suggester = try Suggester(tagSet: session.tagSet, labels: labels)
         guard !suggester.isEmpty else {
-            emit(.message(names.isEmpty ? "no label of the tag set has patterns (schema PATH loads a tag set with them)" : "\(names.joined(separator: ", ")) \(names.count == 1 ? "has" : "have") no patterns"))
+            emit(.message(Wording.noPatterns(names)))
             return
         }
         let documents = try searchDocuments(corpus: corpus)
@@ -39,14 +39,14 @@ extension Engine {
                 number += 1
             }
         }
-        let skipped = (tagged > 0 ? ", \(Format.grouped(tagged)) already tagged" : "") + (rejectedBefore > 0 ? ", \(Format.grouped(rejectedBefore)) rejected before" : "")
-        guard !queued.isEmpty else { emit(.message("no new suggestions" + skipped)); return }
+        let skipped = Wording.suggestionsSkipped(tagged: tagged, rejectedBefore: rejectedBefore)
+        guard !queued.isEmpty else { emit(.message(Wording.noNewSuggestions(skipped))); return }
         session.suggestions.enqueue(queued)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.queuedSuggestions(queued)]), log: command, needsDocument: !corpus)
         var perLabel: [Int: Int] = [:]
         for q in queued { perLabel[q.label, default: 0] += 1 }
         let detail = perLabel.keys.sorted().map { "\(session.tagSet.labels[$0].name) \(Format.grouped(perLabel[$0]!))" }.joined(separator: ", ")
-        emit(.message("queued \(Format.count(queued.count, "suggestion")) (\(queued[0].id)–\(queued[queued.count - 1].id)): \(detail)\(skipped); suggestions lists them, review walks them"))
+        emit(.message(Wording.queued(queued, detail: detail, skipped: skipped)))
     }
 
     /// The waiting suggestions a target names, with an optional label filter.
@@ -71,7 +71,7 @@ extension Engine {
 
     func suggestionLines(_ label: String?) throws(TagbenchError) -> [String] {
         let list = try suggestions(.all, label: label)
-        guard !list.isEmpty else { return [session.suggestions.pending.isEmpty ? "no suggestions waiting (suggest fills the queue)" : "no suggestions waiting for \(label ?? "")"] }
+        guard !list.isEmpty else { return [Wording.noSuggestionsWaiting(for: session.suggestions.pending.isEmpty ? nil : label ?? "")] }
         let labels = session.tagSet.labels
         let idWidth = list.map { $0.id.count }.max() ?? 0
         let labelWidth = list.map { Format.displayWidth(labels[$0.label].name) }.max() ?? 0
@@ -80,13 +80,13 @@ extension Engine {
             return Format.padded(s.id, to: idWidth) + "  " + Format.padded(labels[s.label].name, to: labelWidth) + "  \(hit.document) \(s.range)  …"
                 + hit.before + "【" + hit.match + "】" + hit.after + "…  " + s.source
         }
-        if list.count > Self.hitDisplayLimit { lines.append("… \(Format.grouped(list.count - Self.hitDisplayLimit)) more (\(Format.grouped(list.count)) waiting)") }
+        if list.count > Self.hitDisplayLimit { lines.append(Wording.moreSuggestions(list.count - Self.hitDisplayLimit, waiting: list.count)) }
         return lines
     }
 
     func accept(_ target: SuggestionTarget, label: String?, asLabel: String?, at: TextRange?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let chosen = try suggestions(target, label: label)
-        guard !chosen.isEmpty else { emit(.message("no suggestions to accept")); return }
+        guard !chosen.isEmpty else { emit(.message(Wording.noSuggestionsTo("accept"))); return }
         let newLabel = try asLabel.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "accept") }
         if at != nil && chosen.count != 1 { throw .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move") }
         let policy = session.tagSet.overlap
@@ -120,7 +120,7 @@ extension Engine {
             number += 1
         }
         guard !accepted.isEmpty else {
-            emit(.message("\(Format.count(blocked, "suggestion")) left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there"))
+            emit(.message(Wording.keptOutByOverlap("\(Format.count(blocked, "suggestion")) left waiting", policy)))
             return
         }
         // A suggestion taken under another label or at other offsets was wrong as it stood.
@@ -128,18 +128,17 @@ extension Engine {
         let change = Change.acceptedSuggestions(accepted, made, changed: changed)
         apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
-        if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message("accepted \(Format.count(made.count, "suggestion")) as spans (a\(made[0].number)–a\(made[made.count - 1].number))")) }
-        if already > 0 { emit(.message("\(already) already tagged; taken off the queue")) }
-        if blocked > 0 { emit(.message("\(blocked) left waiting: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
+        if made.count <= 20 { emit(.spans(made.map(spanRow))) } else { emit(.message(Wording.accepted(made))) }
+        if already > 0 { emit(.message(Wording.acceptedAlreadyTagged(already))) }
+        if blocked > 0 { emit(.message(Wording.keptOutByOverlap("\(blocked) left waiting", policy))) }
     }
 
     func reject(_ target: SuggestionTarget, label: String?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let chosen = try suggestions(target, label: label)
-        guard !chosen.isEmpty else { emit(.message("no suggestions to reject")); return }
+        guard !chosen.isEmpty else { emit(.message(Wording.noSuggestionsTo("reject"))); return }
         let change = Change.rejectedSuggestions(chosen)
         apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
-        emit(.message(chosen.count == 1 ? "rejected \(chosen[0].id) \(session.tagSet.labels[chosen[0].label].name) \(chosen[0].text)"
-                      : "rejected \(Format.count(chosen.count, "suggestion"))"))
+        emit(.message(Wording.rejected(chosen, labelOfFirst: session.tagSet.labels[chosen[0].label].name)))
     }
 }

@@ -10,7 +10,7 @@ extension Engine {
         let index = try session.tagSet.add(label)
         let added = session.tagSet.labels[index]
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedLabels([added])]), log: command)
-        emit(.message("added \(added.kind.rawValue) label \(added.name)" + (added.aliases.isEmpty ? "" : " (alias \(added.aliases.joined(separator: ", ")))")))
+        emit(.message(Wording.labelAdded(added)))
     }
 
     func mergeTagSet(_ path: String, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -52,15 +52,12 @@ extension Engine {
         let (after, map) = tagSet.removing(leftOut)
         let before = session.tagSet
         guard !added.isEmpty || updated > 0 || !leftOut.isEmpty || before.overlap != after.overlap else {
-            emit(.message("\(path): the tag set already has all \(file.labels.count) labels"))
+            emit(.message(Wording.tagSetUnchanged(path, labels: file.labels.count)))
             return
         }
         apply(.replacedTagSet(before: before, after: after, map: map))
         push(UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]), log: .schema(absolute))
-        var parts = ["\(Format.count(added.count, "label")) added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
-        if updated > 0 { parts.append("\(updated) updated") }
-        if !removedNames.isEmpty { parts.append("\(removedNames.count) unused removed (\(removedNames.joined(separator: " ")))") }
-        if before.overlap != after.overlap { parts.append("overlap \(after.overlap.rawValue)") }
-        emit(.message("\(path): " + parts.joined(separator: ", ")))
+        emit(.message(Wording.tagSetMerged(path, added: added, updated: updated, removed: removedNames,
+                                           overlap: before.overlap != after.overlap ? after.overlap : nil)))
     }
 }

@@ -53,7 +53,7 @@ extension Engine {
             targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
         }
         if targets.isEmpty {
-            emit(.message("no match for \(pattern)\(corpus ? " in the corpus" : " in \(currentDocument?.id ?? "")"); nothing tagged"))
+            emit(.message(Wording.noMatch(pattern, in: corpus ? nil : currentDocument?.id ?? "")))
             return
         }
         var literal: String?
@@ -127,13 +127,13 @@ extension Engine {
         }
         insert(&candidates)
         let labelName = session.tagSet.labels[label].name
-        if blocked > 0 { emit(.message("\(Format.count(blocked, "match", plural: "matches")) skipped: the overlap policy (\(policy.rawValue)) does not allow them beside spans already there")) }
+        if blocked > 0 { emit(.message(Wording.keptOutByOverlap("\(Format.count(blocked, "match", plural: "matches")) skipped", policy))) }
         if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }
         if added.isEmpty {
             if duplicates.count == 1, let existing = existingSpan(like: duplicates[0]) {
-                emit(.message("already tagged: \(existing.id) \(labelName) \(session.documents[existing.document].id) \(existing.range) \(existing.text); nothing added"))
+                emit(.message(Wording.alreadyTagged(existing, label: labelName, document: session.documents[existing.document].id)))
             } else {
-                emit(.message("all \(duplicates.count) spans already tagged \(labelName); nothing added"))
+                emit(.message(Wording.allAlreadyTagged(duplicates.count, label: labelName)))
             }
             return
         }
@@ -150,9 +150,9 @@ extension Engine {
                 seen[added[i].document] = true
                 docs += 1
             }
-            emit(.message("tagged \(Format.count(added.count, "span")) \(labelName) in \(Format.count(docs, "document")) (a\(added[0].number)–a\(added[added.count - 1].number))"))
+            emit(.message(Wording.tagged(added, label: labelName, documents: docs)))
         }
-        if !duplicates.isEmpty { emit(.message("\(duplicates.count) already tagged \(labelName), skipped")) }
+        if !duplicates.isEmpty { emit(.message(Wording.alreadyTaggedSkipped(duplicates.count, label: labelName))) }
     }
 
     func existingSpan(like a: Annotation) -> Annotation? {
@@ -172,28 +172,28 @@ extension Engine {
         }
         let removed = session.remove(numbers: unique)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedAnnotations(removed)]), log: command)
-        emit(.message("removed " + removed.map { "\($0.id) \(session.tagSet.labels[$0.label].name) \($0.text)" }.joined(separator: ", ")))
+        emit(.message(Wording.removed(removed.map { "\($0.id) \(session.tagSet.labels[$0.label].name) \($0.text)" })))
     }
 
     func relabel(_ id: Int, _ labelName: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var a = try annotation(id)
         let label = try spanLabel(labelName, for: "relabel")
         let name = session.tagSet.labels[label].name
-        if a.label == label { emit(.message("\(a.id) is already \(name)")); return }
+        if a.label == label { emit(.message(Wording.alreadyLabelled(a.id, name))); return }
         let old = a.label
         a.label = label
         if let existing = existingSpan(like: a) { throw .duplicateSpan(existing.id) }
         session.update(number: id, label: label)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.relabeled(number: id, from: old, to: label)]), log: command)
-        emit(.message("\(a.id) \(session.tagSet.labels[old].name) → \(name)"))
+        emit(.message(Wording.relabelled(a.id, from: session.tagSet.labels[old].name, to: name)))
     }
 
     func note(_ id: Int, _ text: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let a = try annotation(id)
-        if a.note == text { emit(.message("\(a.id) already has that note")); return }
+        if a.note == text { emit(.message(Wording.sameNote(a.id))); return }
         session.update(number: id, note: text)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [.noted(number: id, from: a.note, to: text)]), log: command)
-        emit(.message(text.isEmpty ? "\(a.id): note removed" : "\(a.id): note \(text)"))
+        emit(.message(Wording.noted(a.id, text)))
     }
 
     func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -214,14 +214,14 @@ extension Engine {
                                        annotator: annotator.name, time: annotator.now())
         let unitText = kind == .doc ? d.id : "\(kind.rawValue) \(index) of \(d.id)"
         if add {
-            if session.hasCategory(entry) { emit(.message("\(unitText) is already \(name)")); return }
+            if session.hasCategory(entry) { emit(.message(Wording.alreadyLabelled(unitText, name))); return }
             session.addCategory(entry)
             push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedCategory(entry)]), log: command, needsDocument: true)
-            emit(.message("\(unitText): \(name)"))
+            emit(.message(Wording.classified(unitText, name, removed: false)))
         } else {
             guard let removed = session.removeCategory(matching: entry) else { throw .categoryNotFound(label: name, unit: unitText) }
             push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedCategory(removed)]), log: command, needsDocument: true)
-            emit(.message("\(unitText): \(name) removed"))
+            emit(.message(Wording.classified(unitText, name, removed: true)))
         }
     }
 }

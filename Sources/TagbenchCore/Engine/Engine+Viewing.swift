@@ -132,8 +132,8 @@ extension Engine {
 
     func statsLines() -> [String] {
         let labels = session.tagSet.labels
-        var lines = ["\(Format.count(session.documents.count, "document")), \(Format.count(session.documents.reduce(0) { $0 + $1.length }, "character")), "
-                     + "\(Format.count(session.annotationCount, "span")), \(Format.count(session.categories.count, "category", plural: "categories"))"]
+        var lines = [Wording.statsSummary(documents: session.documents.count, characters: session.documents.reduce(0) { $0 + $1.length },
+                                          spans: session.annotationCount, categories: session.categories.count)]
         if !labels.isEmpty {
             lines.append("by label:")
             let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0

@@ -98,20 +98,16 @@ public final class Engine {
         var warnings: [String] = []
         if fromCheckpoint {
             engine.isDirty = true
-            warnings.append("recovered \(displayPath) from the checkpoint of unsaved changes beside it")
+            warnings.append(Wording.recoveredFromCheckpoint(displayPath))
         }
         for id in report.missing {
-            let d = session.documents[session.documentIndex(id: id)!]
-            let kept = "its \(Format.count(session.annotationCount(inDocument: session.documentIndex(id: id)!), "annotation")) are kept"
-            if let reason = report.unreadable[id] { warnings.append("document \(id) cannot be read: \(reason); \(kept)") }
-            else { warnings.append("document \(id) is missing (\(d.path)); \(kept)") }
+            let index = session.documentIndex(id: id)!
+            warnings.append(Wording.documentUnavailable(id, path: session.documents[index].path, reason: report.unreadable[id],
+                                                        annotations: session.annotationCount(inDocument: index)))
         }
         for change in report.changed {
             engine.isDirty = true
-            warnings.append("document \(change.document) changed since it was annotated: \(Format.count(change.kept, "span")) still in place, "
-                + "\(change.moved) moved with their text, \(change.orphaned) orphaned" + (change.orphaned > 0 ? " (orphans lists them; exports leave them out)" : "")
-                + (change.categoriesByNumber > 0 ? "; \(Format.count(change.categoriesByNumber, "category label")) on paragraphs or sentences kept by number: check them" : "")
-                + (change.categoriesDropped > 0 ? "; \(Format.count(change.categoriesDropped, "category label")) dropped (the unit is gone)" : ""))
+            warnings.append(Wording.documentChanged(change))
         }
         if !session.documents.isEmpty { engine.current = 0 }
         engine.journalBookkeeping.wrote(upTo: session.log.count)
@@ -208,7 +204,7 @@ public final class Engine {
         case .review: throw .needsTerminal("review")
         case .labels: emit(.labels(labelRows()))
         case .orphans:
-            emit(session.orphans.isEmpty ? .message("no orphans") : .spans(session.orphans.map(spanRow)))
+            emit(session.orphans.isEmpty ? .message(Wording.noOrphans) : .spans(session.orphans.map(spanRow)))
         case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
         case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
         case .undo(let count): try undoOrRedo(count, undoing: true, emit: emit)
