@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Applies commands to a session: the whole behaviour of the command language, with no terminal.
 public final class Engine {
     /// The session being edited.

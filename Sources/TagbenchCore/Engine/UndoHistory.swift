@@ -72,25 +72,25 @@ struct UndoHistory {
         switch change {
         case .addedAnnotations(let list), .removedAnnotations(let list):
             let adding = { if case .addedAnnotations = change { return forward } else { return !forward } }()
-            if adding { for a in list { session.insert(a) } } else { session.remove(numbers: list.map(\.number)) }
+            if adding { for annotation in list { session.insert(annotation) } } else { session.remove(numbers: list.map(\.number)) }
         case .relabeled(let number, let from, let to):
             session.update(number: number, label: forward ? to : from)
         case .noted(let number, let from, let to):
             session.update(number: number, note: forward ? to : from)
-        case .addedCategory(let c), .removedCategory(let c):
+        case .addedCategory(let category), .removedCategory(let category):
             let adding = { if case .addedCategory = change { return forward } else { return !forward } }()
-            if adding { session.addCategory(c) } else { session.removeCategory(matching: c) }
+            if adding { session.addCategory(category) } else { session.removeCategory(matching: category) }
         case .addedLabels(let labels):
             if forward { for label in labels { _ = try? session.tagSet.add(label) } }
             else { for _ in labels { session.tagSet.removeLast() } }
         case .updatedLabels(let updates):
-            for u in (forward ? updates : updates.reversed()) { session.tagSet.restore(u.index, to: forward ? u.after : u.before) }
+            for update in (forward ? updates : updates.reversed()) { session.tagSet.restore(update.index, to: forward ? update.after : update.before) }
         case .queuedSuggestions(let list):
             if forward { session.suggestions.enqueue(list) } else { session.suggestions.dequeue(Set(list.map(\.number))) }
         case .acceptedSuggestions(let list, let made, let changed):
             if forward {
                 session.suggestions.dequeue(Set(list.map(\.number)))
-                for a in made { session.insert(a) }
+                for annotation in made { session.insert(annotation) }
                 session.suggestions.addRejected(changed)
             } else {
                 session.suggestions.removeLastRejected(changed.count)
@@ -119,11 +119,11 @@ struct UndoHistory {
             }
         case .addedDocuments(let documents):
             if forward {
-                for d in documents { session.addDocument(d) }
+                for document in documents { session.addDocument(document) }
                 if current == nil { current = session.documents.count - documents.count }
             } else {
                 for _ in documents { session.removeLastDocument() }
-                if let c = current, c >= session.documents.count { current = session.documents.isEmpty ? nil : 0 }
+                if let index = current, index >= session.documents.count { current = session.documents.isEmpty ? nil : 0 }
             }
         }
     }
