@@ -54,6 +54,8 @@ struct FaultInjectionTests {
                     inFlight = line
                     break
                 }
+                // Failed, so taken back: nothing it did was reported done.
+                #expect(h.output.isEmpty, "\(mode): \(line) failed yet printed \(h.output)")
             }
             // In memory: exactly the acknowledged commands (a failed one was taken back).
             #expect(h.annotationFingerprint == reference.annotationFingerprint, "\(mode) after \(line): \(faulty.log.suffix(4))")

@@ -145,6 +145,11 @@ struct PathSafetyTests {
         try "{}".write(toFile: dir + "/cl.manifest.json", atomically: true, encoding: .utf8)
         let before = try Self.snapshot(dir)
         let error = h.failure(line)
+        // brat refuses a linked folder before it looks at the files in it.
+        if line == "export brat cl", case .writeFailed(_, let reason) = error, reason.hasPrefix("it is a symbolic link") {
+            #expect(try Self.snapshot(dir) == before)
+            return
+        }
         guard case .exportOverInput = error else {
             Issue.record("\(line): \(String(describing: error))")
             return

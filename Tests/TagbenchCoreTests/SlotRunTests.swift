@@ -38,6 +38,24 @@ struct SlotRunTests {
         #expect(ids == ids.sorted())
     }
 
+    /// Near the largest id, a command that would give one past it is refused and changes
+    /// nothing; the session still saves and opens (the issue: tags were accepted and journaled,
+    /// then every save and reopen refused).
+    @Test func aCommandThatWouldGiveAnIDPastTheLargestIsRefused() throws {
+        let (dir, path) = try jumped(to: Session.largestNumber - 1)
+        let (engine, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
+        let h = EngineHarness(engine: engine, directory: dir)
+        try h.run("open xinqu-2023", "tag 巡视 1:3")
+        let before = h.annotationFingerprint
+        #expect(h.failure("tag 巡视 4:6") == .idsExhausted(largest: Session.largestNumber))
+        #expect(h.failure("tag 巡视 all 巡视") == .idsExhausted(largest: Session.largestNumber))
+        #expect(h.output.isEmpty, "a refused command printed \(h.output)")
+        #expect(h.annotationFingerprint == before)
+        try h.run("save")
+        let reopened = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
+        #expect(EngineHarness(engine: reopened, directory: dir).annotationFingerprint == before)
+    }
+
     @Test func anIDPastTheLargestIsRefused() throws {
         let (_, path) = try jumped(to: Session.largestNumber + 1)
         #expect(throws: TagbenchError.self) { try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")) }

@@ -100,6 +100,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case unsafeSessionFile(String, what: String)
     /// A session that would be written but could not be opened again.
     case unopenableSession(path: String, reason: String)
+    /// A command would give an annotation an id past the largest a session may hold.
+    case idsExhausted(largest: Int)
     /// An export that would overwrite the session or a source document.
     case exportOverInput(String)
     /// An export format tagbench does not write.
@@ -239,6 +241,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "refusing to use \(path): it is a link or not a regular file"
         case .unsafeSessionFile(let path, let what):
             return "refusing to write the session \(path): it is \(what)"
+        case .idsExhausted(let largest):
+            return "no annotation id is left: the command would give one past the largest, \(largest); nothing was changed"
         case .unopenableSession(let path, let reason):
             return "refusing to save \(path): it could not be opened again (\(reason))"
         case .exportOverInput(let path):
@@ -312,6 +316,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unsafeSessionFile(_, let what) where what.hasPrefix("a file with"):
             return "one writer per session holds only for one name: remove the other names, or work on a copy (cp)"
         case .unsafeSessionFile: return "give a path for a regular file (a session is saved as a new file and renamed into place)"
+        case .idsExhausted: return "the session's next_id was set near the largest by hand: set it back (it must only be above every id in use)"
         case .unopenableSession: return "undo the command that made it so (a load of an import with an empty id, say), then save"
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: " + ExportFormat.names

@@ -237,11 +237,10 @@ public enum Exporter {
                 result.warnings.append("split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it")
             }
             if stale > 0 {
-                result.warnings.append(stale == 1 ? "1 span no longer matches its document's text; left out"
-                                                  : "\(Format.grouped(stale)) spans no longer match their documents' text; left out")
+                result.warnings.append("\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out")
             }
             if outsideUnits > 0 {
-                result.warnings.append("\(Format.count(outsideUnits, "span")) \(outsideUnits == 1 ? "crosses" : "cross") a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
+                result.warnings.append("\(Format.count(outsideUnits, "span")) \(Format.agreeing(outsideUnits, "crosses", "cross")) a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
             }
             if blankSpans > 0 { result.warnings.append("\(Format.count(blankSpans, "span")) of whitespace only; left out (whitespace is not a token)") }
             if overlapDropped > 0 { result.warnings.append("\(Format.count(overlapDropped, "overlapping span")) left out by --overlap \(options.overlap!.rawValue)") }

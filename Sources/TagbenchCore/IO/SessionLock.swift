@@ -45,7 +45,7 @@ public final class SessionLock {
     /// Refuses, before anything is created, a session path that tagbench must not write: one
     /// that is not a regular file (a save renames a new file over it: a device would be
     /// replaced), one with other names (another name would take another lock), and one whose
-    /// journal or checkpoint is a link or not a regular file (the save would stop half done).
+    /// journal is a link or not a regular file (the save would stop half done).
     private static func checkWritable(_ real: String, displayPath: String) throws(TagbenchError) {
         var info = stat()
         if lstat(real, &info) == 0 {
@@ -56,9 +56,9 @@ public final class SessionLock {
                 throw .unsafeSessionFile(displayPath, what: "a file with \(info.st_nlink) names (hard links)")
             }
         }
-        for side in [Journal.path(for: real), Journal.checkpointPath(for: real)] where lstat(side, &info) == 0 {
-            if info.st_mode & S_IFMT != S_IFREG { throw .unsafeSideFile(side) }
-        }
+        // (A checkpoint or hash cache that is not a regular file is ignored: they are helpers.)
+        let journal = Journal.path(for: real)
+        if lstat(journal, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { throw .unsafeSideFile(journal) }
     }
 
     /// Opens and locks the lock file, writing this process's id; the id that was in it.

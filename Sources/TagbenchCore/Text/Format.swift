@@ -14,7 +14,14 @@ public enum Format {
     /// `n` and the noun it counts, singular for one: `1 document`, `3,500 documents`,
     /// `2 matches` (with `plural: "matches"`). Every count in a message goes through it.
     public static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
-        grouped(n) + " " + (n == 1 ? singular : plural ?? singular + "s")
+        grouped(n) + " " + agreeing(n, singular, plural)
+    }
+
+    /// The form of a word that agrees with `n`: `singular` for one, else `plural` (the singular
+    /// and an s when not given); a verb too: `agreeing(n, "names", "name")`. The one place a
+    /// message chooses between singular and plural.
+    public static func agreeing(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        n == 1 ? singular : plural ?? singular + "s"
     }
 
     /// Terminal columns a scalar takes: 2 for East Asian wide and fullwidth, 0 for combining

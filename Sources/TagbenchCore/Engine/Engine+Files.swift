@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files: the session saved, and exports written.
+extension Engine {
+    /// Writes the session to `path` (absolute) or the session path; `path` becomes the session
+    /// path, except in a read-only session, where it is a copy.
+    ///
+    /// Another path is written only under its own lock, and never over a session whose journal
+    /// holds unsaved changes. The file written is one that opens: checked before it replaces
+    /// anything. Once the new file has its name, the checkpoint and journal it makes redundant
+    /// are removed; the journal names the saved state it follows, so a process killed before
+    /// emptying it leaves nothing that would be replayed twice.
+    public func writeSession(to path: String? = nil, displayPath: String? = nil) throws(TagbenchError) {
+        guard let absolute = path ?? sessionPath else { throw .noSessionPath }
+        let target = FileSystem.resolvingLinks(absolute)
+        let named = displayPath ?? Paths.fileName(of: absolute)
+        try Self.checkOpenable(session, path: named)
+        var targetLock: SessionLock?
+        if target != sessionPath {
+            targetLock = try SessionLock(sessionPath: target, displayPath: named, files: files)
+            let unsaved = (Journal.read(sessionPath: target)?.commands.isEmpty == false)
+                || FileSystem.kind(of: Journal.checkpointPath(for: target)) == .file
+            if unsaved {
+                targetLock?.release()
+                throw .unsavedJournal(session: named)
+            }
+        } else {
+            try lock?.verify()
+        }
+        defer { if isReadOnly { targetLock?.release() } }
+        let mode = FileSystem.sideFileMode(for: sessionPath.flatMap { FileSystem.kind(of: target) == .file ? nil : $0 } ?? target)
+        // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
+        let documents = UncheckedSendable(session.documents)
+        let files = self.files
+        let hashing: FileHashing
+        do {
+            hashing = try writeEncoded(to: target, relativeTo: target, mode: mode) {
+                HashCache(documents: documents.value).write(for: target, mode: mode, files: files)
+            }
+        } catch {
+            if !isReadOnly { targetLock?.release() }
+            if case .readOnlyFile(_, let mode) = error { throw .readOnlyFile(named, mode: mode) }
+            throw error
+        }
+        if isReadOnly { return }
+        savedFileHash = hashing
+        // The saved file now holds everything: the checkpoints and journals are spent. A
+        // checkpoint that stays would be opened instead of the new file: that is a failed save
+        // (the journal, not emptied, still follows the checkpoint, which with it holds all).
+        for path in Set([sessionPath, target].compactMap({ $0 })) {
+            let failure = files.unlink(Journal.checkpointPath(for: path))
+            if failure != 0 && failure != ENOENT {
+                targetLock?.release()
+                throw .writeFailed(Journal.checkpointPath(for: path), reason: FileSystem.errorText(failure))
+            }
+        }
+        let moved = target != sessionPath
+        var movedJournal: Journal?
+        if moved && journal != nil {
+            // The target's journal follows another save of that file (none with unsaved changes
+            // is saved over): emptied before the session moves, so that a failure here leaves
+            // it where it was (its file and journal still hold everything; the target is a copy).
+            do {
+                let fresh = try Journal(sessionPath: target, mode: mode, files: files)
+                try fresh.reset()
+                movedJournal = fresh
+            } catch {
+                targetLock?.release()
+                throw error
+            }
+        } else if moved {
+            _ = files.unlink(Journal.path(for: target))
+        }
+        if let targetLock {
+            lock?.release()
+            lock = targetLock
+        }
+        baseHash = hashing
+        sessionPath = target
+        isDirty = false
+        journalBookkeeping.startEpoch(logCount: session.log.count)
+        if let movedJournal {
+            // The old session's journal is spent too: its changes moved with the session.
+            try? journal?.reset()
+            journal = movedJournal
+        } else if !moved {
+            // A journal that cannot be emptied is damaged: the next change writes a checkpoint.
+            try journal?.reset()
+        }
+    }
+
+    /// Refuses a session that could be written but not opened again.
+    static func checkOpenable(_ session: Session, path: String) throws(TagbenchError) {
+        for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty {
+            throw .unopenableSession(path: path, reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")
+        }
+        if session.nextNumber > Session.largestNumber {
+            throw .unopenableSession(path: path, reason: "its annotation ids pass the largest, \(Session.largestNumber)")
+        }
+    }
+
+    /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
+    /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
+    /// thread during the final `fsync`, as the file is hashed. Returns its hash.
+    func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
+                              meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> FileHashing {
+        let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
+        var segments: [ArraySlice<UInt8>] = []
+        try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
+            segments.append(segment)
+            try file.append(segment)
+        }
+        // The file is hashed while its fsync waits, and its bytes let go: kept for a hash asked
+        // for later, they held the whole encoded session for as long as the REPL ran.
+        let hashing = FileHashing(segments: segments)
+        segments = []
+        try Parallel.meanwhile({ meanwhile(); _ = hashing.wait() }) { () throws(TagbenchError) in try file.commit() }
+        return hashing
+    }
+
+    func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
+        guard let target else { throw .noSessionPath }
+        if isReadOnly && FileSystem.resolvingLinks(target) == sessionPath { throw .readOnlySession }
+        // The same check as every export file's: a document by any name (a symlinked folder).
+        try ProtectedFiles(session.documents.map(\.path)).check(target, shown: path ?? target)
+        if defersSaves {
+            pendingSave = target
+            emit(.message(Wording.willSave(path ?? target)))
+            return
+        }
+        try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
+        emit(.message(Wording.saved(path ?? Paths.fileName(of: target), documents: session.documents.count,
+                                    annotations: session.annotationCount, categories: session.categories.count)))
+    }
+
+    func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var options = options
+        let path = options.path
+        options.path = Paths.absolute(path, base: context.baseDirectory)
+        // No file the export writes may be an input by any name (a link, another spelling).
+        let protected = ProtectedFiles(session.documents.map(\.path) + [sessionPath].compactMap { $0 })
+        try protected.check(options.path, shown: path)
+        // The manifest names the session file by its hash only when it holds what is exported;
+        // the file is hashed while the export runs.
+        var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        provenance.typedPath = path
+        if sessionPath != nil, !isDirty, let hashing = savedFileHash {
+            provenance.sessionHash = { hashing.wait() }
+        }
+        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor, files: files)
+        for warning in result.warnings { emit(.warning(warning)) }
+        let summary = Wording.exported(documents: result.documents,
+                                       records: options.format == .brat || options.recordUnit == .doc ? nil : result.records,
+                                       spans: options.format == .classify ? nil : result.spans, to: path,
+                                       files: result.files.count - (result.manifest == nil ? 0 : 1))
+        // Written to a device (stdout, most likely): the summary must not follow the data there.
+        // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
+        if let manifest = result.manifest {
+            let shown = manifest.hasPrefix(options.path) ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
+            emit(.message(Wording.withManifest(summary, shown)))
+        } else {
+            emit(.status(summary))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// Viewing: text with its spans, searches, span lists and reports; nothing here changes the session.
+extension Engine {
+    func view(_ target: ShowTarget) throws(TagbenchError) -> TextView {
+        let c = try requireCurrent()
+        let d = session.documents[c]
+        var lines: [TextLine] = []
+        var shownUnits: [(UnitKind, Int)] = [(.doc, 1)]
+        switch target {
+        case .document:
+            for (i, p) in d.paragraphs.enumerated() { lines.append(TextLine(start: p.start, text: d.text(p), paragraph: i + 1)) }
+            shownUnits += d.paragraphs.indices.map { (.para, $0 + 1) }
+        case .paragraph(let n):
+            let p = try paragraph(n, of: d)
+            lines.append(TextLine(start: p.start, text: d.text(p), paragraph: n))
+            shownUnits.append((.para, n))
+        case .sentence(let n):
+            let s = try sentence(n, of: d)
+            lines.append(TextLine(start: s.range.start, text: d.text(s.range), paragraph: s.paragraph))
+            shownUnits.append((.sent, n))
+        case .paragraphs(let n, let m):
+            for k in n...m {
+                let p = try paragraph(k, of: d)
+                lines.append(TextLine(start: p.start, text: d.text(p), paragraph: k))
+                shownUnits.append((.para, k))
+            }
+        case .sentences(let n, let m):
+            let first = try sentence(n, of: d), last = try sentence(m, of: d)
+            let r = TextRange(first.range.start, last.range.end)
+            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
+                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
+                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+            }
+            shownUnits += (n...m).map { (.sent, $0) }
+        case .range(let r):
+            try checkRange(r, in: d)
+            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
+                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
+                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+            }
+        }
+        let shownRange = lines.isEmpty ? TextRange(0, 0) : TextRange(lines[0].start, lines[lines.count - 1].start + lines[lines.count - 1].text.unicodeScalars.count)
+        let spans = session.annotations(inDocument: c).filter { $0.range.overlaps(shownRange) }.map(spanRow)
+        let labels = session.tagSet.labels
+        let categories = session.categories(inDocument: c).filter { cat in
+            target == .document || shownUnits.contains { $0.0 == cat.unit && $0.1 == cat.index }
+        }.map { cat in cat.unit == .doc ? "doc: \(labels[cat.label].name)" : "\(cat.unit.rawValue) \(cat.index): \(labels[cat.label].name)" }
+        return TextView(document: d.id, lines: lines, spans: spans, categories: categories)
+    }
+
+    func spanRow(_ a: Annotation) -> SpanRow {
+        let label = session.tagSet.labels[a.label]
+        return SpanRow(id: a.id, label: label.name, colour: label.colour, document: session.documents[a.document].id,
+                       range: a.range, text: a.text, note: a.note)
+    }
+
+    func paragraph(_ n: Int, of d: Document) throws(TagbenchError) -> TextRange {
+        guard n >= 1 && n <= d.paragraphs.count else { throw .unitOutOfRange(unit: .para, number: n, count: d.paragraphs.count) }
+        return d.paragraphs[n - 1]
+    }
+
+    func sentence(_ n: Int, of d: Document) throws(TagbenchError) -> Sentence {
+        guard n >= 1 && n <= d.sentences.count else { throw .unitOutOfRange(unit: .sent, number: n, count: d.sentences.count) }
+        return d.sentences[n - 1]
+    }
+
+    func checkRange(_ r: TextRange, in d: Document) throws(TagbenchError) {
+        guard r.start < r.end, r.end <= d.length else { throw .offsetsOutOfRange(start: r.start, end: r.end, length: d.length) }
+    }
+
+    func searchDocuments(corpus: Bool) throws(TagbenchError) -> [Int] {
+        if corpus { return session.documents.indices.filter { !session.documents[$0].isMissing } }
+        return [try requireCurrent()]
+    }
+
+    /// Every match in the documents, reporting progress and stopping (changing nothing) on Ctrl-C.
+    func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
+        var found: [(Int, TextRange)] = []
+        if case .regex(let source) = search.pattern {
+            let perDocument = try regexRunner.matches(of: [source], in: documents.map { session.documents[$0] }, task: task,
+                                                      monitor: monitor, limit: regexTimeLimit)
+            defer { if documents.count > 1 { monitor?.finished() } }
+            for (k, d) in documents.enumerated() { for r in perDocument[k][0] { found.append((d, r)) } }
+            return found
+        }
+        defer { if documents.count > 1 { monitor?.finished() } }
+        for (i, d) in documents.enumerated() {
+            if documents.count > 1, let monitor {
+                if monitor.shouldStop { throw .interrupted(task) }
+                monitor.progress(task, done: i, of: documents.count)
+            }
+            for r in search.matches(in: session.documents[d]) { found.append((d, r)) }
+        }
+        return found
+    }
+
+    func find(_ pattern: Pattern, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let search = try TextSearch(pattern)
+        let hits = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "find \(pattern)")
+        lastFind = FindResult(pattern: pattern, corpus: corpus, document: corpus ? nil : current, hits: hits,
+                              number: journalBookkeeping.numberFind())
+        let rows = hits.prefix(Self.hitDisplayLimit).enumerated().map { i, hit in
+            hitRow(number: i + 1, document: hit.0, range: hit.1)
+        }
+        emit(.hits(rows, total: hits.count))
+    }
+
+    func hitRow(number: Int, document: Int, range: TextRange) -> HitRow {
+        let d = session.documents[document]
+        let context = 12
+        func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
+        return HitRow(number: number, document: d.id, range: range,
+                      before: flat(d.text(TextRange(max(0, range.start - context), range.start))),
+                      match: d.text(range),
+                      after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))))
+    }
+
+    func spans(_ labelName: String?, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let label = try labelName.map { (name: String) throws(TagbenchError) -> Int in try session.tagSet.resolve(name) }
+        var rows: [SpanRow] = []
+        if corpus || current == nil {
+            for slot in session.annotationSlots {
+                if let a = slot, label == nil || a.label == label { rows.append(spanRow(a)) }
+            }
+        } else {
+            rows = session.annotations(inDocument: current!).filter { label == nil || $0.label == label }.map(spanRow)
+        }
+        emit(.spans(rows))
+    }
+
+
+    func statsLines() -> [String] {
+        let labels = session.tagSet.labels
+        var lines = [Wording.statsSummary(documents: session.documents.count, characters: session.documents.reduce(0) { $0 + $1.length },
+                                          spans: session.annotationCount, categories: session.categories.count)]
+        if !labels.isEmpty {
+            lines.append("by label:")
+            let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0
+            for row in labelRows() {
+                lines.append("  " + Format.padded(row.label.name, to: width) + "  " + Format.leftPadded(Format.grouped(row.count), to: 9)
+                             + (row.label.kind == .category ? "  (category)" : ""))
+            }
+        }
+        if !session.documents.isEmpty {
+            lines.append("by document:")
+            let width = session.documents.map { Format.displayWidth($0.id) }.max() ?? 0
+            for (i, d) in session.documents.enumerated() {
+                var counts: [Int: Int] = [:]
+                for a in session.annotations(inDocument: i) { counts[a.label, default: 0] += 1 }
+                let detail = counts.keys.sorted().map { "\(labels[$0].name) \(counts[$0]!)" }.joined(separator: ", ")
+                lines.append("  " + Format.padded(d.id, to: width) + "  " + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: i)), to: 9)
+                             + (detail.isEmpty ? "" : "  " + detail))
+            }
+        }
+        return lines
+    }
+
+    func historyLines(base: String) -> [String] {
+        let directory = sessionDirectory(orElse: base)
+        return session.log.map { CommandRenderer.render($0.command.relativizingPaths(to: directory)) }
+    }
+}

@@ -1,0 +1,130 @@
+/// The undo and redo stacks of one engine, and how each kind of change is applied to a session
+/// either way: undo, redo and the rollback of a command that could not be journaled all go
+/// through `apply`, so a change is taken back exactly as it was made.
+struct UndoHistory {
+    /// Steps that `undo` takes back, the latest last.
+    private(set) var undoSteps: [UndoStep] = []
+    /// Steps that `redo` does again, the latest undone last.
+    private(set) var redoSteps: [UndoStep] = []
+
+    /// How many steps an undo or redo moved, and whether one of them was last done or undone in
+    /// an earlier epoch than the one given (which a replay of the journal cannot repeat).
+    struct Move {
+        /// Steps moved, in the order they were moved.
+        var steps: [UndoStep] = []
+        /// A step came from an earlier epoch.
+        var reachedEarlierEpoch = false
+    }
+
+    /// Adds a step done in `epoch`: what was undone before it can no longer be redone.
+    mutating func push(_ step: UndoStep, epoch: Int) {
+        var step = step
+        step.epoch = epoch
+        undoSteps.append(step)
+        redoSteps.removeAll()
+    }
+
+    /// Undoes up to `count` steps in `session`, latest first, and keeps them for `redo`.
+    mutating func undo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
+        move(count, from: \.undoSteps, to: \.redoSteps, forward: false, epoch: epoch, session: session, current: &current)
+    }
+
+    /// Redoes up to `count` undone steps in `session`, the latest undone first.
+    mutating func redo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
+        move(count, from: \.redoSteps, to: \.undoSteps, forward: true, epoch: epoch, session: session, current: &current)
+    }
+
+    private mutating func move(_ count: Int, from source: WritableKeyPath<UndoHistory, [UndoStep]>,
+                               to destination: WritableKeyPath<UndoHistory, [UndoStep]>, forward: Bool, epoch: Int,
+                               session: Session, current: inout Int?) -> Move {
+        var moved = Move()
+        while moved.steps.count < count, var step = self[keyPath: source].popLast() {
+            for change in (forward ? step.changes : Array(step.changes.reversed())) {
+                Self.apply(change, forward: forward, to: session, current: &current)
+            }
+            if step.epoch < epoch { moved.reachedEarlierEpoch = true }
+            step.epoch = epoch
+            self[keyPath: destination].append(step)
+            moved.steps.append(step)
+        }
+        return moved
+    }
+
+    /// Takes back in `session` what happened to the stacks since they were `before`: a new step
+    /// is undone, steps an undo moved to the redo stack are redone, steps a redo moved back are
+    /// undone again; the stacks are then as they were.
+    mutating func rollBack(to before: UndoHistory, session: Session, current: inout Int?) {
+        let common = zip(before.undoSteps, undoSteps).prefix { $0.summary == $1.summary && $0.epoch == $1.epoch }.count
+        // Steps on the undo stack now that were not there before: done by this command.
+        for step in undoSteps[common...].reversed() {
+            for change in step.changes.reversed() { Self.apply(change, forward: false, to: session, current: &current) }
+        }
+        // Steps that were on the undo stack before and are not now: undone by this command.
+        for step in before.undoSteps[common...] {
+            for change in step.changes { Self.apply(change, forward: true, to: session, current: &current) }
+        }
+        self = before
+    }
+
+    /// Applies `change` to `session` (undone when not `forward`); `current`, the current
+    /// document, follows documents added or taken away.
+    static func apply(_ change: Change, forward: Bool, to session: Session, current: inout Int?) {
+        switch change {
+        case .addedAnnotations(let list), .removedAnnotations(let list):
+            let adding = { if case .addedAnnotations = change { return forward } else { return !forward } }()
+            if adding { for annotation in list { session.insert(annotation) } } else { session.remove(numbers: list.map(\.number)) }
+        case .relabeled(let number, let from, let to):
+            session.update(number: number, label: forward ? to : from)
+        case .noted(let number, let from, let to):
+            session.update(number: number, note: forward ? to : from)
+        case .addedCategory(let category), .removedCategory(let category):
+            let adding = { if case .addedCategory = change { return forward } else { return !forward } }()
+            if adding { session.addCategory(category) } else { session.removeCategory(matching: category) }
+        case .addedLabels(let labels):
+            if forward { for label in labels { _ = try? session.tagSet.add(label) } }
+            else { for _ in labels { session.tagSet.removeLast() } }
+        case .updatedLabels(let updates):
+            for update in (forward ? updates : updates.reversed()) { session.tagSet.restore(update.index, to: forward ? update.after : update.before) }
+        case .queuedSuggestions(let list):
+            if forward { session.suggestions.enqueue(list) } else { session.suggestions.dequeue(Set(list.map(\.number))) }
+        case .acceptedSuggestions(let list, let made, let changed):
+            if forward {
+                session.suggestions.dequeue(Set(list.map(\.number)))
+                for annotation in made { session.insert(annotation) }
+                session.suggestions.addRejected(changed)
+            } else {
+                session.suggestions.removeLastRejected(changed.count)
+                session.remove(numbers: made.map(\.number))
+                session.suggestions.enqueue(list)
+            }
+        case .rejectedSuggestions(let list):
+            if forward {
+                session.suggestions.dequeue(Set(list.map(\.number)))
+                session.suggestions.addRejected(list)
+            } else {
+                session.suggestions.removeLastRejected(list.count)
+                session.suggestions.enqueue(list)
+            }
+        case .importedRejections(let list):
+            if forward { session.suggestions.addRejected(list) } else { session.suggestions.removeLastRejected(list.count) }
+        case .replacedTagSet(let before, let after, let map):
+            if forward {
+                session.remapLabels(map)
+                session.tagSet = after
+            } else {
+                var inverse = Array<Int?>(repeating: nil, count: after.labels.count)
+                for (old, new) in map.enumerated() { if let new { inverse[new] = old } }
+                session.remapLabels(inverse)
+                session.tagSet = before
+            }
+        case .addedDocuments(let documents):
+            if forward {
+                for document in documents { session.addDocument(document) }
+                if current == nil { current = session.documents.count - documents.count }
+            } else {
+                for _ in documents { session.removeLastDocument() }
+                if let index = current, index >= session.documents.count { current = session.documents.isEmpty ? nil : 0 }
+            }
+        }
+    }
+}
