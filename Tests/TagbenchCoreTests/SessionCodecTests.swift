@@ -32,14 +32,20 @@ struct SessionCodecTests {
         #expect(Data(bytes) == first)
     }
 
-    @Test func aLargeSessionWrittenInPiecesIsOneWellFormedFileInIdOrder() throws {
-        // Enough annotations (with gaps from untag) that the writer splits them over threads.
+    /// A saved session with enough annotations (18,000, with gaps from untag) that the writer
+    /// splits them over threads and the reader cuts them into pieces; returns the harness and folder.
+    func largeSession() throws -> (EngineHarness, String) {
         let dir = try Fixture.workspace()
         let long = String(repeating: "巡察工作，整改落实。𠀀\n", count: 6_000)
         try long.write(toFile: dir + "/long.txt", atomically: true, encoding: .utf8)
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
         try h.run("label add 巡察", "label add 整改", "load long.txt", "tag 巡察 all 巡察 --corpus", "tag 整改 all 整改 --corpus",
                   "tag 巡察 all 察工 --corpus", "untag a2 a7 a6001 a11999", "save")
+        return (h, dir)
+    }
+
+    @Test func aLargeSessionWrittenInPiecesIsOneWellFormedFileInIdOrder() throws {
+        let (_, dir) = try largeSession()
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let ids = (json["annotations"] as! [[String: Any]]).map { Int(($0["id"] as! String).dropFirst())! }
