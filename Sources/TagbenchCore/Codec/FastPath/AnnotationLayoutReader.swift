@@ -3,20 +3,14 @@ import CTagbenchShims
 import Glibc
 #endif
 
-/// Reads an annotation object laid out exactly as `SessionCodec` writes it, straight from the
-/// file's bytes: the keys in their order with one space after each colon and comma, integers
-/// without signs, and escapes only in the fields that repeat from one annotation to the next.
-///
-/// Opening a session is mostly reading its annotations, and a general reader spends its time
-/// turning every key into a string and comparing it with each field's name. Anything laid out
-/// otherwise (a hand-edited file, an escape in a string) makes `read` return nil, and the general
-/// reader takes that object: both give the same annotation for the same object.
+/// Reads an annotation object laid out exactly as `SessionFileWriter` writes it, straight from
+/// the file's bytes (invariants: `AnnotationLayout`); anything else is left to the general reader.
 struct AnnotationLayoutReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The writer's keys, for the C part of the reader.
     private var keys = AnnotationLayout.cKeys()
     /// For the general reader, when it takes an object.
-    var repeated = RepeatedStrings()
+    private var repeated = RepeatedStrings()
     /// A field that usually repeats: its last value and where it was written.
     private struct Repeated {
         var token = 0..<0
@@ -29,35 +23,45 @@ struct AnnotationLayoutReader {
         self.bytes = bytes
     }
 
+    /// The annotation object at the reader: as written, straight from the bytes, else by the
+    /// general reader; the reader is left after it.
+    mutating func readOrFallBack(_ reader: inout JSONReader, orphan: Bool) throws(TagbenchError) -> RawAnnotation {
+        if let (annotation, end) = read(at: reader.offset, orphan: orphan) {
+            reader.seek(to: end)
+            return annotation
+        }
+        return try SessionFileReader.readAnnotation(&reader, orphan: orphan, repeated: &repeated)
+    }
+
     /// The annotation whose object starts at `start` (spaces and line breaks before its `{` are
     /// skipped), and the offset after its `}`; nil when it is not in the written layout.
     /// The fields are found by `tb_parse_annotation` (C) in one call.
     mutating func read(at start: Int, orphan: Bool) -> (annotation: RawAnnotation, end: Int)? {
         var line = tb_annotation_line()
         guard let base = bytes.baseAddress, tb_parse_annotation(base, bytes.count, start, &keys, &line) == 1 else { return nil }
-        func range(_ r: (Int64, Int64)) -> Range<Int> { Int(r.0)..<Int(r.1) }
-        var a = RawAnnotation()
-        a.orphan = orphan
-        a.number = annotationNumber(UnsafeBufferPointer(rebasing: bytes[range(line.id)]))
-        if a.number == nil { return nil }
-        a.start = Int(line.start)
-        a.end = Int(line.end)
+        func range(_ token: (Int64, Int64)) -> Range<Int> { Int(token.0)..<Int(token.1) }
+        var annotation = RawAnnotation()
+        annotation.orphan = orphan
+        annotation.number = annotationNumber(UnsafeBufferPointer(rebasing: bytes[range(line.id)]))
+        if annotation.number == nil { return nil }
+        annotation.start = Int(line.start)
+        annotation.end = Int(line.end)
         let escaped = Int(line.escaped)
         guard Self.reuse(&doc, range(line.doc), escaped: escaped & Int(TB_ESCAPED_DOC) != 0, in: bytes),
               Self.reuse(&label, range(line.label), escaped: escaped & Int(TB_ESCAPED_LABEL) != 0, in: bytes),
               Self.reuse(&source, range(line.source), escaped: escaped & Int(TB_ESCAPED_SOURCE) != 0, in: bytes),
               Self.reuse(&annotator, range(line.annotator), escaped: escaped & Int(TB_ESCAPED_ANNOTATOR) != 0, in: bytes),
               Self.reuse(&time, range(line.time), escaped: escaped & Int(TB_ESCAPED_TIME) != 0, in: bytes) else { return nil }
-        a.doc = doc.value
-        a.label = label.value
-        a.source = source.value
-        a.annotator = annotator.value
-        a.time = time.value
-        a.text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range(line.text)]), as: UTF8.self)
-        if line.has_note != 0 { a.note = String(decoding: UnsafeBufferPointer(rebasing: bytes[range(line.note)]), as: UTF8.self) }
-        a.prefix = range(line.prefix)
-        a.suffix = range(line.suffix)
-        return (a, Int(line.next))
+        annotation.doc = doc.value
+        annotation.label = label.value
+        annotation.source = source.value
+        annotation.annotator = annotator.value
+        annotation.time = time.value
+        annotation.text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range(line.text)]), as: UTF8.self)
+        if line.has_note != 0 { annotation.note = String(decoding: UnsafeBufferPointer(rebasing: bytes[range(line.note)]), as: UTF8.self) }
+        annotation.prefix = range(line.prefix)
+        annotation.suffix = range(line.suffix)
+        return (annotation, Int(line.next))
     }
 
     /// The value of a string field that usually repeats, whose contents are at `token`: the value

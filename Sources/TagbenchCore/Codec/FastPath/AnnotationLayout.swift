@@ -1,8 +1,19 @@
 import CTagbenchShims
 
-/// How an annotation object is laid out in a session file: the writer writes these and the
-/// layout reader recognises exactly these, so the two cannot drift apart. Each is written whole
-/// (one copy, not a key built a byte at a time), and a value follows each.
+/// How an annotation object is laid out in a session file: `SessionFileWriter` writes exactly
+/// these pieces, and the fast path in this folder reads exactly them.
+///
+/// The fast path's invariants (everything else is the general reader's, which takes any JSON):
+/// - `AnnotationLayoutReader` with `tb_parse_annotation` (`CTagbenchShims/FastPath`) accepts an
+///   object only with these keys, in this order, spaced as here; the id `aN`; integers unsigned,
+///   at most 18 digits, no leading zero; no escape in text, prefix, suffix or note. It returns
+///   nil for any other object, which the general reader then reads.
+/// - `AnnotationSplitter` cuts only an annotations list of over 1 MB, and only at `,\n    {`:
+///   a raw line break is never inside a JSON string, so as written that is always between two
+///   elements. If any piece fails, or the list does not close where it ends, the whole list is
+///   read again in order (so that an error names its exact line and column).
+/// - Both give exactly what the general reader gives, field for field, or decline:
+///   `FastPathEqualityTests` proves it on sessions as written and laid out otherwise.
 enum AnnotationLayout {
     static let id: StaticString = "{\"id\": "
     static let doc: StaticString = ", \"doc\": "

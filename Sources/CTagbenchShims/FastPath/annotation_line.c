@@ -1,13 +1,10 @@
 // One annotation object of a session file, laid out exactly as tagbench writes it, found in
-// one call: the keys in their order (given by the writer's `AnnotationLayout`), integers without
-// signs, escapes only in the fields that repeat from one annotation to the next. Opening a
-// session is mostly this, for every annotation; in Swift each literal, string and integer was a
-// call of its own. Anything laid out otherwise returns 0, and the Swift side's general reader
-// takes the object.
+// one call; 0 for anything else. Its invariants, and the test that proves it reads what the
+// general reader reads: `AnnotationLayout` (Sources/TagbenchCore/Codec/FastPath).
 #include <stdint.h>
 #include <string.h>
 #include "CTagbenchShims.h"
-#include "cpu.h"
+#include "../cpu.h"
 
 typedef struct {
     const uint8_t *p;

@@ -11,21 +11,21 @@ struct EncodedStrings {
 
     /// Encodes `strings` in order.
     init(_ strings: [String]) {
-        var w = JSONWriter(capacity: strings.reduce(0) { $0 + $1.utf8.count + 2 } + 16)
+        var writer = JSONWriter(capacity: strings.reduce(0) { $0 + $1.utf8.count + 2 } + 16)
         var ends = [0]
         ends.reserveCapacity(strings.count + 1)
-        for s in strings {
-            w.string(s)
-            ends.append(w.bytes.count)
+        for string in strings {
+            writer.string(string)
+            ends.append(writer.bytes.count)
         }
-        bytes = w.bytes
+        bytes = writer.bytes
         self.ends = ends
     }
 
     /// Calls `body` with the strings' bytes in place (valid only inside `body`).
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { b in
-            try ends.withUnsafeBufferPointer { e in try body(View(bytes: b, ends: e)) }
+        try bytes.withUnsafeBufferPointer { bytes in
+            try ends.withUnsafeBufferPointer { ends in try body(View(bytes: bytes, ends: ends)) }
         }
     }
 
