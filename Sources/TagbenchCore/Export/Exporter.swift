@@ -260,9 +260,8 @@ public enum Exporter {
             // earlier brat export that this one did not write again go, and the manifest that
             // describes them comes last. A signal now waits until all are in place. An export is
             // derived from its session and checked by these hashes, so it is not forced to disk
-            // (which waited for the whole output: 80 ms at the benchmark's 117 MB). The old file is
-            // removed before the rename: ext4 starts writing out a file renamed over another at
-            // once (50 ms more for the same 117 MB). The earlier manifest goes first: a manifest
+            // (that would wait for the whole output). The old file is removed before the rename:
+            // ext4 starts writing out a file renamed over another at once. The earlier manifest goes first: a manifest
             // always describes exactly the files beside it, and a process killed while the files
             // take their places leaves none (an unfinished export) rather than one that lies. A
             // rename that fails leaves the files renamed before it in place, each whole.

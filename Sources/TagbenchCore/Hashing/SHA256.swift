@@ -1,9 +1,8 @@
 import CTagbenchShims
 
 /// SHA-256 (`sha256.c`: the processor's SHA extensions where it has them, else portable C), as
-/// fast as OpenSSL's (`openssl speed -evp sha256`: 1.13 GB/s; this: 1.19 GB/s). Written here
-/// rather than taken from swift-crypto: that package brought Foundation into every process
-/// (its start took 11.4 ms instead of 8.8) and BoringSSL into every build.
+/// fast as OpenSSL's. Written here rather than taken from swift-crypto: that package brought
+/// Foundation into every process (a slower start) and BoringSSL into every build.
 public struct SHA256: Sendable {
     private var state = tb_sha256()
 

@@ -12,8 +12,7 @@ import Glibc
 /// that ends the process while it is written removes it.
 ///
 /// A durable file's pieces are sent to disk as they are written, so the `fsync` that makes it
-/// durable waits only for the last ones (a session written while it is still being encoded:
-/// the benchmark's 32 MB file waited 37–52 ms in `fsync` when forced to disk only at the end).
+/// durable waits only for the last ones, not for the whole file (see docs/performance.md).
 public final class AtomicFile {
     /// The path the file takes when committed.
     public let path: String

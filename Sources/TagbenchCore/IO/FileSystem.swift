@@ -130,7 +130,7 @@ public enum FileSystem {
     }
 
     /// The regular files in a directory (links followed), sorted by their bytes. The entry's type
-    /// from the directory spares a `stat` a file (3,500 of them took 4 ms before any was read).
+    /// from the directory spares a `stat` a file.
     public static func listFiles(_ directory: String) throws(TagbenchError) -> [String] {
         try entries(directory).filter { entry in
             entry.type == UInt8(DT_REG)
@@ -139,10 +139,8 @@ public enum FileSystem {
     }
 
     /// A directory's entries (not `.` or `..`) and their types as `readdir` gives them, sorted by
-    /// name bytes: compared as byte arrays with `memcmp` (as Strings, through `strcmp` or their
-    /// UTF-8 views, the sort of 3,500 names took 12–15 ms, each comparison copying or decoding
-    /// both; with the generic `lexicographicallyPrecedes`, 5 ms; with `memcmp`, 3 ms, in `perf`
-    /// samples of the benchmark's run).
+    /// name bytes: compared as byte arrays with `memcmp`, since comparing Strings copies or
+    /// decodes both sides of every comparison (measured in docs/performance.md).
     private static func entries(_ directory: String) throws(TagbenchError) -> [(name: String, type: UInt8)] {
         guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
         defer { closedir(dir) }

@@ -6,9 +6,7 @@ import CTagbenchShims
 /// The pass is `tb_find_terms` (C): candidates are the places where some text's first character
 /// starts, found 32 bytes at a time with AVX2 (with more than two CJK first characters, by the
 /// nibbles of their three bytes, Hyperscan's "Teddy" method), and only there are the texts
-/// compared whole. On the benchmark corpus, 13 terms over 104 MB on 2 cores: 0.043 s, where
-/// comparing every byte of each first character took 0.054 s, a character-at-a-time Swift loop
-/// with a first-character bit table 0.12 s and a byte-indexed Aho–Corasick automaton 0.29 s.
+/// compared whole (the alternatives measured against it are in docs/performance.md).
 public struct TermMatcher: Sendable {
     /// The terms' bytes one after another; term `t` is `bytes[offsets[t]..<offsets[t + 1]]`.
     private let bytes: [UInt8]
