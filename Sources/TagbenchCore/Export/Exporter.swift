@@ -261,10 +261,11 @@ public enum Exporter {
             // describes them comes last. A signal now waits until all are in place. An export is
             // derived from its session and checked by these hashes, so it is not forced to disk
             // (that would wait for the whole output). The old file is removed before the rename:
-            // ext4 starts writing out a file renamed over another at once. The earlier manifest goes first: a manifest
-            // always describes exactly the files beside it, and a process killed while the files
-            // take their places leaves none (an unfinished export) rather than one that lies. A
-            // rename that fails leaves the files renamed before it in place, each whole.
+            // ext4 starts writing out a file renamed over another at once. The earlier manifest
+            // goes first: a manifest always describes exactly the files beside it, and a process
+            // killed while the files take their places leaves none (an unfinished export) rather
+            // than one that lies. A rename that fails leaves the files renamed before it in place,
+            // each whole.
             if let manifestPath {
                 manifestFile = try writeSmallFile(manifestPath, protected: protected, files: files) { w in
                     w.raw(manifest.encode(directory: Paths.directory(of: manifestPath)))
