@@ -137,7 +137,7 @@ struct ExportSafetyEndToEndTests {
         let result = try tagbench(["export", "s.json"] + arguments, in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.isEmpty)
-        #expect(result.stderr.contains("warning: stdout is a device: only the data was written, not the \(name) beside it"), "\(result.stderr)")
+        #expect(result.stderr.contains("warning: stdout is not a regular file: only the data was written, not the \(name) beside it"), "\(result.stderr)")
         let after = exists(sideFile) ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
         #expect(after == before, "\(sideFile) was written")
     }
@@ -156,5 +156,18 @@ struct ExportSafetyEndToEndTests {
         #expect(result.stderr.contains("/b1: it is a symbolic link"), "\(result.stderr)")
         #expect(result.stderr.contains("it is a symbolic link; brat files are written only into a real folder"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/Fixtures/corpus").sorted() == before)
+    }
+
+    /// An export to a FIFO that no process reads fails at once with a clear error instead of
+    /// waiting for a reader for good (where SIGTERM, held during exports, could not end it).
+    @Test func anExportToAFifoWithNoReaderFailsAtOnce() throws {
+        let dir = try Workspace.make()
+        let session = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\n")
+        #expect(session.status == 0, "\(session.stderr)")
+        #expect(mkfifo(dir + "/ff", 0o644) == 0)
+        let result = try tagbench(["export", "s.json", "spans", "ff"], in: dir, limit: 30)
+        #expect(!result.timedOut, "the export waited for a reader")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("it is a FIFO that no process is reading"), "\(result.stderr)")
     }
 }

@@ -66,16 +66,21 @@ struct HostileInputEndToEndTests {
         #expect(result.stderr.contains("warning: TAGBENCH_REGEX_SECONDS=\"\(value)\" is not a number of seconds above 0; regex searches stop after 20 s"), "\(result.stderr)")
     }
 
-    @Test(arguments: ["fifo", "zero"])
+    @Test(arguments: ["fifo", "zero", "socket"])
     func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
         let dir = try Workspace.make()
         if kind == "fifo" { #expect(mkfifo(dir + "/s.json", 0o644) == 0) }
+        else if kind == "socket" {
+            // A socket cannot even be opened: it must still be named for what it is.
+            #expect(makeSocket(at: dir + "/s.json"))
+        }
         else { try FileManager.default.createSymbolicLink(atPath: dir + "/s.json", withDestinationPath: "/dev/zero") }
         for arguments in [["stats", "s.json"], ["--read-only", "s.json"]] {
             let result = try tagbench(arguments, in: dir, limit: 60)
             #expect(!result.timedOut, "\(arguments) hung")
             #expect(result.status == 1)
-            #expect(result.stderr.contains(kind == "fifo" ? "it is a FIFO (named pipe), not a regular file" : "it is a device, not a regular file"), "\(result.stderr)")
+            let what = ["fifo": "a FIFO (named pipe)", "zero": "a device", "socket": "a socket"][kind]!
+            #expect(result.stderr.contains("it is \(what), not a regular file"), "\(result.stderr)")
         }
     }
 

@@ -64,16 +64,24 @@ struct RegexWorkerTests {
         #expect(Self.workers(of: getpid()).isEmpty)
     }
 
+    /// A REPL on piped input (kept going after errors, unless `keepGoing` is false) with a line
+    /// of 40 `a`s loaded, where `find /(a|aa)*b/` has been sent; the limit is `seconds`.
+    func replSearchingWithoutEnd(seconds: Int, keepGoing: Bool = true) throws -> RunningRepl {
+        let dir = try Workspace.make()
+        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
+        let repl = try RunningRepl(keepGoing ? ["--keep-going"] : [], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": String(seconds)])
+        try repl.send("load aa.txt", until: "loaded 1 document")
+        try repl.send("find /\(Self.catastrophic)/", until: nil)
+        return repl
+    }
+
     /// The case in a REPL left running: after the limit stops the search, no worker is
     /// left and the REPL uses no processor while it waits for the next line.
     @Test func aStoppedSearchLeavesNothingRunning() throws {
-        let dir = try Workspace.make()
-        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
         // Piped lines end at the first error unless --keep-going: the REPL must outlive this one.
-        let repl = try RunningRepl(["--keep-going"], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "1"])
+        let repl = try replSearchingWithoutEnd(seconds: 1)
         defer { repl.kill() }
-        try repl.send("load aa.txt", until: "loaded 1 document")
-        let shown = try repl.send("find /\(Self.catastrophic)/", until: "was stopped after 1 s")
+        let shown = try repl.send("", until: "was stopped after 1 s")
         #expect(shown.contains("nothing was changed"), "\(shown)")
         #expect(Self.workers(of: repl.pid).isEmpty)
         let before = try Self.processorSeconds(repl.pid)
@@ -87,12 +95,8 @@ struct RegexWorkerTests {
     /// A worker killed by someone else is replaced by a new one, so the search that is then
     /// stopped still leaves nothing running in the REPL.
     @Test func aKilledWorkerIsReplaced() throws {
-        let dir = try Workspace.make()
-        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
-        let repl = try RunningRepl(["--keep-going"], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "3"])
+        let repl = try replSearchingWithoutEnd(seconds: 3)
         defer { repl.kill() }
-        try repl.send("load aa.txt", until: "loaded 1 document")
-        try repl.send("find /\(Self.catastrophic)/", until: nil)
         func waitForWorker(other old: Int32?) -> Int32? {
             for _ in 0..<100 {
                 if let worker = Self.workers(of: repl.pid).first(where: { $0 != old }) { return worker }
@@ -111,13 +115,33 @@ struct RegexWorkerTests {
         #expect(try Self.processorSeconds(repl.pid) - before < 0.5, "the REPL kept searching")
     }
 
+    /// A worker killed, and its replacement killed too, fails the search with a clear error;
+    /// nothing keeps running in the REPL (no thread takes the search over).
+    @Test func aSearchWhoseWorkersAreKilledTwiceFailsAndLeavesNothingRunning() throws {
+        let repl = try replSearchingWithoutEnd(seconds: 1000)
+        defer { repl.kill() }
+        var killed: [Int32] = []
+        for _ in 0..<2 {
+            var worker: Int32?
+            for _ in 0..<200 where worker == nil {
+                worker = Self.workers(of: repl.pid).first { !killed.contains($0) }
+                if worker == nil { usleep(20_000) }
+            }
+            let found = try #require(worker, "no worker to kill")
+            kill(found, SIGKILL)
+            killed.append(found)
+        }
+        let shown = try repl.send("", until: "ended before it did; nothing was changed")
+        #expect(shown.contains("the search for /\(Self.catastrophic)/ stopped: the processes it ran in ended before it did"), "\(shown)")
+        #expect(Self.workers(of: repl.pid).isEmpty)
+        let before = try Self.processorSeconds(repl.pid)
+        usleep(1_000_000)
+        #expect(try Self.processorSeconds(repl.pid) - before < 0.5, "the REPL kept searching")
+    }
+
     /// A tagbench killed while its worker searches takes the worker with it.
     @Test func theWorkerEndsWithItsParent() throws {
-        let dir = try Workspace.make()
-        try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
-        let repl = try RunningRepl([], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": "1000"])
-        try repl.send("load aa.txt", until: "loaded 1 document")
-        try repl.send("find /\(Self.catastrophic)/", until: nil)
+        let repl = try replSearchingWithoutEnd(seconds: 1000, keepGoing: false)
         let parent = repl.pid
         var workers: [Int32] = []
         for _ in 0..<200 where workers.isEmpty {

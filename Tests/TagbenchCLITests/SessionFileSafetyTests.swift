@@ -248,13 +248,7 @@ struct SessionFileSafetyTests {
         switch kind {
         case "fifo": #expect(mkfifo(target, 0o644) == 0)
         case "socket":
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            _ = withUnsafeMutableBytes(of: &address.sun_path) { target.utf8CString.withUnsafeBytes($0.copyMemory) }
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            #expect(bound == 0)
-            close(fd)
+            #expect(makeSocket(at: target))
         case "folder": try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
         case "link to a fifo":
             #expect(mkfifo(dir + "/pipe", 0o644) == 0)
@@ -303,5 +297,39 @@ struct SessionFileSafetyTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains(".o.json.journal: it is a link or not a regular file"), "\(result.stderr)")
         for name in ["o.json", ".o.json.lock", ".o.json.hashes"] { #expect(!exists(dir + "/" + name), "\(name) was created") }
+    }
+
+    /// A journal or lock file with another name (a hard link to a file of the user's) is
+    /// refused, not emptied and written through.
+    @Test(arguments: [".s.json.journal", ".s.json.lock"])
+    func aHardLinkedSideFileIsRefusedAndItsOtherNameLeftAlone(side: String) throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        try? FileManager.default.removeItem(atPath: dir + "/" + side)
+        try "precious line 1\nprecious line 2\n".write(toFile: dir + "/victim", atomically: false, encoding: .utf8)
+        #expect(link(dir + "/victim", dir + "/" + side) == 0)
+        let result = try tagbench(["s.json"], in: dir, input: "open xinqu-2023\ntag 巡察 all 巡察\nsave\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(side): it is a link or not a regular file"), "\(result.stderr)")
+        #expect(try read(dir + "/victim") == "precious line 1\nprecious line 2\n")
+    }
+
+    /// A broken checkpoint is named in the error (not the session file, which is whole), and a
+    /// checkpoint that is a link is refused when another session saves over its name.
+    @Test func aBrokenOrLinkedCheckpointIsNamed() throws {
+        let dir = try Workspace.make()
+        try session(in: dir)
+        try "garbage\n".write(toFile: dir + "/.s.json.checkpoint", atomically: false, encoding: .utf8)
+        let broken = try tagbench(["stats", "s.json"], in: dir)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains(".s.json.checkpoint:1:1: error: malformed JSON"), "\(broken.stderr)")
+        try FileManager.default.removeItem(atPath: dir + "/.s.json.checkpoint")
+        try "precious\n".write(toFile: dir + "/victim", atomically: false, encoding: .utf8)
+        symlink("victim", dir + "/.o.json.checkpoint")
+        let linked = try tagbench(["s.json"], in: dir, input: "save o.json\n")
+        #expect(linked.status == 1)
+        #expect(linked.stderr.contains(".o.json.checkpoint: it is a link or not a regular file"), "\(linked.stderr)")
+        #expect(!exists(dir + "/o.json") && !exists(dir + "/.o.json.lock"))
+        #expect(try read(dir + "/victim") == "precious\n")
     }
 }

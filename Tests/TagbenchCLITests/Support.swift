@@ -97,3 +97,16 @@ private final class Flag: @unchecked Sendable {
 
 func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+/// Makes a Unix socket file at `path` (bound, then closed: the file stays); whether it worked.
+func makeSocket(at path: String) -> Bool {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    _ = withUnsafeMutableBytes(of: &address.sun_path) { path.utf8CString.withUnsafeBytes($0.copyMemory) }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    return bound == 0
+}

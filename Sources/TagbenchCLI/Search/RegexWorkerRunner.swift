@@ -10,8 +10,8 @@ import TagbenchCore
 /// inside Swift's `Regex` cannot be stopped, and a thread left to finish it would keep a core busy
 /// until the REPL exits. The worker runs the same `TextSearch` on the same bytes, so its matches
 /// are the ones the process would find itself (`RegexWorkerTests` compares them). A worker that
-/// dies is replaced once; where none can be started, or the second dies too, the search runs in
-/// this process on a watched thread.
+/// dies is replaced once, and the search fails if the second dies too; where none can be started,
+/// the search runs in this process on a watched thread.
 struct RegexWorkerRunner: RegexRunner {
     /// The executable started as the worker: this one.
     let executable: String
@@ -24,15 +24,19 @@ struct RegexWorkerRunner: RegexRunner {
     func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
                  limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
         let started = DispatchTime.now().uptimeNanoseconds
-        // A worker that dies (killed by someone else) is replaced once: falling back to a thread
-        // at once would leave a stopped search running in this process.
+        // A worker that dies (killed by someone else) is replaced once, then the search fails:
+        // a thread in this process could not be stopped. Only where no worker can be started at
+        // all does the search run on a watched thread.
+        var died = false
         for _ in 0..<2 {
             guard let worker = Worker.start(executable) else { break }
             if let records = try search(worker, sources: sources, documents: documents, task: task, monitor: monitor,
                                         limit: limit, started: started) {
                 return records
             }
+            died = true
         }
+        if died { throw .searchProcessEnded(pattern: sources.first ?? "") }
         return try WatchedSearch().matches(of: sources, in: documents, task: task, monitor: monitor, limit: limit)
     }
 

@@ -92,7 +92,9 @@ public final class Engine {
         let hashing = FileHashing(bytes: bytes)
         engine.baseHash = hashing
         if !fromCheckpoint { engine.savedFileHash = hashing }
-        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: displayPath, knownHashes: cacheReading.wait())
+        // Errors in what was read name the file read: a broken checkpoint is not the session's fault.
+        let readName = fromCheckpoint ? Journal.checkpointPath(for: displayPath) : displayPath
+        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: readName, knownHashes: cacheReading.wait())
         engine.session = session
         var warnings: [String] = []
         if fromCheckpoint {

@@ -128,6 +128,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case interrupted(String)
     /// A regular-expression search stopped after `seconds` where nothing could interrupt it.
     case regexTooSlow(pattern: String, seconds: Double)
+    /// The processes a regular-expression search ran in ended before it did (killed from outside).
+    case searchProcessEnded(pattern: String)
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
 
@@ -269,6 +271,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return (line > 0 ? "\(path):\(line): " : "\(path): ") + reason
         case .interrupted(let what):
             return "\(what) interrupted; nothing was changed"
+        case .searchProcessEnded(let pattern):
+            return "the search for /\(pattern)/ stopped: the processes it ran in ended before it did; nothing was changed"
         case .regexTooSlow(let pattern, let seconds):
             return "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
@@ -328,6 +332,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
         case .invalidName: return "rename it: ids and labels may hold any text but control characters, line separators and bidirectional overrides"
+        case .searchProcessEnded: return "something on this machine ended tagbench's search processes (tagbench regex-worker); run it again"
         case .regexTooSlow: return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
             + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"

@@ -216,7 +216,7 @@ public enum Exporter {
             // A device gets the data only: the tag list or config beside it would be a file in /dev.
             let toDevice = FileSystem.isDevicePath(base)
             if toDevice && (options.format == .labelStudio || (options.format == .bio && options.jsonl)) {
-                result.warnings.append("\(Paths.fileName(of: base)) is a device: only the data was written, not the "
+                result.warnings.append("\(Paths.fileName(of: base)) is not a regular file: only the data was written, not the "
                     + (options.format == .labelStudio ? ".config.xml" : ".labels.json") + " beside it")
             }
             if options.format == .bio && options.jsonl && !toDevice {

@@ -44,6 +44,11 @@ public enum FileSystem {
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT { throw .fileNotFound(path) }
+            // A socket cannot be opened at all (ENXIO): say what it is.
+            var info = stat()
+            if regularOnly, stat(path, &info) == 0, let what = irregularKind(info.st_mode) {
+                throw .unreadable(path, reason: "it is \(what), not a regular file")
+            }
             throw .unreadable(path, reason: errorText(code))
         }
         defer { close(fd) }
@@ -333,11 +338,15 @@ public final class OutputFile {
 
     /// Creates (or truncates) `writingTo`, by default `path`, through `files`; errors name `path`.
     public init(path: String, writingTo actual: String? = nil, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
-        let opened = files.open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // O_NONBLOCK: a FIFO with no reader fails the open (ENXIO) instead of blocking it for
+        // good; it is cleared at once, so writes wait for a slow reader as usual.
+        let opened = files.open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
         fd = opened
         self.path = path
         self.files = files
+        if opened == -ENXIO { throw .writeFailed(path, reason: "it is a FIFO that no process is reading") }
         guard opened >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-opened)) }
+        _ = fcntl(opened, F_SETFL, fcntl(opened, F_GETFL) & ~O_NONBLOCK)
         buffer.reserveCapacity(Self.chunk + 65536)
     }
 

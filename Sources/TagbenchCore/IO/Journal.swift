@@ -51,7 +51,8 @@ public final class Journal {
             throw .writeFailed(path, reason: FileSystem.errorText(-fd))
         }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        // A file with another name (a hard link) would be written through: not tagbench's.
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else {
             close(fd)
             throw .unsafeSideFile(path)
         }

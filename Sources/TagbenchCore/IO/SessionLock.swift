@@ -44,8 +44,9 @@ public final class SessionLock {
 
     /// Refuses, before anything is created, a session path that tagbench must not write: one
     /// that is not a regular file (a save renames a new file over it: a device would be
-    /// replaced), one with other names (another name would take another lock), and one whose
-    /// journal is a link or not a regular file (the save would stop half done).
+    /// replaced), one with other names (another name would take another lock), one whose journal
+    /// is a link, has other names or is not a regular file (the save would stop half done, or
+    /// write through it), and one whose checkpoint is a link (it is read in place of the session).
     private static func checkWritable(_ real: String, displayPath: String) throws(TagbenchError) {
         var info = stat()
         if lstat(real, &info) == 0 {
@@ -56,9 +57,11 @@ public final class SessionLock {
                 throw .unsafeSessionFile(displayPath, what: "a file with \(info.st_nlink) names (hard links)")
             }
         }
-        // (A checkpoint or hash cache that is not a regular file is ignored: they are helpers.)
         let journal = Journal.path(for: real)
-        if lstat(journal, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { throw .unsafeSideFile(journal) }
+        if lstat(journal, &info) == 0 && (info.st_mode & S_IFMT != S_IFREG || info.st_nlink > 1) { throw .unsafeSideFile(journal) }
+        // A checkpoint is read in place of the session: one that is a link is not tagbench's.
+        let checkpoint = Journal.checkpointPath(for: real)
+        if lstat(checkpoint, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK { throw .unsafeSideFile(checkpoint) }
     }
 
     /// Opens and locks the lock file, writing this process's id; the id that was in it.
@@ -69,7 +72,8 @@ public final class SessionLock {
             throw .writeFailed(path, reason: FileSystem.errorText(-fd))
         }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        // A lock file with another name (a hard link) would have that file emptied and written.
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else {
             close(fd)
             throw .unsafeSideFile(path)
         }
