@@ -1,7 +1,6 @@
 // SHA-256 (FIPS 180-4): the processor's SHA extensions where it has them, else portable C.
 #include <string.h>
-#include "CTagbenchShims.h"
-#include "cpu.h"
+#include "CTagbenchSHA256.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -100,7 +99,30 @@ SHA_TARGET static void blocks_ni(uint32_t state[8], const uint8_t *p, size_t blo
 
 #endif
 
-int tb_sha256_hardware(void) { return tb_cpu_has_sha(); }
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
+#include <cpuid.h>
+
+static int detect_sha(void) {
+    unsigned int a, b, c, d;
+    // The SHA round code also uses SSSE3 and SSE4.1 shuffles and blends.
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_SHA) != 0;
+}
+
+// Decided once; threads that race here all store the same answer.
+int tb_sha256_hardware(void) {
+    static int sha = -1;
+    int answer = __atomic_load_n(&sha, __ATOMIC_RELAXED);
+    if (answer < 0) {
+        answer = detect_sha();
+        __atomic_store_n(&sha, answer, __ATOMIC_RELAXED);
+    }
+    return answer;
+}
+#else
+int tb_sha256_hardware(void) { return 0; }
+#endif
 
 static void blocks(const tb_sha256 *h, uint32_t state[8], const uint8_t *p, size_t n) {
     if (n == 0) return;

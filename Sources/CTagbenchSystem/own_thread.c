@@ -5,7 +5,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchSystem.h"
 
 // Threads for regular-expression searches (`WatchedSearch`): each on a thread of its own, so a
 // search that never ends holds no thread of Dispatch's pool, and lowered to idle when abandoned.

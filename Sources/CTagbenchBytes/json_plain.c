@@ -4,7 +4,7 @@
 // the speed of writing them: 32 bytes at a time with AVX2, else 8 at a time.
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
 static inline int needs_escape(uint8_t b) { return b < 0x20 || b == '"' || b == '\\'; }

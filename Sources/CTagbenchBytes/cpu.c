@@ -1,4 +1,4 @@
-// Runtime CPU feature detection for the AVX2 and SHA paths of the shims. Built with
+// Runtime CPU feature detection for the AVX2 paths of the byte algorithms. Built with
 // -DTB_PORTABLE (make test-portable), no processor-specific path is ever taken.
 #include "cpu.h"
 
@@ -17,14 +17,6 @@ static int detect_avx2(void) {
     return (b & bit_AVX2) != 0;
 }
 
-static int detect_sha(void) {
-    unsigned int a, b, c, d;
-    // The SHA round code also uses SSSE3 and SSE4.1 shuffles and blends.
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b & bit_SHA) != 0;
-}
-
 // Decided once; threads that race here all store the same answer.
 static int decided(int *known, int (*detect)(void)) {
     int answer = __atomic_load_n(known, __ATOMIC_RELAXED);
@@ -39,12 +31,6 @@ int tb_cpu_has_avx2(void) {
     static int avx2 = -1;
     return decided(&avx2, detect_avx2);
 }
-
-int tb_cpu_has_sha(void) {
-    static int sha = -1;
-    return decided(&sha, detect_sha);
-}
 #else
 int tb_cpu_has_avx2(void) { return 0; }
-int tb_cpu_has_sha(void) { return 0; }
 #endif

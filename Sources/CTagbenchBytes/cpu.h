@@ -1,11 +1,9 @@
 #ifndef CTAGBENCH_CPU_H
 #define CTAGBENCH_CPU_H
-// Whether the processor and the OS support AVX2 (and POPCNT), decided once. Internal to the shims.
+// Whether the processor and the OS support AVX2 (and POPCNT), decided once. Internal to CTagbenchBytes.
 int tb_cpu_has_avx2(void);
-// Whether the processor has the SHA extensions (and SSSE3, SSE4.1), decided once. Internal to the shims.
-int tb_cpu_has_sha(void);
 // `tb_json_plain_prefix` with AVX2 taken as known (else portable), for callers that check once
-// for many calls. Internal to the shims.
+// for many calls. Internal to CTagbenchBytes.
 #include <stddef.h>
 #include <stdint.h>
 size_t tb_json_plain_prefix_avx2_internal(const uint8_t *p, size_t n);

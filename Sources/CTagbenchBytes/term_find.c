@@ -7,7 +7,7 @@
 // counted on the way (bytes that are not 10xxxxxx).
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
 /// Terms grouped by their first character, in the order given.

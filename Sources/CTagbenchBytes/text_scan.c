@@ -8,7 +8,7 @@
 // caller finds the exact offset with its own byte-at-a-time check.
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
