@@ -1,8 +1,8 @@
 // Runtime CPU feature detection for the AVX2 paths of the byte algorithms. Built with
-// -DTB_PORTABLE (make test-portable), no processor-specific path is ever taken.
+// -DTB_PORTABLE (make test-portable), no processor-specific path is compiled (`cpu.h`).
 #include "cpu.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
+#ifdef TB_X86_SIMD
 #include <cpuid.h>
 
 static int detect_avx2(void) {

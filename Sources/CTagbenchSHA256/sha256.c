@@ -2,7 +2,11 @@
 #include <string.h>
 #include "CTagbenchSHA256.h"
 
-#if defined(__x86_64__)
+// TB_SHA_NI: the SHA-extensions path is compiled, to be chosen at run time. Not with -DTB_PORTABLE
+// (make test-portable): then only the portable code is built and run.
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
+#define TB_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -46,7 +50,7 @@ static void blocks_portable(uint32_t state[8], const uint8_t *p, size_t blocks) 
     }
 }
 
-#if defined(__x86_64__)
+#ifdef TB_SHA_NI
 #define SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 // The state as the SHA instructions hold it: ABEF and CDGH.
@@ -99,9 +103,7 @@ SHA_TARGET static void blocks_ni(uint32_t state[8], const uint8_t *p, size_t blo
 
 #endif
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
-#include <cpuid.h>
-
+#ifdef TB_SHA_NI
 static int detect_sha(void) {
     unsigned int a, b, c, d;
     // The SHA round code also uses SSSE3 and SSE4.1 shuffles and blends.
@@ -126,7 +128,7 @@ int tb_sha256_hardware(void) { return 0; }
 
 static void blocks(const tb_sha256 *h, uint32_t state[8], const uint8_t *p, size_t n) {
     if (n == 0) return;
-#if defined(__x86_64__)
+#ifdef TB_SHA_NI
     if (!h->portable && tb_sha256_hardware()) { blocks_ni(state, p, n); return; }
 #endif
     blocks_portable(state, p, n);
