@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchSHA256
 import Testing
 @testable import TagbenchCore
 

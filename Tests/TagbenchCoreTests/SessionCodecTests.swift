@@ -1,5 +1,5 @@
 import Foundation
-import CTagbenchShims
+import CTagbenchBytes
 import Testing
 @testable import TagbenchCore
 

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
-import CTagbenchShims
+import CTagbenchSystem
 import TagbenchCore
 
 /// `tagbench regex-worker PARENT`: the process a regular-expression search runs in (started by

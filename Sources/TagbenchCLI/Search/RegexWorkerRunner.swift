@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CTagbenchShims
+import CTagbenchSystem
 import Dispatch
 import TagbenchCore
 

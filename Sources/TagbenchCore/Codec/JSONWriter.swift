@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// Writes JSON into a byte buffer by hand: keys in the order written, CJK as is, and unescaped
 /// runs of a string copied in bulk (JSONEncoder is 10-30x slower and its key order unstable).

@@ -1,4 +1,5 @@
-import CTagbenchShims
+import CTagbenchBytes
+import CTagbenchSystem
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchSHA256
 
 /// SHA-256 (`sha256.c`: the processor's SHA extensions where it has them, else portable C), as
 /// fast as OpenSSL's. Written here rather than taken from swift-crypto: that package brought

@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// The set of spans (document, offsets, label) a session holds, for the "already tagged" check
 /// made on every span tagged or read from a session file.

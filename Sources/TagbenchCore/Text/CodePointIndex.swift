@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// Converts between code-point offsets (what users and files see) and UTF-8 byte offsets
 /// (how text is held): the code points before every block of `blockSize` bytes, so either way

@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// Finds every occurrence of many literal texts in one pass over a document's UTF-8, counting
 /// code points on the way, so matches come out in code points with no index lookups.

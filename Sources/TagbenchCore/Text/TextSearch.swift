@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// What `find` and `tag … all` look for: literal text or a regular expression.
 public enum Pattern: Hashable, Sendable, CustomStringConvertible {

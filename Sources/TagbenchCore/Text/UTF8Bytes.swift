@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// Byte-level UTF-8 facts used by every offset computation.
 ///

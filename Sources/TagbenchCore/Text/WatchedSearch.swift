@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchSystem
 import Dispatch
 import Synchronization
 

@@ -1,10 +1,10 @@
-import CTagbenchShims
+import CTagbenchBytes
 
 /// How an annotation object is laid out in a session file: `SessionFileWriter` writes exactly
 /// these pieces, and the fast path in this folder reads exactly them.
 ///
 /// The fast path's invariants (everything else is the general reader's, which takes any JSON):
-/// - `AnnotationLayoutReader` with `tb_parse_annotation` (`CTagbenchShims/FastPath`) accepts an
+/// - `AnnotationLayoutReader` with `tb_parse_annotation` (`CTagbenchBytes/FastPath`) accepts an
 ///   object only with these keys, in this order, spaced as here; the id `aN`; integers unsigned,
 ///   at most 18 digits, no leading zero; no escape in text, prefix, suffix or note. It returns
 ///   nil for any other object, which the general reader then reads.

@@ -1,4 +1,4 @@
-import CTagbenchShims
+import CTagbenchBytes
 #if canImport(Glibc)
 import Glibc
 #endif

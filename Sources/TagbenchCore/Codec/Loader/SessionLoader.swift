@@ -1,4 +1,3 @@
-import CTagbenchShims
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -1,9 +1,12 @@
 // SHA-256 (FIPS 180-4): the processor's SHA extensions where it has them, else portable C.
 #include <string.h>
-#include "CTagbenchShims.h"
-#include "cpu.h"
+#include "CTagbenchSHA256.h"
 
-#if defined(__x86_64__)
+// TB_SHA_NI: the SHA-extensions path is compiled, to be chosen at run time. Not with -DTB_PORTABLE
+// (make test-portable): then only the portable code is built and run.
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
+#define TB_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -47,7 +50,7 @@ static void blocks_portable(uint32_t state[8], const uint8_t *p, size_t blocks) 
     }
 }
 
-#if defined(__x86_64__)
+#ifdef TB_SHA_NI
 #define SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 // The state as the SHA instructions hold it: ABEF and CDGH.
@@ -100,11 +103,32 @@ SHA_TARGET static void blocks_ni(uint32_t state[8], const uint8_t *p, size_t blo
 
 #endif
 
-int tb_sha256_hardware(void) { return tb_cpu_has_sha(); }
+#ifdef TB_SHA_NI
+static int detect_sha(void) {
+    unsigned int a, b, c, d;
+    // The SHA round code also uses SSSE3 and SSE4.1 shuffles and blends.
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_SHA) != 0;
+}
+
+// Decided once; threads that race here all store the same answer.
+int tb_sha256_hardware(void) {
+    static int sha = -1;
+    int answer = __atomic_load_n(&sha, __ATOMIC_RELAXED);
+    if (answer < 0) {
+        answer = detect_sha();
+        __atomic_store_n(&sha, answer, __ATOMIC_RELAXED);
+    }
+    return answer;
+}
+#else
+int tb_sha256_hardware(void) { return 0; }
+#endif
 
 static void blocks(const tb_sha256 *h, uint32_t state[8], const uint8_t *p, size_t n) {
     if (n == 0) return;
-#if defined(__x86_64__)
+#ifdef TB_SHA_NI
     if (!h->portable && tb_sha256_hardware()) { blocks_ni(state, p, n); return; }
 #endif
     blocks_portable(state, p, n);

@@ -1,11 +1,13 @@
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
+#include "CTagbenchSystem.h"
+#if defined(__linux__) && !defined(TB_PORTABLE)
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "CTagbenchShims.h"
+#endif
 
 // Threads for regular-expression searches (`WatchedSearch`): each on a thread of its own, so a
 // search that never ends holds no thread of Dispatch's pool, and lowered to idle when abandoned.

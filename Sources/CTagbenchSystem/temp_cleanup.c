@@ -4,7 +4,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchSystem.h"
 
 // Temporary files being written, removed by a SIGTERM or SIGINT that ends the process, so an
 // interrupted save leaves none behind. A slot is claimed by setting its flag after the path is

@@ -1,8 +1,8 @@
-// Runtime CPU feature detection for the AVX2 and SHA paths of the shims. Built with
-// -DTB_PORTABLE (make test-portable), no processor-specific path is ever taken.
+// Runtime CPU feature detection for the AVX2 paths of the byte algorithms. Built with
+// -DTB_PORTABLE (make test-portable), no processor-specific path is compiled (`cpu.h`).
 #include "cpu.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(TB_PORTABLE)
+#ifdef TB_X86_SIMD
 #include <cpuid.h>
 
 static int detect_avx2(void) {
@@ -15,14 +15,6 @@ static int detect_avx2(void) {
     if ((xcr0_low & 6) != 6) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return (b & bit_AVX2) != 0;
-}
-
-static int detect_sha(void) {
-    unsigned int a, b, c, d;
-    // The SHA round code also uses SSSE3 and SSE4.1 shuffles and blends.
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b & bit_SHA) != 0;
 }
 
 // Decided once; threads that race here all store the same answer.
@@ -39,12 +31,6 @@ int tb_cpu_has_avx2(void) {
     static int avx2 = -1;
     return decided(&avx2, detect_avx2);
 }
-
-int tb_cpu_has_sha(void) {
-    static int sha = -1;
-    return decided(&sha, detect_sha);
-}
 #else
 int tb_cpu_has_avx2(void) { return 0; }
-int tb_cpu_has_sha(void) { return 0; }
 #endif

@@ -1,6 +1,6 @@
 #include <signal.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchSystem.h"
 
 // SIGINT and SIGTERM, while an export runs, are noted instead of ending the process at once:
 // the export stops at the next document, removes what it staged, and the signal is then raised

@@ -4,7 +4,7 @@
 // the speed of writing them: 32 bytes at a time with AVX2, else 8 at a time.
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
 static inline int needs_escape(uint8_t b) { return b < 0x20 || b == '"' || b == '\\'; }
@@ -25,7 +25,7 @@ size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n) {
     return i;
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
 #include <immintrin.h>
 
 __attribute__((target("avx2")))
@@ -52,7 +52,7 @@ size_t tb_json_plain_prefix_avx2_internal(const uint8_t *p, size_t n) { return t
 #endif
 
 size_t tb_json_plain_prefix(const uint8_t *p, size_t n) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
     if (tb_cpu_has_avx2()) return json_plain_prefix_avx2(p, n);
 #endif
     return tb_json_plain_prefix_portable(p, n);

@@ -1,5 +1,6 @@
-#ifndef CTAGBENCH_SHIMS_H
-#define CTAGBENCH_SHIMS_H
+#ifndef CTAGBENCH_BYTES_H
+#define CTAGBENCH_BYTES_H
+// Byte algorithms, portable C with AVX2 paths chosen at run time (none with TB_PORTABLE).
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,66 +85,11 @@ typedef struct { int32_t term; int64_t start; } tb_term_hit;
 size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const size_t *offsets, size_t count,
                      tb_term_hit *hits, size_t capacity, size_t *position, size_t *code_point, int portable);
 
-/// SHA-256 in progress: `tb_sha256_init`, `tb_sha256_update` any number of times, `tb_sha256_final`.
-typedef struct { uint32_t state[8]; uint64_t length; uint8_t buffer[64]; size_t buffered; int portable; } tb_sha256;
-
-/// Starts a SHA-256.
-void tb_sha256_init(tb_sha256 *h);
-/// Adds `n` bytes to the message.
-void tb_sha256_update(tb_sha256 *h, const void *data, size_t n);
-/// Writes the 32-byte digest (the hash is then spent).
-void tb_sha256_final(tb_sha256 *h, uint8_t digest[32]);
-/// The digest of `n` bytes.
-void tb_sha256_digest(const void *data, size_t n, uint8_t digest[32]);
-/// Whether the processor's SHA extensions are used.
-int tb_sha256_hardware(void);
-/// Starts a SHA-256 computed in portable C whatever the processor (tests compare the two).
-void tb_sha256_init_portable(tb_sha256 *h);
-
-/// Starts writing `length` bytes of `fd` from `offset` to disk without waiting (Linux's
-/// `sync_file_range`): a later `fsync` then has only the rest to wait for. Nothing elsewhere.
-void tb_start_writeback(int fd, long long offset, long long length);
-
-/// Records a temporary file being written, removed if SIGTERM or SIGINT ends the process before
-/// it is renamed or removed (the signals' default actions stay, run after it); returns a slot
-/// for `tb_temp_unregister`, or -1 when it cannot be recorded.
-int tb_temp_register(const char *path);
-
-/// Forgets a temporary file recorded by `tb_temp_register` (renamed or removed).
-void tb_temp_unregister(int slot);
-
 /// Asks the processor to bring the cache line at `p` in for writing (a hint; never faults).
 static inline void tb_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 /// Asks the processor to bring `n` bytes from `p` into the cache for reading (hints; never faults).
 static inline void tb_prefetch_range(const void *p, size_t n) {
     for (size_t i = 0; i < n; i += 64) __builtin_prefetch((const char *)p + i, 0, 3);
 }
-
-/// From here to the matching `tb_defer_signals_end`, SIGINT and SIGTERM (where they have their
-/// default action) are noted, not acted on: `tb_deferred_signal` says which came (0: none), and
-/// the end raises it again with its default action. Calls nest; the outermost pair counts.
-void tb_defer_signals_begin(void);
-/// The signal noted since `tb_defer_signals_begin`, or 0.
-int tb_deferred_signal(void);
-/// Gives SIGINT and SIGTERM back their actions and raises a signal that was noted.
-void tb_defer_signals_end(void);
-
-/// Starts `path` with `argv` and `envp`, its standard input and output both the socket `channel`,
-/// in a process group of its own, no signal blocked and default handlers; 0 and the process id in
-/// `pid`, or -1.
-int tb_spawn_worker(const char *path, char *const argv[], char *const envp[], int channel, int *pid);
-
-/// Ends this process when its parent, `parent`, is gone (watched on a thread); -1 if it is
-/// already gone or no thread could be made.
-int tb_die_with_parent(int parent);
-
-/// Runs body(context) on a new detached thread of its own (work that may never end must not hold
-/// a thread of a shared pool). Returns 0, or an error when no thread could be made.
-int tb_run_on_own_thread(void (*body)(void *), void *context);
-/// The calling thread's kernel id (0 where there is none to use: not Linux, or TB_PORTABLE).
-int tb_thread_id(void);
-/// Lets thread `thread` (a kernel id) run only when a core is otherwise idle (SCHED_IDLE; else
-/// the lowest priority); nothing for 0.
-void tb_make_thread_idle(int thread);
 
 #endif

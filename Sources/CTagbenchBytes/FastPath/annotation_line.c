@@ -3,7 +3,7 @@
 // general reader reads: `AnnotationLayout` (Sources/TagbenchCore/Codec/FastPath).
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "../cpu.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
 // counted on the way (bytes that are not 10xxxxxx).
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
 /// Terms grouped by their first character, in the order given.
@@ -101,7 +101,7 @@ static size_t find_scalar(const uint8_t *text, size_t n, const uint8_t *bytes, c
     return found;
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
 #include <immintrin.h>
 
 __attribute__((target("avx2,popcnt")))
@@ -220,7 +220,7 @@ size_t tb_find_terms(const uint8_t *text, size_t n, const uint8_t *bytes, const 
     if (capacity < count || *position >= n) return 0;
     groups_t g;
     int fits = make_groups(bytes, offsets, count, &g);
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
     if (fits && !portable && tb_cpu_has_avx2()) return find_avx2(text, n, bytes, offsets, count, &g, hits, capacity, position, code_point);
 #else
     (void)fits;

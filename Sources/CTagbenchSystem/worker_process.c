@@ -4,7 +4,7 @@
 #include <spawn.h>
 #include <stdint.h>
 #include <unistd.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchSystem.h"
 
 // The process a regular-expression search runs in (`RegexWorkerRunner`): stopping a search means
 // ending this process, which only its parent does. So it is in a process group of its own (the

@@ -8,11 +8,10 @@
 // caller finds the exact offset with its own byte-at-a-time check.
 #include <stdint.h>
 #include <string.h>
-#include "CTagbenchShims.h"
+#include "CTagbenchBytes.h"
 #include "cpu.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define TB_HAVE_AVX2_PATH 1
+#ifdef TB_X86_SIMD
 #include <immintrin.h>
 #endif
 
@@ -63,7 +62,7 @@ int tb_text_scan_portable(const uint8_t *p, size_t n, int32_t *blocks, size_t *c
     return flags;
 }
 
-#ifdef TB_HAVE_AVX2_PATH
+#ifdef TB_X86_SIMD
 
 __attribute__((target("avx2")))
 static inline __m256i lookup16(__m256i nibbles, const int8_t table[16]) {
@@ -201,7 +200,7 @@ static int text_scan_avx2(const uint8_t *p, size_t n, int32_t *blocks, size_t *c
 #endif
 
 int tb_text_scan(const uint8_t *p, size_t n, int32_t *blocks, size_t *code_points) {
-#ifdef TB_HAVE_AVX2_PATH
+#ifdef TB_X86_SIMD
     if (tb_cpu_has_avx2()) return text_scan_avx2(p, n, blocks, code_points);
 #endif
     return tb_text_scan_portable(p, n, blocks, code_points);
@@ -225,7 +224,7 @@ static inline size_t code_point_start(const uint8_t *p, size_t n, size_t byte, s
     }
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
 // The same with the POPCNT instruction (without it, each count is a dozen instructions).
 __attribute__((target("popcnt")))
 static size_t code_point_start_popcnt(const uint8_t *p, size_t n, size_t byte, size_t code_point, size_t want) {
@@ -234,7 +233,7 @@ static size_t code_point_start_popcnt(const uint8_t *p, size_t n, size_t byte, s
 #endif
 
 size_t tb_code_point_start(const uint8_t *p, size_t n, size_t byte, size_t code_point, size_t want) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef TB_X86_SIMD
     if (tb_cpu_has_avx2()) return code_point_start_popcnt(p, n, byte, code_point, want);
 #endif
     return code_point_start(p, n, byte, code_point, want);
