@@ -32,20 +32,21 @@ struct MemoryReturnTests {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        /// Sends a line, then waits until the REPL has answered it (its output holds `answer`).
+        // Sends a line, then waits until the REPL has answered it (its output holds `answer`).
         var seen = ""
-        func send(_ line: String, until answer: String) {
-            stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
+        signal(SIGPIPE, SIG_IGN)
+        func send(_ line: String, until answer: String) throws {
+            try stdin.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
             while !seen.contains(answer) {
                 let chunk = stdout.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
                 seen += String(decoding: chunk, as: UTF8.self)
             }
         }
-        send("load big", until: "loaded 20 documents")
+        try send("load big", until: "loaded 20 documents")
         let loaded = Self.residentKilobytes(of: process.processIdentifier) ?? 0
-        send("undo", until: "undid")
-        send("label add 巡察", until: "巡察")
+        try send("undo", until: "undid")
+        try send("label add 巡察", until: "巡察")
         // The documents (40 MB of text) are freed by now; a few milliseconds for the trim.
         Thread.sleep(forTimeInterval: 0.2)
         let dropped = Self.residentKilobytes(of: process.processIdentifier) ?? Int.max
