@@ -10,13 +10,11 @@ public final class Repl {
     private let baseDirectory: String
     private let interactive: Bool
     private let keepGoing: Bool
-    private let keys: KeyReader?
 
-    /// Makes a loop; `interactive` selects the terminal behaviour; `keys`, single key presses
-    /// for `review` (only on a terminal).
-    public init(engine: Engine, reader: LineReader, console: Console, baseDirectory: String, interactive: Bool, keepGoing: Bool = false,
-                keys: KeyReader? = nil) {
-        self.keys = keys
+    /// Makes a loop; `interactive` selects the terminal behaviour. `review` runs where the
+    /// engine has a review driver (set by the caller on a terminal).
+    public init(engine: Engine, reader: LineReader, console: Console, baseDirectory: String, interactive: Bool,
+                keepGoing: Bool = false) {
         self.engine = engine
         self.reader = reader
         self.console = console
@@ -65,18 +63,6 @@ public final class Repl {
             if interactive && !line.allSatisfy({ $0 == " " || $0 == "\t" }) { reader.addHistory(line) }
             let context = ExecutionContext(baseDirectory: baseDirectory, file: "<stdin>", line: lineNumber)
             let wasDirty = engine.isDirty
-            if let keys, case .review(let label)? = try? CommandParser.parse(line) {
-                // Full screen, single keys: only here, where there is a terminal to read them from.
-                do {
-                    let review = try Review(engine: engine, runner: runner, console: console, keys: keys, baseDirectory: baseDirectory, label: label)
-                    console.out(review.run())
-                } catch {
-                    report(LocatedError(file: "<stdin>", line: lineNumber, error: error))
-                }
-                if engine.isDirty && !wasDirty { warnedUnsaved = false }
-                console.flush()
-                continue
-            }
             console.beginCommand()
             defer { console.endCommand() }
             do {

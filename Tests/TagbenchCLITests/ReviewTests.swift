@@ -16,6 +16,17 @@ struct ReviewTests {
         return (engine, dir)
     }
 
+    /// Runs `review` through the engine with the terminal's driver over `keys`; returns the line it said.
+    func review(_ engine: Engine, console: Console, keys: KeyReader, dir: String) throws -> String {
+        engine.reviewDriver = TerminalReviewDriver(console: console, keys: keys)
+        var said: [String] = []
+        try engine.execute(.review(label: nil), context: ExecutionContext(baseDirectory: dir, file: "<stdin>", line: 1), emit: {
+            if case .message(let text) = $0 { said.append(text) }
+        })
+        #expect(said.count == 1)
+        return said.joined()
+    }
+
     @Test func keysDecideMoveUndoAndLeave() throws {
         let (engine, dir) = try engine()
         let queue = engine.session.suggestions.pending
@@ -33,8 +44,7 @@ struct ReviewTests {
             .character("!"),                       // not a key: said, nothing done
             .character("q"),
         ])
-        let review = try Review(engine: engine, runner: ScriptRunner(engine: engine), console: console, keys: keys, baseDirectory: dir, label: nil)
-        let summary = review.run()
+        let summary = try review(engine, console: console, keys: keys, dir: dir)
         #expect(summary == "review: 2 accepted, 1 rejected, 1 skipped; \(queue.count - 3) waiting")
         let s = engine.session
         let made = s.allAnnotations
@@ -51,7 +61,7 @@ struct ReviewTests {
         #expect(console.capturedOut.contains("review 2/\(queue.count) done"))
         #expect(console.capturedOut.contains("【\(queue[0].text)】"))
         #expect(console.capturedOut.contains("accepted \(queue[4].id) as 作风建设"))
-        #expect(console.capturedOut.contains(Review.keyHelp))
+        #expect(console.capturedOut.contains(TerminalReviewDriver.keyHelp))
         #expect(console.capturedOut.contains("!: not a key of review (? lists the keys)"))
         // The history replays to the same annotations and queue.
         let replay = Engine(annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
@@ -75,12 +85,23 @@ struct ReviewTests {
             _ = try runner.runLine(line, context: ExecutionContext(baseDirectory: dir, file: "t", line: 1), emit: { _ in }, report: { _ in })
         }
         let console = Console.capturing(colour: false, width: 60)
-        let review = try Review(engine: engine, runner: runner, console: console, keys: ScriptedKeyReader([.character("y"), .character("q")]),
-                                baseDirectory: dir, label: nil)
-        #expect(review.run() == "review: 1 accepted, 0 rejected, 0 skipped; \(queue.count - 2) waiting")
+        #expect(try review(engine, console: console, keys: ScriptedKeyReader([.character("y"), .character("q")]), dir: dir) == "review: 1 accepted, 0 rejected, 0 skipped; \(queue.count - 2) waiting")
         #expect(console.capturedOut.contains("review 0/\(queue.count - 1) done"))
         #expect(console.capturedOut.contains("accepted \(queue[1].id)"))
         #expect(!console.capturedOut.contains(first.id + " "))
+    }
+
+    /// Typed in the REPL, `review` runs like any line: the summary follows the restored screen,
+    /// and leaving after decisions still warns of the unsaved changes first.
+    @Test func typedInTheReplTheSummaryFollowsTheScreenAndUnsavedChangesAreWarnedOf() throws {
+        let (engine, dir) = try engine()
+        let queue = engine.session.suggestions.pending
+        let console = Console.capturing()
+        engine.reviewDriver = TerminalReviewDriver(console: console, keys: ScriptedKeyReader([.character("y"), .character("q")]))
+        let repl = Repl(engine: engine, reader: ScriptedLineReader([.line("review")]), console: console, baseDirectory: dir, interactive: true)
+        #expect(repl.run() == 0)
+        #expect(console.capturedOut.hasSuffix("\u{1B}[?25h\u{1B}[?1049lreview: 1 accepted, 0 rejected, 0 skipped; \(queue.count - 1) waiting\n"))
+        #expect(console.capturedErr.contains("unsaved changes: save them with save, or quit again (Ctrl-D) to discard them"))
     }
 
     @Test func reviewWithoutATerminalIsRefusedWithAHint() throws {
@@ -95,8 +116,7 @@ struct ReviewTests {
         let dir = try Workspace.make()
         let engine = Engine(annotator: Annotator(name: "t"))
         let console = Console.capturing()
-        let review = try Review(engine: engine, runner: ScriptRunner(engine: engine), console: console, keys: ScriptedKeyReader([]), baseDirectory: dir, label: nil)
-        #expect(review.run() == "no suggestions waiting (suggest fills the queue)")
+        #expect(try review(engine, console: console, keys: ScriptedKeyReader([]), dir: dir) == "no suggestions waiting (suggest fills the queue)")
         #expect(console.capturedOut.isEmpty)
     }
 }

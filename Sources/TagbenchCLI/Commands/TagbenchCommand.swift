@@ -116,8 +116,10 @@ struct ReplCommand: ParsableCommand {
         }
         // Output longer than the screen is paged, at a terminal only (never for pipes and scripts).
         if interactive && console.isTerminal { console.pager = Pager(environment: environment.variables) }
+        // `review` reads single keys: only where there is a terminal to read them from.
+        if interactive { engine.reviewDriver = TerminalReviewDriver(console: console, keys: TerminalKeyReader()) }
         let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
-                        interactive: interactive, keepGoing: keepGoing, keys: interactive ? TerminalKeyReader() : nil)
+                        interactive: interactive, keepGoing: keepGoing)
         let status = repl.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -109,6 +109,13 @@ public final class Console {
         pendingOut.removeAll(keepingCapacity: true)
     }
 
+    /// Holds nothing more for the pager in this command, and writes what was held: a full-screen
+    /// view (`review`) draws straight to the terminal.
+    func stopHolding() {
+        holding = false
+        flush()
+    }
+
     /// Writes buffered stdout.
     public func flush() {
         guard case .descriptor(let fd) = outSink, !pendingOut.isEmpty, !holding else { return }

@@ -24,6 +24,9 @@ public final class Engine {
     /// Where regular-expression searches run: on a watched thread unless the command line gives
     /// a runner that can end a search at once.
     public var regexRunner: any RegexRunner = WatchedSearch()
+    /// Shows `review` and reads the reviewer's actions: set by the CLI only where there is a
+    /// terminal to read keys from (without one, `review` fails with `needsTerminal`).
+    public var reviewDriver: (any ReviewDriver)?
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public internal(set) var journal: Journal?
@@ -130,6 +133,9 @@ public final class Engine {
     /// `quit` is not handled here: the caller decides what leaving means.
     public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError) {
         do throws(TagbenchError) {
+            // A review is a series of commands, each run through here and each taken back alone
+            // if it fails: it stands outside the taking back of one command below.
+            if case .review(let label) = command { return try review(label, context: context, emit: emit) }
             let before = EngineState(self)
             // The result is shown only once the command stands (its ids valid, and on disk when
             // journaled): a command taken back must not have printed what it did.
@@ -217,7 +223,7 @@ public final class Engine {
         case .suggestions(let label): emit(.lines(try suggestionLines(label)))
         case .accept(let target, let label, let asLabel, let at): try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
         case .reject(let target, let label): try reject(target, label: label, command: command, emit: emit)
-        case .review: throw .needsTerminal("review")
+        case .review: preconditionFailure("review is handled by execute: its decisions are commands of their own")
         case .labels: emit(.labels(labelRows()))
         case .orphans:
             emit(session.orphans.isEmpty ? .message(Wording.noOrphans) : .spans(session.orphans.map(spanRow)))

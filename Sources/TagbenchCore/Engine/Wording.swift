@@ -219,6 +219,37 @@ enum Wording {
             : "rejected \(Format.count(suggestions.count, "suggestion"))"
     }
 
+    // MARK: Review
+
+    /// `review` with nothing to review (`label`: the one asked for, if any).
+    static func nothingToReview(for label: String?) -> String {
+        "no suggestions waiting" + (label.map { " for \($0)" } ?? "") + " (suggest fills the queue)"
+    }
+
+    /// The line `review` leaves with.
+    static func reviewSummary(accepted: Int, rejected: Int, skipped: Int, waiting: Int) -> String {
+        "review: \(accepted) accepted, \(rejected) rejected, \(skipped) skipped; \(Format.grouped(waiting)) waiting"
+    }
+
+    /// A decision of `review` made (`label`: the label it was accepted under, when one was chosen).
+    static func reviewDecided(_ id: String, accepted: Bool, as label: String?) -> String {
+        (accepted ? "accepted " : "rejected ") + id + (label.map { " as \($0)" } ?? "")
+    }
+
+    /// A suggestion `review` left in the queue.
+    static func reviewSkipped(_ id: String) -> String { "skipped \(id)" }
+
+    /// A decision of `review` undone: its suggestion is back.
+    static func reviewUndid(_ id: String) -> String { "undid the decision on \(id)" }
+
+    /// `u` before any decision of this review.
+    static let nothingToUndoInReview = "nothing decided in this review to undo"
+
+    /// A decision of `review` that failed, said on its screen (one line: the hint in brackets).
+    static func reviewDecisionFailed(_ error: TagbenchError) -> String {
+        error.message + (error.hint.map { " (\($0))" } ?? "")
+    }
+
     // MARK: Undo
 
     /// One step undone or redone.

@@ -1,0 +1,68 @@
+import TagbenchCore
+
+/// `review` on a terminal: each state of the review full screen (the alternate screen, restored
+/// after), and single keys, without Enter, mapped to the reviewer's actions. The engine runs the
+/// queue and the decisions (`ReviewRound`); this only shows and reads.
+public final class TerminalReviewDriver: ReviewDriver {
+    private let console: Console
+    private let keys: KeyReader
+
+    /// A driver writing to `console` and reading `keys`.
+    public init(console: Console, keys: KeyReader) {
+        self.console = console
+        self.keys = keys
+    }
+
+    /// The keys, for `?`.
+    static let keyHelp = "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · u undo · "
+        + "q leave · a label's shortcut accepts under that label"
+
+    /// Takes the screen: raw keys, the alternate screen, no cursor.
+    public func beginReview() {
+        // The screens go straight to the terminal: nothing of this command is held for the pager.
+        console.stopHolding()
+        keys.begin()
+        console.rawOut("\u{1B}[?1049h\u{1B}[?25l")
+    }
+
+    /// Draws `state` and reads keys until one is an action; the end of input leaves.
+    public func nextAction(on state: ReviewState) -> ReviewAction {
+        let screen = ReviewScreen(session: state.session, suggestion: state.suggestion, range: state.range,
+                                  done: state.done, total: state.total, status: state.status,
+                                  colour: console.colour, width: console.width)
+        console.rawOut("\u{1B}[H\u{1B}[2J" + screen.lines().joined(separator: "\r\n"))
+        console.flush()
+        guard let key = keys.readKey() else { return .leave }
+        return action(for: key, tagSet: state.session.tagSet)
+    }
+
+    /// Gives the screen back as it was.
+    public func endReview() {
+        console.rawOut("\u{1B}[?25h\u{1B}[?1049l")
+        console.flush()
+        keys.end()
+    }
+
+    /// What a key does; the fixed keys come before the labels' shortcuts.
+    private func action(for key: Key, tagSet: TagSet) -> ReviewAction {
+        switch key {
+        case .character("y"): return .accept
+        case .character("n"): return .reject
+        case .character("s"): return .skip
+        case .character("h"), .left: return .moveStart(by: -1)
+        case .character("l"), .right: return .moveStart(by: 1)
+        case .character("H"), .shiftLeft: return .moveEnd(by: -1)
+        case .character("L"), .shiftRight: return .moveEnd(by: 1)
+        case .character("u"): return .undo
+        case .character("q"), .escape, .interrupt: return .leave
+        case .character(let character):
+            guard let label = tagSet.index(ofShortcut: character), tagSet.labels[label].kind == .span else {
+                return .explain(character == "?" ? Self.keyHelp
+                                    : "\(character): not a key of review (? lists the keys)")
+            }
+            return .acceptAs(label: label)
+        default:
+            return .explain("not a key of review")
+        }
+    }
+}
