@@ -1,17 +1,17 @@
 # tagbench — the two commands the README names:
 #   make run    installs what is missing, builds, and opens the demo session in the REPL
-#   make test   installs what is missing, builds, and runs every test (Swift, then Python interop)
+#   make test   installs what is missing, checks the formatting, builds, and runs every test (Swift, then Python interop)
 SHELL := /bin/bash
 VENV := .venv
 ARTIFACTS := $(CURDIR)/.build/test-artifacts
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-portable setup build release demo bench fuzz clean
+.PHONY: run test test-portable setup lint format build release demo bench fuzz clean
 
 run: setup build
 	.build/debug/tagbench Sessions/demo.json
 
-test: setup build
+test: setup lint build
 	rm -rf "$(ARTIFACTS)"
 	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" swift test
 	TAGBENCH_ARTIFACTS="$(ARTIFACTS)" $(VENV)/bin/python -m pytest -q Tests/interop
@@ -36,6 +36,14 @@ setup:
 		python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r Tests/interop/requirements.txt && \
 		cp Tests/interop/requirements.txt $(VENV)/requirements.txt; \
 	fi
+
+# The formatting the tree keeps (.swift-format: 4 spaces, lines of 120), checked first by make
+# test; `make format` applies it. swift-format ships with the Swift toolchain.
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	swift format format --in-place --recursive Sources Tests Package.swift
 
 build:
 	swift build

@@ -8,10 +8,10 @@ let package = Package(
     // claimed until a build there proves it.
     products: [
         .executable(name: "tagbench", targets: ["tagbench"]),
-        .library(name: "TagbenchCore", targets: ["TagbenchCore"]),
+        .library(name: "TagbenchCore", targets: ["TagbenchCore"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C, in three targets by purpose, so that each header declares only what its callers use and
@@ -50,7 +50,7 @@ let package = Package(
                 "TagbenchCore",
                 "CTagbenchSystem",
                 "CLibEdit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         .executableTarget(name: "tagbench", dependencies: ["TagbenchCLI", "TagbenchCore"]),
@@ -60,6 +60,6 @@ let package = Package(
             name: "TagbenchCoreTests",
             dependencies: ["TagbenchCore", "CTagbenchBytes", "CTagbenchSHA256"]
         ),
-        .testTarget(name: "TagbenchCLITests", dependencies: ["TagbenchCLI", "TagbenchCore"]),
+        .testTarget(name: "TagbenchCLITests", dependencies: ["TagbenchCLI", "TagbenchCore"])
     ]
 )

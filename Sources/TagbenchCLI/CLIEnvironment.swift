@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TagbenchCore
 
@@ -16,7 +16,9 @@ public struct CLIEnvironment {
         var p = environ
         while let entry = p.pointee {
             let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") { variables[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+            if let eq = text.firstIndex(of: "=") {
+                variables[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
             p += 1
         }
         return CLIEnvironment(variables: variables, currentDirectory: FileSystem.currentDirectory())
@@ -24,8 +26,9 @@ public struct CLIEnvironment {
 
     /// Who annotates: `TAGBENCH_ANNOTATOR`, else `USER`; times fixed by `SOURCE_DATE_EPOCH`.
     public var annotator: Annotator {
-        Annotator(name: variables["TAGBENCH_ANNOTATOR"] ?? variables["USER"] ?? "unknown",
-                  fixedTime: Timestamp.sourceDateEpoch(variables))
+        Annotator(
+            name: variables["TAGBENCH_ANNOTATOR"] ?? variables["USER"] ?? "unknown",
+            fixedTime: Timestamp.sourceDateEpoch(variables))
     }
 
     /// `engine` with the settings the environment gives: `TAGBENCH_REGEX_SECONDS`, how long a
@@ -38,8 +41,10 @@ public struct CLIEnvironment {
             if let seconds = Double(text), seconds > 0, seconds.isFinite {
                 engine.regexTimeLimit = seconds
             } else {
-                OutputRenderer(console: console).render(.warning("TAGBENCH_REGEX_SECONDS=\"\(text)\" is not a number of seconds above 0; "
-                    + "regex searches stop after \(Format.grouped(Int(engine.regexTimeLimit))) s"))
+                OutputRenderer(console: console).render(
+                    .warning(
+                        "TAGBENCH_REGEX_SECONDS=\"\(text)\" is not a number of seconds above 0; "
+                            + "regex searches stop after \(Format.grouped(Int(engine.regexTimeLimit))) s"))
             }
         }
         return engine

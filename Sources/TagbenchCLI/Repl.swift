@@ -13,8 +13,10 @@ public final class Repl {
 
     /// Makes a loop; `interactive` selects the terminal behaviour. `review` runs where the
     /// engine has a review driver (set by the caller on a terminal).
-    public init(engine: Engine, reader: LineReader, console: Console, baseDirectory: String, interactive: Bool,
-                keepGoing: Bool = false) {
+    public init(
+        engine: Engine, reader: LineReader, console: Console, baseDirectory: String, interactive: Bool,
+        keepGoing: Bool = false
+    ) {
         self.engine = engine
         self.reader = reader
         self.console = console
@@ -51,9 +53,11 @@ public final class Repl {
                     continue
                 }
                 if !interactive && engine.isDirty {
-                    renderer.render(.warning(engine.journal != nil
-                        ? "the input ended with unsaved changes: they are kept in the journal and recovered when the session is next opened (end the input with save to write them)"
-                        : "the input ended with unsaved changes; they were not saved (end it with save)"))
+                    renderer.render(
+                        .warning(
+                            engine.journal != nil
+                                ? "the input ended with unsaved changes: they are kept in the journal and recovered when the session is next opened (end the input with save to write them)"
+                                : "the input ended with unsaved changes; they were not saved (end it with save)"))
                 }
                 finish()
                 return failed ? 1 : 0
@@ -66,7 +70,8 @@ public final class Repl {
             console.beginCommand()
             defer { console.endCommand() }
             do {
-                let outcome = try runner.runLine(line, context: context, emit: renderer.render, report: { self.report($0) })
+                let outcome = try runner.runLine(
+                    line, context: context, emit: renderer.render, report: { self.report($0) })
                 if outcome == .quit {
                     if interactive && engine.isDirty && !warnedUnsaved {
                         warnUnsaved()

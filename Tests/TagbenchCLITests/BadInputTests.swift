@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every bad input gets a clear error, exit status 1, and changes nothing: each case runs piped
@@ -19,28 +19,51 @@ struct BadInputTests {
         ("unknown option", "find 巡察 --everywhere\n", "error: find has no option --everywhere"),
         ("unbalanced quote", "tag 巡察 \"巡察工作\n", "<stdin>:1:8: error: unterminated quote"),
         ("invalid regex", "tag 巡察 all /巡(察/\n", "error: invalid regular expression /巡(察/"),
-        ("offsets out of range", "tag 巡察 1000:99999\n", "error: range 1000:99999 is outside the document (length 1241)"),
+        (
+            "offsets out of range", "tag 巡察 1000:99999\n",
+            "error: range 1000:99999 is outside the document (length 1241)"
+        ),
         ("hit with no find", "tag 巡察 h1\n", "error: no find results to refer to"),
         ("script that does not exist", "run missing.tb\n", "error: no such file or directory: missing.tb"),
         ("export over the session", "export spans s.json\n", "error: refusing to overwrite s.json"),
-        ("export over a document", "export spans Fixtures/corpus/qu-jiceng.txt\n", "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"),
-        ("save over a document", "save Fixtures/corpus/qu-jiceng.txt\n", "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"),
-        ("export over a symbolic link to a document", "export spans link.jsonl\n", "error: refusing to overwrite link.jsonl"),
-        ("export over a hard link to a document", "export spans hard.jsonl\n", "error: refusing to overwrite hard.jsonl"),
-        ("export over the session by another name", "export spans ./bad/../s.json\n", "error: refusing to overwrite ./bad/../s.json"),
+        (
+            "export over a document", "export spans Fixtures/corpus/qu-jiceng.txt\n",
+            "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"
+        ),
+        (
+            "save over a document", "save Fixtures/corpus/qu-jiceng.txt\n",
+            "error: refusing to overwrite Fixtures/corpus/qu-jiceng.txt"
+        ),
+        (
+            "export over a symbolic link to a document", "export spans link.jsonl\n",
+            "error: refusing to overwrite link.jsonl"
+        ),
+        (
+            "export over a hard link to a document", "export spans hard.jsonl\n",
+            "error: refusing to overwrite hard.jsonl"
+        ),
+        (
+            "export over the session by another name", "export spans ./bad/../s.json\n",
+            "error: refusing to overwrite ./bad/../s.json"
+        ),
         ("unknown label", "tag 巡查 1:3\n", "error: unknown label \"巡查\" — did you mean 巡察?"),
         ("unknown annotation", "untag a999\n", "error: no annotation a999"),
         ("unknown encoding", "load --encoding latin9 x.txt\n", "error: unknown encoding \"latin9\""),
-        ("bytes invalid in the encoding", "load --encoding gb18030 bad/invalid-gb.txt\n", "error: bad/invalid-gb.txt is not valid gb18030 (byte offset 4)"),
+        (
+            "bytes invalid in the encoding", "load --encoding gb18030 bad/invalid-gb.txt\n",
+            "error: bad/invalid-gb.txt is not valid gb18030 (byte offset 4)"
+        )
     ]
 
     func prepared() throws -> String {
         let dir = try Workspace.make()
         try FileManager.default.createDirectory(atPath: dir + "/bad/empty-dir", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: dir + "/bad/invalid.txt", contents: Data([0x41, 0x42, 0x43, 0xC3, 0x28]))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/bad/invalid.txt", contents: Data([0x41, 0x42, 0x43, 0xC3, 0x28]))
         _ = FileManager.default.createFile(atPath: dir + "/bad/binary.txt", contents: Data([0x41, 0x42, 0x00, 0x43]))
         mkfifo(dir + "/bad/fifo.txt", 0o644)
-        _ = FileManager.default.createFile(atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/bad/invalid-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
         symlink("Fixtures/corpus/qu-jiceng.txt", dir + "/link.jsonl")
         link(dir + "/Fixtures/corpus/qu-jiceng.txt", dir + "/hard.jsonl")
         // The demo session, saved as s.json here (its document paths then relative to here).
@@ -62,14 +85,32 @@ struct BadInputTests {
     }
 
     static let badSessions: [(name: String, content: String, message: String)] = [
-        ("newer format", "{\"format\": \"tagbench-session\", \"version\": 2}", "error: bad.json has format version 2; this tagbench reads up to 1"),
-        ("malformed", "{\"format\": \"tagbench-session\",\n\"version\": 1,,}", "bad.json:2:14: error: malformed JSON: expected a string"),
+        (
+            "newer format", "{\"format\": \"tagbench-session\", \"version\": 2}",
+            "error: bad.json has format version 2; this tagbench reads up to 1"
+        ),
+        (
+            "malformed", "{\"format\": \"tagbench-session\",\n\"version\": 1,,}",
+            "bad.json:2:14: error: malformed JSON: expected a string"
+        ),
         ("not a session", "[1, 2, 3]", "bad.json:1:1: error: malformed JSON: expected an object"),
-        ("span out of range", "\"start\": 153, \"end\": 157|\"start\": 153, \"end\": 99999", "annotation a1 ends at 99999, beyond document xinqu-2023"),
-        ("start not before end", "\"start\": 153, \"end\": 157|\"start\": 157, \"end\": 153", "annotation a1 has start 157 and end 153"),
-        ("unknown label", "\"label\": \"主题教育\", \"text\"|\"label\": \"无此标签\", \"text\"", "annotation a1 has label \"无此标签\", which is not in the tag set"),
+        (
+            "span out of range", "\"start\": 153, \"end\": 157|\"start\": 153, \"end\": 99999",
+            "annotation a1 ends at 99999, beyond document xinqu-2023"
+        ),
+        (
+            "start not before end", "\"start\": 153, \"end\": 157|\"start\": 157, \"end\": 153",
+            "annotation a1 has start 157 and end 153"
+        ),
+        (
+            "unknown label", "\"label\": \"主题教育\", \"text\"|\"label\": \"无此标签\", \"text\"",
+            "annotation a1 has label \"无此标签\", which is not in the tag set"
+        ),
         ("duplicate ids", "{\"id\": \"a2\"|{\"id\": \"a1\"", "annotation id a1 appears twice"),
-        ("unknown document", "{\"id\": \"a1\", \"doc\": \"xinqu-2023\"|{\"id\": \"a1\", \"doc\": \"nowhere\"", "annotation a1 refers to document \"nowhere\""),
+        (
+            "unknown document", "{\"id\": \"a1\", \"doc\": \"xinqu-2023\"|{\"id\": \"a1\", \"doc\": \"nowhere\"",
+            "annotation a1 refers to document \"nowhere\""
+        )
     ]
 
     @Test(arguments: badSessions)
@@ -96,10 +137,14 @@ struct BadInputTests {
         let text = try read(path)
         // Replace the second 巡察 (one of the demo's spans) and prepend a line: the rest move.
         let second = text.range(of: "巡察", range: text.range(of: "巡察")!.upperBound..<text.endIndex)!
-        try ("新增一行。\n" + text.replacingCharacters(in: second, with: "检查")).write(toFile: path, atomically: true, encoding: .utf8)
+        try ("新增一行。\n" + text.replacingCharacters(in: second, with: "检查")).write(
+            toFile: path, atomically: true, encoding: .utf8)
         var result = try tagbench(["s.json"], in: dir, input: "orphans\nsave\n")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("warning: document qu-jiceng changed since it was annotated: 0 spans still in place, 2 moved with their text, 1 orphaned"))
+        #expect(
+            result.stderr.contains(
+                "warning: document qu-jiceng changed since it was annotated: 0 spans still in place, 2 moved with their text, 1 orphaned"
+            ))
         #expect(result.stdout.contains("巡察  qu-jiceng  1182:1184  巡察"))
         result = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
         #expect(result.stderr.contains("warning: 1 orphaned span left out (orphans lists them)"))
@@ -120,7 +165,8 @@ struct BadInputTests {
         let line = String(repeating: "全面从严治党，深化巡察整改。", count: 250_000)
         try line.write(toFile: dir + "/long.txt", atomically: true, encoding: .utf8)
         #expect(line.utf8.count > 10_000_000)
-        let result = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload long.txt\ntag 巡察 all 巡察\nfind 整改\nsave\n")
+        let result = try tagbench(
+            ["s.json"], in: dir, input: "label add 巡察\nload long.txt\ntag 巡察 all 巡察\nfind 整改\nsave\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("tagged 250,000 spans 巡察"))
         #expect(result.stdout.contains("250,000 matches"))

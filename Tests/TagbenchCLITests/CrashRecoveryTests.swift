@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Nothing reported done is lost: tagbench is killed (SIGKILL) at random moments while piped
@@ -20,7 +20,10 @@ struct CrashRecoveryTests {
                 let slots = length / 3
                 if position < slots {
                     let label = labels[lap % labels.count]
-                    return ("open \(id)\ntag \(label) \(position * 3):\(position * 3 + 2)\n", "\(label) \(id) \(position * 3):\(position * 3 + 2)")
+                    return (
+                        "open \(id)\ntag \(label) \(position * 3):\(position * 3 + 2)\n",
+                        "\(label) \(id) \(position * 3):\(position * 3 + 2)"
+                    )
                 }
                 position -= slots
             }
@@ -32,7 +35,9 @@ struct CrashRecoveryTests {
         // A write to a tagbench that already died must fail the test, not kill the test runner.
         signal(SIGPIPE, SIG_IGN)
         let dir = try Workspace.make()
-        var result = try tagbench(["s.json"], in: dir, input: "label add 巡察\nlabel add 巡视\nlabel add 减负\nlabel add 整改\nload Fixtures/corpus\nsave\n")
+        var result = try tagbench(
+            ["s.json"], in: dir,
+            input: "label add 巡察\nlabel add 巡视\nlabel add 减负\nlabel add 整改\nload Fixtures/corpus\nsave\n")
         #expect(result.status == 0, "\(result.stderr)")
         var generator = SystemRandomNumberGenerator()
         var reported = Set<String>()
@@ -78,18 +83,24 @@ struct CrashRecoveryTests {
             #expect(process.terminationReason == .uncaughtSignal, "round \(round)")
             try? input.fileHandleForWriting.close()
             // After each kill the session (and its journal) opens, with every reported span.
-            let (reopened, warnings) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+            let (reopened, warnings) = try Engine.open(
+                path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
             #expect(!warnings.contains { $0.contains("failed") }, "round \(round): \(warnings)")
             let s = reopened.session
-            let spans = Set(s.allAnnotations.map { "\(s.tagSet.labels[$0.label].name) \(s.documents[$0.document].id) \($0.range)" })
+            let spans = Set(
+                s.allAnnotations.map { "\(s.tagSet.labels[$0.label].name) \(s.documents[$0.document].id) \($0.range)" })
             #expect(reported.isSubset(of: spans), "round \(round): lost \(reported.subtracting(spans).sorted())")
         }
         // Every reported span is in the recovered session, and the session then saves and parses.
         result = try tagbench(["s.json"], in: dir, input: "spans --corpus\nsave\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("recovered"))
-        let session = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x")).0.session
-        let saved = Set(session.allAnnotations.map { "\(session.tagSet.labels[$0.label].name) \(session.documents[$0.document].id) \($0.range)" })
+        let session = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x")).0
+            .session
+        let saved = Set(
+            session.allAnnotations.map {
+                "\(session.tagSet.labels[$0.label].name) \(session.documents[$0.document].id) \($0.range)"
+            })
         #expect(reported.isSubset(of: saved), "lost \(reported.subtracting(saved).sorted())")
         #expect(warningsAreClean(result.stderr))
         Workspace.keep(dir + "/s.json", as: "crash-session.json")

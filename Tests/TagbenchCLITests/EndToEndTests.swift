@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built binary, driven as users and scripts drive it: piped stdin, scripts, subcommands.
@@ -11,14 +11,14 @@ struct EndToEndTests {
     @Test func pipedCommandsRunWithoutPromptAndSave() throws {
         let dir = try Workspace.make()
         let input = """
-        schema Schemas/governance.tagset.json
-        load Fixtures/corpus
-        open xinqu-2023
-        tag xc all 巡察
-        tag 第一议题 "第一议题"#1
-        save work.json
+            schema Schemas/governance.tagset.json
+            load Fixtures/corpus
+            open xinqu-2023
+            tag xc all 巡察
+            tag 第一议题 "第一议题"#1
+            save work.json
 
-        """
+            """
         let result = try tagbench(["work.json"], in: dir, input: input)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("> "), "no prompt on piped input")
@@ -40,7 +40,8 @@ struct EndToEndTests {
 
     @Test func keepGoingReportsEveryErrorAndRunsTheRest() throws {
         let dir = try Workspace.make()
-        let input = "schema Schemas/governance.tagset.json\nfrobnicate\nload Fixtures/corpus\ntag 巡察 \"unterminated\nsave s.json\n"
+        let input =
+            "schema Schemas/governance.tagset.json\nfrobnicate\nload Fixtures/corpus\ntag 巡察 \"unterminated\nsave s.json\n"
         let result = try tagbench(["--keep-going"], in: dir, input: input)
         #expect(result.status == 1)
         #expect(result.stderr.contains("<stdin>:2: error: unknown command \"frobnicate\""))
@@ -51,18 +52,22 @@ struct EndToEndTests {
 
     @Test func runIsATransactionThatNamesTheScriptLine() throws {
         let dir = try Workspace.make()
-        let script = "schema ../Schemas/governance.tagset.json\nload ../Fixtures/corpus\n# a comment\ntag 巡察 all 巡察 --corpus\ntag 巡察 99999:100000\n"
+        let script =
+            "schema ../Schemas/governance.tagset.json\nload ../Fixtures/corpus\n# a comment\ntag 巡察 all 巡察 --corpus\ntag 巡察 99999:100000\n"
         try script.write(toFile: dir + "/Fixtures/bad.tb", atomically: true, encoding: .utf8)
         let result = try tagbench(["run", "Fixtures/bad.tb", "--session", "s.json"], in: dir)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Fixtures/bad.tb:5: error: range 99999:100000 is outside the document (length 1241)"))
+        #expect(
+            result.stderr.contains("Fixtures/bad.tb:5: error: range 99999:100000 is outside the document (length 1241)")
+        )
         #expect(!exists(dir + "/s.json"), "a failed run writes no session")
     }
 
     @Test func runWritesTheSessionWhenEveryCommandSucceeded() throws {
         let dir = try Workspace.make()
-        let result = try tagbench(["run", "Fixtures/scripts/demo.tb", "--session", "Sessions/new.json"], in: dir,
-                                  environment: ["TAGBENCH_ANNOTATOR": "demo"])
+        let result = try tagbench(
+            ["run", "Fixtures/scripts/demo.tb", "--session", "Sessions/new.json"], in: dir,
+            environment: ["TAGBENCH_ANNOTATOR": "demo"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasSuffix("saved Sessions/new.json: 4 documents, 45 annotations\n"))
         Workspace.keep(dir + "/Sessions/new.json", as: "demo-session.json")
@@ -72,16 +77,18 @@ struct EndToEndTests {
         // The walkthrough and `make run` use Sessions/demo.json: it must not drift from its script.
         let dir = try Workspace.make()
         try FileManager.default.removeItem(atPath: dir + "/Sessions/demo.json")
-        let result = try tagbench(["run", "Fixtures/scripts/demo.tb", "--session", "Sessions/demo.json"], in: dir,
-                                  environment: ["TAGBENCH_ANNOTATOR": "demo"])
+        let result = try tagbench(
+            ["run", "Fixtures/scripts/demo.tb", "--session", "Sessions/demo.json"], in: dir,
+            environment: ["TAGBENCH_ANNOTATOR": "demo"])
         #expect(result.status == 0)
         #expect(try read(dir + "/Sessions/demo.json") == read(Workspace.root + "/Sessions/demo.json"))
     }
 
     @Test func scriptFromStdinWithDash() throws {
         let dir = try Workspace.make()
-        let result = try tagbench(["run", "-", "--session", "s.json"], in: dir,
-                                  input: "label add 巡察 --alias xc\nload Fixtures/edge/crlf.txt\ntag xc all 巡察\n")
+        let result = try tagbench(
+            ["run", "-", "--session", "s.json"], in: dir,
+            input: "label add 巡察 --alias xc\nload Fixtures/edge/crlf.txt\ntag xc all 巡察\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try read(dir + "/s.json").contains("\"text\": \"巡察\""))
     }
@@ -89,15 +96,15 @@ struct EndToEndTests {
     @Test func exportWritesJSONLWithExactCodePointOffsets() throws {
         let dir = try Workspace.make()
         let script = """
-        schema Schemas/governance.tagset.json
-        load Fixtures/corpus Fixtures/edge
-        tag 巡察 all 巡察 --corpus
-        tag 主题教育 all 主题教育 --corpus
-        open crlf
-        classify 政治建设 para 2
-        save s.json
+            schema Schemas/governance.tagset.json
+            load Fixtures/corpus Fixtures/edge
+            tag 巡察 all 巡察 --corpus
+            tag 主题教育 all 主题教育 --corpus
+            open crlf
+            classify 政治建设 para 2
+            save s.json
 
-        """
+            """
         var result = try tagbench([], in: dir, input: script)
         #expect(result.status == 0, "\(result.stderr)")
         result = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
@@ -118,7 +125,9 @@ struct EndToEndTests {
             }
         }
         #expect(spans > 10)
-        #expect(try read(dir + "/out.jsonl").contains("\"categories\": [{\"label\": \"政治建设\", \"unit\": \"para\", \"index\": 2"))
+        #expect(
+            try read(dir + "/out.jsonl").contains(
+                "\"categories\": [{\"label\": \"政治建设\", \"unit\": \"para\", \"index\": 2"))
         Workspace.keep(dir + "/s.json", as: "export-session.json")
         Workspace.keep(dir + "/out.jsonl", as: "export-fixtures.jsonl")
     }
@@ -130,7 +139,8 @@ struct EndToEndTests {
         #expect(result.stderr.contains("refusing to overwrite Sessions/demo.json"))
         result = try tagbench(["export", "Sessions/demo.json", "spans", "Fixtures/corpus/qu-jiceng.txt"], in: dir)
         #expect(result.status == 1)
-        #expect(try read(dir + "/Fixtures/corpus/qu-jiceng.txt") == read(Workspace.root + "/Fixtures/corpus/qu-jiceng.txt"))
+        #expect(
+            try read(dir + "/Fixtures/corpus/qu-jiceng.txt") == read(Workspace.root + "/Fixtures/corpus/qu-jiceng.txt"))
         result = try tagbench(["export", "Sessions/demo.json", "conll", "x"], in: dir)
         #expect(result.stderr.contains("unknown export format \"conll\""))
         #expect(result.stderr.contains("hint: formats: spans, doccano, classify, bio, brat, label-studio"))
@@ -138,9 +148,16 @@ struct EndToEndTests {
 
     @Test func exportOptionsOnTheCommandLineAndTheirErrors() throws {
         let dir = try Workspace.make()
-        var result = try tagbench(["export", "Sessions/demo.json", "bio", "sets/ner.jsonl", "--jsonl", "--split", "train=3,test=1", "--seed", "5"], in: dir)
+        var result = try tagbench(
+            [
+                "export", "Sessions/demo.json", "bio", "sets/ner.jsonl", "--jsonl", "--split", "train=3,test=1",
+                "--seed", "5"
+            ], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "exported 4 documents, 82 records, 45 spans to sets/ner.jsonl (3 files); manifest sets/ner.jsonl.manifest.json\n")
+        #expect(
+            result.stdout
+                == "exported 4 documents, 82 records, 45 spans to sets/ner.jsonl (3 files); manifest sets/ner.jsonl.manifest.json\n"
+        )
         for name in ["ner-train.jsonl", "ner-test.jsonl", "ner.labels.json", "ner.jsonl.manifest.json"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/sets/" + name), "\(name)")
         }
@@ -149,7 +166,10 @@ struct EndToEndTests {
         #expect(manifest.contains("\"command\": \"export bio sets/ner.jsonl --split train=3,test=1 --seed 5 --jsonl\""))
         result = try tagbench(["export", "Sessions/demo.json", "bio", "out.conll", "--overlap", "widest"], in: dir)
         #expect(result.status == 1)
-        #expect(result.stderr == "error: export option --overlap widest: choose longest or first\n  hint: help export lists the options of each format\n")
+        #expect(
+            result.stderr
+                == "error: export option --overlap widest: choose longest or first\n  hint: help export lists the options of each format\n"
+        )
         result = try tagbench(["export", "Sessions/demo.json", "spans", "out.jsonl", "--labels", "巡查"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("error: unknown label \"巡查\" — did you mean 巡察?"))
@@ -186,14 +206,23 @@ struct EndToEndTests {
         #expect(result.status == 0)
         // The history's paths are relative to the session's folder: replay it from there.
         try result.stdout.write(toFile: dir + "/Sessions/replay.tb", atomically: true, encoding: .utf8)
-        result = try tagbench(["run", "Sessions/replay.tb", "--session", "Sessions/replayed.json"], in: dir,
-                              environment: ["TAGBENCH_ANNOTATOR": "demo"])
+        result = try tagbench(
+            ["run", "Sessions/replay.tb", "--session", "Sessions/replayed.json"], in: dir,
+            environment: ["TAGBENCH_ANNOTATOR": "demo"])
         #expect(result.status == 0, "\(result.stderr)")
-        let original = try Engine.open(path: dir + "/Sessions/demo.json", displayPath: "a", annotator: Annotator(name: "x")).0.session
-        let replayed = try Engine.open(path: dir + "/Sessions/replayed.json", displayPath: "b", annotator: Annotator(name: "x")).0.session
+        let original = try Engine.open(
+            path: dir + "/Sessions/demo.json", displayPath: "a", annotator: Annotator(name: "x")
+        ).0.session
+        let replayed = try Engine.open(
+            path: dir + "/Sessions/replayed.json", displayPath: "b", annotator: Annotator(name: "x")
+        ).0.session
         func fingerprint(_ s: Session) -> [String] {
-            s.allAnnotations.map { "\($0.id) \(s.documents[$0.document].id) \($0.range) \(s.tagSet.labels[$0.label].name) \($0.note)" }
-                + s.categories.map { "\(s.documents[$0.document].id) \($0.unit) \($0.index) \(s.tagSet.labels[$0.label].name)" }
+            s.allAnnotations.map {
+                "\($0.id) \(s.documents[$0.document].id) \($0.range) \(s.tagSet.labels[$0.label].name) \($0.note)"
+            }
+                + s.categories.map {
+                    "\(s.documents[$0.document].id) \($0.unit) \($0.index) \(s.tagSet.labels[$0.label].name)"
+                }
         }
         #expect(fingerprint(replayed) == fingerprint(original))
         #expect(!fingerprint(original).isEmpty)

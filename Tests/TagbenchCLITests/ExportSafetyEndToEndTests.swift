@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Exports through the built binary where the danger is the process's own: a signal in the
@@ -17,7 +17,9 @@ struct ExportSafetyEndToEndTests {
         for i in 0..<count {
             try "第\(i)份报告。\n\n\(paragraph)\n".write(toFile: dir + "/big/d\(i).txt", atomically: false, encoding: .utf8)
         }
-        let result = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload big\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
+        let result = try tagbench(
+            ["s.json"], in: dir,
+            input: "schema Schemas/governance.tagset.json\nload big\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
         #expect(result.status == 0, "\(result.stderr)")
         return dir
     }
@@ -28,7 +30,8 @@ struct ExportSafetyEndToEndTests {
         for name in try FileManager.default.subpathsOfDirectory(atPath: dir) {
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory)
-            entries[name] = isDirectory.boolValue ? Data() : try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+            entries[name] =
+                isDirectory.boolValue ? Data() : try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
         }
         return entries
     }
@@ -37,7 +40,7 @@ struct ExportSafetyEndToEndTests {
         (["brat", "out"], SIGTERM),
         (["brat", "out"], SIGINT),
         (["spans", "out.jsonl", "--split", "a=1,b=1"], SIGTERM),
-        (["bio", "out.jsonl", "--jsonl", "--shard-size", "50"], SIGINT),
+        (["bio", "out.jsonl", "--jsonl", "--shard-size", "50"], SIGINT)
     ]
 
     /// SIGTERM or SIGINT while an export is being written: the process ends by the signal, the
@@ -56,13 +59,17 @@ struct ExportSafetyEndToEndTests {
         // actions (the test runner's own may differ, and a child inherits them).
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", """
-            import os, signal, sys
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.execv(sys.argv[1], sys.argv[1:])
-            """, Workspace.binary, "export", "s.json"] + arguments
+        process.arguments =
+            [
+                "-c",
+                """
+                import os, signal, sys
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.execv(sys.argv[1], sys.argv[1:])
+                """, Workspace.binary, "export", "s.json"
+            ] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -70,7 +77,9 @@ struct ExportSafetyEndToEndTests {
         // Signalled once its first staged file exists: in the middle of writing.
         var seen = false
         while process.isRunning && !seen {
-            seen = try FileManager.default.subpathsOfDirectory(atPath: dir).contains { $0.contains(".tmp-\(process.processIdentifier)") }
+            seen = try FileManager.default.subpathsOfDirectory(atPath: dir).contains {
+                $0.contains(".tmp-\(process.processIdentifier)")
+            }
             if !seen { usleep(200) }
         }
         if seen { kill(process.processIdentifier, signal) }
@@ -79,8 +88,9 @@ struct ExportSafetyEndToEndTests {
             Issue.record("the export ended before a staged file was seen")
             return
         }
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
-                "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus)")
+        #expect(
+            process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
+            "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus)")
         let after = try contents(dir)
         #expect(after.keys.filter { $0.contains(".tmp-") }.isEmpty)
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !$0.hasPrefix(".s.json") }
@@ -91,7 +101,9 @@ struct ExportSafetyEndToEndTests {
     /// beside the device.
     @Test func anExportToStdoutIsTheDataAlone() throws {
         let dir = try Workspace.make()
-        let session = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
+        let session = try tagbench(
+            ["s.json"], in: dir,
+            input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
         #expect(session.status == 0, "\(session.stderr)")
         func stamp(_ path: String) throws -> Date? {
             exists(path) ? try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date : nil
@@ -127,18 +139,29 @@ struct ExportSafetyEndToEndTests {
 
     /// The formats that write a file beside their data (bio's tag list, Label Studio's config)
     /// write the data alone to a device, and say what they left out.
-    @Test(arguments: [(["bio", "/dev/stdout", "--jsonl"], "/dev/stdout.labels.json", ".labels.json"),
-                      (["label-studio", "/dev/stdout"], "/dev/stdout.config.xml", ".config.xml")])
+    @Test(arguments: [
+        (["bio", "/dev/stdout", "--jsonl"], "/dev/stdout.labels.json", ".labels.json"),
+        (["label-studio", "/dev/stdout"], "/dev/stdout.config.xml", ".config.xml")
+    ])
     func formatsWithASideFileWriteTheDataAloneToADevice(arguments: [String], sideFile: String, name: String) throws {
         let dir = try Workspace.make()
-        let session = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
+        let session = try tagbench(
+            ["s.json"], in: dir,
+            input: "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave s.json\n")
         #expect(session.status == 0, "\(session.stderr)")
-        let before = exists(sideFile) ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
+        let before =
+            exists(sideFile)
+            ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
         let result = try tagbench(["export", "s.json"] + arguments, in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.isEmpty)
-        #expect(result.stderr.contains("warning: stdout is not a regular file: only the data was written, not the \(name) beside it"), "\(result.stderr)")
-        let after = exists(sideFile) ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
+        #expect(
+            result.stderr.contains(
+                "warning: stdout is not a regular file: only the data was written, not the \(name) beside it"),
+            "\(result.stderr)")
+        let after =
+            exists(sideFile)
+            ? try FileManager.default.attributesOfItem(atPath: sideFile)[.modificationDate] as? Date : nil
         #expect(after == before, "\(sideFile) was written")
     }
 
@@ -146,7 +169,9 @@ struct ExportSafetyEndToEndTests {
     /// the real one) is refused, whatever manifest stands beside the name.
     @Test func aBratFolderThatIsALinkIsRefused() throws {
         let dir = try Workspace.make()
-        let session = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\nexport brat b1\n")
+        let session = try tagbench(
+            ["s.json"], in: dir,
+            input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\nexport brat b1\n")
         #expect(session.status == 0, "\(session.stderr)")
         #expect(rename(dir + "/b1", dir + "/b1.real") == 0)
         #expect(symlink("Fixtures/corpus", dir + "/b1") == 0)
@@ -154,7 +179,9 @@ struct ExportSafetyEndToEndTests {
         let result = try tagbench(["export", "s.json", "brat", "b1"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("/b1: it is a symbolic link"), "\(result.stderr)")
-        #expect(result.stderr.contains("it is a symbolic link; brat files are written only into a real folder"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("it is a symbolic link; brat files are written only into a real folder"),
+            "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/Fixtures/corpus").sorted() == before)
     }
 
@@ -162,7 +189,8 @@ struct ExportSafetyEndToEndTests {
     /// waiting for a reader for good (where SIGTERM, held during exports, could not end it).
     @Test func anExportToAFifoWithNoReaderFailsAtOnce() throws {
         let dir = try Workspace.make()
-        let session = try tagbench(["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\n")
+        let session = try tagbench(
+            ["s.json"], in: dir, input: "label add 巡察\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\nsave\n")
         #expect(session.status == 0, "\(session.stderr)")
         #expect(mkfifo(dir + "/ff", 0o644) == 0)
         let result = try tagbench(["export", "s.json", "spans", "ff"], in: dir, limit: 30)

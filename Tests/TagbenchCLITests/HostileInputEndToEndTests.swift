@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Files and input that would hang or exhaust a careless reader, through the built binary: each
@@ -13,7 +13,8 @@ struct HostileInputEndToEndTests {
     func session() throws -> String {
         let dir = try Workspace.make()
         try FileManager.default.copyItem(atPath: dir + "/Fixtures/corpus", toPath: dir + "/corpus")
-        let made = try tagbench(["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload corpus\nsave s.json\n")
+        let made = try tagbench(
+            ["s.json"], in: dir, input: "schema Schemas/governance.tagset.json\nload corpus\nsave s.json\n")
         #expect(made.status == 0, "\(made.stderr)")
         return dir
     }
@@ -24,17 +25,28 @@ struct HostileInputEndToEndTests {
         try FileManager.default.removeItem(atPath: corpus + "qu-jiceng.txt")
         #expect(mkfifo(corpus + "qu-jiceng.txt", 0o644) == 0)
         try FileManager.default.removeItem(atPath: corpus + "x-quwei-2020.txt")
-        try FileManager.default.createSymbolicLink(atPath: corpus + "x-quwei-2020.txt", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(
+            atPath: corpus + "x-quwei-2020.txt", withDestinationPath: "/dev/zero")
         try FileManager.default.removeItem(atPath: corpus + "xinqu-2023.txt")
         try FileManager.default.createDirectory(atPath: corpus + "xinqu-2023.txt", withIntermediateDirectories: false)
         try Data([0xFF, 0xFE, 0x41]).write(to: URL(fileURLWithPath: corpus + "quwei-2023.txt"))
         for arguments in [["stats", "s.json"], ["export", "s.json", "spans", "out.jsonl"], ["--read-only", "s.json"]] {
             let result = try tagbench(arguments, in: dir, input: "docs\n", limit: 60)
             #expect(!result.timedOut, "\(arguments) hung")
-            #expect(result.stderr.contains("document qu-jiceng cannot be read: cannot read corpus/qu-jiceng.txt: it is a FIFO (named pipe), not a regular file"), "\(result.stderr)")
-            #expect(result.stderr.contains("document x-quwei-2020 cannot be read: cannot read corpus/x-quwei-2020.txt: it is a device, not a regular file"))
-            #expect(result.stderr.contains("document xinqu-2023 cannot be read: cannot read corpus/xinqu-2023.txt: it is a directory"))
-            #expect(result.stderr.contains("document quwei-2023 cannot be read: corpus/quwei-2023.txt is not valid UTF-8 (byte offset 0)"))
+            #expect(
+                result.stderr.contains(
+                    "document qu-jiceng cannot be read: cannot read corpus/qu-jiceng.txt: it is a FIFO (named pipe), not a regular file"
+                ), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "document x-quwei-2020 cannot be read: cannot read corpus/x-quwei-2020.txt: it is a device, not a regular file"
+                ))
+            #expect(
+                result.stderr.contains(
+                    "document xinqu-2023 cannot be read: cannot read corpus/xinqu-2023.txt: it is a directory"))
+            #expect(
+                result.stderr.contains(
+                    "document quwei-2023 cannot be read: corpus/quwei-2023.txt is not valid UTF-8 (byte offset 0)"))
             #expect(!result.stderr.contains("is missing"))
         }
     }
@@ -50,7 +62,11 @@ struct HostileInputEndToEndTests {
             let result = try tagbench(arguments, in: dir, input: "docs\n", limit: 60)
             #expect(!result.timedOut, "\(side): \(arguments) hung")
             if refused && arguments == ["s.json"] {
-                #expect(result.status == 1 && result.stderr.contains("refusing to use \(dir)/.s.json.\(side): it is a link or not a regular file"), "\(result.stderr)")
+                #expect(
+                    result.status == 1
+                        && result.stderr.contains(
+                            "refusing to use \(dir)/.s.json.\(side): it is a link or not a regular file"),
+                    "\(result.stderr)")
             } else {
                 #expect(result.status == 0, "\(side): \(arguments): \(result.stderr)")
             }
@@ -63,18 +79,23 @@ struct HostileInputEndToEndTests {
         let dir = try Workspace.make()
         let result = try tagbench(["s.json"], in: dir, input: "docs\n", environment: ["TAGBENCH_REGEX_SECONDS": value])
         #expect(result.status == 0)
-        #expect(result.stderr.contains("warning: TAGBENCH_REGEX_SECONDS=\"\(value)\" is not a number of seconds above 0; regex searches stop after 20 s"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "warning: TAGBENCH_REGEX_SECONDS=\"\(value)\" is not a number of seconds above 0; regex searches stop after 20 s"
+            ), "\(result.stderr)")
     }
 
     @Test(arguments: ["fifo", "zero", "socket"])
     func aSessionFileThatIsNotRegularIsRefused(kind: String) throws {
         let dir = try Workspace.make()
-        if kind == "fifo" { #expect(mkfifo(dir + "/s.json", 0o644) == 0) }
-        else if kind == "socket" {
+        if kind == "fifo" {
+            #expect(mkfifo(dir + "/s.json", 0o644) == 0)
+        } else if kind == "socket" {
             // A socket cannot even be opened: it must still be named for what it is.
             #expect(makeSocket(at: dir + "/s.json"))
+        } else {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/s.json", withDestinationPath: "/dev/zero")
         }
-        else { try FileManager.default.createSymbolicLink(atPath: dir + "/s.json", withDestinationPath: "/dev/zero") }
         for arguments in [["stats", "s.json"], ["--read-only", "s.json"]] {
             let result = try tagbench(arguments, in: dir, limit: 60)
             #expect(!result.timedOut, "\(arguments) hung")
@@ -90,11 +111,15 @@ struct HostileInputEndToEndTests {
         let dir = try session()
         try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
         let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
-        let result = try tagbench(["s.json"], in: dir, input: "load aa.txt\nfind /(a|aa)*b/ --corpus\nsave\n",
-                                  environment: ["TAGBENCH_REGEX_SECONDS": "1"], limit: 60)
+        let result = try tagbench(
+            ["s.json"], in: dir, input: "load aa.txt\nfind /(a|aa)*b/ --corpus\nsave\n",
+            environment: ["TAGBENCH_REGEX_SECONDS": "1"], limit: 60)
         #expect(!result.timedOut, "the search did not stop")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("<stdin>:2: error: the search for /(a|aa)*b/ was stopped after 1 s; nothing was changed"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "<stdin>:2: error: the search for /(a|aa)*b/ was stopped after 1 s; nothing was changed"),
+            "\(result.stderr)")
         #expect(result.stderr.contains("TAGBENCH_REGEX_SECONDS sets the limit"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json")) == before)
     }
@@ -104,9 +129,13 @@ struct HostileInputEndToEndTests {
     @Test func controlCharactersReachTheTerminalEscaped() throws {
         let dir = try Workspace.make()
         try "巡察\u{1B}[2J工作\u{7}".write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
-        let result = try tagbench(["--keep-going"], in: dir, input: "label add a\u{1B}[31mb\u{202E}c\nload d.txt\nfind 巡察\n", limit: 60)
+        let result = try tagbench(
+            ["--keep-going"], in: dir, input: "label add a\u{1B}[31mb\u{202E}c\nload d.txt\nfind 巡察\n", limit: 60)
         #expect(result.stderr.contains("label \"a\\u{1B}[31mb\\u{202E}c\" holds U+001B"), "\(result.stderr)")
         #expect(result.stdout.contains("\\u{1B}[2J工作\\u{7}"), "\(result.stdout)")
-        #expect(!(result.stdout + result.stderr).unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{202E}" })
+        #expect(
+            !(result.stdout + result.stderr).unicodeScalars.contains {
+                $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{202E}"
+            })
     }
 }

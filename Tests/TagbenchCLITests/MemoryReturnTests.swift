@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Memory a session no longer holds goes back to the system: a REPL that loaded a corpus and
@@ -11,7 +11,8 @@ struct MemoryReturnTests {
     /// The resident set of a running process, in kB (Linux's /proc/PID/status).
     static func residentKilobytes(of pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
         return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
     }
 
@@ -19,7 +20,10 @@ struct MemoryReturnTests {
         let dir = try Workspace.make()
         try FileManager.default.createDirectory(atPath: dir + "/big", withIntermediateDirectories: false)
         let paragraph = String(repeating: "巡察整改工作，全面从严治党。", count: 4_000) + "\n"
-        for k in 0..<20 { try String(repeating: paragraph, count: 12).write(toFile: dir + "/big/d\(k).txt", atomically: true, encoding: .utf8) }
+        for k in 0..<20 {
+            try String(repeating: paragraph, count: 12).write(
+                toFile: dir + "/big/d\(k).txt", atomically: true, encoding: .utf8)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Workspace.binary)
         process.arguments = ["s.json"]
@@ -53,6 +57,7 @@ struct MemoryReturnTests {
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         #expect(loaded > 40_000, "RSS after load: \(loaded) kB")
-        #expect(dropped < loaded - 30_000, "RSS after load \(loaded) kB, after the documents were dropped \(dropped) kB")
+        #expect(
+            dropped < loaded - 30_000, "RSS after load \(loaded) kB, after the documents were dropped \(dropped) kB")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import TagbenchCLI
 @testable import TagbenchCore
@@ -32,7 +32,7 @@ struct RegexWorkerTests {
     /// characters, case folding, empty matches (skipped), and several at once as `suggest` asks.
     static let searches: [[String]] = [
         ["巡[察视]"], ["整改.{0,3}问题"], ["^[一二三四五六七八九十]+、"], ["\\d+"], ["(?i)[A-Z]+"], ["x*"],
-        ["[\\u{20000}-\\u{2FFFF}]"], ["(?m)。$"], ["主题教育", "巡察", "[减]负"], [".+"],
+        ["[\\u{20000}-\\u{2FFFF}]"], ["(?m)。$"], ["主题教育", "巡察", "[减]负"], [".+"]
     ]
 
     @Test(arguments: searches)
@@ -50,7 +50,10 @@ struct RegexWorkerTests {
         var polls = 0
         let after: Int
         init(after: Int) { self.after = after }
-        var shouldStop: Bool { polls += 1; return polls > after }
+        var shouldStop: Bool {
+            polls += 1
+            return polls > after
+        }
         func progress(_ task: String, done: Int, of total: Int) {}
         func finished() {}
     }
@@ -59,7 +62,8 @@ struct RegexWorkerTests {
         let documents = [Document(id: "aa", path: "aa", bytes: Array(String(repeating: "a", count: 40).utf8))]
         let runner = RegexWorkerRunner(executable: Workspace.binary)
         #expect(throws: TagbenchError.interrupted("find")) {
-            try runner.matches(of: [Self.catastrophic], in: documents, task: "find", monitor: StopLater(after: 4), limit: 1e9)
+            try runner.matches(
+                of: [Self.catastrophic], in: documents, task: "find", monitor: StopLater(after: 4), limit: 1e9)
         }
         #expect(Self.workers(of: getpid()).isEmpty)
     }
@@ -69,7 +73,8 @@ struct RegexWorkerTests {
     func replSearchingWithoutEnd(seconds: Int, keepGoing: Bool = true) throws -> RunningRepl {
         let dir = try Workspace.make()
         try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
-        let repl = try RunningRepl(keepGoing ? ["--keep-going"] : [], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": String(seconds)])
+        let repl = try RunningRepl(
+            keepGoing ? ["--keep-going"] : [], in: dir, environment: ["TAGBENCH_REGEX_SECONDS": String(seconds)])
         try repl.send("load aa.txt", until: "loaded 1 document")
         try repl.send("find /\(Self.catastrophic)/", until: nil)
         return repl
@@ -132,7 +137,10 @@ struct RegexWorkerTests {
             killed.append(found)
         }
         let shown = try repl.send("", until: "ended before it did; nothing was changed")
-        #expect(shown.contains("the search for /\(Self.catastrophic)/ stopped: the processes it ran in ended before it did"), "\(shown)")
+        #expect(
+            shown.contains(
+                "the search for /\(Self.catastrophic)/ stopped: the processes it ran in ended before it did"),
+            "\(shown)")
         #expect(Self.workers(of: repl.pid).isEmpty)
         let before = try Self.processorSeconds(repl.pid)
         usleep(1_000_000)
@@ -164,7 +172,8 @@ struct RegexWorkerTests {
         return processes.compactMap(Int32.init).filter { pid in
             guard let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
             let arguments = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return arguments.count == 3 && arguments[1] == "regex-worker" && arguments[2] == String(parent) && isRunning(pid)
+            return arguments.count == 3 && arguments[1] == "regex-worker" && arguments[2] == String(parent)
+                && isRunning(pid)
         }
     }
 
@@ -173,16 +182,19 @@ struct RegexWorkerTests {
         let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return processes.compactMap(Int32.init).filter { pid in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             // After the name: the state, then the parent's id (proc(5)).
-            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first == Substring(String(parent))
+            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first
+                == Substring(String(parent))
         }
     }
 
     /// Whether `pid` exists and is not a zombie (a container's first process may never reap one).
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let state = stat[stat.index(close, offsetBy: 2)...].first
         return state != "Z" && state != "X"
     }

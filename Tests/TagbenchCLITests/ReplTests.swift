@@ -5,11 +5,15 @@ import Testing
 
 /// The REPL loop, fed lines by a scripted reader, output captured by a console: no terminal.
 struct ReplTests {
-    func make(_ inputs: [LineInput], session: String? = nil) throws -> (Repl, ScriptedLineReader, Console, Engine, String) {
+    func make(_ inputs: [LineInput], session: String? = nil) throws -> (
+        Repl, ScriptedLineReader, Console, Engine, String
+    ) {
         let dir = try Workspace.make()
         let engine: Engine
         if let session {
-            engine = try Engine.open(path: dir + "/" + session, displayPath: session, annotator: Annotator(name: "t", fixedTime: 0)).0
+            engine = try Engine.open(
+                path: dir + "/" + session, displayPath: session, annotator: Annotator(name: "t", fixedTime: 0)
+            ).0
         } else {
             engine = Engine(annotator: Annotator(name: "t", fixedTime: 0))
         }
@@ -20,13 +24,16 @@ struct ReplTests {
     }
 
     @Test func promptShowsSessionDocumentAndUnsavedMark() throws {
-        let (repl, reader, _, _, _) = try make([.line("label add 新标签"), .line("save"), .line("quit")], session: "Sessions/demo.json")
+        let (repl, reader, _, _, _) = try make(
+            [.line("label add 新标签"), .line("save"), .line("quit")], session: "Sessions/demo.json")
         #expect(repl.run() == 0)
         #expect(reader.prompts == ["demo:qu-jiceng> ", "demo:qu-jiceng*> ", "demo:qu-jiceng> "])
     }
 
     @Test func quitWarnsOnceAboutUnsavedChanges() throws {
-        let (repl, reader, console, _, _) = try make([.line("label add 巡察"), .line("quit"), .line("quit"), .line("docs")])
+        let (repl, reader, console, _, _) = try make([
+            .line("label add 巡察"), .line("quit"), .line("quit"), .line("docs")
+        ])
         #expect(repl.run() == 0)
         #expect(console.capturedErr.components(separatedBy: "unsaved changes").count == 2)
         #expect(reader.prompts.count == 3, "the second quit leaves; docs is never read")
@@ -39,7 +46,9 @@ struct ReplTests {
     }
 
     @Test func ctrlCCancelsTheLineAndTheLoopGoesOn() throws {
-        let (repl, reader, console, engine, _) = try make([.interrupted, .line("label add 巡察"), .interrupted, .line("save s.json"), .endOfInput])
+        let (repl, reader, console, engine, _) = try make([
+            .interrupted, .line("label add 巡察"), .interrupted, .line("save s.json"), .endOfInput
+        ])
         #expect(repl.run() == 0)
         #expect(engine.session.tagSet.labels.count == 1)
         #expect(console.capturedOut.contains("saved s.json"))
@@ -47,9 +56,13 @@ struct ReplTests {
     }
 
     @Test func errorsAreShownWithHintsAndTheLoopGoesOn() throws {
-        let (repl, _, console, _, _) = try make([.line("tag 巡察 1:2"), .line("labls"), .line("label add 巡察"), .endOfInput, .endOfInput])
+        let (repl, _, console, _, _) = try make([
+            .line("tag 巡察 1:2"), .line("labls"), .line("label add 巡察"), .endOfInput, .endOfInput
+        ])
         #expect(repl.run() == 0)
-        #expect(console.capturedErr.contains("error: unknown label \"巡察\"\n  hint: labels lists the tag set; label add NAME adds one"))
+        #expect(
+            console.capturedErr.contains(
+                "error: unknown label \"巡察\"\n  hint: labels lists the tag set; label add NAME adds one"))
         #expect(console.capturedErr.contains("error: unknown command \"labls\" — did you mean labels?"))
         #expect(!console.capturedErr.contains("<stdin>"), "the line in error is the one just typed")
     }
@@ -58,7 +71,9 @@ struct ReplTests {
 struct CompleterTests {
     func completer() throws -> Completer {
         let dir = try Workspace.make()
-        let engine = try Engine.open(path: dir + "/Sessions/demo.json", displayPath: "demo.json", annotator: Annotator(name: "t")).0
+        let engine = try Engine.open(
+            path: dir + "/Sessions/demo.json", displayPath: "demo.json", annotator: Annotator(name: "t")
+        ).0
         return Completer(engine: engine, baseDirectory: dir)
     }
 
@@ -74,7 +89,7 @@ struct CompleterTests {
         ("export bio o.jsonl --ov", Completion(deleteCount: 0, replacement: "erlap ", candidates: ["--overlap"])),
         ("export bio o.jsonl --overlap l", Completion(deleteCount: 0, replacement: "ongest ", candidates: ["longest"])),
         ("export spans o.jsonl --labels zt", Completion(deleteCount: 2, replacement: "主题教育 ", candidates: ["主题教育"])),
-        ("zzz", Completion()),
+        ("zzz", Completion())
     ]
 
     @Test(arguments: cases)
@@ -93,7 +108,9 @@ struct CompleterTests {
 
 struct RendererTests {
     func view(_ text: String, spans: [SpanRow]) -> OutputItem {
-        .text(TextView(document: "d", lines: [TextLine(start: 100, text: text, paragraph: 3)], spans: spans, categories: []))
+        .text(
+            TextView(
+                document: "d", lines: [TextLine(start: 100, text: text, paragraph: 3)], spans: spans, categories: []))
     }
 
     @Test func wrapsByDisplayWidthWithOffsetsInTheMargin() {
@@ -106,7 +123,8 @@ struct RendererTests {
 
     @Test func marksSpansUnderTheTextWithoutColour() {
         let console = Console.capturing(width: 80)
-        let span = SpanRow(id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
+        let span = SpanRow(
+            id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
         OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
         let lines = console.capturedOut.split(separator: "\n").map(String.init)
         #expect(lines[1] == "   100 │开展巡察工作")
@@ -117,7 +135,8 @@ struct RendererTests {
 
     @Test func coloursSpansOnlyWhenTheConsoleHasColour() {
         let console = Console.capturing(colour: true, width: 80)
-        let span = SpanRow(id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
+        let span = SpanRow(
+            id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
         OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
         #expect(console.capturedOut.contains("\u{1B}[48;2;60;180;75m"))
         #expect(!console.capturedOut.contains("^^^^"))
@@ -128,7 +147,9 @@ struct RendererTests {
     func longSpanTextsAreCutToTheTerminalsWidthOnly(terminal: Bool) {
         let console = Console(out: .buffer, err: .buffer, isTerminal: terminal, colour: false, width: 60)
         let text = String(repeating: "全面从严治党", count: 40)
-        let span = SpanRow(id: "a12", label: "主题教育", colour: "#3cb44b", document: "xinqu", range: TextRange(0, 240), text: text, note: "长")
+        let span = SpanRow(
+            id: "a12", label: "主题教育", colour: "#3cb44b", document: "xinqu", range: TextRange(0, 240), text: text,
+            note: "长")
         OutputRenderer(console: console).render(.spans([span]))
         let line = console.capturedOut.split(separator: "\n").map(String.init)[0]
         if terminal {
@@ -147,7 +168,10 @@ struct RendererTests {
     @Test func errorsRenderAsFileLineErrorWithHint() {
         let console = Console.capturing()
         OutputRenderer(console: console).render(LocatedError(file: "script.tb", line: 12, error: .noFindResults))
-        #expect(console.capturedErr == "script.tb:12: error: no find results to refer to\n  hint: run find TEXT first; its hits are h1, h2, …\n")
+        #expect(
+            console.capturedErr
+                == "script.tb:12: error: no find results to refer to\n  hint: run find TEXT first; its hits are h1, h2, …\n"
+        )
     }
 }
 
@@ -155,7 +179,7 @@ struct RendererTests {
 struct TimingLineTests {
     @Test(arguments: [
         (0.0, "0.0000"), (0.00004, "0.0000"), (0.00005, "0.0001"), (0.1234, "0.1234"), (0.05, "0.0500"),
-        (1.0, "1.0000"), (1.99996, "2.0000"), (12.3456789, "12.3457"), (-0.001, "0.0000"),
+        (1.0, "1.0000"), (1.99996, "2.0000"), (12.3456789, "12.3457"), (-0.001, "0.0000")
     ])
     func secondsWithFourDecimals(seconds: Double, expected: String) {
         #expect(Timing.line("save", seconds: seconds) == "timing: save \(expected)")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import TagbenchCore
 
@@ -32,7 +32,8 @@ struct SaveKillTests {
         var notes: [Int: String] = [60_000: "calibrated"]
         // 24 kills in the test suite; TAGBENCH_SAVE_KILL_ROUNDS=N (100 or more) for a long run.
         let rounds = ProcessInfo.processInfo.environment["TAGBENCH_SAVE_KILL_ROUNDS"].flatMap { Int($0) } ?? 24
-        let windowMicroseconds = Int(window.components.seconds) * 1_000_000 + Int(window.components.attoseconds / 1_000_000_000_000)
+        let windowMicroseconds =
+            Int(window.components.seconds) * 1_000_000 + Int(window.components.attoseconds / 1_000_000_000_000)
         for round in 0..<rounds {
             let repl = try RunningRepl(["s.json"], in: dir)
             let gone = round * 7 + 1
@@ -52,7 +53,8 @@ struct SaveKillTests {
                 let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
                 #expect(left.isEmpty, "round \(round): signal \(signal) left \(left)")
             }
-            let (reopened, warnings) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+            let (reopened, warnings) = try Engine.open(
+                path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
             #expect(!warnings.contains { $0.contains("failed") }, "round \(round): \(warnings)")
             let s = reopened.session
             let back = removed.filter { s.annotation(number: $0) != nil }

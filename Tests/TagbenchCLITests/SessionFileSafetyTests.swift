@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import TagbenchCore
 
@@ -18,8 +18,11 @@ final class RunningRepl {
         process.executableURL = URL(fileURLWithPath: Workspace.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ["TAGBENCH_HISTORY": "", "SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin", "TAGBENCH_ANNOTATOR": "tester"]
-            .merging(environment) { $1 }
+        process.environment = [
+            "TAGBENCH_HISTORY": "", "SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin",
+            "TAGBENCH_ANNOTATOR": "tester"
+        ]
+        .merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
@@ -42,7 +45,10 @@ final class RunningRepl {
             for p in polls where p.revents != 0 {
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 let n = Glibc.read(p.fd, &buffer, buffer.count)
-                if n > 0 { seen += String(decoding: buffer[..<n], as: UTF8.self); gotAny = true }
+                if n > 0 {
+                    seen += String(decoding: buffer[..<n], as: UTF8.self)
+                    gotAny = true
+                }
             }
             if !gotAny { break }
         }
@@ -94,11 +100,14 @@ struct SessionFileSafetyTests {
         try b.send("open qu-jiceng\ntag 巡察 all 巡察", until: "巡察")
         var result = try tagbench(["a.json"], in: dir, input: "save b.json\n")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("error: b.json is open in another tagbench (process \(b.pid))"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("error: b.json is open in another tagbench (process \(b.pid))"), "\(result.stderr)")
         b.kill()
         // B is gone, its changes are only in its journal: still not saved over.
         result = try tagbench(["a.json"], in: dir, input: "save b.json\n")
-        #expect(result.stderr.contains("error: refusing to save over b.json: its journal holds changes not saved into it"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("error: refusing to save over b.json: its journal holds changes not saved into it"),
+            "\(result.stderr)")
         #expect(try spans(dir + "/b.json") > 0)
     }
 
@@ -132,8 +141,11 @@ struct SessionFileSafetyTests {
         // The first leaves cleanly (nothing of its own unsaved): the second's journal stays.
         try first.finish()
         second.kill()
-        let recovered = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "t")).0.session
-        #expect(recovered.annotationCount == 1 && recovered.allAnnotations.first.map { recovered.tagSet.labels[$0.label].name } == "巡视")
+        let recovered = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "t")).0
+            .session
+        #expect(
+            recovered.annotationCount == 1
+                && recovered.allAnnotations.first.map { recovered.tagSet.labels[$0.label].name } == "巡视")
     }
 
     /// A link planted in the place of a side file is refused, and what it points to is untouched.
@@ -174,7 +186,9 @@ struct SessionFileSafetyTests {
         try repl.send("open qu-jiceng\ntag 巡察 all 巡察", until: "巡察")
         for name in ["s.json", ".s.json.hashes", ".s.json.lock", ".s.json.journal"] {
             var info = stat()
-            #expect(stat(dir + "/" + name, &info) == 0 && info.st_mode & 0o777 == 0o600, "\(name): \(String(info.st_mode & 0o777, radix: 8))")
+            #expect(
+                stat(dir + "/" + name, &info) == 0 && info.st_mode & 0o777 == 0o600,
+                "\(name): \(String(info.st_mode & 0o777, radix: 8))")
         }
         try repl.send("save", until: "saved")
         try repl.finish()
@@ -182,16 +196,22 @@ struct SessionFileSafetyTests {
         let before = try read(dir + "/s.json")
         result = try tagbench(["s.json"], in: dir, input: "label add 整改\nsave\n")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("error: refusing to replace s.json: it is read-only (mode 0444)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("error: refusing to replace s.json: it is read-only (mode 0444)"), "\(result.stderr)"
+        )
         #expect(try read(dir + "/s.json") == before)
     }
 
     @Test func aSessionThatWouldNotOpenIsNotWritten() throws {
         let dir = try Workspace.make()
-        try "{\"id\": \"\", \"text\": \"巡察工作\", \"label\": [[0, 2, \"巡察\"]]}\n".write(toFile: dir + "/x.jsonl", atomically: false, encoding: .utf8)
+        try "{\"id\": \"\", \"text\": \"巡察工作\", \"label\": [[0, 2, \"巡察\"]]}\n".write(
+            toFile: dir + "/x.jsonl", atomically: false, encoding: .utf8)
         let result = try tagbench(["s.json"], in: dir, input: "load x.jsonl\nsave\n")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("error: refusing to save s.json: it could not be opened again (document 1 has an empty id)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "error: refusing to save s.json: it could not be opened again (document 1 has an empty id)"),
+            "\(result.stderr)")
         #expect(!exists(dir + "/s.json"))
     }
 
@@ -217,7 +237,9 @@ struct SessionFileSafetyTests {
         try "1\n".write(toFile: dir + "/.s.json.lock", atomically: false, encoding: .utf8)
         let result = try tagbench(["s.json"], in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("warning: took over the lock of s.json left by process 1, which does not hold it"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("warning: took over the lock of s.json left by process 1, which does not hold it"),
+            "\(result.stderr)")
     }
 
     /// A link planted as the hash cache is ignored (it is only a cache) and replaced, not
@@ -260,11 +282,17 @@ struct SessionFileSafetyTests {
         let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         let saved = try tagbench(["s.json"], in: dir, input: "save t.json\n", limit: 60)
         #expect(saved.status == 1 && !saved.timedOut)
-        let what = ["fifo": "a FIFO (named pipe)", "socket": "a socket", "folder": "a folder", "link to a fifo": "a FIFO (named pipe)", "device": "a device"][kind]!
-        #expect(saved.stderr.contains("<stdin>:1: error: refusing to write the session t.json: it is \(what)"), "\(saved.stderr)")
+        let what = [
+            "fifo": "a FIFO (named pipe)", "socket": "a socket", "folder": "a folder",
+            "link to a fifo": "a FIFO (named pipe)", "device": "a device"
+        ][kind]!
+        #expect(
+            saved.stderr.contains("<stdin>:1: error: refusing to write the session t.json: it is \(what)"),
+            "\(saved.stderr)")
         let opened = try tagbench(["t.json"], in: dir, input: "docs\n", limit: 60)
         #expect(opened.status == 1 && !opened.timedOut, "\(opened.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == before, "a refused save created files")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == before, "a refused save created files")
         var info = stat()
         #expect(stat(target, &info) == 0 && info.st_mode & S_IFMT != S_IFREG, "the \(kind) was replaced")
     }
@@ -279,11 +307,16 @@ struct SessionFileSafetyTests {
         for name in ["s.json", "hard.json"] {
             let result = try tagbench([name], in: dir, input: "label add 整改\nsave\n")
             #expect(result.status == 1)
-            #expect(result.stderr.contains("error: refusing to write the session \(name): it is a file with 2 names (hard links)"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "error: refusing to write the session \(name): it is a file with 2 names (hard links)"),
+                "\(result.stderr)")
         }
         #expect(try read(dir + "/s.json") == before)
         let other = try tagbench(["--keep-going"], in: dir, input: "save hard.json\n")
-        #expect(other.stderr.contains("refusing to write the session hard.json: it is a file with 2 names"), "\(other.stderr)")
+        #expect(
+            other.stderr.contains("refusing to write the session hard.json: it is a file with 2 names"),
+            "\(other.stderr)")
         #expect(try read(dir + "/hard.json") == before)
     }
 
@@ -296,7 +329,9 @@ struct SessionFileSafetyTests {
         let result = try tagbench(["s.json"], in: dir, input: "save o.json\n")
         #expect(result.status == 1)
         #expect(result.stderr.contains(".o.json.journal: it is a link or not a regular file"), "\(result.stderr)")
-        for name in ["o.json", ".o.json.lock", ".o.json.hashes"] { #expect(!exists(dir + "/" + name), "\(name) was created") }
+        for name in ["o.json", ".o.json.lock", ".o.json.hashes"] {
+            #expect(!exists(dir + "/" + name), "\(name) was created")
+        }
     }
 
     /// A journal or lock file with another name (a hard link to a file of the user's) is

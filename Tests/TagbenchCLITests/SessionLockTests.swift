@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One writer per session: the lock, `--read-only`, and taking over a lock a dead process left.
@@ -29,7 +29,9 @@ struct SessionLockTests {
 
         var result = try tagbench(["Sessions/demo.json"], in: dir, input: "tag 巡察 all 巡察 --corpus\nsave\n")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("error: Sessions/demo.json is open in another tagbench (process \(holder.processIdentifier))"))
+        #expect(
+            result.stderr.contains(
+                "error: Sessions/demo.json is open in another tagbench (process \(holder.processIdentifier))"))
         #expect(result.stderr.contains("--read-only"))
         result = try tagbench(["run", "-", "--session", "Sessions/demo.json"], in: dir, input: "stats\n")
         #expect(result.status == 1)
@@ -56,9 +58,13 @@ struct SessionLockTests {
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
         try gone.run()
         gone.waitUntilExit()
-        try "\(gone.processIdentifier)\n".write(toFile: dir + "/Sessions/.demo.json.lock", atomically: true, encoding: .utf8)
+        try "\(gone.processIdentifier)\n".write(
+            toFile: dir + "/Sessions/.demo.json.lock", atomically: true, encoding: .utf8)
         let result = try tagbench(["Sessions/demo.json"], in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("warning: took over the lock of Sessions/demo.json left by process \(gone.processIdentifier), which is no longer running"))
+        #expect(
+            result.stderr.contains(
+                "warning: took over the lock of Sessions/demo.json left by process \(gone.processIdentifier), which is no longer running"
+            ))
     }
 }

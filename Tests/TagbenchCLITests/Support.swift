@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Locations and a temporary workspace per test; fixtures are copied, never written.
@@ -23,7 +23,8 @@ enum Workspace {
 
     /// A new folder with copies of `Fixtures/`, `Schemas/` and `Sessions/`.
     static func make() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tagbench-cli-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tagbench-cli-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for name in ["Fixtures", "Schemas", "Sessions"] {
             try FileManager.default.copyItem(atPath: root + "/" + name, toPath: dir + "/" + name)
@@ -53,8 +54,10 @@ struct ProcessResult {
 
 /// Runs the built binary in `directory` with `arguments`, feeding `input` on stdin; with a
 /// `limit`, a watchdog kills it after that many seconds (no time is asserted: it ends a hang).
-func tagbench(_ arguments: [String], in directory: String, input: String? = nil, environment extra: [String: String] = [:],
-              limit: Double? = nil) throws -> ProcessResult {
+func tagbench(
+    _ arguments: [String], in directory: String, input: String? = nil, environment extra: [String: String] = [:],
+    limit: Double? = nil
+) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Workspace.binary)
     process.arguments = arguments
@@ -89,8 +92,9 @@ func tagbench(_ arguments: [String], in directory: String, input: String? = nil,
     let err = stderr.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     watchdog.cancel()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                         stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut.isSet)
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+        stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut.isSet)
 }
 
 /// Set by the watchdog's thread, read after the process ended.

@@ -13,9 +13,12 @@ struct TerminalTests {
         /// waited forever here on the client that `new-session -d` leaves behind.
         @discardableResult
         func run(_ arguments: [String], output: Bool = false) throws -> String {
-            let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+            let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)")
+                .path
             defer { try? FileManager.default.removeItem(atPath: outFile) }
-            let quoted = (["tmux", "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            let quoted = (["tmux", "-L", socket] + arguments).map {
+                "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            }
             let command = quoted.joined(separator: " ") + " >'\(outFile)' 2>/dev/null </dev/null"
             var pid: pid_t = 0
             let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
@@ -46,7 +49,8 @@ struct TerminalTests {
         /// Starts tagbench on the demo session in `directory` (with `environment` before it) in a
         /// terminal of `width` × `height`, and waits for its prompt.
         func startDemo(in directory: String, environment: String, width: Int, height: Int) throws {
-            let command = "cd '\(directory)' && env \(environment) SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; "
+            let command =
+                "cd '\(directory)' && env \(environment) SOURCE_DATE_EPOCH=1700000000 '\(Workspace.binary)' Sessions/demo.json; "
                 + "echo EXIT=$?; sleep 30"
             try run(["-u", "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), command])
             try waitFor("the prompt") { $0.contains("demo:qu-jiceng>") }
@@ -73,7 +77,9 @@ struct TerminalTests {
         let history = dir + "/history"
         let tmux = Tmux()
         // LC_ALL=C: tagbench must fall back to a UTF-8 locale itself or it would drop Chinese input.
-        try tmux.startDemo(in: dir, environment: "-u LANG LC_ALL=C TERM=xterm-256color TAGBENCH_HISTORY='\(history)'", width: 120, height: 40)
+        try tmux.startDemo(
+            in: dir, environment: "-u LANG LC_ALL=C TERM=xterm-256color TAGBENCH_HISTORY='\(history)'", width: 120,
+            height: 40)
 
         try tmux.type("find 基层党建")
         try tmux.key("Enter")
@@ -126,7 +132,9 @@ struct TerminalTests {
         try tmux.key("Left")
         try tmux.waitFor("the moved start") { $0.contains("moved from") }
         try tmux.type("q")
-        let after = try tmux.waitFor("the summary and the prompt") { $0.contains("review: 1 accepted, 1 rejected, 0 skipped") }
+        let after = try tmux.waitFor("the summary and the prompt") {
+            $0.contains("review: 1 accepted, 1 rejected, 0 skipped")
+        }
         #expect(after.contains("demo:qu-jiceng*>"), "back at the prompt with the screen restored")
         try tmux.type("save")
         try tmux.key("Enter")
@@ -156,8 +164,12 @@ struct TerminalTests {
         #expect(after.contains("  load [--encoding"), "the page read stays on the screen after q")
         try tmux.type("docs")
         try tmux.key("Enter")
-        let short = try tmux.waitFor("docs") { $0.contains("xinqu-2023") && $0.split(separator: "\n").last?.hasPrefix(":") != true }
-        #expect(short.components(separatedBy: "demo:qu-jiceng>").count >= 3, "docs fits: no pager, straight back to the prompt")
+        let short = try tmux.waitFor("docs") {
+            $0.contains("xinqu-2023") && $0.split(separator: "\n").last?.hasPrefix(":") != true
+        }
+        #expect(
+            short.components(separatedBy: "demo:qu-jiceng>").count >= 3,
+            "docs fits: no pager, straight back to the prompt")
     }
 
     /// `show` wraps at the width the terminal has now: after the window grows, lines are longer.
@@ -187,14 +199,21 @@ struct TerminalTests {
         let dir = try Workspace.make()
         let tmux = Tmux()
         try tmux.startReview(in: dir)
-        #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("1"), "review is in the alternate screen")
+        #expect(
+            try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("1"),
+            "review is in the alternate screen")
         // The pane's shell runs tagbench as its child: only this test's tagbench gets the signal.
-        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         try tmux.run(["run-shell", "pkill -\(signal) -P \(shell)"])
         let after = try tmux.waitFor("the exit") { $0.contains("EXIT=") }
         #expect(after.contains("demo:qu-jiceng"), "the screen before review is back")
-        #expect(try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("0"), "the alternate screen is left")
-        #expect(try tmux.run(["display", "-p", "-t", "t", "#{cursor_flag}"], output: true).hasPrefix("1"), "the cursor is shown again")
+        #expect(
+            try tmux.run(["display", "-p", "-t", "t", "#{alternate_on}"], output: true).hasPrefix("0"),
+            "the alternate screen is left")
+        #expect(
+            try tmux.run(["display", "-p", "-t", "t", "#{cursor_flag}"], output: true).hasPrefix("1"),
+            "the cursor is shown again")
     }
 
     /// Ctrl-C pressed while a regular expression backtracks without end stops the search at
@@ -207,7 +226,8 @@ struct TerminalTests {
         try tmux.type("load aa.txt")
         try tmux.key("Enter")
         try tmux.waitFor("the load") { $0.contains("loaded 1 document") }
-        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try tmux.run(["display", "-p", "-t", "t", "#{pane_pid}"], output: true).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let shellPID = try #require(Int32(shell))
         let tagbench = try #require(RegexWorkerTests.children(of: shellPID).first)
         try tmux.type("open aa")
@@ -226,6 +246,8 @@ struct TerminalTests {
         #expect(workers.filter(RegexWorkerTests.isRunning).isEmpty, "the worker still runs")
         try tmux.type("docs")
         try tmux.key("Enter")
-        try tmux.waitFor("the next command") { $0.contains("5 documents") || $0.components(separatedBy: "aa").count > 3 }
+        try tmux.waitFor("the next command") {
+            $0.contains("5 documents") || $0.components(separatedBy: "aa").count > 3
+        }
     }
 }

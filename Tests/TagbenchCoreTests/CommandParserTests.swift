@@ -52,7 +52,10 @@ struct CommandParserTests {
         ("labels", .labels),
         ("label add 巡察 --alias xc --alias xuncha", .labelAdd(Label(name: "巡察", aliases: ["xc", "xuncha"]))),
         ("label add 政治建设 --category", .labelAdd(Label(name: "政治建设", kind: .category))),
-        ("label add 巡察 --colour 3CB44B --description \"巡察 工作\"", .labelAdd(Label(name: "巡察", colour: "#3cb44b", description: "巡察 工作"))),
+        (
+            "label add 巡察 --colour 3CB44B --description \"巡察 工作\"",
+            .labelAdd(Label(name: "巡察", colour: "#3cb44b", description: "巡察 工作"))
+        ),
         ("label add 巡察 --colour \"#3cb44b\"", .labelAdd(Label(name: "巡察", colour: "#3cb44b"))),
         ("schema tags.json", .schema("tags.json")),
         ("undo", .undo(1)),
@@ -61,14 +64,44 @@ struct CommandParserTests {
         ("save", .save(nil)),
         ("save out/s.json", .save("out/s.json")),
         ("export spans out.jsonl", .export(ExportOptions(format: .spans, path: "out.jsonl"))),
-        ("export bio out.jsonl --jsonl --overlap longest --unit para", .export({
-            var o = ExportOptions(format: .bio, path: "out.jsonl"); o.jsonl = true; o.overlap = .longest; o.unit = .para; return o }())),
-        ("export doccano \"my out.jsonl\" --split train=8,dev=1,test=1 --seed 7 --shard-size 100 --labels 巡察,xs --docs \"q*\"", .export({
-            var o = ExportOptions(format: .doccano, path: "my out.jsonl")
-            o.split = [SplitShare(name: "train", weight: 8), SplitShare(name: "dev", weight: 1), SplitShare(name: "test", weight: 1)]
-            o.seed = 7; o.shardSize = 100; o.labels = ["巡察", "xs"]; o.documents = ["q*"]; return o }())),
-        ("export classify c.jsonl --unit sent --from-spans --negatives", .export({
-            var o = ExportOptions(format: .classify, path: "c.jsonl"); o.unit = .sent; o.fromSpans = true; o.negatives = true; return o }())),
+        (
+            "export bio out.jsonl --jsonl --overlap longest --unit para",
+            .export(
+                {
+                    var o = ExportOptions(format: .bio, path: "out.jsonl")
+                    o.jsonl = true
+                    o.overlap = .longest
+                    o.unit = .para
+                    return o
+                }())
+        ),
+        (
+            "export doccano \"my out.jsonl\" --split train=8,dev=1,test=1 --seed 7 --shard-size 100 --labels 巡察,xs --docs \"q*\"",
+            .export(
+                {
+                    var o = ExportOptions(format: .doccano, path: "my out.jsonl")
+                    o.split = [
+                        SplitShare(name: "train", weight: 8), SplitShare(name: "dev", weight: 1),
+                        SplitShare(name: "test", weight: 1)
+                    ]
+                    o.seed = 7
+                    o.shardSize = 100
+                    o.labels = ["巡察", "xs"]
+                    o.documents = ["q*"]
+                    return o
+                }())
+        ),
+        (
+            "export classify c.jsonl --unit sent --from-spans --negatives",
+            .export(
+                {
+                    var o = ExportOptions(format: .classify, path: "c.jsonl")
+                    o.unit = .sent
+                    o.fromSpans = true
+                    o.negatives = true
+                    return o
+                }())
+        ),
         ("export label-studio ls.json", .export(ExportOptions(format: .labelStudio, path: "ls.json"))),
         ("export brat out/", .export(ExportOptions(format: .brat, path: "out/"))),
         ("stats", .stats),
@@ -77,7 +110,7 @@ struct CommandParserTests {
         ("help", .help(nil)),
         ("help tag", .help("tag")),
         ("quit", .quit),
-        ("\u{3000}docs\u{3000}", .docs),
+        ("\u{3000}docs\u{3000}", .docs)
     ]
 
     @Test(arguments: valid)
@@ -92,37 +125,91 @@ struct CommandParserTests {
         ("tag 巡察 \"unterminated", .unterminatedQuote(column: 8), 8),
         ("find /unterminated", .unterminatedRegex(column: 6), 6),
         ("tag", .missingArgument(command: "tag", what: "a label"), nil),
-        ("tag 巡察", .missingArgument(command: "tag", what: "a target: S:E, hN, \"text\", sent N, para N or all TEXT"), nil),
+        (
+            "tag 巡察", .missingArgument(command: "tag", what: "a target: S:E, hN, \"text\", sent N, para N or all TEXT"),
+            nil
+        ),
         ("untag 3", .invalidArgument(command: "untag", argument: "3", expected: "an annotation id such as a3"), nil),
         ("untag a0", .invalidArgument(command: "untag", argument: "a0", expected: "an annotation id such as a3"), nil),
-        ("show para x", .invalidArgument(command: "show", argument: "x", expected: "a number from 1, or N-M with N ≤ M"), nil),
-        ("show para 0", .invalidArgument(command: "show", argument: "0", expected: "a number from 1, or N-M with N ≤ M"), nil),
-        ("show para 4-2", .invalidArgument(command: "show", argument: "4-2", expected: "a number from 1, or N-M with N ≤ M"), nil),
-        ("show sent 3-", .invalidArgument(command: "show", argument: "3-", expected: "a number from 1, or N-M with N ≤ M"), nil),
-        ("show nonsense", .invalidArgument(command: "show", argument: "nonsense", expected: "para N, sent N or S:E"), nil),
+        (
+            "show para x",
+            .invalidArgument(command: "show", argument: "x", expected: "a number from 1, or N-M with N ≤ M"), nil
+        ),
+        (
+            "show para 0",
+            .invalidArgument(command: "show", argument: "0", expected: "a number from 1, or N-M with N ≤ M"), nil
+        ),
+        (
+            "show para 4-2",
+            .invalidArgument(command: "show", argument: "4-2", expected: "a number from 1, or N-M with N ≤ M"), nil
+        ),
+        (
+            "show sent 3-",
+            .invalidArgument(command: "show", argument: "3-", expected: "a number from 1, or N-M with N ≤ M"), nil
+        ),
+        (
+            "show nonsense", .invalidArgument(command: "show", argument: "nonsense", expected: "para N, sent N or S:E"),
+            nil
+        ),
         ("find 巡察 --everywhere", .unknownOption("--everywhere", command: "find"), nil),
         ("load --encoding latin9 a.txt", .unknownEncoding("latin9"), nil),
         ("load --utf8 a.txt", .unknownOption("--utf8", command: "load"), nil),
         ("docs extra", .unexpectedArgument(command: "docs", argument: "extra"), nil),
-        ("tag ztjy h3-h1", .invalidArgument(command: "tag", argument: "h3-h1", expected: "a range of hits in order (h1-h3)"), nil),
+        (
+            "tag ztjy h3-h1",
+            .invalidArgument(command: "tag", argument: "h3-h1", expected: "a range of hits in order (h1-h3)"), nil
+        ),
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
         ("label add", .missingArgument(command: "label", what: "a label name"), nil),
-        ("label add 巡察 --colour #3cb44b", .missingArgument(command: "label", what: "a colour after --colour (RRGGBB)"), nil),
-        ("label add 巡察 --colour green", .invalidArgument(command: "label", argument: "green", expected: "a colour RRGGBB such as 3cb44b"), nil),
+        (
+            "label add 巡察 --colour #3cb44b",
+            .missingArgument(command: "label", what: "a colour after --colour (RRGGBB)"), nil
+        ),
+        (
+            "label add 巡察 --colour green",
+            .invalidArgument(command: "label", argument: "green", expected: "a colour RRGGBB such as 3cb44b"), nil
+        ),
         ("label remove x", .invalidArgument(command: "label", argument: "remove", expected: "add"), nil),
-        ("classify 政治建设 chapter 1", .invalidArgument(command: "classify", argument: "chapter", expected: "doc, para N or sent N"), nil),
+        (
+            "classify 政治建设 chapter 1",
+            .invalidArgument(command: "classify", argument: "chapter", expected: "doc, para N or sent N"), nil
+        ),
         ("export csv out.csv", .unknownExportFormat("csv"), nil),
         ("export spans", .missingArgument(command: "export", what: "an output path"), nil),
         ("export spans o.jsonl --jsonl", .invalidExportOption("--jsonl", reason: "applies to bio only"), nil),
-        ("export doccano o.jsonl --negatives", .invalidExportOption("--negatives", reason: "applies to classify only"), nil),
-        ("export brat out --unit sent", .invalidExportOption("--unit sent", reason: "brat records are one of: doc"), nil),
-        ("export bio o --overlap widest", .invalidExportOption("--overlap widest", reason: "choose longest or first"), nil),
-        ("export spans o --split train=8", .invalidExportOption("--split train=8", reason: "give at least two shares, one of them above 0"), nil),
-        ("export spans o --split train=x,dev=1", .invalidExportOption("--split train=x,dev=1", reason: "write NAME=WEIGHT,… such as train=8,dev=1,test=1 (names of letters, digits and _, each once)"), nil),
-        ("export spans o --shard-size 0", .invalidExportOption("--shard-size 0", reason: "the size is a number of records from 1"), nil),
-        ("export brat o --shard-size 5", .invalidExportOption("--shard-size", reason: "brat writes one file pair per document"), nil),
+        (
+            "export doccano o.jsonl --negatives",
+            .invalidExportOption("--negatives", reason: "applies to classify only"), nil
+        ),
+        (
+            "export brat out --unit sent", .invalidExportOption("--unit sent", reason: "brat records are one of: doc"),
+            nil
+        ),
+        (
+            "export bio o --overlap widest",
+            .invalidExportOption("--overlap widest", reason: "choose longest or first"), nil
+        ),
+        (
+            "export spans o --split train=8",
+            .invalidExportOption("--split train=8", reason: "give at least two shares, one of them above 0"), nil
+        ),
+        (
+            "export spans o --split train=x,dev=1",
+            .invalidExportOption(
+                "--split train=x,dev=1",
+                reason: "write NAME=WEIGHT,… such as train=8,dev=1,test=1 (names of letters, digits and _, each once)"),
+            nil
+        ),
+        (
+            "export spans o --shard-size 0",
+            .invalidExportOption("--shard-size 0", reason: "the size is a number of records from 1"), nil
+        ),
+        (
+            "export brat o --shard-size 5",
+            .invalidExportOption("--shard-size", reason: "brat writes one file pair per document"), nil
+        ),
         ("export spans o --seed", .missingArgument(command: "export", what: "a value after --seed"), nil),
-        ("export spans o --zip", .unknownOption("--zip", command: "export"), nil),
+        ("export spans o --zip", .unknownOption("--zip", command: "export"), nil)
     ]
 
     @Test(arguments: invalid)
@@ -143,7 +230,8 @@ struct CommandParserTests {
     }
 
     @Test func unknownLabelMessageSuggestsTheNearestName() {
-        let error = TagbenchError.unknownLabel("巡查", suggestion: NameSuggester.nearest(to: "巡查", among: ["巡察", "主题教育", "减负"]))
+        let error = TagbenchError.unknownLabel(
+            "巡查", suggestion: NameSuggester.nearest(to: "巡查", among: ["巡察", "主题教育", "减负"]))
         #expect(error.message == "unknown label \"巡查\" — did you mean 巡察?")
     }
 
@@ -152,7 +240,7 @@ struct CommandParserTests {
         ("主题", ["巡察", "主题教育", "减负"], "主题教育"),
         ("形式", ["形式主义", "形式主义官僚主义"], nil),
         ("ztj", ["ztjy", "xc"], "ztjy"),
-        ("完全不同", ["巡察", "主题教育"], nil),
+        ("完全不同", ["巡察", "主题教育"], nil)
     ]
 
     /// Near by edit distance, else the one name it begins; nothing when two names begin with it.

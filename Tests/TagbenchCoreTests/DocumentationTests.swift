@@ -9,7 +9,8 @@ struct DocumentationTests {
     /// (escaped pipes kept as `|`, cells trimmed).
     static func tableRows(in text: String, header: String) -> [[String]]? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let start = lines.firstIndex(of: header), start + 1 < lines.count, lines[start + 1].hasPrefix("|---") else { return nil }
+        guard let start = lines.firstIndex(of: header), start + 1 < lines.count, lines[start + 1].hasPrefix("|---")
+        else { return nil }
         var rows: [[String]] = []
         for line in lines[(start + 2)...] {
             guard line.hasPrefix("|") else { break }
@@ -41,14 +42,19 @@ struct DocumentationTests {
 
     @Test func readmeCommandTableMatchesCommandReference() throws {
         let readme = try String(contentsOfFile: Fixture.root + "/README.md", encoding: .utf8)
-        let rows = try #require(Self.tableRows(in: readme, header: "| command | what it does |"),
-                                "README.md has no table headed | command | what it does |")
+        let rows = try #require(
+            Self.tableRows(in: readme, header: "| command | what it does |"),
+            "README.md has no table headed | command | what it does |")
         let documented = rows.map { cells -> [String] in
-            guard cells.count == 2, cells[0].hasPrefix("`"), cells[0].hasSuffix("`"), cells[0].count >= 2 else { return cells }
+            guard cells.count == 2, cells[0].hasPrefix("`"), cells[0].hasSuffix("`"), cells[0].count >= 2 else {
+                return cells
+            }
             return [String(cells[0].dropFirst().dropLast()), cells[1]]
         }
         let expected = CommandReference.all.map { [$0.usage, $0.summary] }
-        #expect(documented == expected, """
+        #expect(
+            documented == expected,
+            """
             README.md's command table differs from CommandReference.all; the table should read:
             | command | what it does |
             |---|---|

@@ -10,8 +10,9 @@ struct EngineReviewTests {
         let dir = try Fixture.workspace()
         let path = dir + "/s.json"
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "suggest --corpus",
-                  "label add 待定 --category", "save")
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "suggest --corpus",
+            "label add 待定 --category", "save")
         try h.engine.attachJournal()
         return (h, path)
     }
@@ -20,8 +21,9 @@ struct EngineReviewTests {
     func type(_ line: String, on h: EngineHarness) throws -> [OutputItem] {
         var output: [OutputItem] = []
         let runner = ScriptRunner(engine: h.engine)
-        _ = try runner.runLine(line, context: ExecutionContext(baseDirectory: h.directory, file: "<stdin>", line: 1),
-                               emit: { output.append($0) }, report: { _ in })
+        _ = try runner.runLine(
+            line, context: ExecutionContext(baseDirectory: h.directory, file: "<stdin>", line: 1),
+            emit: { output.append($0) }, report: { _ in })
         return output
     }
 
@@ -37,14 +39,14 @@ struct EngineReviewTests {
         let logBefore = engine.session.log.count
         let undoBefore = engine.undoHistory.undoSteps.count
         let driver = ScriptedReviewDriver([
-            .accept,                                   // s1 accepted as it is
-            .reject,                                   // s2 rejected
+            .accept,  // s1 accepted as it is
+            .reject,  // s2 rejected
             .moveEnd(by: 1), .acceptAs(label: other),  // s3 one character longer, accepted as 作风建设
-            .skip,                                     // s4 stays waiting
-            .acceptAs(label: category),                // refused by accept: nothing decided
-            .accept,                                   // s5 accepted
-            .undo,                                     // s5 back in the queue
-            .explain("a word from the driver"),
+            .skip,  // s4 stays waiting
+            .acceptAs(label: category),  // refused by accept: nothing decided
+            .accept,  // s5 accepted
+            .undo,  // s5 back in the queue
+            .explain("a word from the driver")
         ])
         engine.reviewDriver = driver
         let output = try type("review", on: h)
@@ -55,10 +57,11 @@ struct EngineReviewTests {
         #expect(driver.began == 1 && driver.ended == 1)
         let refusal = Wording.reviewDecisionFailed(.wrongLabelKind(label: "待定", expected: .span, command: "accept"))
         #expect(driver.shown.map(\.suggestion.id) == ["s1", "s2", "s3", "s3", "s4", "s5", "s5", "s6", "s5", "s5"])
-        #expect(driver.shown.map(\.status) == [
-            "", "accepted s1", "rejected s2", "", "accepted s3 as 作风建设", "skipped s4", refusal,
-            "accepted s5", "undid the decision on s5", "a word from the driver",
-        ])
+        #expect(
+            driver.shown.map(\.status) == [
+                "", "accepted s1", "rejected s2", "", "accepted s3 as 作风建设", "skipped s4", refusal,
+                "accepted s5", "undid the decision on s5", "a word from the driver"
+            ])
         #expect(driver.shown[3].range == moved)
         #expect(driver.shown.map(\.done) == [0, 1, 2, 2, 3, 3, 3, 4, 3, 3])
         #expect(driver.shown.map(\.total) == [Int](repeating: queue.count, count: 10))
@@ -76,7 +79,7 @@ struct EngineReviewTests {
 
         // The log and the journal: the commands a script would write, nothing for review itself.
         let decisions = [
-            "accept s1", "reject s2", "accept s3 --as 作风建设 --at \(moved.start):\(moved.end)", "accept s5", "undo",
+            "accept s1", "reject s2", "accept s3 --as 作风建设 --at \(moved.start):\(moved.end)", "accept s5", "undo"
         ]
         #expect(session.log[logBefore...].map { CommandRenderer.render($0.command) } == decisions)
         #expect(Journal.read(sessionPath: path)?.commands == decisions)

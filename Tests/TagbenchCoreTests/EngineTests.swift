@@ -24,9 +24,10 @@ struct EngineTests {
         let runner = ScriptRunner(engine: h.engine)
         var errors: [LocatedError] = []
         do {
-            _ = try runner.runLines("label add 巡察\r\n# comment\r\nlabel add 主题教育 --alias ztjy\r\nfrobnicate\r\n",
-                                    context: ExecutionContext(baseDirectory: h.directory, file: "crlf.tb", line: 0),
-                                    emit: { _ in }, report: { errors.append($0) })
+            _ = try runner.runLines(
+                "label add 巡察\r\n# comment\r\nlabel add 主题教育 --alias ztjy\r\nfrobnicate\r\n",
+                context: ExecutionContext(baseDirectory: h.directory, file: "crlf.tb", line: 0),
+                emit: { _ in }, report: { errors.append($0) })
         } catch {
             errors.append(error)
         }
@@ -52,7 +53,9 @@ struct EngineTests {
 
     @Test func everyTargetFormTagsTheRightText() throws {
         let h = try harness()
-        try h.run("find 主题教育", "tag ztjy h1-h2", "tag 第一议题 \"第一议题\"#2", "tag 巡视 2012:2014", "tag 作风建设 sent 2", "tag 基层党建 para 1")
+        try h.run(
+            "find 主题教育", "tag ztjy h1-h2", "tag 第一议题 \"第一议题\"#2", "tag 巡视 2012:2014", "tag 作风建设 sent 2",
+            "tag 基层党建 para 1")
         let d = h.engine.currentDocument!
         let spans = h.engine.session.allAnnotations
         #expect(spans.map(\.id) == ["a1", "a2", "a3", "a4", "a5", "a6"])
@@ -95,11 +98,14 @@ struct EngineTests {
             ("label add 巡察二 --alias xc", .labelNameInUse("xc", by: "巡察")),
             ("tag 巡察 all /巡(/", .invalidRegex(pattern: "巡(", reason: "")),
             ("load Fixtures/corpus Fixtures/none.txt", .fileNotFound("Fixtures/none.txt")),
-            ("redo", .nothingToRedo),
+            ("redo", .nothingToRedo)
         ]
         for (line, expected) in cases {
             let error = h.failure(line)
-            if case .invalidRegex = expected, case .invalidRegex(let p, _) = error { #expect(p == "巡("); continue }
+            if case .invalidRegex = expected, case .invalidRegex(let p, _) = error {
+                #expect(p == "巡(")
+                continue
+            }
             #expect(error == expected, "\(line)")
         }
         #expect(h.annotationFingerprint == before)
@@ -157,8 +163,10 @@ struct EngineTests {
 
     @Test func undoAndRedoCoverEveryKindOfChange() throws {
         let h = try harness()
-        let steps = ["tag 巡视 2012:2014", "note a1 复核", "relabel a1 巡察", "classify 政治建设 para 2", "unclassify 政治建设 para 2",
-                     "label add 新标签 --alias xbq", "untag a1", "load Fixtures/edge/bom.txt"]
+        let steps = [
+            "tag 巡视 2012:2014", "note a1 复核", "relabel a1 巡察", "classify 政治建设 para 2", "unclassify 政治建设 para 2",
+            "label add 新标签 --alias xbq", "untag a1", "load Fixtures/edge/bom.txt"
+        ]
         var states: [[String]] = [h.annotationFingerprint]
         var labelCounts = [h.engine.session.tagSet.labels.count]
         for step in steps {
@@ -187,10 +195,11 @@ struct EngineTests {
 
     @Test func historyReplaysToTheSameAnnotations() throws {
         let h = try harness()
-        try h.run("find 主题教育", "open qu-jiceng", "tag ztjy h2", "tag 巡察 \"巡察\"#1", "note a2 \"复核 一下\"",
-                  "tag 整改落实 all /整改(工作)?/ --corpus", "undo", "open x-quwei-2020", "tag 整改落实 all 整改", "untag a30",
-                  "next", "classify 政治建设 doc", "relabel a1 巡视", "find 第一议题 --corpus", "tag 第一议题 h3-h4",
-                  "label add 新词 --alias xc2", "tag 新词 1:2", "undo", "redo")
+        try h.run(
+            "find 主题教育", "open qu-jiceng", "tag ztjy h2", "tag 巡察 \"巡察\"#1", "note a2 \"复核 一下\"",
+            "tag 整改落实 all /整改(工作)?/ --corpus", "undo", "open x-quwei-2020", "tag 整改落实 all 整改", "untag a30",
+            "next", "classify 政治建设 doc", "relabel a1 巡视", "find 第一议题 --corpus", "tag 第一议题 h3-h4",
+            "label add 新词 --alias xc2", "tag 新词 1:2", "undo", "redo")
         var script: [String] = []
         try h.run("history")
         if case .lines(let lines) = h.output.last { script = lines }
@@ -207,30 +216,47 @@ struct EngineTests {
         try h.run("tag 第一议题 \"第一议题\"#1")
         let n = d.paragraphNumber(containing: h.engine.session.allAnnotations[0].range.start)!
         try h.run("show para \(n)")
-        guard case .text(let view) = h.output.last else { Issue.record("no text view"); return }
+        guard case .text(let view) = h.output.last else {
+            Issue.record("no text view")
+            return
+        }
         #expect(view.lines.count == 1)
         #expect(view.lines[0].start == d.paragraphs[n - 1].start)
         #expect(view.lines[0].text == d.text(d.paragraphs[n - 1]))
         #expect(view.spans.map(\.id) == ["a1"])
         try h.run("show 460:470")
-        guard case .text(let range) = h.output.last else { Issue.record("no text view"); return }
+        guard case .text(let range) = h.output.last else {
+            Issue.record("no text view")
+            return
+        }
         #expect(range.lines.map(\.text) == [d.text(TextRange(460, 470))])
         // Ranges of units: paragraphs 2 to 4, a line each; sentences 3 to 6, as one stretch cut at
         // paragraph ends.
         try h.run("show para 2-4")
-        guard case .text(let paragraphs) = h.output.last else { Issue.record("no text view"); return }
+        guard case .text(let paragraphs) = h.output.last else {
+            Issue.record("no text view")
+            return
+        }
         #expect(paragraphs.lines.map(\.paragraph) == [2, 3, 4])
         #expect(paragraphs.lines.map(\.text) == (1...3).map { d.text(d.paragraphs[$0]) })
         try h.run("show sent 3-6")
-        guard case .text(let sentences) = h.output.last else { Issue.record("no text view"); return }
-        #expect(sentences.lines.map(\.text).joined() == d.text(TextRange(d.sentences[2].range.start, d.sentences[5].range.end)).filter { $0 != "\n" })
+        guard case .text(let sentences) = h.output.last else {
+            Issue.record("no text view")
+            return
+        }
+        #expect(
+            sentences.lines.map(\.text).joined()
+                == d.text(TextRange(d.sentences[2].range.start, d.sentences[5].range.end)).filter { $0 != "\n" })
         #expect(h.failure("show para 4-9") == .unitOutOfRange(unit: .para, number: 6, count: 5))
     }
 
     @Test func findListsHitsWithContextAndCountsAll() throws {
         let h = try harness()
         try h.run("find 整改 --corpus")
-        guard case .hits(let rows, let total) = h.output.last else { Issue.record("no hits"); return }
+        guard case .hits(let rows, let total) = h.output.last else {
+            Issue.record("no hits")
+            return
+        }
         #expect(total == 27)
         #expect(rows.count == 27)
         #expect(rows.allSatisfy { $0.match == "整改" })
@@ -272,7 +298,9 @@ struct EngineTests {
     @Test func chineseEncodingsAreReadAsTheTextTheyHold() throws {
         let h = try harness()
         let expected = "二、减负\n为基层减负，减轻基层负担。开展巡察整改！𠀀之后\n"
-        #expect(h.failure("load Fixtures/encodings/gb18030.txt") == .invalidUTF8(path: "Fixtures/encodings/gb18030.txt", byteOffset: 0))
+        #expect(
+            h.failure("load Fixtures/encodings/gb18030.txt")
+                == .invalidUTF8(path: "Fixtures/encodings/gb18030.txt", byteOffset: 0))
         try h.run("load --encoding gb18030 Fixtures/encodings/gb18030.txt")
         #expect(h.messages.contains("read as gb18030: 1"))
         try h.run("load --encoding auto Fixtures/encodings/utf16le.txt Fixtures/edge/bom.txt")
@@ -286,8 +314,11 @@ struct EngineTests {
     @Test func bytesInvalidInTheGivenEncodingAreAnErrorWithTheirOffset() throws {
         let h = try harness()
         // Two GB18030 characters (巡察), then 0xFF, which no GB18030 sequence starts with.
-        _ = FileManager.default.createFile(atPath: h.directory + "/bad-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
-        #expect(h.failure("load --encoding gb18030 bad-gb.txt") == .invalidEncoding(path: "bad-gb.txt", encoding: "gb18030", byteOffset: 4))
+        _ = FileManager.default.createFile(
+            atPath: h.directory + "/bad-gb.txt", contents: Data([0xD1, 0xB2, 0xB2, 0xE9, 0xFF, 0x41]))
+        #expect(
+            h.failure("load --encoding gb18030 bad-gb.txt")
+                == .invalidEncoding(path: "bad-gb.txt", encoding: "gb18030", byteOffset: 4))
         #expect(h.engine.session.documents.count == 4)
     }
 
@@ -305,9 +336,14 @@ struct EngineTests {
         try h.run("label add 巡察 --colour 112233", "load Fixtures/corpus", "tag 巡察 all 巡察 --corpus")
         let spans = h.engine.session.annotationCount
         try h.run("schema Schemas/governance.tagset.json")
-        #expect(h.messages == ["Schemas/governance.tagset.json: 15 labels added (主题教育 巡视 减负 八项规定 意识形态 作风建设 廉洁文化 整改落实 基层党建 形式主义官僚主义 第一议题 警示教育 政治建设 纪律建设 全面从严治党), 1 updated"])
+        #expect(
+            h.messages == [
+                "Schemas/governance.tagset.json: 15 labels added (主题教育 巡视 减负 八项规定 意识形态 作风建设 廉洁文化 整改落实 基层党建 形式主义官僚主义 第一议题 警示教育 政治建设 纪律建设 全面从严治党), 1 updated"
+            ])
         let xuncha = h.engine.session.tagSet.labels[0]
-        #expect(xuncha.aliases == ["xc"] && xuncha.colour == "#3cb44b" && xuncha.shortcut == "x" && xuncha.parent == "全面从严治党")
+        #expect(
+            xuncha.aliases == ["xc"] && xuncha.colour == "#3cb44b" && xuncha.shortcut == "x"
+                && xuncha.parent == "全面从严治党")
         #expect(xuncha.patterns == [LabelPattern(.literal("巡察"), notInside: ["巡视巡察"])])
         #expect(h.engine.session.tagSet.path(of: h.engine.session.tagSet.index(of: "减负")!) == ["全面从严治党", "作风建设", "减负"])
         #expect(h.engine.session.annotationCount == spans)
@@ -322,8 +358,11 @@ struct EngineTests {
         let dir = try Fixture.workspace()
         let h = EngineHarness(directory: dir)
         try h.run("label add 政治建设")
-        #expect(h.failure("schema Schemas/governance.tagset.json")
-            == .invalidTagSet(path: "Schemas/governance.tagset.json", reason: "label 政治建设 is a category label here but a span label in the session"))
+        #expect(
+            h.failure("schema Schemas/governance.tagset.json")
+                == .invalidTagSet(
+                    path: "Schemas/governance.tagset.json",
+                    reason: "label 政治建设 is a category label here but a span label in the session"))
         try h.run("label add 其他 --alias xs")
         #expect(h.failure("schema Schemas/governance.tagset.json") == .labelNameInUse("xs", by: "其他"))
         try FileManager.default.removeItem(atPath: dir + "/Schemas/governance.tagset.json")
@@ -362,15 +401,19 @@ struct EngineTests {
     }
 
     @Test func bulkTagsSearchedTogetherGiveWhatTheyGiveOneByOne() throws {
-        let lines = ["tag 巡察 all 巡察 --corpus", "# a comment between them", "", "tag 巡视 all 巡视巡察 --corpus",
-                     "tag 整改落实 all 整改 --corpus", "tag 整改落实 all 整改落实 --corpus", "tag 主题教育 all 主题教育 --corpus",
-                     "tag 巡察 all 巡察 --corpus", "tag 减负 all 不存在的词 --corpus"]
+        let lines = [
+            "tag 巡察 all 巡察 --corpus", "# a comment between them", "", "tag 巡视 all 巡视巡察 --corpus",
+            "tag 整改落实 all 整改 --corpus", "tag 整改落实 all 整改落实 --corpus", "tag 主题教育 all 主题教育 --corpus",
+            "tag 巡察 all 巡察 --corpus", "tag 减负 all 不存在的词 --corpus"
+        ]
         let together = try harness()
         try "巡视巡察巡察，整改整改落实。𠀀巡察\n".write(toFile: together.directory + "/extra.txt", atomically: true, encoding: .utf8)
         try together.run("load extra.txt")
         var togetherOutput: [OutputItem] = []
-        _ = try ScriptRunner(engine: together.engine).runLines(lines.joined(separator: "\n"), context: ExecutionContext(baseDirectory: together.directory, file: "s.tb", line: 0),
-                                                               emit: { togetherOutput.append($0) }, report: { _ in })
+        _ = try ScriptRunner(engine: together.engine).runLines(
+            lines.joined(separator: "\n"),
+            context: ExecutionContext(baseDirectory: together.directory, file: "s.tb", line: 0),
+            emit: { togetherOutput.append($0) }, report: { _ in })
         let alone = try harness()
         try alone.run("load \(together.directory)/extra.txt")
         var aloneOutput: [OutputItem] = []
@@ -378,8 +421,12 @@ struct EngineTests {
         #expect(together.annotationFingerprint == alone.annotationFingerprint)
         // What each line reports too: 整改 is 27 times in 3 of the fixtures (`grep -o`) and twice in extra.txt.
         #expect(togetherOutput == aloneOutput)
-        #expect(togetherOutput.contains { if case .message(let m) = $0 { m.hasPrefix("tagged 29 spans 整改落实 in 4 documents") } else { false } })
+        #expect(
+            togetherOutput.contains {
+                if case .message(let m) = $0 { m.hasPrefix("tagged 29 spans 整改落实 in 4 documents") } else { false }
+            })
         #expect(together.annotationFingerprint.count > 40)
-        #expect(together.engine.session.log.suffix(5).map(\.command) == alone.engine.session.log.suffix(5).map(\.command))
+        #expect(
+            together.engine.session.log.suffix(5).map(\.command) == alone.engine.session.log.suffix(5).map(\.command))
     }
 }

@@ -8,7 +8,9 @@ import Testing
 /// files describing them exactly.
 @Suite(.serialized)
 struct ExportFaultInjectionTests {
-    static let exports = ["export spans out.jsonl --split a=1,b=1", "export brat out-brat", "export bio out.jsonl --jsonl"]
+    static let exports = [
+        "export spans out.jsonl --split a=1,b=1", "export brat out-brat", "export bio out.jsonl --jsonl"
+    ]
 
     /// Every file under `dir` but the inputs, by path relative to it, with its bytes.
     static func snapshot(_ dir: String) throws -> [String: Data] {
@@ -17,7 +19,9 @@ struct ExportFaultInjectionTests {
         while let name = enumerator.nextObject() as? String {
             guard !name.hasPrefix("Fixtures"), !name.hasPrefix("Schemas"), !name.hasPrefix("Sessions") else { continue }
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            else { continue }
             files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
         }
         return files
@@ -28,7 +32,9 @@ struct ExportFaultInjectionTests {
     func prepared(_ line: String) throws -> (EngineHarness, [String: Data]) {
         let dir = try Fixture.workspace()
         let h = EngineHarness(directory: dir)
-        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "tag 巡察 all 巡察 --corpus", "tag 整改落实 all 整改 --corpus", line)
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "tag 巡察 all 巡察 --corpus",
+            "tag 整改落实 all 整改 --corpus", line)
         let before = try Self.snapshot(dir)
         try h.run("open xinqu-2023", "tag 主题教育 all 主题教育")
         return (h, before)
@@ -42,7 +48,8 @@ struct ExportFaultInjectionTests {
         for split in manifest["splits"] as! [[String: Any]] {
             for file in split["files"] as! [[String: Any]] {
                 guard let bytes = FileManager.default.contents(atPath: directory + "/" + (file["path"] as! String)),
-                      try referenceSHA256(Array(bytes)) == file["sha256"] as! String else { return false }
+                    try referenceSHA256(Array(bytes)) == file["sha256"] as! String
+                else { return false }
             }
         }
         return true
@@ -65,15 +72,21 @@ struct ExportFaultInjectionTests {
                 if failure != nil {
                     let after = try Self.snapshot(h.directory)
                     let temporaries = after.keys.filter { $0.contains(".tmp-") }
-                    #expect(temporaries.isEmpty, "\(line), \(error) at operation \(n) (\(faulty.log.suffix(2))): left \(temporaries)")
+                    #expect(
+                        temporaries.isEmpty,
+                        "\(line), \(error) at operation \(n) (\(faulty.log.suffix(2))): left \(temporaries)")
                     // Failed before the files took their places: the earlier export exactly as it was;
                     // while they did (a rename failed): no manifest, the mark of an unfinished export.
                     if FileManager.default.fileExists(atPath: manifest) {
                         let changed = Set(after.keys).union(before.keys).filter { after[$0] != before[$0] }.sorted()
-                        #expect(changed.isEmpty, "\(line), \(error) at operation \(n) (\(faulty.log.suffix(2))): changed \(changed)")
+                        #expect(
+                            changed.isEmpty,
+                            "\(line), \(error) at operation \(n) (\(faulty.log.suffix(2))): changed \(changed)")
                     } else {
-                        #expect(faulty.log.contains { $0.hasPrefix("unlink") && $0.hasSuffix(".manifest.json") },
-                                "\(line), \(error) at operation \(n): the manifest is gone before the files took their places")
+                        #expect(
+                            faulty.log.contains { $0.hasPrefix("unlink") && $0.hasSuffix(".manifest.json") },
+                            "\(line), \(error) at operation \(n): the manifest is gone before the files took their places"
+                        )
                     }
                 } else {
                     // Only a step whose failure changes nothing may fail unreported (removing a file already gone).
@@ -94,7 +107,9 @@ struct ExportFaultInjectionTests {
             h.engine.files = faulty
             _ = h.failure(line)
             let manifest = h.directory + "/" + (line.contains("brat") ? "out-brat" : "out.jsonl") + ".manifest.json"
-            #expect(try Self.manifestDescribesItsFiles(manifest), "\(line), killed after operation \(n): \(faulty.log.suffix(3))")
+            #expect(
+                try Self.manifestDescribesItsFiles(manifest),
+                "\(line), killed after operation \(n): \(faulty.log.suffix(3))")
             if !faulty.fired { break }
             n += 1
         }

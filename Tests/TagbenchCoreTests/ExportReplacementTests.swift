@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An export replaces an earlier one whole or not at all: a stop or a failed write leaves the
@@ -13,8 +13,9 @@ struct ExportReplacementTests {
         let dir = try Fixture.workspace()
         try FileManager.default.copyItem(atPath: dir + "/Fixtures/corpus", toPath: dir + "/corpus")
         let h = EngineHarness(directory: dir)
-        try h.run("schema Schemas/governance.tagset.json", "load corpus", "open xinqu-2023", "tag 主题教育 1:3",
-                  "open qu-jiceng", "tag 基层党建 0:2")
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load corpus", "open xinqu-2023", "tag 主题教育 1:3",
+            "open qu-jiceng", "tag 基层党建 0:2")
         return h
     }
 
@@ -72,7 +73,7 @@ struct ExportReplacementTests {
         ("export brat out", ".out.manifest.json"),
         ("export spans out.jsonl", ".out.jsonl.manifest.json"),
         ("export spans out.jsonl --split a=1,b=1", ".out.jsonl.manifest.json"),
-        ("export bio out.jsonl --jsonl", ".out.labels.json"),
+        ("export bio out.jsonl --jsonl", ".out.labels.json")
     ]
 
     @Test(arguments: blocked)

@@ -25,16 +25,21 @@ struct FastPathEqualityTests {
             switch self {
             case .asWritten: return text
             case .respacedKeys: return text.replacingOccurrences(of: "{\"id\": ", with: "{ \"id\" :")
-            case .crlfAndTabs: return text.replacingOccurrences(of: "\n    ", with: "\r\n\t").replacingOccurrences(of: "\n", with: "\r\n")
+            case .crlfAndTabs:
+                return text.replacingOccurrences(of: "\n    ", with: "\r\n\t").replacingOccurrences(
+                    of: "\n", with: "\r\n")
             case .compact:
                 // A raw line break is never inside a JSON string: every one is layout.
                 return text.replacingOccurrences(of: #"\n *"#, with: "", options: .regularExpression)
                     .replacingOccurrences(of: "\": ", with: "\":")
             case .reorderedKeys:
-                return text.replacingOccurrences(of: ", \"source\": (\(string)), \"annotator\": (\(string))",
-                                                 with: ", \"annotator\": $2, \"source\": $1", options: .regularExpression)
+                return text.replacingOccurrences(
+                    of: ", \"source\": (\(string)), \"annotator\": (\(string))",
+                    with: ", \"annotator\": $2, \"source\": $1", options: .regularExpression)
             case .extraKey:
-                return text.replacingOccurrences(of: "(\"time\": \(string))\\}", with: "$1, \"extra\": [1, {\"y\": null}] }", options: .regularExpression)
+                return text.replacingOccurrences(
+                    of: "(\"time\": \(string))\\}", with: "$1, \"extra\": [1, {\"y\": null}] }",
+                    options: .regularExpression)
             }
         }
     }
@@ -58,7 +63,9 @@ struct FastPathEqualityTests {
         let (_, path) = try savedSession(size)
         let written = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let text = layout.apply(to: String(decoding: written, as: UTF8.self))
-        if layout != .asWritten { #expect(text != String(decoding: written, as: UTF8.self), "the layout changes the file") }
+        if layout != .asWritten {
+            #expect(text != String(decoding: written, as: UTF8.self), "the layout changes the file")
+        }
         let bytes = Array(text.utf8)
         let fast = try SessionFileReader.read(bytes, displayPath: "s.json")
         let general = try SessionFileReader.read(bytes, displayPath: "s.json", fastPath: false)
@@ -89,7 +96,8 @@ struct FastPathEqualityTests {
         try data.withUnsafeBufferPointer { b in
             var layout = AnnotationLayoutReader(b)
             let marker = Array("\n    {\"id\"".utf8)
-            for start in 0..<(b.count - marker.count) where b[start] == 0x0A && Array(b[start..<(start + marker.count)]) == marker {
+            for start in 0..<(b.count - marker.count)
+            where b[start] == 0x0A && Array(b[start..<(start + marker.count)]) == marker {
                 var general = try JSONReader(bytes: data, path: "s.json")
                 general.seek(to: start + 5)
                 var repeated = RepeatedStrings()
@@ -114,18 +122,54 @@ struct FastPathEqualityTests {
     /// Objects near the written layout, one variation each: the layout reader (`tb_parse_annotation`)
     /// reads what the general reader reads, or declines.
     @Test(arguments: [
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "巡察", "text": "巡察", "prefix": "", "suffix": "工作", "source": "manual", "annotator": "x", "time": "t"}"#, true),
-        (#"{"id": "a7", "doc": "d\"q", "start": 10, "end": 12, "label": "巡\\察", "text": "巡察", "prefix": "前", "suffix": "", "note": "n", "source": "all:\"巡察\"", "annotator": "x\/y", "time": "t\u0041"}"#, true),
-        (#"{"id": "a123456789012345678", "doc": "d", "start": 0, "end": 999999999999999999, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "", "time": ""}"#, true),
-        (#"{"id": "a07", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 01, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": -1, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t\"", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "\n", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "note": null, "source": "s", "annotator": "a", "time": "t"}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t", "x": 1}"#, false),
-        (#"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "time": "t", "annotator": "a"}"#, false),
-        (#"{"id": "b7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#, false),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "巡察", "text": "巡察", "prefix": "", "suffix": "工作", "source": "manual", "annotator": "x", "time": "t"}"#,
+            true
+        ),
+        (
+            #"{"id": "a7", "doc": "d\"q", "start": 10, "end": 12, "label": "巡\\察", "text": "巡察", "prefix": "前", "suffix": "", "note": "n", "source": "all:\"巡察\"", "annotator": "x\/y", "time": "t\u0041"}"#,
+            true
+        ),
+        (
+            #"{"id": "a123456789012345678", "doc": "d", "start": 0, "end": 999999999999999999, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "", "time": ""}"#,
+            true
+        ),
+        (
+            #"{"id": "a07", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 01, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": -1, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t\"", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "\n", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "note": null, "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t", "x": 1}"#,
+            false
+        ),
+        (
+            #"{"id": "a7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "time": "t", "annotator": "a"}"#,
+            false
+        ),
+        (
+            #"{"id": "b7", "doc": "d", "start": 0, "end": 2, "label": "l", "text": "t", "prefix": "", "suffix": "", "source": "s", "annotator": "a", "time": "t"}"#,
+            false
+        )
     ])
     func theLayoutReaderReadsWhatTheGeneralReaderReadsOrDeclines(object: String, read: Bool) throws {
         let data = Array(("\n    " + object + "\n").utf8)
@@ -139,8 +183,13 @@ struct FastPathEqualityTests {
         }
         #expect((found != nil) == read)
         if let (a, end) = found {
-            let fields = { (a: RawAnnotation) in [a.number.map(String.init) ?? "-", a.doc, "\(a.start)", "\(a.end)", a.label, a.text, a.note, a.source, a.annotator, a.time,
-                                                  "\(a.prefix.map { Array(data[$0]) } ?? [])", "\(a.suffix.map { Array(data[$0]) } ?? [])"] }
+            let fields = { (a: RawAnnotation) in
+                [
+                    a.number.map(String.init) ?? "-", a.doc, "\(a.start)", "\(a.end)", a.label, a.text, a.note,
+                    a.source, a.annotator, a.time,
+                    "\(a.prefix.map { Array(data[$0]) } ?? [])", "\(a.suffix.map { Array(data[$0]) } ?? [])"
+                ]
+            }
             #expect(fields(a) == fields(expected))
             #expect(end == general.offset)
         }

@@ -12,7 +12,7 @@ struct FaultInjectionTests {
     /// undo past the save (a checkpoint), another save, and appends after it.
     static let script = [
         "open qu-jiceng", "tag 巡察 all 巡察", "untag a1", "note a2 复核", "save",
-        "tag 基层党建 sent 4", "untag a3", "undo", "undo", "undo", "relabel a2 巡视", "save", "untag a2", "tag 巡察 1:3",
+        "tag 基层党建 sent 4", "untag a3", "undo", "undo", "undo", "relabel a2 巡视", "save", "untag a2", "tag 巡察 1:3"
     ]
 
     /// A save to another path in the middle: the session, its journal and its lock move there.
@@ -35,7 +35,9 @@ struct FaultInjectionTests {
             try h.engine.attachJournal()
         } catch {
             // Reported (the REPL stops there); the saved session is as it was.
-            #expect(try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0.session.documents.count == 4)
+            #expect(
+                try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0.session.documents
+                    .count == 4)
             return Outcome(operations: faulty.operations, fired: true)
         }
         // The same commands, only those acknowledged, on an engine that writes nothing.
@@ -58,13 +60,19 @@ struct FaultInjectionTests {
                 #expect(h.output.isEmpty, "\(mode): \(line) failed yet printed \(h.output)")
             }
             // In memory: exactly the acknowledged commands (a failed one was taken back).
-            #expect(h.annotationFingerprint == reference.annotationFingerprint, "\(mode) after \(line): \(faulty.log.suffix(4))")
+            #expect(
+                h.annotationFingerprint == reference.annotationFingerprint,
+                "\(mode) after \(line): \(faulty.log.suffix(4))")
             if case .crash = mode, faulty.fired { break }
         }
         // Where the session is now: moved by an acknowledged save to another path; either file
         // while that save was in flight at a crash (both then hold every acknowledged change).
         let moved = acknowledged.contains("save b.json")
-        let paths = moved ? [dir + "/b.json"] : inFlight == "save b.json" && FileManager.default.fileExists(atPath: dir + "/b.json") ? [path, dir + "/b.json"] : [path]
+        let paths =
+            moved
+            ? [dir + "/b.json"]
+            : inFlight == "save b.json" && FileManager.default.fileExists(atPath: dir + "/b.json")
+                ? [path, dir + "/b.json"] : [path]
         var allowed = [reference.annotationFingerprint]
         if let inFlight, !inFlight.hasPrefix("save") {
             // The state had the command in flight at the crash reached the disk.
@@ -76,16 +84,23 @@ struct FaultInjectionTests {
         var found = false
         var recovered: Engine?
         for candidate in paths {
-            let (engine, warnings) = try Engine.open(path: candidate, displayPath: "s.json", annotator: Annotator(name: "tester", fixedTime: 1_700_000_000))
+            let (engine, warnings) = try Engine.open(
+                path: candidate, displayPath: "s.json", annotator: Annotator(name: "tester", fixedTime: 1_700_000_000))
             #expect(!warnings.contains { $0.contains("failed") }, "\(mode): \(warnings)")
             let got = EngineHarness(engine: engine, directory: dir).annotationFingerprint
-            if allowed.contains(got) { found = true; recovered = engine }
-            else if paths.count == 1 { Issue.record("\(mode): recovered \(got) \(warnings) after \(faulty.log)") }
+            if allowed.contains(got) {
+                found = true
+                recovered = engine
+            } else if paths.count == 1 {
+                Issue.record("\(mode): recovered \(got) \(warnings) after \(faulty.log)")
+            }
         }
         #expect(found || paths.count == 1, "\(mode): neither file holds the acknowledged changes")
         guard let recovered else { return Outcome(operations: faulty.operations, fired: faulty.fired) }
         try recovered.attachJournal()
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") && $0.contains("." + Paths.fileName(of: recovered.sessionPath!) + ".") }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+            $0.contains(".tmp-") && $0.contains("." + Paths.fileName(of: recovered.sessionPath!) + ".")
+        }
         #expect(left.isEmpty, "\(mode): \(left)")
         return Outcome(operations: faulty.operations, fired: faulty.fired)
     }

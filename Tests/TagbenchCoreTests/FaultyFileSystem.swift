@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import TagbenchCore
 
@@ -9,7 +9,10 @@ import Glibc
 /// bytes first (a disk that filled up mid-write); or, with `crashing`, every operation after
 /// number `crashing` fails as if the process had died there (what it did is on disk, nothing more).
 final class FaultyFileSystem: FileOperations, @unchecked Sendable {
-    enum Mode { case fail(at: Int, error: Int32), crash(after: Int) }
+    enum Mode {
+        case fail(at: Int, error: Int32)
+        case crash(after: Int)
+    }
 
     private let mode: Mode
     private let lock = NSLock()
@@ -31,9 +34,15 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
             log.append(name)
             switch mode {
             case .fail(let at, let error):
-                if count == at { fired = true; return (error, true) }
+                if count == at {
+                    fired = true
+                    return (error, true)
+                }
             case .crash(let after):
-                if count > after { fired = true; return (EIO, false) }
+                if count > after {
+                    fired = true
+                    return (EIO, false)
+                }
             }
             return (0, false)
         }
@@ -47,17 +56,40 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         let (error, partial) = next("write \(bytes.count)")
         if error != 0 {
-            if partial, bytes.count > 1 { _ = SystemFileOperations.shared.write(fd, UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count / 2)])) }
+            if partial, bytes.count > 1 {
+                _ = SystemFileOperations.shared.write(fd, UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count / 2)]))
+            }
             return error
         }
         return SystemFileOperations.shared.write(fd, bytes)
     }
 
-    func fsync(_ fd: Int32) -> Int32 { let e = next("fsync").error; return e != 0 ? e : SystemFileOperations.shared.fsync(fd) }
-    func truncate(_ fd: Int32, _ length: Int) -> Int32 { let e = next("truncate \(length)").error; return e != 0 ? e : SystemFileOperations.shared.truncate(fd, length) }
-    func setMode(_ fd: Int32, _ mode: mode_t) -> Int32 { let e = next("chmod").error; return e != 0 ? e : SystemFileOperations.shared.setMode(fd, mode) }
-    func rename(_ from: String, _ to: String) -> Int32 { let e = next("rename \(to)").error; return e != 0 ? e : SystemFileOperations.shared.rename(from, to) }
-    func unlink(_ path: String) -> Int32 { let e = next("unlink \(path)").error; return e != 0 ? e : SystemFileOperations.shared.unlink(path) }
-    func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 { let e = next("mkdir").error; return e != 0 ? e : SystemFileOperations.shared.makeDirectory(path, mode) }
-    func syncDirectory(_ path: String) -> Int32 { let e = next("dirsync").error; return e != 0 ? e : SystemFileOperations.shared.syncDirectory(path) }
+    func fsync(_ fd: Int32) -> Int32 {
+        let e = next("fsync").error
+        return e != 0 ? e : SystemFileOperations.shared.fsync(fd)
+    }
+    func truncate(_ fd: Int32, _ length: Int) -> Int32 {
+        let e = next("truncate \(length)").error
+        return e != 0 ? e : SystemFileOperations.shared.truncate(fd, length)
+    }
+    func setMode(_ fd: Int32, _ mode: mode_t) -> Int32 {
+        let e = next("chmod").error
+        return e != 0 ? e : SystemFileOperations.shared.setMode(fd, mode)
+    }
+    func rename(_ from: String, _ to: String) -> Int32 {
+        let e = next("rename \(to)").error
+        return e != 0 ? e : SystemFileOperations.shared.rename(from, to)
+    }
+    func unlink(_ path: String) -> Int32 {
+        let e = next("unlink \(path)").error
+        return e != 0 ? e : SystemFileOperations.shared.unlink(path)
+    }
+    func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 {
+        let e = next("mkdir").error
+        return e != 0 ? e : SystemFileOperations.shared.makeDirectory(path, mode)
+    }
+    func syncDirectory(_ path: String) -> Int32 {
+        let e = next("dirsync").error
+        return e != 0 ? e : SystemFileOperations.shared.syncDirectory(path)
+    }
 }

@@ -30,11 +30,14 @@ struct FileSystemTests {
     @Test func listingFilesFollowsLinksAndLeavesOutTheRest() throws {
         let dir = try Fixture.workspace() + "/list"
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        for name in ["b.txt", "a.txt", "巡察.txt"] { try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        for name in ["b.txt", "a.txt", "巡察.txt"] {
+            try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
+        }
         try FileManager.default.createSymbolicLink(atPath: dir + "/link.txt", withDestinationPath: "a.txt")
         try FileManager.default.createSymbolicLink(atPath: dir + "/folder-link", withDestinationPath: "sub")
         try FileManager.default.createSymbolicLink(atPath: dir + "/dangling.txt", withDestinationPath: "nowhere.txt")
         #expect(try FileSystem.listFiles(dir) == ["a.txt", "b.txt", "link.txt", "巡察.txt"])
-        #expect(try FileSystem.list(dir) == ["a.txt", "b.txt", "dangling.txt", "folder-link", "link.txt", "sub", "巡察.txt"])
+        #expect(
+            try FileSystem.list(dir) == ["a.txt", "b.txt", "dangling.txt", "folder-link", "link.txt", "sub", "巡察.txt"])
     }
 }

@@ -19,7 +19,9 @@ struct HashCacheTests {
         let dir = try Fixture.workspace()
         try FileManager.default.createDirectory(atPath: dir + "/texts", withIntermediateDirectories: true)
         let texts = ["a": "巡察工作。", "b": "减负增效。", "c": "整改落实。"]
-        for (name, text) in texts { try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8) }
+        for (name, text) in texts {
+            try text.write(toFile: dir + "/texts/\(name).txt", atomically: false, encoding: .utf8)
+        }
         Thread.sleep(forTimeInterval: Double(FileStamp.settling) + 0.3)
         return (dir, texts)
     }
@@ -52,12 +54,14 @@ struct HashCacheTests {
         try "整改落实！".write(toFile: dir + "/texts/c.txt", atomically: false, encoding: .utf8)
         cache.record(a, planted)
         cache.write(for: dir + "/s.json")
-        let (_, report) = try SessionCodec.decode(try FileSystem.read(dir + "/s.json"), path: dir + "/s.json", displayPath: "s.json",
-                                                  knownHashes: HashCache.read(for: dir + "/s.json"))
+        let (_, report) = try SessionCodec.decode(
+            try FileSystem.read(dir + "/s.json"), path: dir + "/s.json", displayPath: "s.json",
+            knownHashes: HashCache.read(for: dir + "/s.json"))
         // a is believed changed (its planted hash was used); c is found changed by hashing it; b is as it was.
         #expect(Set(report.changed.map(\.document)) == ["a", "c"])
         // Without the cache, only the real change shows.
-        let (_, plain) = try SessionCodec.decode(try FileSystem.read(dir + "/s.json"), path: dir + "/s.json", displayPath: "s.json")
+        let (_, plain) = try SessionCodec.decode(
+            try FileSystem.read(dir + "/s.json"), path: dir + "/s.json", displayPath: "s.json")
         #expect(plain.changed.map(\.document) == ["c"])
         cache = HashCache.read(for: dir + "/s.json")
         #expect(cache.entries[a]?.sha256 == planted.sha256)
@@ -88,7 +92,9 @@ struct HashCacheTests {
         // Without a session file name there is no cache to take from.
         let unnamed = EngineHarness(directory: dir)
         try unnamed.run("load texts")
-        #expect(unnamed.engine.session.documents.first { $0.id == "a" }?.sha256 == (try referenceSHA256(Array(texts["a"]!.utf8))))
+        #expect(
+            unnamed.engine.session.documents.first { $0.id == "a" }?.sha256
+                == (try referenceSHA256(Array(texts["a"]!.utf8))))
     }
 
     @Test func filesChangedJustNowAreNotRecorded() throws {
@@ -102,8 +108,10 @@ struct HashCacheTests {
         #expect(HashCache.read(for: dir + "/s.json").entries.isEmpty)
     }
 
-    @Test(arguments: ["", "{", "[]", "{\"format\": \"other\", \"version\": 1, \"files\": []}",
-                      "{\"format\": \"tagbench-hashes\", \"version\": 2, \"files\": [{\"path\": \"/x\"}]}"])
+    @Test(arguments: [
+        "", "{", "[]", "{\"format\": \"other\", \"version\": 1, \"files\": []}",
+        "{\"format\": \"tagbench-hashes\", \"version\": 2, \"files\": [{\"path\": \"/x\"}]}"
+    ])
     func anUnreadableCacheIsIgnored(contents: String) throws {
         let dir = try Fixture.workspace()
         try contents.write(toFile: HashCache.path(for: dir + "/s.json"), atomically: false, encoding: .utf8)

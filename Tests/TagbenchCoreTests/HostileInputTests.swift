@@ -5,7 +5,9 @@ import Testing
 /// Hostile files never crash tagbench: nesting deeper than the JSON reader's limit is a clear
 /// error where the file matters, and a broken hash cache or journal record is set aside.
 struct HostileInputTests {
-    static func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+    static func nested(_ depth: Int) -> String {
+        String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+    }
 
     @Test(arguments: [(999, true), (1_000, false), (20_000, false)])
     func nestingIsReadUpToTheLimit(depth: Int, accepted: Bool) throws {
@@ -22,12 +24,18 @@ struct HostileInputTests {
 
     /// Every reader of a file a user or a crash could leave refuses deep nesting with a clear error.
     @Test func deepNestingIsAnErrorInEveryReader() throws {
-        let deep = Array(("{\"format\": \"tagbench-session\", \"version\": 1, \"x\": " + Self.nested(20_000) + "}").utf8)
-        #expect(throws: TagbenchError.self) { try SessionCodec.decode(deep, path: "/nonexistent/s.json", displayPath: "s.json") }
+        let deep = Array(
+            ("{\"format\": \"tagbench-session\", \"version\": 1, \"x\": " + Self.nested(20_000) + "}").utf8)
+        #expect(throws: TagbenchError.self) {
+            try SessionCodec.decode(deep, path: "/nonexistent/s.json", displayPath: "s.json")
+        }
         #expect(throws: TagbenchError.self) { try TagSetCodec.decode(deep, displayPath: "t.json") }
         let dir = try Fixture.workspace()
-        try Data(("{\"text\": \"巡察\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(to: URL(fileURLWithPath: dir + "/deep.jsonl"))
-        #expect(throws: TagbenchError.self) { try AnnotatedDataReader.read(dir + "/deep.jsonl", displayPath: "deep.jsonl", kind: .jsonLines) }
+        try Data(("{\"text\": \"巡察\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(
+            to: URL(fileURLWithPath: dir + "/deep.jsonl"))
+        #expect(throws: TagbenchError.self) {
+            try AnnotatedDataReader.read(dir + "/deep.jsonl", displayPath: "deep.jsonl", kind: .jsonLines)
+        }
     }
 
     /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn
@@ -36,13 +44,18 @@ struct HostileInputTests {
         let dir = try Fixture.workspace()
         let path = dir + "/s.json"
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
         try Data(("{\"format\": \"tagbench-hashes\", \"version\": 1, \"files\": " + Self.nested(20_000) + "}").utf8)
             .write(to: URL(fileURLWithPath: HashCache.path(for: path)))
         #expect(HashCache.read(for: path).entries.isEmpty)
-        try Data(("{\"command\": \"untag a1\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
+        try Data(("{\"command\": \"untag a1\", \"x\": " + Self.nested(20_000) + "}\n").utf8).write(
+            to: URL(fileURLWithPath: Journal.path(for: path)))
         let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
         #expect(EngineHarness(engine: engine, directory: dir).annotationFingerprint == h.annotationFingerprint)
-        #expect(warnings == ["recovered 0 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped"])
+        #expect(
+            warnings == [
+                "recovered 0 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped"
+            ])
     }
 }

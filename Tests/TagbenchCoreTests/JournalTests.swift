@@ -28,12 +28,14 @@ struct JournalTests {
 
     @Test func unsavedChangesAreRecoveredExactlyOnOpen() throws {
         let (h, path) = try journaled()
-        try h.run("open xinqu-2023", "find 第一议题", "tag dyyt h2", "tag 巡察 all 巡察 --corpus", "untag a3", "note a2 复核",
-                  "classify 政治建设 para 2", "undo", "tag 巡视 all 巡视", "undo", "redo")
+        try h.run(
+            "open xinqu-2023", "find 第一议题", "tag dyyt h2", "tag 巡察 all 巡察 --corpus", "untag a3", "note a2 复核",
+            "classify 政治建设 para 2", "undo", "tag 巡视 all 巡视", "undo", "redo")
         // The process "dies" here: nothing saved, only the journal on disk.
         let (recovered, warnings) = try open(path)
         #expect(warnings.first == "recovered 12 commands from the journal of s.json (not saved yet)")
-        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        #expect(
+            EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
         #expect(recovered.session.log == h.engine.session.log)
         #expect(recovered.isDirty)
     }
@@ -58,7 +60,8 @@ struct JournalTests {
         #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
         let (recovered, warnings) = try open(path)
         #expect(warnings.first == "recovered s.json from the checkpoint of unsaved changes beside it")
-        #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        #expect(
+            EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
         // Saving makes the checkpoint redundant.
         try h.run("save")
         #expect(!FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
@@ -71,7 +74,10 @@ struct JournalTests {
         let expected = h.annotationFingerprint
         try append("{\"command\": \"tag 基层党建 se", toJournalOf: path)
         let (recovered, warnings) = try open(path)
-        #expect(warnings.first == "recovered 2 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped")
+        #expect(
+            warnings.first
+                == "recovered 2 commands from the journal of s.json (not saved yet); its last record was cut mid-write and was dropped"
+        )
         #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
     }
 
@@ -94,7 +100,8 @@ struct JournalTests {
         let (recovered, warnings) = try open(path)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/tagbench-journal-escape.jsonl"))
         #expect(warnings.count == 2)
-        #expect(warnings[1].hasPrefix("the journal's command 3 (export spans /tmp/tagbench-journal-escape.jsonl) failed"))
+        #expect(
+            warnings[1].hasPrefix("the journal's command 3 (export spans /tmp/tagbench-journal-escape.jsonl) failed"))
         #expect(EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == expected)
     }
 
@@ -108,7 +115,9 @@ struct JournalTests {
         try h.run("load Fixtures/corpus/qu-jiceng.txt")
         let (_, warnings) = try open(path)
         #expect(warnings.first == "recovered 1 command from the journal of s.json (not saved yet)")
-        #expect(warnings.dropFirst().first?.hasPrefix("recovered load Fixtures/corpus/qu-jiceng.txt: loaded 1 document") == true, "\(warnings)")
+        #expect(
+            warnings.dropFirst().first?.hasPrefix("recovered load Fixtures/corpus/qu-jiceng.txt: loaded 1 document")
+                == true, "\(warnings)")
     }
 
     /// A journal whose first line names an earlier save of the session (a process killed after
@@ -121,7 +130,11 @@ struct JournalTests {
         // As if the save had been killed right after its rename.
         try journal.write(to: URL(fileURLWithPath: Journal.path(for: path)))
         let (reopened, warnings) = try open(path)
-        #expect(warnings == ["the journal of s.json follows an earlier save, which holds its 3 commands; nothing to recover"])
-        #expect(EngineHarness(engine: reopened, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+        #expect(
+            warnings == [
+                "the journal of s.json follows an earlier save, which holds its 3 commands; nothing to recover"
+            ])
+        #expect(
+            EngineHarness(engine: reopened, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
     }
 }

@@ -7,7 +7,9 @@ import Testing
 /// label; a brat import reads only the folder's own files.
 struct NameSafetyTests {
     /// Characters no name may hold.
-    static let forbidden: [Unicode.Scalar] = ["\u{0}", "\u{1B}", "\u{7}", "\u{7F}", "\u{85}", "\u{202E}", "\u{2066}", "\u{2028}", "\n"]
+    static let forbidden: [Unicode.Scalar] = [
+        "\u{0}", "\u{1B}", "\u{7}", "\u{7F}", "\u{85}", "\u{202E}", "\u{2066}", "\u{2028}", "\n"
+    ]
 
     func harness() throws -> EngineHarness {
         EngineHarness(directory: try Fixture.workspace())
@@ -28,7 +30,8 @@ struct NameSafetyTests {
             return
         }
         #expect(reason.contains("which ids may not hold"))
-        let label = #"{"id": "d", "text": "巡察工作", "spans": [{"start": 0, "end": 2, "label": "巡\#(Self.json(scalar))察"}]}"#
+        let label =
+            #"{"id": "d", "text": "巡察工作", "spans": [{"start": 0, "end": 2, "label": "巡\#(Self.json(scalar))察"}]}"#
         try (label + "\n").write(toFile: h.directory + "/labels.jsonl", atomically: true, encoding: .utf8)
         guard case .invalidName("label", _, scalar.value) = h.failure("load labels.jsonl") else {
             Issue.record("a label holding U+\(String(scalar.value, radix: 16)) was let in")
@@ -40,13 +43,15 @@ struct NameSafetyTests {
     @Test(arguments: forbidden)
     func aTagSetLabelOrAFileNameWithAForbiddenCharacterIsRefused(scalar: Unicode.Scalar) throws {
         let h = try harness()
-        let tagSet = #"{"format": "tagbench-tagset", "version": 1, "labels": [{"name": "a\#(Self.json(scalar))b", "kind": "span"}]}"#
+        let tagSet =
+            #"{"format": "tagbench-tagset", "version": 1, "labels": [{"name": "a\#(Self.json(scalar))b", "kind": "span"}]}"#
         try tagSet.write(toFile: h.directory + "/t.tagset.json", atomically: true, encoding: .utf8)
         #expect(h.failure("schema t.tagset.json") != nil)
         #expect(h.engine.session.tagSet.labels.isEmpty)
         guard scalar != "\u{0}" && scalar != "/" else { return }
         try FileManager.default.createDirectory(atPath: h.directory + "/odd", withIntermediateDirectories: false)
-        try "巡察".write(toFile: h.directory + "/odd/x" + String(Character(scalar)) + "y.txt", atomically: true, encoding: .utf8)
+        try "巡察".write(
+            toFile: h.directory + "/odd/x" + String(Character(scalar)) + "y.txt", atomically: true, encoding: .utf8)
         guard case .invalidName(_, _, let character) = h.failure("load odd") else {
             Issue.record("a file name holding U+\(String(scalar.value, radix: 16)) became an id")
             return
@@ -92,7 +97,8 @@ struct NameSafetyTests {
         let folder = h.directory + "/b"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         try "secret".write(toFile: h.directory + "/secret", atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: folder + "/passwd.txt", withDestinationPath: h.directory + "/secret")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/passwd.txt", withDestinationPath: h.directory + "/secret")
         try "".write(toFile: folder + "/passwd.ann", atomically: true, encoding: .utf8)
         guard case .invalidImport(let path, _, let reason) = h.failure("load b") else {
             Issue.record("a linked .txt was read")
@@ -124,7 +130,8 @@ struct NameSafetyTests {
         #expect(hostile != text)
         try hostile.write(toFile: h.directory + "/s.json", atomically: true, encoding: .utf8)
         #expect(throws: TagbenchError.self) {
-            _ = try Engine.open(path: h.directory + "/s.json", displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1))
+            _ = try Engine.open(
+                path: h.directory + "/s.json", displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1))
         }
     }
 }

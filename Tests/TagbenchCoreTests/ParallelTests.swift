@@ -55,7 +55,9 @@ struct ForEachInOrderTests {
         #expect(throws: Stop(at: 3)) {
             try Parallel.forEachInOrder(10) { k -> Box in
                 let box = Box(k)
-                lock.lock(); watched[k] = box; lock.unlock()
+                lock.lock()
+                watched[k] = box
+                lock.unlock()
                 return box
             } consume: { (k, box) throws(Stop) in
                 if k == 3 { throw Stop(at: 3) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every path tagbench writes — an export file, each name derived from it, the brat files, the
@@ -72,7 +72,9 @@ struct PathSafetyTests {
         let dir = try Fixture.workspace()
         try FileManager.default.copyItem(atPath: dir + "/Fixtures/corpus", toPath: dir + "/corpus")
         let h = EngineHarness(directory: dir)
-        try h.run("schema Fixtures/../Schemas/governance.tagset.json", "load corpus", "open xinqu-2023", "tag 主题教育 1:3", "save s.json")
+        try h.run(
+            "schema Fixtures/../Schemas/governance.tagset.json", "load corpus", "open xinqu-2023", "tag 主题教育 1:3",
+            "save s.json")
         try FileManager.default.createDirectory(atPath: dir + "/out/brat/sub", withIntermediateDirectories: true)
         try "{}".write(toFile: dir + "/out/brat.manifest.json", atomically: true, encoding: .utf8)
         return (h, dir)
@@ -88,8 +90,11 @@ struct PathSafetyTests {
                 let full = dir + "/" + child
                 let type = try FileManager.default.attributesOfItem(atPath: full)[.type] as? FileAttributeType
                 switch type {
-                case .typeSymbolicLink: entries[child] = "-> " + (try FileManager.default.destinationOfSymbolicLink(atPath: full))
-                case .typeDirectory: entries[child] = "dir"; try walk(child)
+                case .typeSymbolicLink:
+                    entries[child] = "-> " + (try FileManager.default.destinationOfSymbolicLink(atPath: full))
+                case .typeDirectory:
+                    entries[child] = "dir"
+                    try walk(child)
                 default: entries[child] = try Data(contentsOf: URL(fileURLWithPath: full)).base64EncodedString()
                 }
             }
@@ -106,7 +111,9 @@ struct PathSafetyTests {
             let (h, dir) = try workspace()
             let planted = dir + "/out/" + output.name
             switch alias {
-            case .symlink: try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: dir + "/" + victim.path)
+            case .symlink:
+                try FileManager.default.createSymbolicLink(
+                    atPath: planted, withDestinationPath: dir + "/" + victim.path)
             default: try FileManager.default.linkItem(atPath: dir + "/" + victim.path, toPath: planted)
             }
             var folder = "out"
@@ -134,7 +141,7 @@ struct PathSafetyTests {
         "export spans out/../corpus/xinqu.txt --split 2023=1,zz=0",
         "save cl/xinqu-2023.txt",
         "save out/../corpus/xinqu-2023.txt",
-        "export brat cl",
+        "export brat cl"
     ]
 
     @Test(arguments: documentByItsName)
@@ -146,7 +153,8 @@ struct PathSafetyTests {
         let before = try Self.snapshot(dir)
         let error = h.failure(line)
         // brat refuses a linked folder before it looks at the files in it.
-        if line == "export brat cl", case .writeFailed(_, let reason) = error, reason.hasPrefix("it is a symbolic link") {
+        if line == "export brat cl", case .writeFailed(_, let reason) = error, reason.hasPrefix("it is a symbolic link")
+        {
             #expect(try Self.snapshot(dir) == before)
             return
         }
@@ -160,7 +168,8 @@ struct PathSafetyTests {
     @Test func aDanglingLinkToAMissingDocumentsPlaceIsRefused() throws {
         let (h, dir) = try workspace()
         try FileManager.default.removeItem(atPath: dir + "/corpus/qu-jiceng.txt")
-        try FileManager.default.createSymbolicLink(atPath: dir + "/out/out.jsonl", withDestinationPath: "../corpus/qu-jiceng.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/out/out.jsonl", withDestinationPath: "../corpus/qu-jiceng.txt")
         let error = h.failure("export spans out/out.jsonl")
         guard case .exportOverInput = error else {
             Issue.record("\(String(describing: error))")
@@ -172,7 +181,9 @@ struct PathSafetyTests {
     @Test func anOrdinaryExportAndSaveStillWrite() throws {
         let (h, dir) = try workspace()
         try h.run("export spans out/out.jsonl --split train=1,dev=0", "export brat out/brat", "save out/saved.json")
-        for name in ["out-train.jsonl", "out.jsonl.manifest.json", "brat/xinqu-2023.txt", "brat/annotation.conf", "saved.json"] {
+        for name in [
+            "out-train.jsonl", "out.jsonl.manifest.json", "brat/xinqu-2023.txt", "brat/annotation.conf", "saved.json"
+        ] {
             #expect(FileManager.default.fileExists(atPath: dir + "/out/" + name), "\(name)")
         }
         // A split of weight 0 has no documents, so no (empty) file.

@@ -10,7 +10,7 @@ struct PathsTests {
         (".", "/work", "/work"),
         ("", "/", "/"),
         ("語料/巡察 报告.txt", "/数据", "/数据/語料/巡察 报告.txt"),
-        ("a/../b/./c/..", "/", "/b"),
+        ("a/../b/./c/..", "/", "/b")
     ])
     func absolutePathsAreJoinedAndTidied(path: String, base: String, expected: String) {
         #expect(Paths.absolute(path, base: base) == expected)
@@ -23,7 +23,7 @@ struct PathsTests {
         ("/work", "/work", "."),
         ("/数据/巡察.txt", "/数据/会话", "../巡察.txt"),
         // Compared as bytes: a composed é and a decomposed one are different directories.
-        ("/caf\u{E9}/x", "/cafe\u{301}", "../caf\u{E9}/x"),
+        ("/caf\u{E9}/x", "/cafe\u{301}", "../caf\u{E9}/x")
     ])
     func relativePathsClimbToTheCommonDirectory(path: String, base: String, expected: String) {
         #expect(Paths.relative(path, to: base) == expected)
@@ -41,7 +41,7 @@ struct PathNameTests {
         ("/报告/巡察.报告.txt", "巡察.报告.txt", "巡察.报告", "txt"),
         ("/a/e\u{301}.txt", "e\u{301}.txt", "e\u{301}", "txt"),
         ("/a/b/", "", "", ""),
-        ("name.", "name.", "name", ""),
+        ("name.", "name.", "name", "")
     ])
     func namesStemsAndExtensions(path: String, name: String, stem: String, ext: String) {
         #expect(Paths.fileName(of: path) == name)
@@ -60,7 +60,7 @@ struct TemporaryNameTests {
         (".s.json.tmp-+5", nil, nil),
         (".s.json.tmp-12x", nil, nil),
         ("s.json.tmp-12", nil, nil),
-        (".tmp-12", nil, nil),
+        (".tmp-12", nil, nil)
     ]
 
     @Test(arguments: cases)

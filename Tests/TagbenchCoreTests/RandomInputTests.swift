@@ -8,10 +8,12 @@ struct RandomInputTests {
     /// The exporter's fixed-seed generator, so every run feeds the same inputs.
     typealias SplitMix = SplitMix64
 
-    static let fragments = ["tag", "find", "load", "show", "para", "sent", "all", "--corpus", "h1", "h2-h9", "a1", "\"", "\\", "/",
-                            "#", " ", "  ", "\t", "巡察", "𠀀", "😀", "e\u{301}", "12:14", "0:0", "-1:3", "99999999999999999999:1",
-                            "label", "add", "--alias", "--colour", "#", "undo", "redo", "9", "\u{0}", "\r", "\u{3000}", "classify",
-                            "doc", "untag", "note", "/[/", "/(?=x)/", "\"a\"#2", "\"#\"", "relabel", "export", "spans", "help"]
+    static let fragments = [
+        "tag", "find", "load", "show", "para", "sent", "all", "--corpus", "h1", "h2-h9", "a1", "\"", "\\", "/",
+        "#", " ", "  ", "\t", "巡察", "𠀀", "😀", "e\u{301}", "12:14", "0:0", "-1:3", "99999999999999999999:1",
+        "label", "add", "--alias", "--colour", "#", "undo", "redo", "9", "\u{0}", "\r", "\u{3000}", "classify",
+        "doc", "untag", "note", "/[/", "/(?=x)/", "\"a\"#2", "\"#\"", "relabel", "export", "spans", "help"
+    ]
 
     @Test func commandParserNeverCrashesOnRandomLines() {
         var g = SplitMix(seed: 2026)
@@ -28,7 +30,8 @@ struct RandomInputTests {
             if let command = try? CommandParser.parse(line) {
                 parsed += 1
                 // Whatever parses renders back to the same command.
-                #expect((try? CommandParser.parse(CommandRenderer.render(command))) == command, "\(line.debugDescription)")
+                #expect(
+                    (try? CommandParser.parse(CommandRenderer.render(command))) == command, "\(line.debugDescription)")
             }
         }
         #expect(parsed > 500, "the generator reaches valid commands too")
@@ -85,9 +88,15 @@ struct RandomInputTests {
     @Test func importersNeverCrashOnMutatedData() throws {
         let dir = try Fixture.workspace()
         let seeds: [(String, AnnotatedDataReader.Kind, String)] = [
-            ("d.jsonl", .jsonLines, #"{"id": 1, "text": "巡察𠀀工作", "label": [[0, 2, "巡察"]], "meta": {"source": "a"}}"# + "\n"
-                + #"{"text": "ab", "spans": [{"start": 0, "end": 1, "label": "x", "text": "a", "note": "n"}], "categories": [{"label": "c", "unit": "doc", "index": 1}]}"#),
-            ("t.json", .labelStudio, #"[{"id": 3, "data": {"text": "巡察工作", "doc": "d"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 2, "text": "巡察", "labels": ["巡察"]}, "meta": {"text": ["n"]}}, {"type": "choices", "value": {"choices": ["c"]}}]}]}]"#),
+            (
+                "d.jsonl", .jsonLines,
+                #"{"id": 1, "text": "巡察𠀀工作", "label": [[0, 2, "巡察"]], "meta": {"source": "a"}}"# + "\n"
+                    + #"{"text": "ab", "spans": [{"start": 0, "end": 1, "label": "x", "text": "a", "note": "n"}], "categories": [{"label": "c", "unit": "doc", "index": 1}]}"#
+            ),
+            (
+                "t.json", .labelStudio,
+                #"[{"id": 3, "data": {"text": "巡察工作", "doc": "d"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 2, "text": "巡察", "labels": ["巡察"]}, "meta": {"text": ["n"]}}, {"type": "choices", "value": {"choices": ["c"]}}]}]}]"#
+            )
         ]
         var g = SplitMix(seed: 13)
         var accepted = 0
@@ -104,7 +113,9 @@ struct RandomInputTests {
                     }
                 }
                 try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name))
-                if (try? AnnotatedDataReader.read(dir + "/" + name, displayPath: name, kind: kind)) != nil { accepted += 1 }
+                if (try? AnnotatedDataReader.read(dir + "/" + name, displayPath: name, kind: kind)) != nil {
+                    accepted += 1
+                }
             }
         }
         // Some mutations keep valid data (inside texts, for instance); most are refused.

@@ -14,10 +14,10 @@ struct RegexBoundTests {
         let dir = try Fixture.workspace()
         try (String(repeating: "a", count: 40) + "\n").write(toFile: dir + "/aa.txt", atomically: true, encoding: .utf8)
         let tagSet = """
-        {"format": "tagbench-tagset", "version": 1, "labels": [
-          {"name": "A", "kind": "span", "patterns": ["/\(Self.catastrophic)/"]},
-          {"name": "B", "kind": "span", "patterns": ["/a{3}/"]}]}
-        """
+            {"format": "tagbench-tagset", "version": 1, "labels": [
+              {"name": "A", "kind": "span", "patterns": ["/\(Self.catastrophic)/"]},
+              {"name": "B", "kind": "span", "patterns": ["/a{3}/"]}]}
+            """
         try tagSet.write(toFile: dir + "/slow.tagset.json", atomically: true, encoding: .utf8)
         let h = EngineHarness(directory: dir)
         try h.run("schema slow.tagset.json", "load aa.txt", "load Fixtures/corpus", "open aa")
@@ -28,7 +28,7 @@ struct RegexBoundTests {
         "find /\(catastrophic)/",
         "find /\(catastrophic)/ --corpus",
         "tag A all /\(catastrophic)/ --corpus",
-        "suggest A --corpus",
+        "suggest A --corpus"
     ]
 
     @Test(arguments: commands)

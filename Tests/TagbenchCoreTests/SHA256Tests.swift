@@ -27,10 +27,15 @@ struct SHA256Tests {
     static let published: [(String, String)] = [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        (String(repeating: "a", count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
+        (String(repeating: "a", count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     ]
 
     @Test(arguments: published)
@@ -47,7 +52,9 @@ struct SHA256Tests {
     @Test func everyLengthAgreesWithTheReference() throws {
         var x: UInt32 = 2_463_534_242
         let message: [UInt8] = (0..<70_000).map { _ in
-            x ^= x << 13; x ^= x >> 17; x ^= x << 5
+            x ^= x << 13
+            x ^= x >> 17
+            x ^= x << 5
             return UInt8(truncatingIfNeeded: x)
         }
         var checkedAgainstReference = 0
@@ -66,10 +73,10 @@ struct SHA256Tests {
     }
 
     #if TB_PORTABLE
-    /// Built with TB_PORTABLE (`make test-portable`), the processor's extensions are never used.
-    @Test func aPortableBuildUsesNoProcessorExtensions() {
-        #expect(tb_sha256_hardware() == 0)
-        #expect(SHA256Tests.digest(Array("abc".utf8), portable: false) == Self.published[1].1)
-    }
+        /// Built with TB_PORTABLE (`make test-portable`), the processor's extensions are never used.
+        @Test func aPortableBuildUsesNoProcessorExtensions() {
+            #expect(tb_sha256_hardware() == 0)
+            #expect(SHA256Tests.digest(Array("abc".utf8), portable: false) == Self.published[1].1)
+        }
     #endif
 }

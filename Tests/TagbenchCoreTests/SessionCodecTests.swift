@@ -10,9 +10,10 @@ struct SessionCodecTests {
         let path = dir + "/work/session.json"
         try FileManager.default.createDirectory(atPath: dir + "/work", withIntermediateDirectories: true)
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus Fixtures/edge", "open astral",
-                  "tag 巡察 all 巡察", "note a1 \"带 \\\"引号\\\" 的注释\"", "open xinqu-2023", "tag 第一议题 \"第一议题\"#1",
-                  "classify 政治建设 doc", "classify 纪律建设 sent 2", "tag 巡视 all 巡视 --corpus", "untag a4", "save")
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load Fixtures/corpus Fixtures/edge", "open astral",
+            "tag 巡察 all 巡察", "note a1 \"带 \\\"引号\\\" 的注释\"", "open xinqu-2023", "tag 第一议题 \"第一议题\"#1",
+            "classify 政治建设 doc", "classify 纪律建设 sent 2", "tag 巡视 all 巡视 --corpus", "untag a4", "save")
         return (h, path)
     }
 
@@ -21,8 +22,10 @@ struct SessionCodecTests {
         let first = try Data(contentsOf: URL(fileURLWithPath: path))
         let text = String(decoding: first, as: UTF8.self)
         #expect(text.contains("\"text\": \"巡察\""), "CJK is written as is, not \\u-escaped")
-        #expect(text.contains("\"path\": \"../Fixtures/corpus/xinqu-2023.txt\""), "paths are relative to the session file")
-        let (reopened, warnings) = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        #expect(
+            text.contains("\"path\": \"../Fixtures/corpus/xinqu-2023.txt\""), "paths are relative to the session file")
+        let (reopened, warnings) = try Engine.open(
+            path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
         #expect(warnings.isEmpty)
         let again = EngineHarness(engine: reopened, directory: h.directory)
         #expect(again.annotationFingerprint == h.annotationFingerprint)
@@ -39,8 +42,9 @@ struct SessionCodecTests {
         let long = String(repeating: "巡察工作，整改落实。𠀀\n", count: 6_000)
         try long.write(toFile: dir + "/long.txt", atomically: true, encoding: .utf8)
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
-        try h.run("label add 巡察", "label add 整改", "load long.txt", "tag 巡察 all 巡察 --corpus", "tag 整改 all 整改 --corpus",
-                  "tag 巡察 all 察工 --corpus", "untag a2 a7 a6001 a11999", "save")
+        try h.run(
+            "label add 巡察", "label add 整改", "load long.txt", "tag 巡察 all 巡察 --corpus", "tag 整改 all 整改 --corpus",
+            "tag 巡察 all 察工 --corpus", "untag a2 a7 a6001 a11999", "save")
         return (h, dir)
     }
 
@@ -51,14 +55,17 @@ struct SessionCodecTests {
         let ids = (json["annotations"] as! [[String: Any]]).map { Int(($0["id"] as! String).dropFirst())! }
         #expect(ids.count == 18_000 - 4 && ids == ids.sorted())
         #expect(!ids.contains(2) && !ids.contains(11999))
-        let (reopened, _) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        let (reopened, _) = try Engine.open(
+            path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(Data(SessionCodec.encode(reopened.session, directory: dir)) == data)
         // Read back in pieces, a fault in the middle is still reported at its line and column.
         var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
         let middle = lines.indices.first { lines[$0].contains("\"id\": \"a9000\"") }!
         lines[middle] = lines[middle].replacingOccurrences(of: "\"start\": ", with: "\"start\": x")
         try lines.joined(separator: "\n").write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
-        let column = lines[middle].unicodeScalars.count - lines[middle].components(separatedBy: "\"start\": x")[1].unicodeScalars.count
+        let column =
+            lines[middle].unicodeScalars.count
+            - lines[middle].components(separatedBy: "\"start\": x")[1].unicodeScalars.count
         #expect {
             _ = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
         } throws: { error in
@@ -80,14 +87,22 @@ struct SessionCodecTests {
             for (id, from, to) in edits { lines[line(id)] = lines[line(id)].replacingOccurrences(of: from, with: to) }
             return lines
         }
-        let repeatThenBadDocument = edited([("a9000", "\"a9000\"", "\"a100\""), ("a9001", "\"doc\": \"long\"", "\"doc\": \"nowhere\"")])
-        let repeatAndBadDocument = edited([("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a9000", "\"a9000\"", "\"a100\"")])
-        let badDocumentThenRepeat = edited([("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a17000", "\"a17000\"", "\"a100\"")])
-        for (lines, reason) in [(repeatedID, "annotation id a100 appears twice"),
-                                (repeatedSpan, "annotation a17000 duplicates another span (same document, offsets and label)"),
-                                (repeatThenBadDocument, "annotation id a100 appears twice"),
-                                (repeatAndBadDocument, "annotation id a100 appears twice"),
-                                (badDocumentThenRepeat, "annotation a9000 refers to document \"nowhere\", which the session does not have")] {
+        let repeatThenBadDocument = edited([
+            ("a9000", "\"a9000\"", "\"a100\""), ("a9001", "\"doc\": \"long\"", "\"doc\": \"nowhere\"")
+        ])
+        let repeatAndBadDocument = edited([
+            ("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a9000", "\"a9000\"", "\"a100\"")
+        ])
+        let badDocumentThenRepeat = edited([
+            ("a9000", "\"doc\": \"long\"", "\"doc\": \"nowhere\""), ("a17000", "\"a17000\"", "\"a100\"")
+        ])
+        for (lines, reason) in [
+            (repeatedID, "annotation id a100 appears twice"),
+            (repeatedSpan, "annotation a17000 duplicates another span (same document, offsets and label)"),
+            (repeatThenBadDocument, "annotation id a100 appears twice"),
+            (repeatAndBadDocument, "annotation id a100 appears twice"),
+            (badDocumentThenRepeat, "annotation a9000 refers to document \"nowhere\", which the session does not have")
+        ] {
             try lines.joined(separator: "\n").write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
             #expect(throws: TagbenchError.invalidSession(path: "s.json", reason: reason)) {
                 _ = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
@@ -102,7 +117,8 @@ struct SessionCodecTests {
         let text = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
         #expect(text.contains("\"encoding\": \"gb18030\""))
         #expect(text.contains("load --encoding auto Fixtures/encodings"))
-        let (reopened, warnings) = try Engine.open(path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        let (reopened, warnings) = try Engine.open(
+            path: dir + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(warnings.isEmpty, "the same hash: no document reported changed")
         #expect(EngineHarness(engine: reopened, directory: dir).annotationFingerprint == h.annotationFingerprint)
     }
@@ -110,7 +126,8 @@ struct SessionCodecTests {
     @Test func missingDocumentsAreReportedAndTheirAnnotationsKept() throws {
         let (h, path) = try savedSession()
         try FileManager.default.removeItem(atPath: h.directory + "/Fixtures/edge/astral.txt")
-        let (engine, warnings) = try Engine.open(path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
+        let (engine, warnings) = try Engine.open(
+            path: path, displayPath: "session.json", annotator: Annotator(name: "x"))
         #expect(warnings.count == 1)
         #expect(warnings[0].hasPrefix("document astral is missing"))
         #expect(EngineHarness(engine: engine, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
@@ -126,8 +143,10 @@ struct SessionCodecTests {
         let original = "一、巡察工作。二、开展巡察整改。三、巡察结束。\n"
         try original.write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("label add 巡察", "label add 类 --category", "load d.txt", "tag 巡察 all 巡察", "tag 巡察 \"巡察工作\"", "tag 巡察 \"巡察结束\"",
-                  "classify 类 doc", "classify 类 sent 2", "classify 类 sent 3", "save")
+        try h.run(
+            "label add 巡察", "label add 类 --category", "load d.txt", "tag 巡察 all 巡察", "tag 巡察 \"巡察工作\"",
+            "tag 巡察 \"巡察结束\"",
+            "classify 类 doc", "classify 类 sent 2", "classify 类 sent 3", "save")
         #expect(h.engine.session.annotationCount == 5)
         // Text inserted before everything (so every span must move), 结束 changed to 完毕 and a 。
         // removed (two sentences become one): a span
@@ -136,7 +155,10 @@ struct SessionCodecTests {
         let edited = "前言一、巡察工作。二、开展巡察整改三、巡察完毕\n"
         try edited.write(toFile: dir + "/d.txt", atomically: true, encoding: .utf8)
         let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "x"))
-        #expect(warnings == ["document d changed since it was annotated: 0 spans still in place, 2 moved with their text, 3 orphaned (orphans lists them; exports leave them out); 1 category label on paragraphs or sentences kept by number: check them; 1 category label dropped (the unit is gone)"])
+        #expect(
+            warnings == [
+                "document d changed since it was annotated: 0 spans still in place, 2 moved with their text, 3 orphaned (orphans lists them; exports leave them out); 1 category label on paragraphs or sentences kept by number: check them; 1 category label dropped (the unit is gone)"
+            ])
         let d = engine.session.documents[0]
         for a in engine.session.allAnnotations { #expect(d.text(a.range) == a.text, "\(a.id) is on its own text") }
         // 巡察 occurs three times in the new text: the first span went to the one whose context matches.
@@ -149,18 +171,34 @@ struct SessionCodecTests {
         let (again, more) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(more.isEmpty)
         #expect(again.session.orphans.count == 3 && again.session.annotationCount == 2)
-        let result = try Exporter.export(again.session, options: ExportOptions(format: .spans, path: dir + "/out.jsonl"),
-                                         provenance: ExportProvenance(sessionPath: path, sessionSHA256: nil, sessionDirectory: dir))
+        let result = try Exporter.export(
+            again.session, options: ExportOptions(format: .spans, path: dir + "/out.jsonl"),
+            provenance: ExportProvenance(sessionPath: path, sessionSHA256: nil, sessionDirectory: dir))
         #expect(result.spans == 2)
         #expect(result.warnings == ["3 orphaned spans left out (orphans lists them)"])
     }
 
     static let broken: [(String, String, String)] = [
-        ("not JSON", "{\"format\": \"tagbench-session\",\n  \"version\": 1,\n  oops}", "session.json:3:3: malformed JSON: expected a string"),
-        ("truncated", "{\"format\": \"tagbench-session\", \"labels\": [", "session.json:1:43: malformed JSON: unexpected end of file, expected an object"),
-        ("newer version", "{\"format\": \"tagbench-session\", \"version\": 7}", "session.json has format version 7; this tagbench reads up to 1"),
-        ("other format", "{\"format\": \"something\", \"version\": 1}", "session.json is not a valid session: format is not \"tagbench-session\""),
-        ("no version", "{\"format\": \"tagbench-session\"}", "session.json is not a valid session: it has no \"version\""),
+        (
+            "not JSON", "{\"format\": \"tagbench-session\",\n  \"version\": 1,\n  oops}",
+            "session.json:3:3: malformed JSON: expected a string"
+        ),
+        (
+            "truncated", "{\"format\": \"tagbench-session\", \"labels\": [",
+            "session.json:1:43: malformed JSON: unexpected end of file, expected an object"
+        ),
+        (
+            "newer version", "{\"format\": \"tagbench-session\", \"version\": 7}",
+            "session.json has format version 7; this tagbench reads up to 1"
+        ),
+        (
+            "other format", "{\"format\": \"something\", \"version\": 1}",
+            "session.json is not a valid session: format is not \"tagbench-session\""
+        ),
+        (
+            "no version", "{\"format\": \"tagbench-session\"}",
+            "session.json is not a valid session: it has no \"version\""
+        )
     ]
 
     @Test(arguments: broken)
@@ -177,14 +215,28 @@ struct SessionCodecTests {
     }
 
     static let schemaBreaks: [(String, String, String)] = [
-        ("\"start\": 153, \"end\": 157", "\"start\": 153, \"end\": 99999", "annotation a1 ends at 99999, beyond document xinqu-2023 (length 2074)"),
-        ("\"start\": 153, \"end\": 157", "\"start\": 157, \"end\": 157", "annotation a1 has start 157 and end 157: start must be ≥ 0 and < end"),
-        ("\"label\": \"主题教育\", \"text\"", "\"label\": \"无此标签\", \"text\"", "annotation a1 has label \"无此标签\", which is not in the tag set"),
+        (
+            "\"start\": 153, \"end\": 157", "\"start\": 153, \"end\": 99999",
+            "annotation a1 ends at 99999, beyond document xinqu-2023 (length 2074)"
+        ),
+        (
+            "\"start\": 153, \"end\": 157", "\"start\": 157, \"end\": 157",
+            "annotation a1 has start 157 and end 157: start must be ≥ 0 and < end"
+        ),
+        (
+            "\"label\": \"主题教育\", \"text\"", "\"label\": \"无此标签\", \"text\"",
+            "annotation a1 has label \"无此标签\", which is not in the tag set"
+        ),
         ("{\"id\": \"a2\"", "{\"id\": \"a1\"", "annotation id a1 appears twice"),
-        ("{\"id\": \"a1\", \"doc\": \"xinqu-2023\"", "{\"id\": \"a1\", \"doc\": \"nowhere\"", "annotation a1 refers to document \"nowhere\", which the session does not have"),
+        (
+            "{\"id\": \"a1\", \"doc\": \"xinqu-2023\"", "{\"id\": \"a1\", \"doc\": \"nowhere\"",
+            "annotation a1 refers to document \"nowhere\", which the session does not have"
+        ),
         ("\"next_id\": 46", "\"next_id\": 3", "next_id 3 is not above every annotation id"),
-        ("\"text\": \"主题教育\", \"prefix\": \"特色社会主义思想\"", "\"text\": \"主题思想\", \"prefix\": \"特色社会主义思想\"",
-         "annotation a1 holds the text \"主题思想\", but document xinqu-2023 (unchanged) has \"主题教育\" at 153:157"),
+        (
+            "\"text\": \"主题教育\", \"prefix\": \"特色社会主义思想\"", "\"text\": \"主题思想\", \"prefix\": \"特色社会主义思想\"",
+            "annotation a1 holds the text \"主题思想\", but document xinqu-2023 (unchanged) has \"主题教育\" at 153:157"
+        )
     ]
 
     @Test(arguments: schemaBreaks)
@@ -221,7 +273,9 @@ struct SessionCodecTests {
 
     @Test func escapesAtEveryPositionOfTheWordAtATimeScan() throws {
         for k in 0..<20 {
-            let s = String(repeating: "巡", count: k) + "\"" + String(repeating: "a", count: k % 9) + "\n\u{1}" + String(repeating: "x", count: 20 - k)
+            let s =
+                String(repeating: "巡", count: k) + "\"" + String(repeating: "a", count: k % 9) + "\n\u{1}"
+                + String(repeating: "x", count: 20 - k)
             var w = JSONWriter()
             w.string(s)
             #expect(try JSONSerialization.jsonObject(with: Data(w.bytes), options: .fragmentsAllowed) as? String == s)

@@ -10,7 +10,8 @@ struct SlotRunTests {
         let dir = try Fixture.workspace()
         let path = dir + "/s.json"
         let h = EngineHarness(directory: dir, sessionPath: path)
-        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
+        try h.run(
+            "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let count = h.engine.session.annotationCount
         text = text.replacingOccurrences(of: "\"next_id\": \(count + 1)", with: "\"next_id\": \(next)")
@@ -21,13 +22,16 @@ struct SlotRunTests {
     @Test(arguments: [100_000_000, 1_000_000, Session.largestNumber - 1_000])
     func aFarNextIDTakesNoRoomAndWorks(next: Int) throws {
         let (dir, path) = try jumped(to: next)
-        let (engine, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
+        let (engine, _) = try Engine.open(
+            path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
         let h = EngineHarness(engine: engine, directory: dir)
         let before = engine.session.annotationCount
         try h.run("open xinqu-2023", "tag 巡视 all 巡视")
         let made = engine.session.annotationCount - before
         #expect(made > 0)
-        #expect(engine.session.annotationSlots.count < before + made + 70_000, "slots: \(engine.session.annotationSlots.count)")
+        #expect(
+            engine.session.annotationSlots.count < before + made + 70_000,
+            "slots: \(engine.session.annotationSlots.count)")
         #expect(engine.session.annotation(number: next) != nil)
         try h.run("note a\(next) 复核", "relabel a\(next) 巡察", "untag a\(next + 1)", "undo", "save")
         let reopened = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
@@ -43,7 +47,8 @@ struct SlotRunTests {
     /// then every save and reopen refused).
     @Test func aCommandThatWouldGiveAnIDPastTheLargestIsRefused() throws {
         let (dir, path) = try jumped(to: Session.largestNumber - 1)
-        let (engine, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
+        let (engine, _) = try Engine.open(
+            path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
         let h = EngineHarness(engine: engine, directory: dir)
         try h.run("open xinqu-2023", "tag 巡视 1:3")
         let before = h.annotationFingerprint
@@ -58,7 +63,9 @@ struct SlotRunTests {
 
     @Test func anIDPastTheLargestIsRefused() throws {
         let (_, path) = try jumped(to: Session.largestNumber + 1)
-        #expect(throws: TagbenchError.self) { try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")) }
+        #expect(throws: TagbenchError.self) {
+            try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        }
     }
 
     /// Ids far apart and out of order in a file (not as tagbench writes them) open, in id order,
@@ -70,11 +77,16 @@ struct SlotRunTests {
             .replacingOccurrences(of: "\"id\": \"a2\"", with: "\"id\": \"a500000000\"")
             .replacingOccurrences(of: "\"next_id\": 100", with: "\"next_id\": 900000001")
         try text.write(toFile: path, atomically: false, encoding: .utf8)
-        let engine = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000)).0
+        let engine = try Engine.open(
+            path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000)
+        ).0
         #expect(engine.session.annotationSlots.count < 100)
-        #expect(engine.session.annotation(number: 900_000_000) != nil && engine.session.annotation(number: 500_000_000) != nil)
+        #expect(
+            engine.session.annotation(number: 900_000_000) != nil
+                && engine.session.annotation(number: 500_000_000) != nil)
         #expect(engine.session.annotation(number: 1) == nil)
-        try EngineHarness(engine: engine, directory: dir).run("untag a500000000", "open xinqu-2023", "tag 巡视 all 巡视", "save")
+        try EngineHarness(engine: engine, directory: dir).run(
+            "untag a500000000", "open xinqu-2023", "tag 巡视 all 巡视", "save")
         let reopened = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
         #expect(reopened.session.annotation(number: 500_000_000) == nil)
         #expect(reopened.session.annotation(number: 900_000_001) != nil)

@@ -11,7 +11,9 @@ struct SpanKeySetTests {
         var reference = Set<SpanKey>()
         for step in 0..<60_000 {
             let start = Int.random(in: 0..<40)
-            let key = SpanKey(document: Int.random(in: 0..<4), range: TextRange(start, start + Int.random(in: 1...3)), label: Int.random(in: 0..<3))
+            let key = SpanKey(
+                document: Int.random(in: 0..<4), range: TextRange(start, start + Int.random(in: 1...3)),
+                label: Int.random(in: 0..<3))
             switch Int.random(in: 0..<3) {
             case 0:
                 let inserted = set.insert(key)
@@ -48,7 +50,9 @@ struct SpanKeySetTests {
         for batch in 0..<30 {
             let keys = (0..<Int.random(in: 0...(batch % 3 == 0 ? 3_000 : 40))).map { _ in
                 let start = Int.random(in: 0..<200)
-                return SpanKey(document: Int.random(in: 0..<5), range: TextRange(start, start + Int.random(in: 1...2)), label: Int.random(in: 0..<2))
+                return SpanKey(
+                    document: Int.random(in: 0..<5), range: TextRange(start, start + Int.random(in: 1...2)),
+                    label: Int.random(in: 0..<2))
             }
             let added = set.insert(all: keys)
             #expect(added == keys.map { reference.insert($0).inserted }, "batch \(batch)")
@@ -61,10 +65,15 @@ struct SpanKeySetTests {
     @Test func growsWithoutLosingKeys() {
         var set = SpanKeySet()
         var allNew = true
-        for n in 0..<100_000 { allNew = set.insert(SpanKey(document: n % 97, range: TextRange(n, n + 2), label: n % 5)) && allNew }
+        for n in 0..<100_000 {
+            allNew = set.insert(SpanKey(document: n % 97, range: TextRange(n, n + 2), label: n % 5)) && allNew
+        }
         #expect(allNew)
         #expect(set.count == 100_000)
-        #expect((0..<100_000).allSatisfy { set.contains(SpanKey(document: $0 % 97, range: TextRange($0, $0 + 2), label: $0 % 5)) })
+        #expect(
+            (0..<100_000).allSatisfy {
+                set.contains(SpanKey(document: $0 % 97, range: TextRange($0, $0 + 2), label: $0 % 5))
+            })
         #expect(!set.contains(SpanKey(document: 0, range: TextRange(0, 3), label: 0)))
         let again = set.insert(SpanKey(document: 0, range: TextRange(0, 2), label: 0))
         #expect(!again)
@@ -74,9 +83,17 @@ struct SpanKeySetTests {
 
 struct SessionInsertTests {
     static func spans() -> [Annotation] {
-        [Annotation(number: 3, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", source: "all:\"巡察\"", annotator: "analyst", time: "2023-11-14T22:13:20Z"),
-         Annotation(number: 1, document: 1, range: TextRange(5, 9), label: 1, text: "整改落实", note: "见第二段", annotator: "analyst", time: "2023-11-14T22:13:21Z"),
-         Annotation(number: 7, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", annotator: "other", time: "2023-11-14T22:13:22Z")]
+        [
+            Annotation(
+                number: 3, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", source: "all:\"巡察\"",
+                annotator: "analyst", time: "2023-11-14T22:13:20Z"),
+            Annotation(
+                number: 1, document: 1, range: TextRange(5, 9), label: 1, text: "整改落实", note: "见第二段",
+                annotator: "analyst", time: "2023-11-14T22:13:21Z"),
+            Annotation(
+                number: 7, document: 0, range: TextRange(0, 2), label: 0, text: "巡察", annotator: "other",
+                time: "2023-11-14T22:13:22Z")
+        ]
     }
 
     @Test(arguments: [false, true])

@@ -18,7 +18,7 @@ struct SuggestionTests {
         (["abc"], ""),
         (["same", "same"], "same same"),
         (["é", "e"], "cafe café"),
-        (["", "x"], "xx"),
+        (["", "x"], "xx")
     ]
 
     @Test(arguments: automatonCases)
@@ -36,13 +36,15 @@ struct SuggestionTests {
                 expected.append([p, start, start + needle.count])
             }
         }
-        #expect(found.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(
+            found.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(found.map { $0[1] } == found.map { $0[1] }.sorted(), "in order of their starts")
     }
 
     @Test func suggestionsMatchAnIndependentCountAndHonourContextRules() throws {
         let h = try harness()
-        try "开展巡视巡察工作，巡察整改；巡视巡察全覆盖，巡视组。\n".write(toFile: h.directory + "/context.txt", atomically: true, encoding: .utf8)
+        try "开展巡视巡察工作，巡察整改；巡视巡察全覆盖，巡视组。\n".write(
+            toFile: h.directory + "/context.txt", atomically: true, encoding: .utf8)
         try h.run("load context.txt", "suggest --corpus")
         let s = h.engine.session
         // Counted here by plain string search, not through the automaton.
@@ -54,7 +56,8 @@ struct SuggestionTests {
                 for i in 0..<max(0, text.count - t.count + 1) where Array(text[i..<(i + t.count)]) == t {
                     if let outer = notInside.map({ Array($0.unicodeScalars) }) {
                         let inside = (0..<outer.count).contains { k in
-                            i - k >= 0 && i - k + outer.count <= text.count && Array(text[(i - k)..<(i - k + outer.count)]) == outer && k + t.count <= outer.count
+                            i - k >= 0 && i - k + outer.count <= text.count
+                                && Array(text[(i - k)..<(i - k + outer.count)]) == outer && k + t.count <= outer.count
                         }
                         if inside { continue }
                     }
@@ -63,7 +66,9 @@ struct SuggestionTests {
             }
             return n
         }
-        func queued(_ label: String) -> Int { s.suggestions.pending.filter { s.tagSet.labels[$0.label].name == label }.count }
+        func queued(_ label: String) -> Int {
+            s.suggestions.pending.filter { s.tagSet.labels[$0.label].name == label }.count
+        }
         #expect(queued("巡察") == count("巡察", notInside: "巡视巡察"))
         #expect(queued("巡察") == count("巡察") - 2, "context.txt has 巡视巡察 twice, which the rule leaves out")
         #expect(queued("巡视") == count("巡视") - 2)
@@ -114,22 +119,29 @@ struct SuggestionTests {
         let zt = s.suggestions.pending.filter { s.tagSet.labels[$0.label].name == "主题教育" }.count
         try h.run("reject all 主题教育")
         #expect(s.suggestions.pending.count == before - zt)
-        #expect(h.failure("accept all --at 1:2") == .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move"))
+        #expect(
+            h.failure("accept all --at 1:2")
+                == .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move"))
     }
 
     @Test func theQueueAndRejectionsSurviveSaving() throws {
         let h = try harness()
         try h.run("suggest --corpus", "reject s3-s5", "accept s1", "save s.json")
-        let (again, _) = try Engine.open(path: h.directory + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
+        let (again, _) = try Engine.open(
+            path: h.directory + "/s.json", displayPath: "s.json", annotator: Annotator(name: "x"))
         #expect(again.session.suggestions.pending == h.engine.session.suggestions.pending)
         #expect(again.session.suggestions.rejected == h.engine.session.suggestions.rejected)
         #expect(again.session.suggestions.nextNumber == h.engine.session.suggestions.nextNumber)
-        #expect(SessionCodec.encode(again.session, directory: h.directory) == SessionCodec.encode(h.engine.session, directory: h.directory))
+        #expect(
+            SessionCodec.encode(again.session, directory: h.directory)
+                == SessionCodec.encode(h.engine.session, directory: h.directory))
     }
 
     @Test func decisionsReplayedFromHistoryGiveTheSameSession() throws {
         let h = try harness()
-        try h.run("open quwei-2023", "suggest --corpus", "accept s2", "reject s3", "accept s4 --as 巡视", "undo", "accept s5-s9", "reject all 主题教育")
+        try h.run(
+            "open quwei-2023", "suggest --corpus", "accept s2", "reject s3", "accept s4 --as 巡视", "undo",
+            "accept s5-s9", "reject all 主题教育")
         let script = h.engine.session.log.map { CommandRenderer.render($0.command.relativizingPaths(to: h.directory)) }
         let replay = EngineHarness(directory: h.directory)
         for line in script { try replay.run(line) }
@@ -165,7 +177,10 @@ struct SuggestionTests {
         // A bulk tag skips what the policy forbids and says so.
         let bulk = try policyHarness("none")
         try bulk.run("tag B all 作要 ")
-        #expect(bulk.messages == ["1 match skipped: the overlap policy (none) does not allow them beside spans already there"])
+        #expect(
+            bulk.messages == [
+                "1 match skipped: the overlap policy (none) does not allow them beside spans already there"
+            ])
         // Suggestions in the way stay waiting when accepted with others; alone, they are an error.
         try bulk.run("suggest")
         #expect(bulk.failure("accept s1") == .overlapNotAllowed(policy: .none, span: "a1 (A 0:4 \"巡察工作\")"))
@@ -183,7 +198,9 @@ struct SuggestionTests {
         #expect(h.messages == ["t2.json: 0 labels added, 2 updated, 2 unused removed (B C)"])
         let s = h.engine.session
         #expect(s.tagSet.labels.map(\.name) == ["A", "D"])
-        #expect(s.allAnnotations.map { s.tagSet.labels[$0.label].name } == ["A", "D"], "annotations follow their labels to new places")
+        #expect(
+            s.allAnnotations.map { s.tagSet.labels[$0.label].name } == ["A", "D"],
+            "annotations follow their labels to new places")
         try h.run("undo")
         #expect(s.tagSet.labels.map(\.name) == ["A", "B", "C", "D"])
         #expect(s.allAnnotations.map { s.tagSet.labels[$0.label].name } == ["A", "D"])
@@ -196,8 +213,11 @@ struct SuggestionTests {
     static let badTagSets: [(String, String)] = [
         (#""parent": "Nowhere""#, "the parent of A, Nowhere, is not a label of the set"),
         (#""shortcut": "y""#, "shortcut \"y\" of A: a shortcut is one key other than ? H L h l n q s u y and space"),
-        (#""patterns": ["/巡(察/"]"#, "bad.json is not a valid tag set: A: pattern /巡(察/: invalid regular expression /巡(察/"),
-        (#""parent": "A""#, "the parents of A go round in a circle"),
+        (
+            #""patterns": ["/巡(察/"]"#,
+            "bad.json is not a valid tag set: A: pattern /巡(察/: invalid regular expression /巡(察/"
+        ),
+        (#""parent": "A""#, "the parents of A go round in a circle")
     ]
 
     @Test(arguments: badTagSets)
@@ -223,9 +243,12 @@ struct TermMatcherTests {
     func longTextsFindWhatABruteForceSearchFinds(termCount: Int) {
         let alphabet = Array("巡察整改主题教育第一议题减负ab𠀀é，\n\"")
         for round in 0..<40 {
-            let terms = (0..<termCount).map { _ in String((0..<Int.random(in: 1...3)).map { _ in alphabet.randomElement()! }) }
+            let terms = (0..<termCount).map { _ in
+                String((0..<Int.random(in: 1...3)).map { _ in alphabet.randomElement()! })
+            }
             // Short and long texts; a dense alphabet gives more hits than one call holds.
-            let text = String((0..<Int.random(in: 0...(round % 4 == 0 ? 40 : 3_000))).map { _ in alphabet.randomElement()! })
+            let text = String(
+                (0..<Int.random(in: 0...(round % 4 == 0 ? 40 : 3_000))).map { _ in alphabet.randomElement()! })
             let hay = Array(text.unicodeScalars)
             var expected: [[Int]] = []
             for start in hay.indices {

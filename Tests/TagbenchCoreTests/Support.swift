@@ -44,8 +44,9 @@ final class EngineHarness {
         output = []
         let runner = ScriptRunner(engine: engine)
         for (i, line) in lines.enumerated() {
-            _ = try runner.runLine(line, context: ExecutionContext(baseDirectory: directory, file: "<test>", line: i + 1),
-                                   emit: { self.output.append($0) }, report: { _ in })
+            _ = try runner.runLine(
+                line, context: ExecutionContext(baseDirectory: directory, file: "<test>", line: i + 1),
+                emit: { self.output.append($0) }, report: { _ in })
         }
         return output
     }
@@ -71,7 +72,10 @@ final class EngineHarness {
         let s = engine.session
         return s.allAnnotations.map {
             "\($0.id) \(s.documents[$0.document].id) \($0.range) \(s.tagSet.labels[$0.label].name) \($0.text) \($0.note)"
-        } + s.categories.map { "cat \(s.documents[$0.document].id) \($0.unit) \($0.index) \(s.tagSet.labels[$0.label].name)" }
+        }
+            + s.categories.map {
+                "cat \(s.documents[$0.document].id) \($0.unit) \($0.index) \(s.tagSet.labels[$0.label].name)"
+            }
     }
 }
 

@@ -11,7 +11,7 @@ func document(_ text: String, id: String = "d") -> Document {
 
 struct CodePointTests {
     static let texts = [
-        "", "abc", "巡察", "𠀀巡察😀", "e\u{301}\u{302}x", "line\r\nnext\r\n", "👍🏽👨‍👩‍👧", String(repeating: "巡察𠀀a", count: 300),
+        "", "abc", "巡察", "𠀀巡察😀", "e\u{301}\u{302}x", "line\r\nnext\r\n", "👍🏽👨‍👩‍👧", String(repeating: "巡察𠀀a", count: 300)
     ]
 
     /// Walking n code points over the bytes, either way, lands where counting scalars says, and
@@ -64,12 +64,12 @@ struct CodePointTests {
     static let invalidUTF8: [([UInt8], Int?)] = [
         (Array("巡察".utf8), nil),
         ([0x61, 0xFF], 1),
-        ([0x61, 0x62, 0xC0, 0x80], 2),          // overlong
-        ([0xE5, 0xB7], 0),                      // truncated
-        ([0xED, 0xA0, 0x80], 0),                // surrogate
-        ([0xF4, 0x90, 0x80, 0x80], 0),          // above U+10FFFF
-        (Array("abcdefghij".utf8) + [0x80], 10), // lone continuation after the 8-byte fast path
-        ([0xF0, 0xA0, 0x80, 0x80], nil),        // U+20000
+        ([0x61, 0x62, 0xC0, 0x80], 2),  // overlong
+        ([0xE5, 0xB7], 0),  // truncated
+        ([0xED, 0xA0, 0x80], 0),  // surrogate
+        ([0xF4, 0x90, 0x80, 0x80], 0),  // above U+10FFFF
+        (Array("abcdefghij".utf8) + [0x80], 10),  // lone continuation after the 8-byte fast path
+        ([0xF0, 0xA0, 0x80, 0x80], nil)  // U+20000
     ]
 
     @Test(arguments: invalidUTF8)
@@ -80,10 +80,11 @@ struct CodePointTests {
     /// Sequences at the edges of well-formed UTF-8 (Unicode Table 3-7) and just past them.
     static let sequences: [[UInt8]] = [
         [0x41], [0x00], [0x7F], [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xE4, 0xB8, 0xAD], [0xED, 0x9F, 0xBF],
-        [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF3, 0xBF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF],
+        [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF3, 0xBF, 0xBF, 0xBF],
+        [0xF4, 0x8F, 0xBF, 0xBF],
         // Ill-formed: lone continuations, overlongs, surrogates, above U+10FFFF, bytes never used, cut sequences.
         [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
-        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE4, 0xB8], [0xF0, 0x90, 0x80], [0xC2],
+        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE4, 0xB8], [0xF0, 0x90, 0x80], [0xC2]
     ]
 
     /// The scan (vectorised, and a byte at a time) against the sequence-at-a-time check, a plain
@@ -137,7 +138,9 @@ struct DocumentHashTests {
     @Test func hashesLeftForLaterAreTheBytesHashesWhoeverComputesThem() throws {
         let texts = (0..<64).map { k in Array(String(repeating: "巡察整改\(k)𠀀\n", count: 500 + k * 37).utf8) }
         let expected = try texts.map { try referenceSHA256($0) }
-        let documents = texts.enumerated().map { Document(id: "d\($0.offset)", path: "/d\($0.offset)", bytes: $0.element, hashLater: true) }
+        let documents = texts.enumerated().map {
+            Document(id: "d\($0.offset)", path: "/d\($0.offset)", bytes: $0.element, hashLater: true)
+        }
         #expect(Document.unhashed(documents).count == documents.count)
         let seen = Parallel.map(documents.count * 2) { documents[$0 % documents.count].sha256 }
         #expect(seen == expected + expected)
@@ -165,7 +168,7 @@ struct SegmenterTests {
         ("没有句号的结尾", ["没有句号的结尾"]),
         ("Really?! Yes. (ok)", ["Really?!", "Yes. (ok)"]),
         ("《规定》。」』）)》后文", ["《规定》。」』）)》", "后文"]),
-        ("第一段。\n第二段没有结尾\n", ["第一段。", "第二段没有结尾"]),
+        ("第一段。\n第二段没有结尾\n", ["第一段。", "第二段没有结尾"])
     ]
 
     @Test(arguments: sentenceCases)
@@ -228,7 +231,7 @@ struct TruncationTests {
         ("abc巡察", 5, "abc…"),
         ("abcdef", 4, "abc…"),
         ("", 3, ""),
-        ("𠀀𠀀𠀀", 5, "𠀀𠀀…"),
+        ("𠀀𠀀𠀀", 5, "𠀀𠀀…")
     ]
 
     @Test(arguments: cases)
@@ -247,7 +250,7 @@ struct CountTests {
         (3_500, "document", nil, "3,500 documents"),
         (1, "match", "matches", "1 match"),
         (2, "match", "matches", "2 matches"),
-        (1, "category", "categories", "1 category"),
+        (1, "category", "categories", "1 category")
     ]
 
     @Test(arguments: cases)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import ArgumentParser
 import TagbenchCore
@@ -11,7 +11,9 @@ public struct TagbenchCommand: ParsableCommand {
         commandName: "tagbench",
         abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
         version: "tagbench \(TagbenchVersion.current)",
-        subcommands: [ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, RegexWorkerCommand.self],
+        subcommands: [
+            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, RegexWorkerCommand.self
+        ],
         defaultSubcommand: ReplCommand.self
     )
 
@@ -28,7 +30,9 @@ func failure(_ error: TagbenchError, console: Console) -> ExitCode {
 
 /// Opens the session under `lock`: a session that does not open is left unlocked, as a clean exit
 /// leaves it (its next opener has no lock to take over).
-func openSession(_ path: String?, locked lock: SessionLock?, environment: CLIEnvironment, console: Console) throws -> Engine {
+func openSession(_ path: String?, locked lock: SessionLock?, environment: CLIEnvironment, console: Console) throws
+    -> Engine
+{
     do {
         return try openSession(path, environment: environment, console: console)
     } catch {
@@ -46,8 +50,10 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
         if let pid = lock.tookOverFrom {
             // A process id can be in use again (or be 1): only a process that is gone is said to be.
             let gone = kill(pid, 0) != 0 && errno == ESRCH
-            OutputRenderer(console: console).render(.warning("took over the lock of \(path) left by process \(pid), "
-                                                             + (gone ? "which is no longer running" : "which does not hold it")))
+            OutputRenderer(console: console).render(
+                .warning(
+                    "took over the lock of \(path) left by process \(pid), "
+                        + (gone ? "which is no longer running" : "which does not hold it")))
         }
         return lock
     } catch {
@@ -59,7 +65,8 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
 func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
     guard let path else { return environment.configured(Engine(annotator: environment.annotator), console: console) }
     do {
-        let (engine, warnings) = try Engine.open(path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
+        let (engine, warnings) = try Engine.open(
+            path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
         for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
         return environment.configured(engine, console: console)
     } catch {
@@ -72,7 +79,8 @@ struct ReplCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
         abstract: "Open the REPL on SESSION (created on first save); with piped stdin, run its commands.",
-        discussion: "When stdin is not a terminal, commands are read from it with no prompt; the first error stops them (exit status 1) unless --keep-going."
+        discussion:
+            "When stdin is not a terminal, commands are read from it with no prompt; the first error stops them (exit status 1) unless --keep-going."
     )
 
     @Argument(help: "The session file (JSON).")
@@ -106,7 +114,9 @@ struct ReplCommand: ParsableCommand {
         if interactive {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)
             reader = LibEditLineReader(historyPath: environment.historyPath, completer: { completer.complete($0) })
-            console.out("tagbench \(TagbenchVersion.current): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation")). help lists the commands.")
+            console.out(
+                "tagbench \(TagbenchVersion.current): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation")). help lists the commands."
+            )
             console.flush()
         } else {
             reader = StandardInputReader()
@@ -118,8 +128,9 @@ struct ReplCommand: ParsableCommand {
         if interactive && console.isTerminal { console.pager = Pager(environment: environment.variables) }
         // `review` reads single keys: only where there is a terminal to read them from.
         if interactive { engine.reviewDriver = TerminalReviewDriver(console: console, keys: TerminalKeyReader()) }
-        let repl = Repl(engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
-                        interactive: interactive, keepGoing: keepGoing)
+        let repl = Repl(
+            engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
+            interactive: interactive, keepGoing: keepGoing)
         let status = repl.run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -171,18 +182,25 @@ struct RunCommand: ParsableCommand {
                     while let line = readLine(strippingNewline: false) { text += line }
                     var stdinContext = context
                     stdinContext.file = "<stdin>"
-                    outcome = try runner.runLines(text, context: stdinContext, emit: renderer.render, report: { renderer.render($0) })
+                    outcome = try runner.runLines(
+                        text, context: stdinContext, emit: renderer.render, report: { renderer.render($0) })
                 } else {
-                    outcome = try runner.runScript(script, context: context, emit: renderer.render, report: { renderer.render($0) })
+                    outcome = try runner.runScript(
+                        script, context: context, emit: renderer.render, report: { renderer.render($0) })
                 }
                 if outcome == .quit { break }
             }
             if let target = engine.pendingSave ?? (engine.isDirty ? engine.sessionPath : nil) {
-                let shown = target == engine.sessionPath && session != nil ? session! : Paths.relative(target, to: environment.currentDirectory)
+                let shown =
+                    target == engine.sessionPath && session != nil
+                    ? session! : Paths.relative(target, to: environment.currentDirectory)
                 start = clock.now
                 try engine.writeSession(to: target, displayPath: shown)
                 if timings { console.err(Timing.line("save", since: start, clock)) }
-                renderer.render(.message("saved \(shown): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation"))"))
+                renderer.render(
+                    .message(
+                        "saved \(shown): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation"))"
+                    ))
             }
         } catch let error as LocatedError {
             renderer.render(error)
@@ -200,7 +218,9 @@ struct RunCommand: ParsableCommand {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export a session's annotations as a training set, with a manifest.",
-        discussion: "Options are those of the REPL's export command (tagbench export S spans out.jsonl --split train=8,dev=1,test=1 --seed 1); `help export` in the REPL lists them.")
+        discussion:
+            "Options are those of the REPL's export command (tagbench export S spans out.jsonl --split train=8,dev=1,test=1 --seed 1); `help export` in the REPL lists them."
+    )
 
     @Argument(help: "The session file.")
     var session: String
@@ -208,7 +228,11 @@ struct ExportCommand: ParsableCommand {
     var format: String
     @Argument(help: "The output file (a directory for brat).")
     var output: String
-    @Argument(parsing: .allUnrecognized, help: "Export options: --unit, --labels, --docs, --split, --seed, --shard-size, --from-spans, --negatives, --jsonl, --overlap.")
+    @Argument(
+        parsing: .allUnrecognized,
+        help:
+            "Export options: --unit, --labels, --docs, --split, --seed, --shard-size, --from-spans, --negatives, --jsonl, --overlap."
+    )
     var options: [String] = []
 
     @Flag(help: "Print how long opening the session and exporting took, to stderr.")
@@ -254,7 +278,9 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     if timings { console.err(Timing.line("open", since: start, clock)) }
     do {
         start = clock.now
-        try engine.execute(command, context: ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0), emit: renderer.render)
+        try engine.execute(
+            command, context: ExecutionContext(baseDirectory: environment.currentDirectory, file: "", line: 0),
+            emit: renderer.render)
         if timings { console.err(Timing.line(CommandRenderer.render(command), since: start, clock)) }
     } catch {
         throw failure(error.error, console: console)
@@ -268,7 +294,8 @@ enum Timing {
         // Four decimals, as printf's %.4f (without Foundation: loading it took longer than many commands).
         let tenThousandths = Int((max(seconds, 0) * 10_000).rounded())
         let fraction = String(tenThousandths % 10_000)
-        return "timing: \(step) \(tenThousandths / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
+        return
+            "timing: \(step) \(tenThousandths / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
     }
 
     static func line(_ step: String, since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> String {

@@ -41,34 +41,53 @@ public struct OutputRenderer {
     }
 
     private func renderDocuments(_ rows: [DocumentRow]) {
-        guard !rows.isEmpty else { console.out("no documents (load PATH adds some)"); return }
+        guard !rows.isEmpty else {
+            console.out("no documents (load PATH adds some)")
+            return
+        }
         let idWidth = rows.map { Format.displayWidth($0.id) }.max() ?? 0
         let numberWidth = String(rows.count).count
         for row in rows {
-            console.out((row.isCurrent ? "*" : " ") + Format.leftPadded(String(row.number), to: numberWidth) + "  "
-                + Format.padded(row.id, to: idWidth) + "  " + Format.leftPadded(Format.grouped(row.characters), to: 9) + " chars  "
-                + Format.leftPadded(Format.grouped(row.annotations), to: 7) + " annotations" + (row.isMissing ? "  (file missing)" : ""))
+            console.out(
+                (row.isCurrent ? "*" : " ") + Format.leftPadded(String(row.number), to: numberWidth) + "  "
+                    + Format.padded(row.id, to: idWidth) + "  "
+                    + Format.leftPadded(Format.grouped(row.characters), to: 9) + " chars  "
+                    + Format.leftPadded(Format.grouped(row.annotations), to: 7) + " annotations"
+                    + (row.isMissing ? "  (file missing)" : ""))
         }
     }
 
     private func renderHits(_ rows: [HitRow], total: Int) {
-        guard total > 0 else { console.out("no matches"); return }
+        guard total > 0 else {
+            console.out("no matches")
+            return
+        }
         let idWidth = rows.map { Format.displayWidth($0.document) }.max() ?? 0
         let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
         let numberWidth = String(rows.count).count + 1
         for row in rows {
-            let match = console.colour ? console.styled(Names.visible(row.match), .reverse) : "【" + Names.visible(row.match) + "】"
-            console.out(Format.padded("h\(row.number)", to: numberWidth) + "  " + Format.padded(row.document, to: idWidth) + "  "
-                + Format.padded(row.range.description, to: rangeWidth) + "  …" + Names.visible(row.before) + match + Names.visible(row.after) + "…")
+            let match =
+                console.colour
+                ? console.styled(Names.visible(row.match), .reverse) : "【" + Names.visible(row.match) + "】"
+            console.out(
+                Format.padded("h\(row.number)", to: numberWidth) + "  " + Format.padded(row.document, to: idWidth)
+                    + "  "
+                    + Format.padded(row.range.description, to: rangeWidth) + "  …" + Names.visible(row.before) + match
+                    + Names.visible(row.after) + "…")
         }
         if total > rows.count {
-            console.out("… \(Format.grouped(total - rows.count)) more (h\(rows.count + 1)–h\(total)); tag LABEL h1-h\(total) tags every hit")
+            console.out(
+                "… \(Format.grouped(total - rows.count)) more (h\(rows.count + 1)–h\(total)); tag LABEL h1-h\(total) tags every hit"
+            )
         }
         console.out("\(Format.count(total, "match", plural: "matches"))")
     }
 
     private func renderSpans(_ rows: [SpanRow]) {
-        guard !rows.isEmpty else { console.out("no annotations"); return }
+        guard !rows.isEmpty else {
+            console.out("no annotations")
+            return
+        }
         let idWidth = rows.map { $0.id.count }.max() ?? 0
         let labelWidth = rows.map { Format.displayWidth($0.label) }.max() ?? 0
         let docWidth = rows.map { Format.displayWidth($0.document) }.max() ?? 0
@@ -80,24 +99,35 @@ public struct OutputRenderer {
             let label = console.styled(Format.padded(row.label, to: labelWidth), .foreground(row.colour))
             var tail = Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note))
             if console.isTerminal { tail = Format.truncated(tail, toWidth: max(10, console.width - fixed)) }
-            console.out(Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth) + "  "
-                + Format.padded(row.range.description, to: rangeWidth) + "  " + tail)
+            console.out(
+                Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth)
+                    + "  "
+                    + Format.padded(row.range.description, to: rangeWidth) + "  " + tail)
         }
     }
 
     private func renderLabels(_ rows: [LabelRow]) {
-        guard !rows.isEmpty else { console.out("no labels (label add NAME, or schema FILE)"); return }
+        guard !rows.isEmpty else {
+            console.out("no labels (label add NAME, or schema FILE)")
+            return
+        }
         let nameWidth = rows.map { Format.displayWidth($0.label.name) }.max() ?? 0
         let aliasWidth = rows.map { Format.displayWidth($0.label.aliases.joined(separator: ",")) }.max() ?? 0
         let hasKeys = rows.contains { !$0.label.shortcut.isEmpty }
-        let parentWidth = rows.map { $0.label.parent.isEmpty ? 0 : Format.displayWidth("› " + $0.label.parent) }.max() ?? 0
+        let parentWidth =
+            rows.map { $0.label.parent.isEmpty ? 0 : Format.displayWidth("› " + $0.label.parent) }.max() ?? 0
         for row in rows {
             let swatch = console.colour ? console.styled("  ", .background(row.label.colour)) + " " : ""
             let key = hasKeys ? "  " + (row.label.shortcut.isEmpty ? "   " : "[\(row.label.shortcut)]") : ""
-            let parent = parentWidth > 0 ? "  " + Format.padded(row.label.parent.isEmpty ? "" : "› " + row.label.parent, to: parentWidth) : ""
-            console.out(swatch + Format.padded(row.label.name, to: nameWidth) + "  " + Format.padded(row.label.aliases.joined(separator: ","), to: aliasWidth)
-                + "  " + Format.padded(row.label.kind.rawValue, to: 8) + Format.leftPadded(Format.grouped(row.count), to: 8) + key + parent
-                + (row.label.description.isEmpty ? "" : "  " + row.label.description))
+            let parent =
+                parentWidth > 0
+                ? "  " + Format.padded(row.label.parent.isEmpty ? "" : "› " + row.label.parent, to: parentWidth) : ""
+            console.out(
+                swatch + Format.padded(row.label.name, to: nameWidth) + "  "
+                    + Format.padded(row.label.aliases.joined(separator: ","), to: aliasWidth)
+                    + "  " + Format.padded(row.label.kind.rawValue, to: 8)
+                    + Format.leftPadded(Format.grouped(row.count), to: 8) + key + parent
+                    + (row.label.description.isEmpty ? "" : "  " + row.label.description))
         }
     }
 
@@ -116,8 +146,11 @@ public struct OutputRenderer {
             // Which span (if any) colours each scalar; the last span listed wins where spans overlap.
             var cover = [Int?](repeating: nil, count: scalars.count)
             let lineEnd = line.start + scalars.count
-            for (index, span) in view.spans.enumerated() where span.range.start < lineEnd && span.range.end > line.start {
-                for k in max(span.range.start, line.start)..<min(span.range.end, lineEnd) { cover[k - line.start] = index }
+            for (index, span) in view.spans.enumerated() where span.range.start < lineEnd && span.range.end > line.start
+            {
+                for k in max(span.range.start, line.start)..<min(span.range.end, lineEnd) {
+                    cover[k - line.start] = index
+                }
             }
             var i = 0
             while i < scalars.count || (scalars.isEmpty && i == 0) {
@@ -143,7 +176,12 @@ public struct OutputRenderer {
                         text += piece
                     }
                     let w = Format.columns(scalars[k])
-                    if covering != nil { anyMark = true; marks += String(repeating: "^", count: w) } else { marks += String(repeating: " ", count: w) }
+                    if covering != nil {
+                        anyMark = true
+                        marks += String(repeating: "^", count: w)
+                    } else {
+                        marks += String(repeating: " ", count: w)
+                    }
                 }
                 console.out(console.styled(Format.leftPadded(String(start), to: margin - 2), .dim) + " │" + text)
                 if anyMark && !console.colour {

@@ -21,18 +21,27 @@ struct ReviewScreen {
         let label = labels[suggestion.label]
         var lines: [String] = []
         let moved = range != suggestion.range ? " (moved from \(suggestion.range))" : ""
-        lines.append(bold("review \(done)/\(total) done") + " · \(suggestion.id) · \(document.id) \(range)\(moved) · \(suggestion.source)")
+        lines.append(
+            bold("review \(done)/\(total) done")
+                + " · \(suggestion.id) · \(document.id) \(range)\(moved) · \(suggestion.source)")
         lines.append("")
         for line in wrap(context(in: document), width: max(10, width)) { lines.append(line) }
         lines.append("")
-        lines.append(bold(label.name) + (label.shortcut.isEmpty ? "" : " [\(label.shortcut)]")
-                     + (label.parent.isEmpty ? "" : "  " + session.tagSet.path(of: suggestion.label).joined(separator: " › "))
-                     + "  \"" + document.text(range) + "\"")
+        lines.append(
+            bold(label.name) + (label.shortcut.isEmpty ? "" : " [\(label.shortcut)]")
+                + (label.parent.isEmpty
+                    ? "" : "  " + session.tagSet.path(of: suggestion.label).joined(separator: " › "))
+                + "  \"" + document.text(range) + "\"")
         lines.append("")
         let shortcuts = labels.filter { !$0.shortcut.isEmpty && $0.kind == .span }.map { "\($0.shortcut) \($0.name)" }
-        for line in wrap([("y accept  n reject  s skip  h/← l/→ start  H/L end  u undo  q quit  ? keys", false)], width: max(10, width)) { lines.append(line) }
+        for line in wrap(
+            [("y accept  n reject  s skip  h/← l/→ start  H/L end  u undo  q quit  ? keys", false)],
+            width: max(10, width))
+        { lines.append(line) }
         if !shortcuts.isEmpty {
-            for line in wrap([("accept as: " + shortcuts.joined(separator: "  "), false)], width: max(10, width)) { lines.append(dim(line)) }
+            for line in wrap([("accept as: " + shortcuts.joined(separator: "  "), false)], width: max(10, width)) {
+                lines.append(dim(line))
+            }
         }
         lines.append("")
         lines.append(status)
@@ -42,15 +51,21 @@ struct ReviewScreen {
     /// The sentences the candidate touches (or a stretch around it), as (text, highlighted) runs.
     private func context(in document: Document) -> [(String, Bool)] {
         let touching = document.sentences.filter { $0.range.start < range.end && range.start < $0.range.end }
-        var shown = touching.isEmpty
+        var shown =
+            touching.isEmpty
             ? TextRange(max(0, range.start - 40), min(document.length, range.end + 40))
-            : TextRange(min(touching[0].range.start, range.start), max(touching[touching.count - 1].range.end, range.end))
+            : TextRange(
+                min(touching[0].range.start, range.start), max(touching[touching.count - 1].range.end, range.end))
         // A very long sentence is cut around the candidate.
-        if shown.length > 400 { shown = TextRange(max(shown.start, range.start - 150), min(shown.end, range.end + 150)) }
+        if shown.length > 400 {
+            shown = TextRange(max(shown.start, range.start - 150), min(shown.end, range.end + 150))
+        }
         func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
-        return [(flat(document.text(TextRange(shown.start, range.start))), false),
-                (flat(document.text(range)), true),
-                (flat(document.text(TextRange(range.end, shown.end))), false)]
+        return [
+            (flat(document.text(TextRange(shown.start, range.start))), false),
+            (flat(document.text(range)), true),
+            (flat(document.text(TextRange(range.end, shown.end))), false)
+        ]
     }
 
     /// Runs of text wrapped to `width` columns; the highlighted run reversed (or in 【】 without colour).
@@ -72,11 +87,21 @@ struct ReviewScreen {
         }
         for (text, highlighted) in runs {
             if highlighted {
-                if colour { line += "\u{1B}[7m"; inHighlight = true } else { put("【", highlighted: false) }
+                if colour {
+                    line += "\u{1B}[7m"
+                    inHighlight = true
+                } else {
+                    put("【", highlighted: false)
+                }
             }
             for c in text { put(c, highlighted: highlighted) }
             if highlighted {
-                if colour { line += "\u{1B}[0m"; inHighlight = false } else { put("】", highlighted: false) }
+                if colour {
+                    line += "\u{1B}[0m"
+                    inHighlight = false
+                } else {
+                    put("】", highlighted: false)
+                }
             }
         }
         if !line.isEmpty { lines.append(line) }

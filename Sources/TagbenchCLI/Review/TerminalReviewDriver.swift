@@ -14,7 +14,8 @@ public final class TerminalReviewDriver: ReviewDriver {
     }
 
     /// The keys, for `?`.
-    static let keyHelp = "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · u undo · "
+    static let keyHelp =
+        "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · u undo · "
         + "q leave · a label's shortcut accepts under that label"
 
     /// Takes the screen: raw keys, the alternate screen, no cursor.
@@ -27,9 +28,10 @@ public final class TerminalReviewDriver: ReviewDriver {
 
     /// Draws `state` and reads keys until one is an action; the end of input leaves.
     public func nextAction(on state: ReviewState) -> ReviewAction {
-        let screen = ReviewScreen(session: state.session, suggestion: state.suggestion, range: state.range,
-                                  done: state.done, total: state.total, status: state.status,
-                                  colour: console.colour, width: console.width)
+        let screen = ReviewScreen(
+            session: state.session, suggestion: state.suggestion, range: state.range,
+            done: state.done, total: state.total, status: state.status,
+            colour: console.colour, width: console.width)
         console.rawOut("\u{1B}[H\u{1B}[2J" + screen.lines().joined(separator: "\r\n"))
         console.flush()
         guard let key = keys.readKey() else { return .leave }
@@ -57,8 +59,10 @@ public final class TerminalReviewDriver: ReviewDriver {
         case .character("q"), .escape, .interrupt: return .leave
         case .character(let character):
             guard let label = tagSet.index(ofShortcut: character), tagSet.labels[label].kind == .span else {
-                return .explain(character == "?" ? Self.keyHelp
-                                    : "\(character): not a key of review (? lists the keys)")
+                return .explain(
+                    character == "?"
+                        ? Self.keyHelp
+                        : "\(character): not a key of review (? lists the keys)")
             }
             return .acceptAs(label: label)
         default:

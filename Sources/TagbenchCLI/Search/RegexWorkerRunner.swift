@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CTagbenchSystem
 import Dispatch
@@ -21,8 +21,10 @@ struct RegexWorkerRunner: RegexRunner {
         access("/proc/self/exe", X_OK) == 0 ? RegexWorkerRunner(executable: "/proc/self/exe") : nil
     }
 
-    func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
-                 limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
+    func matches(
+        of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
+        limit: Double
+    ) throws(TagbenchError) -> [[[TextRange]]] {
         let started = DispatchTime.now().uptimeNanoseconds
         // A worker that dies (killed by someone else) is replaced once, then the search fails:
         // a thread in this process could not be stopped. Only where no worker can be started at
@@ -30,8 +32,10 @@ struct RegexWorkerRunner: RegexRunner {
         var died = false
         for _ in 0..<2 {
             guard let worker = Worker.start(executable) else { break }
-            if let records = try search(worker, sources: sources, documents: documents, task: task, monitor: monitor,
-                                        limit: limit, started: started) {
+            if let records = try search(
+                worker, sources: sources, documents: documents, task: task, monitor: monitor,
+                limit: limit, started: started)
+            {
                 return records
             }
             died = true
@@ -41,15 +45,18 @@ struct RegexWorkerRunner: RegexRunner {
     }
 
     /// The worker's answer; nil if it failed before giving it whole.
-    private func search(_ worker: Worker, sources: [String], documents: [Document], task: String, monitor: ProgressMonitor?,
-                        limit: Double, started: UInt64) throws(TagbenchError) -> [[[TextRange]]]? {
+    private func search(
+        _ worker: Worker, sources: [String], documents: [Document], task: String, monitor: ProgressMonitor?,
+        limit: Double, started: UInt64
+    ) throws(TagbenchError) -> [[[TextRange]]]? {
         defer { worker.end() }
         guard worker.send(sources: sources, documents: documents) else { return nil }
         var answer = RegexWorkerWire.AnswerReader(sourceCount: sources.count)
         while true {
             switch worker.receive(into: &answer, waitingAtMost: 50) {
             case .more: break
-            case .finished where answer.records.count == documents.count && !answer.hasPartialRecord && worker.exitedCleanly():
+            case .finished
+            where answer.records.count == documents.count && !answer.hasPartialRecord && worker.exitedCleanly():
                 return answer.records
             case .finished, .failed:
                 if monitor?.shouldStop == true { throw .interrupted(task) }
@@ -78,7 +85,9 @@ struct RegexWorkerRunner: RegexRunner {
 
         static func start(_ executable: String) -> Worker? {
             var ends: [Int32] = [0, 0]
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return nil }
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+                return nil
+            }
             let arguments = [executable, "regex-worker", String(getpid())]
             var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             defer { for argument in argv { free(argument) } }
@@ -94,9 +103,13 @@ struct RegexWorkerRunner: RegexRunner {
 
         /// Sends the whole request and closes the sending side; false if the worker is gone.
         func send(sources: [String], documents: [Document]) -> Bool {
-            guard write(RegexWorkerWire.requestHeader(sources: sources, documentCount: documents.count)) else { return false }
+            guard write(RegexWorkerWire.requestHeader(sources: sources, documentCount: documents.count)) else {
+                return false
+            }
             for document in documents {
-                guard write(RegexWorkerWire.documentHeader(length: document.bytes.count)), write(document.bytes) else { return false }
+                guard write(RegexWorkerWire.documentHeader(length: document.bytes.count)), write(document.bytes) else {
+                    return false
+                }
             }
             return shutdown(socket, Int32(SHUT_WR)) == 0
         }
@@ -106,7 +119,8 @@ struct RegexWorkerRunner: RegexRunner {
                 var offset = 0
                 while offset < buffer.count {
                     // MSG_NOSIGNAL: a worker that died is a failed send, not a SIGPIPE.
-                    let sent = Glibc.send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                    let sent = Glibc.send(
+                        socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                     if sent < 0 && errno == EINTR { continue }
                     guard sent > 0 else { return false }
                     offset += sent

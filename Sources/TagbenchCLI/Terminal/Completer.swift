@@ -40,15 +40,18 @@ public struct Completer {
             let choice = inserts[0]
             let isDirectory = choice.hasSuffix("/")
             if choice.hasPrefix(typing) {
-                return Completion(deleteCount: 0, replacement: String(choice.unicodeScalars.dropFirst(typedCount)) + (isDirectory ? "" : " "),
-                                  candidates: inserts)
+                return Completion(
+                    deleteCount: 0,
+                    replacement: String(choice.unicodeScalars.dropFirst(typedCount)) + (isDirectory ? "" : " "),
+                    candidates: inserts)
             }
             // An alias: replace what was typed with the label's name.
             return Completion(deleteCount: typedCount, replacement: choice + " ", candidates: inserts)
         }
         let common = Self.commonPrefix(matching.map(\.shown))
         if common.unicodeScalars.count > typedCount {
-            return Completion(deleteCount: 0, replacement: String(common.unicodeScalars.dropFirst(typedCount)), candidates: inserts)
+            return Completion(
+                deleteCount: 0, replacement: String(common.unicodeScalars.dropFirst(typedCount)), candidates: inserts)
         }
         return Completion(candidates: matching.map(\.shown).sorted())
     }
@@ -75,7 +78,10 @@ public struct Completer {
             case "--labels": return labels
             case "--docs": return documents
             default:
-                return ["--unit", "--labels", "--docs", "--split", "--seed", "--shard-size", "--from-spans", "--negatives", "--jsonl", "--overlap"].map { ($0, $0) }
+                return [
+                    "--unit", "--labels", "--docs", "--split", "--seed", "--shard-size", "--from-spans", "--negatives",
+                    "--jsonl", "--overlap"
+                ].map { ($0, $0) }
             }
         case ("label", 1): return [("add", "add")]
         case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1): return pathChoices(typing)

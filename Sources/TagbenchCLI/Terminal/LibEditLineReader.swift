@@ -1,7 +1,7 @@
 @preconcurrency import CLibEdit
 import TagbenchCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // libedit's callbacks are C function pointers that can capture nothing: the state they need lives
@@ -78,10 +78,14 @@ public final class LibEditLineReader: LineReader {
         let name = wide("tb-complete")
         let help = wide("complete a command, label, document or path")
         name.withUnsafeBufferPointer { n in
-            help.withUnsafeBufferPointer { h in _ = tb_el_add_function(editLine, n.baseAddress, h.baseAddress, completeCallback) }
+            help.withUnsafeBufferPointer { h in
+                _ = tb_el_add_function(editLine, n.baseAddress, h.baseAddress, completeCallback)
+            }
         }
         let key = wide("^I")
-        key.withUnsafeBufferPointer { k in name.withUnsafeBufferPointer { n in _ = tb_el_bind(editLine, k.baseAddress, n.baseAddress) } }
+        key.withUnsafeBufferPointer { k in
+            name.withUnsafeBufferPointer { n in _ = tb_el_bind(editLine, k.baseAddress, n.baseAddress) }
+        }
         _ = tb_el_source_default(editLine)
         if let historyPath { tb_history_load(history, historyPath) }
         LibEditLineReader.catchInterrupts()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TagbenchCore
 
@@ -24,7 +24,10 @@ public final class TerminalProgress: ProgressMonitor {
         clock_gettime(CLOCK_MONOTONIC, &now)
         let ms = UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
         if drawn && ms - lastDraw < 100 { return }
-        if !drawn && lastDraw == 0 { lastDraw = ms; return }
+        if !drawn && lastDraw == 0 {
+            lastDraw = ms
+            return
+        }
         lastDraw = ms
         drawn = true
         write("\r\u{1B}[K\(task): \(Format.grouped(done))/\(Format.grouped(total)) documents (Ctrl-C stops)")

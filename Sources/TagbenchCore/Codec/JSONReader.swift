@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A pull parser over JSON bytes that the session and tag-set decoders drive: it reports errors
@@ -26,7 +26,12 @@ public struct JSONReader {
         var column = 1
         var i = 0
         while i < min(position, bytes.count) {
-            if bytes[i] == 0x0A { line += 1; column = 1 } else if !UTF8Bytes.isContinuation(bytes[i]) { column += 1 }
+            if bytes[i] == 0x0A {
+                line += 1
+                column = 1
+            } else if !UTF8Bytes.isContinuation(bytes[i]) {
+                column += 1
+            }
             i += 1
         }
         return .malformedJSON(path: path, line: line, column: column, reason: reason)
@@ -65,7 +70,9 @@ public struct JSONReader {
     }
 
     private mutating func expect(_ byte: UInt8, _ what: String) throws(TagbenchError) {
-        guard peek() == byte else { throw error(peek() == nil ? "unexpected end of file, expected \(what)" : "expected \(what)") }
+        guard peek() == byte else {
+            throw error(peek() == nil ? "unexpected end of file, expected \(what)" : "expected \(what)")
+        }
         position += 1
     }
 
@@ -127,7 +134,12 @@ public struct JSONReader {
 
     /// The next key of the object being read, or nil at its end.
     public mutating func nextKey() throws(TagbenchError) -> String? {
-        if peek() == UInt8(ascii: "}") { position += 1; firstInContainer = false; depth -= 1; return nil }
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            firstInContainer = false
+            depth -= 1
+            return nil
+        }
         if !firstInContainer { try expect(UInt8(ascii: ","), "',' or '}'") }
         firstInContainer = false
         let key = try readString()
@@ -143,7 +155,12 @@ public struct JSONReader {
 
     /// Whether another element follows in the array being read.
     public mutating func nextElement() throws(TagbenchError) -> Bool {
-        if peek() == UInt8(ascii: "]") { position += 1; firstInContainer = false; depth -= 1; return false }
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            firstInContainer = false
+            depth -= 1
+            return false
+        }
         if !firstInContainer { try expect(UInt8(ascii: ","), "',' or ']'") }
         firstInContainer = false
         return true
@@ -158,9 +175,16 @@ public struct JSONReader {
             let end = plainRunEnd(from: start)
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
                 let same = bytes.withUnsafeBufferPointer { b in
-                    previous.withUTF8 { p in p.count == end - start && (p.isEmpty || memcmp(p.baseAddress!, b.baseAddress! + start, p.count) == 0) }
+                    previous.withUTF8 { p in
+                        p.count == end - start
+                            && (p.isEmpty || memcmp(p.baseAddress!, b.baseAddress! + start, p.count) == 0)
+                    }
                 }
-                if !same { previous = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) } }
+                if !same {
+                    previous = bytes.withUnsafeBufferPointer {
+                        String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+                    }
+                }
                 position = end + 1
                 return previous
             }
@@ -179,7 +203,10 @@ public struct JSONReader {
             position = plainRunEnd(from: position)
             guard position < bytes.count else { throw error("unterminated string") }
             let b = bytes[position]
-            if b == UInt8(ascii: "\"") { position += 1; return start..<position }
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                return start..<position
+            }
             if b < 0x20 { throw error("control character in string") }
             // A backslash: skip it and the escaped byte (a \u escape's digits are plain bytes).
             position += 2
@@ -192,7 +219,9 @@ public struct JSONReader {
         let start = position
         position = plainRunEnd(from: start)
         if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
-            let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
+            let s = bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self)
+            }
             position += 1
             return s
         }
@@ -200,9 +229,16 @@ public struct JSONReader {
         var out = Array(bytes[start..<position])
         while position < bytes.count {
             let b = bytes[position]
-            if b == UInt8(ascii: "\"") { position += 1; return String(decoding: out, as: UTF8.self) }
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: out, as: UTF8.self)
+            }
             if b < 0x20 { throw error("control character in string") }
-            if b != UInt8(ascii: "\\") { out.append(b); position += 1; continue }
+            if b != UInt8(ascii: "\\") {
+                out.append(b)
+                position += 1
+                continue
+            }
             position += 1
             guard position < bytes.count else { break }
             let e = bytes[position]
@@ -219,7 +255,9 @@ public struct JSONReader {
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
-                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else {
                         throw error("unpaired surrogate")
                     }
                     position += 2
@@ -261,18 +299,27 @@ public struct JSONReader {
         _ = peek()
         let start = position
         var negative = false
-        if position < bytes.count && bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
+        if position < bytes.count && bytes[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
         var value = 0
         var digits = 0
         while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int(bytes[position] - 48))
-            if o1 || o2 { position = start; throw error("integer too large") }
+            if o1 || o2 {
+                position = start
+                throw error("integer too large")
+            }
             value = a
             digits += 1
             position += 1
         }
-        if digits == 0 { position = start; throw error("expected an integer") }
+        if digits == 0 {
+            position = start
+            throw error("expected an integer")
+        }
         if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
             position = start
             throw error("expected an integer")
@@ -317,7 +364,10 @@ public struct JSONReader {
             while position < bytes.count, b(bytes[position]) { position += 1 }
             if start == position { throw error("invalid number") }
         }
-        func b(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") }
+        func b(_ c: UInt8) -> Bool {
+            (c >= 48 && c <= 57) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
+        }
     }
 
     /// Requires that nothing but whitespace follows.

@@ -41,9 +41,15 @@ public struct JSONWriter {
 
     /// Appends a decimal integer (without formatting a String: sessions hold millions of them).
     public mutating func int(_ value: Int) {
-        if value >= 0 && value < 10 { bytes.append(UInt8(48 + value)); return }
+        if value >= 0 && value < 10 {
+            bytes.append(UInt8(48 + value))
+            return
+        }
         if value < 0 {
-            if value == .min { bytes.append(contentsOf: String(value).utf8); return }
+            if value == .min {
+                bytes.append(contentsOf: String(value).utf8)
+                return
+            }
             bytes.append(UInt8(ascii: "-"))
             int(-value)
             return

@@ -18,8 +18,10 @@ public enum SessionCodec {
 
     /// The session file's consecutive pieces, each handed to `emit` as soon as it and those
     /// before it are made: a save writes the first pieces while the last are being encoded.
-    public static func encode<E: Error>(_ session: Session, directory: String,
-                                        into emit: (ArraySlice<UInt8>) throws(E) -> Void) throws(E) {
+    public static func encode<E: Error>(
+        _ session: Session, directory: String,
+        into emit: (ArraySlice<UInt8>) throws(E) -> Void
+    ) throws(E) {
         try SessionFileWriter.write(session, directory: directory, into: emit)
     }
 
@@ -55,8 +57,10 @@ public enum SessionCodec {
 
     /// Reads a session file at `path` (absolute), reading back every document and checking its
     /// hash (taken from `knownHashes` for a file as it was when hashed).
-    public static func decode(_ bytes: [UInt8], path: String, displayPath: String,
-                              knownHashes: @autoclosure () -> HashCache = HashCache()) throws(TagbenchError) -> (Session, OpenReport) {
+    public static func decode(
+        _ bytes: [UInt8], path: String, displayPath: String,
+        knownHashes: @autoclosure () -> HashCache = HashCache()
+    ) throws(TagbenchError) -> (Session, OpenReport) {
         try SessionLoader.load(bytes, path: path, displayPath: displayPath, knownHashes: knownHashes)
     }
 }

@@ -36,7 +36,9 @@ public enum TagSetCodec {
                 }
             case "overlap":
                 let name = try r.readString()
-                guard let policy = OverlapPolicy(rawValue: name) else { throw invalid("overlap is \"\(name)\"; it is allow, nest or none") }
+                guard let policy = OverlapPolicy(rawValue: name) else {
+                    throw invalid("overlap is \"\(name)\"; it is allow, nest or none")
+                }
                 file.overlap = policy
             default:
                 try r.skipValue()
@@ -57,19 +59,29 @@ public enum TagSetCodec {
             var seen: Set<String> = [label.name]
             var parent = label.parent
             while !parent.isEmpty {
-                guard let p = byName[parent] else { throw invalid("the parent of \(label.name), \(parent), is not a label of the set") }
-                guard seen.insert(p.name).inserted else { throw invalid("the parents of \(label.name) go round in a circle") }
+                guard let p = byName[parent] else {
+                    throw invalid("the parent of \(label.name), \(parent), is not a label of the set")
+                }
+                guard seen.insert(p.name).inserted else {
+                    throw invalid("the parents of \(label.name) go round in a circle")
+                }
                 parent = p.parent
             }
-            if !label.patterns.isEmpty && label.kind != .span { throw invalid("\(label.name) is a category label; only span labels have patterns") }
+            if !label.patterns.isEmpty && label.kind != .span {
+                throw invalid("\(label.name) is a category label; only span labels have patterns")
+            }
             for p in label.patterns {
-                do { _ = try TextSearch(p.pattern) } catch { throw invalid("\(label.name): pattern \(p.fileText): \(error.message)") }
+                do { _ = try TextSearch(p.pattern) } catch {
+                    throw invalid("\(label.name): pattern \(p.fileText): \(error.message)")
+                }
             }
         }
     }
 
     /// One label object, as session and tag-set files both write it.
-    static func decodeLabel(_ r: inout JSONReader, number: Int, invalid: (String) -> TagbenchError) throws(TagbenchError) -> Label {
+    static func decodeLabel(_ r: inout JSONReader, number: Int, invalid: (String) -> TagbenchError)
+        throws(TagbenchError) -> Label
+    {
         var label = Label(name: "")
         var kind = "span"
         try r.beginObject()
@@ -106,7 +118,10 @@ public enum TagSetCodec {
                         default: try r.skipValue()
                         }
                     }
-                    guard !text.isEmpty else { throw invalid("a pattern of \(label.name.isEmpty ? "label \(number)" : label.name) has no \"pattern\"") }
+                    guard !text.isEmpty else {
+                        throw invalid(
+                            "a pattern of \(label.name.isEmpty ? "label \(number)" : label.name) has no \"pattern\"")
+                    }
                     p.pattern = LabelPattern.pattern(fromFileText: text)
                     label.patterns.append(p)
                 }
@@ -114,7 +129,9 @@ public enum TagSetCodec {
             }
         }
         guard !label.name.isEmpty else { throw invalid("label \(number) has no name") }
-        guard let k = LabelKind(rawValue: kind) else { throw invalid("label \(label.name) has unknown kind \"\(kind)\"") }
+        guard let k = LabelKind(rawValue: kind) else {
+            throw invalid("label \(label.name) has unknown kind \"\(kind)\"")
+        }
         label.kind = k
         return label
     }
@@ -122,18 +139,33 @@ public enum TagSetCodec {
     /// Writes the optional fields of a label (shortcut, parent, patterns) when they are set, as
     /// session and tag-set files both hold them.
     static func encodeExtras(of label: Label, to w: inout JSONWriter) {
-        if !label.shortcut.isEmpty { w.key("shortcut"); w.string(label.shortcut) }
-        if !label.parent.isEmpty { w.key("parent"); w.string(label.parent) }
+        if !label.shortcut.isEmpty {
+            w.key("shortcut")
+            w.string(label.shortcut)
+        }
+        if !label.parent.isEmpty {
+            w.key("parent")
+            w.string(label.parent)
+        }
         guard !label.patterns.isEmpty else { return }
         w.key("patterns")
         w.raw("[")
         for (i, p) in label.patterns.enumerated() {
             if i > 0 { w.raw(", ") }
-            if p.notInside.isEmpty && p.inside.isEmpty { w.string(p.fileText); continue }
+            if p.notInside.isEmpty && p.inside.isEmpty {
+                w.string(p.fileText)
+                continue
+            }
             w.raw("{\"pattern\": ")
             w.string(p.fileText)
-            if !p.notInside.isEmpty { w.key("not_inside"); w.stringArray(p.notInside) }
-            if !p.inside.isEmpty { w.key("inside"); w.stringArray(p.inside) }
+            if !p.notInside.isEmpty {
+                w.key("not_inside")
+                w.stringArray(p.notInside)
+            }
+            if !p.inside.isEmpty {
+                w.key("inside")
+                w.stringArray(p.inside)
+            }
             w.raw("}")
         }
         w.raw("]")

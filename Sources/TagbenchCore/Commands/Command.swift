@@ -134,7 +134,7 @@ public enum Command: Hashable, Sendable {
     public var changesSession: Bool {
         switch self {
         case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo,
-             .suggest, .accept, .reject:
+            .suggest, .accept, .reject:
             return true
         default:
             return false

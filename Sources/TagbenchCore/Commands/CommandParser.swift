@@ -109,19 +109,28 @@ public enum CommandParser {
             var label: String?
             var corpus = false
             while let token = try args.next() {
-                if token.kind == .word && token.text == "--corpus" { corpus = true }
-                else if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
-                else if label == nil { label = token.text }
-                else { throw .unexpectedArgument(command: name, argument: token.text) }
+                if token.kind == .word && token.text == "--corpus" {
+                    corpus = true
+                } else if token.kind == .word && token.text.hasPrefix("--") {
+                    throw .unknownOption(token.text, command: name)
+                } else if label == nil {
+                    label = token.text
+                } else {
+                    throw .unexpectedArgument(command: name, argument: token.text)
+                }
             }
             return .spans(label: label, corpus: corpus)
         case "suggest":
             var labels: [String] = []
             var corpus = false
             while let token = try args.next() {
-                if token.kind == .word && token.text == "--corpus" { corpus = true }
-                else if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
-                else { labels.append(token.text) }
+                if token.kind == .word && token.text == "--corpus" {
+                    corpus = true
+                } else if token.kind == .word && token.text.hasPrefix("--") {
+                    throw .unknownOption(token.text, command: name)
+                } else {
+                    labels.append(token.text)
+                }
             }
             return .suggest(labels: labels, corpus: corpus)
         case "suggestions": command = .suggestions(label: try args.next()?.text)
@@ -132,24 +141,32 @@ public enum CommandParser {
             var at: TextRange?
             while let token = try args.next() {
                 switch token.text {
-                case "--as" where name == "accept" && token.kind == .word: asLabel = try args.required("a label after --as").text
+                case "--as" where name == "accept" && token.kind == .word:
+                    asLabel = try args.required("a label after --as").text
                 case "--at" where name == "accept" && token.kind == .word:
                     let text = try args.required("S:E after --at").text
-                    guard let r = parseRange(text), r.start < r.end else { throw .invalidArgument(command: name, argument: text, expected: "S:E with S < E") }
+                    guard let r = parseRange(text), r.start < r.end else {
+                        throw .invalidArgument(command: name, argument: text, expected: "S:E with S < E")
+                    }
                     at = r
                 default:
-                    if token.kind == .word && token.text.hasPrefix("--") { throw .unknownOption(token.text, command: name) }
+                    if token.kind == .word && token.text.hasPrefix("--") {
+                        throw .unknownOption(token.text, command: name)
+                    }
                     if label != nil { throw .unexpectedArgument(command: name, argument: token.text) }
                     label = token.text
                 }
             }
-            return name == "accept" ? .accept(target, label: label, asLabel: asLabel, at: at) : .reject(target, label: label)
+            return name == "accept"
+                ? .accept(target, label: label, asLabel: asLabel, at: at) : .reject(target, label: label)
         case "review": command = .review(label: try args.next()?.text)
         case "labels": command = .labels
         case "orphans": command = .orphans
         case "label":
             let verb = try args.required("add NAME")
-            guard verb.text == "add" else { throw .invalidArgument(command: name, argument: verb.text, expected: "add") }
+            guard verb.text == "add" else {
+                throw .invalidArgument(command: name, argument: verb.text, expected: "add")
+            }
             var label = Label(name: try args.required("a label name").text)
             while let option = try args.next() {
                 switch option.text {
@@ -160,7 +177,8 @@ public enum CommandParser {
                     let colour = try args.required("a colour after --colour (RRGGBB)").text
                     let hex = colour.hasPrefix("#") ? String(colour.dropFirst()) : colour
                     guard hex.count == 6, hex.allSatisfy(\.isHexDigit) else {
-                        throw .invalidArgument(command: name, argument: colour, expected: "a colour RRGGBB such as 3cb44b")
+                        throw .invalidArgument(
+                            command: name, argument: colour, expected: "a colour RRGGBB such as 3cb44b")
                     }
                     label.colour = "#" + hex.lowercased()
                 case "--description": label.description = try args.required("a text after --description").text
@@ -210,7 +228,8 @@ public enum CommandParser {
         if let hits = parseHits(token.text) {
             // hM-hN with M > N is a slip, not a text to look for.
             guard hits.0 <= hits.1 else {
-                throw .invalidArgument(command: "tag", argument: token.text, expected: "a range of hits in order (h\(hits.1)-h\(hits.0))")
+                throw .invalidArgument(
+                    command: "tag", argument: token.text, expected: "a range of hits in order (h\(hits.1)-h\(hits.0))")
             }
             return .hits(hits.0, hits.1)
         }
@@ -222,7 +241,8 @@ public enum CommandParser {
     static func parseRange(_ text: String) -> TextRange? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let s = Int(parts[0]), let e = Int(parts[1]), s >= 0, e >= 0,
-              parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII), !parts[0].hasPrefix("+"), !parts[1].hasPrefix("+")
+            parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII), !parts[0].hasPrefix("+"),
+            !parts[1].hasPrefix("+")
         else { return nil }
         return TextRange(s, e)
     }
@@ -230,7 +250,9 @@ public enum CommandParser {
     /// `hN` or `hN-hM` (in either order; the caller checks it).
     static func parseHits(_ text: String) -> (Int, Int)? {
         func hit(_ part: Substring) -> Int? {
-            guard part.first == "h", let n = Int(part.dropFirst()), n >= 1, !part.dropFirst().hasPrefix("+") else { return nil }
+            guard part.first == "h", let n = Int(part.dropFirst()), n >= 1, !part.dropFirst().hasPrefix("+") else {
+                return nil
+            }
             return n
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -243,7 +265,9 @@ public enum CommandParser {
     static func parseSuggestionTarget(_ text: String, command: String) throws(TagbenchError) -> SuggestionTarget {
         if text == "all" { return .all }
         func number(_ part: Substring) -> Int? {
-            guard part.first == "s", let n = Int(part.dropFirst()), n >= 1, part.dropFirst().allSatisfy(\.isASCII), !part.dropFirst().hasPrefix("+") else { return nil }
+            guard part.first == "s", let n = Int(part.dropFirst()), n >= 1, part.dropFirst().allSatisfy(\.isASCII),
+                !part.dropFirst().hasPrefix("+")
+            else { return nil }
             return n
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -271,7 +295,9 @@ private struct Arguments {
     }
 
     mutating func required(_ what: String, allowRegex: Bool = false) throws(TagbenchError) -> Token {
-        guard let token = try scanner.next(allowRegex: allowRegex) else { throw .missingArgument(command: command, what: what) }
+        guard let token = try scanner.next(allowRegex: allowRegex) else {
+            throw .missingArgument(command: command, what: what)
+        }
         return token
     }
 
@@ -279,9 +305,12 @@ private struct Arguments {
     mutating func numbers(after keyword: String) throws(TagbenchError) -> (Int, Int) {
         let token = try required("a number after \(keyword)")
         let parts = token.text.split(separator: "-", omittingEmptySubsequences: false)
-        let numbers = parts.compactMap { part in part.allSatisfy(\.isASCII) ? Int(part).flatMap { $0 >= 1 ? $0 : nil } : nil }
+        let numbers = parts.compactMap { part in
+            part.allSatisfy(\.isASCII) ? Int(part).flatMap { $0 >= 1 ? $0 : nil } : nil
+        }
         guard parts.count <= 2, numbers.count == parts.count, numbers[0] <= numbers[numbers.count - 1] else {
-            throw .invalidArgument(command: command, argument: token.text, expected: "a number from 1, or N-M with N ≤ M")
+            throw .invalidArgument(
+                command: command, argument: token.text, expected: "a number from 1, or N-M with N ≤ M")
         }
         return (numbers[0], numbers[numbers.count - 1])
     }
@@ -296,7 +325,9 @@ private struct Arguments {
 
     mutating func pattern() throws(TagbenchError) -> Pattern {
         let token = try required("a text or /regular expression/", allowRegex: true)
-        if token.kind == .word && token.text.hasPrefix("--") { throw .missingArgument(command: command, what: "a text or /regular expression/ before \(token.text)") }
+        if token.kind == .word && token.text.hasPrefix("--") {
+            throw .missingArgument(command: command, what: "a text or /regular expression/ before \(token.text)")
+        }
         return token.kind == .regex ? .regex(token.text) : .literal(token.text)
     }
 

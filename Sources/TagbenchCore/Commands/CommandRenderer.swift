@@ -2,7 +2,8 @@
 public enum CommandRenderer {
     /// `text` as one argument: bare when that reads back the same, else quoted with escapes.
     public static func quoteIfNeeded(_ text: String, forceQuotes: Bool = false) -> String {
-        let needsQuotes = forceQuotes || text.isEmpty || text.first == "\"" || text.first == "#" || text.first == "/"
+        let needsQuotes =
+            forceQuotes || text.isEmpty || text.first == "\"" || text.first == "#" || text.first == "/"
             || text.unicodeScalars.contains { UTF8Bytes.isWhitespace($0.value) }
         guard needsQuotes else { return text }
         var out = "\""
@@ -18,7 +19,8 @@ public enum CommandRenderer {
         let q = { (s: String) in quoteIfNeeded(s) }
         switch command {
         case .load(let paths, let encoding):
-            return (["load"] + (encoding == .utf8 ? [] : ["--encoding", encoding.rawValue]) + paths.map(q)).joined(separator: " ")
+            return (["load"] + (encoding == .utf8 ? [] : ["--encoding", encoding.rawValue]) + paths.map(q)).joined(
+                separator: " ")
         case .docs: return "docs"
         case .open(.name(let name)): return "open " + q(name)
         case .open(.next): return "next"
@@ -44,7 +46,8 @@ public enum CommandRenderer {
             return "tag \(q(label)) all \(pattern)" + (corpus ? " --corpus" : "")
         case .untag(let ids): return "untag " + ids.map { "a\($0)" }.joined(separator: " ")
         case .relabel(let id, let label): return "relabel a\(id) \(q(label))"
-        case .note(let id, let text): return "note a\(id)" + (text.isEmpty ? "" : " " + quoteIfNeeded(text, forceQuotes: true))
+        case .note(let id, let text):
+            return "note a\(id)" + (text.isEmpty ? "" : " " + quoteIfNeeded(text, forceQuotes: true))
         case .classify(let label, let unit): return "classify \(q(label)) \(render(unit))"
         case .unclassify(let label, let unit): return "unclassify \(q(label)) \(render(unit))"
         case .spans(let label, let corpus):
@@ -53,9 +56,11 @@ public enum CommandRenderer {
             return (["suggest"] + labels.map(q) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
         case .suggestions(let label): return "suggestions" + (label.map { " " + q($0) } ?? "")
         case .accept(let target, let label, let asLabel, let at):
-            return (["accept", render(target)] + (label.map { [q($0)] } ?? []) + (asLabel.map { ["--as", q($0)] } ?? [])
-                    + (at.map { ["--at", $0.description] } ?? [])).joined(separator: " ")
-        case .reject(let target, let label): return (["reject", render(target)] + (label.map { [q($0)] } ?? [])).joined(separator: " ")
+            return
+                (["accept", render(target)] + (label.map { [q($0)] } ?? []) + (asLabel.map { ["--as", q($0)] } ?? [])
+                + (at.map { ["--at", $0.description] } ?? [])).joined(separator: " ")
+        case .reject(let target, let label):
+            return (["reject", render(target)] + (label.map { [q($0)] } ?? [])).joined(separator: " ")
         case .review(let label): return "review" + (label.map { " " + q($0) } ?? "")
         case .labels: return "labels"
         case .orphans: return "orphans"
@@ -71,7 +76,8 @@ public enum CommandRenderer {
         case .redo(let n): return n == 1 ? "redo" : "redo \(n)"
         case .save(let path): return "save" + (path.map { " " + q($0) } ?? "")
         case .export(let options):
-            return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(separator: " ")
+            return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(
+                separator: " ")
         case .stats: return "stats"
         case .history: return "history"
         case .run(let path): return "run " + q(path)

@@ -58,7 +58,9 @@ public struct CommandScanner {
             while true {
                 guard position < scalars.count else { throw .unterminatedQuote(column: start + 1) }
                 let c = scalars[position]
-                if c == "\\", position + 1 < scalars.count, scalars[position + 1] == "\"" || scalars[position + 1] == "\\" {
+                if c == "\\", position + 1 < scalars.count,
+                    scalars[position + 1] == "\"" || scalars[position + 1] == "\\"
+                {
                     text.append(scalars[position + 1])
                     position += 2
                     continue
@@ -72,15 +74,20 @@ public struct CommandScanner {
             if position < scalars.count, scalars[position] == "#" {
                 var digits = ""
                 var p = position + 1
-                while p < scalars.count, ("0"..."9").contains(scalars[p]) { digits.unicodeScalars.append(scalars[p]); p += 1 }
+                while p < scalars.count, ("0"..."9").contains(scalars[p]) {
+                    digits.unicodeScalars.append(scalars[p])
+                    p += 1
+                }
                 if let k = Int(digits), p == scalars.count || UTF8Bytes.isWhitespace(scalars[p].value) {
                     token.occurrence = k
                     position = p
                 }
             }
             if position < scalars.count, !UTF8Bytes.isWhitespace(scalars[position].value) {
-                throw .invalidArgument(command: "quoting", argument: String(String.UnicodeScalarView(scalars[start..<min(scalars.count, position + 1)])),
-                                       expected: "followed by a space")
+                throw .invalidArgument(
+                    command: "quoting",
+                    argument: String(String.UnicodeScalarView(scalars[start..<min(scalars.count, position + 1)])),
+                    expected: "followed by a space")
             }
             return token
         }

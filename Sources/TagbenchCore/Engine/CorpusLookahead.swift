@@ -31,7 +31,9 @@ struct CorpusLookahead {
         var counts = Array(repeating: 0, count: texts.count)
         for found in perDocument { for hit in found { counts[Int(hit.text)] += 1 } }
         for text in lists.indices { lists[text].reserveCapacity(counts[text]) }
-        for (document, found) in perDocument.enumerated() { for hit in found { lists[Int(hit.text)].append((document, hit.range)) } }
+        for (document, found) in perDocument.enumerated() {
+            for hit in found { lists[Int(hit.text)].append((document, hit.range)) }
+        }
         byText = [:]
         for (index, text) in texts.enumerated() { byText[text] = lists[index] }
         self.documents = documents

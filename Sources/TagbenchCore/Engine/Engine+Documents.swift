@@ -1,6 +1,8 @@
 /// Documents: loading texts and annotated data, listing and opening them.
 extension Engine {
-    func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         // Read while the arguments are listed; used below.
         let cacheReading = sessionPath.map { HashCache.reading(for: $0) }
         var files: [(absolute: String, display: String)] = []
@@ -11,7 +13,11 @@ extension Engine {
                 let matches = FileSystem.glob(absolute).filter { FileSystem.kind(of: $0) == .file }
                 if matches.isEmpty { throw .fileNotFound(argument) }
                 for match in matches {
-                    if let kind = AnnotatedDataReader.kind(of: match) { imports.append((match, match, kind)) } else { files.append((match, match)) }
+                    if let kind = AnnotatedDataReader.kind(of: match) {
+                        imports.append((match, match, kind))
+                    } else {
+                        files.append((match, match))
+                    }
                 }
                 continue
             }
@@ -39,7 +45,10 @@ extension Engine {
         var skipped = 0
         var pendingIDs = Set<String>()
         for file in files {
-            if known.contains(file.absolute) { skipped += 1; continue }
+            if known.contains(file.absolute) {
+                skipped += 1
+                continue
+            }
             known.insert(file.absolute)
             try Names.check(Paths.stem(of: file.absolute), as: "document id (from file \(file.display))")
             let id = session.uniqueID(for: Paths.stem(of: file.absolute), avoiding: pendingIDs)
@@ -52,8 +61,9 @@ extension Engine {
         let knownHashes = cacheReading?.wait()
         let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
-                try DocumentReader.document(id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding,
-                                            hashLater: true, knownHashes: knownHashes)
+                try DocumentReader.document(
+                    id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding,
+                    hashLater: true, knownHashes: knownHashes)
             }
         }
         var added: [Document] = []
@@ -67,7 +77,10 @@ extension Engine {
         var declaredLabels: [String] = []
         var importedFrom: [String] = []
         for file in imports {
-            if known.contains(file.absolute) { skipped += 1; continue }
+            if known.contains(file.absolute) {
+                skipped += 1
+                continue
+            }
             known.insert(file.absolute)
             let read = try AnnotatedDataReader.read(file.absolute, displayPath: file.display, kind: file.kind)
             for warning in read.warnings { emit(.warning(warning)) }
@@ -82,11 +95,16 @@ extension Engine {
         if !imported.isEmpty {
             let result = try prepareImport(imported, declaring: declaredLabels, avoiding: pendingIDs, emit: emit)
             added += result.documents
-            importSummary = Wording.imported(documents: result.documents.count, spans: result.annotations.count,
-                                             categories: result.categories.count, from: importedFrom, labels: result.labels.map(\.name))
-            changes = [.addedLabels(result.labels), .addedDocuments(added), .addedAnnotations(result.annotations)]
-                + result.categories.map { .addedCategory($0) } + (result.rejected.isEmpty ? [] : [.importedRejections(result.rejected)])
-            if let last = result.rejected.last { session.suggestions.nextNumber = max(session.suggestions.nextNumber, last.number + 1) }
+            importSummary = Wording.imported(
+                documents: result.documents.count, spans: result.annotations.count,
+                categories: result.categories.count, from: importedFrom, labels: result.labels.map(\.name))
+            changes =
+                [.addedLabels(result.labels), .addedDocuments(added), .addedAnnotations(result.annotations)]
+                + result.categories.map { .addedCategory($0) }
+                + (result.rejected.isEmpty ? [] : [.importedRejections(result.rejected)])
+            if let last = result.rejected.last {
+                session.suggestions.nextNumber = max(session.suggestions.nextNumber, last.number + 1)
+            }
         } else {
             changes = [.addedDocuments(added)]
         }
@@ -97,10 +115,15 @@ extension Engine {
         let characters = added.reduce(0) { $0 + $1.length }
         let converted = added.filter { $0.encoding != .utf8 }
         if !converted.isEmpty {
-            emit(.message(Wording.readAs(Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }.sorted())))
+            emit(
+                .message(
+                    Wording.readAs(
+                        Dictionary(grouping: converted, by: \.encoding).map { "\($0.key.rawValue): \($0.value.count)" }
+                            .sorted())))
         }
-        push(UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
-             log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
+        push(
+            UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
+            log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
         if let importSummary { emit(.message(importSummary)) }
         emit(.message(Wording.loaded(added.map(\.id), characters: characters)))
     }
@@ -108,17 +131,28 @@ extension Engine {
     /// Imported documents made ready to add: unique ids, labels the tag set lacks, annotations
     /// numbered from the next free id (identical spans once), category labels on their units.
     /// Nothing is changed here, so an error leaves the session as it was.
-    func prepareImport(_ imported: [ImportedDocument], declaring declared: [String], avoiding taken: Set<String>, emit: (OutputItem) -> Void) throws(TagbenchError)
-        -> (documents: [Document], labels: [Label], annotations: [Annotation], categories: [CategoryAnnotation], rejected: [Suggestion]) {
+    func prepareImport(
+        _ imported: [ImportedDocument], declaring declared: [String], avoiding taken: Set<String>,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError)
+        -> (
+            documents: [Document], labels: [Label], annotations: [Annotation], categories: [CategoryAnnotation],
+            rejected: [Suggestion]
+        )
+    {
         var newLabels: [Label] = []
         var newIndex: [String: Int] = [:]
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
             if let i = session.tagSet.index(of: name) {
-                guard session.tagSet.labels[i].kind == kind else { throw .wrongLabelKind(label: name, expected: kind, command: "load") }
+                guard session.tagSet.labels[i].kind == kind else {
+                    throw .wrongLabelKind(label: name, expected: kind, command: "load")
+                }
                 return i
             }
             if let k = newIndex[name] {
-                guard newLabels[k].kind == kind else { throw .wrongLabelKind(label: name, expected: kind, command: "load") }
+                guard newLabels[k].kind == kind else {
+                    throw .wrongLabelKind(label: name, expected: kind, command: "load")
+                }
                 return session.tagSet.labels.count + k
             }
             try Names.checkLabel(name)
@@ -154,15 +188,20 @@ extension Engine {
             let d = session.documents.count + documents.count
             documents.append(document)
             for span in item.spans {
-                let a = Annotation(number: number, document: d, range: span.range, label: try labelIndex(span.label, kind: .span),
-                                   text: document.text(span.range), note: span.note, source: "import", annotator: annotator.name, time: time)
+                let a = Annotation(
+                    number: number, document: d, range: span.range, label: try labelIndex(span.label, kind: .span),
+                    text: document.text(span.range), note: span.note, source: "import", annotator: annotator.name,
+                    time: time)
                 guard keys.insert(SpanKey(a)).inserted else { continue }
                 annotations.append(a)
                 number += 1
             }
             for r in item.rejected {
-                rejected.append(Suggestion(number: suggestionNumber, document: d, range: r.range, label: try labelIndex(r.label, kind: .span),
-                                           text: document.text(r.range), source: "import"))
+                rejected.append(
+                    Suggestion(
+                        number: suggestionNumber, document: d, range: r.range,
+                        label: try labelIndex(r.label, kind: .span),
+                        text: document.text(r.range), source: "import"))
                 suggestionNumber += 1
             }
             for c in item.categories {
@@ -170,11 +209,21 @@ extension Engine {
                 let range: TextRange?
                 switch c.unit {
                 case .doc: range = c.index == 1 ? TextRange(0, document.length) : nil
-                case .para: range = c.index >= 1 && c.index <= document.paragraphs.count ? document.paragraphs[c.index - 1] : nil
-                case .sent: range = c.index >= 1 && c.index <= document.sentences.count ? document.sentences[c.index - 1].range : nil
+                case .para:
+                    range =
+                        c.index >= 1 && c.index <= document.paragraphs.count ? document.paragraphs[c.index - 1] : nil
+                case .sent:
+                    range =
+                        c.index >= 1 && c.index <= document.sentences.count
+                        ? document.sentences[c.index - 1].range : nil
                 }
-                guard let range else { unitsMissing += 1; continue }
-                let entry = CategoryAnnotation(document: d, unit: c.unit, index: c.index, range: range, label: label, annotator: annotator.name, time: time)
+                guard let range else {
+                    unitsMissing += 1
+                    continue
+                }
+                let entry = CategoryAnnotation(
+                    document: d, unit: c.unit, index: c.index, range: range, label: label, annotator: annotator.name,
+                    time: time)
                 if !categories.contains(where: { $0.sameTarget(entry) }) { categories.append(entry) }
             }
         }
@@ -185,8 +234,9 @@ extension Engine {
 
     func documentRows() -> [DocumentRow] {
         session.documents.enumerated().map { i, d in
-            DocumentRow(number: i + 1, id: d.id, characters: d.length, annotations: session.annotationCount(inDocument: i),
-                        isCurrent: i == current, isMissing: d.isMissing)
+            DocumentRow(
+                number: i + 1, id: d.id, characters: d.length, annotations: session.annotationCount(inDocument: i),
+                isCurrent: i == current, isMissing: d.isMissing)
         }
     }
 
@@ -203,16 +253,31 @@ extension Engine {
         switch selector {
         case .name(let name): target = try resolveDocument(name)
         case .next:
-            guard let c = current else { target = 0; break }
-            guard c + 1 < session.documents.count else { emit(.message(Wording.alreadyAtEnd(last: true))); return }
+            guard let c = current else {
+                target = 0
+                break
+            }
+            guard c + 1 < session.documents.count else {
+                emit(.message(Wording.alreadyAtEnd(last: true)))
+                return
+            }
             target = c + 1
         case .previous:
-            guard let c = current else { target = 0; break }
-            guard c > 0 else { emit(.message(Wording.alreadyAtEnd(last: false))); return }
+            guard let c = current else {
+                target = 0
+                break
+            }
+            guard c > 0 else {
+                emit(.message(Wording.alreadyAtEnd(last: false)))
+                return
+            }
             target = c - 1
         }
         current = target
-        emit(.message(Wording.opened(target + 1, session.documents[target], annotations: session.annotationCount(inDocument: target))))
+        emit(
+            .message(
+                Wording.opened(
+                    target + 1, session.documents[target], annotations: session.annotationCount(inDocument: target))))
     }
 
     func requireCurrent() throws(TagbenchError) -> Int {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Files: the session saved, and exports written.
@@ -20,7 +20,8 @@ extension Engine {
         var targetLock: SessionLock?
         if target != sessionPath {
             targetLock = try SessionLock(sessionPath: target, displayPath: named, files: files)
-            let unsaved = (Journal.read(sessionPath: target)?.commands.isEmpty == false)
+            let unsaved =
+                (Journal.read(sessionPath: target)?.commands.isEmpty == false)
                 || FileSystem.kind(of: Journal.checkpointPath(for: target)) == .file
             if unsaved {
                 targetLock?.release()
@@ -30,7 +31,8 @@ extension Engine {
             try lock?.verify()
         }
         defer { if isReadOnly { targetLock?.release() } }
-        let mode = FileSystem.sideFileMode(for: sessionPath.flatMap { FileSystem.kind(of: target) == .file ? nil : $0 } ?? target)
+        let mode = FileSystem.sideFileMode(
+            for: sessionPath.flatMap { FileSystem.kind(of: target) == .file ? nil : $0 } ?? target)
         // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
         let documents = UncheckedSendable(session.documents)
         let files = self.files
@@ -94,21 +96,27 @@ extension Engine {
     /// Refuses a session that could be written but not opened again.
     static func checkOpenable(_ session: Session, path: String) throws(TagbenchError) {
         for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty {
-            throw .unopenableSession(path: path, reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")
+            throw .unopenableSession(
+                path: path,
+                reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")
         }
         if session.nextNumber > Session.largestNumber {
-            throw .unopenableSession(path: path, reason: "its annotation ids pass the largest, \(Session.largestNumber)")
+            throw .unopenableSession(
+                path: path, reason: "its annotation ids pass the largest, \(Session.largestNumber)")
         }
     }
 
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
     /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
     /// thread during the final `fsync`, as the file is hashed. Returns its hash.
-    func writeEncoded(to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
-                              meanwhile: @escaping @Sendable () -> Void = {}) throws(TagbenchError) -> FileHashing {
+    func writeEncoded(
+        to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
+        meanwhile: @escaping @Sendable () -> Void = {}
+    ) throws(TagbenchError) -> FileHashing {
         let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
-        try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) { (segment) throws(TagbenchError) in
+        try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) {
+            (segment) throws(TagbenchError) in
             segments.append(segment)
             try file.append(segment)
         }
@@ -116,7 +124,10 @@ extension Engine {
         // for later, they held the whole encoded session for as long as the REPL ran.
         let hashing = FileHashing(segments: segments)
         segments = []
-        try Parallel.meanwhile({ meanwhile(); _ = hashing.wait() }) { () throws(TagbenchError) in try file.commit() }
+        try Parallel.meanwhile({
+            meanwhile()
+            _ = hashing.wait()
+        }) { () throws(TagbenchError) in try file.commit() }
         return hashing
     }
 
@@ -132,8 +143,11 @@ extension Engine {
             return
         }
         try writeSession(to: target, displayPath: path ?? Paths.fileName(of: target))
-        emit(.message(Wording.saved(path ?? Paths.fileName(of: target), documents: session.documents.count,
-                                    annotations: session.annotationCount, categories: session.categories.count)))
+        emit(
+            .message(
+                Wording.saved(
+                    path ?? Paths.fileName(of: target), documents: session.documents.count,
+                    annotations: session.annotationCount, categories: session.categories.count)))
     }
 
     func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
@@ -145,21 +159,27 @@ extension Engine {
         try protected.check(options.path, shown: path)
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.
-        var provenance = ExportProvenance(sessionPath: sessionPath, sessionSHA256: nil, sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
+        var provenance = ExportProvenance(
+            sessionPath: sessionPath, sessionSHA256: nil,
+            sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
         provenance.typedPath = path
         if sessionPath != nil, !isDirty, let hashing = savedFileHash {
             provenance.sessionHash = { hashing.wait() }
         }
-        let result = try Exporter.export(session, options: options, provenance: provenance, protected: protected, monitor: monitor, files: files)
+        let result = try Exporter.export(
+            session, options: options, provenance: provenance, protected: protected, monitor: monitor, files: files)
         for warning in result.warnings { emit(.warning(warning)) }
-        let summary = Wording.exported(documents: result.documents,
-                                       records: options.format == .brat || options.recordUnit == .doc ? nil : result.records,
-                                       spans: options.format == .classify ? nil : result.spans, to: path,
-                                       files: result.files.count - (result.manifest == nil ? 0 : 1))
+        let summary = Wording.exported(
+            documents: result.documents,
+            records: options.format == .brat || options.recordUnit == .doc ? nil : result.records,
+            spans: options.format == .classify ? nil : result.spans, to: path,
+            files: result.files.count - (result.manifest == nil ? 0 : 1))
         // Written to a device (stdout, most likely): the summary must not follow the data there.
         // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
         if let manifest = result.manifest {
-            let shown = manifest.hasPrefix(options.path) ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
+            let shown =
+                manifest.hasPrefix(options.path)
+                ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
             emit(.message(Wording.withManifest(summary, shown)))
         } else {
             emit(.status(summary))

@@ -11,7 +11,9 @@ extension Engine {
     func record(_ command: Command, usesFind: Bool = false, needsDocument: Bool = false) {
         let time = annotator.now()
         if usesFind, let found = lastFind, !journalBookkeeping.hasLogged(find: found.number) {
-            if let searched = found.document, journalBookkeeping.replayDocument != searched { logOpen(searched, time: time) }
+            if let searched = found.document, journalBookkeeping.replayDocument != searched {
+                logOpen(searched, time: time)
+            }
             session.log.append(LogEntry(command: .find(found.pattern, corpus: found.corpus), time: time))
             journalBookkeeping.loggedFind(found.number)
         }
@@ -27,10 +29,13 @@ extension Engine {
 
     /// The command with an alias replaced by its label's name, so the log reads the same whatever was typed.
     func canonical(_ command: Command) -> Command {
-        func name(_ label: String) -> String { session.tagSet.index(of: label).map { session.tagSet.labels[$0].name } ?? label }
+        func name(_ label: String) -> String {
+            session.tagSet.index(of: label).map { session.tagSet.labels[$0].name } ?? label
+        }
         switch command {
         case .tag(let label, let target): return .tag(label: name(label), target: target)
-        case .tagAll(let label, let pattern, let corpus): return .tagAll(label: name(label), pattern: pattern, corpus: corpus)
+        case .tagAll(let label, let pattern, let corpus):
+            return .tagAll(label: name(label), pattern: pattern, corpus: corpus)
         case .relabel(let id, let label): return .relabel(id, label: name(label))
         case .classify(let label, let unit): return .classify(label: name(label), unit: unit)
         case .unclassify(let label, let unit): return .unclassify(label: name(label), unit: unit)

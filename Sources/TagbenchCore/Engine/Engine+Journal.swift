@@ -66,8 +66,9 @@ extension Engine {
     /// Snapshots the session beside it and empties the journal, which continues from the snapshot.
     func writeCheckpoint() throws(TagbenchError) {
         guard let journal, let sessionPath else { return }
-        let hashing = try writeEncoded(to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
-                                       mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
+        let hashing = try writeEncoded(
+            to: Journal.checkpointPath(for: sessionPath), relativeTo: sessionPath,
+            mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
         // From here the checkpoint holds everything: a journal not emptied follows an older
         // state, and is not replayed on it.
         baseHash = hashing
@@ -82,9 +83,11 @@ extension Engine {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.
             journalIsStale = true
-            return contents.commands.isEmpty ? [] : [Wording.journalFollowsEarlierSave(displayPath, commands: contents.commands.count)]
+            return contents.commands.isEmpty
+                ? [] : [Wording.journalFollowsEarlierSave(displayPath, commands: contents.commands.count)]
         }
-        let context = ExecutionContext(baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
+        let context = ExecutionContext(
+            baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
         var recovered = 0
         var messages: [String] = []
         var details: [String] = []
@@ -94,25 +97,32 @@ extension Engine {
             do throws(LocatedError) {
                 let parsed: Command?
                 do { parsed = try CommandParser.parse(line) } catch {
-                    throw LocatedError(file: lineContext.file, line: lineContext.line, column: error.column, error: error.error)
+                    throw LocatedError(
+                        file: lineContext.file, line: lineContext.line, column: error.column, error: error.error)
                 }
                 guard let command = parsed else { continue }
                 // A journal holds only state changes and the open/find they need: anything else
                 // (save, export, run) is refused, so a journal cannot make tagbench write anywhere.
                 guard command.belongsInJournal else {
-                    throw LocatedError(file: lineContext.file, line: lineContext.line,
-                                       error: .invalidSession(path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
+                    throw LocatedError(
+                        file: lineContext.file, line: lineContext.line,
+                        error: .invalidSession(
+                            path: lineContext.file, reason: "\"\(line)\" does not belong in a journal"))
                 }
                 var loaded: [String] = []
-                try execute(command, context: lineContext, emit: { item in
-                    if case .load = command, case .message(let text) = item { loaded.append(text) }
-                })
+                try execute(
+                    command, context: lineContext,
+                    emit: { item in
+                        if case .load = command, case .message(let text) = item { loaded.append(text) }
+                    })
                 recovered += 1
                 if !loaded.isEmpty { details.append(Wording.replayedLoad(line, said: loaded)) }
             } catch {
                 recoveryStopped = true
-                messages.append(Wording.journalCommandFailed(i + 1, line: line, error: error.error.message,
-                                                             journalName: Paths.fileName(of: Journal.path(for: path))))
+                messages.append(
+                    Wording.journalCommandFailed(
+                        i + 1, line: line, error: error.error.message,
+                        journalName: Paths.fileName(of: Journal.path(for: path))))
                 break
             }
         }

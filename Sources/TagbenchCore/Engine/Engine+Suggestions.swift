@@ -18,8 +18,9 @@ extension Engine {
         // The rules' regular expressions are searched first, where a stop can end them (`RegexRunner`).
         var found: [[[TextRange]]]?
         if !suggester.regexSources.isEmpty {
-            found = try regexRunner.matches(of: suggester.regexSources, in: documents.map { session.documents[$0] }, task: "suggest",
-                                            monitor: monitor, limit: regexTimeLimit)
+            found = try regexRunner.matches(
+                of: suggester.regexSources, in: documents.map { session.documents[$0] }, task: "suggest",
+                monitor: monitor, limit: regexTimeLimit)
         }
         for (i, d) in documents.enumerated() {
             if found == nil, documents.count > 1, let monitor {
@@ -29,27 +30,43 @@ extension Engine {
             let document = session.documents[d]
             for c in suggester.candidates(in: document, regexMatches: found?[i] ?? []) {
                 let key = SpanKey(document: d, range: c.range, label: c.label)
-                if session.hasSpan(key) { tagged += 1; continue }
-                if session.suggestions.wasRejected(key) { rejectedBefore += 1; continue }
+                if session.hasSpan(key) {
+                    tagged += 1
+                    continue
+                }
+                if session.suggestions.wasRejected(key) {
+                    rejectedBefore += 1
+                    continue
+                }
                 // Already waiting, or proposed twice by two rules of the label: once.
                 if session.suggestions.isKnown(key) || !seen.insert(key).inserted { continue }
-                queued.append(Suggestion(number: number, document: d, range: c.range, label: c.label, text: document.text(c.range), source: c.source))
+                queued.append(
+                    Suggestion(
+                        number: number, document: d, range: c.range, label: c.label, text: document.text(c.range),
+                        source: c.source))
                 number += 1
             }
         }
         let skipped = Wording.suggestionsSkipped(tagged: tagged, rejectedBefore: rejectedBefore)
-        guard !queued.isEmpty else { emit(.message(Wording.noNewSuggestions(skipped))); return }
+        guard !queued.isEmpty else {
+            emit(.message(Wording.noNewSuggestions(skipped)))
+            return
+        }
         session.suggestions.enqueue(queued)
-        push(UndoStep(summary: CommandRenderer.render(command), changes: [.queuedSuggestions(queued)]), log: command, needsDocument: !corpus)
+        push(
+            UndoStep(summary: CommandRenderer.render(command), changes: [.queuedSuggestions(queued)]), log: command,
+            needsDocument: !corpus)
         var perLabel: [Int: Int] = [:]
         for q in queued { perLabel[q.label, default: 0] += 1 }
-        let detail = perLabel.keys.sorted().map { "\(session.tagSet.labels[$0].name) \(Format.grouped(perLabel[$0]!))" }.joined(separator: ", ")
+        let detail = perLabel.keys.sorted().map { "\(session.tagSet.labels[$0].name) \(Format.grouped(perLabel[$0]!))" }
+            .joined(separator: ", ")
         emit(.message(Wording.queued(queued, detail: detail, skipped: skipped)))
     }
 
     /// The waiting suggestions a target names, with an optional label filter.
     public func suggestions(_ target: SuggestionTarget, label: String?) throws(TagbenchError) -> [Suggestion] {
-        let labelIndex = try label.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "suggestions") }
+        let labelIndex = try label.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "suggestions")
+        }
         let pending = session.suggestions.pending
         var chosen: [Suggestion]
         switch target {
@@ -69,24 +86,37 @@ extension Engine {
 
     func suggestionLines(_ label: String?) throws(TagbenchError) -> [String] {
         let list = try suggestions(.all, label: label)
-        guard !list.isEmpty else { return [Wording.noSuggestionsWaiting(for: session.suggestions.pending.isEmpty ? nil : label ?? "")] }
+        guard !list.isEmpty else {
+            return [Wording.noSuggestionsWaiting(for: session.suggestions.pending.isEmpty ? nil : label ?? "")]
+        }
         let labels = session.tagSet.labels
         let idWidth = list.map { $0.id.count }.max() ?? 0
         let labelWidth = list.map { Format.displayWidth(labels[$0.label].name) }.max() ?? 0
         var lines = list.prefix(Self.hitDisplayLimit).map { s -> String in
             let hit = hitRow(number: s.number, document: s.document, range: s.range)
-            return Format.padded(s.id, to: idWidth) + "  " + Format.padded(labels[s.label].name, to: labelWidth) + "  \(hit.document) \(s.range)  …"
+            return Format.padded(s.id, to: idWidth) + "  " + Format.padded(labels[s.label].name, to: labelWidth)
+                + "  \(hit.document) \(s.range)  …"
                 + hit.before + "【" + hit.match + "】" + hit.after + "…  " + s.source
         }
-        if list.count > Self.hitDisplayLimit { lines.append(Wording.moreSuggestions(list.count - Self.hitDisplayLimit, waiting: list.count)) }
+        if list.count > Self.hitDisplayLimit {
+            lines.append(Wording.moreSuggestions(list.count - Self.hitDisplayLimit, waiting: list.count))
+        }
         return lines
     }
 
-    func accept(_ target: SuggestionTarget, label: String?, asLabel: String?, at: TextRange?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func accept(
+        _ target: SuggestionTarget, label: String?, asLabel: String?, at: TextRange?, command: Command,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError) {
         let chosen = try suggestions(target, label: label)
-        guard !chosen.isEmpty else { emit(.message(Wording.noSuggestionsTo("accept"))); return }
+        guard !chosen.isEmpty else {
+            emit(.message(Wording.noSuggestionsTo("accept")))
+            return
+        }
         let newLabel = try asLabel.map { (name) throws(TagbenchError) -> Int in try spanLabel(name, for: "accept") }
-        if at != nil && chosen.count != 1 { throw .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move") }
+        if at != nil && chosen.count != 1 {
+            throw .invalidArgument(command: "accept", argument: "--at", expected: "one suggestion (sN) to move")
+        }
         let policy = session.tagSet.overlap
         let time = annotator.now()
         var number = session.nextNumber
@@ -99,16 +129,25 @@ extension Engine {
             let range = at ?? s.range
             let d = session.documents[s.document]
             try checkRange(range, in: d)
-            let a = Annotation(number: number, document: s.document, range: range, label: newLabel ?? s.label, text: d.text(range),
-                               source: s.source, annotator: annotator.name, time: time)
+            let a = Annotation(
+                number: number, document: s.document, range: range, label: newLabel ?? s.label, text: d.text(range),
+                source: s.source, annotator: annotator.name, time: time)
             let key = SpanKey(a)
             accepted.append(s)
-            if session.hasSpan(key) || !keys.insert(key).inserted { already += 1; continue }
-            let inTheWay = session.spanInTheWay(of: range, inDocument: s.document, policy: policy)
+            if session.hasSpan(key) || !keys.insert(key).inserted {
+                already += 1
+                continue
+            }
+            let inTheWay =
+                session.spanInTheWay(of: range, inDocument: s.document, policy: policy)
                 ?? made.first { $0.document == s.document && !policy.permits($0.range, range) }
             if let inTheWay {
                 if chosen.count == 1 {
-                    throw .overlapNotAllowed(policy: policy, span: "\(inTheWay.id) (\(session.tagSet.labels[inTheWay.label].name) \(inTheWay.range) \"\(inTheWay.text)\")")
+                    throw .overlapNotAllowed(
+                        policy: policy,
+                        span:
+                            "\(inTheWay.id) (\(session.tagSet.labels[inTheWay.label].name) \(inTheWay.range) \"\(inTheWay.text)\")"
+                    )
                 }
                 accepted.removeLast()
                 blocked += 1
@@ -122,7 +161,10 @@ extension Engine {
             return
         }
         // A suggestion taken under another label or at other offsets was wrong as it stood.
-        let changed = (newLabel != nil || at != nil) ? accepted.filter { s in (newLabel.map { $0 != s.label } ?? false) || (at.map { $0 != s.range } ?? false) } : []
+        let changed =
+            (newLabel != nil || at != nil)
+            ? accepted.filter { s in (newLabel.map { $0 != s.label } ?? false) || (at.map { $0 != s.range } ?? false) }
+            : []
         let change = Change.acceptedSuggestions(accepted, made, changed: changed)
         apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
@@ -131,9 +173,14 @@ extension Engine {
         if blocked > 0 { emit(.message(Wording.keptOutByOverlap("\(blocked) left waiting", policy))) }
     }
 
-    func reject(_ target: SuggestionTarget, label: String?, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func reject(_ target: SuggestionTarget, label: String?, command: Command, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         let chosen = try suggestions(target, label: label)
-        guard !chosen.isEmpty else { emit(.message(Wording.noSuggestionsTo("reject"))); return }
+        guard !chosen.isEmpty else {
+            emit(.message(Wording.noSuggestionsTo("reject")))
+            return
+        }
         let change = Change.rejectedSuggestions(chosen)
         apply(change)
         push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)

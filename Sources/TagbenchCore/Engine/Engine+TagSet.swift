@@ -2,7 +2,10 @@
 extension Engine {
     func labelRows() -> [LabelRow] {
         session.tagSet.labels.enumerated().map { i, label in
-            LabelRow(label: label, count: label.kind == .span ? (i < session.labelCounts.count ? session.labelCounts[i] : 0) : session.categoryCount(label: i))
+            LabelRow(
+                label: label,
+                count: label.kind == .span
+                    ? (i < session.labelCounts.count ? session.labelCounts[i] : 0) : session.categoryCount(label: i))
         }
     }
 
@@ -29,7 +32,11 @@ extension Engine {
             if let existing = tagSet.index(of: label.name), tagSet.labels[existing].name == label.name {
                 let before = tagSet.labels[existing]
                 guard before.kind == label.kind else {
-                    throw .invalidTagSet(path: path, reason: "label \(label.name) is a \(label.kind.rawValue) label here but a \(before.kind.rawValue) label in the session")
+                    throw .invalidTagSet(
+                        path: path,
+                        reason:
+                            "label \(label.name) is a \(label.kind.rawValue) label here but a \(before.kind.rawValue) label in the session"
+                    )
                 }
                 for alias in label.aliases { try tagSet.addAlias(alias, to: existing) }
                 try tagSet.update(existing, from: label)
@@ -56,8 +63,13 @@ extension Engine {
             return
         }
         apply(.replacedTagSet(before: before, after: after, map: map))
-        push(UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]), log: .schema(absolute))
-        emit(.message(Wording.tagSetMerged(path, added: added, updated: updated, removed: removedNames,
-                                           overlap: before.overlap != after.overlap ? after.overlap : nil)))
+        push(
+            UndoStep(summary: "schema \(path)", changes: [.replacedTagSet(before: before, after: after, map: map)]),
+            log: .schema(absolute))
+        emit(
+            .message(
+                Wording.tagSetMerged(
+                    path, added: added, updated: updated, removed: removedNames,
+                    overlap: before.overlap != after.overlap ? after.overlap : nil)))
     }
 }

@@ -8,7 +8,8 @@ extension Engine {
         return label
     }
 
-    func tag(_ labelName: String, target: TagTarget, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func tag(_ labelName: String, target: TagTarget, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError)
+    {
         let label = try spanLabel(labelName, for: "tag")
         var targets: [(Int, TextRange)] = []
         var usesFind = false
@@ -26,7 +27,9 @@ extension Engine {
             let c = try requireCurrent()
             let matches = try TextSearch(.literal(text)).matches(in: session.documents[c])
             if let k = occurrence {
-                guard k >= 1 && k <= matches.count else { throw .occurrenceOutOfRange(text, occurrence: k, occurrences: matches.count) }
+                guard k >= 1 && k <= matches.count else {
+                    throw .occurrenceOutOfRange(text, occurrence: k, occurrences: matches.count)
+                }
                 targets = [(c, matches[k - 1])]
             } else {
                 guard matches.count == 1 else { throw .textNotUnique(text, occurrences: matches.count) }
@@ -39,18 +42,23 @@ extension Engine {
             let c = try requireCurrent()
             targets = [(c, try paragraph(n, of: session.documents[c]))]
         }
-        try addSpans(targets, label: label, source: "manual", command: command, usesFind: usesFind,
-                     needsDocument: !usesFind, emit: emit)
+        try addSpans(
+            targets, label: label, source: "manual", command: command, usesFind: usesFind,
+            needsDocument: !usesFind, emit: emit)
     }
 
-    func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func tagAll(_ labelName: String, pattern: Pattern, corpus: Bool, command: Command, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         let label = try spanLabel(labelName, for: "tag")
         let search = try TextSearch(pattern)
         let targets: [(Int, TextRange)]
         if corpus, case .literal(let text) = pattern, let found = lookahead.take(text, in: session.documents) {
             targets = found
         } else {
-            targets = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
+            targets = try matches(
+                of: search, in: try searchDocuments(corpus: corpus),
+                task: "tag \(session.tagSet.labels[label].name) all \(pattern)")
         }
         if targets.isEmpty {
             emit(.message(Wording.noMatch(pattern, in: corpus ? nil : currentDocument?.id ?? "")))
@@ -58,8 +66,9 @@ extension Engine {
         }
         var literal: String?
         if case .literal(let text) = pattern { literal = text }
-        try addSpans(targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus,
-                     coveredText: literal, emit: emit)
+        try addSpans(
+            targets, label: label, source: "all:\(pattern)", command: command, usesFind: false, needsDocument: !corpus,
+            coveredText: literal, emit: emit)
     }
 
     /// Finds every occurrence of several literal texts in the whole corpus in one pass per document,
@@ -74,9 +83,11 @@ extension Engine {
 
     /// Adds spans as one step. `coveredText`, when every target covers the same known text (a
     /// literal pattern), saves finding each span's text in its document.
-    func addSpans(_ targets: [(Int, TextRange)], label: Int, source: String, command: Command,
-                          usesFind: Bool, needsDocument: Bool, coveredText: String? = nil,
-                          emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func addSpans(
+        _ targets: [(Int, TextRange)], label: Int, source: String, command: Command,
+        usesFind: Bool, needsDocument: Bool, coveredText: String? = nil,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError) {
         let time = annotator.now()
         let policy = session.tagSet.overlap
         var bulk = false
@@ -84,8 +95,12 @@ extension Engine {
         if policy != .allow && !bulk {
             // One span, or chosen hits: anything in the way is an error, and nothing is added.
             for (k, (d, r)) in targets.enumerated() {
-                if let a = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(a.range == r && a.label == label) {
-                    throw .overlapNotAllowed(policy: policy, span: "\(a.id) (\(session.tagSet.labels[a.label].name) \(a.range) \"\(a.text)\")")
+                if let a = session.spanInTheWay(of: r, inDocument: d, policy: policy),
+                    !(a.range == r && a.label == label)
+                {
+                    throw .overlapNotAllowed(
+                        policy: policy,
+                        span: "\(a.id) (\(session.tagSet.labels[a.label].name) \(a.range) \"\(a.text)\")")
                 }
                 if let other = targets[..<k].first(where: { $0.0 == d && !policy.permits($0.1, r) }) {
                     throw .overlapNotAllowed(policy: policy, span: "the target \(other.1)")
@@ -111,11 +126,14 @@ extension Engine {
         var blocked = 0
         let name = annotator.name
         for (d, r) in targets {
-            let a = Annotation(number: 0, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
-                               source: source, annotator: name, time: time)
+            let a = Annotation(
+                number: 0, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
+                source: source, annotator: name, time: time)
             if bulk && policy != .allow {
                 // Each span must be in place before the next is checked against the policy.
-                if let other = session.spanInTheWay(of: r, inDocument: d, policy: policy), !(other.range == r && other.label == label) {
+                if let other = session.spanInTheWay(of: r, inDocument: d, policy: policy),
+                    !(other.range == r && other.label == label)
+                {
                     blocked += 1
                 } else {
                     var one = [a]
@@ -127,18 +145,26 @@ extension Engine {
         }
         insert(&candidates)
         let labelName = session.tagSet.labels[label].name
-        if blocked > 0 { emit(.message(Wording.keptOutByOverlap("\(Format.count(blocked, "match", plural: "matches")) skipped", policy))) }
+        if blocked > 0 {
+            emit(
+                .message(
+                    Wording.keptOutByOverlap("\(Format.count(blocked, "match", plural: "matches")) skipped", policy)))
+        }
         if added.isEmpty && blocked > 0 && duplicates.isEmpty { return }
         if added.isEmpty {
             if duplicates.count == 1, let existing = existingSpan(like: duplicates[0]) {
-                emit(.message(Wording.alreadyTagged(existing, label: labelName, document: session.documents[existing.document].id)))
+                emit(
+                    .message(
+                        Wording.alreadyTagged(
+                            existing, label: labelName, document: session.documents[existing.document].id)))
             } else {
                 emit(.message(Wording.allAlreadyTagged(duplicates.count, label: labelName)))
             }
             return
         }
-        push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedAnnotations(added)]), log: command,
-             usesFind: usesFind, needsDocument: needsDocument)
+        push(
+            UndoStep(summary: CommandRenderer.render(command), changes: [.addedAnnotations(added)]), log: command,
+            usesFind: usesFind, needsDocument: needsDocument)
         if added.count <= 20 {
             emit(.spans(added.map(spanRow)))
         } else {
@@ -179,24 +205,36 @@ extension Engine {
         var a = try annotation(id)
         let label = try spanLabel(labelName, for: "relabel")
         let name = session.tagSet.labels[label].name
-        if a.label == label { emit(.message(Wording.alreadyLabelled(a.id, name))); return }
+        if a.label == label {
+            emit(.message(Wording.alreadyLabelled(a.id, name)))
+            return
+        }
         let old = a.label
         a.label = label
         if let existing = existingSpan(like: a) { throw .duplicateSpan(existing.id) }
         session.update(number: id, label: label)
-        push(UndoStep(summary: CommandRenderer.render(command), changes: [.relabeled(number: id, from: old, to: label)]), log: command)
+        push(
+            UndoStep(summary: CommandRenderer.render(command), changes: [.relabeled(number: id, from: old, to: label)]),
+            log: command)
         emit(.message(Wording.relabelled(a.id, from: session.tagSet.labels[old].name, to: name)))
     }
 
     func note(_ id: Int, _ text: String, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let a = try annotation(id)
-        if a.note == text { emit(.message(Wording.sameNote(a.id))); return }
+        if a.note == text {
+            emit(.message(Wording.sameNote(a.id)))
+            return
+        }
         session.update(number: id, note: text)
-        push(UndoStep(summary: CommandRenderer.render(command), changes: [.noted(number: id, from: a.note, to: text)]), log: command)
+        push(
+            UndoStep(summary: CommandRenderer.render(command), changes: [.noted(number: id, from: a.note, to: text)]),
+            log: command)
         emit(.message(Wording.noted(a.id, text)))
     }
 
-    func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         let label = try session.tagSet.resolve(labelName)
         let name = session.tagSet.labels[label].name
         guard session.tagSet.labels[label].kind == .category else {
@@ -210,17 +248,27 @@ extension Engine {
         case .paragraph(let n): (kind, index, range) = (.para, n, try paragraph(n, of: d))
         case .sentence(let n): (kind, index, range) = (.sent, n, try sentence(n, of: d).range)
         }
-        let entry = CategoryAnnotation(document: c, unit: kind, index: index, range: range, label: label,
-                                       annotator: annotator.name, time: annotator.now())
+        let entry = CategoryAnnotation(
+            document: c, unit: kind, index: index, range: range, label: label,
+            annotator: annotator.name, time: annotator.now())
         let unitText = kind == .doc ? d.id : "\(kind.rawValue) \(index) of \(d.id)"
         if add {
-            if session.hasCategory(entry) { emit(.message(Wording.alreadyLabelled(unitText, name))); return }
+            if session.hasCategory(entry) {
+                emit(.message(Wording.alreadyLabelled(unitText, name)))
+                return
+            }
             session.addCategory(entry)
-            push(UndoStep(summary: CommandRenderer.render(command), changes: [.addedCategory(entry)]), log: command, needsDocument: true)
+            push(
+                UndoStep(summary: CommandRenderer.render(command), changes: [.addedCategory(entry)]), log: command,
+                needsDocument: true)
             emit(.message(Wording.classified(unitText, name, removed: false)))
         } else {
-            guard let removed = session.removeCategory(matching: entry) else { throw .categoryNotFound(label: name, unit: unitText) }
-            push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedCategory(removed)]), log: command, needsDocument: true)
+            guard let removed = session.removeCategory(matching: entry) else {
+                throw .categoryNotFound(label: name, unit: unitText)
+            }
+            push(
+                UndoStep(summary: CommandRenderer.render(command), changes: [.removedCategory(removed)]), log: command,
+                needsDocument: true)
             emit(.message(Wording.classified(unitText, name, removed: true)))
         }
     }

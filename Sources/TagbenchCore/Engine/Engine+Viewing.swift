@@ -7,7 +7,9 @@ extension Engine {
         var shownUnits: [(UnitKind, Int)] = [(.doc, 1)]
         switch target {
         case .document:
-            for (i, p) in d.paragraphs.enumerated() { lines.append(TextLine(start: p.start, text: d.text(p), paragraph: i + 1)) }
+            for (i, p) in d.paragraphs.enumerated() {
+                lines.append(TextLine(start: p.start, text: d.text(p), paragraph: i + 1))
+            }
             shownUnits += d.paragraphs.indices.map { (.para, $0 + 1) }
         case .paragraph(let n):
             let p = try paragraph(n, of: d)
@@ -38,33 +40,46 @@ extension Engine {
                 lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
             }
         }
-        let shownRange = lines.isEmpty ? TextRange(0, 0) : TextRange(lines[0].start, lines[lines.count - 1].start + lines[lines.count - 1].text.unicodeScalars.count)
+        let shownRange =
+            lines.isEmpty
+            ? TextRange(0, 0)
+            : TextRange(lines[0].start, lines[lines.count - 1].start + lines[lines.count - 1].text.unicodeScalars.count)
         let spans = session.annotations(inDocument: c).filter { $0.range.overlaps(shownRange) }.map(spanRow)
         let labels = session.tagSet.labels
         let categories = session.categories(inDocument: c).filter { cat in
             target == .document || shownUnits.contains { $0.0 == cat.unit && $0.1 == cat.index }
-        }.map { cat in cat.unit == .doc ? "doc: \(labels[cat.label].name)" : "\(cat.unit.rawValue) \(cat.index): \(labels[cat.label].name)" }
+        }.map { cat in
+            cat.unit == .doc
+                ? "doc: \(labels[cat.label].name)" : "\(cat.unit.rawValue) \(cat.index): \(labels[cat.label].name)"
+        }
         return TextView(document: d.id, lines: lines, spans: spans, categories: categories)
     }
 
     func spanRow(_ a: Annotation) -> SpanRow {
         let label = session.tagSet.labels[a.label]
-        return SpanRow(id: a.id, label: label.name, colour: label.colour, document: session.documents[a.document].id,
-                       range: a.range, text: a.text, note: a.note)
+        return SpanRow(
+            id: a.id, label: label.name, colour: label.colour, document: session.documents[a.document].id,
+            range: a.range, text: a.text, note: a.note)
     }
 
     func paragraph(_ n: Int, of d: Document) throws(TagbenchError) -> TextRange {
-        guard n >= 1 && n <= d.paragraphs.count else { throw .unitOutOfRange(unit: .para, number: n, count: d.paragraphs.count) }
+        guard n >= 1 && n <= d.paragraphs.count else {
+            throw .unitOutOfRange(unit: .para, number: n, count: d.paragraphs.count)
+        }
         return d.paragraphs[n - 1]
     }
 
     func sentence(_ n: Int, of d: Document) throws(TagbenchError) -> Sentence {
-        guard n >= 1 && n <= d.sentences.count else { throw .unitOutOfRange(unit: .sent, number: n, count: d.sentences.count) }
+        guard n >= 1 && n <= d.sentences.count else {
+            throw .unitOutOfRange(unit: .sent, number: n, count: d.sentences.count)
+        }
         return d.sentences[n - 1]
     }
 
     func checkRange(_ r: TextRange, in d: Document) throws(TagbenchError) {
-        guard r.start < r.end, r.end <= d.length else { throw .offsetsOutOfRange(start: r.start, end: r.end, length: d.length) }
+        guard r.start < r.end, r.end <= d.length else {
+            throw .offsetsOutOfRange(start: r.start, end: r.end, length: d.length)
+        }
     }
 
     func searchDocuments(corpus: Bool) throws(TagbenchError) -> [Int] {
@@ -76,8 +91,9 @@ extension Engine {
     func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
         var found: [(Int, TextRange)] = []
         if case .regex(let source) = search.pattern {
-            let perDocument = try regexRunner.matches(of: [source], in: documents.map { session.documents[$0] }, task: task,
-                                                      monitor: monitor, limit: regexTimeLimit)
+            let perDocument = try regexRunner.matches(
+                of: [source], in: documents.map { session.documents[$0] }, task: task,
+                monitor: monitor, limit: regexTimeLimit)
             defer { if documents.count > 1 { monitor?.finished() } }
             for (k, d) in documents.enumerated() { for r in perDocument[k][0] { found.append((d, r)) } }
             return found
@@ -96,8 +112,9 @@ extension Engine {
     func find(_ pattern: Pattern, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
         let search = try TextSearch(pattern)
         let hits = try matches(of: search, in: try searchDocuments(corpus: corpus), task: "find \(pattern)")
-        lastFind = FindResult(pattern: pattern, corpus: corpus, document: corpus ? nil : current, hits: hits,
-                              number: journalBookkeeping.numberFind())
+        lastFind = FindResult(
+            pattern: pattern, corpus: corpus, document: corpus ? nil : current, hits: hits,
+            number: journalBookkeeping.numberFind())
         let rows = hits.prefix(Self.hitDisplayLimit).enumerated().map { i, hit in
             hitRow(number: i + 1, document: hit.0, range: hit.1)
         }
@@ -108,14 +125,16 @@ extension Engine {
         let d = session.documents[document]
         let context = 12
         func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
-        return HitRow(number: number, document: d.id, range: range,
-                      before: flat(d.text(TextRange(max(0, range.start - context), range.start))),
-                      match: d.text(range),
-                      after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))))
+        return HitRow(
+            number: number, document: d.id, range: range,
+            before: flat(d.text(TextRange(max(0, range.start - context), range.start))),
+            match: d.text(range),
+            after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))))
     }
 
     func spans(_ labelName: String?, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        let label = try labelName.map { (name: String) throws(TagbenchError) -> Int in try session.tagSet.resolve(name) }
+        let label = try labelName.map { (name: String) throws(TagbenchError) -> Int in try session.tagSet.resolve(name)
+        }
         var rows: [SpanRow] = []
         if corpus || current == nil {
             for slot in session.annotationSlots {
@@ -127,17 +146,21 @@ extension Engine {
         emit(.spans(rows))
     }
 
-
     func statsLines() -> [String] {
         let labels = session.tagSet.labels
-        var lines = [Wording.statsSummary(documents: session.documents.count, characters: session.documents.reduce(0) { $0 + $1.length },
-                                          spans: session.annotationCount, categories: session.categories.count)]
+        var lines = [
+            Wording.statsSummary(
+                documents: session.documents.count, characters: session.documents.reduce(0) { $0 + $1.length },
+                spans: session.annotationCount, categories: session.categories.count)
+        ]
         if !labels.isEmpty {
             lines.append("by label:")
             let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0
             for row in labelRows() {
-                lines.append("  " + Format.padded(row.label.name, to: width) + "  " + Format.leftPadded(Format.grouped(row.count), to: 9)
-                             + (row.label.kind == .category ? "  (category)" : ""))
+                lines.append(
+                    "  " + Format.padded(row.label.name, to: width) + "  "
+                        + Format.leftPadded(Format.grouped(row.count), to: 9)
+                        + (row.label.kind == .category ? "  (category)" : ""))
             }
         }
         if !session.documents.isEmpty {
@@ -147,8 +170,10 @@ extension Engine {
                 var counts: [Int: Int] = [:]
                 for a in session.annotations(inDocument: i) { counts[a.label, default: 0] += 1 }
                 let detail = counts.keys.sorted().map { "\(labels[$0].name) \(counts[$0]!)" }.joined(separator: ", ")
-                lines.append("  " + Format.padded(d.id, to: width) + "  " + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: i)), to: 9)
-                             + (detail.isEmpty ? "" : "  " + detail))
+                lines.append(
+                    "  " + Format.padded(d.id, to: width) + "  "
+                        + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: i)), to: 9)
+                        + (detail.isEmpty ? "" : "  " + detail))
             }
         }
         return lines

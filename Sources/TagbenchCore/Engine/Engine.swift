@@ -66,12 +66,16 @@ public final class Engine {
 
     /// An engine over the session file at `path` (absolute); a file that does not exist is a new
     /// session, created on first save. Returns warnings about missing or changed documents.
-    public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (Engine, [String]) {
+    public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (
+        Engine, [String]
+    ) {
         // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
         let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
         // A checkpoint is read in place of the session: one that is a link is not tagbench's.
-        if FileSystem.isLink(Journal.checkpointPath(for: path)) { throw .unsafeSideFile(Journal.checkpointPath(for: path)) }
+        if FileSystem.isLink(Journal.checkpointPath(for: path)) {
+            throw .unsafeSideFile(Journal.checkpointPath(for: path))
+        }
         switch FileSystem.kind(of: path) {
         case .missing where FileSystem.kind(of: Journal.checkpointPath(for: path)) != .file:
             let warnings = engine.recover(path: path, displayPath: displayPath)
@@ -84,7 +88,8 @@ public final class Engine {
         let checkpoint = Journal.checkpointPath(for: path)
         var fromCheckpoint = FileSystem.kind(of: checkpoint) == .file
         if fromCheckpoint, FileSystem.kind(of: path) == .file, let follows = Journal.read(sessionPath: path)?.follows,
-           let saved = try? FileSystem.read(path, regularOnly: true), FileHashing(bytes: saved).wait() == follows {
+            let saved = try? FileSystem.read(path, regularOnly: true), FileHashing(bytes: saved).wait() == follows
+        {
             // A save wrote the session file but could not remove the checkpoint: the journal
             // follows the session file, which is newer.
             fromCheckpoint = false
@@ -97,7 +102,8 @@ public final class Engine {
         if !fromCheckpoint { engine.savedFileHash = hashing }
         // Errors in what was read name the file read: a broken checkpoint is not the session's fault.
         let readName = fromCheckpoint ? Journal.checkpointPath(for: displayPath) : displayPath
-        let (session, report) = try SessionCodec.decode(bytes, path: path, displayPath: readName, knownHashes: cacheReading.wait())
+        let (session, report) = try SessionCodec.decode(
+            bytes, path: path, displayPath: readName, knownHashes: cacheReading.wait())
         engine.session = session
         var warnings: [String] = []
         if fromCheckpoint {
@@ -106,8 +112,10 @@ public final class Engine {
         }
         for id in report.missing {
             let index = session.documentIndex(id: id)!
-            warnings.append(Wording.documentUnavailable(id, path: session.documents[index].path, reason: report.unreadable[id],
-                                                        annotations: session.annotationCount(inDocument: index)))
+            warnings.append(
+                Wording.documentUnavailable(
+                    id, path: session.documents[index].path, reason: report.unreadable[id],
+                    annotations: session.annotationCount(inDocument: index)))
         }
         for change in report.changed {
             engine.isDirty = true
@@ -131,7 +139,8 @@ public final class Engine {
 
     /// Runs one command; output goes to `emit` as it is made. Errors change nothing.
     /// `quit` is not handled here: the caller decides what leaving means.
-    public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError) {
+    public func execute(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(LocatedError)
+    {
         do throws(TagbenchError) {
             // A review is a series of commands, each run through here and each taken back alone
             // if it fails: it stands outside the taking back of one command below.
@@ -203,7 +212,9 @@ public final class Engine {
     }
 
     /// Runs one command (`execute` journals it, or takes it back).
-    private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    private func perform(_ command: Command, context: ExecutionContext, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         switch command {
         case .load(let paths, let encoding):
             try load(paths, encoding: encoding, context: context, emit: emit)
@@ -212,7 +223,8 @@ public final class Engine {
         case .show(let target): emit(.text(try view(target)))
         case .find(let pattern, let corpus): try find(pattern, corpus: corpus, emit: emit)
         case .tag(let label, let target): try tag(label, target: target, command: command, emit: emit)
-        case .tagAll(let label, let pattern, let corpus): try tagAll(label, pattern: pattern, corpus: corpus, command: command, emit: emit)
+        case .tagAll(let label, let pattern, let corpus):
+            try tagAll(label, pattern: pattern, corpus: corpus, command: command, emit: emit)
         case .untag(let ids): try untag(ids, command: command, emit: emit)
         case .relabel(let id, let label): try relabel(id, label, command: command, emit: emit)
         case .note(let id, let text): try note(id, text, command: command, emit: emit)
@@ -221,7 +233,8 @@ public final class Engine {
         case .spans(let label, let corpus): try spans(label, corpus: corpus, emit: emit)
         case .suggest(let labels, let corpus): try suggest(labels, corpus: corpus, command: command, emit: emit)
         case .suggestions(let label): emit(.lines(try suggestionLines(label)))
-        case .accept(let target, let label, let asLabel, let at): try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
+        case .accept(let target, let label, let asLabel, let at):
+            try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
         case .reject(let target, let label): try reject(target, label: label, command: command, emit: emit)
         case .review: preconditionFailure("review is handled by execute: its decisions are commands of their own")
         case .labels: emit(.labels(labelRows()))

@@ -18,7 +18,8 @@ enum Reanchorer {
             let candidates = (try? TextSearch(.literal(a.text)).matches(in: document)) ?? []
             let fitting = candidates.filter { r in
                 r.start >= prefixLength && r.end + suffixLength <= document.length
-                    && document.covers(TextRange(r.start - prefixLength, r.start), with: context.prefix, allowEmpty: true)
+                    && document.covers(
+                        TextRange(r.start - prefixLength, r.start), with: context.prefix, allowEmpty: true)
                     && document.covers(TextRange(r.end, r.end + suffixLength), with: context.suffix, allowEmpty: true)
             }
             session.remove(numbers: [a.number])
@@ -42,11 +43,17 @@ enum Reanchorer {
             case .doc:
                 c.range = TextRange(0, document.length)
             case .para:
-                guard c.index <= document.paragraphs.count else { result.categoriesDropped += 1; continue }
+                guard c.index <= document.paragraphs.count else {
+                    result.categoriesDropped += 1
+                    continue
+                }
                 c.range = document.paragraphs[c.index - 1]
                 result.categoriesByNumber += 1
             case .sent:
-                guard c.index <= document.sentences.count else { result.categoriesDropped += 1; continue }
+                guard c.index <= document.sentences.count else {
+                    result.categoriesDropped += 1
+                    continue
+                }
                 c.range = document.sentences[c.index - 1].range
                 result.categoriesByNumber += 1
             }

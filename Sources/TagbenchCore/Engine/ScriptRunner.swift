@@ -22,8 +22,10 @@ public struct ScriptRunner {
     }
 
     /// Runs one line. `run SCRIPT` lines run the script here. Errors carry `context`'s file and line.
-    public func runLine(_ line: String, context: ExecutionContext, emit: (OutputItem) -> Void,
-                        report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+    public func runLine(
+        _ line: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+        report: (LocatedError) -> Void
+    ) throws(LocatedError) -> Outcome {
         let command: Command?
         do {
             command = try CommandParser.parse(line)
@@ -42,15 +44,19 @@ public struct ScriptRunner {
             try engine.execute(command, context: context, emit: emit)
             if let timing {
                 let elapsed = clock.now - start
-                timing(CommandRenderer.render(command), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                timing(
+                    CommandRenderer.render(command),
+                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
             return .finished
         }
     }
 
     /// Runs a script file; its relative paths resolve against its own folder.
-    public func runScript(_ path: String, context: ExecutionContext, emit: (OutputItem) -> Void,
-                          report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+    public func runScript(
+        _ path: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+        report: (LocatedError) -> Void
+    ) throws(LocatedError) -> Outcome {
         let absolute = Paths.absolute(path, base: context.baseDirectory)
         let located = { (error: TagbenchError) in LocatedError(file: context.file, line: context.line, error: error) }
         if context.scriptStack.contains(absolute) { throw located(.scriptRecursion(path)) }
@@ -66,8 +72,10 @@ public struct ScriptRunner {
     }
 
     /// Runs every line of `text`, numbering lines from `context.line + 1`.
-    public func runLines(_ text: String, context: ExecutionContext, emit: (OutputItem) -> Void,
-                         report: (LocatedError) -> Void) throws(LocatedError) -> Outcome {
+    public func runLines(
+        _ text: String, context: ExecutionContext, emit: (OutputItem) -> Void,
+        report: (LocatedError) -> Void
+    ) throws(LocatedError) -> Outcome {
         var context = context
         // Split on the scalar: as Characters, "\r\n" is one grapheme and would not split on "\n".
         let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -85,7 +93,9 @@ public struct ScriptRunner {
                 engine.prefetchCorpusMatches(of: run.texts)
                 if let timing {
                     let elapsed = clock.now - start
-                    timing("tag (search ahead for \(run.texts.count) bulk tags)", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    timing(
+                        "tag (search ahead for \(run.texts.count) bulk tags)",
+                        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                 }
                 searchedAhead = run.last
             }
@@ -107,7 +117,8 @@ public struct ScriptRunner {
         for i in start..<lines.count {
             let trimmed = lines[i].drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard let command = try? CommandParser.parse(lines[i]), case .tagAll(_, .literal(let text), true) = command else { break }
+            guard let command = try? CommandParser.parse(lines[i]), case .tagAll(_, .literal(let text), true) = command
+            else { break }
             texts.append(text)
             last = i
         }

@@ -33,9 +33,12 @@ struct Suggester {
             return texts.count - 1
         }
         var rules: [Rule] = []
-        for (l, label) in tagSet.labels.enumerated() where label.kind == .span && (labels.isEmpty || labels.contains(l)) {
+        for (l, label) in tagSet.labels.enumerated() where label.kind == .span && (labels.isEmpty || labels.contains(l))
+        {
             for p in label.patterns {
-                var rule = Rule(label: l, pattern: p, literal: nil, notInside: p.notInside.map(literal), inside: p.inside.map(literal))
+                var rule = Rule(
+                    label: l, pattern: p, literal: nil, notInside: p.notInside.map(literal),
+                    inside: p.inside.map(literal))
                 switch p.pattern {
                 case .literal(let text):
                     guard !text.isEmpty else { throw .emptyPattern }

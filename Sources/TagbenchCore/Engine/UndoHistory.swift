@@ -26,17 +26,22 @@ struct UndoHistory {
 
     /// Undoes up to `count` steps in `session`, latest first, and keeps them for `redo`.
     mutating func undo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
-        move(count, from: \.undoSteps, to: \.redoSteps, forward: false, epoch: epoch, session: session, current: &current)
+        move(
+            count, from: \.undoSteps, to: \.redoSteps, forward: false, epoch: epoch, session: session, current: &current
+        )
     }
 
     /// Redoes up to `count` undone steps in `session`, the latest undone first.
     mutating func redo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
-        move(count, from: \.redoSteps, to: \.undoSteps, forward: true, epoch: epoch, session: session, current: &current)
+        move(
+            count, from: \.redoSteps, to: \.undoSteps, forward: true, epoch: epoch, session: session, current: &current)
     }
 
-    private mutating func move(_ count: Int, from source: WritableKeyPath<UndoHistory, [UndoStep]>,
-                               to destination: WritableKeyPath<UndoHistory, [UndoStep]>, forward: Bool, epoch: Int,
-                               session: Session, current: inout Int?) -> Move {
+    private mutating func move(
+        _ count: Int, from source: WritableKeyPath<UndoHistory, [UndoStep]>,
+        to destination: WritableKeyPath<UndoHistory, [UndoStep]>, forward: Bool, epoch: Int,
+        session: Session, current: inout Int?
+    ) -> Move {
         var moved = Move()
         while moved.steps.count < count, var step = self[keyPath: source].popLast() {
             for change in (forward ? step.changes : Array(step.changes.reversed())) {
@@ -72,7 +77,11 @@ struct UndoHistory {
         switch change {
         case .addedAnnotations(let list), .removedAnnotations(let list):
             let adding = { if case .addedAnnotations = change { return forward } else { return !forward } }()
-            if adding { for annotation in list { session.insert(annotation) } } else { session.remove(numbers: list.map(\.number)) }
+            if adding {
+                for annotation in list { session.insert(annotation) }
+            } else {
+                session.remove(numbers: list.map(\.number))
+            }
         case .relabeled(let number, let from, let to):
             session.update(number: number, label: forward ? to : from)
         case .noted(let number, let from, let to):
@@ -81,12 +90,21 @@ struct UndoHistory {
             let adding = { if case .addedCategory = change { return forward } else { return !forward } }()
             if adding { session.addCategory(category) } else { session.removeCategory(matching: category) }
         case .addedLabels(let labels):
-            if forward { for label in labels { _ = try? session.tagSet.add(label) } }
-            else { for _ in labels { session.tagSet.removeLast() } }
+            if forward {
+                for label in labels { _ = try? session.tagSet.add(label) }
+            } else {
+                for _ in labels { session.tagSet.removeLast() }
+            }
         case .updatedLabels(let updates):
-            for update in (forward ? updates : updates.reversed()) { session.tagSet.restore(update.index, to: forward ? update.after : update.before) }
+            for update in (forward ? updates : updates.reversed()) {
+                session.tagSet.restore(update.index, to: forward ? update.after : update.before)
+            }
         case .queuedSuggestions(let list):
-            if forward { session.suggestions.enqueue(list) } else { session.suggestions.dequeue(Set(list.map(\.number))) }
+            if forward {
+                session.suggestions.enqueue(list)
+            } else {
+                session.suggestions.dequeue(Set(list.map(\.number)))
+            }
         case .acceptedSuggestions(let list, let made, let changed):
             if forward {
                 session.suggestions.dequeue(Set(list.map(\.number)))
@@ -106,13 +124,17 @@ struct UndoHistory {
                 session.suggestions.enqueue(list)
             }
         case .importedRejections(let list):
-            if forward { session.suggestions.addRejected(list) } else { session.suggestions.removeLastRejected(list.count) }
+            if forward {
+                session.suggestions.addRejected(list)
+            } else {
+                session.suggestions.removeLastRejected(list.count)
+            }
         case .replacedTagSet(let before, let after, let map):
             if forward {
                 session.remapLabels(map)
                 session.tagSet = after
             } else {
-                var inverse = Array<Int?>(repeating: nil, count: after.labels.count)
+                var inverse = [Int?](repeating: nil, count: after.labels.count)
                 for (old, new) in map.enumerated() { if let new { inverse[new] = old } }
                 session.remapLabels(inverse)
                 session.tagSet = before
@@ -123,7 +145,9 @@ struct UndoHistory {
                 if current == nil { current = session.documents.count - documents.count }
             } else {
                 for _ in documents { session.removeLastDocument() }
-                if let index = current, index >= session.documents.count { current = session.documents.isEmpty ? nil : 0 }
+                if let index = current, index >= session.documents.count {
+                    current = session.documents.isEmpty ? nil : 0
+                }
             }
         }
     }

@@ -19,13 +19,17 @@ enum Wording {
 
     /// A document whose text changed since it was annotated, and what became of its annotations.
     static func documentChanged(_ change: SessionCodec.Reanchoring) -> String {
-        var text = "document \(change.document) changed since it was annotated: \(Format.count(change.kept, "span")) still in place, "
+        var text =
+            "document \(change.document) changed since it was annotated: \(Format.count(change.kept, "span")) still in place, "
         text += "\(change.moved) moved with their text, \(change.orphaned) orphaned"
         if change.orphaned > 0 { text += " (orphans lists them; exports leave them out)" }
         if change.categoriesByNumber > 0 {
-            text += "; \(Format.count(change.categoriesByNumber, "category label")) on paragraphs or sentences kept by number: check them"
+            text +=
+                "; \(Format.count(change.categoriesByNumber, "category label")) on paragraphs or sentences kept by number: check them"
         }
-        if change.categoriesDropped > 0 { text += "; \(Format.count(change.categoriesDropped, "category label")) dropped (the unit is gone)" }
+        if change.categoriesDropped > 0 {
+            text += "; \(Format.count(change.categoriesDropped, "category label")) dropped (the unit is gone)"
+        }
         return text
     }
 
@@ -46,7 +50,9 @@ enum Wording {
     }
 
     /// What a replayed `load` said (its messages).
-    static func replayedLoad(_ line: String, said messages: [String]) -> String { "\(line): " + messages.joined(separator: "; ") }
+    static func replayedLoad(_ line: String, said messages: [String]) -> String {
+        "\(line): " + messages.joined(separator: "; ")
+    }
 
     /// One replayed load, told after the count of commands recovered.
     static func recoveredLoad(_ replayed: String) -> String { "recovered " + replayed }
@@ -54,7 +60,9 @@ enum Wording {
     // MARK: Documents
 
     /// A document file with no text.
-    static func emptyDocument(_ displayPath: String, id: String) -> String { "\(displayPath) is empty; loaded as \(id) with no text" }
+    static func emptyDocument(_ displayPath: String, id: String) -> String {
+        "\(displayPath) is empty; loaded as \(id) with no text"
+    }
 
     /// Files named again in a load.
     static func alreadyLoaded(_ count: Int) -> String { "\(count) already loaded, skipped" }
@@ -63,7 +71,8 @@ enum Wording {
     static func readAs(_ encodings: [String]) -> String { "read as " + encodings.joined(separator: ", ") }
 
     /// What an import of annotated data added.
-    static func imported(documents: Int, spans: Int, categories: Int, from files: [String], labels: [String]) -> String {
+    static func imported(documents: Int, spans: Int, categories: Int, from files: [String], labels: [String]) -> String
+    {
         "imported \(Format.count(documents, "document")), "
             + "\(Format.count(spans, "span")), \(Format.count(categories, "category", plural: "categories")) from \(files.joined(separator: ", "))"
             + (labels.isEmpty ? "" : "; labels added: " + labels.joined(separator: ", "))
@@ -124,7 +133,9 @@ enum Wording {
     }
 
     /// Every span asked for is there already.
-    static func allAlreadyTagged(_ count: Int, label: String) -> String { "all \(count) spans already tagged \(label); nothing added" }
+    static func allAlreadyTagged(_ count: Int, label: String) -> String {
+        "all \(count) spans already tagged \(label); nothing added"
+    }
 
     /// A bulk tag's spans (more than are listed one by one).
     static func tagged(_ spans: [Annotation], label: String, documents: Int) -> String {
@@ -133,7 +144,9 @@ enum Wording {
     }
 
     /// Spans of a tag that were there already.
-    static func alreadyTaggedSkipped(_ count: Int, label: String) -> String { "\(count) already tagged \(label), skipped" }
+    static func alreadyTaggedSkipped(_ count: Int, label: String) -> String {
+        "\(count) already tagged \(label), skipped"
+    }
 
     /// The spans `untag` removed (`id label text` each).
     static func removed(_ spans: [String]) -> String { "removed " + spans.joined(separator: ", ") }
@@ -148,24 +161,35 @@ enum Wording {
     static func sameNote(_ id: String) -> String { "\(id) already has that note" }
 
     /// A span's note set (or removed, when empty).
-    static func noted(_ id: String, _ text: String) -> String { text.isEmpty ? "\(id): note removed" : "\(id): note \(text)" }
+    static func noted(_ id: String, _ text: String) -> String {
+        text.isEmpty ? "\(id): note removed" : "\(id): note \(text)"
+    }
 
     /// A category label added to, or removed from, a unit.
-    static func classified(_ unit: String, _ label: String, removed: Bool) -> String { "\(unit): \(label)" + (removed ? " removed" : "") }
+    static func classified(_ unit: String, _ label: String, removed: Bool) -> String {
+        "\(unit): \(label)" + (removed ? " removed" : "")
+    }
 
     // MARK: Tag set
 
     /// A label added with `label add`.
     static func labelAdded(_ label: Label) -> String {
-        "added \(label.kind.rawValue) label \(label.name)" + (label.aliases.isEmpty ? "" : " (alias \(label.aliases.joined(separator: ", ")))")
+        "added \(label.kind.rawValue) label \(label.name)"
+            + (label.aliases.isEmpty ? "" : " (alias \(label.aliases.joined(separator: ", ")))")
     }
 
     /// A tag-set file with nothing new.
-    static func tagSetUnchanged(_ path: String, labels: Int) -> String { "\(path): the tag set already has all \(labels) labels" }
+    static func tagSetUnchanged(_ path: String, labels: Int) -> String {
+        "\(path): the tag set already has all \(labels) labels"
+    }
 
     /// What merging a tag-set file changed.
-    static func tagSetMerged(_ path: String, added: [String], updated: Int, removed: [String], overlap: OverlapPolicy?) -> String {
-        var parts = ["\(Format.count(added.count, "label")) added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")]
+    static func tagSetMerged(_ path: String, added: [String], updated: Int, removed: [String], overlap: OverlapPolicy?)
+        -> String
+    {
+        var parts = [
+            "\(Format.count(added.count, "label")) added" + (added.isEmpty ? "" : " (\(added.joined(separator: " ")))")
+        ]
         if updated > 0 { parts.append("\(updated) updated") }
         if !removed.isEmpty { parts.append("\(removed.count) unused removed (\(removed.joined(separator: " ")))") }
         if let overlap { parts.append("overlap \(overlap.rawValue)") }
@@ -176,13 +200,15 @@ enum Wording {
 
     /// `suggest` with no patterns to go on (`labels`: those named, none for the whole tag set).
     static func noPatterns(_ labels: [String]) -> String {
-        labels.isEmpty ? "no label of the tag set has patterns (schema PATH loads a tag set with them)"
+        labels.isEmpty
+            ? "no label of the tag set has patterns (schema PATH loads a tag set with them)"
             : "\(labels.joined(separator: ", ")) \(Format.agreeing(labels.count, "has", "have")) no patterns"
     }
 
     /// Candidates `suggest` left out, as a tail for its message (empty when none).
     static func suggestionsSkipped(tagged: Int, rejectedBefore: Int) -> String {
-        (tagged > 0 ? ", \(Format.grouped(tagged)) already tagged" : "") + (rejectedBefore > 0 ? ", \(Format.grouped(rejectedBefore)) rejected before" : "")
+        (tagged > 0 ? ", \(Format.grouped(tagged)) already tagged" : "")
+            + (rejectedBefore > 0 ? ", \(Format.grouped(rejectedBefore)) rejected before" : "")
     }
 
     /// `suggest` found nothing new.
@@ -200,7 +226,9 @@ enum Wording {
     }
 
     /// The tail of a suggestion list longer than is shown.
-    static func moreSuggestions(_ more: Int, waiting: Int) -> String { "… \(Format.grouped(more)) more (\(Format.grouped(waiting)) waiting)" }
+    static func moreSuggestions(_ more: Int, waiting: Int) -> String {
+        "… \(Format.grouped(more)) more (\(Format.grouped(waiting)) waiting)"
+    }
 
     /// `accept` or `reject` (`verb`) with nothing chosen.
     static func noSuggestionsTo(_ verb: String) -> String { "no suggestions to \(verb)" }
@@ -215,7 +243,8 @@ enum Wording {
 
     /// What `reject` rejected (one is named).
     static func rejected(_ suggestions: [Suggestion], labelOfFirst: String) -> String {
-        suggestions.count == 1 ? "rejected \(suggestions[0].id) \(labelOfFirst) \(suggestions[0].text)"
+        suggestions.count == 1
+            ? "rejected \(suggestions[0].id) \(labelOfFirst) \(suggestions[0].text)"
             : "rejected \(Format.count(suggestions.count, "suggestion"))"
     }
 
@@ -272,6 +301,7 @@ enum Wording {
     /// What an export wrote (`records` and `spans` nil where the format does not count them).
     static func exported(documents: Int, records: Int?, spans: Int?, to path: String, files: Int) -> String {
         "exported \(Format.count(documents, "document"))" + (records.map { ", \(Format.count($0, "record"))" } ?? "")
-            + (spans.map { ", \(Format.count($0, "span"))" } ?? "") + " to \(path)" + (files > 1 ? " (\(Format.count(files, "file")))" : "")
+            + (spans.map { ", \(Format.count($0, "span"))" } ?? "") + " to \(path)"
+            + (files > 1 ? " (\(Format.count(files, "file")))" : "")
     }
 }

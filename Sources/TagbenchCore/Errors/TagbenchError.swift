@@ -238,13 +238,15 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unsavedJournal(let session):
             return "refusing to save over \(session): its journal holds changes not saved into it"
         case .lockLost(let path):
-            return "the lock of \(path) was removed and taken by another process: this session no longer writes its files"
+            return
+                "the lock of \(path) was removed and taken by another process: this session no longer writes its files"
         case .unsafeSideFile(let path):
             return "refusing to use \(path): it is a link or not a regular file"
         case .unsafeSessionFile(let path, let what):
             return "refusing to write the session \(path): it is \(what)"
         case .idsExhausted(let largest):
-            return "no annotation id is left: the command would give one past the largest, \(largest); nothing was changed"
+            return
+                "no annotation id is left: the command would give one past the largest, \(largest); nothing was changed"
         case .unopenableSession(let path, let reason):
             return "refusing to save \(path): it could not be opened again (\(reason))"
         case .exportOverInput(let path):
@@ -258,7 +260,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .labelsInUse(let detail):
             return "the tag set leaves out labels still in use: \(detail)"
         case .overlapNotAllowed(let policy, let span):
-            return "the tag set's overlap policy is \(policy.rawValue) (\(policy == .none ? "spans may not overlap" : "spans may nest but not cross")), and \(span) is in the way"
+            return
+                "the tag set's overlap policy is \(policy.rawValue) (\(policy == .none ? "spans may not overlap" : "spans may nest but not cross")), and \(span) is in the way"
         case .unknownSuggestion(let id):
             return "no suggestion \(id) in the queue"
         case .needsTerminal(let command):
@@ -272,9 +275,11 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .interrupted(let what):
             return "\(what) interrupted; nothing was changed"
         case .searchProcessEnded(let pattern):
-            return "the search for /\(pattern)/ stopped: the processes it ran in ended before it did; nothing was changed"
+            return
+                "the search for /\(pattern)/ stopped: the processes it ran in ended before it did; nothing was changed"
         case .regexTooSlow(let pattern, let seconds):
-            return "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
+            return
+                "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
         case .malformedJSON(let path, let line, let column, let reason):
@@ -307,21 +312,30 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
         case .nothingToRedo: return "redo works only right after undo"
         case .invalidUTF8: return "if it is GB18030/GBK or UTF-16, load it with --encoding gb18030 (or --encoding auto)"
-        case .invalidEncoding: return "try another --encoding (auto detects UTF-8, UTF-16 by its BOM or its zero bytes, and GB18030)"
+        case .invalidEncoding:
+            return "try another --encoding (auto detects UTF-8, UTF-16 by its BOM or its zero bytes, and GB18030)"
         case .unknownEncoding: return "encodings: " + TextEncoding.names
-        case .binaryFile: return "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
+        case .binaryFile:
+            return
+                "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
-        case .readOnlySession: return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
+        case .readOnlySession:
+            return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"
         case .readOnlyFile: return "make it writable (chmod u+w) to save over it, or save PATH elsewhere"
-        case .unsavedJournal: return "open it with tagbench to recover and save those changes first, or save PATH elsewhere"
+        case .unsavedJournal:
+            return "open it with tagbench to recover and save those changes first, or save PATH elsewhere"
         case .lockLost: return "save PATH writes a copy elsewhere; then close this tagbench"
         case .unsafeSideFile: return "remove it (tagbench creates its side files itself)"
         case .unsafeSessionFile(_, let what) where what.hasPrefix("a file with"):
             return "one writer per session holds only for one name: remove the other names, or work on a copy (cp)"
-        case .unsafeSessionFile: return "give a path for a regular file (a session is saved as a new file and renamed into place)"
-        case .idsExhausted: return "the session's next_id was set near the largest by hand: set it back (it must only be above every id in use)"
-        case .unopenableSession: return "undo the command that made it so (a load of an import with an empty id, say), then save"
+        case .unsafeSessionFile:
+            return "give a path for a regular file (a session is saved as a new file and renamed into place)"
+        case .idsExhausted:
+            return
+                "the session's next_id was set near the largest by hand: set it back (it must only be above every id in use)"
+        case .unopenableSession:
+            return "undo the command that made it so (a load of an import with an empty id, say), then save"
         case .exportOverInput: return "choose another output path"
         case .unknownExportFormat: return "formats: " + ExportFormat.names
         case .invalidExportOption: return "help export lists the options of each format"
@@ -329,12 +343,17 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .overlapNotAllowed: return "untag the span in the way, or change \"overlap\" in the tag-set file"
         case .unknownSuggestion: return "suggestions lists the queue; suggest fills it"
         case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
-        case .overlappingSpans: return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
+        case .overlappingSpans:
+            return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"
         case .invalidImport: return "nothing was loaded; fix the record or load the rest without it"
-        case .invalidName: return "rename it: ids and labels may hold any text but control characters, line separators and bidirectional overrides"
-        case .searchProcessEnded: return "something on this machine ended tagbench's search processes (tagbench regex-worker); run it again"
-        case .regexTooSlow: return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
-            + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
+        case .invalidName:
+            return
+                "rename it: ids and labels may hold any text but control characters, line separators and bidirectional overrides"
+        case .searchProcessEnded:
+            return "something on this machine ended tagbench's search processes (tagbench regex-worker); run it again"
+        case .regexTooSlow:
+            return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
+                + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil

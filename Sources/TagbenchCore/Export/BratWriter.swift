@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes brat standoff: per split a directory with `ID.txt` (the text, byte for byte) and
@@ -16,14 +16,21 @@ final class BratWriter {
     private let protected: ProtectedFiles
     private let fileSystem: FileOperations
 
-    init(directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles, files: FileOperations) throws(TagbenchError) {
+    init(
+        directories: [String], labelNames: [String], spanLabels: [Int], protected: ProtectedFiles, files: FileOperations
+    ) throws(TagbenchError) {
         self.fileSystem = files
         // annotation.conf reads a line that starts with [ as a section, ! as an abstract type,
         // # as a comment, < as a macro; a type name holds none of its separators either.
         for l in spanLabels {
             let name = labelNames[l]
-            if let first = name.unicodeScalars.first, "[!#<".unicodeScalars.contains(first) || name.unicodeScalars.contains(where: { ":=|,".unicodeScalars.contains($0) }) {
-                throw .invalidExportOption("label \(name)", reason: "brat cannot hold it as a type: it starts with [, !, # or <, or holds : = | or ,")
+            if let first = name.unicodeScalars.first,
+                "[!#<".unicodeScalars.contains(first)
+                    || name.unicodeScalars.contains(where: { ":=|,".unicodeScalars.contains($0) })
+            {
+                throw .invalidExportOption(
+                    "label \(name)",
+                    reason: "brat cannot hold it as a type: it starts with [, !, # or <, or holds : = | or ,")
             }
         }
         self.protected = protected
@@ -48,11 +55,14 @@ final class BratWriter {
             // A link to a folder is refused: the manifest beside it vouches for the name, not for
             // where the link now leads (a documents folder, swapped in).
             guard !FileSystem.isLink(directory) else {
-                throw .writeFailed(directory, reason: "it is a symbolic link; brat files are written only into a real folder")
+                throw .writeFailed(
+                    directory, reason: "it is a symbolic link; brat files are written only into a real folder")
             }
             let names = try FileSystem.list(directory)
             guard names.isEmpty || FileSystem.kind(of: directory + ".manifest.json") == .file else {
-                throw .writeFailed(directory, reason: "a folder that is not empty and that no tagbench export made (give a new or empty folder)")
+                throw .writeFailed(
+                    directory,
+                    reason: "a folder that is not empty and that no tagbench export made (give a new or empty folder)")
             }
         default:
             throw .writeFailed(directory, reason: "exists and is not a directory")
@@ -77,7 +87,10 @@ final class BratWriter {
         if name.hasPrefix(".") { name = "_" + name.dropFirst() }
         var unique = name
         var n = 1
-        while usedNames[split].contains(unique) { n += 1; unique = "\(name)-\(n)" }
+        while usedNames[split].contains(unique) {
+            n += 1
+            unique = "\(name)-\(n)"
+        }
         usedNames[split].insert(unique)
         let base = directories[split] + "/" + unique
 
@@ -108,7 +121,8 @@ final class BratWriter {
             if !a.note.isEmpty { notes.append((i + 1, a.note)) }
         }
         for (k, note) in notes.enumerated() {
-            let flat = String(note.1.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : Character($0) })
+            let flat = String(
+                note.1.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : Character($0) })
             w.raw("#\(k + 1)\tAnnotatorNotes T\(note.0)\t\(flat)\n")
         }
         try writeFile(base + ".ann", &w, split: split, records: 1, labels: doc.spans.map(\.label))
@@ -126,7 +140,9 @@ final class BratWriter {
         return files
     }
 
-    private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int]) throws(TagbenchError) {
+    private func writeFile(_ path: String, _ w: inout JSONWriter, split: Int, records: Int, labels: [Int])
+        throws(TagbenchError)
+    {
         let file = try ExportFile(path: path, staged: true, protected: protected, files: fileSystem)
         if let staging = file.staging { created.append(staging.temporary) }
         file.records = records

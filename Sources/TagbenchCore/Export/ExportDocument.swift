@@ -37,8 +37,14 @@ struct ExportDocument {
     func units(_ kind: UnitKind) -> [ExportUnit] {
         switch kind {
         case .doc: return [ExportUnit(kind: .doc, index: 1, range: TextRange(0, document.length))]
-        case .para: return document.paragraphs.enumerated().map { ExportUnit(kind: .para, index: $0.offset + 1, range: $0.element) }
-        case .sent: return document.sentences.enumerated().map { ExportUnit(kind: .sent, index: $0.offset + 1, range: $0.element.range) }
+        case .para:
+            return document.paragraphs.enumerated().map {
+                ExportUnit(kind: .para, index: $0.offset + 1, range: $0.element)
+            }
+        case .sent:
+            return document.sentences.enumerated().map {
+                ExportUnit(kind: .sent, index: $0.offset + 1, range: $0.element.range)
+            }
         }
     }
 
@@ -66,9 +72,13 @@ struct ExportDocument {
     }
 
     /// Calls `body` with the UTF-8 bytes of a code-point range.
-    func withBytes<R>(_ range: TextRange, _ body: (UnsafeBufferPointer<UInt8>) throws(TagbenchError) -> R) throws(TagbenchError) -> R {
+    func withBytes<R>(_ range: TextRange, _ body: (UnsafeBufferPointer<UInt8>) throws(TagbenchError) -> R)
+        throws(TagbenchError) -> R
+    {
         let from = document.byteOffset(range.start)
         let to = document.byteOffset(range.end)
-        return try document.bytes.withUnsafeBufferPointer { (all) throws(TagbenchError) -> R in try body(UnsafeBufferPointer(rebasing: all[from..<to])) }
+        return try document.bytes.withUnsafeBufferPointer { (all) throws(TagbenchError) -> R in
+            try body(UnsafeBufferPointer(rebasing: all[from..<to]))
+        }
     }
 }

@@ -149,7 +149,9 @@ final class ExportFile: @unchecked Sendable {
         let digest = hashQueue.sync { hasher.finalize() }
         if let failure = pool.sync(execute: { failure }) { throw failure }
         try file.close()
-        return ExportedFile(path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts, staging: staging)
+        return ExportedFile(
+            path: path, records: records, bytes: byteCount, sha256: Document.hex(digest), labelCounts: labelCounts,
+            staging: staging)
     }
 }
 
@@ -179,7 +181,10 @@ final class ShardedOutput {
     private let protected: ProtectedFiles
     private let fileSystem: FileOperations
 
-    init(split: String?, basePath: String, shardSize: Int?, framing: Framing, protected: ProtectedFiles, files: FileOperations) {
+    init(
+        split: String?, basePath: String, shardSize: Int?, framing: Framing, protected: ProtectedFiles,
+        files: FileOperations
+    ) {
         self.protected = protected
         self.fileSystem = files
         self.split = split
@@ -198,7 +203,8 @@ final class ShardedOutput {
             for record in encoded.records {
                 if let c = current, let shardSize, c.records >= shardSize { try finishFile() }
                 if current == nil {
-                    let path = shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
+                    let path =
+                        shardSize == nil ? basePath : ExportPaths.inserting(format5(files.count + 1), into: basePath)
                     current = try ExportFile(path: path, staged: true, protected: protected, files: fileSystem)
                     if let staging = current!.staging { opened.append(staging.temporary) }
                     w.raw(framing.open)
@@ -227,7 +233,9 @@ final class ShardedOutput {
 
     /// A document's records, encoded by `encode` straight into the file's buffer (a copy of the
     /// whole export less, on the core the hashing waits for); only when `takesRecordsInPlace`.
-    func write(encoding encode: (inout [UInt8]) throws(TagbenchError) -> EncodedDocument) throws(TagbenchError) -> EncodedDocument {
+    func write(encoding encode: (inout [UInt8]) throws(TagbenchError) -> EncodedDocument) throws(TagbenchError)
+        -> EncodedDocument
+    {
         precondition(takesRecordsInPlace, "records in place in a framed or sharded output")
         if current == nil {
             current = try ExportFile(path: basePath, staged: true, protected: protected, files: fileSystem)

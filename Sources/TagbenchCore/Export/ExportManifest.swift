@@ -23,7 +23,9 @@ struct ExportManifest {
         w.string(options.format.rawValue)
         w.raw(",\n  \"unit\": ")
         w.string(options.recordUnit.rawValue)
-        w.raw(",\n  \"offset_unit\": \"codepoint\",\n  \"offsets\": \"start inclusive, end exclusive, as Python str indexes\",\n  \"tagbench_version\": ")
+        w.raw(
+            ",\n  \"offset_unit\": \"codepoint\",\n  \"offsets\": \"start inclusive, end exclusive, as Python str indexes\",\n  \"tagbench_version\": "
+        )
         w.string(TagbenchVersion.current)
         w.raw(",\n  \"session\": {\"path\": ")
         if let p = provenance.sessionPath { w.string(Paths.relative(p, to: directory)) } else { w.raw("null") }
@@ -32,7 +34,12 @@ struct ExportManifest {
         w.raw(", \"saved\": ")
         w.bool(provenance.sessionSHA256 != nil)
         w.raw("},\n  \"command\": ")
-        w.string(CommandRenderer.render(.export(ExportOptions(format: options.format, path: provenance.typedPath ?? Paths.fileName(of: options.path)).with(options))))
+        w.string(
+            CommandRenderer.render(
+                .export(
+                    ExportOptions(
+                        format: options.format, path: provenance.typedPath ?? Paths.fileName(of: options.path)
+                    ).with(options))))
         w.raw(",\n  \"options\": {\"unit\": ")
         w.string(options.recordUnit.rawValue)
         w.raw(", \"labels\": ")
@@ -50,9 +57,12 @@ struct ExportManifest {
         w.int(Int(truncatingIfNeeded: options.seed))
         w.raw(", \"shard_size\": ")
         if let n = options.shardSize { w.int(n) } else { w.raw("null") }
-        w.raw(", \"from_spans\": "); w.bool(options.fromSpans)
-        w.raw(", \"negatives\": "); w.bool(options.negatives)
-        w.raw(", \"jsonl\": "); w.bool(options.jsonl)
+        w.raw(", \"from_spans\": ")
+        w.bool(options.fromSpans)
+        w.raw(", \"negatives\": ")
+        w.bool(options.negatives)
+        w.raw(", \"jsonl\": ")
+        w.bool(options.jsonl)
         w.raw(", \"overlap\": ")
         if let o = options.overlap { w.string(o.rawValue) } else { w.raw("null") }
         let all = files.flatMap { $0 }
@@ -95,13 +105,17 @@ struct ExportManifest {
             w.raw(decimal(balance.maxLabelDeviation))
             w.raw(", \"worst\": ")
             if let worst = balance.worst {
-                w.raw("{\"label\": "); w.string(labelNames[worst.label])
-                w.raw(", \"split\": "); w.string(splitNames[worst.split] ?? "")
+                w.raw("{\"label\": ")
+                w.string(labelNames[worst.label])
+                w.raw(", \"split\": ")
+                w.string(splitNames[worst.split] ?? "")
                 w.raw("}")
             } else {
                 w.raw("null")
             }
-            w.raw(", \"meaning\": \"documents stay whole, so a label's share of spans in a split can differ from the split's share; this is the largest difference\"}")
+            w.raw(
+                ", \"meaning\": \"documents stay whole, so a label's share of spans in a split can differ from the split's share; this is the largest difference\"}"
+            )
         }
         w.raw(",\n  \"warnings\": ")
         w.stringArray(warnings)
@@ -122,11 +136,17 @@ struct ExportManifest {
                 guard try r.nextKind() == .array else { return try r.skipValue() }
                 try r.beginArray()
                 while try r.nextElement() {
-                    guard try r.nextKind() == .object else { try r.skipValue(); continue }
+                    guard try r.nextKind() == .object else {
+                        try r.skipValue()
+                        continue
+                    }
                     try r.beginObject()
                     while let key = try r.nextKey() {
-                        if key == "path", try r.nextKind() == .string { found.append(Paths.absolute(try r.readString(), base: directory)) }
-                        else { try r.skipValue() }
+                        if key == "path", try r.nextKind() == .string {
+                            found.append(Paths.absolute(try r.readString(), base: directory))
+                        } else {
+                            try r.skipValue()
+                        }
                     }
                 }
             }
@@ -137,7 +157,10 @@ struct ExportManifest {
                 } else if key == "splits", try r.nextKind() == .array {
                     try r.beginArray()
                     while try r.nextElement() {
-                        guard try r.nextKind() == .object else { try r.skipValue(); continue }
+                        guard try r.nextKind() == .object else {
+                            try r.skipValue()
+                            continue
+                        }
                         try r.beginObject()
                         while let key = try r.nextKey() {
                             if key == "files" { try fileList() } else { try r.skipValue() }

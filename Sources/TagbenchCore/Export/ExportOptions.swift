@@ -49,19 +49,24 @@ public struct ExportOptions: Hashable, Sendable {
     public var recordUnit: UnitKind { unit ?? format.units[0] }
 
     /// Parses the words after `export`: `FORMAT PATH [options]`.
-    public static func parse(format: String, path: String, options words: [String]) throws(TagbenchError) -> ExportOptions {
+    public static func parse(format: String, path: String, options words: [String]) throws(TagbenchError)
+        -> ExportOptions
+    {
         guard let f = ExportFormat(rawValue: format) else { throw .unknownExportFormat(format) }
         var o = ExportOptions(format: f, path: path)
         var i = 0
         func value(_ option: String) throws(TagbenchError) -> String {
             i += 1
-            guard i < words.count, !words[i].hasPrefix("--") else { throw .missingArgument(command: "export", what: "a value after \(option)") }
+            guard i < words.count, !words[i].hasPrefix("--") else {
+                throw .missingArgument(command: "export", what: "a value after \(option)")
+            }
             return words[i]
         }
         func list(_ text: String) -> [String] { text.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } }
         func only(_ option: String, _ formats: ExportFormat...) throws(TagbenchError) {
             guard formats.contains(f) else {
-                throw .invalidExportOption(option, reason: "applies to \(formats.map(\.rawValue).joined(separator: " and ")) only")
+                throw .invalidExportOption(
+                    option, reason: "applies to \(formats.map(\.rawValue).joined(separator: " and ")) only")
             }
         }
         while i < words.count {
@@ -70,7 +75,9 @@ public struct ExportOptions: Hashable, Sendable {
             case "--unit":
                 let name = try value(option)
                 guard let u = UnitKind(rawValue: name), f.units.contains(u) else {
-                    throw .invalidExportOption("--unit \(name)", reason: "\(f.rawValue) records are one of: \(f.units.map(\.rawValue).joined(separator: ", "))")
+                    throw .invalidExportOption(
+                        "--unit \(name)",
+                        reason: "\(f.rawValue) records are one of: \(f.units.map(\.rawValue).joined(separator: ", "))")
                 }
                 o.unit = u
             case "--labels": o.labels = list(try value(option))
@@ -82,31 +89,54 @@ public struct ExportOptions: Hashable, Sendable {
                     let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
                     let name = pieces.count == 2 ? String(pieces[0]) : ""
                     guard pieces.count == 2, let w = Int(pieces[1]), w >= 0, !name.isEmpty,
-                          name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }),
-                          !shares.contains(where: { $0.name == name })
-                    else { throw .invalidExportOption("--split \(text)", reason: "write NAME=WEIGHT,… such as train=8,dev=1,test=1 (names of letters, digits and _, each once)") }
+                        name.unicodeScalars.allSatisfy({
+                            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+                        }),
+                        !shares.contains(where: { $0.name == name })
+                    else {
+                        throw .invalidExportOption(
+                            "--split \(text)",
+                            reason:
+                                "write NAME=WEIGHT,… such as train=8,dev=1,test=1 (names of letters, digits and _, each once)"
+                        )
+                    }
                     shares.append(SplitShare(name: name, weight: w))
                 }
                 guard shares.count >= 2, shares.contains(where: { $0.weight > 0 }) else {
-                    throw .invalidExportOption("--split \(text)", reason: "give at least two shares, one of them above 0")
+                    throw .invalidExportOption(
+                        "--split \(text)", reason: "give at least two shares, one of them above 0")
                 }
                 o.split = shares
             case "--seed":
                 let text = try value(option)
-                guard let s = UInt64(text) else { throw .invalidExportOption("--seed \(text)", reason: "the seed is a number from 0") }
+                guard let s = UInt64(text) else {
+                    throw .invalidExportOption("--seed \(text)", reason: "the seed is a number from 0")
+                }
                 o.seed = s
             case "--shard-size":
                 let text = try value(option)
-                guard let n = Int(text), n >= 1 else { throw .invalidExportOption("--shard-size \(text)", reason: "the size is a number of records from 1") }
-                guard f != .brat else { throw .invalidExportOption(option, reason: "brat writes one file pair per document") }
+                guard let n = Int(text), n >= 1 else {
+                    throw .invalidExportOption("--shard-size \(text)", reason: "the size is a number of records from 1")
+                }
+                guard f != .brat else {
+                    throw .invalidExportOption(option, reason: "brat writes one file pair per document")
+                }
                 o.shardSize = n
-            case "--from-spans": try only(option, .classify); o.fromSpans = true
-            case "--negatives": try only(option, .classify); o.negatives = true
-            case "--jsonl": try only(option, .bio); o.jsonl = true
+            case "--from-spans":
+                try only(option, .classify)
+                o.fromSpans = true
+            case "--negatives":
+                try only(option, .classify)
+                o.negatives = true
+            case "--jsonl":
+                try only(option, .bio)
+                o.jsonl = true
             case "--overlap":
                 try only(option, .bio)
                 let name = try value(option)
-                guard let r = OverlapResolution(rawValue: name) else { throw .invalidExportOption("--overlap \(name)", reason: "choose longest or first") }
+                guard let r = OverlapResolution(rawValue: name) else {
+                    throw .invalidExportOption("--overlap \(name)", reason: "choose longest or first")
+                }
                 o.overlap = r
             default:
                 if option.hasPrefix("--") { throw .unknownOption(option, command: "export") }

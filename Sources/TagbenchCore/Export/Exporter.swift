@@ -2,7 +2,7 @@ import CTagbenchBytes
 import CTagbenchSystem
 import Dispatch
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The session an export came from, as its manifest names it.
@@ -20,7 +20,10 @@ public struct ExportProvenance: Sendable {
     public var typedPath: String?
 
     /// Makes a provenance; `sessionHash`, when given, is asked for the hash at the end.
-    public init(sessionPath: String?, sessionSHA256: String?, sessionDirectory: String, sessionHash: (@Sendable () -> String?)? = nil) {
+    public init(
+        sessionPath: String?, sessionSHA256: String?, sessionDirectory: String,
+        sessionHash: (@Sendable () -> String?)? = nil
+    ) {
         self.sessionPath = sessionPath
         self.sessionSHA256 = sessionSHA256
         self.sessionDirectory = sessionDirectory
@@ -50,9 +53,11 @@ public enum Exporter {
     /// Exports `session` as `options` say, to `options.path` (absolute). No file written (an export
     /// file, a file derived from its name, a brat file, the manifest) may be one of `protected`.
     /// SIGINT and SIGTERM stop the export at the next document with nothing changed, then act.
-    public static func export(_ session: Session, options: ExportOptions, provenance: ExportProvenance,
-                              protected: ProtectedFiles = ProtectedFiles([]), monitor: ProgressMonitor? = nil,
-                              files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) -> Result {
+    public static func export(
+        _ session: Session, options: ExportOptions, provenance: ExportProvenance,
+        protected: ProtectedFiles = ProtectedFiles([]), monitor: ProgressMonitor? = nil,
+        files: FileOperations = SystemFileOperations.shared
+    ) throws(TagbenchError) -> Result {
         let labels = session.tagSet.labels
         let labelNames = labels.map(\.name)
         var chosenLabels = Set(labels.indices)
@@ -76,26 +81,44 @@ public enum Exporter {
             var picked = Set<Int>()
             for name in options.documents {
                 let matches: [Int]
-                if let n = Int(name), n >= 1, n <= session.documents.count { matches = [n - 1] }
-                else if let i = session.documentIndex(id: name) { matches = [i] }
-                else if FileSystem.isGlob(name) { matches = session.documents.indices.filter { FileSystem.matches(session.documents[$0].id, glob: name) } }
-                else { matches = [] }
+                if let n = Int(name), n >= 1, n <= session.documents.count {
+                    matches = [n - 1]
+                } else if let i = session.documentIndex(id: name) {
+                    matches = [i]
+                } else if FileSystem.isGlob(name) {
+                    matches = session.documents.indices.filter {
+                        FileSystem.matches(session.documents[$0].id, glob: name)
+                    }
+                } else {
+                    matches = []
+                }
                 guard !matches.isEmpty else {
-                    throw .unknownDocument(name, suggestion: NameSuggester.nearest(to: name, among: session.documents.map(\.id)))
+                    throw .unknownDocument(
+                        name, suggestion: NameSuggester.nearest(to: name, among: session.documents.map(\.id)))
                 }
                 picked.formUnion(matches)
             }
             chosen = picked.sorted()
         }
         var missing = 0
-        chosen.removeAll { session.documents[$0].isMissing ? { missing += 1; return true }() : false }
+        chosen.removeAll {
+            session.documents[$0].isMissing
+                ? {
+                    missing += 1
+                    return true
+                }() : false
+        }
         if missing > 0 { result.warnings.append("\(Format.count(missing, "missing document")) left out") }
 
         // Category labels by document, grouped once (a per-document filter is quadratic).
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
-        for c in session.categories where chosenLabels.contains(c.label) { categoriesOf[c.document, default: []].append(c) }
+        for c in session.categories where chosenLabels.contains(c.label) {
+            categoriesOf[c.document, default: []].append(c)
+        }
         var rejectedOf: [Int: [Suggestion]] = [:]
-        for r in session.suggestions.rejected where chosenLabels.contains(r.label) { rejectedOf[r.document, default: []].append(r) }
+        for r in session.suggestions.rejected where chosenLabels.contains(r.label) {
+            rejectedOf[r.document, default: []].append(r)
+        }
         // What each document holds for the export: selected spans that still match its text.
         var stale = 0
         func view(_ d: Int) -> ExportDocument {
@@ -103,7 +126,9 @@ public enum Exporter {
             // The text is brought into the cache before its spans are checked against it: each
             // check then finds its bytes there (it missed them, a span at a time), and the record
             // written next reads them all again.
-            document.bytes.withUnsafeBufferPointer { if let base = $0.baseAddress { tb_prefetch_range(base, $0.count) } }
+            document.bytes.withUnsafeBufferPointer {
+                if let base = $0.baseAddress { tb_prefetch_range(base, $0.count) }
+            }
             let spans = session.annotations(inDocument: d) { a in
                 guard chosenLabels.contains(a.label) else { return false }
                 if document.covers(a.range, with: a.text) { return true }
@@ -113,8 +138,13 @@ public enum Exporter {
             let categories = (categoriesOf[d] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
             let source = document.origin ?? Paths.relative(document.path, to: provenance.sessionDirectory)
             let rejected = (rejectedOf[d] ?? []).filter { document.covers($0.range, with: $0.text) }
-                .sorted { ($0.range.start, $0.range.end, $0.label, $0.number) < ($1.range.start, $1.range.end, $1.label, $1.number) }
-            return ExportDocument(number: d, document: document, spans: spans, categories: categories, rejected: rejected, source: source)
+                .sorted {
+                    ($0.range.start, $0.range.end, $0.label, $0.number) < (
+                        $1.range.start, $1.range.end, $1.label, $1.number
+                    )
+                }
+            return ExportDocument(
+                number: d, document: document, spans: spans, categories: categories, rejected: rejected, source: source)
         }
 
         // Splits.
@@ -125,7 +155,9 @@ public enum Exporter {
             let counts: [[(label: Int, count: Int)]] = chosen.map { d in
                 var c: [Int: Int] = [:]
                 for number in session.annotationNumbers(inDocument: d) {
-                    if let a = session.annotation(number: number), chosenLabels.contains(a.label) { c[a.label, default: 0] += 1 }
+                    if let a = session.annotation(number: number), chosenLabels.contains(a.label) {
+                        c[a.label, default: 0] += 1
+                    }
                 }
                 for cat in categoriesOf[d] ?? [] { c[cat.label, default: 0] += 1 }
                 return c.sorted { $0.key < $1.key }.map { (label: $0.key, count: $0.value) }
@@ -134,18 +166,23 @@ public enum Exporter {
             splitOf = assigner.assignment
             balance = assigner.balance
         }
-        let base = options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
+        let base =
+            options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
         // A device (`/dev/stdout`) takes one stream: names derived from it would be new files
         // beside it (in /dev).
         if FileSystem.isDevicePath(base) && (!options.split.isEmpty || options.shardSize != nil) {
-            throw .invalidExportOption(options.split.isEmpty ? "--shard-size" : "--split",
-                                       reason: "\(Paths.fileName(of: base)) is a device: it takes one stream, not several files")
+            throw .invalidExportOption(
+                options.split.isEmpty ? "--shard-size" : "--split",
+                reason: "\(Paths.fileName(of: base)) is a device: it takes one stream, not several files")
         }
         // What an export of these files killed earlier left: its temporaries (`.out.jsonl.tmp-PID`,
         // `.out-train.jsonl.tmp-PID`, `.out.jsonl.manifest.json.tmp-PID`, brat's inside its folder).
         if !FileSystem.isDevicePath(base) {
-            let stem = Paths.fileName(of: base).split(separator: ".", maxSplits: 1).first.map(String.init) ?? Paths.fileName(of: base)
-            FileSystem.removeTemporariesOfEndedProcesses(in: Paths.directory(of: base), prefixes: ["." + stem + ".", "." + stem + "-"])
+            let stem =
+                Paths.fileName(of: base).split(separator: ".", maxSplits: 1).first.map(String.init)
+                ?? Paths.fileName(of: base)
+            FileSystem.removeTemporariesOfEndedProcesses(
+                in: Paths.directory(of: base), prefixes: ["." + stem + ".", "." + stem + "-"])
             if options.format == .brat { FileSystem.removeTemporariesOfEndedProcesses(in: base, prefixes: ["."]) }
         }
         let splitPaths = splitNames.map { $0.map { ExportPaths.inserting($0, into: base) } ?? base }
@@ -153,7 +190,9 @@ public enum Exporter {
         let encoder = RecordEncoder(options: options, labelNames: labelNames, spanLabels: spanLabels)
         var outsideUnits = 0, blankSpans = 0, overlapDropped = 0
         let outputs = splitNames.indices.map {
-            ShardedOutput(split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing, protected: protected, files: files)
+            ShardedOutput(
+                split: splitNames[$0], basePath: splitPaths[$0], shardSize: options.shardSize, framing: encoder.framing,
+                protected: protected, files: files)
         }
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
@@ -165,20 +204,28 @@ public enum Exporter {
         func cleanUp() {
             for path in outputs.flatMap(\.opened) { _ = files.unlink(path) }
             for path in (brat?.created ?? []).reversed() { if files.unlink(path) != 0 { rmdir(path) } }
-            for file in extraFiles + [manifestFile].compactMap({ $0 }) { if let staging = file.staging { _ = files.unlink(staging.temporary) } }
+            for file in extraFiles + [manifestFile].compactMap({ $0 }) {
+                if let staging = file.staging { _ = files.unlink(staging.temporary) }
+            }
         }
         tb_defer_signals_begin()
         defer { tb_defer_signals_end() }
         do {
             try FileSystem.makeDirectories(Paths.directory(of: base))
-            if options.format == .brat { brat = try BratWriter(directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels, protected: protected, files: files) }
+            if options.format == .brat {
+                brat = try BratWriter(
+                    directories: splitPaths, labelNames: labelNames, spanLabels: spanLabels, protected: protected,
+                    files: files)
+            }
             defer { monitor?.finished() }
             // One document at a time, written as soon as it is encoded: memory does not grow with
             // the export. (Encoding on both cores was tried twice: all documents first, then in
             // batches of 64; neither was faster on the benchmark, and glibc kept the worker
             // threads' freed buffers: +114 MB and +130 MB at 3,500 documents.)
             for (k, d) in chosen.enumerated() {
-                if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
+                if tb_deferred_signal() != 0 {
+                    throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))")
+                }
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
                     monitor.progress("export", done: k, of: chosen.count)
@@ -195,7 +242,9 @@ public enum Exporter {
                 } else {
                     let e: EncodedDocument
                     if outputs[split].takesRecordsInPlace {
-                        e = try outputs[split].write { (buffer) throws(TagbenchError) in try encoder.encode(doc, appendingTo: &buffer) }
+                        e = try outputs[split].write { (buffer) throws(TagbenchError) in
+                            try encoder.encode(doc, appendingTo: &buffer)
+                        }
                     } else {
                         e = try encoder.encode(doc)
                         try outputs[split].write(e)
@@ -217,45 +266,75 @@ public enum Exporter {
             // A device gets the data only: the tag list or config beside it would be a file in /dev.
             let toDevice = FileSystem.isDevicePath(base)
             if toDevice && (options.format == .labelStudio || (options.format == .bio && options.jsonl)) {
-                result.warnings.append("\(Paths.fileName(of: base)) is not a regular file: only the data was written, not the "
-                    + (options.format == .labelStudio ? ".config.xml" : ".labels.json") + " beside it")
+                result.warnings.append(
+                    "\(Paths.fileName(of: base)) is not a regular file: only the data was written, not the "
+                        + (options.format == .labelStudio ? ".config.xml" : ".labels.json") + " beside it")
             }
             if options.format == .bio && options.jsonl && !toDevice {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected, files: files) { w in
-                    w.stringArray(encoder.tagNames)
-                    w.raw("\n")
-                })
+                extraFiles.append(
+                    try writeSmallFile(
+                        ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected,
+                        files: files
+                    ) { w in
+                        w.stringArray(encoder.tagNames)
+                        w.raw("\n")
+                    })
             }
             if options.format == .labelStudio && !toDevice {
-                extraFiles.append(try writeSmallFile(ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected, files: files) { w in
-                    labelStudioConfig(&w, spans: spanLabels.map { labels[$0] },
-                                      categories: labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .category }.map { labels[$0] })
-                })
+                extraFiles.append(
+                    try writeSmallFile(
+                        ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected,
+                        files: files
+                    ) { w in
+                        labelStudioConfig(
+                            &w, spans: spanLabels.map { labels[$0] },
+                            categories: labels.indices.filter {
+                                chosenLabels.contains($0) && labels[$0].kind == .category
+                            }.map { labels[$0] })
+                    })
             }
 
             // Warnings, then the manifest that records them.
-            for (s, name) in splitNames.enumerated() where name != nil && filesPerSplit[s].isEmpty && options.split[s].weight > 0 {
-                result.warnings.append("split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it")
+            for (s, name) in splitNames.enumerated()
+            where name != nil && filesPerSplit[s].isEmpty && options.split[s].weight > 0 {
+                result.warnings.append(
+                    "split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it"
+                )
             }
             if stale > 0 {
-                result.warnings.append("\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out")
+                result.warnings.append(
+                    "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
+                )
             }
             if outsideUnits > 0 {
-                result.warnings.append("\(Format.count(outsideUnits, "span")) \(Format.agreeing(outsideUnits, "crosses", "cross")) a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)")
+                result.warnings.append(
+                    "\(Format.count(outsideUnits, "span")) \(Format.agreeing(outsideUnits, "crosses", "cross")) a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)"
+                )
             }
-            if blankSpans > 0 { result.warnings.append("\(Format.count(blankSpans, "span")) of whitespace only; left out (whitespace is not a token)") }
-            if overlapDropped > 0 { result.warnings.append("\(Format.count(overlapDropped, "overlapping span")) left out by --overlap \(options.overlap!.rawValue)") }
+            if blankSpans > 0 {
+                result.warnings.append(
+                    "\(Format.count(blankSpans, "span")) of whitespace only; left out (whitespace is not a token)")
+            }
+            if overlapDropped > 0 {
+                result.warnings.append(
+                    "\(Format.count(overlapDropped, "overlapping span")) left out by --overlap \(options.overlap!.rawValue)"
+                )
+            }
             if categoriesLeftOut > 0 {
-                result.warnings.append("\(Format.count(categoriesLeftOut, "category label")) left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))")
+                result.warnings.append(
+                    "\(Format.count(categoriesLeftOut, "category label")) left out (\(options.format == .brat ? "brat holds spans and notes" : "label-studio holds document categories only"))"
+                )
             }
             if !session.orphans.isEmpty {
-                result.warnings.append("\(Format.count(session.orphans.count, "orphaned span")) left out (orphans lists them)")
+                result.warnings.append(
+                    "\(Format.count(session.orphans.count, "orphaned span")) left out (orphans lists them)")
             }
             var provenance = provenance
             if let sessionHash = provenance.sessionHash { provenance.sessionSHA256 = sessionHash() }
-            let manifest = ExportManifest(options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
-                                          splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
-                                          balance: balance, warnings: result.warnings)
+            let manifest = ExportManifest(
+                options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
+                splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
+                balance: balance, warnings: result.warnings)
             // Every file complete, the manifest too (staged: a disk that fills up fails the export
             // here, with the earlier export untouched); then each takes its place, the files of the
             // earlier brat export that this one did not write again go, and the manifest that
@@ -280,7 +359,8 @@ public enum Exporter {
             if let manifestFile { try takePlace(manifestFile, files: files) }
             result.documents = chosen.count
             result.records = filesPerSplit.joined().reduce(0) { $0 + $1.records }
-            result.files = filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath].compactMap { $0 }
+            result.files =
+                filesPerSplit.joined().map(\.path) + extraFiles.map(\.path) + [manifestPath].compactMap { $0 }
             result.manifest = manifestPath
             return result
         } catch let error as TagbenchError {
@@ -300,8 +380,10 @@ public enum Exporter {
         if failure != 0 { throw .writeFailed(file.path, reason: FileSystem.errorText(failure)) }
     }
 
-    private static func writeSmallFile(_ path: String, protected: ProtectedFiles, files: FileOperations,
-                                       _ body: (inout JSONWriter) -> Void) throws(TagbenchError) -> ExportedFile {
+    private static func writeSmallFile(
+        _ path: String, protected: ProtectedFiles, files: FileOperations,
+        _ body: (inout JSONWriter) -> Void
+    ) throws(TagbenchError) -> ExportedFile {
         var w = JSONWriter(capacity: 4096)
         body(&w)
         let file = try ExportFile(path: path, staged: true, protected: protected, files: files)

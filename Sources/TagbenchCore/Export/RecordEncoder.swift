@@ -63,7 +63,8 @@ struct RecordEncoder {
         // Room for the text with its line breaks escaped, the record's fields and about 80 bytes
         // a span, with some to spare: a buffer that fills up is copied whole into a larger one.
         let text = doc.document.bytes.count
-        w.bytes.reserveCapacity(w.bytes.count + text + text / 16 + 1024 + doc.spans.count * 160 + doc.rejected.count * 160)
+        w.bytes.reserveCapacity(
+            w.bytes.count + text + text / 16 + 1024 + doc.spans.count * 160 + doc.rejected.count * 160)
         switch options.format {
         case .spans, .doccano, .classify, .bio:
             let units = doc.units(options.recordUnit)
@@ -89,7 +90,9 @@ struct RecordEncoder {
 
     private mutating func end(labels: [Int]) { result.records.append((recordStart..<w.bytes.count, labels)) }
 
-    private mutating func spansRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
+    private mutating func spansRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation])
+        throws(TagbenchError)
+    {
         let whole = unit.kind == .doc
         begin()
         header(doc, unit, locating: !whole)
@@ -102,7 +105,9 @@ struct RecordEncoder {
         var labels: [Int] = []
         labels.reserveCapacity(spans.count)
         for i in spans.indices {
-            span(first: i == 0, spans[i].range, shift: shift, label: spans[i].label, text: spans[i].text, note: spans[i].note)
+            span(
+                first: i == 0, spans[i].range, shift: shift, label: spans[i].label, text: spans[i].text,
+                note: spans[i].note)
             labels.append(spans[i].label)
         }
         w.raw("], \"categories\": [")
@@ -111,10 +116,14 @@ struct RecordEncoder {
             let range = whole ? c.range : TextRange(c.range.start - shift, c.range.end - shift)
             w.raw(i == 0 ? "{\"label\": " as StaticString : ", {\"label\": ")
             label(c.label)
-            w.raw(", \"unit\": "); w.string(c.unit.rawValue)
-            w.raw(", \"index\": "); w.int(c.index)
-            w.raw(", \"start\": "); w.int(range.start)
-            w.raw(", \"end\": "); w.int(range.end)
+            w.raw(", \"unit\": ")
+            w.string(c.unit.rawValue)
+            w.raw(", \"index\": ")
+            w.int(c.index)
+            w.raw(", \"start\": ")
+            w.int(range.start)
+            w.raw(", \"end\": ")
+            w.int(range.end)
             w.raw("}")
         }
         w.raw("]")
@@ -141,24 +150,36 @@ struct RecordEncoder {
         w.raw("{\"id\": ")
         w.string(unit.id(in: doc.id))
         guard locating else { return }
-        w.raw(", \"doc\": "); w.string(doc.id)
-        w.raw(", \"unit\": "); w.string(unit.kind.rawValue)
-        w.raw(", \"index\": "); w.int(unit.index)
-        w.raw(", \"offset\": "); w.int(unit.range.start)
+        w.raw(", \"doc\": ")
+        w.string(doc.id)
+        w.raw(", \"unit\": ")
+        w.string(unit.kind.rawValue)
+        w.raw(", \"index\": ")
+        w.int(unit.index)
+        w.raw(", \"offset\": ")
+        w.int(unit.range.start)
     }
 
     /// One span object of a `spans` record (spans and rejected ones alike), offsets less `shift`.
     private mutating func span(first: Bool, _ range: TextRange, shift: Int, label: Int, text: String, note: String) {
         w.raw(first ? "{\"start\": " as StaticString : ", {\"start\": ")
         w.int(range.start - shift)
-        w.raw(", \"end\": "); w.int(range.end - shift)
-        w.raw(", \"label\": "); self.label(label)
-        w.raw(", \"text\": "); w.string(text)
-        if !note.isEmpty { w.raw(", \"note\": "); w.string(note) }
+        w.raw(", \"end\": ")
+        w.int(range.end - shift)
+        w.raw(", \"label\": ")
+        self.label(label)
+        w.raw(", \"text\": ")
+        w.string(text)
+        if !note.isEmpty {
+            w.raw(", \"note\": ")
+            w.string(note)
+        }
         w.raw("}")
     }
 
-    private mutating func doccanoRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
+    private mutating func doccanoRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation])
+        throws(TagbenchError)
+    {
         begin()
         w.raw("{\"id\": ")
         w.string(unit.id(in: doc.id))
@@ -181,7 +202,9 @@ struct RecordEncoder {
     private mutating func classifyRecord(_ doc: ExportDocument, _ unit: ExportUnit) throws(TagbenchError) {
         var labels = Set(doc.categories(on: unit).map(\.label))
         if options.fromSpans {
-            for a in doc.spans where a.range.start < unit.range.end && a.range.end > unit.range.start { labels.insert(a.label) }
+            for a in doc.spans where a.range.start < unit.range.end && a.range.end > unit.range.start {
+                labels.insert(a.label)
+            }
         }
         if labels.isEmpty && !options.negatives { return }
         let sorted = labels.sorted()
@@ -195,21 +218,33 @@ struct RecordEncoder {
         end(labels: sorted)
     }
 
-    private mutating func bioRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation]) throws(TagbenchError) {
+    private mutating func bioRecord(_ doc: ExportDocument, _ unit: ExportUnit, _ spans: [Annotation])
+        throws(TagbenchError)
+    {
         // Tokens are the unit's non-whitespace code points; `token[k]` is the token at offset k.
         let text = try doc.withBytes(unit.range) { String(decoding: $0, as: UTF8.self) }
         var tokens: [Unicode.Scalar] = []
         var token = [Int]()
         token.reserveCapacity(unit.range.length)
         for scalar in text.unicodeScalars {
-            if UTF8Bytes.isWhitespace(scalar.value) { token.append(-1) } else { token.append(tokens.count); tokens.append(scalar) }
+            if UTF8Bytes.isWhitespace(scalar.value) {
+                token.append(-1)
+            } else {
+                token.append(tokens.count)
+                tokens.append(scalar)
+            }
         }
         if tokens.isEmpty { return }
         // Each span as the tokens it covers (leading and trailing whitespace is not tagged).
         var pieces: [(first: Int, last: Int, a: Annotation)] = []
         for a in spans {
-            let covered = token[(a.range.start - unit.range.start)..<(a.range.end - unit.range.start)].filter { $0 >= 0 }
-            guard let first = covered.first, let last = covered.last else { result.blankSpans += 1; continue }
+            let covered = token[(a.range.start - unit.range.start)..<(a.range.end - unit.range.start)].filter {
+                $0 >= 0
+            }
+            guard let first = covered.first, let last = covered.last else {
+                result.blankSpans += 1
+                continue
+            }
             pieces.append((first, last, a))
         }
         let kept = try resolveOverlaps(pieces, in: doc)
@@ -247,14 +282,22 @@ struct RecordEncoder {
     }
 
     /// The pieces IOB2 can hold: all of them when none overlap, else by `--overlap`, else an error.
-    private mutating func resolveOverlaps(_ pieces: [(first: Int, last: Int, a: Annotation)], in doc: ExportDocument) throws(TagbenchError) -> [(first: Int, last: Int, a: Annotation)] {
+    private mutating func resolveOverlaps(_ pieces: [(first: Int, last: Int, a: Annotation)], in doc: ExportDocument)
+        throws(TagbenchError) -> [(first: Int, last: Int, a: Annotation)]
+    {
         let byStart = pieces.sorted { ($0.first, -$0.last, $0.a.number) < ($1.first, -$1.last, $1.a.number) }
         var clash: (Annotation, Annotation)?
         var reach = -1
         var holder: Annotation?
         for p in byStart {
-            if p.first <= reach, let h = holder { clash = (h, p.a); break }
-            if p.last > reach { reach = p.last; holder = p.a }
+            if p.first <= reach, let h = holder {
+                clash = (h, p.a)
+                break
+            }
+            if p.last > reach {
+                reach = p.last
+                holder = p.a
+            }
         }
         guard let clash else { return byStart }
         guard let policy = options.overlap else {
@@ -263,13 +306,19 @@ struct RecordEncoder {
         }
         let ranked: [(first: Int, last: Int, a: Annotation)]
         switch policy {
-        case .longest: ranked = pieces.sorted { ($0.first - $0.last, $0.first, $0.a.number) < ($1.first - $1.last, $1.first, $1.a.number) }
+        case .longest:
+            ranked = pieces.sorted {
+                ($0.first - $0.last, $0.first, $0.a.number) < ($1.first - $1.last, $1.first, $1.a.number)
+            }
         case .first: ranked = byStart
         }
         var taken = Set<Int>()
         var kept: [(first: Int, last: Int, a: Annotation)] = []
         for p in ranked {
-            if (p.first...p.last).contains(where: taken.contains) { result.overlapDropped += 1; continue }
+            if (p.first...p.last).contains(where: taken.contains) {
+                result.overlapDropped += 1
+                continue
+            }
             for k in p.first...p.last { taken.insert(k) }
             kept.append(p)
         }
@@ -282,23 +331,34 @@ struct RecordEncoder {
         begin()
         w.raw(", \"data\": {\"text\": ")
         try doc.withBytes(TextRange(0, doc.document.length)) { w.string(utf8: $0) }
-        w.raw(", \"doc\": "); w.string(doc.id)
+        w.raw(", \"doc\": ")
+        w.string(doc.id)
         w.raw("}, \"annotations\": [{\"result\": [")
         for (i, a) in doc.spans.enumerated() {
             w.raw(i == 0 ? "{\"id\": \"t" as StaticString : ", {\"id\": \"t")
             w.int(i + 1)
             w.raw("\", \"from_name\": \"label\", \"to_name\": \"text\", \"type\": \"labels\", \"value\": {\"start\": ")
             w.int(a.range.start)
-            w.raw(", \"end\": "); w.int(a.range.end)
-            w.raw(", \"text\": "); w.string(a.text)
-            w.raw(", \"labels\": ["); label(a.label); w.raw("]}")
-            if !a.note.isEmpty { w.raw(", \"meta\": {\"text\": ["); w.string(a.note); w.raw("]}") }
+            w.raw(", \"end\": ")
+            w.int(a.range.end)
+            w.raw(", \"text\": ")
+            w.string(a.text)
+            w.raw(", \"labels\": [")
+            label(a.label)
+            w.raw("]}")
+            if !a.note.isEmpty {
+                w.raw(", \"meta\": {\"text\": [")
+                w.string(a.note)
+                w.raw("]}")
+            }
             w.raw("}")
         }
         let choices = doc.categories.filter { $0.unit == .doc }.map(\.label)
         if !choices.isEmpty {
             w.raw(doc.spans.isEmpty ? "{\"id\": \"c1\"" as StaticString : ", {\"id\": \"c1\"")
-            w.raw(", \"from_name\": \"category\", \"to_name\": \"text\", \"type\": \"choices\", \"value\": {\"choices\": ")
+            w.raw(
+                ", \"from_name\": \"category\", \"to_name\": \"text\", \"type\": \"choices\", \"value\": {\"choices\": "
+            )
             w.stringArray(choices.map { labelNames[$0] })
             w.raw("}}")
         }

@@ -45,7 +45,9 @@ struct SplitAssigner {
         for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         // Rarest label first; unlabelled documents last; the shuffle breaks ties.
         let rarity = labels.map { doc in doc.map { labelTotals[$0.label]! }.min() ?? Int.max }
-        order = order.enumerated().sorted { rarity[$0.element] != rarity[$1.element] ? rarity[$0.element] < rarity[$1.element] : $0.offset < $1.offset }.map(\.element)
+        order = order.enumerated().sorted {
+            rarity[$0.element] != rarity[$1.element] ? rarity[$0.element] < rarity[$1.element] : $0.offset < $1.offset
+        }.map(\.element)
 
         var assignment = Array(repeating: 0, count: n)
         var placed = Array(repeating: 0, count: weights.count)
@@ -79,7 +81,9 @@ struct SplitAssigner {
         for (l, t) in labelTotals.sorted(by: { $0.key < $1.key }) {
             for s in weights.indices {
                 let deviation = abs(Double(have[s][l, default: 0]) / Double(t) - share[s])
-                if deviation > balance.maxLabelDeviation + 1e-12 { balance = Balance(maxLabelDeviation: deviation, worst: (l, s)) }
+                if deviation > balance.maxLabelDeviation + 1e-12 {
+                    balance = Balance(maxLabelDeviation: deviation, worst: (l, s))
+                }
             }
         }
         self.balance = balance

@@ -1,6 +1,6 @@
 import CTagbenchSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file written in pieces under a temporary name beside its path, then renamed over it whole:
@@ -27,8 +27,10 @@ public final class AtomicFile {
     /// survive a crash; an export, derived from one, need not). `mode` is for a file that does
     /// not exist yet: an existing one keeps its own, unless `replacingMode` (a side file takes
     /// its session's).
-    public init(path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
-                files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public init(
+        path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
+        files: FileOperations = SystemFileOperations.shared
+    ) throws(TagbenchError) {
         self.path = path
         self.durable = durable
         self.files = files

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `stat` says of a file when it was read: which file (device, inode), its size and when its
@@ -38,7 +38,9 @@ public struct FileStamp: Equatable, Sendable {
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         guard max(modified, changed) < now - Self.settling * 1_000_000_000 else { return nil }
-        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: modified, changed: changed)
+        self.init(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: modified,
+            changed: changed)
     }
 
     /// The wall clock in nanoseconds since 1970.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The few file operations tagbench needs, on the C library: whole-file reads, directory
@@ -38,7 +38,9 @@ public enum FileSystem {
     /// time it is looked at, and its hash is not trusted. With `regularOnly` (a document, a
     /// session), a FIFO, a device or a socket is refused before anything is read: a FIFO would
     /// block the open and the read, `/dev/zero` would be read until memory ran out.
-    public static func readStamped(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> (bytes: [UInt8], stamp: FileStamp?) {
+    public static func readStamped(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> (
+        bytes: [UInt8], stamp: FileStamp?
+    ) {
         // Non-blocking: opening a FIFO with no writer returns at once (a regular file ignores it).
         let fd = open(path, O_RDONLY | O_CLOEXEC | (regularOnly ? O_NONBLOCK : 0))
         guard fd >= 0 else {
@@ -55,9 +57,15 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: errorText(errno)) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path, reason: "it is a directory") }
-        if regularOnly, let what = irregularKind(info.st_mode) { throw .unreadable(path, reason: "it is \(what), not a regular file") }
+        if regularOnly, let what = irregularKind(info.st_mode) {
+            throw .unreadable(path, reason: "it is \(what), not a regular file")
+        }
         let stamp = FileStamp(info, now: FileStamp.now())
-        if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24, let whole = readInParts(fd, size: Int(info.st_size)) { return (whole, stamp) }
+        if info.st_mode & S_IFMT == S_IFREG, info.st_size >= 1 << 24,
+            let whole = readInParts(fd, size: Int(info.st_size))
+        {
+            return (whole, stamp)
+        }
         // Uninitialised: every byte kept is one read (zeroing first was a pass of its own).
         var bytes: [UInt8] = []
         var capacity = max(Int(info.st_size), 0) + 1
@@ -77,11 +85,17 @@ public enum FileSystem {
                         failure = errno
                         return
                     }
-                    if n == 0 { ended = true; return }
+                    if n == 0 {
+                        ended = true
+                        return
+                    }
                     count += n
                     // A regular file that gave exactly its size when asked for a byte more has
                     // ended (the read that would say so was a system call per document).
-                    if regular && count == expected && count < capacity { ended = true; return }
+                    if regular && count == expected && count < capacity {
+                        ended = true
+                        return
+                    }
                 }
             }
             if failure != 0 { throw .unreadable(path, reason: errorText(failure)) }
@@ -139,7 +153,8 @@ public enum FileSystem {
     public static func listFiles(_ directory: String) throws(TagbenchError) -> [String] {
         try entries(directory).filter { entry in
             entry.type == UInt8(DT_REG)
-                || ((entry.type == UInt8(DT_LNK) || entry.type == UInt8(DT_UNKNOWN)) && kind(of: directory + "/" + entry.name) == .file)
+                || ((entry.type == UInt8(DT_LNK) || entry.type == UInt8(DT_UNKNOWN))
+                    && kind(of: directory + "/" + entry.name) == .file)
         }.map(\.name)
     }
 
@@ -152,7 +167,11 @@ public enum FileSystem {
         var found: [(bytes: [UInt8], type: UInt8)] = []
         while let entry = readdir(dir) {
             let bytes = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))).map { $0 } }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) {
+                    UnsafeBufferPointer(
+                        start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                    ).map { $0 }
+                }
             }
             let dots = bytes.count <= 2 && bytes.allSatisfy { $0 == UInt8(ascii: ".") }
             if !dots { found.append((bytes, entry.pointee.d_type)) }
@@ -160,7 +179,9 @@ public enum FileSystem {
         found.sort { a, b in
             // memcmp on the common length, then the shorter first: byte order, a name never empty.
             let common = Swift.min(a.bytes.count, b.bytes.count)
-            let order = a.bytes.withUnsafeBufferPointer { x in b.bytes.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, common) } }
+            let order = a.bytes.withUnsafeBufferPointer { x in
+                b.bytes.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, common) }
+            }
             return order != 0 ? order < 0 : a.bytes.count < b.bytes.count
         }
         return found.map { (String(decoding: $0.bytes, as: UTF8.self), $0.type) }
@@ -179,7 +200,9 @@ public enum FileSystem {
     }
 
     /// Makes a directory and any missing parents (`mkdir -p`).
-    public static func makeDirectories(_ path: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public static func makeDirectories(_ path: String, files: FileOperations = SystemFileOperations.shared)
+        throws(TagbenchError)
+    {
         guard kind(of: path) != .directory else { return }
         try makeDirectories(Paths.directory(of: path), files: files)
         let failure = files.makeDirectory(path, 0o755)
@@ -213,10 +236,13 @@ public enum FileSystem {
     static func temporary(_ entry: String) -> (name: String, pid: Int32)? {
         let bytes = Array(entry.utf8), marker = Array(".tmp-".utf8)
         guard bytes.first == UInt8(ascii: "."), bytes.count > marker.count + 1,
-              let at = (1...(bytes.count - marker.count)).last(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }),
-              at > 1, at + marker.count < bytes.count,
-              bytes[(at + marker.count)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let pid = Int32(String(decoding: bytes[(at + marker.count)...], as: UTF8.self)) else { return nil }
+            let at = (1...(bytes.count - marker.count)).last(where: {
+                bytes[$0..<($0 + marker.count)].elementsEqual(marker)
+            }),
+            at > 1, at + marker.count < bytes.count,
+            bytes[(at + marker.count)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let pid = Int32(String(decoding: bytes[(at + marker.count)...], as: UTF8.self))
+        else { return nil }
         return (String(decoding: bytes[1..<at], as: UTF8.self), pid)
     }
 
@@ -249,9 +275,12 @@ public enum FileSystem {
     /// Writes `bytes` to `path` through a temporary file in the same directory, renamed over the
     /// target, so the file is always either the old one or the new one; `durable` forces it to disk
     /// first (a session must survive a crash; an export, derived from one, need not).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
-                                       files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
-        try writeAtomically(segments: [bytes[...]], to: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
+    public static func writeAtomically(
+        _ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t = 0o644, replacingMode: Bool = false,
+        files: FileOperations = SystemFileOperations.shared
+    ) throws(TagbenchError) {
+        try writeAtomically(
+            segments: [bytes[...]], to: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
     }
 
     /// Where a file that should replace `path` whole is written first, and the name it then takes:
@@ -295,8 +324,10 @@ public enum FileSystem {
 
     /// Writes pieces one after another as one file, atomically (as `writeAtomically(_:to:)`):
     /// a large file built in pieces is never joined in memory.
-    public static func writeAtomically(segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true, mode: mode_t = 0o644,
-                                       replacingMode: Bool = false, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public static func writeAtomically(
+        segments: [ArraySlice<UInt8>], to path: String, durable: Bool = true, mode: mode_t = 0o644,
+        replacingMode: Bool = false, files: FileOperations = SystemFileOperations.shared
+    ) throws(TagbenchError) {
         let file = try AtomicFile(path: path, durable: durable, mode: mode, replacingMode: replacingMode, files: files)
         for segment in segments { try file.append(segment) }
         try file.commit()
@@ -337,7 +368,9 @@ public final class OutputFile {
     private static let chunk = 4 << 20
 
     /// Creates (or truncates) `writingTo`, by default `path`, through `files`; errors name `path`.
-    public init(path: String, writingTo actual: String? = nil, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public init(path: String, writingTo actual: String? = nil, files: FileOperations = SystemFileOperations.shared)
+        throws(TagbenchError)
+    {
         // O_NONBLOCK: a FIFO with no reader fails the open (ENXIO) instead of blocking it for
         // good; it is cleared at once, so writes wait for a slow reader as usual.
         let opened = files.open(actual ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The SHA-256 of each document file as it was when last read, under the file's stamp, kept
@@ -59,7 +59,9 @@ public struct HashCache: Sendable {
     /// The cache beside `sessionPath`; empty when there is none or it cannot be read as one.
     public static func read(for sessionPath: String) -> HashCache {
         // A link in its place is not tagbench's: ignored, and replaced (not followed) by the next save.
-        guard !FileSystem.isLink(path(for: sessionPath)), let bytes = try? FileSystem.read(path(for: sessionPath), regularOnly: true) else { return HashCache() }
+        guard !FileSystem.isLink(path(for: sessionPath)),
+            let bytes = try? FileSystem.read(path(for: sessionPath), regularOnly: true)
+        else { return HashCache() }
         return (try? decode(bytes)) ?? HashCache()
     }
 
@@ -71,8 +73,11 @@ public struct HashCache: Sendable {
 
     /// Writes the cache beside `sessionPath`; one that cannot be written is left as it was
     /// (nothing depends on it).
-    public func write(for sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) {
-        try? FileSystem.writeAtomically(encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, replacingMode: true, files: files)
+    public func write(
+        for sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared
+    ) {
+        try? FileSystem.writeAtomically(
+            encoded(), to: Self.path(for: sessionPath), durable: false, mode: mode, replacingMode: true, files: files)
     }
 
     /// The cache file's bytes: one file a line, in the order recorded.
@@ -84,14 +89,22 @@ public struct HashCache: Sendable {
         for (i, path) in paths.enumerated() {
             let e = entries[path]!
             w.raw(i == 0 ? "\n" as StaticString : ",\n")
-            w.raw("{\"path\": "); w.string(path)
-            w.raw(", \"encoding\": "); w.string(e.encoding.rawValue)
-            w.raw(", \"device\": "); w.int(Int(truncatingIfNeeded: e.stamp.device))
-            w.raw(", \"inode\": "); w.int(Int(truncatingIfNeeded: e.stamp.inode))
-            w.raw(", \"size\": "); w.int(Int(e.stamp.size))
-            w.raw(", \"modified\": "); w.int(Int(e.stamp.modified))
-            w.raw(", \"changed\": "); w.int(Int(e.stamp.changed))
-            w.raw(", \"sha256\": "); w.string(e.sha256)
+            w.raw("{\"path\": ")
+            w.string(path)
+            w.raw(", \"encoding\": ")
+            w.string(e.encoding.rawValue)
+            w.raw(", \"device\": ")
+            w.int(Int(truncatingIfNeeded: e.stamp.device))
+            w.raw(", \"inode\": ")
+            w.int(Int(truncatingIfNeeded: e.stamp.inode))
+            w.raw(", \"size\": ")
+            w.int(Int(e.stamp.size))
+            w.raw(", \"modified\": ")
+            w.int(Int(e.stamp.modified))
+            w.raw(", \"changed\": ")
+            w.int(Int(e.stamp.changed))
+            w.raw(", \"sha256\": ")
+            w.string(e.sha256)
             w.raw("}")
         }
         w.raw("\n]}\n")
@@ -133,8 +146,9 @@ public struct HashCache: Sendable {
                         }
                     }
                     guard let encoding = TextEncoding(rawValue: encoding), sha256.utf8.count == 64 else { continue }
-                    let stamp = FileStamp(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
-                                          size: Int64(size), modified: Int64(modified), changed: Int64(changed))
+                    let stamp = FileStamp(
+                        device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
+                        size: Int64(size), modified: Int64(modified), changed: Int64(changed))
                     cache.record(path, Entry(stamp: stamp, encoding: encoding, sha256: sha256))
                 }
             default: try r.skipValue()

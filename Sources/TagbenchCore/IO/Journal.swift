@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The write-ahead journal beside a session (`.NAME.journal`): every state-changing command since
@@ -40,7 +40,9 @@ public final class Journal {
 
     /// Opens (creating, with `mode`) the journal of `sessionPath` for appending; a link in its
     /// place is refused, never followed.
-    public init(sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public init(sessionPath: String, mode: mode_t = 0o644, files: FileOperations = SystemFileOperations.shared)
+        throws(TagbenchError)
+    {
         path = Self.path(for: sessionPath)
         self.files = files
         // O_NONBLOCK: a FIFO in its place would block the open until a reader came (ENXIO now);
@@ -66,7 +68,9 @@ public final class Journal {
     /// Appends entries and waits until they are on disk; a journal still empty first gets the
     /// line naming the saved state it `follows` (a SHA-256, empty for a session not saved yet).
     /// A failure leaves the journal as it was before the call, or `isDamaged`.
-    public func append(_ entries: [LogEntry], directory: String, follows: @autoclosure () -> String) throws(TagbenchError) {
+    public func append(_ entries: [LogEntry], directory: String, follows: @autoclosure () -> String)
+        throws(TagbenchError)
+    {
         guard !entries.isEmpty else { return }
         precondition(!isDamaged, "append to a damaged journal")
         var w = JSONWriter(capacity: 256 * entries.count + 128)
@@ -127,7 +131,8 @@ public final class Journal {
         let path = Self.path(for: sessionPath)
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-              let bytes = try? FileSystem.read(path, regularOnly: true), !bytes.isEmpty else { return nil }
+            let bytes = try? FileSystem.read(path, regularOnly: true), !bytes.isEmpty
+        else { return nil }
         return parse(bytes)
     }
 
@@ -151,7 +156,10 @@ public final class Journal {
             }
             switch record {
             case .header(let follows):
-                guard first else { contents.torn = true; break reading }
+                guard first else {
+                    contents.torn = true
+                    break reading
+                }
                 contents.follows = follows
             case .command(let command):
                 contents.commands.append(command)
@@ -161,7 +169,10 @@ public final class Journal {
         return contents
     }
 
-    private enum Record { case header(String), command(String) }
+    private enum Record {
+        case header(String)
+        case command(String)
+    }
 
     private static func parseRecord(_ line: [UInt8]) throws(TagbenchError) -> Record {
         var r = try JSONReader(bytes: line, path: "journal")

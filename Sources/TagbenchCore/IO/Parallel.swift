@@ -26,7 +26,9 @@ enum Parallel {
     /// thread in index order, as soon as it and every one before it is done: what is made in
     /// order can be written while the rest is still being made. After `consume` fails, the
     /// results still coming are dropped and the failure is thrown once the work is done.
-    static func forEachInOrder<T, E: Error>(_ count: Int, _ body: (Int) -> T, consume: (Int, T) throws(E) -> Void) throws(E) {
+    static func forEachInOrder<T, E: Error>(_ count: Int, _ body: (Int) -> T, consume: (Int, T) throws(E) -> Void)
+        throws(E)
+    {
         guard count > 0 else { return }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
@@ -80,7 +82,9 @@ enum Parallel {
     }
 
     /// Runs `other` on another thread while `body` runs on this one; returns when both are done.
-    static func meanwhile<T, E: Error>(_ other: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E) -> T {
+    static func meanwhile<T, E: Error>(_ other: @escaping @Sendable () -> Void, _ body: () throws(E) -> T) throws(E)
+        -> T
+    {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group, execute: other)
         defer { group.wait() }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The files a write must never replace — the session file and the documents — and the one
@@ -56,8 +56,11 @@ public final class ProtectedFiles {
         if let existing { return existing }
         var found = Set<FileIdentity>()
         for p in paths {
-            if let identity = FileSystem.identity(of: p) { found.insert(identity) }
-            else if let place = Self.place(of: p) { places.insert(place) }
+            if let identity = FileSystem.identity(of: p) {
+                found.insert(identity)
+            } else if let place = Self.place(of: p) {
+                places.insert(place)
+            }
         }
         existing = found
         return found

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One writer per session: an advisory lock (flock) on `.NAME.lock` beside the session file,
@@ -30,7 +30,9 @@ public final class SessionLock {
 
     /// Takes the lock of the session at `sessionPath` (absolute; links are resolved), or throws
     /// `.sessionLocked` naming the process that holds it.
-    public init(sessionPath: String, displayPath: String, files: FileOperations = SystemFileOperations.shared) throws(TagbenchError) {
+    public init(sessionPath: String, displayPath: String, files: FileOperations = SystemFileOperations.shared)
+        throws(TagbenchError)
+    {
         let real = FileSystem.resolvingLinks(sessionPath)
         try Self.checkWritable(real, displayPath: displayPath)
         path = Self.lockPath(for: real)
@@ -50,7 +52,9 @@ public final class SessionLock {
     private static func checkWritable(_ real: String, displayPath: String) throws(TagbenchError) {
         var info = stat()
         if lstat(real, &info) == 0 {
-            if let what = FileSystem.irregularKind(info.st_mode) ?? (info.st_mode & S_IFMT == S_IFDIR ? "a folder" : nil) {
+            if let what = FileSystem.irregularKind(info.st_mode)
+                ?? (info.st_mode & S_IFMT == S_IFDIR ? "a folder" : nil)
+            {
                 throw .unsafeSessionFile(displayPath, what: what)
             }
             if info.st_nlink > 1 {
@@ -58,14 +62,18 @@ public final class SessionLock {
             }
         }
         let journal = Journal.path(for: real)
-        if lstat(journal, &info) == 0 && (info.st_mode & S_IFMT != S_IFREG || info.st_nlink > 1) { throw .unsafeSideFile(journal) }
+        if lstat(journal, &info) == 0 && (info.st_mode & S_IFMT != S_IFREG || info.st_nlink > 1) {
+            throw .unsafeSideFile(journal)
+        }
         // A checkpoint is read in place of the session: one that is a link is not tagbench's.
         let checkpoint = Journal.checkpointPath(for: real)
         if lstat(checkpoint, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK { throw .unsafeSideFile(checkpoint) }
     }
 
     /// Opens and locks the lock file, writing this process's id; the id that was in it.
-    private static func take(_ path: String, displayPath: String, mode: mode_t, files: FileOperations) throws(TagbenchError) -> (Int32, Int32?) {
+    private static func take(_ path: String, displayPath: String, mode: mode_t, files: FileOperations)
+        throws(TagbenchError) -> (Int32, Int32?)
+    {
         let fd = files.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if -fd == ELOOP { throw .unsafeSideFile(path) }
@@ -97,7 +105,9 @@ public final class SessionLock {
     /// has it (that process is then the one writer, and this one must not write).
     public func verify() throws(TagbenchError) {
         var held = stat(), named = stat()
-        if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino { return }
+        if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino {
+            return
+        }
         do {
             let (fresh, _) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
             close(fd)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The encodings documents may come in. Chinese documents often come in GB18030/GBK; everything
@@ -52,7 +52,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         guard sample.contains(0) else { return nil }
         var little = 0, big = 0
         func plausible(_ unit: Int) -> Bool {
-            unit < 0x80 || (0x4E00...0x9FFF).contains(unit) || (0x3000...0x303F).contains(unit) || (0xFF00...0xFFEF).contains(unit)
+            unit < 0x80 || (0x4E00...0x9FFF).contains(unit) || (0x3000...0x303F).contains(unit)
+                || (0xFF00...0xFFEF).contains(unit)
         }
         var i = sample.startIndex
         while i + 1 < sample.endIndex {
@@ -83,7 +84,9 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         case .utf8, .auto: return bytes
         }
         let cd = iconv_open("UTF-8", from)
-        guard cd != iconv_t(bitPattern: -1) else { throw .unreadable(path, reason: "this system cannot convert from \(from)") }
+        guard cd != iconv_t(bitPattern: -1) else {
+            throw .unreadable(path, reason: "this system cannot convert from \(from)")
+        }
         defer { iconv_close(cd) }
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
         let count = input.count
@@ -91,9 +94,11 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         var written = 0
         input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + skip).assumingMemoryBound(to: CChar.self)
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + skip)
+                    .assumingMemoryBound(to: CChar.self)
                 var inLeft = count - skip
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuffer.count
                 if iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft) == -1 {
                     failedAt = count - inLeft

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads annotated data for `load`: spans and doccano JSONL, Label Studio JSON task lists, brat
@@ -35,7 +35,9 @@ public enum AnnotatedDataReader {
 
     /// The documents of one file or directory, with `origin` as the fallback provenance.
     /// `labels` are span labels the data declares (brat's annotation.conf), used or not.
-    public static func read(_ path: String, displayPath: String, kind: Kind) throws(TagbenchError) -> (documents: [ImportedDocument], labels: [String], warnings: [String]) {
+    public static func read(_ path: String, displayPath: String, kind: Kind) throws(TagbenchError) -> (
+        documents: [ImportedDocument], labels: [String], warnings: [String]
+    ) {
         switch kind {
         case .jsonLines: return (try readJSONLines(path, displayPath: displayPath), [], [])
         case .labelStudio: return (try readLabelStudio(path, displayPath: displayPath), [], [])
@@ -52,7 +54,10 @@ public enum AnnotatedDataReader {
         var inEntities = false
         for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             let line = String(raw.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-            if line.hasPrefix("[") { inEntities = line == "[entities]"; continue }
+            if line.hasPrefix("[") {
+                inEntities = line == "[entities]"
+                continue
+            }
             guard inEntities, !line.isEmpty, !line.hasPrefix("#") else { continue }
             // Indentation marks a child type in brat's hierarchy (dropped above); `!` an abstract one.
             let name = line.split(separator: "\t").first.map(String.init) ?? line
@@ -76,10 +81,15 @@ public enum AnnotatedDataReader {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
                 var r = try JSONReader(bytes: line, path: displayPath)
-                documents.append(try record(&r, path: path, displayPath: displayPath, line: lineNumber, fallbackID: Paths.stem(of: path) + "-\(lineNumber)"))
+                documents.append(
+                    try record(
+                        &r, path: path, displayPath: displayPath, line: lineNumber,
+                        fallbackID: Paths.stem(of: path) + "-\(lineNumber)"))
                 try r.finish()
             } catch {
-                if case .malformedJSON(let p, _, let column, let reason) = error { throw .malformedJSON(path: p, line: lineNumber, column: column, reason: reason) }
+                if case .malformedJSON(let p, _, let column, let reason) = error {
+                    throw .malformedJSON(path: p, line: lineNumber, column: column, reason: reason)
+                }
                 throw error
             }
         }
@@ -87,7 +97,9 @@ public enum AnnotatedDataReader {
     }
 
     /// One spans or doccano record.
-    private static func record(_ r: inout JSONReader, path: String, displayPath: String, line: Int, fallbackID: String) throws(TagbenchError) -> ImportedDocument {
+    private static func record(_ r: inout JSONReader, path: String, displayPath: String, line: Int, fallbackID: String)
+        throws(TagbenchError) -> ImportedDocument
+    {
         var id: String?
         var text: String?
         var origin: String?
@@ -125,7 +137,9 @@ public enum AnnotatedDataReader {
                         try r.beginArray()
                         var parts: [String] = []
                         while try r.nextElement() { parts.append(try scalarText(&r)) }
-                        guard parts.count == 3, let s = Int(parts[0]), let e = Int(parts[1]) else { throw bad("a label must be [start, end, \"LABEL\"]") }
+                        guard parts.count == 3, let s = Int(parts[0]), let e = Int(parts[1]) else {
+                            throw bad("a label must be [start, end, \"LABEL\"]")
+                        }
                         spans.append((s, e, parts[2], "", nil))
                     } else {
                         categories.append(.init(label: try scalarText(&r), unit: .doc, index: 1))
@@ -144,7 +158,9 @@ public enum AnnotatedDataReader {
                             case "label": c.label = try r.readString()
                             case "unit":
                                 let name = try r.readString()
-                                guard let u = UnitKind(rawValue: name) else { throw bad("unknown unit \"\(name)\" (doc, para or sent)") }
+                                guard let u = UnitKind(rawValue: name) else {
+                                    throw bad("unknown unit \"\(name)\" (doc, para or sent)")
+                                }
                                 c.unit = u
                             case "index": c.index = try r.readInt()
                             default: try r.skipValue()
@@ -157,7 +173,11 @@ public enum AnnotatedDataReader {
                 if try r.nextKind() == .object {
                     try r.beginObject()
                     while let k = try r.nextKey() {
-                        if k == "source", try r.nextKind() == .string { origin = try r.readString() } else { try r.skipValue() }
+                        if k == "source", try r.nextKind() == .string {
+                            origin = try r.readString()
+                        } else {
+                            try r.skipValue()
+                        }
                     }
                 } else {
                     try r.skipValue()
@@ -166,7 +186,9 @@ public enum AnnotatedDataReader {
             }
         }
         guard let text else { throw bad("the record has no \"text\"") }
-        var made = try make(id: id ?? fallbackID, text: text, origin: origin ?? displayPath, path: path, spans: spans + rejected, categories: categories, bad: bad)
+        var made = try make(
+            id: id ?? fallbackID, text: text, origin: origin ?? displayPath, path: path, spans: spans + rejected,
+            categories: categories, bad: bad)
         made.rejected = Array(made.spans.suffix(rejected.count))
         made.spans.removeLast(rejected.count)
         return made
@@ -182,12 +204,16 @@ public enum AnnotatedDataReader {
     }
 
     /// A checked document: every span inside the text, and matching the text it names.
-    private static func make(id: String, text: String, origin: String, path: String,
-                             spans: [(start: Int, end: Int, label: String, note: String, text: String?)],
-                             categories: [ImportedDocument.Category], bad: (String) -> TagbenchError) throws(TagbenchError) -> ImportedDocument {
+    private static func make(
+        id: String, text: String, origin: String, path: String,
+        spans: [(start: Int, end: Int, label: String, note: String, text: String?)],
+        categories: [ImportedDocument.Category], bad: (String) -> TagbenchError
+    ) throws(TagbenchError) -> ImportedDocument {
         let bytes = Array(text.utf8)
         if let c = Names.firstForbidden(in: id) {
-            throw bad("the document id \"\(id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), a control or bidirectional formatting character, which ids may not hold")
+            throw bad(
+                "the document id \"\(id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), a control or bidirectional formatting character, which ids may not hold"
+            )
         }
         if let nul = DocumentReader.firstNUL(bytes) { throw bad("the text holds a NUL character at byte \(nul)") }
         let document = Document(id: id, path: path, bytes: bytes)
@@ -196,9 +222,13 @@ public enum AnnotatedDataReader {
         for s in spans {
             let name = "span \(s.start):\(s.end) \(s.label)"
             guard !s.label.isEmpty else { throw bad("\(name) has no label") }
-            guard s.start != s.end || s.start < 0 || s.end > document.length else { throw bad("\(name) is empty (its start is its end)") }
+            guard s.start != s.end || s.start < 0 || s.end > document.length else {
+                throw bad("\(name) is empty (its start is its end)")
+            }
             guard s.start >= 0, s.start < s.end, s.end <= document.length else {
-                throw bad("\(name) is outside the text (\(document.length) characters; offsets are code points, end exclusive)")
+                throw bad(
+                    "\(name) is outside the text (\(document.length) characters; offsets are code points, end exclusive)"
+                )
             }
             let range = TextRange(s.start, s.end)
             if let expected = s.text, !document.covers(range, with: expected) {
@@ -212,7 +242,8 @@ public enum AnnotatedDataReader {
 
     // MARK: Label Studio
 
-    private static func readLabelStudio(_ path: String, displayPath: String) throws(TagbenchError) -> [ImportedDocument] {
+    private static func readLabelStudio(_ path: String, displayPath: String) throws(TagbenchError) -> [ImportedDocument]
+    {
         let bytes = try DocumentReader.read(path, displayPath: displayPath)
         var r = try JSONReader(bytes: bytes, path: displayPath)
         var documents: [ImportedDocument] = []
@@ -229,7 +260,9 @@ public enum AnnotatedDataReader {
             let at = r.error("")
             let line: Int
             if case .malformedJSON(_, let l, _, _) = at { line = l } else { line = 0 }
-            func bad(_ reason: String) -> TagbenchError { .invalidImport(path: displayPath, line: line, reason: "task \(n): " + reason) }
+            func bad(_ reason: String) -> TagbenchError {
+                .invalidImport(path: displayPath, line: line, reason: "task \(n): " + reason)
+            }
             try r.beginObject()
             while let key = try r.nextKey() {
                 switch key {
@@ -241,7 +274,11 @@ public enum AnnotatedDataReader {
                         case "text": text = try r.readString()
                         case "doc": doc = try scalarText(&r)
                         default:
-                            if text == nil, try r.nextKind() == .string { text = try r.readString() } else { try r.skipValue() }
+                            if text == nil, try r.nextKind() == .string {
+                                text = try r.readString()
+                            } else {
+                                try r.skipValue()
+                            }
                         }
                     }
                 case "annotations", "completions":
@@ -249,7 +286,10 @@ public enum AnnotatedDataReader {
                     while try r.nextElement() {
                         try r.beginObject()
                         while let k = try r.nextKey() {
-                            guard k == "result" else { try r.skipValue(); continue }
+                            guard k == "result" else {
+                                try r.skipValue()
+                                continue
+                            }
                             try r.beginArray()
                             while try r.nextElement() {
                                 var type = ""
@@ -268,14 +308,20 @@ public enum AnnotatedDataReader {
                                             case "text": s.text = try r.readString()
                                             case "labels", "choices":
                                                 try r.beginArray()
-                                                while try r.nextElement() { let v = try r.readString(); if vk == "labels" { s.label = v } else { choices.append(v) } }
+                                                while try r.nextElement() {
+                                                    let v = try r.readString()
+                                                    if vk == "labels" { s.label = v } else { choices.append(v) }
+                                                }
                                             default: try r.skipValue()
                                             }
                                         }
                                     case "meta":
                                         try r.beginObject()
                                         while let mk = try r.nextKey() {
-                                            guard mk == "text" else { try r.skipValue(); continue }
+                                            guard mk == "text" else {
+                                                try r.skipValue()
+                                                continue
+                                            }
                                             try r.beginArray()
                                             var notes: [String] = []
                                             while try r.nextElement() { notes.append(try r.readString()) }
@@ -285,7 +331,9 @@ public enum AnnotatedDataReader {
                                     }
                                 }
                                 if type == "labels" { spans.append(s) }
-                                if type == "choices" { categories += choices.map { .init(label: $0, unit: .doc, index: 1) } }
+                                if type == "choices" {
+                                    categories += choices.map { .init(label: $0, unit: .doc, index: 1) }
+                                }
                             }
                         }
                     }
@@ -294,7 +342,10 @@ public enum AnnotatedDataReader {
             }
             guard let text else { throw bad("no data.text") }
             let id = doc ?? taskID.map { "task-\($0)" } ?? Paths.stem(of: path) + "-\(n)"
-            documents.append(try make(id: id, text: text, origin: displayPath, path: path, spans: spans, categories: categories, bad: bad))
+            documents.append(
+                try make(
+                    id: id, text: text, origin: displayPath, path: path, spans: spans, categories: categories, bad: bad)
+            )
         }
         try r.finish()
         return documents
@@ -307,12 +358,18 @@ public enum AnnotatedDataReader {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         if info.st_mode & S_IFMT == S_IFLNK {
-            throw .invalidImport(path: shown, line: 0, reason: "it is a symbolic link; a brat folder is read only from its own regular files")
+            throw .invalidImport(
+                path: shown, line: 0,
+                reason: "it is a symbolic link; a brat folder is read only from its own regular files")
         }
-        if info.st_mode & S_IFMT != S_IFREG { throw .invalidImport(path: shown, line: 0, reason: "it is not a regular file") }
+        if info.st_mode & S_IFMT != S_IFREG {
+            throw .invalidImport(path: shown, line: 0, reason: "it is not a regular file")
+        }
     }
 
-    private static func readBrat(_ directory: String, displayPath: String) throws(TagbenchError) -> (documents: [ImportedDocument], warnings: [String]) {
+    private static func readBrat(_ directory: String, displayPath: String) throws(TagbenchError) -> (
+        documents: [ImportedDocument], warnings: [String]
+    ) {
         let names = try FileSystem.list(directory).filter { $0.hasSuffix(".txt") }
         var documents: [ImportedDocument] = []
         var ignored = 0
@@ -335,26 +392,41 @@ public enum AnnotatedDataReader {
                     let line = line.hasSuffix("\r") ? line.dropLast() : line
                     if line.isEmpty { continue }
                     let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-                    func bad(_ reason: String) -> TagbenchError { .invalidImport(path: annDisplay, line: i + 1, reason: reason) }
+                    func bad(_ reason: String) -> TagbenchError {
+                        .invalidImport(path: annDisplay, line: i + 1, reason: reason)
+                    }
                     if line.hasPrefix("T") {
                         guard fields.count == 3 else { throw bad("a T line is ID<TAB>LABEL START END<TAB>TEXT") }
                         let typeAndOffsets = fields[1].split(separator: " ", maxSplits: 1)
-                        guard typeAndOffsets.count == 2 else { throw bad("a T line is ID<TAB>LABEL START END<TAB>TEXT") }
+                        guard typeAndOffsets.count == 2 else {
+                            throw bad("a T line is ID<TAB>LABEL START END<TAB>TEXT")
+                        }
                         var fragments: [(Int, Int)] = []
                         for part in typeAndOffsets[1].split(separator: ";") {
                             let o = part.split(separator: " ")
-                            guard o.count == 2, let s = Int(o[0]), let e = Int(o[1]) else { throw bad("bad offsets \"\(typeAndOffsets[1])\"") }
+                            guard o.count == 2, let s = Int(o[0]), let e = Int(o[1]) else {
+                                throw bad("bad offsets \"\(typeAndOffsets[1])\"")
+                            }
                             fragments.append((s, e))
                         }
                         guard let first = fragments.first, let last = fragments.last else { throw bad("no offsets") }
                         // The text field joins fragments with spaces; one fragment is checked exactly.
                         spanIndex[String(fields[0])] = spans.count
-                        spans.append((first.0, last.1, String(typeAndOffsets[0]), "", fragments.count == 1 ? String(fields[2]) : nil))
+                        spans.append(
+                            (
+                                first.0, last.1, String(typeAndOffsets[0]), "",
+                                fragments.count == 1 ? String(fields[2]) : nil
+                            ))
                         if fragments.count > 1 {
                             let scalars = Array(text.unicodeScalars)
-                            guard fragments.allSatisfy({ $0.0 >= 0 && $0.0 < $0.1 && $0.1 <= scalars.count }) else { throw bad("offsets outside the text") }
-                            let joined = fragments.map { String(String.UnicodeScalarView(scalars[$0.0..<$0.1])) }.joined(separator: " ")
-                            guard joined == fields[2] else { throw bad("\(fields[0]) says \"\(fields[2])\" but the text there is \"\(joined)\"") }
+                            guard fragments.allSatisfy({ $0.0 >= 0 && $0.0 < $0.1 && $0.1 <= scalars.count }) else {
+                                throw bad("offsets outside the text")
+                            }
+                            let joined = fragments.map { String(String.UnicodeScalarView(scalars[$0.0..<$0.1])) }
+                                .joined(separator: " ")
+                            guard joined == fields[2] else {
+                                throw bad("\(fields[0]) says \"\(fields[2])\" but the text there is \"\(joined)\"")
+                            }
                         }
                     } else if line.hasPrefix("#"), fields.count == 3, fields[1].hasPrefix("AnnotatorNotes ") {
                         notes.append((String(fields[1].dropFirst("AnnotatorNotes ".count)), String(fields[2]), i + 1))
@@ -363,14 +435,24 @@ public enum AnnotatedDataReader {
                     }
                 }
                 for n in notes {
-                    guard let k = spanIndex[n.target] else { ignored += 1; continue }
+                    guard let k = spanIndex[n.target] else {
+                        ignored += 1
+                        continue
+                    }
                     spans[k].note = n.note
                 }
             }
             func bad(_ reason: String) -> TagbenchError { .invalidImport(path: annDisplay, line: 0, reason: reason) }
-            documents.append(try make(id: stem, text: text, origin: shown + name, path: directory, spans: spans, categories: [], bad: bad))
+            documents.append(
+                try make(
+                    id: stem, text: text, origin: shown + name, path: directory, spans: spans, categories: [], bad: bad)
+            )
         }
-        let warnings = ignored > 0 ? ["\(displayPath): \(Format.count(ignored, "brat line")) other than text-bound spans and their notes ignored"] : []
+        let warnings =
+            ignored > 0
+            ? [
+                "\(displayPath): \(Format.count(ignored, "brat line")) other than text-bound spans and their notes ignored"
+            ] : []
         return (documents, warnings)
     }
 }

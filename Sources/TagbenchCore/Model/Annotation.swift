@@ -23,8 +23,10 @@ public struct Annotation: Sendable, Equatable {
     public var id: String { "a\(number)" }
 
     /// Makes an annotation.
-    public init(number: Int, document: Int, range: TextRange, label: Int, text: String, note: String = "",
-                source: String = "manual", annotator: String, time: String) {
+    public init(
+        number: Int, document: Int, range: TextRange, label: Int, text: String, note: String = "",
+        source: String = "manual", annotator: String, time: String
+    ) {
         self.number = number
         self.document = document
         self.range = range
@@ -65,7 +67,9 @@ public struct CategoryAnnotation: Sendable, Equatable, Hashable {
     public var time: String
 
     /// Makes a category annotation.
-    public init(document: Int, unit: UnitKind, index: Int, range: TextRange, label: Int, annotator: String, time: String) {
+    public init(
+        document: Int, unit: UnitKind, index: Int, range: TextRange, label: Int, annotator: String, time: String
+    ) {
         self.document = document
         self.unit = unit
         self.index = index

@@ -26,8 +26,10 @@ public struct Label: Hashable, Sendable {
     public var patterns: [LabelPattern]
 
     /// Makes a label.
-    public init(name: String, kind: LabelKind = .span, aliases: [String] = [], colour: String = "", description: String = "",
-                shortcut: String = "", parent: String = "", patterns: [LabelPattern] = []) {
+    public init(
+        name: String, kind: LabelKind = .span, aliases: [String] = [], colour: String = "", description: String = "",
+        shortcut: String = "", parent: String = "", patterns: [LabelPattern] = []
+    ) {
         self.name = name
         self.kind = kind
         self.aliases = aliases
@@ -42,7 +44,9 @@ public struct Label: Hashable, Sendable {
     public static let reviewKeys: Set<String> = ["y", "n", "s", "u", "q", "h", "l", "H", "L", "?", " "]
 
     /// Colours handed out in turn to labels that do not name one.
-    public static let palette = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0",
-                                 "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000", "#808000",
-                                 "#000075", "#ffe119", "#fabebe", "#aaffc3"]
+    public static let palette = [
+        "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0",
+        "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000", "#808000",
+        "#000075", "#ffe119", "#fabebe", "#aaffc3"
+    ]
 }

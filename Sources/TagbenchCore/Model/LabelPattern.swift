@@ -29,7 +29,8 @@ public struct LabelPattern: Hashable, Sendable {
 
     /// Reads the file form: `/…/` is a regular expression, anything else literal text.
     public static func pattern(fromFileText text: String) -> Pattern {
-        text.count >= 2 && text.hasPrefix("/") && text.hasSuffix("/") ? .regex(String(text.dropFirst().dropLast())) : .literal(text)
+        text.count >= 2 && text.hasPrefix("/") && text.hasSuffix("/")
+            ? .regex(String(text.dropFirst().dropLast())) : .literal(text)
     }
 }
 

@@ -29,7 +29,9 @@ public enum Names {
     /// (`invalidName`), an empty one or one with whitespace (`invalidLabelName`).
     public static func checkLabel(_ name: String) throws(TagbenchError) {
         try check(name, as: "label")
-        if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) { throw .invalidLabelName(name) }
+        if name.isEmpty || name.unicodeScalars.contains(where: { UTF8Bytes.isWhitespace($0.value) }) {
+            throw .invalidLabelName(name)
+        }
     }
 
     /// `text` safe to print on a terminal: every forbidden character but line feed and tab
@@ -38,7 +40,10 @@ public enum Names {
         guard text.unicodeScalars.contains(where: { !isAllowed($0) && $0 != "\n" && $0 != "\t" }) else { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
-            if isAllowed(s) || s == "\n" || s == "\t" { out.append(s); continue }
+            if isAllowed(s) || s == "\n" || s == "\t" {
+                out.append(s)
+                continue
+            }
             out.append(contentsOf: "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars)
         }
         return String(out)

@@ -202,7 +202,9 @@ public final class Session {
         var duplicates: [Int] = []
         var next = nextNumber
         // The keys first, all in one pass over their table; then the slots of those added.
-        let added = keys.insert(all: list.indices.map { SpanKey(document: list[$0].document, range: list[$0].range, label: list[$0].label) })
+        let added = keys.insert(
+            all: list.indices.map { SpanKey(document: list[$0].document, range: list[$0].range, label: list[$0].label) }
+        )
         list.withUnsafeMutableBufferPointer { list in
             for k in list.indices {
                 guard added[k] else {
@@ -218,15 +220,20 @@ public final class Session {
                     while slots.count < number { slots.append(nil) }
                     index = number - 1
                 } else {
-                    index = (runs.isEmpty ? (number >= 1 && number <= slots.count ? number - 1 : nil) : SlotRun.slot(of: number, in: runs))
+                    index =
+                        (runs.isEmpty
+                            ? (number >= 1 && number <= slots.count ? number - 1 : nil)
+                            : SlotRun.slot(of: number, in: runs))
                         ?? SlotRun.place(number, slots: &slots, runs: &runs)
                 }
                 precondition(slots[index] == nil, "annotation slot in use")
                 if moving {
                     let place = list.baseAddress! + k
                     let a = place.move()
-                    place.initialize(to: Annotation(number: a.number, document: a.document, range: a.range, label: a.label,
-                                                    text: "", source: "", annotator: "", time: ""))
+                    place.initialize(
+                        to: Annotation(
+                            number: a.number, document: a.document, range: a.range, label: a.label,
+                            text: "", source: "", annotator: "", time: ""))
                     slots[index] = a
                 } else {
                     slots[index] = list[k]

@@ -109,15 +109,20 @@ struct SpanKeySet {
 
     /// Removes every key, keeping the room.
     mutating func removeAll(keepingCapacity: Bool) {
-        guard keepingCapacity else { self = SpanKeySet(); return }
+        guard keepingCapacity else {
+            self = SpanKeySet()
+            return
+        }
         for i in stride(from: 0, to: words.count, by: 2) { words[i] = Self.empty }
         count = 0
     }
 
     @inline(__always)
     private static func pack(_ key: SpanKey) -> (UInt64, UInt64) {
-        (UInt64(UInt32(bitPattern: key.document)) << 32 | UInt64(UInt32(bitPattern: key.start)),
-         UInt64(UInt32(bitPattern: key.end)) << 32 | UInt64(UInt32(bitPattern: key.label)))
+        (
+            UInt64(UInt32(bitPattern: key.document)) << 32 | UInt64(UInt32(bitPattern: key.start)),
+            UInt64(UInt32(bitPattern: key.end)) << 32 | UInt64(UInt32(bitPattern: key.label))
+        )
     }
 
     /// The key's home slot: the words mixed with the seed (the finaliser of MurmurHash3), so
@@ -130,7 +135,9 @@ struct SpanKeySet {
     }
 
     @inline(__always)
-    private static func find(_ a: UInt64, _ b: UInt64, in w: UnsafeBufferPointer<UInt64>, seed: UInt64, mask: Int) -> (slot: Int, present: Bool) {
+    private static func find(_ a: UInt64, _ b: UInt64, in w: UnsafeBufferPointer<UInt64>, seed: UInt64, mask: Int) -> (
+        slot: Int, present: Bool
+    ) {
         var i = slot(a, b, seed: seed, mask: mask)
         while w[2 * i] != empty {
             if w[2 * i] == a && w[2 * i + 1] == b { return (i, true) }

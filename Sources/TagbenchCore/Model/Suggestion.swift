@@ -55,7 +55,9 @@ public struct SuggestionQueue: Sendable {
     /// Puts suggestions (back) in the queue, keeping it in number order.
     mutating func enqueue(_ list: [Suggestion]) {
         guard !list.isEmpty else { return }
-        let inOrder = (pending.last.map { $0.number < list[0].number } ?? true) && zip(list, list.dropFirst()).allSatisfy { $0.number < $1.number }
+        let inOrder =
+            (pending.last.map { $0.number < list[0].number } ?? true)
+            && zip(list, list.dropFirst()).allSatisfy { $0.number < $1.number }
         pending += list
         if !inOrder { pending.sort { $0.number < $1.number } }
         for s in list { pendingKeys.insert(s.key) }

@@ -15,7 +15,8 @@ public struct TagSet: Sendable {
     /// The label that `name` names, or an error suggesting the nearest name.
     public func resolve(_ name: String) throws(TagbenchError) -> Int {
         if let found = lookup[name] { return found }
-        throw .unknownLabel(name, suggestion: NameSuggester.nearest(to: name, among: Array(lookup.keys)).map { self.label(named: $0) })
+        throw .unknownLabel(
+            name, suggestion: NameSuggester.nearest(to: name, among: Array(lookup.keys)).map { self.label(named: $0) })
     }
 
     private func label(named key: String) -> String { lookup[key].map { labels[$0].name } ?? key }
@@ -47,10 +48,14 @@ public struct TagSet: Sendable {
     private func checkShortcut(_ label: Label, replacing index: Int? = nil) throws(TagbenchError) {
         guard !label.shortcut.isEmpty else { return }
         guard label.shortcut.count == 1, !Label.reviewKeys.contains(label.shortcut) else {
-            throw .invalidShortcut(label.shortcut, label: label.name, reason: "a shortcut is one key other than " + Label.reviewKeys.sorted().filter { $0 != " " }.joined(separator: " ") + " and space")
+            throw .invalidShortcut(
+                label.shortcut, label: label.name,
+                reason: "a shortcut is one key other than "
+                    + Label.reviewKeys.sorted().filter { $0 != " " }.joined(separator: " ") + " and space")
         }
         if let other = self.index(ofShortcut: label.shortcut), other != index {
-            throw .invalidShortcut(label.shortcut, label: label.name, reason: "it is already the shortcut of \(labels[other].name)")
+            throw .invalidShortcut(
+                label.shortcut, label: label.name, reason: "it is already the shortcut of \(labels[other].name)")
         }
     }
 
@@ -100,7 +105,10 @@ public struct TagSet: Sendable {
         result.overlap = overlap
         var map: [Int?] = []
         for (i, label) in labels.enumerated() {
-            if removed.contains(i) { map.append(nil); continue }
+            if removed.contains(i) {
+                map.append(nil)
+                continue
+            }
             map.append(result.labels.count)
             result.lookup[label.name] = result.labels.count
             for alias in label.aliases { result.lookup[alias] = result.labels.count }

@@ -32,13 +32,15 @@ public struct CodePointIndex: Sendable {
         var flags: Int32 = 0
         let blocks = [Int32](unsafeUninitializedCapacity: (n + blockSize - 1) / blockSize) { buffer, initialized in
             guard let base = bytes.baseAddress, n > 0 else { return }
-            flags = portable
+            flags =
+                portable
                 ? tb_text_scan_portable(base, n, buffer.baseAddress, &codePoints)
                 : tb_text_scan(base, n, buffer.baseAddress, &codePoints)
             initialized = buffer.count
         }
-        return Scan(index: CodePointIndex(blocks: blocks, count: codePoints, byteCount: n),
-                    isWellFormed: flags & TB_SCAN_INVALID == 0, containsNUL: flags & TB_SCAN_NUL != 0)
+        return Scan(
+            index: CodePointIndex(blocks: blocks, count: codePoints, byteCount: n),
+            isWellFormed: flags & TB_SCAN_INVALID == 0, containsNUL: flags & TB_SCAN_NUL != 0)
     }
 
     /// Builds the index for well-formed UTF-8 `bytes`.
@@ -70,14 +72,20 @@ public struct CodePointIndex: Sendable {
         if Int(blocks[guess]) <= offset {
             low = guess
             for _ in 0..<4 where low < high {
-                if Int(blocks[low + 1]) > offset { high = low; break }
+                if Int(blocks[low + 1]) > offset {
+                    high = low
+                    break
+                }
                 low += 1
             }
         } else {
             // blocks[high + 1] > offset throughout.
             high = guess - 1
             for _ in 0..<4 where high > low {
-                if Int(blocks[high]) <= offset { low = high; break }
+                if Int(blocks[high]) <= offset {
+                    low = high
+                    break
+                }
                 high -= 1
             }
         }

@@ -1,6 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One loaded text: its UTF-8 bytes and the lazily built indexes over them.
@@ -36,11 +36,15 @@ public final class Document {
     /// Makes a document from already validated UTF-8 (BOM removed); its hash is computed at once
     /// unless given, or left until it is first asked for when `hashLater`.
     public convenience init(id: String, path: String, bytes: [UInt8], sha256: String? = nil, hashLater: Bool = false) {
-        self.init(id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) }, sha256: sha256, hashLater: hashLater)
+        self.init(
+            id: id, path: path, bytes: bytes, index: bytes.withUnsafeBufferPointer { CodePointIndex($0) },
+            sha256: sha256, hashLater: hashLater)
     }
 
     /// Makes a document from validated UTF-8 and its index, built by the pass that validated it.
-    init(id: String, path: String, bytes: [UInt8], index: CodePointIndex, sha256: String? = nil, hashLater: Bool = false) {
+    init(
+        id: String, path: String, bytes: [UInt8], index: CodePointIndex, sha256: String? = nil, hashLater: Bool = false
+    ) {
         self.id = id
         self.path = path
         self.bytes = bytes
@@ -131,13 +135,17 @@ public final class Document {
         let range = clamped(range)
         let from = byteOffset(range.start)
         let to = byteOffset(range.end)
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self)
+        }
     }
 
     /// Whether the text at `range` is exactly `expected` (compared as bytes); an empty range
     /// matches empty text only when `allowEmpty`.
     public func covers(_ range: TextRange, with expected: String, allowEmpty: Bool = false) -> Bool {
-        if allowEmpty && range.start == range.end { return expected.isEmpty && range.start >= 0 && range.end <= index.count }
+        if allowEmpty && range.start == range.end {
+            return expected.isEmpty && range.start >= 0 && range.end <= index.count
+        }
         guard range.start >= 0, range.start < range.end, range.end <= index.count else { return false }
         // One lookup: where the bytes at the start equal the expected text's (whole characters),
         // the range ends where the text does if its length in code points is the range's.

@@ -8,8 +8,10 @@ public protocol RegexRunner: Sendable {
     /// The matches of every expression in `sources` in every document of `documents`: indexed
     /// `[document][source]`, each list as `TextSearch.matches(in:)` gives it. `task` names the
     /// command in errors and progress.
-    func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
-                 limit: Double) throws(TagbenchError) -> [[[TextRange]]]
+    func matches(
+        of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
+        limit: Double
+    ) throws(TagbenchError) -> [[[TextRange]]]
 }
 
 /// Compiles the expressions of a search (each already checked by `TextSearch.init` where the

@@ -46,7 +46,9 @@ public enum RegexWorkerWire {
     /// The worker's side: the record of every document of `request`, in order, handed to `send`
     /// (which says false to stop); false if the request is not one or `send` stopped.
     public static func serve(_ request: [UInt8], send: ([UInt8]) -> Bool) -> Bool {
-        guard let (sources, texts) = parseRequest(request), let searches = try? regexSearches(sources) else { return false }
+        guard let (sources, texts) = parseRequest(request), let searches = try? regexSearches(sources) else {
+            return false
+        }
         for text in texts {
             // The text was validated UTF-8 where it was loaded; its hash is never needed here.
             let document = Document(id: "", path: "", bytes: Array(text), hashLater: true)

@@ -52,10 +52,16 @@ public enum Segmenter {
         var position = 0
         for (number, paragraph) in paragraphs.enumerated() {
             // Move to the paragraph's start.
-            while position < paragraph.start { _ = scalars.next(); position += 1 }
+            while position < paragraph.start {
+                _ = scalars.next()
+                position += 1
+            }
             var text: [UInt32] = []
             text.reserveCapacity(paragraph.length)
-            while position < paragraph.end, let s = scalars.next() { text.append(s.value); position += 1 }
+            while position < paragraph.end, let s = scalars.next() {
+                text.append(s.value)
+                position += 1
+            }
             var start = 0
             var i = 0
             func emit(_ end: Int) {
@@ -64,7 +70,8 @@ public enum Segmenter {
                 while a < b && UTF8Bytes.isWhitespace(text[a]) { a += 1 }
                 while b > a && UTF8Bytes.isWhitespace(text[b - 1]) { b -= 1 }
                 if a < b {
-                    result.append(Sentence(range: TextRange(paragraph.start + a, paragraph.start + b), paragraph: number + 1))
+                    result.append(
+                        Sentence(range: TextRange(paragraph.start + a, paragraph.start + b), paragraph: number + 1))
                 }
                 start = end
             }

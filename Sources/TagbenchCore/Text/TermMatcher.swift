@@ -34,8 +34,9 @@ public struct TermMatcher: Sendable {
                     var position = 0
                     var codePoint = 0
                     while position < text.count {
-                        let n = tb_find_terms(base, text.count, terms.baseAddress, offsets.baseAddress, codePointLengths.count,
-                                              hits.baseAddress, capacity, &position, &codePoint, portable ? 1 : 0)
+                        let n = tb_find_terms(
+                            base, text.count, terms.baseAddress, offsets.baseAddress, codePointLengths.count,
+                            hits.baseAddress, capacity, &position, &codePoint, portable ? 1 : 0)
                         for hit in hits[..<n] {
                             let t = Int(hit.term)
                             let start = Int(hit.start)

@@ -20,6 +20,7 @@ public struct TextRange: Hashable, Sendable, Comparable, CustomStringConvertible
     /// `S:E`, the form users type.
     public var description: String { "\(start):\(end)" }
 
+    /// By start, then by end: the order spans are listed and exported in.
     public static func < (a: TextRange, b: TextRange) -> Bool {
         a.start != b.start ? a.start < b.start : a.end < b.end
     }

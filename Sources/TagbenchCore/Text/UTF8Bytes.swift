@@ -69,7 +69,10 @@ public enum UTF8Bytes {
             }
             if i >= n { break }
             let b0 = base[i]
-            if b0 < 0x80 { i += 1; continue }
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
             // Most of a Chinese text: E1–EC or EE–EF followed by two continuation bytes.
             if i + 2 < n, b0 >= 0xE1, b0 != 0xED, b0 <= 0xEF, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80 {
                 i += 3
@@ -80,12 +83,20 @@ public enum UTF8Bytes {
             var upper: UInt8 = 0xBF
             switch b0 {
             case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
+            case 0xE0:
+                length = 3
+                lower = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
+            case 0xED:
+                length = 3
+                upper = 0x9F
+            case 0xF0:
+                length = 4
+                lower = 0x90
             case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
+            case 0xF4:
+                length = 4
+                upper = 0x8F
             default: return i
             }
             if i + length > n { return i }
@@ -112,8 +123,10 @@ public enum UTF8Bytes {
         if b0 < 0xF0 {
             return ((b0 & 0x0F) << 12 | UInt32(base[offset + 1] & 0x3F) << 6 | UInt32(base[offset + 2] & 0x3F), 3)
         }
-        return ((b0 & 0x07) << 18 | UInt32(base[offset + 1] & 0x3F) << 12
-                | UInt32(base[offset + 2] & 0x3F) << 6 | UInt32(base[offset + 3] & 0x3F), 4)
+        return (
+            (b0 & 0x07) << 18 | UInt32(base[offset + 1] & 0x3F) << 12
+                | UInt32(base[offset + 2] & 0x3F) << 6 | UInt32(base[offset + 3] & 0x3F), 4
+        )
     }
 
     /// Whether a scalar is whitespace: exactly Python's `str.isspace()` (Unicode White_Space plus
@@ -121,7 +134,8 @@ public enum UTF8Bytes {
     @inline(__always)
     public static func isWhitespace(_ scalar: UInt32) -> Bool {
         switch scalar {
-        case 0x09...0x0D, 0x1C...0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+        case 0x09...0x0D, 0x1C...0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+            0x3000:
             return true
         default:
             return false

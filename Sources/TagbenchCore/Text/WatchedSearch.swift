@@ -12,8 +12,10 @@ public struct WatchedSearch: RegexRunner {
     public init() {}
 
     /// See `RegexRunner`.
-    public func matches(of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
-                        limit: Double) throws(TagbenchError) -> [[[TextRange]]] {
+    public func matches(
+        of sources: [String], in documents: [Document], task: String, monitor: ProgressMonitor?,
+        limit: Double
+    ) throws(TagbenchError) -> [[[TextRange]]] {
         // The searching thread reads only the documents' text, which never changes (`let`), and
         // the compiled expressions, which nothing else uses.
         let input = UncheckedSendable((searches: try regexSearches(sources), documents: documents))
@@ -32,7 +34,10 @@ public struct WatchedSearch: RegexRunner {
         while state.finished.wait(timeout: .now() + slice) == .timedOut {
             waited += slice
             if let monitor {
-                if monitor.shouldStop { state.abandon(); throw .interrupted(task) }
+                if monitor.shouldStop {
+                    state.abandon()
+                    throw .interrupted(task)
+                }
                 if documents.count > 1 { monitor.progress(task, done: state.done, of: documents.count) }
             } else if waited >= limit {
                 state.abandon()

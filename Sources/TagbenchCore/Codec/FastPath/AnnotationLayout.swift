@@ -34,9 +34,10 @@ enum AnnotationLayout {
         var keys = tb_annotation_keys()
         let ordered: [(Int32, StaticString)] = [
             (Int32(TB_KEY_ID), id), (Int32(TB_KEY_DOC), doc), (Int32(TB_KEY_START), start), (Int32(TB_KEY_END), end),
-            (Int32(TB_KEY_LABEL), label), (Int32(TB_KEY_TEXT), text), (Int32(TB_KEY_PREFIX), prefix), (Int32(TB_KEY_SUFFIX), suffix),
+            (Int32(TB_KEY_LABEL), label), (Int32(TB_KEY_TEXT), text), (Int32(TB_KEY_PREFIX), prefix),
+            (Int32(TB_KEY_SUFFIX), suffix),
             (Int32(TB_KEY_NOTE), note), (Int32(TB_KEY_SOURCE), source), (Int32(TB_KEY_ANNOTATOR), annotator),
-            (Int32(TB_KEY_TIME), time), (Int32(TB_KEY_CLOSE), close),
+            (Int32(TB_KEY_TIME), time), (Int32(TB_KEY_CLOSE), close)
         ]
         precondition(ordered.count == Int(TB_KEY_COUNT), "every key of the layout given to the reader")
         for (index, key) in ordered { tb_annotation_keys_set(&keys, index, key.utf8Start, key.utf8CodeUnitCount) }

@@ -1,6 +1,6 @@
 import CTagbenchBytes
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Cuts a large annotations list laid out as written into pieces read on every core
@@ -76,8 +76,10 @@ enum AnnotationSplitter {
 
     /// The annotations of `from..<to`; every piece but the first starts at the comma before its
     /// first element. Nil when the piece is not a run of elements or any is wrong.
-    private static func readPiece(from: Int, to: Int, first: Bool, template: JSONReader,
-                                  buffer: UnsafeBufferPointer<UInt8>) -> [RawAnnotation]? {
+    private static func readPiece(
+        from: Int, to: Int, first: Bool, template: JSONReader,
+        buffer: UnsafeBufferPointer<UInt8>
+    ) -> [RawAnnotation]? {
         var piece = template
         piece.seek(to: from)
         var layout = AnnotationLayoutReader(buffer)

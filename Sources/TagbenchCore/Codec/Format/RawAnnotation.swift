@@ -23,7 +23,9 @@ func annotationNumber(_ id: String) -> Int? {
 
 /// N of an id `aN` (N ≥ 1, digits only) given as UTF-8 bytes.
 func annotationNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard bytes.count >= 2, bytes.count <= 19, bytes[0] == UInt8(ascii: "a"), bytes[1] != UInt8(ascii: "0") else { return nil }
+    guard bytes.count >= 2, bytes.count <= 19, bytes[0] == UInt8(ascii: "a"), bytes[1] != UInt8(ascii: "0") else {
+        return nil
+    }
     var number = 0
     for digit in bytes.dropFirst() {
         guard digit >= 48 && digit <= 57 else { return nil }

@@ -6,8 +6,10 @@ enum SessionFileReader {
     /// far as soon as a documents list ends, so that the caller can read them from disk while
     /// the rest is parsed. `fastPath` false reads every annotation with the general reader
     /// (for the test that the fast path gives the same; see `AnnotationLayout`).
-    static func read(_ bytes: [UInt8], displayPath: String, fastPath: Bool = true,
-                     documentsRead: ([DocumentRecord]) -> Void = { _ in }) throws(TagbenchError) -> SessionFile {
+    static func read(
+        _ bytes: [UInt8], displayPath: String, fastPath: Bool = true,
+        documentsRead: ([DocumentRecord]) -> Void = { _ in }
+    ) throws(TagbenchError) -> SessionFile {
         var reader = try JSONReader(bytes: bytes, path: displayPath)
         var file = SessionFile(bytes: bytes, displayPath: displayPath)
         guard try reader.nextKind() == .object else { throw reader.error("expected an object") }
@@ -15,7 +17,9 @@ enum SessionFileReader {
         while let key = try reader.nextKey() {
             switch key {
             case "format":
-                guard try reader.readString() == Session.formatName else { throw file.invalid("format is not \"\(Session.formatName)\"") }
+                guard try reader.readString() == Session.formatName else {
+                    throw file.invalid("format is not \"\(Session.formatName)\"")
+                }
                 file.sawFormat = true
             case "version": file.version = try readVersion(&reader, in: file)
             case "labels": try readLabels(&reader, into: &file)
@@ -28,7 +32,8 @@ enum SessionFileReader {
             case "categories": file.categories += try readCategories(&reader)
             case "next_id": file.nextID = try reader.readInt()
             case "next_suggestion": file.nextSuggestion = try reader.readInt()
-            case "suggestions", "rejected": file.suggestions += try readSuggestions(&reader, rejected: key == "rejected")
+            case "suggestions", "rejected":
+                file.suggestions += try readSuggestions(&reader, rejected: key == "rejected")
             case "log": file.log += try readLog(&reader)
             default: try reader.skipValue()
             }
@@ -49,7 +54,9 @@ enum SessionFileReader {
 
     /// `labels`: added to the file's tag set in order, then checked as a whole.
     static func readLabels(_ reader: inout JSONReader, into file: inout SessionFile) throws(TagbenchError) {
-        let invalid = { [displayPath = file.displayPath] (reason: String) in TagbenchError.invalidSession(path: displayPath, reason: reason) }
+        let invalid = { [displayPath = file.displayPath] (reason: String) in
+            TagbenchError.invalidSession(path: displayPath, reason: reason)
+        }
         try reader.beginArray()
         while try reader.nextElement() {
             let label = try TagSetCodec.decodeLabel(&reader, number: file.tagSet.labels.count + 1, invalid: invalid)
@@ -61,7 +68,9 @@ enum SessionFileReader {
     /// `overlap`: one of the policies' names.
     static func readOverlap(_ reader: inout JSONReader, into file: inout SessionFile) throws(TagbenchError) {
         let name = try reader.readString()
-        guard let policy = OverlapPolicy(rawValue: name) else { throw file.invalid("overlap is \"\(name)\"; it is allow, nest or none") }
+        guard let policy = OverlapPolicy(rawValue: name) else {
+            throw file.invalid("overlap is \"\(name)\"; it is allow, nest or none")
+        }
         file.tagSet.overlap = policy
     }
 
@@ -97,13 +106,17 @@ enum SessionFileReader {
 
     /// `annotations` or `orphans`: in pieces read on every core when the list is laid out as
     /// written (`AnnotationSplitter`), else one piece read in order, with exact error positions.
-    static func readAnnotations(_ reader: inout JSONReader, orphans: Bool, fastPath: Bool) throws(TagbenchError) -> [[RawAnnotation]] {
+    static func readAnnotations(_ reader: inout JSONReader, orphans: Bool, fastPath: Bool) throws(TagbenchError)
+        -> [[RawAnnotation]]
+    {
         try reader.beginArray()
         if fastPath && !orphans, let pieces = AnnotationSplitter.readInPieces(&reader) { return pieces }
         var list: [RawAnnotation] = []
         guard fastPath else {
             var repeated = RepeatedStrings()
-            while try reader.nextElement() { list.append(try readAnnotation(&reader, orphan: orphans, repeated: &repeated)) }
+            while try reader.nextElement() {
+                list.append(try readAnnotation(&reader, orphan: orphans, repeated: &repeated))
+            }
             return [list]
         }
         try reader.contents.withUnsafeBufferPointer { (bytes) throws(TagbenchError) in
@@ -114,7 +127,9 @@ enum SessionFileReader {
     }
 
     /// One annotation object, by the general reader: any key order, any spacing.
-    static func readAnnotation(_ reader: inout JSONReader, orphan: Bool, repeated: inout RepeatedStrings) throws(TagbenchError) -> RawAnnotation {
+    static func readAnnotation(_ reader: inout JSONReader, orphan: Bool, repeated: inout RepeatedStrings)
+        throws(TagbenchError) -> RawAnnotation
+    {
         var annotation = RawAnnotation()
         annotation.orphan = orphan
         try reader.beginObject()
@@ -160,7 +175,8 @@ enum SessionFileReader {
     }
 
     /// `suggestions` (waiting) or `rejected`.
-    static func readSuggestions(_ reader: inout JSONReader, rejected: Bool) throws(TagbenchError) -> [SuggestionRecord] {
+    static func readSuggestions(_ reader: inout JSONReader, rejected: Bool) throws(TagbenchError) -> [SuggestionRecord]
+    {
         try readObjects(&reader, SuggestionRecord(rejected: rejected)) { (record, key, reader) throws(TagbenchError) in
             switch key {
             case "id": record.id = try reader.readString()
@@ -188,8 +204,10 @@ enum SessionFileReader {
 
     /// An array of objects, each read into a copy of `empty` by `field`, which reads the value
     /// of each key (or skips it).
-    static func readObjects<Record>(_ reader: inout JSONReader, _ empty: Record,
-                                    field: (inout Record, String, inout JSONReader) throws(TagbenchError) -> Void) throws(TagbenchError) -> [Record] {
+    static func readObjects<Record>(
+        _ reader: inout JSONReader, _ empty: Record,
+        field: (inout Record, String, inout JSONReader) throws(TagbenchError) -> Void
+    ) throws(TagbenchError) -> [Record] {
         var records: [Record] = []
         try reader.beginArray()
         while try reader.nextElement() {

@@ -9,7 +9,9 @@ enum SessionFileWriter {
 
     /// The session file's consecutive pieces, each handed to `emit` as soon as it and those
     /// before it are made: a save writes the first pieces while the last are being encoded.
-    static func write<E: Error>(_ session: Session, directory: String, into emit: (ArraySlice<UInt8>) throws(E) -> Void) throws(E) {
+    static func write<E: Error>(_ session: Session, directory: String, into emit: (ArraySlice<UInt8>) throws(E) -> Void)
+        throws(E)
+    {
         // Document ids and label names as JSON once: they repeat on every annotation.
         let documentJSON = EncodedStrings(session.documents.map(\.id))
         let labelJSON = EncodedStrings(session.tagSet.labels.map(\.name))
@@ -24,7 +26,9 @@ enum SessionFileWriter {
         try Parallel.forEachInOrder(hashTasks + pieces) { task -> (bytes: [UInt8], any: Bool) in
             guard task >= hashTasks else {
                 let from = task * documentsPerHashTask
-                for document in unhashed[from..<Swift.min(unhashed.count, from + documentsPerHashTask)] { _ = document.sha256 }
+                for document in unhashed[from..<Swift.min(unhashed.count, from + documentsPerHashTask)] {
+                    _ = document.sha256
+                }
                 return ([], false)
             }
             let bounds = (slots.count * (task - hashTasks) / pieces)..<(slots.count * (task - hashTasks + 1) / pieces)
@@ -61,9 +65,11 @@ enum SessionFileWriter {
         }
         writer.raw(",\n  \"labels\": [")
         writeLabels(session.tagSet.labels, to: &writer)
-        writer.raw(session.tagSet.labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
+        writer.raw(
+            session.tagSet.labels.isEmpty ? "],\n  \"documents\": [" as StaticString : "\n  ],\n  \"documents\": [")
         writeDocuments(session.documents, directory: directory, to: &writer)
-        writer.raw(session.documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
+        writer.raw(
+            session.documents.isEmpty ? "],\n  \"annotations\": [" as StaticString : "\n  ],\n  \"annotations\": [")
         return writer.bytes[...]
     }
 
@@ -71,11 +77,16 @@ enum SessionFileWriter {
     static func writeLabels(_ labels: [Label], to writer: inout JSONWriter) {
         for (index, label) in labels.enumerated() {
             writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-            writer.key("name", comma: false); writer.string(label.name)
-            writer.key("kind"); writer.string(label.kind.rawValue)
-            writer.key("aliases"); writer.stringArray(label.aliases)
-            writer.key("colour"); writer.string(label.colour)
-            writer.key("description"); writer.string(label.description)
+            writer.key("name", comma: false)
+            writer.string(label.name)
+            writer.key("kind")
+            writer.string(label.kind.rawValue)
+            writer.key("aliases")
+            writer.stringArray(label.aliases)
+            writer.key("colour")
+            writer.string(label.colour)
+            writer.key("description")
+            writer.string(label.description)
             TagSetCodec.encodeExtras(of: label, to: &writer)
             writer.raw("}")
         }
@@ -86,14 +97,23 @@ enum SessionFileWriter {
     static func writeDocuments(_ documents: [Document], directory: String, to writer: inout JSONWriter) {
         for (index, document) in documents.enumerated() {
             writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-            writer.key("id", comma: false); writer.string(document.id)
-            writer.key("path"); writer.string(Paths.relative(document.path, to: directory))
-            writer.key("sha256"); writer.string(document.recorded?.sha256 ?? document.sha256)
-            writer.key("length"); writer.int(document.recorded?.length ?? document.length)
-            if document.encoding != .utf8 { writer.key("encoding"); writer.string(document.encoding.rawValue) }
+            writer.key("id", comma: false)
+            writer.string(document.id)
+            writer.key("path")
+            writer.string(Paths.relative(document.path, to: directory))
+            writer.key("sha256")
+            writer.string(document.recorded?.sha256 ?? document.sha256)
+            writer.key("length")
+            writer.int(document.recorded?.length ?? document.length)
+            if document.encoding != .utf8 {
+                writer.key("encoding")
+                writer.string(document.encoding.rawValue)
+            }
             if let origin = document.origin {
-                writer.key("origin"); writer.string(origin)
-                writer.key("text"); document.bytes.withUnsafeBufferPointer { writer.string(utf8: $0) }
+                writer.key("origin")
+                writer.string(origin)
+                writer.key("text")
+                document.bytes.withUnsafeBufferPointer { writer.string(utf8: $0) }
             }
             writer.raw("}")
         }
@@ -101,8 +121,10 @@ enum SessionFileWriter {
 
     /// The live annotations of `slots`, each preceded by `,\n    `; `any` is false when the
     /// slots hold none.
-    static func annotationPiece(_ slots: ArraySlice<Annotation?>, of session: Session, documentJSON: EncodedStrings,
-                                labelJSON: EncodedStrings) -> (bytes: [UInt8], any: Bool) {
+    static func annotationPiece(
+        _ slots: ArraySlice<Annotation?>, of session: Session, documentJSON: EncodedStrings,
+        labelJSON: EncodedStrings
+    ) -> (bytes: [UInt8], any: Bool) {
         // Room for more than an annotation takes (about 275 bytes with its context): a piece
         // that outgrew its buffer was copied whole into one twice the size. Pages never written
         // are never touched.
@@ -124,8 +146,10 @@ enum SessionFileWriter {
                     }
                     // Only the very first annotation goes without a comma; a piece cannot know, so
                     // each writes commas and the first byte is dropped when joining.
-                    writeAnnotation(annotation, first: false, in: document!, orphan: false, session: session, ids: ids, names: names,
-                                    to: &writer, repeating: &repeating)
+                    writeAnnotation(
+                        annotation, first: false, in: document!, orphan: false, session: session, ids: ids,
+                        names: names,
+                        to: &writer, repeating: &repeating)
                     any = true
                 }
             }
@@ -134,45 +158,72 @@ enum SessionFileWriter {
     }
 
     /// The orphans, the first without a comma.
-    static func writeOrphans(of session: Session, documentJSON: EncodedStrings, labelJSON: EncodedStrings, to writer: inout JSONWriter) {
+    static func writeOrphans(
+        of session: Session, documentJSON: EncodedStrings, labelJSON: EncodedStrings, to writer: inout JSONWriter
+    ) {
         var repeating = RepeatedFields()
         documentJSON.withView { ids in
             labelJSON.withView { names in
                 for (index, orphan) in session.orphans.enumerated() {
-                    writeAnnotation(orphan, first: index == 0, in: session.documents[orphan.document], orphan: true, session: session,
-                                    ids: ids, names: names, to: &writer, repeating: &repeating)
+                    writeAnnotation(
+                        orphan, first: index == 0, in: session.documents[orphan.document], orphan: true,
+                        session: session,
+                        ids: ids, names: names, to: &writer, repeating: &repeating)
                 }
             }
         }
     }
 
     /// One annotation object on a line of its own, after a comma unless it is the `first`.
-    static func writeAnnotation(_ annotation: Annotation, first: Bool, in document: Document, orphan: Bool, session: Session, ids: EncodedStrings.View,
-                                names: EncodedStrings.View, to writer: inout JSONWriter, repeating: inout RepeatedFields) {
+    static func writeAnnotation(
+        _ annotation: Annotation, first: Bool, in document: Document, orphan: Bool, session: Session,
+        ids: EncodedStrings.View,
+        names: EncodedStrings.View, to writer: inout JSONWriter, repeating: inout RepeatedFields
+    ) {
         writer.raw(first ? "\n    " as StaticString : ",\n    ")
-        writer.raw(AnnotationLayout.id); writer.raw("\"a"); writer.int(annotation.number); writer.raw("\"")
-        writer.raw(AnnotationLayout.doc); writer.raw(ids[annotation.document])
-        writer.raw(AnnotationLayout.start); writer.int(annotation.range.start)
-        writer.raw(AnnotationLayout.end); writer.int(annotation.range.end)
-        writer.raw(AnnotationLayout.label); writer.raw(names[annotation.label])
-        writer.raw(AnnotationLayout.text); writer.string(annotation.text)
-        writeContext(of: annotation.range, number: annotation.number, in: document, stored: orphan, session: session, to: &writer)
-        if !annotation.note.isEmpty { writer.raw(AnnotationLayout.note); writer.string(annotation.note) }
-        writer.raw(AnnotationLayout.source); repeating.source.write(annotation.source, to: &writer)
-        writer.raw(AnnotationLayout.annotator); repeating.annotator.write(annotation.annotator, to: &writer)
-        writer.raw(AnnotationLayout.time); repeating.time.write(annotation.time, to: &writer)
+        writer.raw(AnnotationLayout.id)
+        writer.raw("\"a")
+        writer.int(annotation.number)
+        writer.raw("\"")
+        writer.raw(AnnotationLayout.doc)
+        writer.raw(ids[annotation.document])
+        writer.raw(AnnotationLayout.start)
+        writer.int(annotation.range.start)
+        writer.raw(AnnotationLayout.end)
+        writer.int(annotation.range.end)
+        writer.raw(AnnotationLayout.label)
+        writer.raw(names[annotation.label])
+        writer.raw(AnnotationLayout.text)
+        writer.string(annotation.text)
+        writeContext(
+            of: annotation.range, number: annotation.number, in: document, stored: orphan, session: session, to: &writer
+        )
+        if !annotation.note.isEmpty {
+            writer.raw(AnnotationLayout.note)
+            writer.string(annotation.note)
+        }
+        writer.raw(AnnotationLayout.source)
+        repeating.source.write(annotation.source, to: &writer)
+        writer.raw(AnnotationLayout.annotator)
+        repeating.annotator.write(annotation.annotator, to: &writer)
+        writer.raw(AnnotationLayout.time)
+        repeating.time.write(annotation.time, to: &writer)
         writer.raw(AnnotationLayout.close)
     }
 
     /// `"prefix"` and `"suffix"`: the text around the span, from the document when it is the
     /// text the span was made on, else (`stored`, or the document missing or changed) as the
     /// session file had it.
-    static func writeContext(of range: TextRange, number: Int, in document: Document, stored: Bool, session: Session,
-                             to writer: inout JSONWriter) {
+    static func writeContext(
+        of range: TextRange, number: Int, in document: Document, stored: Bool, session: Session,
+        to writer: inout JSONWriter
+    ) {
         if stored || document.isMissing || document.recorded != nil {
             let context = session.preservedContext[number] ?? ("", "")
-            writer.raw(AnnotationLayout.prefix); writer.string(context.prefix)
-            writer.raw(AnnotationLayout.suffix); writer.string(context.suffix)
+            writer.raw(AnnotationLayout.prefix)
+            writer.string(context.prefix)
+            writer.raw(AnnotationLayout.suffix)
+            writer.string(context.suffix)
             return
         }
         let start = document.byteOffset(range.start)
@@ -183,8 +234,10 @@ enum SessionFileWriter {
             let end = length > 64 ? document.byteOffset(range.end) : UTF8Bytes.offset(start, after: length, in: text)
             let before = UTF8Bytes.offset(start, before: SessionCodec.contextLength, in: text)
             let after = UTF8Bytes.offset(end, after: SessionCodec.contextLength, in: text)
-            writer.raw(AnnotationLayout.prefix); writer.string(utf8: UnsafeBufferPointer(rebasing: text[before..<start]))
-            writer.raw(AnnotationLayout.suffix); writer.string(utf8: UnsafeBufferPointer(rebasing: text[end..<after]))
+            writer.raw(AnnotationLayout.prefix)
+            writer.string(utf8: UnsafeBufferPointer(rebasing: text[before..<start]))
+            writer.raw(AnnotationLayout.suffix)
+            writer.string(utf8: UnsafeBufferPointer(rebasing: text[end..<after]))
         }
     }
 
@@ -192,14 +245,22 @@ enum SessionFileWriter {
     static func writeCategories(of session: Session, to writer: inout JSONWriter) {
         for (index, category) in session.categories.enumerated() {
             writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-            writer.key("doc", comma: false); writer.string(session.documents[category.document].id)
-            writer.key("unit"); writer.string(category.unit.rawValue)
-            writer.key("index"); writer.int(category.index)
-            writer.key("start"); writer.int(category.range.start)
-            writer.key("end"); writer.int(category.range.end)
-            writer.key("label"); writer.string(session.tagSet.labels[category.label].name)
-            writer.key("annotator"); writer.string(category.annotator)
-            writer.key("time"); writer.string(category.time)
+            writer.key("doc", comma: false)
+            writer.string(session.documents[category.document].id)
+            writer.key("unit")
+            writer.string(category.unit.rawValue)
+            writer.key("index")
+            writer.int(category.index)
+            writer.key("start")
+            writer.int(category.range.start)
+            writer.key("end")
+            writer.int(category.range.end)
+            writer.key("label")
+            writer.string(session.tagSet.labels[category.label].name)
+            writer.key("annotator")
+            writer.string(category.annotator)
+            writer.key("time")
+            writer.string(category.time)
             writer.raw("}")
         }
     }
@@ -217,13 +278,20 @@ enum SessionFileWriter {
             writer.raw("\": [")
             for (index, suggestion) in list.enumerated() {
                 writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-                writer.key("id", comma: false); writer.string(suggestion.id)
-                writer.key("doc"); writer.string(session.documents[suggestion.document].id)
-                writer.key("start"); writer.int(suggestion.range.start)
-                writer.key("end"); writer.int(suggestion.range.end)
-                writer.key("label"); writer.string(session.tagSet.labels[suggestion.label].name)
-                writer.key("text"); writer.string(suggestion.text)
-                writer.key("source"); writer.string(suggestion.source)
+                writer.key("id", comma: false)
+                writer.string(suggestion.id)
+                writer.key("doc")
+                writer.string(session.documents[suggestion.document].id)
+                writer.key("start")
+                writer.int(suggestion.range.start)
+                writer.key("end")
+                writer.int(suggestion.range.end)
+                writer.key("label")
+                writer.string(session.tagSet.labels[suggestion.label].name)
+                writer.key("text")
+                writer.string(suggestion.text)
+                writer.key("source")
+                writer.string(suggestion.source)
                 writer.raw("}")
             }
             writer.raw(list.isEmpty ? "]" as StaticString : "\n  ]")
@@ -235,8 +303,10 @@ enum SessionFileWriter {
         writer.raw(",\n  \"log\": [")
         for (index, entry) in session.log.enumerated() {
             writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-            writer.key("command", comma: false); writer.string(CommandRenderer.render(entry.command.relativizingPaths(to: directory)))
-            writer.key("time"); writer.string(entry.time)
+            writer.key("command", comma: false)
+            writer.string(CommandRenderer.render(entry.command.relativizingPaths(to: directory)))
+            writer.key("time")
+            writer.string(entry.time)
             writer.raw("}")
         }
         writer.raw(session.log.isEmpty ? "]\n}\n" as StaticString : "\n  ]\n}\n")

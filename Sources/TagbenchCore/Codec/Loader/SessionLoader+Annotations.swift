@@ -42,15 +42,21 @@ extension SessionLoader {
 
     /// The annotation `raw` stands for, checked, its strings moved out of `raw`; nil for an
     /// orphan, which is added to the session here.
-    private mutating func take(_ raw: inout RawAnnotation, lookup: inout AnnotationLookup) throws(TagbenchError) -> Annotation? {
+    private mutating func take(_ raw: inout RawAnnotation, lookup: inout AnnotationLookup) throws(TagbenchError)
+        -> Annotation?
+    {
         lookup.position += 1
         guard let number = raw.number, number <= Session.largestNumber else {
             let name = raw.invalidID.isEmpty ? "annotation \(lookup.position)" : "annotation \(raw.invalidID)"
             throw file.invalid("\(name) has an invalid id (expected a1, a2, …)")
         }
-        let unseen = raw.orphan ? lookup.orphanNumbers.insert(number).inserted
-                                : lookup.orphanNumbers.isEmpty || !lookup.orphanNumbers.contains(number)
-        guard !session.hasAnnotation(number: number), unseen else { throw file.invalid("annotation id a\(number) appears twice") }
+        let unseen =
+            raw.orphan
+            ? lookup.orphanNumbers.insert(number).inserted
+            : lookup.orphanNumbers.isEmpty || !lookup.orphanNumbers.contains(number)
+        guard !session.hasAnnotation(number: number), unseen else {
+            throw file.invalid("annotation id a\(number) appears twice")
+        }
         // Named in errors only: made when one is thrown.
         var name: String { "annotation a\(number)" }
         let document: Int
@@ -70,7 +76,9 @@ extension SessionLoader {
             guard let found = session.tagSet.index(of: raw.label), session.tagSet.labels[found].name == raw.label else {
                 throw file.invalid("\(name) has label \"\(raw.label)\", which is not in the tag set")
             }
-            guard session.tagSet.labels[found].kind == .span else { throw file.invalid("\(name) uses category label \(raw.label) as a span") }
+            guard session.tagSet.labels[found].kind == .span else {
+                throw file.invalid("\(name) uses category label \(raw.label) as a span")
+            }
             label = found
             lookup.lastLabel = (raw.label, found)
         }
@@ -79,11 +87,13 @@ extension SessionLoader {
         }
         // An orphan's offsets are those of an older text: they are kept only as a record.
         guard raw.orphan || raw.end <= recordedLength[document] else {
-            throw file.invalid("\(name) ends at \(raw.end), beyond document \(raw.doc) (length \(recordedLength[document]))")
+            throw file.invalid(
+                "\(name) ends at \(raw.end), beyond document \(raw.doc) (length \(recordedLength[document]))")
         }
-        let annotation = Annotation(number: number, document: document, range: TextRange(raw.start, raw.end), label: label,
-                                    text: raw.text.taken(), note: raw.note.taken(), source: raw.source.taken(),
-                                    annotator: raw.annotator.taken(), time: raw.time.taken())
+        let annotation = Annotation(
+            number: number, document: document, range: TextRange(raw.start, raw.end), label: label,
+            text: raw.text.taken(), note: raw.note.taken(), source: raw.source.taken(),
+            annotator: raw.annotator.taken(), time: raw.time.taken())
         if raw.orphan {
             session.preservedContext[number] = (try file.context(raw.prefix), try file.context(raw.suffix))
             session.addOrphan(annotation)
@@ -114,11 +124,13 @@ extension SessionLoader {
             jumps = 1 + zip(live, live.dropFirst()).filter { $1.number - $0.number > SlotRun.largestGap(0) }.count
         }
         if session.slotRunCount + jumps > SlotRun.largestCount {
-            throw file.invalid("its annotation ids jump by more than \(SlotRun.largestGap(0)) more than \(SlotRun.largestCount) times")
+            throw file.invalid(
+                "its annotation ids jump by more than \(SlotRun.largestGap(0)) more than \(SlotRun.largestCount) times")
         }
         let duplicates = session.insert(contentsOf: &live, numbering: false, moving: true)
         if let first = duplicates.first {
-            throw file.invalid("annotation a\(live[first].number) duplicates another span (same document, offsets and label)")
+            throw file.invalid(
+                "annotation a\(live[first].number) duplicates another span (same document, offsets and label)")
         }
     }
 }

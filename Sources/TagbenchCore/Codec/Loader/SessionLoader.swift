@@ -1,6 +1,6 @@
 import Dispatch
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Opens a session file: its bytes read into a `SessionFile` (`SessionFileReader`), every
@@ -36,8 +36,10 @@ struct SessionLoader {
     typealias ReadDocuments = [Result<Document, TagbenchError>?]
 
     /// Reads the session file `bytes`, at `path` (absolute), and every document it names.
-    static func load(_ bytes: [UInt8], path: String, displayPath: String,
-                     knownHashes: () -> HashCache) throws(TagbenchError) -> (Session, SessionCodec.OpenReport) {
+    static func load(
+        _ bytes: [UInt8], path: String, displayPath: String,
+        knownHashes: () -> HashCache
+    ) throws(TagbenchError) -> (Session, SessionCodec.OpenReport) {
         let directory = Paths.directory(of: path)
         var reading: Parallel.Pending<ReadDocuments>?
         var absolutePaths: [String] = []
@@ -62,16 +64,24 @@ struct SessionLoader {
     }
 
     /// Reads every document not embedded in the session, on every core, on another thread.
-    static func startReading(_ documents: [DocumentRecord], absolutePaths: [String], knownHashes: HashCache) -> Parallel.Pending<ReadDocuments> {
-        let files = documents.indices.map { (path: absolutePaths[$0], displayPath: documents[$0].path, id: documents[$0].id,
-                                             encoding: documents[$0].encoding, embedded: documents[$0].text != nil) }
+    static func startReading(_ documents: [DocumentRecord], absolutePaths: [String], knownHashes: HashCache)
+        -> Parallel.Pending<ReadDocuments>
+    {
+        let files = documents.indices.map {
+            (
+                path: absolutePaths[$0], displayPath: documents[$0].path, id: documents[$0].id,
+                encoding: documents[$0].encoding, embedded: documents[$0].text != nil
+            )
+        }
         return Parallel.start {
             Parallel.map(files.count) { index -> Result<Document, TagbenchError>? in
                 let file = files[index]
                 if file.embedded { return nil }
                 do throws(TagbenchError) {
-                    return .success(try DocumentReader.document(id: file.id, path: file.path, displayPath: file.displayPath,
-                                                                 encoding: file.encoding, knownHashes: knownHashes))
+                    return .success(
+                        try DocumentReader.document(
+                            id: file.id, path: file.path, displayPath: file.displayPath,
+                            encoding: file.encoding, knownHashes: knownHashes))
                 } catch {
                     return .failure(error)
                 }
@@ -88,9 +98,12 @@ struct SessionLoader {
             recordedLength.append(record.length)
             if !ids.insert(record.id).inserted { throw file.invalid("document id \(record.id) appears twice") }
             if let forbidden = Names.firstForbidden(in: record.id) {
-                throw file.invalid("document id \"\(record.id)\" holds U+\(String(forbidden.value, radix: 16, uppercase: true)), which ids may not hold")
+                throw file.invalid(
+                    "document id \"\(record.id)\" holds U+\(String(forbidden.value, radix: 16, uppercase: true)), which ids may not hold"
+                )
             }
-            let recorded = Document(missingID: record.id, path: absolutePaths[index], length: record.length, sha256: record.sha256)
+            let recorded = Document(
+                missingID: record.id, path: absolutePaths[index], length: record.length, sha256: record.sha256)
             recorded.encoding = record.encoding
             session.addDocument(recorded)
         }
@@ -116,7 +129,9 @@ struct SessionLoader {
                 session.replaceDocument(at: index, with: document)
             } else {
                 report.missing.append(record.id)
-                if case .failure(let error) = result, error != .fileNotFound(record.path) { report.unreadable[record.id] = error.message }
+                if case .failure(let error) = result, error != .fileNotFound(record.path) {
+                    report.unreadable[record.id] = error.message
+                }
                 keepsContext[index] = true
             }
         }
@@ -137,14 +152,17 @@ struct SessionLoader {
                 var text = annotation.text
                 return text.withUTF8 { stored in
                     stored.count != end - start
-                        || document.bytes.withUnsafeBufferPointer { memcmp(stored.baseAddress!, $0.baseAddress! + start, stored.count) } != 0
+                        || document.bytes.withUnsafeBufferPointer {
+                            memcmp(stored.baseAddress!, $0.baseAddress! + start, stored.count)
+                        } != 0
                 }
             }
         }
         if let mismatch = mismatches.lazy.compactMap({ $0 }).first {
             let document = session.documents[mismatch.document]
-            throw file.invalid("annotation \(mismatch.id) holds the text \"\(mismatch.text)\", but document \(document.id) (unchanged) has "
-                               + "\"\(document.text(mismatch.range))\" at \(mismatch.range)")
+            throw file.invalid(
+                "annotation \(mismatch.id) holds the text \"\(mismatch.text)\", but document \(document.id) (unchanged) has "
+                    + "\"\(document.text(mismatch.range))\" at \(mismatch.range)")
         }
     }
 
@@ -152,7 +170,9 @@ struct SessionLoader {
     func preserveLiveContext() throws(TagbenchError) {
         guard keepsContext.contains(true) else { return }
         for entry in liveContext {
-            guard let annotation = session.annotation(number: entry.number), keepsContext[annotation.document] else { continue }
+            guard let annotation = session.annotation(number: entry.number), keepsContext[annotation.document] else {
+                continue
+            }
             session.preservedContext[entry.number] = (try file.context(entry.prefix), try file.context(entry.suffix))
         }
     }
@@ -179,12 +199,18 @@ struct SessionLoader {
     /// `next_id` and `next_suggestion`, each above every id in use.
     func setNextNumbers() throws(TagbenchError) {
         if let nextSuggestion = file.nextSuggestion {
-            guard nextSuggestion > highestSuggestion else { throw file.invalid("next_suggestion \(nextSuggestion) is not above every suggestion id") }
+            guard nextSuggestion > highestSuggestion else {
+                throw file.invalid("next_suggestion \(nextSuggestion) is not above every suggestion id")
+            }
             session.suggestions.nextNumber = nextSuggestion
         }
         if let nextID = file.nextID {
-            guard nextID >= session.nextNumber else { throw file.invalid("next_id \(nextID) is not above every annotation id") }
-            guard nextID <= Session.largestNumber else { throw file.invalid("next_id \(nextID) is above the largest id, \(Session.largestNumber)") }
+            guard nextID >= session.nextNumber else {
+                throw file.invalid("next_id \(nextID) is not above every annotation id")
+            }
+            guard nextID <= Session.largestNumber else {
+                throw file.invalid("next_id \(nextID) is above the largest id, \(Session.largestNumber)")
+            }
             session.nextNumber = nextID
         }
     }

@@ -51,8 +51,9 @@ struct ReviewRound {
             }
             let shown = movedRange ?? current.range
             let done = accepted + rejected
-            let state = ReviewState(session: engine.session, suggestion: current, range: shown, done: done,
-                                    total: done + waiting.count, status: status)
+            let state = ReviewState(
+                session: engine.session, suggestion: current, range: shown, done: done,
+                total: done + waiting.count, status: status)
             let action = driver.nextAction(on: state)
             status = ""
             // Offsets moved from the suggestion's own are accepted there (`--at`).
@@ -102,8 +103,10 @@ struct ReviewRound {
     }
 
     /// Runs a decision; on success it is remembered for `undo` and the next suggestion comes up.
-    private mutating func decide(_ command: Command, on suggestion: Suggestion, accepting: Bool,
-                                 as name: String? = nil) -> String {
+    private mutating func decide(
+        _ command: Command, on suggestion: Suggestion, accepting: Bool,
+        as name: String? = nil
+    ) -> String {
         if let failure = execute(command) { return failure }
         decided.append((suggestion.number, accepting))
         if accepting { accepted += 1 } else { rejected += 1 }
