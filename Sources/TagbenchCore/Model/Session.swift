@@ -109,7 +109,7 @@ public final class Session {
     }
 
     /// Appends a document; its id must be unique.
-    public func addDocument(_ document: Document) {
+    func addDocument(_ document: Document) {
         precondition(documentLookup[document.id] == nil, "duplicate document id")
         documentLookup[document.id] = documents.count
         documents.append(document)
@@ -171,7 +171,7 @@ public final class Session {
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing
     /// nothing, when an identical span is already there.
     @discardableResult
-    public func insert(_ a: Annotation) -> Bool {
+    func insert(_ a: Annotation) -> Bool {
         var list = [a]
         return insert(contentsOf: &list, numbering: false).isEmpty
     }
@@ -256,7 +256,7 @@ public final class Session {
 
     /// Removes live annotations; returns them.
     @discardableResult
-    public func remove(numbers: [Int]) -> [Annotation] {
+    func remove(numbers: [Int]) -> [Annotation] {
         var removed: [Annotation] = []
         removed.reserveCapacity(numbers.count)
         var touched = Set<Int>()
@@ -276,7 +276,7 @@ public final class Session {
     }
 
     /// Changes an annotation's label or note in place.
-    public func update(number: Int, label: Int? = nil, note: String? = nil) {
+    func update(number: Int, label: Int? = nil, note: String? = nil) {
         guard let index = slot(of: number), var a = annotationSlots[index] else { return }
         if let label {
             spanKeys.remove(SpanKey(a))
@@ -392,11 +392,11 @@ public final class Session {
     // MARK: Categories
 
     /// Adds a category label on a unit.
-    public func addCategory(_ c: CategoryAnnotation) { categories.append(c) }
+    func addCategory(_ c: CategoryAnnotation) { categories.append(c) }
 
     /// Removes a category label on a unit; returns what was removed.
     @discardableResult
-    public func removeCategory(matching c: CategoryAnnotation) -> CategoryAnnotation? {
+    func removeCategory(matching c: CategoryAnnotation) -> CategoryAnnotation? {
         guard let i = categories.firstIndex(where: { $0.sameTarget(c) }) else { return nil }
         return categories.remove(at: i)
     }
