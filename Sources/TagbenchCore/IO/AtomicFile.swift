@@ -43,6 +43,9 @@ public final class AtomicFile {
             if info.st_mode & S_IWUSR == 0 { throw .readOnlyFile(path, mode: Int(info.st_mode & 0o7777)) }
         }
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        // Registered before it exists: a signal between its creation and its registration would
+        // leave it behind (removing a name not yet made is harmless).
+        signalSlot = tb_temp_register(temporary)
         fd = files.open(temporary, flags, mode)
         if fd == -EEXIST {
             // Left by a killed process of the same id, or planted: removed (a link is removed,
@@ -50,8 +53,11 @@ public final class AtomicFile {
             _ = files.unlink(temporary)
             fd = files.open(temporary, flags, mode)
         }
-        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
-        signalSlot = tb_temp_register(temporary)
+        guard fd >= 0 else {
+            tb_temp_unregister(signalSlot)
+            signalSlot = -1
+            throw .writeFailed(path, reason: FileSystem.errorText(-fd))
+        }
         // The creation mode was narrowed by the umask: the replaced file's mode is kept exactly.
         let failure = files.setMode(fd, mode)
         if failure != 0 {
