@@ -59,18 +59,21 @@ extension Engine {
         // unchanged since is not hashed again: a script that rebuilds a session from the same
         // corpus hashes only what changed.
         let knownHashes = cacheReading?.wait()
-        let loaded = Parallel.map(pending.count) { i -> Result<Document, TagbenchError> in
+        let loaded = Parallel.map(pending.count) { position -> Result<Document, TagbenchError> in
             Result { () throws(TagbenchError) -> Document in
                 try DocumentReader.document(
-                    id: pending[i].id, path: pending[i].absolute, displayPath: pending[i].display, encoding: encoding,
+                    id: pending[position].id, path: pending[position].absolute, displayPath: pending[position].display,
+                    encoding: encoding,
                     hashLater: true, knownHashes: knownHashes)
             }
         }
         var added: [Document] = []
         added.reserveCapacity(loaded.count)
-        for (i, result) in loaded.enumerated() {
+        for (position, result) in loaded.enumerated() {
             let document = try result.get()
-            if document.bytes.isEmpty { emit(.warning(Wording.emptyDocument(pending[i].display, id: document.id))) }
+            if document.bytes.isEmpty {
+                emit(.warning(Wording.emptyDocument(pending[position].display, id: document.id)))
+            }
             added.append(document)
         }
         var imported: [ImportedDocument] = []
@@ -143,17 +146,17 @@ extension Engine {
         var newLabels: [Label] = []
         var newIndex: [String: Int] = [:]
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
-            if let i = session.tagSet.index(of: name) {
-                guard session.tagSet.labels[i].kind == kind else {
+            if let existing = session.tagSet.index(of: name) {
+                guard session.tagSet.labels[existing].kind == kind else {
                     throw .wrongLabelKind(label: name, expected: kind, command: "load")
                 }
-                return i
+                return existing
             }
-            if let k = newIndex[name] {
-                guard newLabels[k].kind == kind else {
+            if let newPosition = newIndex[name] {
+                guard newLabels[newPosition].kind == kind else {
                     throw .wrongLabelKind(label: name, expected: kind, command: "load")
                 }
-                return session.tagSet.labels.count + k
+                return session.tagSet.labels.count + newPosition
             }
             try Names.checkLabel(name)
             var label = Label(name: name)
@@ -185,44 +188,47 @@ extension Engine {
                 copy.origin = document.origin
                 document = copy
             }
-            let d = session.documents.count + documents.count
+            let documentNumber = session.documents.count + documents.count
             documents.append(document)
             for span in item.spans {
-                let a = Annotation(
-                    number: number, document: d, range: span.range, label: try labelIndex(span.label, kind: .span),
+                let annotation = Annotation(
+                    number: number, document: documentNumber, range: span.range,
+                    label: try labelIndex(span.label, kind: .span),
                     text: document.text(span.range), note: span.note, source: "import", annotator: annotator.name,
                     time: time)
-                guard keys.insert(SpanKey(a)).inserted else { continue }
-                annotations.append(a)
+                guard keys.insert(SpanKey(annotation)).inserted else { continue }
+                annotations.append(annotation)
                 number += 1
             }
-            for r in item.rejected {
+            for rejection in item.rejected {
                 rejected.append(
                     Suggestion(
-                        number: suggestionNumber, document: d, range: r.range,
-                        label: try labelIndex(r.label, kind: .span),
-                        text: document.text(r.range), source: "import"))
+                        number: suggestionNumber, document: documentNumber, range: rejection.range,
+                        label: try labelIndex(rejection.label, kind: .span),
+                        text: document.text(rejection.range), source: "import"))
                 suggestionNumber += 1
             }
-            for c in item.categories {
-                let label = try labelIndex(c.label, kind: .category)
+            for category in item.categories {
+                let label = try labelIndex(category.label, kind: .category)
                 let range: TextRange?
-                switch c.unit {
-                case .doc: range = c.index == 1 ? TextRange(0, document.length) : nil
+                switch category.unit {
+                case .doc: range = category.index == 1 ? TextRange(0, document.length) : nil
                 case .para:
                     range =
-                        c.index >= 1 && c.index <= document.paragraphs.count ? document.paragraphs[c.index - 1] : nil
+                        category.index >= 1 && category.index <= document.paragraphs.count
+                        ? document.paragraphs[category.index - 1] : nil
                 case .sent:
                     range =
-                        c.index >= 1 && c.index <= document.sentences.count
-                        ? document.sentences[c.index - 1].range : nil
+                        category.index >= 1 && category.index <= document.sentences.count
+                        ? document.sentences[category.index - 1].range : nil
                 }
                 guard let range else {
                     unitsMissing += 1
                     continue
                 }
                 let entry = CategoryAnnotation(
-                    document: d, unit: c.unit, index: c.index, range: range, label: label, annotator: annotator.name,
+                    document: documentNumber, unit: category.unit, index: category.index, range: range, label: label,
+                    annotator: annotator.name,
                     time: time)
                 if !categories.contains(where: { $0.sameTarget(entry) }) { categories.append(entry) }
             }
@@ -253,25 +259,25 @@ extension Engine {
         switch selector {
         case .name(let name): target = try resolveDocument(name)
         case .next:
-            guard let c = current else {
+            guard let current else {
                 target = 0
                 break
             }
-            guard c + 1 < session.documents.count else {
+            guard current + 1 < session.documents.count else {
                 emit(.message(Wording.alreadyAtEnd(last: true)))
                 return
             }
-            target = c + 1
+            target = current + 1
         case .previous:
-            guard let c = current else {
+            guard let current else {
                 target = 0
                 break
             }
-            guard c > 0 else {
+            guard current > 0 else {
                 emit(.message(Wording.alreadyAtEnd(last: false)))
                 return
             }
-            target = c - 1
+            target = current - 1
         }
         current = target
         emit(

@@ -14,33 +14,33 @@ extension Engine {
         var targets: [(Int, TextRange)] = []
         var usesFind = false
         switch target {
-        case .hits(let a, let b):
+        case .hits(let first, let last):
             guard let found = lastFind else { throw .noFindResults }
-            guard b <= found.hits.count else { throw .hitOutOfRange(number: b, count: found.hits.count) }
-            targets = Array(found.hits[(a - 1)..<b])
+            guard last <= found.hits.count else { throw .hitOutOfRange(number: last, count: found.hits.count) }
+            targets = Array(found.hits[(first - 1)..<last])
             usesFind = true
-        case .range(let r):
-            let c = try requireCurrent()
-            try checkRange(r, in: session.documents[c])
-            targets = [(c, r)]
+        case .range(let range):
+            let current = try requireCurrent()
+            try checkRange(range, in: session.documents[current])
+            targets = [(current, range)]
         case .text(let text, let occurrence):
-            let c = try requireCurrent()
-            let matches = try TextSearch(.literal(text)).matches(in: session.documents[c])
-            if let k = occurrence {
-                guard k >= 1 && k <= matches.count else {
-                    throw .occurrenceOutOfRange(text, occurrence: k, occurrences: matches.count)
+            let current = try requireCurrent()
+            let matches = try TextSearch(.literal(text)).matches(in: session.documents[current])
+            if let occurrence {
+                guard occurrence >= 1 && occurrence <= matches.count else {
+                    throw .occurrenceOutOfRange(text, occurrence: occurrence, occurrences: matches.count)
                 }
-                targets = [(c, matches[k - 1])]
+                targets = [(current, matches[occurrence - 1])]
             } else {
                 guard matches.count == 1 else { throw .textNotUnique(text, occurrences: matches.count) }
-                targets = [(c, matches[0])]
+                targets = [(current, matches[0])]
             }
-        case .sentence(let n):
-            let c = try requireCurrent()
-            targets = [(c, try sentence(n, of: session.documents[c]).range)]
-        case .paragraph(let n):
-            let c = try requireCurrent()
-            targets = [(c, try paragraph(n, of: session.documents[c]))]
+        case .sentence(let number):
+            let current = try requireCurrent()
+            targets = [(current, try sentence(number, of: session.documents[current]).range)]
+        case .paragraph(let number):
+            let current = try requireCurrent()
+            targets = [(current, try paragraph(number, of: session.documents[current]))]
         }
         try addSpans(
             targets, label: label, source: "manual", command: command, usesFind: usesFind,
@@ -94,15 +94,17 @@ extension Engine {
         if case .tagAll = command { bulk = true }
         if policy != .allow && !bulk {
             // One span, or chosen hits: anything in the way is an error, and nothing is added.
-            for (k, (d, r)) in targets.enumerated() {
-                if let a = session.spanInTheWay(of: r, inDocument: d, policy: policy),
-                    !(a.range == r && a.label == label)
+            for (position, (document, range)) in targets.enumerated() {
+                if let blocking = session.spanInTheWay(of: range, inDocument: document, policy: policy),
+                    !(blocking.range == range && blocking.label == label)
                 {
                     throw .overlapNotAllowed(
                         policy: policy,
-                        span: "\(a.id) (\(session.tagSet.labels[a.label].name) \(a.range) \"\(a.text)\")")
+                        span:
+                            "\(blocking.id) (\(session.tagSet.labels[blocking.label].name) \(blocking.range) \"\(blocking.text)\")"
+                    )
                 }
-                if let other = targets[..<k].first(where: { $0.0 == d && !policy.permits($0.1, r) }) {
+                if let other = targets[..<position].first(where: { $0.0 == document && !policy.permits($0.1, range) }) {
                     throw .overlapNotAllowed(policy: policy, span: "the target \(other.1)")
                 }
             }
@@ -125,23 +127,24 @@ extension Engine {
         candidates.reserveCapacity(targets.count)
         var blocked = 0
         let name = annotator.name
-        for (d, r) in targets {
-            let a = Annotation(
-                number: 0, document: d, range: r, label: label, text: coveredText ?? session.documents[d].text(r),
+        for (document, range) in targets {
+            let annotation = Annotation(
+                number: 0, document: document, range: range, label: label,
+                text: coveredText ?? session.documents[document].text(range),
                 source: source, annotator: name, time: time)
             if bulk && policy != .allow {
                 // Each span must be in place before the next is checked against the policy.
-                if let other = session.spanInTheWay(of: r, inDocument: d, policy: policy),
-                    !(other.range == r && other.label == label)
+                if let other = session.spanInTheWay(of: range, inDocument: document, policy: policy),
+                    !(other.range == range && other.label == label)
                 {
                     blocked += 1
                 } else {
-                    var one = [a]
+                    var one = [annotation]
                     insert(&one)
                 }
                 continue
             }
-            candidates.append(a)
+            candidates.append(annotation)
         }
         insert(&candidates)
         let labelName = session.tagSet.labels[label].name
@@ -240,18 +243,18 @@ extension Engine {
         guard session.tagSet.labels[label].kind == .category else {
             throw .wrongLabelKind(label: name, expected: .category, command: add ? "classify" : "unclassify")
         }
-        let c = try requireCurrent()
-        let d = session.documents[c]
+        let current = try requireCurrent()
+        let document = session.documents[current]
         let (kind, index, range): (UnitKind, Int, TextRange)
         switch unit {
-        case .document: (kind, index, range) = (.doc, 1, TextRange(0, d.length))
-        case .paragraph(let n): (kind, index, range) = (.para, n, try paragraph(n, of: d))
-        case .sentence(let n): (kind, index, range) = (.sent, n, try sentence(n, of: d).range)
+        case .document: (kind, index, range) = (.doc, 1, TextRange(0, document.length))
+        case .paragraph(let number): (kind, index, range) = (.para, number, try paragraph(number, of: document))
+        case .sentence(let number): (kind, index, range) = (.sent, number, try sentence(number, of: document).range)
         }
         let entry = CategoryAnnotation(
-            document: c, unit: kind, index: index, range: range, label: label,
+            document: current, unit: kind, index: index, range: range, label: label,
             annotator: annotator.name, time: annotator.now())
-        let unitText = kind == .doc ? d.id : "\(kind.rawValue) \(index) of \(d.id)"
+        let unitText = kind == .doc ? document.id : "\(kind.rawValue) \(index) of \(document.id)"
         if add {
             if session.hasCategory(entry) {
                 emit(.message(Wording.alreadyLabelled(unitText, name)))

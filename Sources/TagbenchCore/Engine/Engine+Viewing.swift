@@ -1,58 +1,61 @@
 /// Viewing: text with its spans, searches, span lists and reports; nothing here changes the session.
 extension Engine {
     func view(_ target: ShowTarget) throws(TagbenchError) -> TextView {
-        let c = try requireCurrent()
-        let d = session.documents[c]
+        let current = try requireCurrent()
+        let document = session.documents[current]
         var lines: [TextLine] = []
         var shownUnits: [(UnitKind, Int)] = [(.doc, 1)]
         switch target {
         case .document:
-            for (i, p) in d.paragraphs.enumerated() {
-                lines.append(TextLine(start: p.start, text: d.text(p), paragraph: i + 1))
+            for (index, paragraphRange) in document.paragraphs.enumerated() {
+                lines.append(
+                    TextLine(start: paragraphRange.start, text: document.text(paragraphRange), paragraph: index + 1))
             }
-            shownUnits += d.paragraphs.indices.map { (.para, $0 + 1) }
-        case .paragraph(let n):
-            let p = try paragraph(n, of: d)
-            lines.append(TextLine(start: p.start, text: d.text(p), paragraph: n))
-            shownUnits.append((.para, n))
-        case .sentence(let n):
-            let s = try sentence(n, of: d)
-            lines.append(TextLine(start: s.range.start, text: d.text(s.range), paragraph: s.paragraph))
-            shownUnits.append((.sent, n))
-        case .paragraphs(let n, let m):
-            for k in n...m {
-                let p = try paragraph(k, of: d)
-                lines.append(TextLine(start: p.start, text: d.text(p), paragraph: k))
-                shownUnits.append((.para, k))
+            shownUnits += document.paragraphs.indices.map { (.para, $0 + 1) }
+        case .paragraph(let number):
+            let paragraphRange = try paragraph(number, of: document)
+            lines.append(TextLine(start: paragraphRange.start, text: document.text(paragraphRange), paragraph: number))
+            shownUnits.append((.para, number))
+        case .sentence(let number):
+            let chosen = try sentence(number, of: document)
+            lines.append(
+                TextLine(start: chosen.range.start, text: document.text(chosen.range), paragraph: chosen.paragraph))
+            shownUnits.append((.sent, number))
+        case .paragraphs(let firstNumber, let lastNumber):
+            for number in firstNumber...lastNumber {
+                let paragraphRange = try paragraph(number, of: document)
+                lines.append(
+                    TextLine(start: paragraphRange.start, text: document.text(paragraphRange), paragraph: number))
+                shownUnits.append((.para, number))
             }
-        case .sentences(let n, let m):
-            let first = try sentence(n, of: d), last = try sentence(m, of: d)
-            let r = TextRange(first.range.start, last.range.end)
-            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
-                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
-                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+        case .sentences(let firstNumber, let lastNumber):
+            let first = try sentence(firstNumber, of: document), last = try sentence(lastNumber, of: document)
+            let range = TextRange(first.range.start, last.range.end)
+            for (index, paragraphRange) in document.paragraphs.enumerated() where paragraphRange.overlaps(range) {
+                let piece = TextRange(max(paragraphRange.start, range.start), min(paragraphRange.end, range.end))
+                lines.append(TextLine(start: piece.start, text: document.text(piece), paragraph: index + 1))
             }
-            shownUnits += (n...m).map { (.sent, $0) }
-        case .range(let r):
-            try checkRange(r, in: d)
-            for (i, p) in d.paragraphs.enumerated() where p.overlaps(r) {
-                let piece = TextRange(max(p.start, r.start), min(p.end, r.end))
-                lines.append(TextLine(start: piece.start, text: d.text(piece), paragraph: i + 1))
+            shownUnits += (firstNumber...lastNumber).map { (.sent, $0) }
+        case .range(let range):
+            try checkRange(range, in: document)
+            for (index, paragraphRange) in document.paragraphs.enumerated() where paragraphRange.overlaps(range) {
+                let piece = TextRange(max(paragraphRange.start, range.start), min(paragraphRange.end, range.end))
+                lines.append(TextLine(start: piece.start, text: document.text(piece), paragraph: index + 1))
             }
         }
         let shownRange =
             lines.isEmpty
             ? TextRange(0, 0)
             : TextRange(lines[0].start, lines[lines.count - 1].start + lines[lines.count - 1].text.unicodeScalars.count)
-        let spans = session.annotations(inDocument: c).filter { $0.range.overlaps(shownRange) }.map(spanRow)
+        let spans = session.annotations(inDocument: current).filter { $0.range.overlaps(shownRange) }.map(spanRow)
         let labels = session.tagSet.labels
-        let categories = session.categories(inDocument: c).filter { cat in
+        let categories = session.categories(inDocument: current).filter { cat in
             target == .document || shownUnits.contains { $0.0 == cat.unit && $0.1 == cat.index }
         }.map { cat in
             cat.unit == .doc
                 ? "doc: \(labels[cat.label].name)" : "\(cat.unit.rawValue) \(cat.index): \(labels[cat.label].name)"
         }
-        return TextView(document: d.id, lines: lines, spans: spans, categories: categories)
+        return TextView(document: document.id, lines: lines, spans: spans, categories: categories)
     }
 
     func spanRow(_ a: Annotation) -> SpanRow {
@@ -95,16 +98,18 @@ extension Engine {
                 of: [source], in: documents.map { session.documents[$0] }, task: task,
                 monitor: monitor, limit: regexTimeLimit)
             defer { if documents.count > 1 { monitor?.finished() } }
-            for (k, d) in documents.enumerated() { for r in perDocument[k][0] { found.append((d, r)) } }
+            for (position, document) in documents.enumerated() {
+                for range in perDocument[position][0] { found.append((document, range)) }
+            }
             return found
         }
         defer { if documents.count > 1 { monitor?.finished() } }
-        for (i, d) in documents.enumerated() {
+        for (position, document) in documents.enumerated() {
             if documents.count > 1, let monitor {
                 if monitor.shouldStop { throw .interrupted(task) }
-                monitor.progress(task, done: i, of: documents.count)
+                monitor.progress(task, done: position, of: documents.count)
             }
-            for r in search.matches(in: session.documents[d]) { found.append((d, r)) }
+            for range in search.matches(in: session.documents[document]) { found.append((document, range)) }
         }
         return found
     }
@@ -166,13 +171,15 @@ extension Engine {
         if !session.documents.isEmpty {
             lines.append("by document:")
             let width = session.documents.map { Format.displayWidth($0.id) }.max() ?? 0
-            for (i, d) in session.documents.enumerated() {
+            for (documentNumber, document) in session.documents.enumerated() {
                 var counts: [Int: Int] = [:]
-                for a in session.annotations(inDocument: i) { counts[a.label, default: 0] += 1 }
+                for annotation in session.annotations(inDocument: documentNumber) {
+                    counts[annotation.label, default: 0] += 1
+                }
                 let detail = counts.keys.sorted().map { "\(labels[$0].name) \(counts[$0]!)" }.joined(separator: ", ")
                 lines.append(
-                    "  " + Format.padded(d.id, to: width) + "  "
-                        + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: i)), to: 9)
+                    "  " + Format.padded(document.id, to: width) + "  "
+                        + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: documentNumber)), to: 9)
                         + (detail.isEmpty ? "" : "  " + detail))
             }
         }

@@ -64,10 +64,10 @@ public enum Exporter {
         if !options.labels.isEmpty {
             chosenLabels = []
             for name in options.labels {
-                guard let l = session.tagSet.index(of: name) else {
+                guard let labelIndex = session.tagSet.index(of: name) else {
                     throw .unknownLabel(name, suggestion: NameSuggester.nearest(to: name, among: labelNames))
                 }
-                chosenLabels.insert(l)
+                chosenLabels.insert(labelIndex)
             }
         }
         let spanLabels = labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .span }
@@ -81,10 +81,10 @@ public enum Exporter {
             var picked = Set<Int>()
             for name in options.documents {
                 let matches: [Int]
-                if let n = Int(name), n >= 1, n <= session.documents.count {
-                    matches = [n - 1]
-                } else if let i = session.documentIndex(id: name) {
-                    matches = [i]
+                if let number = Int(name), number >= 1, number <= session.documents.count {
+                    matches = [number - 1]
+                } else if let index = session.documentIndex(id: name) {
+                    matches = [index]
                 } else if FileSystem.isGlob(name) {
                     matches = session.documents.indices.filter {
                         FileSystem.matches(session.documents[$0].id, glob: name)
@@ -112,39 +112,40 @@ public enum Exporter {
 
         // Category labels by document, grouped once (a per-document filter is quadratic).
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
-        for c in session.categories where chosenLabels.contains(c.label) {
-            categoriesOf[c.document, default: []].append(c)
+        for category in session.categories where chosenLabels.contains(category.label) {
+            categoriesOf[category.document, default: []].append(category)
         }
         var rejectedOf: [Int: [Suggestion]] = [:]
-        for r in session.suggestions.rejected where chosenLabels.contains(r.label) {
-            rejectedOf[r.document, default: []].append(r)
+        for rejection in session.suggestions.rejected where chosenLabels.contains(rejection.label) {
+            rejectedOf[rejection.document, default: []].append(rejection)
         }
         // What each document holds for the export: selected spans that still match its text.
         var stale = 0
-        func view(_ d: Int) -> ExportDocument {
-            let document = session.documents[d]
+        func view(_ documentNumber: Int) -> ExportDocument {
+            let document = session.documents[documentNumber]
             // The text is brought into the cache before its spans are checked against it: each
             // check then finds its bytes there (it missed them, a span at a time), and the record
             // written next reads them all again.
             document.bytes.withUnsafeBufferPointer {
                 if let base = $0.baseAddress { tb_prefetch_range(base, $0.count) }
             }
-            let spans = session.annotations(inDocument: d) { a in
-                guard chosenLabels.contains(a.label) else { return false }
-                if document.covers(a.range, with: a.text) { return true }
+            let spans = session.annotations(inDocument: documentNumber) { annotation in
+                guard chosenLabels.contains(annotation.label) else { return false }
+                if document.covers(annotation.range, with: annotation.text) { return true }
                 stale += 1
                 return false
             }
-            let categories = (categoriesOf[d] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
+            let categories = (categoriesOf[documentNumber] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
             let source = document.origin ?? Paths.relative(document.path, to: provenance.sessionDirectory)
-            let rejected = (rejectedOf[d] ?? []).filter { document.covers($0.range, with: $0.text) }
+            let rejected = (rejectedOf[documentNumber] ?? []).filter { document.covers($0.range, with: $0.text) }
                 .sorted {
                     ($0.range.start, $0.range.end, $0.label, $0.number) < (
                         $1.range.start, $1.range.end, $1.label, $1.number
                     )
                 }
             return ExportDocument(
-                number: d, document: document, spans: spans, categories: categories, rejected: rejected, source: source)
+                number: documentNumber, document: document, spans: spans, categories: categories, rejected: rejected,
+                source: source)
         }
 
         // Splits.
@@ -152,15 +153,15 @@ public enum Exporter {
         var splitOf = Array(repeating: 0, count: chosen.count)
         var balance: SplitAssigner.Balance?
         if !options.split.isEmpty {
-            let counts: [[(label: Int, count: Int)]] = chosen.map { d in
-                var c: [Int: Int] = [:]
-                for number in session.annotationNumbers(inDocument: d) {
-                    if let a = session.annotation(number: number), chosenLabels.contains(a.label) {
-                        c[a.label, default: 0] += 1
+            let counts: [[(label: Int, count: Int)]] = chosen.map { documentNumber in
+                var labelCounts: [Int: Int] = [:]
+                for number in session.annotationNumbers(inDocument: documentNumber) {
+                    if let annotation = session.annotation(number: number), chosenLabels.contains(annotation.label) {
+                        labelCounts[annotation.label, default: 0] += 1
                     }
                 }
-                for cat in categoriesOf[d] ?? [] { c[cat.label, default: 0] += 1 }
-                return c.sorted { $0.key < $1.key }.map { (label: $0.key, count: $0.value) }
+                for cat in categoriesOf[documentNumber] ?? [] { labelCounts[cat.label, default: 0] += 1 }
+                return labelCounts.sorted { $0.key < $1.key }.map { (label: $0.key, count: $0.value) }
             }
             let assigner = SplitAssigner(weights: options.split.map(\.weight), labels: counts, seed: options.seed)
             splitOf = assigner.assignment
@@ -222,16 +223,16 @@ public enum Exporter {
             // the export. (Encoding on both cores was tried twice: all documents first, then in
             // batches of 64; neither was faster on the benchmark, and glibc kept the worker
             // threads' freed buffers: +114 MB and +130 MB at 3,500 documents.)
-            for (k, d) in chosen.enumerated() {
+            for (position, documentNumber) in chosen.enumerated() {
                 if tb_deferred_signal() != 0 {
                     throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))")
                 }
                 if let monitor {
                     if monitor.shouldStop { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
-                    monitor.progress("export", done: k, of: chosen.count)
+                    monitor.progress("export", done: position, of: chosen.count)
                 }
-                let doc = view(d)
-                let split = splitOf[k]
+                let doc = view(documentNumber)
+                let split = splitOf[position]
                 documentsPerSplit[split] += 1
                 result.spans += doc.spans.count
                 if options.format == .brat || options.format == .labelStudio {
@@ -240,20 +241,20 @@ public enum Exporter {
                 if let brat {
                     try brat.write(doc, split: split)
                 } else {
-                    let e: EncodedDocument
+                    let encoded: EncodedDocument
                     if outputs[split].takesRecordsInPlace {
-                        e = try outputs[split].write { (buffer) throws(TagbenchError) in
+                        encoded = try outputs[split].write { (buffer) throws(TagbenchError) in
                             try encoder.encode(doc, appendingTo: &buffer)
                         }
                     } else {
-                        e = try encoder.encode(doc)
-                        try outputs[split].write(e)
+                        encoded = try encoder.encode(doc)
+                        try outputs[split].write(encoded)
                     }
-                    outsideUnits += e.outsideUnits
-                    blankSpans += e.blankSpans
-                    overlapDropped += e.overlapDropped
+                    outsideUnits += encoded.outsideUnits
+                    blankSpans += encoded.blankSpans
+                    overlapDropped += encoded.overlapDropped
                     // The count says what was written, as the manifest does.
-                    result.spans -= e.outsideUnits + e.blankSpans + e.overlapDropped
+                    result.spans -= encoded.outsideUnits + encoded.blankSpans + encoded.overlapDropped
                 }
             }
             var filesPerSplit: [[ExportedFile]]
@@ -275,9 +276,9 @@ public enum Exporter {
                     try writeSmallFile(
                         ExportPaths.replacingExtension(of: base, with: ".labels.json"), protected: protected,
                         files: files
-                    ) { w in
-                        w.stringArray(encoder.tagNames)
-                        w.raw("\n")
+                    ) { writer in
+                        writer.stringArray(encoder.tagNames)
+                        writer.raw("\n")
                     })
             }
             if options.format == .labelStudio && !toDevice {
@@ -285,9 +286,9 @@ public enum Exporter {
                     try writeSmallFile(
                         ExportPaths.replacingExtension(of: base, with: ".config.xml"), protected: protected,
                         files: files
-                    ) { w in
+                    ) { writer in
                         labelStudioConfig(
-                            &w, spans: spanLabels.map { labels[$0] },
+                            &writer, spans: spanLabels.map { labels[$0] },
                             categories: labels.indices.filter {
                                 chosenLabels.contains($0) && labels[$0].kind == .category
                             }.map { labels[$0] })
@@ -295,8 +296,8 @@ public enum Exporter {
             }
 
             // Warnings, then the manifest that records them.
-            for (s, name) in splitNames.enumerated()
-            where name != nil && filesPerSplit[s].isEmpty && options.split[s].weight > 0 {
+            for (splitIndex, name) in splitNames.enumerated()
+            where name != nil && filesPerSplit[splitIndex].isEmpty && options.split[splitIndex].weight > 0 {
                 result.warnings.append(
                     "split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it"
                 )
@@ -347,8 +348,8 @@ public enum Exporter {
             // than one that lies. A rename that fails leaves the files renamed before it in place,
             // each whole.
             if let manifestPath {
-                manifestFile = try writeSmallFile(manifestPath, protected: protected, files: files) { w in
-                    w.raw(manifest.encode(directory: Paths.directory(of: manifestPath)))
+                manifestFile = try writeSmallFile(manifestPath, protected: protected, files: files) { writer in
+                    writer.raw(manifest.encode(directory: Paths.directory(of: manifestPath)))
                 }
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("export to \(Paths.fileName(of: base))") }
@@ -384,11 +385,11 @@ public enum Exporter {
         _ path: String, protected: ProtectedFiles, files: FileOperations,
         _ body: (inout JSONWriter) -> Void
     ) throws(TagbenchError) -> ExportedFile {
-        var w = JSONWriter(capacity: 4096)
-        body(&w)
+        var writer = JSONWriter(capacity: 4096)
+        body(&writer)
         let file = try ExportFile(path: path, staged: true, protected: protected, files: files)
         do throws(TagbenchError) {
-            try file.write(&w)
+            try file.write(&writer)
             return try file.close()
         } catch {
             // Not yet among the files the export removes when it fails: removed here.
@@ -398,28 +399,30 @@ public enum Exporter {
     }
 
     /// A Label Studio labelling config that matches the tasks' `from_name`/`to_name`.
-    private static func labelStudioConfig(_ w: inout JSONWriter, spans: [Label], categories: [Label]) {
-        func attribute(_ s: String) -> String {
+    private static func labelStudioConfig(_ writer: inout JSONWriter, spans: [Label], categories: [Label]) {
+        func attribute(_ text: String) -> String {
             var out = ""
-            for c in s {
-                switch c {
+            for character in text {
+                switch character {
                 case "&": out += "&amp;"
                 case "\"": out += "&quot;"
                 case "<": out += "&lt;"
                 case ">": out += "&gt;"
-                default: out.append(c)
+                default: out.append(character)
                 }
             }
             return out
         }
-        w.raw("<View>\n  <Labels name=\"label\" toName=\"text\">\n")
-        for l in spans { w.raw("    <Label value=\"\(attribute(l.name))\" background=\"\(attribute(l.colour))\"/>\n") }
-        w.raw("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n")
-        if !categories.isEmpty {
-            w.raw("  <Choices name=\"category\" toName=\"text\" choice=\"multiple\">\n")
-            for l in categories { w.raw("    <Choice value=\"\(attribute(l.name))\"/>\n") }
-            w.raw("  </Choices>\n")
+        writer.raw("<View>\n  <Labels name=\"label\" toName=\"text\">\n")
+        for label in spans {
+            writer.raw("    <Label value=\"\(attribute(label.name))\" background=\"\(attribute(label.colour))\"/>\n")
         }
-        w.raw("</View>\n")
+        writer.raw("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n")
+        if !categories.isEmpty {
+            writer.raw("  <Choices name=\"category\" toName=\"text\" choice=\"multiple\">\n")
+            for label in categories { writer.raw("    <Choice value=\"\(attribute(label.name))\"/>\n") }
+            writer.raw("  </Choices>\n")
+        }
+        writer.raw("</View>\n")
     }
 }

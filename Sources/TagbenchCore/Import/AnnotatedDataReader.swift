@@ -80,15 +80,15 @@ public enum AnnotatedDataReader {
             lineStart = lineEnd + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                var r = try JSONReader(bytes: line, path: displayPath)
+                var reader = try JSONReader(bytes: line, path: displayPath)
                 documents.append(
                     try record(
-                        &r, path: path, displayPath: displayPath, line: lineNumber,
+                        &reader, path: path, displayPath: displayPath, line: lineNumber,
                         fallbackID: Paths.stem(of: path) + "-\(lineNumber)"))
-                try r.finish()
+                try reader.finish()
             } catch {
-                if case .malformedJSON(let p, _, let column, let reason) = error {
-                    throw .malformedJSON(path: p, line: lineNumber, column: column, reason: reason)
+                if case .malformedJSON(let errorPath, _, let column, let reason) = error {
+                    throw .malformedJSON(path: errorPath, line: lineNumber, column: column, reason: reason)
                 }
                 throw error
             }
@@ -97,7 +97,9 @@ public enum AnnotatedDataReader {
     }
 
     /// One spans or doccano record.
-    private static func record(_ r: inout JSONReader, path: String, displayPath: String, line: Int, fallbackID: String)
+    private static func record(
+        _ reader: inout JSONReader, path: String, displayPath: String, line: Int, fallbackID: String
+    )
         throws(TagbenchError) -> ImportedDocument
     {
         var id: String?
@@ -107,82 +109,82 @@ public enum AnnotatedDataReader {
         var rejected: [(start: Int, end: Int, label: String, note: String, text: String?)] = []
         var categories: [ImportedDocument.Category] = []
         func bad(_ reason: String) -> TagbenchError { .invalidImport(path: displayPath, line: line, reason: reason) }
-        try r.beginObject()
-        while let key = try r.nextKey() {
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
             switch key {
-            case "id": id = try scalarText(&r)
-            case "text": text = try r.readString()
+            case "id": id = try scalarText(&reader)
+            case "text": text = try reader.readString()
             case "spans", "entities", "rejected":
-                try r.beginArray()
-                while try r.nextElement() {
-                    var s = (start: -1, end: -1, label: "", note: "", text: String?.none)
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        switch k {
-                        case "start", "start_offset": s.start = try r.readInt()
-                        case "end", "end_offset": s.end = try r.readInt()
-                        case "label": s.label = try scalarText(&r)
-                        case "note": s.note = try r.readString()
-                        case "text": s.text = try r.readString()
-                        default: try r.skipValue()
+                try reader.beginArray()
+                while try reader.nextElement() {
+                    var span = (start: -1, end: -1, label: "", note: "", text: String?.none)
+                    try reader.beginObject()
+                    while let field = try reader.nextKey() {
+                        switch field {
+                        case "start", "start_offset": span.start = try reader.readInt()
+                        case "end", "end_offset": span.end = try reader.readInt()
+                        case "label": span.label = try scalarText(&reader)
+                        case "note": span.note = try reader.readString()
+                        case "text": span.text = try reader.readString()
+                        default: try reader.skipValue()
                         }
                     }
-                    if key == "rejected" { rejected.append(s) } else { spans.append(s) }
+                    if key == "rejected" { rejected.append(span) } else { spans.append(span) }
                 }
             case "label", "labels":
                 // doccano: [[start, end, "LABEL"], …] for spans, ["LABEL", …] for categories.
-                try r.beginArray()
-                while try r.nextElement() {
-                    if try r.nextKind() == .array {
-                        try r.beginArray()
+                try reader.beginArray()
+                while try reader.nextElement() {
+                    if try reader.nextKind() == .array {
+                        try reader.beginArray()
                         var parts: [String] = []
-                        while try r.nextElement() { parts.append(try scalarText(&r)) }
-                        guard parts.count == 3, let s = Int(parts[0]), let e = Int(parts[1]) else {
+                        while try reader.nextElement() { parts.append(try scalarText(&reader)) }
+                        guard parts.count == 3, let start = Int(parts[0]), let end = Int(parts[1]) else {
                             throw bad("a label must be [start, end, \"LABEL\"]")
                         }
-                        spans.append((s, e, parts[2], "", nil))
+                        spans.append((start, end, parts[2], "", nil))
                     } else {
-                        categories.append(.init(label: try scalarText(&r), unit: .doc, index: 1))
+                        categories.append(.init(label: try scalarText(&reader), unit: .doc, index: 1))
                     }
                 }
             case "categories":
-                try r.beginArray()
-                while try r.nextElement() {
-                    var c = ImportedDocument.Category(label: "", unit: .doc, index: 1)
-                    if try r.nextKind() == .string {
-                        c.label = try r.readString()
+                try reader.beginArray()
+                while try reader.nextElement() {
+                    var category = ImportedDocument.Category(label: "", unit: .doc, index: 1)
+                    if try reader.nextKind() == .string {
+                        category.label = try reader.readString()
                     } else {
-                        try r.beginObject()
-                        while let k = try r.nextKey() {
-                            switch k {
-                            case "label": c.label = try r.readString()
+                        try reader.beginObject()
+                        while let field = try reader.nextKey() {
+                            switch field {
+                            case "label": category.label = try reader.readString()
                             case "unit":
-                                let name = try r.readString()
-                                guard let u = UnitKind(rawValue: name) else {
+                                let name = try reader.readString()
+                                guard let unit = UnitKind(rawValue: name) else {
                                     throw bad("unknown unit \"\(name)\" (doc, para or sent)")
                                 }
-                                c.unit = u
-                            case "index": c.index = try r.readInt()
-                            default: try r.skipValue()
+                                category.unit = unit
+                            case "index": category.index = try reader.readInt()
+                            default: try reader.skipValue()
                             }
                         }
                     }
-                    categories.append(c)
+                    categories.append(category)
                 }
             case "meta":
-                if try r.nextKind() == .object {
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        if k == "source", try r.nextKind() == .string {
-                            origin = try r.readString()
+                if try reader.nextKind() == .object {
+                    try reader.beginObject()
+                    while let field = try reader.nextKey() {
+                        if field == "source", try reader.nextKind() == .string {
+                            origin = try reader.readString()
                         } else {
-                            try r.skipValue()
+                            try reader.skipValue()
                         }
                     }
                 } else {
-                    try r.skipValue()
+                    try reader.skipValue()
                 }
-            default: try r.skipValue()
+            default: try reader.skipValue()
             }
         }
         guard let text else { throw bad("the record has no \"text\"") }
@@ -210,33 +212,33 @@ public enum AnnotatedDataReader {
         categories: [ImportedDocument.Category], bad: (String) -> TagbenchError
     ) throws(TagbenchError) -> ImportedDocument {
         let bytes = Array(text.utf8)
-        if let c = Names.firstForbidden(in: id) {
+        if let forbidden = Names.firstForbidden(in: id) {
             throw bad(
-                "the document id \"\(id)\" holds U+\(String(c.value, radix: 16, uppercase: true)), a control or bidirectional formatting character, which ids may not hold"
+                "the document id \"\(id)\" holds U+\(String(forbidden.value, radix: 16, uppercase: true)), a control or bidirectional formatting character, which ids may not hold"
             )
         }
         if let nul = DocumentReader.firstNUL(bytes) { throw bad("the text holds a NUL character at byte \(nul)") }
         let document = Document(id: id, path: path, bytes: bytes)
         document.origin = origin
         var checked: [ImportedDocument.Span] = []
-        for s in spans {
-            let name = "span \(s.start):\(s.end) \(s.label)"
-            guard !s.label.isEmpty else { throw bad("\(name) has no label") }
-            guard s.start != s.end || s.start < 0 || s.end > document.length else {
+        for span in spans {
+            let name = "span \(span.start):\(span.end) \(span.label)"
+            guard !span.label.isEmpty else { throw bad("\(name) has no label") }
+            guard span.start != span.end || span.start < 0 || span.end > document.length else {
                 throw bad("\(name) is empty (its start is its end)")
             }
-            guard s.start >= 0, s.start < s.end, s.end <= document.length else {
+            guard span.start >= 0, span.start < span.end, span.end <= document.length else {
                 throw bad(
                     "\(name) is outside the text (\(document.length) characters; offsets are code points, end exclusive)"
                 )
             }
-            let range = TextRange(s.start, s.end)
-            if let expected = s.text, !document.covers(range, with: expected) {
+            let range = TextRange(span.start, span.end)
+            if let expected = span.text, !document.covers(range, with: expected) {
                 throw bad("\(name) says \"\(expected)\" but the text there is \"\(document.text(range))\"")
             }
-            checked.append(.init(range: range, label: s.label, note: s.note))
+            checked.append(.init(range: range, label: span.label, note: span.note))
         }
-        for c in categories where c.label.isEmpty { throw bad("a category has no label") }
+        for category in categories where category.label.isEmpty { throw bad("a category has no label") }
         return ImportedDocument(id: id, document: document, spans: checked, categories: categories)
     }
 
@@ -245,109 +247,113 @@ public enum AnnotatedDataReader {
     private static func readLabelStudio(_ path: String, displayPath: String) throws(TagbenchError) -> [ImportedDocument]
     {
         let bytes = try DocumentReader.read(path, displayPath: displayPath)
-        var r = try JSONReader(bytes: bytes, path: displayPath)
+        var reader = try JSONReader(bytes: bytes, path: displayPath)
         var documents: [ImportedDocument] = []
-        let single = try r.nextKind() == .object
-        if !single { try r.beginArray() }
-        var n = 0
-        while try single ? n == 0 : r.nextElement() {
-            n += 1
+        let single = try reader.nextKind() == .object
+        if !single { try reader.beginArray() }
+        var taskNumber = 0
+        while try single ? taskNumber == 0 : reader.nextElement() {
+            taskNumber += 1
             var taskID: String?
             var text: String?
             var doc: String?
             var spans: [(start: Int, end: Int, label: String, note: String, text: String?)] = []
             var categories: [ImportedDocument.Category] = []
-            let at = r.error("")
+            let at = reader.error("")
             let line: Int
-            if case .malformedJSON(_, let l, _, _) = at { line = l } else { line = 0 }
+            if case .malformedJSON(_, let errorLine, _, _) = at { line = errorLine } else { line = 0 }
             func bad(_ reason: String) -> TagbenchError {
-                .invalidImport(path: displayPath, line: line, reason: "task \(n): " + reason)
+                .invalidImport(path: displayPath, line: line, reason: "task \(taskNumber): " + reason)
             }
-            try r.beginObject()
-            while let key = try r.nextKey() {
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
                 switch key {
-                case "id": taskID = try scalarText(&r)
+                case "id": taskID = try scalarText(&reader)
                 case "data":
-                    try r.beginObject()
-                    while let k = try r.nextKey() {
-                        switch k {
-                        case "text": text = try r.readString()
-                        case "doc": doc = try scalarText(&r)
+                    try reader.beginObject()
+                    while let field = try reader.nextKey() {
+                        switch field {
+                        case "text": text = try reader.readString()
+                        case "doc": doc = try scalarText(&reader)
                         default:
-                            if text == nil, try r.nextKind() == .string {
-                                text = try r.readString()
+                            if text == nil, try reader.nextKind() == .string {
+                                text = try reader.readString()
                             } else {
-                                try r.skipValue()
+                                try reader.skipValue()
                             }
                         }
                     }
                 case "annotations", "completions":
-                    try r.beginArray()
-                    while try r.nextElement() {
-                        try r.beginObject()
-                        while let k = try r.nextKey() {
-                            guard k == "result" else {
-                                try r.skipValue()
+                    try reader.beginArray()
+                    while try reader.nextElement() {
+                        try reader.beginObject()
+                        while let field = try reader.nextKey() {
+                            guard field == "result" else {
+                                try reader.skipValue()
                                 continue
                             }
-                            try r.beginArray()
-                            while try r.nextElement() {
+                            try reader.beginArray()
+                            while try reader.nextElement() {
                                 var type = ""
-                                var s = (start: -1, end: -1, label: "", note: "", text: String?.none)
+                                var span = (start: -1, end: -1, label: "", note: "", text: String?.none)
                                 var choices: [String] = []
-                                try r.beginObject()
-                                while let rk = try r.nextKey() {
-                                    switch rk {
-                                    case "type": type = try r.readString()
+                                try reader.beginObject()
+                                while let resultField = try reader.nextKey() {
+                                    switch resultField {
+                                    case "type": type = try reader.readString()
                                     case "value":
-                                        try r.beginObject()
-                                        while let vk = try r.nextKey() {
-                                            switch vk {
-                                            case "start": s.start = try r.readInt()
-                                            case "end": s.end = try r.readInt()
-                                            case "text": s.text = try r.readString()
+                                        try reader.beginObject()
+                                        while let valueField = try reader.nextKey() {
+                                            switch valueField {
+                                            case "start": span.start = try reader.readInt()
+                                            case "end": span.end = try reader.readInt()
+                                            case "text": span.text = try reader.readString()
                                             case "labels", "choices":
-                                                try r.beginArray()
-                                                while try r.nextElement() {
-                                                    let v = try r.readString()
-                                                    if vk == "labels" { s.label = v } else { choices.append(v) }
+                                                try reader.beginArray()
+                                                while try reader.nextElement() {
+                                                    let value = try reader.readString()
+                                                    if valueField == "labels" {
+                                                        span.label = value
+                                                    } else {
+                                                        choices.append(value)
+                                                    }
                                                 }
-                                            default: try r.skipValue()
+                                            default: try reader.skipValue()
                                             }
                                         }
                                     case "meta":
-                                        try r.beginObject()
-                                        while let mk = try r.nextKey() {
-                                            guard mk == "text" else {
-                                                try r.skipValue()
+                                        try reader.beginObject()
+                                        while let metaField = try reader.nextKey() {
+                                            guard metaField == "text" else {
+                                                try reader.skipValue()
                                                 continue
                                             }
-                                            try r.beginArray()
+                                            try reader.beginArray()
                                             var notes: [String] = []
-                                            while try r.nextElement() { notes.append(try r.readString()) }
-                                            s.note = notes.joined(separator: " ")
+                                            while try reader.nextElement() { notes.append(try reader.readString()) }
+                                            span.note = notes.joined(separator: " ")
                                         }
-                                    default: try r.skipValue()
+                                    default: try reader.skipValue()
                                     }
                                 }
-                                if type == "labels" { spans.append(s) }
+                                if type == "labels" { spans.append(span) }
                                 if type == "choices" {
                                     categories += choices.map { .init(label: $0, unit: .doc, index: 1) }
                                 }
                             }
                         }
                     }
-                default: try r.skipValue()
+                default: try reader.skipValue()
                 }
             }
             guard let text else { throw bad("no data.text") }
-            let id = doc ?? taskID.map { "task-\($0)" } ?? Paths.stem(of: path) + "-\(n)"
+            let id = doc ?? taskID.map { "task-\($0)" } ?? Paths.stem(of: path) + "-\(taskNumber)"
             documents.append(
                 try make(
                     id: id, text: text, origin: displayPath, path: path, spans: spans, categories: categories, bad: bad)
             )
         }
-        try r.finish()
+        try reader.finish()
         return documents
     }
 
@@ -388,12 +394,12 @@ public enum AnnotatedDataReader {
                 try requirePlainFile(annPath, shown: annDisplay)
                 let ann = String(decoding: try DocumentReader.read(annPath, displayPath: annDisplay), as: UTF8.self)
                 var notes: [(target: String, note: String, line: Int)] = []
-                for (i, line) in ann.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for (lineIndex, line) in ann.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                     let line = line.hasSuffix("\r") ? line.dropLast() : line
                     if line.isEmpty { continue }
                     let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
                     func bad(_ reason: String) -> TagbenchError {
-                        .invalidImport(path: annDisplay, line: i + 1, reason: reason)
+                        .invalidImport(path: annDisplay, line: lineIndex + 1, reason: reason)
                     }
                     if line.hasPrefix("T") {
                         guard fields.count == 3 else { throw bad("a T line is ID<TAB>LABEL START END<TAB>TEXT") }
@@ -403,11 +409,11 @@ public enum AnnotatedDataReader {
                         }
                         var fragments: [(Int, Int)] = []
                         for part in typeAndOffsets[1].split(separator: ";") {
-                            let o = part.split(separator: " ")
-                            guard o.count == 2, let s = Int(o[0]), let e = Int(o[1]) else {
+                            let offsets = part.split(separator: " ")
+                            guard offsets.count == 2, let start = Int(offsets[0]), let end = Int(offsets[1]) else {
                                 throw bad("bad offsets \"\(typeAndOffsets[1])\"")
                             }
-                            fragments.append((s, e))
+                            fragments.append((start, end))
                         }
                         guard let first = fragments.first, let last = fragments.last else { throw bad("no offsets") }
                         // The text field joins fragments with spaces; one fragment is checked exactly.
@@ -429,17 +435,18 @@ public enum AnnotatedDataReader {
                             }
                         }
                     } else if line.hasPrefix("#"), fields.count == 3, fields[1].hasPrefix("AnnotatorNotes ") {
-                        notes.append((String(fields[1].dropFirst("AnnotatorNotes ".count)), String(fields[2]), i + 1))
+                        notes.append(
+                            (String(fields[1].dropFirst("AnnotatorNotes ".count)), String(fields[2]), lineIndex + 1))
                     } else {
                         ignored += 1
                     }
                 }
-                for n in notes {
-                    guard let k = spanIndex[n.target] else {
+                for entry in notes {
+                    guard let spanPosition = spanIndex[entry.target] else {
                         ignored += 1
                         continue
                     }
-                    spans[k].note = n.note
+                    spans[spanPosition].note = entry.note
                 }
             }
             func bad(_ reason: String) -> TagbenchError { .invalidImport(path: annDisplay, line: 0, reason: reason) }
