@@ -231,6 +231,19 @@ struct SuggestionTests {
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
         #expect(h.engine.session.tagSet.labels.isEmpty)
     }
+
+    /// The `suggestions` listing pads the document and the offsets as `find` does, so every
+    /// context starts in the same column (documents and offsets of different widths here).
+    @Test func theSuggestionListingKeepsItsColumns() throws {
+        let h = try harness()
+        try h.run("suggest --corpus", "suggestions")
+        let lines = h.output.flatMap { item -> [String] in if case .lines(let lines) = item { lines } else { [] } }
+        try #require(lines.count > 2, "\(h.output)")
+        let documents = Set(lines.map { $0.split(separator: " ", omittingEmptySubsequences: true)[2] })
+        #expect(documents.count > 1, "the listing should span documents of different names")
+        let contextColumns = Set(lines.map { line in Format.displayWidth(String(line[..<line.firstIndex(of: "…")!])) })
+        #expect(contextColumns.count == 1, "contexts start at columns \(contextColumns.sorted())")
+    }
 }
 
 /// The multi-term search on long texts: every path of `tb_find_terms` (32 bytes a step, the
@@ -267,4 +280,5 @@ struct TermMatcherTests {
             }
         }
     }
+
 }

@@ -92,11 +92,17 @@ extension Engine {
         let labels = session.tagSet.labels
         let idWidth = list.map { $0.id.count }.max() ?? 0
         let labelWidth = list.map { Format.displayWidth(labels[$0.label].name) }.max() ?? 0
-        var lines = list.prefix(Self.hitDisplayLimit).map { s -> String in
-            let hit = hitRow(number: s.number, document: s.document, range: s.range)
-            return Format.padded(s.id, to: idWidth) + "  " + Format.padded(labels[s.label].name, to: labelWidth)
-                + "  \(hit.document) \(s.range)  …"
-                + hit.before + "【" + hit.match + "】" + hit.after + "…  " + s.source
+        let shown = list.prefix(Self.hitDisplayLimit)
+        // The document and offsets padded as `find` pads them: the contexts start in one column.
+        let documentWidth = shown.map { Format.displayWidth(session.documents[$0.document].id) }.max() ?? 0
+        let rangeWidth = shown.map { $0.range.description.count }.max() ?? 0
+        var lines = shown.map { suggestion -> String in
+            let hit = hitRow(number: suggestion.number, document: suggestion.document, range: suggestion.range)
+            return Format.padded(suggestion.id, to: idWidth) + "  "
+                + Format.padded(labels[suggestion.label].name, to: labelWidth) + "  "
+                + Format.padded(hit.document, to: documentWidth) + "  "
+                + Format.padded(suggestion.range.description, to: rangeWidth) + "  …"
+                + hit.before + "【" + hit.match + "】" + hit.after + "…  " + suggestion.source
         }
         if list.count > Self.hitDisplayLimit {
             lines.append(Wording.moreSuggestions(list.count - Self.hitDisplayLimit, waiting: list.count))
