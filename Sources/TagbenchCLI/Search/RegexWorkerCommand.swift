@@ -26,16 +26,7 @@ struct RegexWorkerCommand: ParsableCommand {
             request += buffer[..<count]
         }
         let served = RegexWorkerWire.serve(request) { record in
-            record.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { return false }
-                    offset += written
-                }
-                return true
-            }
+            record.withUnsafeBytes { FileSystem.writeAll(1, $0) == nil }
         }
         if !served { throw ExitCode(2) }
     }

@@ -169,16 +169,17 @@ public enum Exporter {
         }
         let base =
             options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
-        // A device (`/dev/stdout`) takes one stream: names derived from it would be new files
-        // beside it (in /dev).
-        if FileSystem.isDevicePath(base) && (!options.split.isEmpty || options.shardSize != nil) {
+        // A device or pipe (`/dev/stdout`) takes one stream and gets the data only: names derived
+        // from it would be new files beside it (in /dev).
+        let toDevice = FileSystem.isDevicePath(base)
+        if toDevice && (!options.split.isEmpty || options.shardSize != nil) {
             throw .invalidExportOption(
                 options.split.isEmpty ? "--shard-size" : "--split",
                 reason: "\(Paths.fileName(of: base)) is a device: it takes one stream, not several files")
         }
         // What an export of these files killed earlier left: its temporaries (`.out.jsonl.tmp-PID`,
         // `.out-train.jsonl.tmp-PID`, `.out.jsonl.manifest.json.tmp-PID`, brat's inside its folder).
-        if !FileSystem.isDevicePath(base) {
+        if !toDevice {
             let stem =
                 Paths.fileName(of: base).split(separator: ".", maxSplits: 1).first.map(String.init)
                 ?? Paths.fileName(of: base)
@@ -198,7 +199,7 @@ public enum Exporter {
         var brat: BratWriter?
         var extraFiles: [ExportedFile] = []
         // A device (`/dev/stdout`) gets the data only: nothing is created beside it.
-        let manifestPath: String? = FileSystem.isDevicePath(base) ? nil : base + ".manifest.json"
+        let manifestPath: String? = toDevice ? nil : base + ".manifest.json"
         var manifestFile: ExportedFile?
         var documentsPerSplit = Array(repeating: 0, count: splitNames.count)
         var categoriesLeftOut = 0
@@ -264,8 +265,6 @@ public enum Exporter {
                 for output in outputs { try output.finish() }
                 filesPerSplit = outputs.map(\.files)
             }
-            // A device gets the data only: the tag list or config beside it would be a file in /dev.
-            let toDevice = FileSystem.isDevicePath(base)
             if toDevice && (options.format == .labelStudio || (options.format == .bio && options.jsonl)) {
                 result.warnings.append(
                     "\(Paths.fileName(of: base)) is not a regular file: only the data was written, not the "
