@@ -177,33 +177,30 @@ struct RegexWorkerTests {
         }
     }
 
+    /// The fields of `/proc/PID/stat` after the process's name (which may hold spaces): index 0
+    /// is the state, 1 the parent's id, 11 and 12 the user and system time (proc(5) fields 3–15).
+    static func statFields(of pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
     /// The processes whose parent is `parent`.
     static func children(of parent: Int32) -> [Int32] {
         let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return processes.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return false }
-            // After the name: the state, then the parent's id (proc(5)).
-            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first
-                == Substring(String(parent))
-        }
+        return processes.compactMap(Int32.init).filter { statFields(of: $0)?[1] == Substring(String(parent)) }
     }
 
     /// Whether `pid` exists and is not a zombie (a container's first process may never reap one).
     static func isRunning(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(close, offsetBy: 2)...].first
+        guard let state = statFields(of: pid)?.first else { return false }
         return state != "Z" && state != "X"
     }
 
     /// The user and system time `pid` has used, in seconds.
     static func processorSeconds(_ pid: Int32) throws -> Double {
-        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
-        // After the name: state is field 3, utime 14 and stime 15 (proc(5)); here from index 0 = state.
+        let fields = try #require(statFields(of: pid), "process \(pid) is gone")
         let ticks = Double(fields[11])! + Double(fields[12])!
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
