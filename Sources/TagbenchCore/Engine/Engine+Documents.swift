@@ -150,7 +150,7 @@ extension Engine {
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
             if let existing = session.tagSet.index(of: name) {
                 guard kind == .category || session.tagSet.labels[existing].kind == .span else {
-                    throw .wrongLabelKind(label: name, expected: kind, command: "load")
+                    throw .wrongLabelKind(label: name, expected: .span, command: "load")
                 }
                 return existing
             }
