@@ -87,10 +87,17 @@ struct ExportTests {
 
     @Test(arguments: cases)
     func formatsWriteExactlyThis(line: String, file: String, expected: String) throws {
-        let h = try harness()
+        try Self.expectExport(try harness(), line, writes: file, expected)
+    }
+
+    /// Runs the export `line` and checks that `file` holds exactly `expected`, where `SHA` stands
+    /// for the hash of the text.
+    static func expectExport(_ h: EngineHarness, _ line: String, writes file: String, _ expected: String) throws {
         try h.run(line)
-        let sha = Document.hash(Array(Self.text.utf8))
-        #expect(try read(h.directory + "/" + file) == expected.replacingOccurrences(of: "SHA", with: sha))
+        let sha = Document.hash(Array(text.utf8))
+        #expect(
+            try String(contentsOfFile: h.directory + "/" + file, encoding: .utf8)
+                == expected.replacingOccurrences(of: "SHA", with: sha))
     }
 
     /// A write that fails (a full disk, through a link to /dev/full) is an error naming the file,

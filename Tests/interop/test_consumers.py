@@ -43,7 +43,9 @@ def build(directory, terms, extra=()):
 @pytest.fixture(scope="module")
 def flat(tmp_path_factory):
     d = tmp_path_factory.mktemp("flat")
-    build(d, FLAT, ["open quwei-2023", "classify 政治建设 doc", "classify 政治建设 para 2", "note a1 第一处"])
+    # 主题教育 and 巡察 are span labels put on units too: no 主题教育 span lies in paragraph 3.
+    build(d, FLAT, ["open quwei-2023", "classify 政治建设 doc", "classify 政治建设 para 2", "note a1 第一处",
+                    "classify 主题教育 para 3", "classify 巡察 doc"])
     exports = {
         "spans": ["spans", "spans.jsonl"],
         "spans-sent": ["spans", "spans-sent.jsonl", "--unit", "sent"],
@@ -262,6 +264,39 @@ def test_label_studio_tasks_have_the_shape_label_studio_imports(flat):
                 v = result["value"]
                 assert t["data"]["text"][v["start"]:v["end"]] == v["text"]
                 assert f'<Label value="{v["labels"][0]}"' in config
+            else:
+                # Every choice a task holds is one the config offers, span labels on documents too.
+                for choice in result["value"]["choices"]:
+                    assert f'<Choice value="{choice}"/>' in config
+
+
+def test_a_span_label_on_units_is_a_unit_label_in_the_exports_never_a_span(flat):
+    import datasets
+    import jsonschema
+
+    session = json.loads((flat / "s.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "Schemas" / "session.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(session)
+    kinds = {l["name"]: l["kind"] for l in session["labels"]}
+    assert kinds["主题教育"] == kinds["巡察"] == "span"
+    units = {(c["doc"], c["unit"], c["index"], c["label"]) for c in session["categories"]}
+    assert {("quwei-2023", "para", 3, "主题教育"), ("quwei-2023", "doc", 1, "巡察")} <= units
+    # classify: the paragraph is labelled 主题教育 though no span of it lies there; datasets loads it.
+    datasets.disable_progress_bars()
+    ds = datasets.load_dataset("json", data_files=str(flat / "classify.jsonl"), split="train",
+                               cache_dir=str(flat / "hf-cache"))
+    row = ds[ds["id"].index("quwei-2023:p3")]
+    assert "主题教育" not in row["text"] and "主题教育" in row["labels"]
+    # spans: units in categories; the spans are the session's annotations, no more.
+    by_id = {r["id"]: r for r in records(flat / "spans.jsonl")}
+    assert {("主题教育", "para", 3), ("巡察", "doc", 1)} <= {(c["label"], c["unit"], c["index"])
+                                                           for c in by_id["quwei-2023"]["categories"]}
+    assert sum(len(r["spans"]) for r in by_id.values()) == len(session["annotations"])
+    # label-studio: the document's 巡察 is a choice of its task (the config check is above).
+    tasks = {t["data"]["doc"]: t for t in json.loads((flat / "ls.json").read_text(encoding="utf-8"))}
+    choices = [c for r in tasks["quwei-2023"]["annotations"][0]["result"] if r["type"] == "choices"
+               for c in r["value"]["choices"]]
+    assert sorted(choices) == sorted(["巡察", "政治建设"])
 
 
 @pytest.mark.parametrize("which", ["flat", "nested"])

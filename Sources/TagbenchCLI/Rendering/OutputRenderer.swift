@@ -116,6 +116,8 @@ public struct OutputRenderer {
         let hasKeys = rows.contains { !$0.label.shortcut.isEmpty }
         let parentWidth =
             rows.map { $0.label.parent.isEmpty ? 0 : Format.displayWidth("› " + $0.label.parent) }.max() ?? 0
+        // Units a span label marks as well, in a column of their own when any does.
+        let unitsWidth = rows.map { Format.displayWidth($0.unitsNote) }.max() ?? 0
         for row in rows {
             let swatch = console.colour ? console.styled("  ", .background(row.label.colour)) + " " : ""
             let key = hasKeys ? "  " + (row.label.shortcut.isEmpty ? "   " : "[\(row.label.shortcut)]") : ""
@@ -126,7 +128,8 @@ public struct OutputRenderer {
                 swatch + Format.padded(row.label.name, to: nameWidth) + "  "
                     + Format.padded(row.label.aliases.joined(separator: ","), to: aliasWidth)
                     + "  " + Format.padded(row.label.kind.rawValue, to: 8)
-                    + Format.leftPadded(Format.grouped(row.count), to: 8) + key + parent
+                    + Format.leftPadded(Format.grouped(row.count), to: 8)
+                    + (unitsWidth > 0 ? "  " + Format.padded(row.unitsNote, to: unitsWidth) : "") + key + parent
                     + (row.label.description.isEmpty ? "" : "  " + row.label.description))
         }
     }

@@ -40,10 +40,10 @@ public struct CommandReference: Sendable {
             name: "note", usage: "note ID TEXT", summary: "attach a note to an annotation (an empty text removes it)"),
         .init(
             name: "classify", usage: "classify LABEL doc|para N|sent N",
-            summary: "put a category label on a unit of the current document"),
+            summary: "put a label (span or category) on a unit of the current document"),
         .init(
             name: "unclassify", usage: "unclassify LABEL doc|para N|sent N",
-            summary: "remove a category label from a unit"),
+            summary: "remove a label from a unit"),
         .init(
             name: "spans", usage: "spans [LABEL] [--corpus]",
             summary: "list annotations: id, label, document, S:E, text"),
@@ -77,7 +77,7 @@ public struct CommandReference: Sendable {
         .init(name: "labels", usage: "labels", summary: "the tag set with counts, shortcuts and parents"),
         .init(
             name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]",
-            summary: "add a span label (or a category label)"),
+            summary: "add a span label, for spans and units (or a category label, for units only)"),
         .init(name: "schema", usage: "schema PATH", summary: "merge a tag-set file (JSON) into the tag set"),
         .init(name: "undo", usage: "undo [N]", summary: "undo the last N state-changing commands (a bulk tag is one)"),
         .init(name: "redo", usage: "redo [N]", summary: "redo what undo undid"),
@@ -91,7 +91,7 @@ public struct CommandReference: Sendable {
                 "  spans          JSONL {id, text, spans, categories, meta}; --unit para|sent: one record per unit, offsets relative to it",
                 "  doccano        JSONL {id, text, label: [[start, end, LABEL]]}",
                 "  classify       JSONL {id, doc, unit, index, offset, text, labels} per --unit doc|para|sent",
-                "                 labels from category labels; --from-spans adds the spans' labels; --negatives keeps units with none",
+                "                 labels: those on the unit; --from-spans adds the spans' labels; --negatives keeps units with none",
                 "  bio            character IOB2, whitespace left out: CoNLL (字<TAB>B-LABEL, blank line between units, --unit sent|para|doc)",
                 "                 --jsonl: {id, doc, unit, index, offset, tokens, ner_tags} and PATH's .labels.json; --overlap longest|first",
                 "  brat           a directory of ID.txt and ID.ann (T lines, AnnotatorNotes) with annotation.conf",

@@ -145,17 +145,17 @@ extension Engine {
     {
         var newLabels: [Label] = []
         var newIndex: [String: Int] = [:]
+        // A unit takes a label of either kind; a span only a span label. A label the import adds
+        // is a category label while only units use it, and becomes a span label once a span does.
         func labelIndex(_ name: String, kind: LabelKind) throws(TagbenchError) -> Int {
             if let existing = session.tagSet.index(of: name) {
-                guard session.tagSet.labels[existing].kind == kind else {
-                    throw .wrongLabelKind(label: name, expected: kind, command: "load")
+                guard kind == .category || session.tagSet.labels[existing].kind == .span else {
+                    throw .wrongLabelKind(label: name, expected: .span, command: "load")
                 }
                 return existing
             }
             if let newPosition = newIndex[name] {
-                guard newLabels[newPosition].kind == kind else {
-                    throw .wrongLabelKind(label: name, expected: kind, command: "load")
-                }
+                if kind == .span { newLabels[newPosition].kind = .span }
                 return session.tagSet.labels.count + newPosition
             }
             try Names.checkLabel(name)

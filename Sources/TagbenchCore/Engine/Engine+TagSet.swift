@@ -2,10 +2,11 @@
 extension Engine {
     func labelRows() -> [LabelRow] {
         session.tagSet.labels.enumerated().map { i, label in
-            LabelRow(
-                label: label,
-                count: label.kind == .span
-                    ? (i < session.labelCounts.count ? session.labelCounts[i] : 0) : session.categoryCount(label: i))
+            let units = session.categoryCount(label: i)
+            return label.kind == .span
+                ? LabelRow(
+                    label: label, count: i < session.labelCounts.count ? session.labelCounts[i] : 0, units: units)
+                : LabelRow(label: label, count: units)
         }
     }
 

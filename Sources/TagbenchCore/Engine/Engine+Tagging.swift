@@ -238,11 +238,10 @@ extension Engine {
     func classify(_ labelName: String, _ unit: UnitSelector, add: Bool, command: Command, emit: (OutputItem) -> Void)
         throws(TagbenchError)
     {
+        // Any label may mark a unit: a category label only units, a span label (主题教育) spans
+        // and units alike, so that one topic is one label whatever it is put on.
         let label = try session.tagSet.resolve(labelName)
         let name = session.tagSet.labels[label].name
-        guard session.tagSet.labels[label].kind == .category else {
-            throw .wrongLabelKind(label: name, expected: .category, command: add ? "classify" : "unclassify")
-        }
         let current = try requireCurrent()
         let document = session.documents[current]
         let (kind, index, range): (UnitKind, Int, TextRange)

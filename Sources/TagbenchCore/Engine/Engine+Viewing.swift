@@ -165,7 +165,8 @@ extension Engine {
                 lines.append(
                     "  " + Format.padded(row.label.name, to: width) + "  "
                         + Format.leftPadded(Format.grouped(row.count), to: 9)
-                        + (row.label.kind == .category ? "  (category)" : ""))
+                        + (row.label.kind == .category ? "  (category)" : "")
+                        + (row.units == 0 ? "" : "  " + row.unitsNote))
             }
         }
         if !session.documents.isEmpty {

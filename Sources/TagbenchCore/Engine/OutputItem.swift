@@ -52,8 +52,22 @@ public struct HitRow: Sendable, Equatable {
 public struct LabelRow: Sendable, Equatable {
     /// The label.
     public var label: Label
-    /// Spans (or categorised units) using it.
+    /// Spans using a span label, units using a category label.
     public var count: Int
+    /// Units a span label marks as well (`classify 主题教育 para 12`); 0 for a category label,
+    /// whose units are its `count`.
+    public var units = 0
+
+    /// Makes a row.
+    public init(label: Label, count: Int, units: Int = 0) {
+        self.label = label
+        self.count = count
+        self.units = units
+    }
+
+    /// The units a span label marks, as the listings add them after its spans (`+ 2 units`), or
+    /// empty when it marks none.
+    public var unitsNote: String { units == 0 ? "" : "+ " + Format.count(units, "unit") }
 }
 
 /// One line of a `show` view: its start offset and text.

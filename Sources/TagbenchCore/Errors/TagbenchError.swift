@@ -33,7 +33,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case invalidLabelName(String)
     /// A name (`what`: a document id, a label) holding a character names may not hold (`Names`).
     case invalidName(what: String, name: String, character: UInt32)
-    /// A span label used to classify, or a category label used to tag (`command` is the one run).
+    /// A category label used where a span is made (`tag`, `relabel`, `accept`, a span in `load`'s
+    /// data): category labels mark units only, span labels spans and units. `command` is the one
+    /// run; `expected` is `.span` (any label classifies a unit).
     case wrongLabelKind(label: String, expected: LabelKind, command: String)
 
     // Targets
@@ -303,8 +305,13 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unknownLabel(_, nil): return "labels lists the tag set; label add NAME adds one"
         case .unknownDocument(_, nil): return "docs lists the documents"
         case .unknownAnnotation: return "spans lists the annotations"
-        case .wrongLabelKind(_, let expected, _):
-            return expected == .span ? "use classify for category labels" : "use tag for span labels"
+        case .wrongLabelKind(let label, .span, "load"):
+            return "\(label) is a category label of the session, for units only: "
+                + "give these spans another label in the file (a span label marks spans and units alike)"
+        case .wrongLabelKind(let label, .span, _):
+            return "category labels mark units only: classify \(label) doc|para N|sent N; "
+                + "for spans use a span label, which marks units too (label add NAME)"
+        case .wrongLabelKind: return "use tag for span labels"
         case .noCurrentDocument: return "open a document first (docs lists them)"
         case .noDocuments: return "load PATH adds documents: files, directories or globs"
         case .noFindResults: return "run find TEXT first; its hits are h1, h2, …"

@@ -115,6 +115,16 @@ public enum Exporter {
         for category in session.categories where chosenLabels.contains(category.label) {
             categoriesOf[category.document, default: []].append(category)
         }
+        // Span labels on whole documents of the export: Label Studio's config offers them as
+        // choices too, since the tasks hold them as choices.
+        var spanLabelsOnDocuments = Set<Int>()
+        if options.format == .labelStudio {
+            for documentNumber in chosen {
+                for category in categoriesOf[documentNumber] ?? [] where category.unit == .doc {
+                    if labels[category.label].kind == .span { spanLabelsOnDocuments.insert(category.label) }
+                }
+            }
+        }
         var rejectedOf: [Int: [Suggestion]] = [:]
         for rejection in session.suggestions.rejected where chosenLabels.contains(rejection.label) {
             rejectedOf[rejection.document, default: []].append(rejection)
@@ -289,7 +299,8 @@ public enum Exporter {
                         labelStudioConfig(
                             &writer, spans: spanLabels.map { labels[$0] },
                             categories: labels.indices.filter {
-                                chosenLabels.contains($0) && labels[$0].kind == .category
+                                chosenLabels.contains($0)
+                                    && (labels[$0].kind == .category || spanLabelsOnDocuments.contains($0))
                             }.map { labels[$0] })
                     })
             }

@@ -1,5 +1,6 @@
 extension SessionLoader {
-    /// The category labels, each on a known document, unit and category label, within the text.
+    /// The labels on units, each on a known document, unit and label, within the text. The label
+    /// may be of either kind: a span label marks units too.
     func addCategories() throws(TagbenchError) {
         for record in file.categories {
             guard let document = session.documentIndex(id: record.doc) else {
@@ -8,9 +9,8 @@ extension SessionLoader {
             guard let unit = UnitKind(rawValue: record.unit) else {
                 throw file.invalid("a category has unknown unit \"\(record.unit)\"")
             }
-            guard let label = session.tagSet.index(of: record.label), session.tagSet.labels[label].kind == .category
-            else {
-                throw file.invalid("category \"\(record.label)\" is not a category label of the tag set")
+            guard let label = session.tagSet.index(of: record.label) else {
+                throw file.invalid("category \"\(record.label)\" is not a label of the tag set")
             }
             guard record.start >= 0, record.start <= record.end, record.end <= recordedLength[document],
                 record.index >= 1
