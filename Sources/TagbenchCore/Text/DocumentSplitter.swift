@@ -27,6 +27,19 @@ public struct DocumentPart: Hashable, Sendable {
     }
 }
 
+extension DocumentPart {
+    /// `"number": N, "start": S, "line": L`: where the part is, as the session file and the
+    /// `spans` export's `meta.part` both write it.
+    func writePlace(to writer: inout JSONWriter) {
+        writer.raw("\"number\": ")
+        writer.int(number)
+        writer.raw(", \"start\": ")
+        writer.int(start)
+        writer.raw(", \"line\": ")
+        writer.int(line)
+    }
+}
+
 /// Cuts a text into parts at the lines a regular expression matches (`load --split-at`): each
 /// matching line starts a part that runs to the next one; the text before the first, when not
 /// blank, is a part of its own. Lines are split on `\n`; a line is matched without its `\n` (and
