@@ -9,6 +9,18 @@ struct CommandParserTests {
         ("load a.txt dir/ \"with space.txt\"", .load(["a.txt", "dir/", "with space.txt"])),
         ("load --encoding gbk a.txt", .load(["a.txt"], encoding: .gb18030)),
         ("load a.txt --encoding auto b.txt", .load(["a.txt", "b.txt"], encoding: .auto)),
+        ("load --split-at /^.{0,40}报告$/ c.txt", .load(["c.txt"], splitAt: "^.{0,40}报告$")),
+        ("load --encoding auto c.txt --split-at /a\\/b/", .load(["c.txt"], encoding: .auto, splitAt: "a/b")),
+        (
+            "export bio o.jsonl --split a=1,b=1 --split-by para",
+            .export(
+                {
+                    var o = ExportOptions(format: .bio, path: "o.jsonl")
+                    o.split = [SplitShare(name: "a", weight: 1), SplitShare(name: "b", weight: 1)]
+                    o.splitBy = .para
+                    return o
+                }())
+        ),
         ("docs", .docs),
         ("open 3", .open(.name("3"))),
         ("open 000_5bc", .open(.name("000_5bc"))),
@@ -209,7 +221,41 @@ struct CommandParserTests {
             .invalidExportOption("--shard-size", reason: "brat writes one file pair per document"), nil
         ),
         ("export spans o --seed", .missingArgument(command: "export", what: "a value after --seed"), nil),
-        ("export spans o --zip", .unknownOption("--zip", command: "export"), nil)
+        ("export spans o --zip", .unknownOption("--zip", command: "export"), nil),
+        (
+            "load --split-at 报告 c.txt",
+            .invalidArgument(
+                command: "load", argument: "--split-at", expected: "one /regular expression/ after --split-at"),
+            nil
+        ),
+        (
+            "export brat o --split a=1,b=1 --split-by para",
+            .invalidExportOption("--split-by para", reason: "brat writes whole documents (a file pair each)"), nil
+        ),
+        (
+            "export label-studio o --split a=1,b=1 --split-by sent",
+            .invalidExportOption("--split-by sent", reason: "label-studio writes whole documents (a task each)"), nil
+        ),
+        (
+            "export spans o --split-by para",
+            .invalidExportOption("--split-by para", reason: "it says how --split divides; give --split too"), nil
+        ),
+        (
+            "export spans o --unit doc --split a=1,b=1 --split-by para",
+            .invalidExportOption(
+                "--split-by para", reason: "records of a document cannot be split by paragraph (use --unit para)"),
+            nil
+        ),
+        (
+            "export bio o --unit para --split a=1,b=1 --split-by sent",
+            .invalidExportOption(
+                "--split-by sent", reason: "records of a paragraph cannot be split by sentence (use --unit sent)"),
+            nil
+        ),
+        (
+            "export spans o --split a=1,b=1 --split-by chapter",
+            .invalidExportOption("--split-by chapter", reason: "split by doc, para or sent"), nil
+        )
     ]
 
     @Test(arguments: invalid)

@@ -53,7 +53,10 @@ public struct OutputRenderer {
                     + Format.padded(row.id, to: idWidth) + "  "
                     + Format.leftPadded(Format.grouped(row.characters), to: 9) + " chars  "
                     + Format.leftPadded(Format.grouped(row.annotations), to: 7) + " annotations"
-                    + (row.isMissing ? "  (file missing)" : ""))
+                    + (row.isMissing ? "  (file missing)" : "")
+                    + (row.part.map { part in
+                        "  part \(part.number) of \(row.source ?? ""), line \(Format.grouped(part.line)), at \(Format.grouped(part.start))"
+                    } ?? ""))
         }
     }
 

@@ -73,17 +73,18 @@ public struct Completer {
         case ("export", 1): return ExportFormat.allCases.map { ($0.rawValue, $0.rawValue) }
         case ("export", 3...):
             switch previous {
-            case "--unit": return UnitKind.allCases.map { ($0.rawValue, $0.rawValue) }
+            case "--unit", "--split-by": return UnitKind.allCases.map { ($0.rawValue, $0.rawValue) }
             case "--overlap": return OverlapResolution.allCases.map { ($0.rawValue, $0.rawValue) }
             case "--labels": return labels
             case "--docs": return documents
             default:
                 return [
-                    "--unit", "--labels", "--docs", "--split", "--seed", "--shard-size", "--from-spans", "--negatives",
-                    "--jsonl", "--overlap"
+                    "--unit", "--labels", "--docs", "--split", "--split-by", "--seed", "--shard-size", "--from-spans",
+                    "--negatives", "--jsonl", "--overlap"
                 ].map { ($0, $0) }
             }
         case ("label", 1): return [("add", "add")]
+        case ("load", _) where typing.hasPrefix("-"): return ["--encoding", "--split-at"].map { ($0, $0) }
         case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1): return pathChoices(typing)
         case ("untag", _), ("relabel", 1), ("note", 1):
             return engine.session.annotationSlots.suffix(2000).compactMap { $0.map { ($0.id, $0.id) } }

@@ -2,8 +2,8 @@ extension Command {
     /// The command with its file paths made absolute against `base`.
     public func absolutizingPaths(base: String) -> Command {
         switch self {
-        case .load(let paths, let encoding):
-            return .load(paths.map { Paths.absolute($0, base: base) }, encoding: encoding)
+        case .load(let paths, let encoding, let splitAt):
+            return .load(paths.map { Paths.absolute($0, base: base) }, encoding: encoding, splitAt: splitAt)
         case .schema(let path): return .schema(Paths.absolute(path, base: base))
         default: return self
         }
@@ -12,8 +12,8 @@ extension Command {
     /// The command with its absolute file paths made relative to `directory`.
     public func relativizingPaths(to directory: String) -> Command {
         switch self {
-        case .load(let paths, let encoding):
-            return .load(paths.map { Paths.relative($0, to: directory) }, encoding: encoding)
+        case .load(let paths, let encoding, let splitAt):
+            return .load(paths.map { Paths.relative($0, to: directory) }, encoding: encoding, splitAt: splitAt)
         case .schema(let path): return .schema(Paths.relative(path, to: directory))
         default: return self
         }

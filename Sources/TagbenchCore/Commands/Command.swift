@@ -58,8 +58,9 @@ public enum SuggestionTarget: Hashable, Sendable {
 
 /// One parsed line of the command language.
 public enum Command: Hashable, Sendable {
-    /// `load [--encoding NAME] PATH...`
-    case load([String], encoding: TextEncoding = .utf8)
+    /// `load [--encoding NAME] [--split-at /RE/] PATH...`: with `splitAt`, each file is cut into
+    /// documents at the lines the expression matches.
+    case load([String], encoding: TextEncoding = .utf8, splitAt: String? = nil)
     /// `docs`
     case docs
     /// `open DOC`, `next`, `prev`

@@ -32,8 +32,18 @@ public enum CommandParser {
         case "load":
             var paths: [String] = []
             var encoding = TextEncoding.utf8
+            var splitAt: String?
             while let token = try args.next() {
-                if token.kind == .word && token.text == "--encoding" {
+                if token.kind == .word && token.text == "--split-at" {
+                    // Checked here, so a script fails at the line that has a bad expression.
+                    guard case .regex(let source) = try args.pattern(), splitAt == nil else {
+                        throw .invalidArgument(
+                            command: name, argument: "--split-at", expected: "one /regular expression/ after --split-at"
+                        )
+                    }
+                    _ = try TextSearch(.regex(source))
+                    splitAt = source
+                } else if token.kind == .word && token.text == "--encoding" {
                     let name = try args.required("an encoding after --encoding").text
                     guard let known = TextEncoding(name: name) else { throw .unknownEncoding(name) }
                     encoding = known
@@ -44,7 +54,7 @@ public enum CommandParser {
                 }
             }
             if paths.isEmpty { throw .missingArgument(command: name, what: "a file, directory or glob") }
-            command = .load(paths, encoding: encoding)
+            command = .load(paths, encoding: encoding, splitAt: splitAt)
         case "docs": command = .docs
         case "open":
             command = .open(.name(try args.required("a document id or number").text))

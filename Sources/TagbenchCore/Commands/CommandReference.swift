@@ -12,16 +12,21 @@ public struct CommandReference: Sendable {
     /// Every command, in the order `help` lists them.
     public static let all: [CommandReference] = [
         .init(
-            name: "load", usage: "load [--encoding utf-8|gb18030|utf-16le|utf-16be|auto] PATH...",
+            name: "load", usage: "load [--encoding utf-8|gb18030|utf-16le|utf-16be|auto] [--split-at /RE/] PATH...",
             summary:
                 "add documents: files, directories (their *.txt, sorted), globs; the id is the file name without extension, made unique",
             details: [
+                "--split-at /RE/ cuts each text file into documents STEM-1, STEM-2, … at the lines RE matches (each line",
+                "  matched alone: ^ and $ are its start and end), the text before the first one a part when not blank;",
+                "  each part keeps its file, number, start and line (docs shows them) and is cut from the file again on open",
                 "annotated data is imported with its spans (source import; new labels are added to the tag set):",
                 "  *.jsonl   spans or doccano records ({\"text\", \"id\"?, \"spans\"|\"label\"|\"entities\", \"meta\"?})",
                 "  *.json    a Label Studio task list (data.text, annotations[].result[] labels and choices)",
                 "  DIR       a brat directory when it holds *.ann files (ID.txt with ID.ann)"
             ]),
-        .init(name: "docs", usage: "docs", summary: "list documents: number, id, characters, annotations"),
+        .init(
+            name: "docs", usage: "docs",
+            summary: "list documents: number, id, characters, annotations (and where a part of a file lies in it)"),
         .init(name: "open", usage: "open DOC", summary: "make a document current, by number or id"),
         .init(name: "next", usage: "next", summary: "open the next document"),
         .init(name: "prev", usage: "prev", summary: "open the previous document"),
@@ -99,6 +104,8 @@ public struct CommandReference: Sendable {
                 "options for every format:",
                 "  --labels L1,L2   only these labels        --docs D1,D2   only these documents (ids, numbers, globs)",
                 "  --split train=8,dev=1,test=1 --seed N   PATH-train.EXT …; a document is in one split only",
+                "  --split-by para|sent   split paragraphs or sentences instead of documents (records per unit at least;",
+                "                   spans, doccano, classify and bio; each record names its doc, unit, index and offset)",
                 "  --shard-size N   a new numbered file every N records"
             ]),
         .init(name: "stats", usage: "stats", summary: "counts by label and by document"),

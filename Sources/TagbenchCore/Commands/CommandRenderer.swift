@@ -18,9 +18,11 @@ public enum CommandRenderer {
     public static func render(_ command: Command) -> String {
         let q = { (s: String) in quoteIfNeeded(s) }
         switch command {
-        case .load(let paths, let encoding):
-            return (["load"] + (encoding == .utf8 ? [] : ["--encoding", encoding.rawValue]) + paths.map(q)).joined(
-                separator: " ")
+        case .load(let paths, let encoding, let splitAt):
+            return
+                (["load"] + (encoding == .utf8 ? [] : ["--encoding", encoding.rawValue])
+                + (splitAt.map { ["--split-at", Pattern.regex($0).description] } ?? []) + paths.map(q)).joined(
+                    separator: " ")
         case .docs: return "docs"
         case .open(.name(let name)): return "open " + q(name)
         case .open(.next): return "next"

@@ -1,8 +1,9 @@
 /// Documents: loading texts and annotated data, listing and opening them.
 extension Engine {
-    func load(_ arguments: [String], encoding: TextEncoding, context: ExecutionContext, emit: (OutputItem) -> Void)
-        throws(TagbenchError)
-    {
+    func load(
+        _ arguments: [String], encoding: TextEncoding, splitAt: String? = nil, context: ExecutionContext,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError) {
         // Read while the arguments are listed; used below.
         let cacheReading = sessionPath.map { HashCache.reading(for: $0) }
         var files: [(absolute: String, display: String)] = []
@@ -38,6 +39,11 @@ extension Engine {
                 files.append((absolute, argument))
             }
         }
+        if let splitAt, let imported = imports.first {
+            throw .invalidArgument(
+                command: "load", argument: imported.display,
+                expected: "a text file (--split-at /\(splitAt)/ cuts text files; annotated data keeps its documents)")
+        }
         // Ids first (they depend on order), then read and check every file, on every core, before
         // adding anything, so an error changes nothing.
         var known = Set(session.documents.map(\.path))
@@ -71,10 +77,13 @@ extension Engine {
         added.reserveCapacity(loaded.count)
         for (position, result) in loaded.enumerated() {
             let document = try result.get()
-            if document.bytes.isEmpty {
+            if document.bytes.isEmpty && splitAt == nil {
                 emit(.warning(Wording.emptyDocument(pending[position].display, id: document.id)))
             }
             added.append(document)
+        }
+        if let splitAt {
+            added = try split(added, at: splitAt, displayPaths: pending.map(\.display))
         }
         var imported: [ImportedDocument] = []
         var declaredLabels: [String] = []
@@ -125,10 +134,42 @@ extension Engine {
                             .sorted())))
         }
         push(
-            UndoStep(summary: CommandRenderer.render(.load(arguments, encoding: encoding)), changes: changes),
-            log: .load(arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding))
+            UndoStep(
+                summary: CommandRenderer.render(.load(arguments, encoding: encoding, splitAt: splitAt)),
+                changes: changes),
+            log: .load(
+                arguments.map { Paths.absolute($0, base: context.baseDirectory) }, encoding: encoding, splitAt: splitAt)
+        )
         if let importSummary { emit(.message(importSummary)) }
         emit(.message(Wording.loaded(added.map(\.id), characters: characters)))
+    }
+
+    /// Each file read whole cut into its parts at the lines `pattern` matches (searched by the
+    /// `RegexRunner`, which a stop or the time limit ends), each part a document `STEM-N` (its
+    /// number among the file's parts) that records where in the file it lies. A file with no
+    /// matching line is an error: nothing is loaded.
+    func split(_ files: [Document], at pattern: String, displayPaths: [String]) throws(TagbenchError) -> [Document] {
+        let lines = files.map { DocumentSplitter.lines(of: $0) }
+        let lineDocuments = zip(lines, files).map { DocumentSplitter.lineDocuments($0, of: $1) }
+        let found = try regexRunner.matches(
+            of: [pattern], in: lineDocuments.flatMap { $0 }, task: "load --split-at \(Pattern.regex(pattern))",
+            monitor: monitor, limit: regexTimeLimit)
+        if files.count > 0 { monitor?.finished() }
+        var parts: [Document] = []
+        var taken = Set<String>()
+        var position = 0
+        for (k, file) in files.enumerated() {
+            let matching = lines[k].indices.filter { !found[position + $0][0].isEmpty }
+            position += lines[k].count
+            let cut = DocumentSplitter.parts(of: file, lines: lines[k], matching: matching, pattern: pattern)
+            guard !cut.isEmpty else { throw .noSplitLines(path: displayPaths[k], pattern: pattern) }
+            for piece in cut {
+                let id = session.uniqueID(for: "\(file.id)-\(piece.part.number)", avoiding: taken)
+                taken.insert(id)
+                parts.append(DocumentSplitter.document(id: id, range: piece.range, part: piece.part, of: file))
+            }
+        }
+        return parts
     }
 
     /// Imported documents made ready to add: unique ids, labels the tag set lacks, annotations
@@ -242,7 +283,8 @@ extension Engine {
         session.documents.enumerated().map { i, d in
             DocumentRow(
                 number: i + 1, id: d.id, characters: d.length, annotations: session.annotationCount(inDocument: i),
-                isCurrent: i == current, isMissing: d.isMissing)
+                isCurrent: i == current, isMissing: d.isMissing, part: d.part,
+                source: d.part == nil ? nil : Paths.fileName(of: d.path))
         }
     }
 

@@ -216,8 +216,8 @@ public final class Engine {
         throws(TagbenchError)
     {
         switch command {
-        case .load(let paths, let encoding):
-            try load(paths, encoding: encoding, context: context, emit: emit)
+        case .load(let paths, let encoding, let splitAt):
+            try load(paths, encoding: encoding, splitAt: splitAt, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
         case .show(let target): emit(.text(try view(target)))

@@ -12,6 +12,10 @@ public struct DocumentRow: Sendable, Equatable {
     public var isCurrent: Bool
     /// Whether its file is missing.
     public var isMissing: Bool
+    /// For a part of a larger file (`load --split-at`): where it lies in it.
+    public var part: DocumentPart? = nil
+    /// For a part, the file it was cut from (its name).
+    public var source: String? = nil
 }
 
 /// A span as lists and views show it.

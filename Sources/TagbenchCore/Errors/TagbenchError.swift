@@ -81,6 +81,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case binaryFile(path: String, byteOffset: Int)
     /// A directory with no `.txt` file in it.
     case noTextFiles(directory: String)
+    /// `load --split-at`: no line of the file matches the expression.
+    case noSplitLines(path: String, pattern: String)
     /// A file that could not be written.
     case writeFailed(String, reason: String)
     /// `save` with no path and no session file.
@@ -227,6 +229,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "\(path) looks binary: NUL byte at offset \(offset)"
         case .noTextFiles(let directory):
             return "no .txt files in \(directory)"
+        case .noSplitLines(let path, let pattern):
+            return "no line of \(path) matches \(Pattern.regex(pattern)); nothing loaded"
         case .writeFailed(let path, let reason):
             return "cannot write \(path): \(reason)"
         case .noSessionPath:
@@ -326,6 +330,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return
                 "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
+        case .noSplitLines:
+            return
+                "the expression is matched against each line alone, without its line break: ^ and $ are the line's start and end"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession:
             return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"

@@ -6,7 +6,10 @@ struct ExportManifest {
     let labelNames: [String]
     let splitNames: [String?]
     let splitPaths: [String]
+    /// Documents with records in each split (split by unit, a document may be in several).
     let documents: [Int]
+    /// Documents exported.
+    let totalDocuments: Int
     let files: [[ExportedFile]]
     let extraFiles: [ExportedFile]
     let balance: SplitAssigner.Balance?
@@ -53,7 +56,13 @@ struct ExportManifest {
             w.raw(": ")
             w.int(s.weight)
         }
-        w.raw("}, \"seed\": ")
+        w.raw("}, ")
+        if let splitBy = options.splitBy {
+            w.raw("\"split_by\": ")
+            w.string(splitBy.rawValue)
+            w.raw(", ")
+        }
+        w.raw("\"seed\": ")
         w.int(Int(truncatingIfNeeded: options.seed))
         w.raw(", \"shard_size\": ")
         if let n = options.shardSize { w.int(n) } else { w.raw("null") }
@@ -67,7 +76,7 @@ struct ExportManifest {
         if let o = options.overlap { w.string(o.rawValue) } else { w.raw("null") }
         let all = files.flatMap { $0 }
         w.raw("},\n  \"totals\": {\"documents\": ")
-        w.int(documents.reduce(0, +))
+        w.int(totalDocuments)
         w.raw(", \"records\": ")
         w.int(all.reduce(0) { $0 + $1.records })
         w.raw(", \"labels\": ")
@@ -113,8 +122,10 @@ struct ExportManifest {
             } else {
                 w.raw("null")
             }
+            w.raw(", \"meaning\": \"")
+            w.raw(options.splitBy == .para ? "paragraphs" : options.splitBy == .sent ? "sentences" : "documents")
             w.raw(
-                ", \"meaning\": \"documents stay whole, so a label's share of spans in a split can differ from the split's share; this is the largest difference\"}"
+                " stay whole, so a label's share of spans in a split can differ from the split's share; this is the largest difference\"}"
             )
         }
         w.raw(",\n  \"warnings\": ")

@@ -26,6 +26,9 @@ public struct ExportOptions: Hashable, Sendable {
     public var documents: [String] = []
     /// `--split`: the shares; empty writes one set.
     public var split: [SplitShare] = []
+    /// `--split-by para|sent`: what the split puts whole into one share, paragraphs or sentences
+    /// instead of documents; nil splits by document.
+    public var splitBy: UnitKind?
     /// `--seed` for the split.
     public var seed: UInt64 = 0
     /// `--shard-size`: records per file.
@@ -45,8 +48,14 @@ public struct ExportOptions: Hashable, Sendable {
         self.path = path
     }
 
-    /// The unit records are made of.
-    public var recordUnit: UnitKind { unit ?? format.units[0] }
+    /// The unit records are made of: `--unit`, else the format's default, or the unit of
+    /// `--split-by` when that is finer (a paragraph in one share and the next in another must be
+    /// records of their own).
+    public var recordUnit: UnitKind {
+        if let unit { return unit }
+        if let splitBy, splitBy.order > format.units[0].order { return splitBy }
+        return format.units[0]
+    }
 
     /// Parses the words after `export`: `FORMAT PATH [options]`.
     public static func parse(format: String, path: String, options words: [String]) throws(TagbenchError)
@@ -107,6 +116,17 @@ public struct ExportOptions: Hashable, Sendable {
                         "--split \(text)", reason: "give at least two shares, one of them above 0")
                 }
                 o.split = shares
+            case "--split-by":
+                let name = try value(option)
+                guard let u = UnitKind(rawValue: name) else {
+                    throw .invalidExportOption("--split-by \(name)", reason: "split by doc, para or sent")
+                }
+                guard f.units.count > 1 || u == .doc else {
+                    throw .invalidExportOption(
+                        "--split-by \(name)",
+                        reason: "\(f.rawValue) writes whole documents (\(f == .brat ? "a file pair" : "a task") each)")
+                }
+                o.splitBy = u == .doc ? nil : u
             case "--seed":
                 let text = try value(option)
                 guard let s = UInt64(text) else {
@@ -144,6 +164,19 @@ public struct ExportOptions: Hashable, Sendable {
             }
             i += 1
         }
+        if let splitBy = o.splitBy {
+            guard !o.split.isEmpty else {
+                throw .invalidExportOption(
+                    "--split-by \(splitBy.rawValue)", reason: "it says how --split divides; give --split too")
+            }
+            guard o.recordUnit.order >= splitBy.order else {
+                throw .invalidExportOption(
+                    "--split-by \(splitBy.rawValue)",
+                    reason:
+                        "records of a \(o.recordUnit == .doc ? "document" : "paragraph") cannot be split by \(splitBy == .para ? "paragraph" : "sentence") (use --unit \(splitBy.rawValue))"
+                )
+            }
+        }
         return o
     }
 
@@ -156,6 +189,7 @@ public struct ExportOptions: Hashable, Sendable {
         if !split.isEmpty {
             words += ["--split", split.map { "\($0.name)=\($0.weight)" }.joined(separator: ",")]
         }
+        if let splitBy { words += ["--split-by", splitBy.rawValue] }
         if !split.isEmpty || seed != 0 { words += ["--seed", String(seed)] }
         if let shardSize { words += ["--shard-size", String(shardSize)] }
         if fromSpans { words.append("--from-spans") }

@@ -162,7 +162,14 @@ public enum Exporter {
         let splitNames: [String?] = options.split.isEmpty ? [nil] : options.split.map(\.name)
         var splitOf = Array(repeating: 0, count: chosen.count)
         var balance: SplitAssigner.Balance?
-        if !options.split.isEmpty {
+        var unitSplit: UnitSplit?
+        if options.splitBy != nil {
+            let placing = UnitSplit(
+                session: session, documents: chosen, options: options, chosenLabels: chosenLabels,
+                categoriesOf: categoriesOf)
+            unitSplit = placing
+            balance = placing.balance
+        } else if !options.split.isEmpty {
             let counts: [[(label: Int, count: Int)]] = chosen.map { documentNumber in
                 var labelCounts: [Int: Int] = [:]
                 for number in session.annotationNumbers(inDocument: documentNumber) {
@@ -243,6 +250,24 @@ public enum Exporter {
                     monitor.progress("export", done: position, of: chosen.count)
                 }
                 let doc = view(documentNumber)
+                if let unitSplit, let splitBy = options.splitBy {
+                    // Each split's records of the document, written to that split's file.
+                    let units = doc.units(options.recordUnit)
+                    let splits = unitSplit.splits(of: units, position: position, in: doc.document, by: splitBy)
+                    result.spans += doc.spans.count
+                    var first = true
+                    for split in Set(splits).sorted() where split >= 0 {
+                        documentsPerSplit[split] += 1
+                        let encoded = try encoder.encode(doc) { splits[$0] == split }
+                        try outputs[split].write(encoded)
+                        if first { outsideUnits += encoded.outsideUnits }
+                        blankSpans += encoded.blankSpans
+                        overlapDropped += encoded.overlapDropped
+                        result.spans -= (first ? encoded.outsideUnits : 0) + encoded.blankSpans + encoded.overlapDropped
+                        first = false
+                    }
+                    continue
+                }
                 let split = splitOf[position]
                 documentsPerSplit[split] += 1
                 result.spans += doc.spans.count
@@ -308,8 +333,9 @@ public enum Exporter {
             // Warnings, then the manifest that records them.
             for (splitIndex, name) in splitNames.enumerated()
             where name != nil && filesPerSplit[splitIndex].isEmpty && options.split[splitIndex].weight > 0 {
+                let what = options.splitBy == .para ? "paragraph" : options.splitBy == .sent ? "sentence" : "document"
                 result.warnings.append(
-                    "split \(name!) has no documents (\(Format.grouped(chosen.count)) for \(splitNames.count) splits); no file written for it"
+                    "split \(name!) has no \(what)s (\(Format.grouped(unitSplit?.placed ?? chosen.count)) for \(splitNames.count) splits); no file written for it"
                 )
             }
             if stale > 0 {
@@ -344,7 +370,8 @@ public enum Exporter {
             if let sessionHash = provenance.sessionHash { provenance.sessionSHA256 = sessionHash() }
             let manifest = ExportManifest(
                 options: options, provenance: provenance, labelNames: labelNames, splitNames: splitNames,
-                splitPaths: splitPaths, documents: documentsPerSplit, files: filesPerSplit, extraFiles: extraFiles,
+                splitPaths: splitPaths, documents: documentsPerSplit, totalDocuments: chosen.count,
+                files: filesPerSplit, extraFiles: extraFiles,
                 balance: balance, warnings: result.warnings)
             // Every file complete, the manifest too (staged: a disk that fills up fails the export
             // here, with the earlier export untouched); then each takes its place, the files of the

@@ -41,10 +41,11 @@ struct RecordEncoder {
     /// The framing of the format's files.
     var framing: ShardedOutput.Framing { options.format == .labelStudio ? .jsonList : .lines }
 
-    /// The document's records. The encoder is a value: each document uses a fresh copy.
-    func encode(_ doc: ExportDocument) throws(TagbenchError) -> EncodedDocument {
+    /// The document's records (with `keep`, those of the units at the positions it accepts among
+    /// `doc.units(options.recordUnit)`). The encoder is a value: each document uses a fresh copy.
+    func encode(_ doc: ExportDocument, keep: ((Int) -> Bool)? = nil) throws(TagbenchError) -> EncodedDocument {
         var e = self
-        try e.encodeRecords(doc)
+        try e.encodeRecords(doc, keep: keep)
         e.result.bytes = e.w.bytes
         return e.result
     }
@@ -59,7 +60,7 @@ struct RecordEncoder {
         return e.result
     }
 
-    private mutating func encodeRecords(_ doc: ExportDocument) throws(TagbenchError) {
+    private mutating func encodeRecords(_ doc: ExportDocument, keep: ((Int) -> Bool)? = nil) throws(TagbenchError) {
         // Room for the text with its line breaks escaped, the record's fields and about 80 bytes
         // a span, with some to spare: a buffer that fills up is copied whole into a larger one.
         let text = doc.document.bytes.count
@@ -70,7 +71,7 @@ struct RecordEncoder {
             let units = doc.units(options.recordUnit)
             let (perUnit, outside) = doc.spans(in: units)
             if options.format != .classify { result.outsideUnits += outside }
-            for (u, unit) in units.enumerated() {
+            for (u, unit) in units.enumerated() where keep?(u) ?? true {
                 switch options.format {
                 case .spans: try spansRecord(doc, unit, perUnit[u])
                 case .doccano: try doccanoRecord(doc, unit, perUnit[u])
@@ -140,6 +141,12 @@ struct RecordEncoder {
         w.string(doc.source)
         w.raw(", \"sha256\": ")
         w.string(doc.document.sha256)
+        if let part = doc.document.part {
+            // Cut from a larger file (`source`): where the document starts in it.
+            w.raw(", \"part\": {")
+            part.writePlace(to: &w)
+            w.raw("}")
+        }
         w.raw(", \"offset_unit\": \"codepoint\"}}\n")
         for c in categories { labels.append(c.label) }
         end(labels: labels)
@@ -181,8 +188,8 @@ struct RecordEncoder {
         throws(TagbenchError)
     {
         begin()
-        w.raw("{\"id\": ")
-        w.string(unit.id(in: doc.id))
+        // Split by unit, a record leaves its document's other units: it says where it was.
+        header(doc, unit, locating: options.splitBy != nil && unit.kind != .doc)
         w.raw(", \"text\": ")
         try doc.withBytes(unit.range) { w.string(utf8: $0) }
         w.raw(", \"label\": [")

@@ -26,6 +26,9 @@ public final class Document {
     /// For a document imported from annotated data (whose text the session file holds), where
     /// it came from: the record's `meta.source`, or the file it was read from. Nil for a text file.
     public internal(set) var origin: String?
+    /// For a part of a larger file (`load --split-at`), where it lies in that file (`path`); nil
+    /// for a document that is a whole file.
+    public internal(set) var part: DocumentPart?
     /// The hash and length the session recorded, when the file on disk has changed since: they
     /// are written back unchanged, so the annotations made on the old text stay valid in the file.
     public internal(set) var recorded: (sha256: String, length: Int)?

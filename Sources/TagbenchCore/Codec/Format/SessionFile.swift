@@ -53,6 +53,8 @@ struct DocumentRecord: Equatable {
     var origin: String?
     /// The text of an imported document.
     var text: String?
+    /// For a part of a larger file (`load --split-at`), where it lies in the file at `path`.
+    var part: DocumentPart?
 }
 
 /// A category label on a unit, as the session file records it.

@@ -88,6 +88,7 @@ enum SessionFileReader {
                 case "length": record.length = try reader.readInt()
                 case "origin": record.origin = try reader.readString()
                 case "text": record.text = try reader.readString()
+                case "part": record.part = try readPart(&reader, number: file.documents.count + 1, in: file)
                 case "encoding":
                     let name = try reader.readString()
                     guard let encoding = TextEncoding(rawValue: name), encoding != .auto else {
@@ -102,6 +103,28 @@ enum SessionFileReader {
             }
             file.documents.append(record)
         }
+    }
+
+    /// A document's `part`: `{"pattern", "number", "start", "line", "file_sha256"}`, each there and valid.
+    static func readPart(_ reader: inout JSONReader, number: Int, in file: SessionFile) throws(TagbenchError)
+        -> DocumentPart
+    {
+        var part = DocumentPart(pattern: "", number: 0, start: -1, line: 0, fileSHA256: "")
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "pattern": part.pattern = try reader.readString()
+            case "number": part.number = try reader.readInt()
+            case "start": part.start = try reader.readInt()
+            case "line": part.line = try reader.readInt()
+            case "file_sha256": part.fileSHA256 = try reader.readString()
+            default: try reader.skipValue()
+            }
+        }
+        guard !part.pattern.isEmpty, part.number >= 1, part.start >= 0, part.line >= 1, !part.fileSHA256.isEmpty else {
+            throw file.invalid("document \(number) has a part without its pattern, number, start, line and file_sha256")
+        }
+        return part
     }
 
     /// `annotations` or `orphans`: in pieces read on every core when the list is laid out as

@@ -109,6 +109,16 @@ enum SessionFileWriter {
                 writer.key("encoding")
                 writer.string(document.encoding.rawValue)
             }
+            if let part = document.part {
+                writer.key("part")
+                writer.raw("{\"pattern\": ")
+                writer.string(part.pattern)
+                writer.raw(", ")
+                part.writePlace(to: &writer)
+                writer.raw(", \"file_sha256\": ")
+                writer.string(part.fileSHA256)
+                writer.raw("}")
+            }
             if let origin = document.origin {
                 writer.key("origin")
                 writer.string(origin)

@@ -73,10 +73,24 @@ struct SessionLoader {
                 encoding: documents[$0].encoding, embedded: documents[$0].text != nil
             )
         }
+        // Parts of one file are cut from one reading of it.
+        var partsByFile: [String: [Int]] = [:]
+        var partFiles: [String] = []
+        for index in documents.indices where documents[index].part != nil && documents[index].text == nil {
+            if partsByFile[absolutePaths[index]] == nil { partFiles.append(absolutePaths[index]) }
+            partsByFile[absolutePaths[index], default: []].append(index)
+        }
+        let partGroups = partFiles.map { path in (path, partsByFile[path]!.map { (documents[$0], $0) }) }
         return Parallel.start {
-            Parallel.map(files.count) { index -> Result<Document, TagbenchError>? in
+            var parts: [Int: Result<Document, TagbenchError>] = [:]
+            let read = Parallel.map(partGroups.count) { readParts(partGroups[$0].1, path: partGroups[$0].0) }
+            for (group, results) in zip(partGroups, read) {
+                for ((_, index), result) in zip(group.1, results) { parts[index] = result }
+            }
+            return Parallel.map(files.count) { index -> Result<Document, TagbenchError>? in
                 let file = files[index]
                 if file.embedded { return nil }
+                if let part = parts[index] { return part }
                 do throws(TagbenchError) {
                     return .success(
                         try DocumentReader.document(
@@ -88,6 +102,62 @@ struct SessionLoader {
             }
         }
     }
+
+    /// The parts of the file at `path` (each record with its index), cut from one reading of it:
+    /// each at its recorded place while the file's text has the hash recorded with the part;
+    /// else, the file having changed, cut again at the lines its pattern matches, the part with
+    /// its number taken as the document (changed if its hash is not the one recorded, and its
+    /// spans re-anchored as for any changed document), or an error when the file no longer has
+    /// that many parts. (A part's own text unchanged at its place is not enough: text added
+    /// after it, before the next title, belongs to it.)
+    static func readParts(_ records: [(DocumentRecord, Int)], path: String) -> [Result<Document, TagbenchError>] {
+        let first = records[0].0
+        let source: Document
+        do throws(TagbenchError) {
+            source = try DocumentReader.document(
+                id: first.id, path: path, displayPath: first.path, encoding: first.encoding, hashLater: true)
+        } catch {
+            return records.map { _ in .failure(error) }
+        }
+        var recut: [String: Result<[(range: TextRange, part: DocumentPart)], TagbenchError>] = [:]
+        return records.map { (record, _) -> Result<Document, TagbenchError> in
+            let part = record.part!
+            let range = TextRange(part.start, part.start + record.length)
+            if source.sha256 == part.fileSHA256 && range.end <= source.length {
+                let document = DocumentSplitter.document(id: record.id, range: range, part: part, of: source)
+                if document.sha256 == record.sha256 { return .success(document) }
+            }
+            if recut[part.pattern] == nil {
+                recut[part.pattern] = Result { () throws(TagbenchError) in
+                    let lines = DocumentSplitter.lines(of: source)
+                    let found = try WatchedSearch().matches(
+                        of: [part.pattern], in: DocumentSplitter.lineDocuments(lines, of: source),
+                        task: "split \(first.path)", monitor: nil, limit: recutTimeLimit)
+                    return DocumentSplitter.parts(
+                        of: source, lines: lines, matching: found.indices.filter { !found[$0][0].isEmpty },
+                        pattern: part.pattern)
+                }
+            }
+            switch recut[part.pattern]! {
+            case .failure(let error): return .failure(error)
+            case .success(let parts):
+                guard part.number <= parts.count else {
+                    return .failure(
+                        .unreadable(
+                            record.path,
+                            reason:
+                                "it changed, and cut at /\(part.pattern)/ it now has \(Format.count(parts.count, "part")), not part \(part.number)"
+                        ))
+                }
+                let found = parts[part.number - 1]
+                return .success(
+                    DocumentSplitter.document(id: record.id, range: found.range, part: found.part, of: source))
+            }
+        }
+    }
+
+    /// How long cutting a changed file again may search, in seconds (as the REPL's searches).
+    static let recutTimeLimit = 20.0
 
     /// Documents first as the file records them, so that the annotations go in while the files
     /// are still being read; each is replaced by what was read afterwards.
@@ -105,6 +175,7 @@ struct SessionLoader {
             let recorded = Document(
                 missingID: record.id, path: absolutePaths[index], length: record.length, sha256: record.sha256)
             recorded.encoding = record.encoding
+            recorded.part = record.part
             session.addDocument(recorded)
         }
     }
