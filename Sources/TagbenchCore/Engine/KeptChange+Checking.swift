@@ -135,11 +135,11 @@ extension KeptChange {
             source: raw.source, annotator: raw.annotator, time: raw.time)
     }
 
-    /// The index of the label named `name`, of `kind`.
-    static func label(_ name: String, kind: LabelKind, in session: Session) throws(Mismatch) -> Int {
+    /// The index of the label named `name`, of `kind` when one is given.
+    static func label(_ name: String, kind: LabelKind?, in session: Session) throws(Mismatch) -> Int {
         guard let index = session.tagSet.index(of: name), session.tagSet.labels[index].name == name,
-            session.tagSet.labels[index].kind == kind
-        else { throw Mismatch(reason: "the tag set has no \(kind.rawValue) label \(name)") }
+            kind == nil || session.tagSet.labels[index].kind == kind
+        else { throw Mismatch(reason: "the tag set has no \(kind.map { "\($0.rawValue) " } ?? "")label \(name)") }
         return index
     }
 
@@ -153,7 +153,8 @@ extension KeptChange {
         else { throw Mismatch(reason: "category \(record.label) on \(record.doc) has an invalid unit or range") }
         return CategoryAnnotation(
             document: document, unit: unit, index: record.index, range: TextRange(record.start, record.end),
-            label: try label(record.label, kind: .category, in: session), annotator: record.annotator,
+            // Any label the session has: which labels may mark units is `classify`'s to say.
+            label: try label(record.label, kind: nil, in: session), annotator: record.annotator,
             time: record.time)
     }
 }
