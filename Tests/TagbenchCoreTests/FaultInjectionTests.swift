@@ -9,10 +9,12 @@ import Testing
 @Suite(.serialized)
 struct FaultInjectionTests {
     /// Commands on a saved session with its journal: appends, a save (with its hash cache), an
-    /// undo past the save (a checkpoint), another save, and appends after it.
+    /// undo past the save of a step the save kept (journaled) and of one it did not keep, the
+    /// `suggest` (a checkpoint), another save, and appends after it.
     static let script = [
-        "open qu-jiceng", "tag 巡察 all 巡察", "untag a1", "note a2 复核", "save",
-        "tag 基层党建 sent 4", "untag a3", "undo", "undo", "undo", "relabel a2 巡视", "save", "untag a2", "tag 巡察 1:3"
+        "open qu-jiceng", "tag 巡察 all 巡察", "untag a1", "suggest 巡察", "note a2 复核", "save",
+        "tag 基层党建 sent 4", "untag a3", "undo", "undo", "undo", "undo", "relabel a2 巡视", "save", "untag a2",
+        "tag 巡察 1:3"
     ]
 
     /// A save to another path in the middle: the session, its journal and its lock move there.

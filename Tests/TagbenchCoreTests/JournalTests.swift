@@ -53,9 +53,22 @@ struct JournalTests {
         #expect(EngineHarness(engine: again, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
     }
 
-    @Test func anUndoPastTheLastSaveIsKeptThroughACheckpoint() throws {
+    @Test func anUndoPastTheLastSaveOfAKeptStepIsJournaled() throws {
         let (h, path) = try journaled()
         try h.run("open qu-jiceng", "tag 巡察 all 巡察", "tag 基层党建 sent 4", "save")
+        try h.run("undo", "undo", "tag 第一议题 \"第一议题\"#1")
+        // The save kept both steps: a replay of the journal reads them back and undoes them.
+        #expect(!FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let (recovered, warnings) = try open(path)
+        #expect(warnings.first?.hasPrefix("recovered ") == true)
+        #expect(
+            EngineHarness(engine: recovered, directory: h.directory).annotationFingerprint == h.annotationFingerprint)
+    }
+
+    @Test func anUndoPastTheLastSaveIsKeptThroughACheckpoint() throws {
+        let (h, path) = try journaled()
+        // `suggest` changes suggestions, whose undo a save does not keep.
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察", "untag a1", "suggest 巡察", "save")
         try h.run("undo", "undo", "tag 第一议题 \"第一议题\"#1")
         #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
         let (recovered, warnings) = try open(path)

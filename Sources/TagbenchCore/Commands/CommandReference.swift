@@ -84,7 +84,11 @@ public struct CommandReference: Sendable {
             name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]",
             summary: "add a span label, for spans and units (or a category label, for units only)"),
         .init(name: "schema", usage: "schema PATH", summary: "merge a tag-set file (JSON) into the tag set"),
-        .init(name: "undo", usage: "undo [N]", summary: "undo the last N state-changing commands (a bulk tag is one)"),
+        .init(
+            name: "undo", usage: "undo [N]",
+            summary:
+                "undo the last N state-changing commands (a bulk tag is one); a save keeps the last 100 for after reopening"
+        ),
         .init(name: "redo", usage: "redo [N]", summary: "redo what undo undid"),
         .init(
             name: "save", usage: "save [PATH]", summary: "write the session (to PATH, which becomes the session file)"),

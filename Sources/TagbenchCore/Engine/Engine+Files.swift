@@ -83,6 +83,7 @@ extension Engine {
         sessionPath = target
         isDirty = false
         journalBookkeeping.startEpoch(logCount: session.log.count)
+        undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
         if let movedJournal {
             // The old session's journal is spent too: its changes moved with the session.
             try? journal?.reset()
@@ -115,6 +116,7 @@ extension Engine {
     ) throws(TagbenchError) -> FileHashing {
         let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
+        session.keptUndo = undoHistory.kept(in: session)
         try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) {
             (segment) throws(TagbenchError) in
             segments.append(segment)

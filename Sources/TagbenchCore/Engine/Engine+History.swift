@@ -52,10 +52,10 @@ extension Engine {
         let moved: UndoHistory.Move
         if undoing {
             guard !undoHistory.undoSteps.isEmpty else { throw .nothingToUndo }
-            moved = undoHistory.undo(count, epoch: epoch, session: session, current: &current)
+            moved = try undoHistory.undo(count, epoch: epoch, session: session, current: &current)
         } else {
             guard !undoHistory.redoSteps.isEmpty else { throw .nothingToRedo }
-            moved = undoHistory.redo(count, epoch: epoch, session: session, current: &current)
+            moved = try undoHistory.redo(count, epoch: epoch, session: session, current: &current)
         }
         if moved.reachedEarlierEpoch { journalBookkeeping.reachedEarlierEpoch() }
         for step in moved.steps { emit(.message(Wording.moved(step.summary, undone: undoing))) }

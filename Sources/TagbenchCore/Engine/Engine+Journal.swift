@@ -73,6 +73,7 @@ extension Engine {
         // state, and is not replayed on it.
         baseHash = hashing
         journalBookkeeping.startEpoch(logCount: session.log.count)
+        undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
         try journal.reset()
     }
 

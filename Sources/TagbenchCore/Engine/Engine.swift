@@ -122,6 +122,9 @@ public final class Engine {
             warnings.append(Wording.documentChanged(change))
         }
         if !session.documents.isEmpty { engine.current = 0 }
+        // The undo history the file kept: a replay of the journal below moves its steps as the
+        // sitting that wrote the journal did.
+        engine.undoHistory = UndoHistory(restoring: session.keptUndo)
         engine.journalBookkeeping.wrote(upTo: session.log.count)
         warnings += engine.recover(path: path, displayPath: displayPath)
         return (engine, warnings)

@@ -7,6 +7,25 @@ struct UndoHistory {
     /// Steps that `redo` does again, the latest undone last.
     private(set) var redoSteps: [UndoStep] = []
 
+    /// An empty history.
+    init() {}
+
+    /// The history read back from a session file: steps checked against the session when moved.
+    init(restoring kept: KeptUndo) {
+        func step(_ kept: KeptStep) -> UndoStep { UndoStep(summary: kept.command, changes: [], kept: kept) }
+        undoSteps = kept.undo.map(step)
+        redoSteps = kept.redo.map(step)
+    }
+
+    /// Notes that a save in `epoch` kept the latest steps `kept` names (a replay of the
+    /// epoch's journal can then move them).
+    mutating func markKept(_ kept: KeptUndo, epoch: Int) {
+        let undo = kept.undo.filter(\.kept).count
+        let redo = kept.redo.filter(\.kept).count
+        for index in undoSteps.indices.suffix(undo) { undoSteps[index].keptInEpoch = epoch }
+        for index in redoSteps.indices.suffix(redo) { redoSteps[index].keptInEpoch = epoch }
+    }
+
     /// How many steps an undo or redo moved, and whether one of them was last done or undone in
     /// an earlier epoch than the one given (which a replay of the journal cannot repeat).
     struct Move {
@@ -25,34 +44,77 @@ struct UndoHistory {
     }
 
     /// Undoes up to `count` steps in `session`, latest first, and keeps them for `redo`.
-    mutating func undo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
-        move(
+    mutating func undo(_ count: Int, epoch: Int, session: Session, current: inout Int?) throws(TagbenchError) -> Move {
+        try move(
             count, from: \.undoSteps, to: \.redoSteps, forward: false, epoch: epoch, session: session, current: &current
         )
     }
 
     /// Redoes up to `count` undone steps in `session`, the latest undone first.
-    mutating func redo(_ count: Int, epoch: Int, session: Session, current: inout Int?) -> Move {
-        move(
+    mutating func redo(_ count: Int, epoch: Int, session: Session, current: inout Int?) throws(TagbenchError) -> Move {
+        try move(
             count, from: \.redoSteps, to: \.undoSteps, forward: true, epoch: epoch, session: session, current: &current)
     }
 
+    /// Moves the steps one by one. A step read back from a session file that no longer applies
+    /// (or was not kept) is refused: the steps moved before it are moved back, and the error
+    /// says why, with nothing changed.
     private mutating func move(
         _ count: Int, from source: WritableKeyPath<UndoHistory, [UndoStep]>,
         to destination: WritableKeyPath<UndoHistory, [UndoStep]>, forward: Bool, epoch: Int,
         session: Session, current: inout Int?
-    ) -> Move {
+    ) throws(TagbenchError) -> Move {
         var moved = Move()
-        while moved.steps.count < count, var step = self[keyPath: source].popLast() {
-            for change in (forward ? step.changes : Array(step.changes.reversed())) {
-                Self.apply(change, forward: forward, to: session, current: &current)
+        var originals: [UndoStep] = []
+        while moved.steps.count < count, let original = self[keyPath: source].last {
+            var step = original
+            do throws(TagbenchError) {
+                step.changes = try Self.applyChecked(step, forward: forward, session: session, current: &current)
+            } catch {
+                for (done, original) in zip(moved.steps, originals).reversed() {
+                    for change in (forward ? Array(done.changes.reversed()) : done.changes) {
+                        Self.apply(change, forward: !forward, to: session, current: &current)
+                    }
+                    self[keyPath: destination].removeLast()
+                    self[keyPath: source].append(original)
+                }
+                throw error
             }
-            if step.epoch < epoch { moved.reachedEarlierEpoch = true }
+            self[keyPath: source].removeLast()
+            originals.append(original)
+            step.kept = nil
+            if step.epoch < epoch && step.keptInEpoch != epoch { moved.reachedEarlierEpoch = true }
             step.epoch = epoch
             self[keyPath: destination].append(step)
             moved.steps.append(step)
         }
         return moved
+    }
+
+    /// Applies `step` (undone when not `forward`) and returns its changes: its own, or those
+    /// its kept form makes once checked against `session`.
+    private static func applyChecked(_ step: UndoStep, forward: Bool, session: Session, current: inout Int?)
+        throws(TagbenchError) -> [Change]
+    {
+        guard let kept = step.kept else {
+            for change in (forward ? step.changes : Array(step.changes.reversed())) {
+                apply(change, forward: forward, to: session, current: &current)
+            }
+            return step.changes
+        }
+        guard kept.kept else { throw .undoStepNotKept(command: kept.command, undoing: !forward) }
+        var applied: [Change] = []
+        for record in (forward ? kept.changes : Array(kept.changes.reversed())) {
+            do throws(KeptChange.Mismatch) {
+                let change = try record.change(forward: forward, in: session)
+                apply(change, forward: forward, to: session, current: &current)
+                applied.append(change)
+            } catch {
+                for change in applied.reversed() { apply(change, forward: !forward, to: session, current: &current) }
+                throw .undoStepNoLongerApplies(command: kept.command, undoing: !forward, reason: error.reason)
+            }
+        }
+        return forward ? applied : applied.reversed()
     }
 
     /// Takes back in `session` what happened to the stacks since they were `before`: a new step
@@ -64,8 +126,13 @@ struct UndoHistory {
         for step in undoSteps[common...].reversed() {
             for change in step.changes.reversed() { Self.apply(change, forward: false, to: session, current: &current) }
         }
-        // Steps that were on the undo stack before and are not now: undone by this command.
-        for step in before.undoSteps[common...] {
+        // Steps that were on the undo stack before and are not now: undone by this command, and
+        // on the redo stack now as they were applied (a step read back from a file has its
+        // changes only there).
+        let undone = before.undoSteps.count - common
+        let undoneSteps =
+            redoSteps.count >= undone ? Array(redoSteps.suffix(undone).reversed()) : Array(before.undoSteps[common...])
+        for step in undoneSteps {
             for change in step.changes { Self.apply(change, forward: true, to: session, current: &current) }
         }
         self = before

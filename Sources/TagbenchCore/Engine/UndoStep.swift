@@ -28,4 +28,10 @@ struct UndoStep {
     /// The journal epoch in which the step was last done or undone: a step from an earlier epoch
     /// cannot be undone (or redone) by replaying the journal, so moving it needs a checkpoint.
     var epoch = 0
+    /// The epoch whose saved state (the session file or checkpoint it started from) keeps this
+    /// step: a replay of that epoch's journal reads the step back, and can move it.
+    var keptInEpoch: Int?
+    /// A step read back from a session file: its `changes` are empty until it is moved, when
+    /// these are checked against the session and made changes.
+    var kept: KeptStep?
 }

@@ -61,6 +61,12 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case nothingToUndo
     /// Nothing to redo.
     case nothingToRedo
+    /// An undo (or redo) reaching a step of an earlier sitting whose undo the session file did
+    /// not keep.
+    case undoStepNotKept(command: String, undoing: Bool)
+    /// An undo (or redo) of a step read back from the session file that no longer fits the
+    /// session (edited by hand, or a document changed): refused, nothing changed.
+    case undoStepNoLongerApplies(command: String, undoing: Bool, reason: String)
     /// A relabel that would make a span identical to an existing one.
     case duplicateSpan(String)
     /// A category that is not on that unit.
@@ -211,6 +217,11 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "nothing to undo"
         case .nothingToRedo:
             return "nothing to redo"
+        case .undoStepNotKept(let command, let undoing):
+            return "cannot \(undoing ? "undo" : "redo") \"\(command)\": the session file did not keep it"
+        case .undoStepNoLongerApplies(let command, let undoing, let reason):
+            return
+                "cannot \(undoing ? "undo" : "redo") \"\(command)\" from an earlier sitting: \(reason); nothing was changed"
         case .duplicateSpan(let id):
             return "that span already exists as \(id)"
         case .categoryNotFound(let label, let unit):
@@ -322,6 +333,12 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .textNotUnique(let text, let n) where n > 1:
             return "write \"\(text)\"#K for the K-th occurrence, or tag … all \"\(text)\" for every one"
         case .nothingToRedo: return "redo works only right after undo"
+        case .undoStepNotKept:
+            return
+                "a saved session keeps its last \(KeptUndo.stepLimit) steps (naming at most \(Format.count(KeptUndo.annotationLimit, "span"))), none older than a load or schema, and none that changes suggestions"
+        case .undoStepNoLongerApplies:
+            return
+                "the session or a document changed since the step was saved (edited by hand, or a document's text changed); steps older than it cannot be undone either"
         case .invalidUTF8: return "if it is GB18030/GBK or UTF-16, load it with --encoding gb18030 (or --encoding auto)"
         case .invalidEncoding:
             return "try another --encoding (auto detects UTF-8, UTF-16 by its BOM or its zero bytes, and GB18030)"

@@ -66,6 +66,9 @@ public final class Session {
     public private(set) var categories: [CategoryAnnotation] = []
     /// State-changing commands, in order.
     public internal(set) var log: [LogEntry] = []
+    /// The undo history as the session file last read or written holds it (the engine's own is
+    /// `Engine.undoHistory`; it sets this before each write).
+    var keptUndo = KeptUndo()
     /// Spans whose document changed so that their text could not be found again: kept, never
     /// exported, listed by `orphans`. Their ids stay taken.
     public private(set) var orphans: [Annotation] = []

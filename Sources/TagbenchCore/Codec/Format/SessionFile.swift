@@ -23,6 +23,8 @@ struct SessionFile {
     var suggestions: [SuggestionRecord] = []
     /// The log: each command as typed (paths relative to the file) and its time.
     var log: [LogRecord] = []
+    /// The kept undo history, unchecked.
+    var undo = KeptUndo()
     /// `next_id`, when written.
     var nextID: Int?
     /// `next_suggestion`, when written.
@@ -60,6 +62,15 @@ struct DocumentRecord: Equatable {
 /// A category label on a unit, as the session file records it.
 struct CategoryRecord: Equatable {
     var doc = "", unit = "", index = 0, start = -1, end = -1, label = "", annotator = "", time = ""
+}
+
+extension CategoryRecord {
+    /// The record of `category`, its document and label named.
+    init(_ category: CategoryAnnotation, documentID: String, labelName: String) {
+        self.init(
+            doc: documentID, unit: category.unit.rawValue, index: category.index, start: category.range.start,
+            end: category.range.end, label: labelName, annotator: category.annotator, time: category.time)
+    }
 }
 
 /// A suggestion, waiting or rejected, as the session file records it.

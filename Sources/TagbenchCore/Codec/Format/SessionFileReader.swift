@@ -35,6 +35,8 @@ enum SessionFileReader {
             case "suggestions", "rejected":
                 file.suggestions += try readSuggestions(&reader, rejected: key == "rejected")
             case "log": file.log += try readLog(&reader)
+            case "undo": file.undo.undo += try readKeptSteps(&reader, in: file)
+            case "redo": file.undo.redo += try readKeptSteps(&reader, in: file)
             default: try reader.skipValue()
             }
         }
@@ -183,18 +185,26 @@ enum SessionFileReader {
     /// `categories`: category labels on units.
     static func readCategories(_ reader: inout JSONReader) throws(TagbenchError) -> [CategoryRecord] {
         try readObjects(&reader, CategoryRecord()) { (record, key, reader) throws(TagbenchError) in
-            switch key {
-            case "doc": record.doc = try reader.readString()
-            case "unit": record.unit = try reader.readString()
-            case "index": record.index = try reader.readInt()
-            case "start": record.start = try reader.readInt()
-            case "end": record.end = try reader.readInt()
-            case "label": record.label = try reader.readString()
-            case "annotator": record.annotator = try reader.readString()
-            case "time": record.time = try reader.readString()
-            default: try reader.skipValue()
-            }
+            if try !readCategoryField(key, into: &record, &reader) { try reader.skipValue() }
         }
+    }
+
+    /// Reads the value of `key` into `record` when it is one of a category's fields.
+    static func readCategoryField(_ key: String, into record: inout CategoryRecord, _ reader: inout JSONReader)
+        throws(TagbenchError) -> Bool
+    {
+        switch key {
+        case "doc": record.doc = try reader.readString()
+        case "unit": record.unit = try reader.readString()
+        case "index": record.index = try reader.readInt()
+        case "start": record.start = try reader.readInt()
+        case "end": record.end = try reader.readInt()
+        case "label": record.label = try reader.readString()
+        case "annotator": record.annotator = try reader.readString()
+        case "time": record.time = try reader.readString()
+        default: return false
+        }
+        return true
     }
 
     /// `suggestions` (waiting) or `rejected`.

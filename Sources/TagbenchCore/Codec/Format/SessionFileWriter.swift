@@ -255,24 +255,32 @@ enum SessionFileWriter {
     static func writeCategories(of session: Session, to writer: inout JSONWriter) {
         for (index, category) in session.categories.enumerated() {
             writer.raw(index == 0 ? "\n    {" as StaticString : ",\n    {")
-            writer.key("doc", comma: false)
-            writer.string(session.documents[category.document].id)
-            writer.key("unit")
-            writer.string(category.unit.rawValue)
-            writer.key("index")
-            writer.int(category.index)
-            writer.key("start")
-            writer.int(category.range.start)
-            writer.key("end")
-            writer.int(category.range.end)
-            writer.key("label")
-            writer.string(session.tagSet.labels[category.label].name)
-            writer.key("annotator")
-            writer.string(category.annotator)
-            writer.key("time")
-            writer.string(category.time)
+            writeCategoryFields(
+                CategoryRecord(
+                    category, documentID: session.documents[category.document].id,
+                    labelName: session.tagSet.labels[category.label].name), first: true, to: &writer)
             writer.raw("}")
         }
+    }
+
+    /// A category's fields, `"doc"` first (after a comma unless `first`).
+    static func writeCategoryFields(_ record: CategoryRecord, first: Bool, to writer: inout JSONWriter) {
+        writer.key("doc", comma: !first)
+        writer.string(record.doc)
+        writer.key("unit")
+        writer.string(record.unit)
+        writer.key("index")
+        writer.int(record.index)
+        writer.key("start")
+        writer.int(record.start)
+        writer.key("end")
+        writer.int(record.end)
+        writer.key("label")
+        writer.string(record.label)
+        writer.key("annotator")
+        writer.string(record.annotator)
+        writer.key("time")
+        writer.string(record.time)
     }
 
     /// `next_suggestion`, `suggestions` and `rejected`: written only once suggestions exist, so
@@ -308,7 +316,7 @@ enum SessionFileWriter {
         }
     }
 
-    /// The log, paths relative to `directory`, and the end of the file.
+    /// The log, paths relative to `directory`, the kept undo history and the end of the file.
     static func writeLog(of session: Session, directory: String, to writer: inout JSONWriter) {
         writer.raw(",\n  \"log\": [")
         for (index, entry) in session.log.enumerated() {
@@ -319,6 +327,8 @@ enum SessionFileWriter {
             writer.string(entry.time)
             writer.raw("}")
         }
-        writer.raw(session.log.isEmpty ? "]\n}\n" as StaticString : "\n  ]\n}\n")
+        writer.raw(session.log.isEmpty ? "]" as StaticString : "\n  ]")
+        writeKeptUndo(session.keptUndo, to: &writer)
+        writer.raw("\n}\n")
     }
 }

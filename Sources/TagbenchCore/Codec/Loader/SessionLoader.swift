@@ -58,6 +58,7 @@ struct SessionLoader {
         try loader.addCategories()
         loader.reanchorChangedDocuments()
         try loader.addLog()
+        loader.session.keptUndo = loader.file.undo
         try loader.addSuggestions()
         try loader.setNextNumbers()
         return (loader.session, loader.report)

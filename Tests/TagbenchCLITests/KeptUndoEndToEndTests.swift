@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Undo across reopening, through the binary: one run tags and saves, the next undoes.
+@Suite struct KeptUndoEndToEndTests {
+    @Test func undoInTheNextRunTakesBackWhatTheLastRunSaved() throws {
+        let dir = try Workspace.make()
+        let first = """
+            schema Schemas/governance.tagset.json
+            load Fixtures/corpus
+            open qu-jiceng
+            tag 巡察 all 巡察
+            untag a1
+            save
+
+            """
+        let saved = try tagbench(["s.json"], in: dir, input: first)
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let second = try tagbench(["s.json"], in: dir, input: "undo\nspans\nundo\nspans\nredo\nsave\n")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(
+            second.stdout.components(separatedBy: "\n").filter { !$0.isEmpty }.prefix(6) == [
+                "undid: untag a1",
+                "a1  巡察  qu-jiceng  1091:1093  巡察",
+                "a2  巡察  qu-jiceng  1182:1184  巡察",
+                "undid: tag 巡察 all \"巡察\"",
+                "no annotations",
+                "redid: tag 巡察 all \"巡察\""
+            ])
+        // Below the tag is the load, whose undo the file does not keep: refused, saying why.
+        let third = try tagbench(["s.json"], in: dir, input: "undo\nundo\n")
+        #expect(third.status == 1)
+        #expect(
+            third.stderr.contains(
+                "<stdin>:2: error: cannot undo \"load Fixtures/corpus\": the session file did not keep it"))
+    }
+
+    @Test func aKeptHistoryOfEveryKindOfStepMatchesTheSchema() throws {
+        let dir = try Workspace.make()
+        let input = """
+            schema Schemas/governance.tagset.json
+            load Fixtures/corpus
+            open qu-jiceng
+            tag 巡察 all 巡察
+            note a2 复核
+            relabel a1 巡视
+            classify 政治建设 para 2
+            label add 新词
+            tag 新词 1:3
+            untag a2
+            unclassify 政治建设 para 2
+            undo 2
+            save
+
+            """
+        let result = try tagbench(["s.json"], in: dir, input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
+        for kind in ["added", "removed", "noted", "relabeled", "added_category", "removed_category", "added_labels"] {
+            #expect(text.contains("{\"change\": \"\(kind)\""), "\(kind)")
+        }
+        #expect(text.contains("\"redo\": ["))
+        Workspace.keep(dir + "/s.json", as: "kept-undo-session.json")
+        // Reopened, everything undoes back to the load.
+        let reopened = try tagbench(["s.json"], in: dir, input: "undo 6\nspans\n")
+        #expect(reopened.status == 0, "\(reopened.stderr)")
+        #expect(reopened.stdout.hasSuffix("no annotations\n"))
+    }
+
+    @Test func undoAfterCrashRecoveryReachesPastTheSave() throws {
+        let dir = try Workspace.make()
+        let first = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\nopen qu-jiceng\ntag 巡察 all 巡察\nsave\n"
+        #expect(try tagbench(["s.json"], in: dir, input: first).status == 0)
+        // Unsaved: the input ends with the change only in the journal, as after a crash.
+        #expect(try tagbench(["s.json"], in: dir, input: "untag a2\n").status == 0)
+        let recovered = try tagbench(["s.json"], in: dir, input: "spans\nundo 2\nspans\n")
+        #expect(recovered.stderr.contains("recovered 1 command from the journal of s.json"), "\(recovered.stderr)")
+        #expect(
+            recovered.stdout.components(separatedBy: "\n").filter { !$0.isEmpty } == [
+                "a1  巡察  qu-jiceng  1091:1093  巡察",
+                "undid: untag a2",
+                "undid: tag 巡察 all \"巡察\"",
+                "no annotations"
+            ])
+    }
+}
