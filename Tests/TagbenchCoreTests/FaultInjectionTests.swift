@@ -17,6 +17,9 @@ struct FaultInjectionTests {
         "tag 巡察 1:3"
     ]
 
+    /// A save with no checkpoint to remove, then changes after it: they must follow the new file.
+    static let plainSaveScript = ["open qu-jiceng", "tag 巡察 all 巡察", "save", "untag a1", "note a2 x"]
+
     /// A save to another path in the middle: the session, its journal and its lock move there.
     static let movingScript = ["open qu-jiceng", "tag 巡察 all 巡察", "note a1 复核", "save b.json", "untag a1", "note a2 x"]
 
@@ -113,6 +116,8 @@ struct FaultInjectionTests {
         while try run(.fail(at: n, error: error)).fired { n += 1 }
         var m = 1
         while try run(.fail(at: m, error: error), script: Self.movingScript).fired { m += 1 }
+        var k = 1
+        while try run(.fail(at: k, error: error), script: Self.plainSaveScript).fired { k += 1 }
         // The script is long enough to reach every kind of write.
         #expect(n > 50, "only \(n - 1) operations")
     }
@@ -122,6 +127,8 @@ struct FaultInjectionTests {
         while try run(.crash(after: n)).fired { n += 1 }
         var m = 0
         while try run(.crash(after: m), script: Self.movingScript).fired { m += 1 }
+        var k = 0
+        while try run(.crash(after: k), script: Self.plainSaveScript).fired { k += 1 }
         #expect(n > 50, "only \(n) operations")
     }
 }

@@ -52,10 +52,13 @@ extension Engine {
         // checkpoint that stays would be opened instead of the new file: that is a failed save
         // (the journal, not emptied, still follows the checkpoint, which with it holds all).
         for path in Set([sessionPath, target].compactMap({ $0 })) {
-            let failure = files.unlink(Journal.checkpointPath(for: path))
-            if failure != 0 && failure != ENOENT {
+            let checkpoint = Journal.checkpointPath(for: path)
+            let failure = files.unlink(checkpoint)
+            // A failure to remove a checkpoint that is not there leaves nothing in the way of the
+            // new file; treating it as a failed save would leave the journal following the old one.
+            if failure != 0 && failure != ENOENT && FileSystem.kind(of: checkpoint) != .missing {
                 targetLock?.release()
-                throw .writeFailed(Journal.checkpointPath(for: path), reason: FileSystem.errorText(failure))
+                throw .writeFailed(checkpoint, reason: FileSystem.errorText(failure))
             }
         }
         let moved = target != sessionPath
