@@ -27,6 +27,10 @@ struct SessionFile {
     var nextID: Int?
     /// `next_suggestion`, when written.
     var nextSuggestion: Int?
+    /// Conflicts of merged sessions, in file order.
+    var conflicts: [ConflictRecord] = []
+    /// `next_conflict`, when written.
+    var nextConflict: Int?
 
     /// An empty file value over `bytes`.
     init(bytes: [UInt8], displayPath: String) {
@@ -58,6 +62,7 @@ struct DocumentRecord: Equatable {
 /// A category label on a unit, as the session file records it.
 struct CategoryRecord: Equatable {
     var doc = "", unit = "", index = 0, start = -1, end = -1, label = "", annotator = "", time = ""
+    var annotators: [String] = []
 }
 
 /// A suggestion, waiting or rejected, as the session file records it.

@@ -59,6 +59,7 @@ struct SessionLoader {
         loader.reanchorChangedDocuments()
         try loader.addLog()
         try loader.addSuggestions()
+        try loader.addConflicts()
         try loader.setNextNumbers()
         return (loader.session, loader.report)
     }
