@@ -13,6 +13,7 @@ public struct TagbenchCommand: ParsableCommand {
         version: "tagbench \(TagbenchVersion.current)",
         subcommands: [
             ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, MergeCommand.self,
+            MergeDriverCommand.self,
             RegexWorkerCommand.self
         ],
         defaultSubcommand: ReplCommand.self
