@@ -12,7 +12,9 @@ public struct TagbenchCommand: ParsableCommand {
         abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
         version: "tagbench \(TagbenchVersion.current)",
         subcommands: [
-            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, RegexWorkerCommand.self
+            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, MergeCommand.self,
+            MergeDriverCommand.self,
+            RegexWorkerCommand.self
         ],
         defaultSubcommand: ReplCommand.self
     )

@@ -83,6 +83,12 @@ public struct Completer {
                     "--negatives", "--jsonl", "--overlap"
                 ].map { ($0, $0) }
             }
+        case ("conflicts", 1): return labels
+        case ("resolve", 1): return engine.session.conflicts.open.prefix(2000).map { ($0.id, $0.id) }
+        case ("resolve", 2): return ["--pick", "--all", "--none", "--as"].map { ($0, $0) }
+        case ("resolve", 3) where previous == "--as": return labels
+        case ("merge", _) where previous == "--strategy": return ["unanimous", "majority", "min="].map { ($0, $0) }
+        case ("merge", _): return pathChoices(typing)
         case ("label", 1): return [("add", "add")]
         case ("load", _) where typing.hasPrefix("-"): return ["--encoding", "--split-at"].map { ($0, $0) }
         case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1): return pathChoices(typing)

@@ -5,6 +5,8 @@ extension Command {
         case .load(let paths, let encoding, let splitAt):
             return .load(paths.map { Paths.absolute($0, base: base) }, encoding: encoding, splitAt: splitAt)
         case .schema(let path): return .schema(Paths.absolute(path, base: base))
+        case .merge(let paths, let strategy):
+            return .merge(paths.map { Paths.absolute($0, base: base) }, strategy: strategy)
         default: return self
         }
     }
@@ -15,6 +17,8 @@ extension Command {
         case .load(let paths, let encoding, let splitAt):
             return .load(paths.map { Paths.relative($0, to: directory) }, encoding: encoding, splitAt: splitAt)
         case .schema(let path): return .schema(Paths.relative(path, to: directory))
+        case .merge(let paths, let strategy):
+            return .merge(paths.map { Paths.relative($0, to: directory) }, strategy: strategy)
         default: return self
         }
     }

@@ -97,6 +97,12 @@ public enum Command: Hashable, Sendable {
     case reject(SuggestionTarget, label: String?)
     /// `review [LABEL]`: the full-screen queue (a terminal only).
     case review(label: String?)
+    /// `merge SESSION... [--strategy unanimous|majority|min=K]`: merge annotators' sessions into this one.
+    case merge([String], strategy: MergeStrategy)
+    /// `conflicts [LABEL]`: list the open conflicts of merged sessions.
+    case conflicts(label: String?)
+    /// `resolve cN --pick K | --all | --none | --as LABEL [--at S:E]`
+    case resolve(Int, ConflictDecision)
     /// `labels`
     case labels
     /// `label add NAME [--alias A]... [--category] [--colour #rrggbb] [--description TEXT]`
@@ -135,7 +141,7 @@ public enum Command: Hashable, Sendable {
     public var changesSession: Bool {
         switch self {
         case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo,
-            .suggest, .accept, .reject:
+            .suggest, .accept, .reject, .merge, .resolve:
             return true
         default:
             return false

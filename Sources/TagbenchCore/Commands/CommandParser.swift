@@ -170,6 +170,38 @@ public enum CommandParser {
             return name == "accept"
                 ? .accept(target, label: label, asLabel: asLabel, at: at) : .reject(target, label: label)
         case "review": command = .review(label: try args.next()?.text)
+        case "merge":
+            var paths: [String] = []
+            var strategy = MergeStrategy.unanimous
+            while let token = try args.next() {
+                if token.kind == .word && token.text == "--strategy" {
+                    let name = try args.required("unanimous, majority or min=K after --strategy").text
+                    guard let known = MergeStrategy(name: name) else {
+                        throw .invalidArgument(
+                            command: "merge", argument: name, expected: "unanimous, majority or min=K")
+                    }
+                    strategy = known
+                } else if token.kind == .word && token.text.hasPrefix("--") {
+                    throw .unknownOption(token.text, command: name)
+                } else {
+                    paths.append(token.text)
+                }
+            }
+            if paths.isEmpty { throw .missingArgument(command: name, what: "a session file") }
+            command = .merge(paths, strategy: strategy)
+        case "conflicts": command = .conflicts(label: try args.next()?.text)
+        case "resolve":
+            let id = try args.required("a conflict id such as c3").text
+            guard id.first == "c", let number = Int(id.dropFirst()), number >= 1, id.dropFirst().allSatisfy(\.isASCII)
+            else { throw .invalidArgument(command: name, argument: id, expected: "a conflict id such as c3") }
+            var words: [String] = []
+            while let token = try args.next() { words.append(token.text) }
+            guard let decision = ConflictDecision(arguments: words) else {
+                throw .invalidArgument(
+                    command: name, argument: words.joined(separator: " "),
+                    expected: "--pick K, --all, --none or --as LABEL [--at S:E]")
+            }
+            command = .resolve(number, decision)
         case "labels": command = .labels
         case "orphans": command = .orphans
         case "label":

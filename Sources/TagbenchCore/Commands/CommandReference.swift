@@ -79,6 +79,20 @@ public struct CommandReference: Sendable {
                 "keys: y accept · n reject · s skip · SHORTCUT accept under that label · h/← l/→ move the start · H/L (shift-←/→) move the end",
                 "      u undo the last decision · q leave · ? the keys; every decision is one undo step and goes to the log as accept/reject"
             ]),
+        .init(
+            name: "merge", usage: "merge SESSION... [--strategy unanimous|majority|min=K]",
+            summary:
+                "merge annotators' sessions into this one: identical spans the strategy accepts kept (source merge), the rest conflicts c1, c2, …",
+            details: [
+                "documents are matched by the SHA-256 of their text; merging again keeps every decision and accepted span",
+                "a decision that new input contradicts is kept and reported"
+            ]),
+        .init(
+            name: "conflicts", usage: "conflicts [LABEL]",
+            summary: "list the open conflicts: id, document, S:E, context, each annotator's version"),
+        .init(
+            name: "resolve", usage: "resolve cN --pick K | --all | --none | --as LABEL [--at S:E]",
+            summary: "decide a conflict: the K-th version, every version, none, or one span of your own"),
         .init(name: "labels", usage: "labels", summary: "the tag set with counts, shortcuts and parents"),
         .init(
             name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]",

@@ -64,6 +64,12 @@ public enum CommandRenderer {
         case .reject(let target, let label):
             return (["reject", render(target)] + (label.map { [q($0)] } ?? [])).joined(separator: " ")
         case .review(let label): return "review" + (label.map { " " + q($0) } ?? "")
+        case .merge(let paths, let strategy):
+            return (["merge"] + paths.map(q) + (strategy == .unanimous ? [] : ["--strategy", strategy.name])).joined(
+                separator: " ")
+        case .conflicts(let label): return "conflicts" + (label.map { " " + q($0) } ?? "")
+        case .resolve(let number, let decision):
+            return (["resolve", "c\(number)"] + decision.arguments.map(q)).joined(separator: " ")
         case .labels: return "labels"
         case .orphans: return "orphans"
         case .labelAdd(let label):

@@ -240,6 +240,10 @@ public final class Engine {
             try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
         case .reject(let target, let label): try reject(target, label: label, command: command, emit: emit)
         case .review: preconditionFailure("review is handled by execute: its decisions are commands of their own")
+        case .merge(let paths, let strategy):
+            try merge(paths, strategy: strategy, command: command, context: context, emit: emit)
+        case .conflicts(let label): emit(.lines(try conflictLines(label)))
+        case .resolve(let number, let decision): try resolve(number, decision, command: command, emit: emit)
         case .labels: emit(.labels(labelRows()))
         case .orphans:
             emit(session.orphans.isEmpty ? .message(Wording.noOrphans) : .spans(session.orphans.map(spanRow)))

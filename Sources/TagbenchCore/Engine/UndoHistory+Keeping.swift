@@ -68,7 +68,7 @@ extension UndoHistory {
                 if !done { labelNames += labels.map(\.name) }
                 record.changes.append(.labels(labels))
             case .updatedLabels, .replacedTagSet, .addedDocuments, .queuedSuggestions, .acceptedSuggestions,
-                .rejectedSuggestions, .importedRejections:
+                .rejectedSuggestions, .importedRejections, .changedConflicts, .decidedConflict:
                 return nil
             }
         }

@@ -18,6 +18,10 @@ enum Change {
     case rejectedSuggestions([Suggestion])
     /// Rejections read in with imported documents.
     case importedRejections([Suggestion])
+    /// Conflicts a merge added and open ones it dropped; `nextBefore` is the next number before.
+    case changedConflicts(added: [Conflict], removed: [Conflict], nextBefore: Int)
+    /// A conflict decided.
+    case decidedConflict(number: Int, ConflictDecision)
 }
 
 /// What one state-changing command did: undone and redone as a whole.

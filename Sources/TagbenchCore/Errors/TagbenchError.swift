@@ -150,6 +150,16 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case invalidSession(path: String, reason: String)
     /// A session written by a newer tagbench.
     case sessionTooNew(path: String, version: Int)
+    /// A session given to `merge` (or the merge driver) that cannot be merged, and why.
+    case mergeInput(String, reason: String)
+    /// One label name with another kind or parent in two merged sessions.
+    case labelClash(String, first: String, firstIs: String, second: String, secondIs: String)
+    /// A conflict id that is not in the session.
+    case unknownConflict(String)
+    /// `resolve` of a conflict already decided.
+    case conflictDecided(String, decision: String)
+    /// `resolve cN --pick K` past the conflict's versions.
+    case versionOutOfRange(conflict: String, number: Int, count: Int)
 
     /// One sentence saying what is wrong.
     public var message: String {
@@ -303,6 +313,13 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "\(path):\(line):\(column): malformed JSON: \(reason)"
         case .invalidSession(let path, let reason):
             return "\(path) is not a valid session: \(reason)"
+        case .mergeInput(let path, let reason): return "cannot merge \(path): \(reason)"
+        case .labelClash(let name, let first, let firstIs, let second, let secondIs):
+            return "label \(name) is \(firstIs) in \(first) but \(secondIs) in \(second)"
+        case .unknownConflict(let id): return "no conflict \(id)"
+        case .conflictDecided(let id, let decision): return "\(id) is already resolved (\(decision))"
+        case .versionOutOfRange(let conflict, let number, let count):
+            return "\(conflict) has \(Format.count(count, "version")); there is no version \(number)"
         case .sessionTooNew(let path, let version):
             return "\(path) has format version \(version); this tagbench reads up to \(Session.formatVersion)"
         }
@@ -335,7 +352,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .nothingToRedo: return "redo works only right after undo"
         case .undoStepNotKept:
             return
-                "a saved session keeps its last \(KeptUndo.stepLimit) steps (naming at most \(Format.count(KeptUndo.annotationLimit, "span"))), none older than a load or schema, and none that changes suggestions"
+                "a saved session keeps its last \(KeptUndo.stepLimit) steps (naming at most \(Format.count(KeptUndo.annotationLimit, "span"))), none older than a load or schema, and none that changes suggestions or conflicts"
         case .undoStepNoLongerApplies:
             return
                 "the session or a document changed since the step was saved (edited by hand, or a document's text changed); steps older than it cannot be undone either"
@@ -386,6 +403,12 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
                 + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"
+        case .mergeInput: return "nothing was written"
+        case .labelClash:
+            return "make the tag sets agree on the label (or rename one), then merge again; nothing was written"
+        case .unknownConflict: return "conflicts lists the open ones"
+        case .conflictDecided: return "undo the resolve to decide it again"
+        case .versionOutOfRange: return "conflicts lists each version with its number"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil
         }

@@ -18,6 +18,8 @@ public struct Annotation: Sendable, Equatable {
     public var annotator: String
     /// When, as ISO 8601 UTC.
     public var time: String
+    /// For a span `merge` accepted, the annotators of the merged sessions who made it (empty otherwise).
+    public var annotators: [String] = []
 
     /// `aN`, the id users type.
     public var id: String { "a\(number)" }
@@ -25,8 +27,9 @@ public struct Annotation: Sendable, Equatable {
     /// Makes an annotation.
     public init(
         number: Int, document: Int, range: TextRange, label: Int, text: String, note: String = "",
-        source: String = "manual", annotator: String, time: String
+        source: String = "manual", annotator: String, time: String, annotators: [String] = []
     ) {
+        self.annotators = annotators
         self.number = number
         self.document = document
         self.range = range
@@ -65,11 +68,15 @@ public struct CategoryAnnotation: Sendable, Equatable, Hashable {
     public var annotator: String
     /// When, as ISO 8601 UTC.
     public var time: String
+    /// For a label `merge` accepted, the annotators of the merged sessions who put it there.
+    public var annotators: [String] = []
 
     /// Makes a category annotation.
     public init(
-        document: Int, unit: UnitKind, index: Int, range: TextRange, label: Int, annotator: String, time: String
+        document: Int, unit: UnitKind, index: Int, range: TextRange, label: Int, annotator: String, time: String,
+        annotators: [String] = []
     ) {
+        self.annotators = annotators
         self.document = document
         self.unit = unit
         self.index = index

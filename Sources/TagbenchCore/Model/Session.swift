@@ -90,6 +90,8 @@ public final class Session {
     public internal(set) var nextNumber = 1
     /// Suggestions waiting for review, and those rejected.
     public internal(set) var suggestions = SuggestionQueue()
+    /// Where merged sessions disagree (`merge`, the merge driver), open or decided.
+    public internal(set) var conflicts = ConflictList()
 
     /// An empty session.
     public init() {}

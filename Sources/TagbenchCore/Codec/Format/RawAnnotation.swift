@@ -8,6 +8,8 @@ struct RawAnnotation: Equatable {
     /// Where the context strings are in the file, quotes included (read only if the document changed).
     var prefix: Range<Int>?, suffix: Range<Int>?
     var orphan = false
+    /// `annotators`, written only on a span `merge` accepted.
+    var annotators: [String] = []
 }
 
 /// The last value of each field that usually repeats, so equal strings share one allocation.

@@ -29,6 +29,10 @@ struct SessionFile {
     var nextID: Int?
     /// `next_suggestion`, when written.
     var nextSuggestion: Int?
+    /// Conflicts of merged sessions, in file order.
+    var conflicts: [ConflictRecord] = []
+    /// `next_conflict`, when written.
+    var nextConflict: Int?
 
     /// An empty file value over `bytes`.
     init(bytes: [UInt8], displayPath: String) {
@@ -62,6 +66,7 @@ struct DocumentRecord: Equatable {
 /// A category label on a unit, as the session file records it.
 struct CategoryRecord: Equatable {
     var doc = "", unit = "", index = 0, start = -1, end = -1, label = "", annotator = "", time = ""
+    var annotators: [String] = []
 }
 
 extension CategoryRecord {
@@ -69,7 +74,8 @@ extension CategoryRecord {
     init(_ category: CategoryAnnotation, documentID: String, labelName: String) {
         self.init(
             doc: documentID, unit: category.unit.rawValue, index: category.index, start: category.range.start,
-            end: category.range.end, label: labelName, annotator: category.annotator, time: category.time)
+            end: category.range.end, label: labelName, annotator: category.annotator, time: category.time,
+            annotators: category.annotators)
     }
 }
 

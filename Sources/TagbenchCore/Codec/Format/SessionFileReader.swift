@@ -37,6 +37,8 @@ enum SessionFileReader {
             case "log": file.log += try readLog(&reader)
             case "undo": file.undo.undo += try readKeptSteps(&reader, in: file)
             case "redo": file.undo.redo += try readKeptSteps(&reader, in: file)
+            case "conflicts": file.conflicts += try readConflicts(&reader)
+            case "next_conflict": file.nextConflict = try reader.readInt()
             default: try reader.skipValue()
             }
         }
@@ -173,6 +175,7 @@ enum SessionFileReader {
             case "source": annotation.source = try reader.readString(reusing: &repeated.source)
             case "annotator": annotation.annotator = try reader.readString(reusing: &repeated.annotator)
             case "time": annotation.time = try reader.readString(reusing: &repeated.time)
+            case "annotators": annotation.annotators = try readStrings(&reader)
             // Needed only if the document changed: kept as where they are in the file.
             case "prefix": annotation.prefix = try reader.skipString()
             case "suffix": annotation.suffix = try reader.skipString()
@@ -202,6 +205,7 @@ enum SessionFileReader {
         case "label": record.label = try reader.readString()
         case "annotator": record.annotator = try reader.readString()
         case "time": record.time = try reader.readString()
+        case "annotators": record.annotators = try readStrings(&reader)
         default: return false
         }
         return true

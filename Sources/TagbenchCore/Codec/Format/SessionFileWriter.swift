@@ -48,6 +48,7 @@ enum SessionFileWriter {
         writer.raw(session.categories.isEmpty ? "],\n  \"next_id\": " as StaticString : "\n  ],\n  \"next_id\": ")
         writer.int(session.nextNumber)
         writeSuggestions(of: session, to: &writer)
+        writeConflicts(of: session, to: &writer)
         writeLog(of: session, directory: directory, to: &writer)
         try emit(writer.bytes[...])
     }
@@ -216,6 +217,11 @@ enum SessionFileWriter {
         repeating.source.write(annotation.source, to: &writer)
         writer.raw(AnnotationLayout.annotator)
         repeating.annotator.write(annotation.annotator, to: &writer)
+        // Only on a span `merge` accepted (the fast path then leaves the line to the general reader).
+        if !annotation.annotators.isEmpty {
+            writer.raw(", \"annotators\": ")
+            writer.stringArray(annotation.annotators)
+        }
         writer.raw(AnnotationLayout.time)
         repeating.time.write(annotation.time, to: &writer)
         writer.raw(AnnotationLayout.close)
@@ -279,6 +285,10 @@ enum SessionFileWriter {
         writer.string(record.label)
         writer.key("annotator")
         writer.string(record.annotator)
+        if !record.annotators.isEmpty {
+            writer.key("annotators")
+            writer.stringArray(record.annotators)
+        }
         writer.key("time")
         writer.string(record.time)
     }

@@ -93,7 +93,7 @@ extension SessionLoader {
         let annotation = Annotation(
             number: number, document: document, range: TextRange(raw.start, raw.end), label: label,
             text: raw.text.taken(), note: raw.note.taken(), source: raw.source.taken(),
-            annotator: raw.annotator.taken(), time: raw.time.taken())
+            annotator: raw.annotator.taken(), time: raw.time.taken(), annotators: raw.annotators)
         if raw.orphan {
             session.preservedContext[number] = (try file.context(raw.prefix), try file.context(raw.suffix))
             session.addOrphan(annotation)

@@ -22,7 +22,7 @@ extension SessionLoader {
             session.addCategory(
                 CategoryAnnotation(
                     document: document, unit: unit, index: record.index, range: TextRange(record.start, record.end),
-                    label: label, annotator: record.annotator, time: record.time))
+                    label: label, annotator: record.annotator, time: record.time, annotators: record.annotators))
         }
     }
 

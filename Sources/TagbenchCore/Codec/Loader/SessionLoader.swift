@@ -60,6 +60,7 @@ struct SessionLoader {
         try loader.addLog()
         loader.session.keptUndo = loader.file.undo
         try loader.addSuggestions()
+        try loader.addConflicts()
         try loader.setNextNumbers()
         return (loader.session, loader.report)
     }

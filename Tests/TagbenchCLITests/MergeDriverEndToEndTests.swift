@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// `tagbench merge-driver` under the real `git merge`: two branches annotate one session
+/// differently, the merge succeeds through the driver, the result opens, holds both sides' spans
+/// and the expected conflict, and its history replays to the same spans; a corrupt BASE leaves
+/// OURS as it was with a non-zero exit.
+@Suite(.serialized)
+struct MergeDriverEndToEndTests {
+    @discardableResult
+    func git(_ arguments: [String], in dir: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["HOME"] = dir
+        environment["SOURCE_DATE_EPOCH"] = "1700000000"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func annotate(_ lines: [String], in dir: String) throws {
+        let result = try tagbench(["session.json"], in: dir, input: (lines + ["save"]).joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func gitMergesTwoBranchesAnnotatingOneSession() throws {
+        let dir = try Workspace.make()
+        try git(["init", "-q"], in: dir)
+        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
+        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        try annotate(
+            [
+                "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023", "tag 第一议题 465:469",
+                "tag 巡察 684:688", "classify 政治建设 para 2"
+            ], in: dir)
+        try git(["add", "-A"], in: dir)
+        try git(["commit", "-qm", "base"], in: dir)
+        try git(["checkout", "-qb", "theirs"], in: dir)
+        try annotate(["open xinqu-2023", "tag 主题教育 153:157", "relabel a2 巡视", "classify 纪律建设 para 3"], in: dir)
+        try git(["commit", "-qam", "theirs"], in: dir)
+        try git(["checkout", "-q", "main"], in: dir)
+        try annotate(
+            ["open xinqu-2023", "tag 第一议题 684:688", "untag a2", "note a1 ours", "unclassify 政治建设 para 2"], in: dir)
+        try git(["commit", "-qam", "ours"], in: dir)
+
+        let merged = try git(["merge", "--no-edit", "theirs"], in: dir)
+        #expect(merged.status == 0, "\(merged.output)")
+        #expect(merged.output.contains("1 conflict to resolve (c1)"), "\(merged.output)")
+        let text = try read(dir + "/session.json")
+        #expect(!text.contains("<<<<<<<"))
+        Workspace.keep(dir + "/session.json", as: "merge-driver-session.json")
+        let spans = try tagbench(
+            ["session.json"], in: dir, input: "spans --corpus\nconflicts\nhistory\n", environment: ["NO_COLOR": "1"])
+        #expect(spans.status == 0, "\(spans.stderr)")
+        let lines = spans.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("a1  第一议题  xinqu-2023  465:469  第一议题  # ours"))
+        #expect(lines.contains { $0.hasPrefix("a3  第一议题  xinqu-2023  684:688") })
+        #expect(lines.contains { $0.hasPrefix("a4  主题教育  xinqu-2023  153:157") })
+        #expect(!lines.contains { $0.hasPrefix("a2 ") })
+        #expect(lines.contains("    1 ours    —"))
+        #expect(lines.contains("    2 theirs  巡视 684:688 第一议题"))
+        let file = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let units = (file["categories"] as! [[String: Any]]).map { "\($0["label"]!) \($0["unit"]!) \($0["index"]!)" }
+        #expect(units == ["纪律建设 para 3"])
+
+        // Replaying the merged history into an empty session gives the merged spans.
+        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
+        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
+        #expect(
+            again.stdout == lines.prefix { !$0.hasPrefix("c1 ") }.joined(separator: "\n") + "\n",
+            "\(again.stdout)")
+    }
+
+    @Test func aCorruptBaseLeavesOursAsItWasAndFails() throws {
+        let dir = try Workspace.make()
+        try annotate(
+            ["schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023", "tag 第一议题 465:469"],
+            in: dir)
+        try FileManager.default.copyItem(atPath: dir + "/session.json", toPath: dir + "/ours.json")
+        try FileManager.default.copyItem(atPath: dir + "/session.json", toPath: dir + "/theirs.json")
+        try "{\"format\": \"tagbench-session\", ".write(toFile: dir + "/base.json", atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json"))
+        let result = try tagbench(["merge-driver", "base.json", "ours.json", "theirs.json", "session.json"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("base.json (BASE of session.json)"), "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")) == before)
+    }
+}
