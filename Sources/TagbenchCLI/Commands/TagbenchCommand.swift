@@ -252,13 +252,28 @@ struct ExportCommand: ParsableCommand {
 
 /// `tagbench stats SESSION`.
 struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts by label and by document.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Charts of a session: spans by label and by document, span lengths, progress.")
 
     @Argument(help: "The session file.")
     var session: String
 
+    @Flag(help: "Chart every document, not only the most annotated.")
+    var all = false
+
+    @Option(help: "How many of the most annotated documents to chart.")
+    var top = StatsOptions.defaultTop
+
+    @Flag(help: "The figures as JSON (every document included).")
+    var json = false
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top takes a number of documents from 1") }
+    }
+
     func run() throws {
-        try runOne(.stats, session: session)
+        try runOne(.stats(StatsOptions(all: all, top: top, json: json)), session: session)
     }
 }
 

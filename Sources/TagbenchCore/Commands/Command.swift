@@ -110,8 +110,8 @@ public enum Command: Hashable, Sendable {
     case save(String?)
     /// `export FORMAT PATH [options]`
     case export(ExportOptions)
-    /// `stats`
-    case stats
+    /// `stats [--all] [--top N] [--json]`
+    case stats(StatsOptions)
     /// `history`
     case history
     /// `run SCRIPT`

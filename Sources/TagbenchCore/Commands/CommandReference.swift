@@ -101,7 +101,14 @@ public struct CommandReference: Sendable {
                 "  --split train=8,dev=1,test=1 --seed N   PATH-train.EXT …; a document is in one split only",
                 "  --shard-size N   a new numbered file every N records"
             ]),
-        .init(name: "stats", usage: "stats", summary: "counts by label and by document"),
+        .init(
+            name: "stats", usage: "stats [--all] [--top N] [--json]",
+            summary: "charts: spans by label and by document, span lengths, progress; --json for machines",
+            details: [
+                "bars scaled to the terminal's width, in the tag set's colours on a terminal only",
+                "by document: the N most annotated (10 unless --top N), or every one with --all",
+                "--json: the same figures as one JSON object, every document included"
+            ]),
         .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),
         .init(name: "run", usage: "run SCRIPT", summary: "execute a script file here"),

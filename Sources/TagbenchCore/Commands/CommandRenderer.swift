@@ -78,7 +78,7 @@ public enum CommandRenderer {
         case .export(let options):
             return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(
                 separator: " ")
-        case .stats: return "stats"
+        case .stats(let options): return (["stats"] + options.words).joined(separator: " ")
         case .history: return "history"
         case .run(let path): return "run " + q(path)
         case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")

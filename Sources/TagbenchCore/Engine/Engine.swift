@@ -246,7 +246,7 @@ public final class Engine {
         case .redo(let count): try undoOrRedo(count, undoing: false, emit: emit)
         case .save(let path): try save(path, context: context, emit: emit)
         case .export(let options): try export(options, context: context, emit: emit)
-        case .stats: emit(.lines(statsLines()))
+        case .stats(let options): emit(.stats(statsFigures(), options))
         case .history: emit(.lines(historyLines(base: context.baseDirectory)))
         case .run: preconditionFailure("run is handled by ScriptRunner")
         case .help(let topic): emit(.lines(try Help.lines(for: topic)))
