@@ -112,6 +112,8 @@ public enum Command: Hashable, Sendable {
     case export(ExportOptions)
     /// `stats [--all] [--top N] [--json]`
     case stats(StatsOptions)
+    /// `report OUT [--docs D1,D2] [--labels L1,L2]`
+    case report(ReportOptions)
     /// `history`
     case history
     /// `run SCRIPT`

@@ -223,6 +223,11 @@ public enum CommandParser {
                 }
             }
             command = .stats(options)
+        case "report":
+            let path = try args.required("an output folder").text
+            var words: [String] = []
+            while let token = try args.next() { words.append(token.text) }
+            command = .report(try ReportOptions.parse(path: path, options: words))
         case "history": command = .history
         case "run": command = .run(try args.required("a script file").text)
         case "help": command = .help(try args.next()?.text)

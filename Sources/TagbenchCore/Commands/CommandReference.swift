@@ -110,6 +110,15 @@ public struct CommandReference: Sendable {
                 "--json: the same figures as one JSON object, every document included"
             ]),
         .init(
+            name: "report", usage: "report OUT [--docs D1,D2] [--labels L1,L2]",
+            summary:
+                "write an HTML report: OUT/index.html (label chart, documents) and a page a document with its spans marked",
+            details: [
+                "self-contained pages (no network): spans as marks with their labels and offsets, overlapping spans in lanes,",
+                "notes on hover, categories beside their paragraphs, a legend that hides and shows labels",
+                "OUT is a new or empty folder, or an earlier report (replaced whole); Ctrl-C leaves it as it was"
+            ]),
+        .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),
         .init(name: "run", usage: "run SCRIPT", summary: "execute a script file here"),
         .init(name: "help", usage: "help [COMMAND]", summary: "this list, or one command's usage"),

@@ -79,6 +79,8 @@ public enum CommandRenderer {
             return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(
                 separator: " ")
         case .stats(let options): return (["stats"] + options.words).joined(separator: " ")
+        case .report(let options):
+            return (["report", q(options.path)] + options.optionWords.map(q)).joined(separator: " ")
         case .history: return "history"
         case .run(let path): return "run " + q(path)
         case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")

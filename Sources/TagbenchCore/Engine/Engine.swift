@@ -247,6 +247,7 @@ public final class Engine {
         case .save(let path): try save(path, context: context, emit: emit)
         case .export(let options): try export(options, context: context, emit: emit)
         case .stats(let options): emit(.stats(statsFigures(), options))
+        case .report(let options): try report(options, context: context, emit: emit)
         case .history: emit(.lines(historyLines(base: context.baseDirectory)))
         case .run: preconditionFailure("run is handled by ScriptRunner")
         case .help(let topic): emit(.lines(try Help.lines(for: topic)))
