@@ -55,6 +55,7 @@ public enum ReportWriter {
             categoriesOf[category.document, default: []].append(category)
         }
         let staging = FileSystem.temporaryPath(for: target)
+        let pages = ReportPageFiles(files: files)
         tb_defer_signals_begin()
         defer { tb_defer_signals_end() }
         do {
@@ -81,9 +82,8 @@ public enum ReportWriter {
                 let page = ReportPage(
                     document: document, number: documentNumber + 1, spans: spans, categories: categories,
                     labels: labels)
-                w.bytes.removeAll(keepingCapacity: true)
                 page.write(&w)
-                try writeFile(staging + "/docs/\(documentNumber + 1).html", w.bytes, files: files)
+                try pages.write(staging + "/docs/\(documentNumber + 1).html", &w)
                 var counts: [Int: Int] = [:]
                 for span in spans { counts[span.label, default: 0] += 1 }
                 rows.append(
@@ -97,9 +97,9 @@ public enum ReportWriter {
                         }))
                 result.spans += spans.count
             }
-            w.bytes.removeAll(keepingCapacity: true)
             ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows).write(&w)
-            try writeFile(staging + "/index.html", w.bytes, files: files)
+            try pages.write(staging + "/index.html", &w)
+            try pages.finish()
             if stale > 0 {
                 result.warnings.append(
                     "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
@@ -119,9 +119,11 @@ public enum ReportWriter {
             }
             if replacing { removeTree(old) }
         } catch let error as TagbenchError {
+            pages.drain()
             removeTree(staging)
             throw error
         } catch {
+            pages.drain()
             removeTree(staging)
             preconditionFailure("unexpected error \(error)")
         }
@@ -202,16 +204,5 @@ public enum ReportWriter {
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
         let failure = files.makeDirectory(path, 0o755)
         if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
-    }
-
-    /// Writes a new file (never one already there, never through a link).
-    private static func writeFile(_ path: String, _ bytes: [UInt8], files: FileOperations) throws(TagbenchError) {
-        let fd = files.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
-        let failure = bytes.withUnsafeBytes { files.write(fd, $0) }
-        let closed = close(fd) == 0 ? 0 : errno
-        if failure != 0 || closed != 0 {
-            throw .writeFailed(path, reason: FileSystem.errorText(failure != 0 ? failure : closed))
-        }
     }
 }
