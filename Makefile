@@ -24,12 +24,17 @@ test-portable: setup
 	swift build --build-tests --scratch-path .build-portable -Xcc -DTB_PORTABLE -Xswiftc -DTB_PORTABLE
 	TAGBENCH_SAVE_KILL_ROUNDS=6 TAGBENCH_EXPORT_KILL_ROUNDS=4 swift test --skip-build --scratch-path .build-portable
 
-# System packages (libedit's headers for the CLibEdit target, tmux for the terminal test) and
+# System packages (libedit's headers for the CLibEdit target, tmux for the terminal test,
+# chromium and a CJK font for the report's browser test) and
 # the Python virtual environment for the interop suite; each only when missing.
 setup:
 	@if ! pkg-config --exists libedit 2>/dev/null || ! command -v tmux >/dev/null; then \
 		echo "installing libedit-dev, tmux and pkg-config"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y libedit-dev tmux pkg-config; \
+	fi
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q wqy-microhei; then \
+		echo "installing chromium and fonts-wqy-microhei (the report's browser test; CJK text in its screenshots)"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-wqy-microhei; \
 	fi
 	@if [ ! -x $(VENV)/bin/python ] || ! cmp -s Tests/interop/requirements.txt $(VENV)/requirements.txt; then \
 		echo "creating $(VENV) for the Python interop tests"; \

@@ -180,7 +180,7 @@ struct EndToEndTests {
         let dir = try Workspace.make()
         var result = try tagbench(["stats", "Sessions/demo.json"], in: dir)
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("4 documents, 6,050 characters, 45 spans, 2 categories\nby label:\n"))
+        #expect(result.stdout.hasPrefix("4 documents, 6,050 characters, 45 spans, 2 categories\n\nspans by label\n"))
         result = try tagbench(["--version"], in: dir)
         #expect(result.stdout == "tagbench \(TagbenchVersion.current)\n")
         result = try tagbench(["--help"], in: dir)

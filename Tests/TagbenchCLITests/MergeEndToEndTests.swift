@@ -55,6 +55,10 @@ struct MergeEndToEndTests {
         #expect(conflicts[2]["unit"] as? String == "para")
         Workspace.keep(dir + "/team/merged.json", as: "merged-session.json")
 
+        // stats counts a merged session's conflicts: all three open before adjudication.
+        let before = try tagbench(["stats", "team/merged.json", "--json"], in: dir)
+        #expect(before.stdout.contains("\"conflicts\": {\"resolved\": 0, \"open\": 3}"), "\(before.stdout)")
+
         // Adjudicated by a script; the listing shows every annotator's version.
         let script = """
             conflicts
@@ -77,6 +81,8 @@ struct MergeEndToEndTests {
         let saved = try tagbench(["team/merged.json"], in: dir, input: "save\nhistory\n")
         #expect(saved.status == 0, "\(saved.stderr)")
         #expect(saved.stdout.contains("merge ../alice.json ../bob.json ../carol.json\nresolve c1 --pick 1\n"))
+        let charted = try tagbench(["stats", "team/merged.json"], in: dir, environment: ["NO_COLOR": "1"])
+        #expect(charted.stdout.contains("conflicts resolved"), "\(charted.stdout)")
         file = try Self.session(dir + "/team/merged.json")
         #expect(
             (file["conflicts"] as! [[String: Any]]).map { $0["decision"] as? String } == [

@@ -89,6 +89,10 @@ struct CompleterTests {
         ("export bio o.jsonl --ov", Completion(deleteCount: 0, replacement: "erlap ", candidates: ["--overlap"])),
         ("export bio o.jsonl --overlap l", Completion(deleteCount: 0, replacement: "ongest ", candidates: ["longest"])),
         ("export spans o.jsonl --labels zt", Completion(deleteCount: 2, replacement: "主题教育 ", candidates: ["主题教育"])),
+        ("stats --j", Completion(deleteCount: 0, replacement: "son ", candidates: ["--json"])),
+        ("report Fixtures/cor", Completion(deleteCount: 0, replacement: "pus/", candidates: ["Fixtures/corpus/"])),
+        ("report out --la", Completion(deleteCount: 0, replacement: "bels ", candidates: ["--labels"])),
+        ("report out --docs xin", Completion(deleteCount: 0, replacement: "qu-2023 ", candidates: ["xinqu-2023"])),
         ("zzz", Completion())
     ]
 

@@ -116,6 +116,31 @@ struct TerminalTests {
         #expect(!saved.contains("未完成"), "a cancelled line is not in the history")
     }
 
+    @Test(arguments: [70, 110])
+    func statsDrawsBarsToTheTerminalsWidthInColour(width: Int) throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(
+            in: dir, environment: "-u NO_COLOR TERM=xterm-256color TAGBENCH_HISTORY= PAGER=", width: width, height: 60)
+        try tmux.type("stats")
+        try tmux.key("Enter")
+        // (`swift test` sets NO_COLOR for what it runs: taken off, as a user's terminal has none.)
+        let screen = try tmux.waitFor("the progress chart") { $0.contains("documents annotated") }
+        let lines = screen.split(separator: "\n").map(String.init)
+        // The full bar of the progress chart and its share end one column short of the edge.
+        let annotated = lines.first { $0.contains("documents annotated") } ?? ""
+        #expect(
+            Format.displayWidth(annotated.replacingOccurrences(of: " +$", with: "", options: .regularExpression))
+                == width - 1)
+        // The longest label bar fills the width the columns leave.
+        let longest = lines.first { $0.contains("整改落实") } ?? ""
+        #expect(longest.filter { $0 == "█" }.count >= width - 40)
+        // Bars in the label's colour (整改落实 is #808000), as the terminal received them.
+        let coloured = try tmux.run(["capture-pane", "-t", "t", "-p", "-e", "-S", "-200"], output: true)
+        let line = coloured.split(separator: "\n").first { $0.contains("整改落实") } ?? ""
+        #expect(line.contains("\u{1B}[38;2;128;128;0m"), "\(line.debugDescription)")
+    }
+
     @Test func reviewTakesSingleKeysFullScreenInARealTerminal() throws {
         let dir = try Workspace.make()
         let tmux = Tmux()

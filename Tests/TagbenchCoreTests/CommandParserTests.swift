@@ -116,7 +116,8 @@ struct CommandParserTests {
         ),
         ("export label-studio ls.json", .export(ExportOptions(format: .labelStudio, path: "ls.json"))),
         ("export brat out/", .export(ExportOptions(format: .brat, path: "out/"))),
-        ("stats", .stats),
+        ("stats", .stats(StatsOptions())),
+        ("stats --all --top 3 --json", .stats(StatsOptions(all: true, top: 3, json: true))),
         ("history", .history),
         ("run script.tb", .run("script.tb")),
         ("help", .help(nil)),
@@ -172,6 +173,11 @@ struct CommandParserTests {
             .invalidArgument(command: "tag", argument: "h3-h1", expected: "a range of hits in order (h1-h3)"), nil
         ),
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
+        (
+            "stats --top 0",
+            .invalidArgument(command: "stats", argument: "0", expected: "a number of documents from 1"), nil
+        ),
+        ("stats --wide", .unknownOption("--wide", command: "stats"), nil),
         ("label add", .missingArgument(command: "label", what: "a label name"), nil),
         (
             "label add 巡察 --colour #3cb44b",

@@ -49,12 +49,12 @@ struct UnitLabelTests {
         try h.run("classify 主题教育 para 2")
         #expect(h.messages == ["para 2 of xinqu-2023 is already 主题教育"])
         try h.run("stats")
-        guard case .lines(let lines) = h.output.last else {
+        guard case .stats(let figures, _) = h.output.last else {
             Issue.record("no stats")
             return
         }
-        #expect(lines.contains { $0.hasPrefix("  主题教育 ") && $0.hasSuffix("  1  + 2 units") })
-        #expect(lines.contains { $0.hasPrefix("  巡察 ") && $0.hasSuffix("  0  + 1 unit") })
+        let counted = Dictionary(uniqueKeysWithValues: figures.labels.map { ($0.name, [$0.count, $0.units]) })
+        #expect(counted["主题教育"] == [1, 2] && counted["巡察"] == [0, 1] && counted["政治建设"] == [0, 0])
     }
 
     @Test func unclassifyUndoAndRedoOfASpanLabelOnAUnit() throws {

@@ -12,8 +12,8 @@ public struct TagbenchCommand: ParsableCommand {
         abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
         version: "tagbench \(TagbenchVersion.current)",
         subcommands: [
-            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, MergeCommand.self,
-            MergeDriverCommand.self,
+            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, ReportCommand.self,
+            MergeCommand.self, MergeDriverCommand.self,
             RegexWorkerCommand.self
         ],
         defaultSubcommand: ReplCommand.self
@@ -241,12 +241,8 @@ struct ExportCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
-        let parsed: ExportOptions
-        do {
-            parsed = try ExportOptions.parse(format: format, path: output, options: options)
-        } catch {
-            let environment = CLIEnvironment.current()
-            throw failure(error, console: Console.standard(environment: environment.variables))
+        let parsed = try parsing { () throws(TagbenchError) in
+            try ExportOptions.parse(format: format, path: output, options: options)
         }
         try runOne(.export(parsed), session: session, timings: timings)
     }
@@ -254,18 +250,69 @@ struct ExportCommand: ParsableCommand {
 
 /// `tagbench stats SESSION`.
 struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts by label and by document.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Charts of a session: spans by label and by document, span lengths, progress.")
 
     @Argument(help: "The session file.")
     var session: String
 
+    @Flag(help: "Chart every document, not only the most annotated.")
+    var all = false
+
+    @Option(help: "How many of the most annotated documents to chart.")
+    var top = StatsOptions.defaultTop
+
+    @Flag(help: "The figures as JSON (every document included).")
+    var json = false
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top takes a number of documents from 1") }
+    }
+
     func run() throws {
-        try runOne(.stats, session: session)
+        try runOne(.stats(StatsOptions(all: all, top: top, json: json)), session: session)
+    }
+}
+
+/// `tagbench report SESSION OUT [--docs …] [--labels …]`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write an HTML report of a session: OUT/index.html and a page a document, with the spans marked.",
+        discussion:
+            "Self-contained pages (no network). OUT is a new or empty folder, or an earlier report, replaced whole. One session for now: several (an agreement heatmap) await the agreement figures."
+    )
+
+    @Argument(help: "The session file.")
+    var session: String
+    @Argument(help: "The output folder.")
+    var output: String
+    @Argument(parsing: .allUnrecognized, help: "Report options: --docs D1,D2 and --labels L1,L2.")
+    var options: [String] = []
+
+    @Flag(help: "Print how long opening the session and writing the report took, to stderr.")
+    var timings = false
+
+    func run() throws {
+        let parsed = try parsing { () throws(TagbenchError) in try ReportOptions.parse(path: output, options: options) }
+        try runOne(.report(parsed), session: session, timings: timings, progress: true)
+    }
+}
+
+/// The options `parse` makes of a subcommand's words; an error in them is shown and is exit 1.
+private func parsing<T>(_ parse: () throws(TagbenchError) -> T) throws -> T {
+    do {
+        return try parse()
+    } catch {
+        throw failure(error, console: Console.standard(environment: CLIEnvironment.current().variables))
     }
 }
 
 /// Runs one command on a session that must exist.
-private func runOne(_ command: Command, session: String, timings: Bool = false) throws {
+/// With `progress`, a terminal on stderr shows how far it has got (Ctrl-C's SIGINT stops it: the
+/// command defers the signal to a document's end).
+private func runOne(_ command: Command, session: String, timings: Bool = false, progress: Bool = false) throws {
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)
@@ -277,6 +324,7 @@ private func runOne(_ command: Command, session: String, timings: Bool = false) 
     var start = clock.now
     let engine = try openSession(session, environment: environment, console: console)
     ProcessEnd.keep(engine)
+    if progress && isatty(2) == 1 { engine.monitor = TerminalProgress(interrupted: { false }) }
     if timings { console.err(Timing.line("open", since: start, clock)) }
     do {
         start = clock.now

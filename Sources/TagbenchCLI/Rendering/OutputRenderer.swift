@@ -22,6 +22,7 @@ public struct OutputRenderer {
         case .hits(let rows, let total): renderHits(rows, total: total)
         case .spans(let rows): renderSpans(rows)
         case .labels(let rows): renderLabels(rows)
+        case .stats(let figures, let options): StatsChart(console: console).render(figures, options)
         }
     }
 

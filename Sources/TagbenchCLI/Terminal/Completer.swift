@@ -91,7 +91,15 @@ public struct Completer {
         case ("merge", _): return pathChoices(typing)
         case ("label", 1): return [("add", "add")]
         case ("load", _) where typing.hasPrefix("-"): return ["--encoding", "--split-at"].map { ($0, $0) }
-        case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1): return pathChoices(typing)
+        case ("stats", _): return ["--all", "--top", "--json"].map { ($0, $0) }
+        case ("report", 2...):
+            switch previous {
+            case "--labels": return labels
+            case "--docs": return documents
+            default: return ["--docs", "--labels"].map { ($0, $0) }
+            }
+        case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1), ("report", 1):
+            return pathChoices(typing)
         case ("untag", _), ("relabel", 1), ("note", 1):
             return engine.session.annotationSlots.suffix(2000).compactMap { $0.map { ($0.id, $0.id) } }
         default: return []

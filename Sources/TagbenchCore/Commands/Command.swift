@@ -117,8 +117,10 @@ public enum Command: Hashable, Sendable {
     case save(String?)
     /// `export FORMAT PATH [options]`
     case export(ExportOptions)
-    /// `stats`
-    case stats
+    /// `stats [--all] [--top N] [--json]`
+    case stats(StatsOptions)
+    /// `report OUT [--docs D1,D2] [--labels L1,L2]`
+    case report(ReportOptions)
     /// `history`
     case history
     /// `run SCRIPT`

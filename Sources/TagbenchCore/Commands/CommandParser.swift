@@ -247,7 +247,29 @@ public enum CommandParser {
             var words: [String] = []
             while let token = try args.next() { words.append(token.text) }
             command = .export(try ExportOptions.parse(format: format, path: path, options: words))
-        case "stats": command = .stats
+        case "stats":
+            var options = StatsOptions()
+            while let option = try args.next() {
+                switch option.text {
+                case "--all": options.all = true
+                case "--json": options.json = true
+                case "--top":
+                    let count = try args.required("a number after --top").text
+                    guard let n = Int(count), n >= 1, count.allSatisfy(\.isASCII) else {
+                        throw .invalidArgument(command: name, argument: count, expected: "a number of documents from 1")
+                    }
+                    options.top = n
+                default:
+                    if option.text.hasPrefix("--") { throw .unknownOption(option.text, command: name) }
+                    throw .unexpectedArgument(command: name, argument: option.text)
+                }
+            }
+            command = .stats(options)
+        case "report":
+            let path = try args.required("an output folder").text
+            var words: [String] = []
+            while let token = try args.next() { words.append(token.text) }
+            command = .report(try ReportOptions.parse(path: path, options: words))
         case "history": command = .history
         case "run": command = .run(try args.required("a script file").text)
         case "help": command = .help(try args.next()?.text)

@@ -126,7 +126,23 @@ public struct CommandReference: Sendable {
                 "                   spans, doccano, classify and bio; each record names its doc, unit, index and offset)",
                 "  --shard-size N   a new numbered file every N records"
             ]),
-        .init(name: "stats", usage: "stats", summary: "counts by label and by document"),
+        .init(
+            name: "stats", usage: "stats [--all] [--top N] [--json]",
+            summary: "charts: spans by label and by document, span lengths, progress; --json for machines",
+            details: [
+                "bars scaled to the terminal's width, in the tag set's colours on a terminal only",
+                "by document: the N most annotated (10 unless --top N), or every one with --all",
+                "--json: the same figures as one JSON object, every document included"
+            ]),
+        .init(
+            name: "report", usage: "report OUT [--docs D1,D2] [--labels L1,L2]",
+            summary:
+                "write an HTML report: OUT/index.html (label chart, documents) and a page a document with its spans marked",
+            details: [
+                "self-contained pages (no network): spans as marks with their labels and offsets, overlapping spans in lanes,",
+                "notes on hover, categories beside their paragraphs, a legend that hides and shows labels",
+                "OUT is a new or empty folder, or an earlier report (replaced whole); Ctrl-C leaves it as it was"
+            ]),
         .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),
         .init(name: "run", usage: "run SCRIPT", summary: "execute a script file here"),

@@ -86,7 +86,9 @@ public enum CommandRenderer {
         case .export(let options):
             return (["export", options.format.rawValue, q(options.path)] + options.optionWords.map(q)).joined(
                 separator: " ")
-        case .stats: return "stats"
+        case .stats(let options): return (["stats"] + options.words).joined(separator: " ")
+        case .report(let options):
+            return (["report", q(options.path)] + options.optionWords.map(q)).joined(separator: " ")
         case .history: return "history"
         case .run(let path): return "run " + q(path)
         case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")

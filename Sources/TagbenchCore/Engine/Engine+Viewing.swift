@@ -151,42 +151,6 @@ extension Engine {
         emit(.spans(rows))
     }
 
-    func statsLines() -> [String] {
-        let labels = session.tagSet.labels
-        var lines = [
-            Wording.statsSummary(
-                documents: session.documents.count, characters: session.documents.reduce(0) { $0 + $1.length },
-                spans: session.annotationCount, categories: session.categories.count)
-        ]
-        if !labels.isEmpty {
-            lines.append("by label:")
-            let width = labels.map { Format.displayWidth($0.name) }.max() ?? 0
-            for row in labelRows() {
-                lines.append(
-                    "  " + Format.padded(row.label.name, to: width) + "  "
-                        + Format.leftPadded(Format.grouped(row.count), to: 9)
-                        + (row.label.kind == .category ? "  (category)" : "")
-                        + (row.units == 0 ? "" : "  " + row.unitsNote))
-            }
-        }
-        if !session.documents.isEmpty {
-            lines.append("by document:")
-            let width = session.documents.map { Format.displayWidth($0.id) }.max() ?? 0
-            for (documentNumber, document) in session.documents.enumerated() {
-                var counts: [Int: Int] = [:]
-                for annotation in session.annotations(inDocument: documentNumber) {
-                    counts[annotation.label, default: 0] += 1
-                }
-                let detail = counts.keys.sorted().map { "\(labels[$0].name) \(counts[$0]!)" }.joined(separator: ", ")
-                lines.append(
-                    "  " + Format.padded(document.id, to: width) + "  "
-                        + Format.leftPadded(Format.grouped(session.annotationCount(inDocument: documentNumber)), to: 9)
-                        + (detail.isEmpty ? "" : "  " + detail))
-            }
-        }
-        return lines
-    }
-
     func historyLines(base: String) -> [String] {
         let directory = sessionDirectory(orElse: base)
         return session.log.map { CommandRenderer.render($0.command.relativizingPaths(to: directory)) }

@@ -115,6 +115,8 @@ public enum OutputItem: Sendable, Equatable {
     case spans([SpanRow])
     /// `labels`.
     case labels([LabelRow])
-    /// Plain lines: `stats`, `history`, `help`.
+    /// `stats`: the figures, and how to show them.
+    case stats(StatsFigures, StatsOptions)
+    /// Plain lines: `history`, `help`.
     case lines([String])
 }

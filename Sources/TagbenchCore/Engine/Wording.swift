@@ -115,6 +115,11 @@ enum Wording {
             + "\(Format.count(spans, "span")), \(Format.count(categories, "category", plural: "categories"))"
     }
 
+    /// A report written.
+    static func reported(documents: Int, spans: Int, index: String) -> String {
+        "wrote a report of \(Format.count(documents, "document")) and \(Format.count(spans, "span")): \(index)"
+    }
+
     // MARK: Tagging
 
     /// A `tag … all` that matched nothing (`place`: the current document's id, nil for the corpus).

@@ -60,46 +60,12 @@ public enum Exporter {
     ) throws(TagbenchError) -> Result {
         let labels = session.tagSet.labels
         let labelNames = labels.map(\.name)
-        var chosenLabels = Set(labels.indices)
-        if !options.labels.isEmpty {
-            chosenLabels = []
-            for name in options.labels {
-                guard let labelIndex = session.tagSet.index(of: name) else {
-                    throw .unknownLabel(name, suggestion: NameSuggester.nearest(to: name, among: labelNames))
-                }
-                chosenLabels.insert(labelIndex)
-            }
-        }
+        let chosenLabels = try SessionSelection.labels(options.labels, in: session.tagSet)
         let spanLabels = labels.indices.filter { chosenLabels.contains($0) && labels[$0].kind == .span }
         var result = Result()
 
         // Documents, in session order.
-        var chosen: [Int] = []
-        if options.documents.isEmpty {
-            chosen = Array(session.documents.indices)
-        } else {
-            var picked = Set<Int>()
-            for name in options.documents {
-                let matches: [Int]
-                if let number = Int(name), number >= 1, number <= session.documents.count {
-                    matches = [number - 1]
-                } else if let index = session.documentIndex(id: name) {
-                    matches = [index]
-                } else if FileSystem.isGlob(name) {
-                    matches = session.documents.indices.filter {
-                        FileSystem.matches(session.documents[$0].id, glob: name)
-                    }
-                } else {
-                    matches = []
-                }
-                guard !matches.isEmpty else {
-                    throw .unknownDocument(
-                        name, suggestion: NameSuggester.nearest(to: name, among: session.documents.map(\.id)))
-                }
-                picked.formUnion(matches)
-            }
-            chosen = picked.sorted()
-        }
+        var chosen = try SessionSelection.documents(options.documents, in: session)
         var missing = 0
         chosen.removeAll {
             session.documents[$0].isMissing

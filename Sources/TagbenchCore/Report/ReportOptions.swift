@@ -1,0 +1,43 @@
+/// Everything `report OUT [--docs D1,D2] [--labels L1,L2]` says.
+public struct ReportOptions: Hashable, Sendable {
+    /// The folder the report is written to (`OUT/index.html`, `OUT/docs/N.html`).
+    public var path: String
+    /// `--docs`: only these documents (ids, numbers or globs); empty keeps all.
+    public var documents: [String] = []
+    /// `--labels`: only these labels' spans and categories (names or aliases); empty keeps all.
+    public var labels: [String] = []
+
+    /// Options with every default.
+    public init(path: String, documents: [String] = [], labels: [String] = []) {
+        self.path = path
+        self.documents = documents
+        self.labels = labels
+    }
+
+    /// Parses the words after `report OUT`.
+    public static func parse(path: String, options words: [String]) throws(TagbenchError) -> ReportOptions {
+        var options = ReportOptions(path: path)
+        var i = 0
+        while i < words.count {
+            let option = words[i]
+            guard option == "--docs" || option == "--labels" else {
+                if option.hasPrefix("--") { throw .unknownOption(option, command: "report") }
+                throw .unexpectedArgument(command: "report", argument: option)
+            }
+            i += 1
+            guard i < words.count, !words[i].hasPrefix("--") else {
+                throw .missingArgument(command: "report", what: "a value after \(option)")
+            }
+            let list = words[i].split(separator: ",").map(String.init).filter { !$0.isEmpty }
+            if option == "--docs" { options.documents = list } else { options.labels = list }
+            i += 1
+        }
+        return options
+    }
+
+    /// The options as words after `report OUT`, in a fixed order.
+    public var optionWords: [String] {
+        (documents.isEmpty ? [] : ["--docs", documents.joined(separator: ",")])
+            + (labels.isEmpty ? [] : ["--labels", labels.joined(separator: ",")])
+    }
+}

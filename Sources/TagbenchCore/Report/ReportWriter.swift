@@ -1,0 +1,208 @@
+import CTagbenchSystem
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes a report folder: `OUT/index.html` and a page a document (`OUT/docs/N.html`, N its
+/// number in the session), self-contained HTML with no network.
+///
+/// The pages are written a document at a time into a new hidden folder beside OUT
+/// (`.OUT.tmp-PID`), which takes OUT's name only when every page is written: Ctrl-C, SIGINT,
+/// SIGTERM or a failure removes it and leaves an earlier report as it was. OUT may be new, an
+/// empty folder, or a report tagbench wrote (nothing else in it); like every path tagbench
+/// writes, it may not be the session or a document by any name, nor hold one.
+public enum ReportWriter {
+    /// The `generator` every page names: how an earlier report is known.
+    public static let generator = "tagbench report"
+
+    /// What a report wrote.
+    public struct Result: Sendable {
+        /// Documents given a page.
+        public var documents = 0
+        /// Spans marked.
+        public var spans = 0
+        /// The index page.
+        public var index = ""
+        /// Things left out, and why.
+        public var warnings: [String] = []
+    }
+
+    /// Writes the report `options` ask for of `session` (`options.path` absolute); `name` is the
+    /// session as the user named it, for the title.
+    public static func write(
+        _ session: Session, options: ReportOptions, name: String, protected: ProtectedFiles,
+        monitor: ProgressMonitor? = nil, files: FileOperations = SystemFileOperations.shared
+    ) throws(TagbenchError) -> Result {
+        let labels = session.tagSet.labels
+        let chosenLabels = try SessionSelection.labels(options.labels, in: session.tagSet)
+        var chosen = try SessionSelection.documents(options.documents, in: session)
+        var result = Result()
+        let missing = chosen.filter { session.documents[$0].isMissing }.count
+        if missing > 0 {
+            chosen.removeAll { session.documents[$0].isMissing }
+            result.warnings.append("\(Format.count(missing, "missing document")) left out")
+        }
+        let target =
+            options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
+        let shownName = Paths.fileName(of: target)
+        try protected.check(target)
+        let replacing = try checkTarget(target, protected: protected)
+        try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
+        removeLeftovers(of: target)
+
+        var categoriesOf: [Int: [CategoryAnnotation]] = [:]
+        for category in session.categories where chosenLabels.contains(category.label) {
+            categoriesOf[category.document, default: []].append(category)
+        }
+        let staging = FileSystem.temporaryPath(for: target)
+        let pages = ReportPageFiles(files: files)
+        tb_defer_signals_begin()
+        defer { tb_defer_signals_end() }
+        do {
+            try makeDirectory(staging, files: files)
+            try makeDirectory(staging + "/docs", files: files)
+            defer { monitor?.finished() }
+            var w = JSONWriter(capacity: 1 << 20)
+            var rows: [ReportIndex.Row] = []
+            rows.reserveCapacity(chosen.count)
+            var stale = 0
+            for (position, documentNumber) in chosen.enumerated() {
+                if tb_deferred_signal() != 0 || monitor?.shouldStop == true {
+                    throw TagbenchError.interrupted("report to \(shownName)")
+                }
+                monitor?.progress("report", done: position, of: chosen.count)
+                let document = session.documents[documentNumber]
+                let spans = session.annotations(inDocument: documentNumber) { annotation in
+                    guard chosenLabels.contains(annotation.label) else { return false }
+                    if document.covers(annotation.range, with: annotation.text) { return true }
+                    stale += 1
+                    return false
+                }.sorted { ($0.range.start, $1.range.end, $0.number) < ($1.range.start, $0.range.end, $1.number) }
+                let categories = (categoriesOf[documentNumber] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
+                let page = ReportPage(
+                    document: document, number: documentNumber + 1, spans: spans, categories: categories,
+                    labels: labels)
+                page.write(&w)
+                try pages.write(staging + "/docs/\(documentNumber + 1).html", &w)
+                var counts: [Int: Int] = [:]
+                for span in spans { counts[span.label, default: 0] += 1 }
+                rows.append(
+                    ReportIndex.Row(
+                        number: documentNumber + 1, id: document.id, characters: document.length, spans: counts,
+                        categories: categories.map {
+                            (
+                                unit: $0.unit == .doc ? "document" : $0.unit == .para ? "¶\($0.index)" : "s\($0.index)",
+                                label: $0.label
+                            )
+                        }))
+                result.spans += spans.count
+            }
+            ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows).write(&w)
+            try pages.write(staging + "/index.html", &w)
+            try pages.finish()
+            if stale > 0 {
+                result.warnings.append(
+                    "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
+                )
+            }
+            if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
+            // The earlier report steps aside, the new one takes its name, then the earlier goes.
+            let old = FileSystem.temporaryPath(for: target + ".old")
+            if replacing {
+                let failure = files.rename(target, old)
+                if failure != 0 { throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure)) }
+            }
+            let failure = files.rename(staging, target)
+            if failure != 0 {
+                if replacing { _ = files.rename(old, target) }
+                throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure))
+            }
+            if replacing { removeTree(old) }
+        } catch let error as TagbenchError {
+            pages.drain()
+            removeTree(staging)
+            throw error
+        } catch {
+            pages.drain()
+            removeTree(staging)
+            preconditionFailure("unexpected error \(error)")
+        }
+        result.documents = chosen.count
+        result.index = target + "/index.html"
+        return result
+    }
+
+    /// Whether `target` holds an earlier report (to be replaced); nil-free: throws when it is
+    /// anything else that is there (a file, a link, a folder with other things in it).
+    private static func checkTarget(_ target: String, protected: ProtectedFiles) throws(TagbenchError) -> Bool {
+        switch FileSystem.kind(of: target) {
+        case .missing: return false
+        case .directory:
+            // A link to a folder is refused: where it leads may change under the report.
+            guard !FileSystem.isLink(target) else {
+                throw .writeFailed(target, reason: "it is a symbolic link; a report is written only into a real folder")
+            }
+            let names = try FileSystem.list(target)
+            if names.isEmpty { return false }
+            guard isReport(target, names: names, protected: protected) else {
+                throw .writeFailed(
+                    target,
+                    reason: "a folder that is not empty and that no tagbench report made (give a new or empty folder)")
+            }
+            return true
+        default:
+            throw .writeFailed(target, reason: "exists and is not a folder")
+        }
+    }
+
+    /// Whether a folder is a report tagbench wrote: `index.html` naming the generator, a `docs`
+    /// folder of pages, nothing else, and no protected file among them.
+    private static func isReport(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
+        guard Set(names).isSubset(of: ["index.html", "docs"]), names.contains("index.html"),
+            !FileSystem.isLink(folder + "/index.html"), FileSystem.kind(of: folder + "/index.html") == .file,
+            let head = try? FileSystem.read(folder + "/index.html", regularOnly: true).prefix(1024),
+            String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">"),
+            !protected.wouldReplace(folder + "/index.html")
+        else { return false }
+        guard names.contains("docs") else { return true }
+        let docs = folder + "/docs"
+        guard !FileSystem.isLink(docs), let pages = try? FileSystem.list(docs) else { return false }
+        return pages.allSatisfy { page in
+            page.hasSuffix(".html") && !FileSystem.isLink(docs + "/" + page)
+                && FileSystem.kind(of: docs + "/" + page) == .file && !protected.wouldReplace(docs + "/" + page)
+        }
+    }
+
+    /// Removes the staging folders reports of `target` killed part-way left (`.OUT.tmp-PID` and
+    /// `.OUT.old.tmp-PID` of a process that is gone).
+    private static func removeLeftovers(of target: String) {
+        let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
+        for entry in (try? FileSystem.list(directory)) ?? [] {
+            guard let temporary = FileSystem.temporary(entry),
+                temporary.name == name || temporary.name == name + ".old",
+                temporary.pid > 0, kill(temporary.pid, 0) != 0, errno == ESRCH,
+                FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry)
+            else { continue }
+            removeTree(directory + "/" + entry)
+        }
+    }
+
+    /// Removes a report folder this code wrote: its files, its `docs` folder's, then the folders
+    /// (a link is removed, never followed).
+    static func removeTree(_ folder: String) {
+        for name in (try? FileSystem.list(folder)) ?? [] {
+            let path = folder + "/" + name
+            if FileSystem.kind(of: path) == .directory && !FileSystem.isLink(path) {
+                removeTree(path)
+            } else {
+                unlink(path)
+            }
+        }
+        rmdir(folder)
+    }
+
+    private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
+        let failure = files.makeDirectory(path, 0o755)
+        if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
+    }
+}

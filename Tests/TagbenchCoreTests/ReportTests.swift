@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import TagbenchCore
+
+/// `report`: the HTML written (escaping, one mark per span, lanes, links) and where it may go.
+struct ReportTests {
+    static let escapes: [(String, String)] = [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("a&b \"c\" 'd'", "a&amp;b &quot;c&quot; &#39;d&#39;"),
+        ("行一\r\n行二", "行一&#13;\n行二"),
+        ("𠀀巡察", "𠀀巡察"),
+        ("", "")
+    ]
+
+    @Test(arguments: escapes)
+    func textIsEscapedForElementsAndAttributes(text: String, expected: String) {
+        #expect(JSONWriter.escapedHTML(text) == expected)
+    }
+
+    @Test func colourOutsideHexIsGreyInTheStyleSheet() {
+        #expect(JSONWriter.cssColour("#3cB44b") == "#3cB44b")
+        #expect(JSONWriter.cssColour("red;}body{display:none") == "#888888")
+        #expect(JSONWriter.cssColour("#12345") == "#888888")
+    }
+
+    /// A session over one document with nested and crossing spans, an astral character, and a
+    /// label and a note of markup.
+    func harness() throws -> EngineHarness {
+        let dir = try Fixture.workspace()
+        try "首段𠀀巡察巡视整改<落实>&。\n\n次段开展巡察。\n".write(toFile: dir + "/x.txt", atomically: true, encoding: .utf8)
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try h.run(
+            "label add \"<script>x</script>\"", "label add 巡察", "label add 整改", "load x.txt", "open x",
+            "tag \"<script>x</script>\" 0:14", "tag 巡察 2:5", "tag 巡察 3:7", "tag 整改 5:14", "tag 巡察 20:22",
+            "note a2 \"<b>注</b>\"", "save")
+        return h
+    }
+
+    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test func everySpanIsOneMarkWithItsOffsetsAndNothingIsMarkup() throws {
+        let h = try harness()
+        try h.run("report out")
+        #expect(h.messages.last == "wrote a report of 1 document and 5 spans: out/index.html")
+        let page = try read(h.directory + "/out/docs/1.html")
+        #expect(page.components(separatedBy: "<mark ").count - 1 == 5)
+        for a in h.engine.session.allAnnotations {
+            #expect(page.contains("id=\"a\(a.number)\""))
+            #expect(page.contains("data-start=\"\(a.range.start)\" data-end=\"\(a.range.end)\""))
+        }
+        #expect(!page.contains("<script>x"), "the label is text")
+        #expect(page.contains("data-label=\"&lt;script&gt;x&lt;/script&gt;\""))
+        #expect(!page.contains("<b>注") && page.contains("&lt;b&gt;注&lt;/b&gt;"))
+        #expect(page.contains("&lt;落实&gt;&amp;"))
+        // a1 holds a2–a4 and a2 crosses a3: three lanes in the first paragraph's block, one in
+        // the second's; a copy of the text for each further lane.
+        #expect(page.contains("style=\"--n:3\"") && page.contains("style=\"--n:1\""))
+        #expect(page.components(separatedBy: "aria-hidden=\"true\"").count - 1 == 2)
+        #expect(!page.contains("http://") && !page.contains("https://") && !page.contains(" src="))
+        let index = try read(h.directory + "/out/index.html")
+        #expect(index.contains("<a href=\"docs/1.html\">x</a>") && index.contains("<svg"))
+        #expect(index.contains("&lt;script&gt;x&lt;/script&gt;") && !index.contains("<script>"))
+    }
+
+    @Test func docsAndLabelsChooseWhatIsShown() throws {
+        let h = try harness()
+        try h.run("load Fixtures/corpus", "report out --docs x,qu-jiceng --labels 巡察")
+        let names = try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs").sorted()
+        #expect(names == ["1.html", "2.html"])
+        let page = try read(h.directory + "/out/docs/1.html")
+        #expect(page.components(separatedBy: "<mark ").count - 1 == 3)
+        #expect(h.failure("report out --labels 巡查") == .unknownLabel("巡查", suggestion: "巡察"))
+    }
+
+    @Test func refusesTheSessionDocumentsAndFoldersItDidNotMake() throws {
+        let h = try harness()
+        #expect(h.failure("report s.json") == .exportOverInput("s.json"))
+        #expect(h.failure("report x.txt") == .exportOverInput("x.txt"))
+        if case .writeFailed(_, let reason)? = h.failure("report Fixtures") {
+            #expect(reason.contains("no tagbench report made"))
+        } else {
+            Issue.record("a folder of other files was written over")
+        }
+        // A report folder holding a document (moved in after) is not replaced either.
+        try h.run("report out")
+        try FileManager.default.moveItem(atPath: h.directory + "/x.txt", toPath: h.directory + "/out/docs/x.html")
+        try FileManager.default.createSymbolicLink(
+            atPath: h.directory + "/x.txt", withDestinationPath: h.directory + "/out/docs/x.html")
+        if case .writeFailed? = h.failure("report out") {
+        } else {
+            Issue.record("a report holding a document was replaced")
+        }
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/out/docs/x.html"))
+    }
+
+    @Test func anEarlierReportIsReplacedWhole() throws {
+        let h = try harness()
+        try h.run("load Fixtures/corpus", "report out")
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/out/docs/5.html"))
+        try h.run("report out --docs x")
+        let names = try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs")
+        #expect(names == ["1.html"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.hasPrefix(".out") }
+        #expect(leftovers.isEmpty)
+    }
+
+    /// Stops a command after `after` documents, as Ctrl-C does.
+    final class StopAfter: ProgressMonitor {
+        let after: Int
+        var seen = 0
+        init(_ after: Int) { self.after = after }
+        func progress(_ task: String, done: Int, of total: Int) { seen = done + 1 }
+        var shouldStop: Bool { seen >= after }
+        func finished() {}
+    }
+
+    @Test func anInterruptedReportLeavesNothingAndTheEarlierReportAsItWas() throws {
+        let h = try harness()
+        try h.run("report out")
+        let before = try read(h.directory + "/out/index.html")
+        try h.run("load Fixtures/corpus")
+        h.engine.monitor = StopAfter(2)
+        #expect(h.failure("report out") == .interrupted("report to out"))
+        #expect(try read(h.directory + "/out/index.html") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+        #expect(h.failure("report new") == .interrupted("report to new"))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/new"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: h.directory).filter {
+            $0.hasPrefix(".out") || $0.hasPrefix(".new")
+        }
+        #expect(leftovers.isEmpty, "staging folders left: \(leftovers)")
+    }
+}
