@@ -89,6 +89,12 @@ struct CompleterTests {
         ("export bio o.jsonl --ov", Completion(deleteCount: 0, replacement: "erlap ", candidates: ["--overlap"])),
         ("export bio o.jsonl --overlap l", Completion(deleteCount: 0, replacement: "ongest ", candidates: ["longest"])),
         ("export spans o.jsonl --labels zt", Completion(deleteCount: 2, replacement: "主题教育 ", candidates: ["主题教育"])),
+        ("par", Completion(deleteCount: 0, replacement: "as ", candidates: ["paras"])),
+        ("paras --u", Completion(deleteCount: 0, replacement: "ntagged ", candidates: ["--untagged"])),
+        ("next p", Completion(deleteCount: 0, replacement: "ara ", candidates: ["para"])),
+        ("prev para --un", Completion(deleteCount: 0, replacement: "tagged ", candidates: ["--untagged"])),
+        ("next para xc", Completion(deleteCount: 2, replacement: "巡察 ", candidates: ["巡察"])),
+        ("next para --untagged 主题", Completion(deleteCount: 0, replacement: "教育 ", candidates: ["主题教育"])),
         ("zzz", Completion())
     ]
 
