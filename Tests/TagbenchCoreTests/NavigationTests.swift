@@ -13,7 +13,11 @@ struct UnitReference {
     private(set) var paragraphCount = 0
 
     init(file path: String) throws {
-        let scalars = Array(try String(contentsOfFile: path, encoding: .utf8).unicodeScalars)
+        self.init(text: try String(contentsOfFile: path, encoding: .utf8))
+    }
+
+    init(text: String) {
+        let scalars = Array(text.unicodeScalars)
         paragraphAt = Array(repeating: nil, count: scalars.count)
         sentenceAt = Array(repeating: nil, count: scalars.count)
         let terminators: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?"]
@@ -39,7 +43,8 @@ struct UnitReference {
                         afterTerminators = false
                     }
                     if terminators.contains(scalar) { afterTerminators = true }
-                    sentenceAt[position] = sentence
+                    // Blanks between two sentences are in neither.
+                    if !(afterTerminators && scalar.properties.isWhitespace) { sentenceAt[position] = sentence }
                 }
             }
             lineStart = lineEnd + 1
@@ -52,6 +57,34 @@ struct UnitReference {
             paragraphs: paragraphAt[range.start]!...paragraphAt[range.end - 1]!,
             sentences: sentenceAt[range.start]!...sentenceAt[range.end - 1]!)
     }
+}
+
+/// The place of every range of a short text, found by binary search, is the one a scan of each
+/// code point of the range gives.
+@Test func everyRangesPlaceIsWhatAScanOfItsCodePointsGives() {
+    let text = "第一段。第二句！”\n\n  \t第二段开头？　全角空格后\r\n最后 一段\n\n"
+    let reference = UnitReference(text: text)
+    let document = Document(id: "t", path: "", bytes: Array(text.utf8))
+    #expect(document.paragraphs.count == reference.paragraphCount)
+    func scanned(_ numbers: ArraySlice<Int?>) -> ClosedRange<Int>? {
+        let found = numbers.compactMap { $0 }
+        return found.isEmpty ? nil : found.min()!...found.max()!
+    }
+    var placed = 0
+    for start in 0...document.length {
+        for end in start...document.length {
+            // An empty range is the point at its start (none at the very end).
+            let covered = end > start ? start..<end : start..<min(start + 1, document.length)
+            let expected = UnitPlace(
+                paragraphs: scanned(reference.paragraphAt[covered]), sentences: scanned(reference.sentenceAt[covered]))
+            #expect(UnitPlace(of: TextRange(start, end), in: document) == expected, "\(start):\(end)")
+            if expected.paragraphs != nil { placed += 1 }
+        }
+    }
+    // Ranges in blanks alone have no place; the others have one.
+    #expect(placed > 0 && placed < (document.length + 1) * (document.length + 2) / 2)
+    #expect(UnitPlace(of: TextRange(0, 3), in: document).description == "¶1 sent 1")
+    #expect(UnitPlace(of: TextRange(2, 6), in: document).description == "¶1 sent 1-2")
 }
 
 /// Paragraph-level work: ¶ and sentence numbers in listings, `paras`, `next/prev para`, and
@@ -133,6 +166,10 @@ struct NavigationTests {
             "find 第一议题", "tag 第一议题 h1-h2", "tag 巡视 all 巡视", "classify 政治建设 para 2", "classify 纪律建设 doc")
         let firstOfThree = ref.sentenceAt[ref.paragraphAt.firstIndex(of: 3)!]!
         try h.run("classify 纪律建设 sent \(firstOfThree)")
+        // A span on the line break after paragraph 1 is in no paragraph.
+        let afterOne = ref.paragraphAt.lastIndex(of: 1)! + 1
+        #expect(ref.paragraphAt[afterOne] == nil)
+        try h.run("tag 减负 \(afterOne):\(afterOne + 1)")
         let yiti = Set(
             h.engine.session.allAnnotations.filter { $0.text == "第一议题" }.map { ref.paragraphAt[$0.range.start]! })
         let xunshi = Set(

@@ -94,9 +94,8 @@ extension Engine {
         let document = session.documents[index]
         var labels = [[Int: Int]](repeating: [:], count: document.paragraphs.count)
         for span in session.annotations(inDocument: index) {
-            for number in UnitPlace.paragraphs(of: span.range, in: document) ?? 1...0 {
-                labels[number - 1][span.label, default: 0] += 1
-            }
+            guard let numbers = UnitPlace.paragraphs(of: span.range, in: document) else { continue }
+            for number in numbers { labels[number - 1][span.label, default: 0] += 1 }
         }
         for category in session.categories(inDocument: index) {
             // By number, as `classify` named the unit.
