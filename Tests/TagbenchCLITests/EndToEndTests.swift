@@ -22,7 +22,7 @@ struct EndToEndTests {
         let result = try tagbench(["work.json"], in: dir, input: input)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("> "), "no prompt on piped input")
-        #expect(result.stdout.contains("a1  第一议题  xinqu-2023  465:469  第一议题"))
+        #expect(result.stdout.contains("a1  第一议题  xinqu-2023  465:469  ¶4 sent 6  第一议题"))
         #expect(result.stdout.contains("saved work.json: 4 documents, 1 annotation, 0 categories"))
         #expect(exists(dir + "/work.json"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")

@@ -21,8 +21,8 @@ import Testing
         #expect(
             second.stdout.components(separatedBy: "\n").filter { !$0.isEmpty }.prefix(6) == [
                 "undid: untag a1",
-                "a1  巡察  qu-jiceng  1091:1093  巡察",
-                "a2  巡察  qu-jiceng  1182:1184  巡察",
+                "a1  巡察  qu-jiceng  1091:1093  ¶5 sent 13  巡察",
+                "a2  巡察  qu-jiceng  1182:1184  ¶5 sent 13  巡察",
                 "undid: tag 巡察 all \"巡察\"",
                 "no annotations",
                 "redid: tag 巡察 all \"巡察\""
@@ -77,7 +77,7 @@ import Testing
         #expect(recovered.stderr.contains("recovered 1 command from the journal of s.json"), "\(recovered.stderr)")
         #expect(
             recovered.stdout.components(separatedBy: "\n").filter { !$0.isEmpty } == [
-                "a1  巡察  qu-jiceng  1091:1093  巡察",
+                "a1  巡察  qu-jiceng  1091:1093  ¶5 sent 13  巡察",
                 "undid: untag a2",
                 "undid: tag 巡察 all \"巡察\"",
                 "no annotations"

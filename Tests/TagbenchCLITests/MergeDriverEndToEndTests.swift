@@ -64,7 +64,7 @@ struct MergeDriverEndToEndTests {
             ["session.json"], in: dir, input: "spans --corpus\nconflicts\nhistory\n", environment: ["NO_COLOR": "1"])
         #expect(spans.status == 0, "\(spans.stderr)")
         let lines = spans.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains("a1  第一议题  xinqu-2023  465:469  第一议题  # ours"))
+        #expect(lines.contains("a1  第一议题  xinqu-2023  465:469  ¶4 sent 6  第一议题  # ours"))
         #expect(lines.contains { $0.hasPrefix("a3  第一议题  xinqu-2023  684:688") })
         #expect(lines.contains { $0.hasPrefix("a4  主题教育  xinqu-2023  153:157") })
         #expect(!lines.contains { $0.hasPrefix("a2 ") })

@@ -93,6 +93,12 @@ struct CompleterTests {
         ("report Fixtures/cor", Completion(deleteCount: 0, replacement: "pus/", candidates: ["Fixtures/corpus/"])),
         ("report out --la", Completion(deleteCount: 0, replacement: "bels ", candidates: ["--labels"])),
         ("report out --docs xin", Completion(deleteCount: 0, replacement: "qu-2023 ", candidates: ["xinqu-2023"])),
+        ("par", Completion(deleteCount: 0, replacement: "as ", candidates: ["paras"])),
+        ("paras --u", Completion(deleteCount: 0, replacement: "ntagged ", candidates: ["--untagged"])),
+        ("next p", Completion(deleteCount: 0, replacement: "ara ", candidates: ["para"])),
+        ("prev para --un", Completion(deleteCount: 0, replacement: "tagged ", candidates: ["--untagged"])),
+        ("next para xc", Completion(deleteCount: 2, replacement: "巡察 ", candidates: ["巡察"])),
+        ("next para --untagged 主题", Completion(deleteCount: 0, replacement: "教育 ", candidates: ["主题教育"])),
         ("zzz", Completion())
     ]
 

@@ -23,6 +23,7 @@ public struct OutputRenderer {
         case .spans(let rows): renderSpans(rows)
         case .labels(let rows): renderLabels(rows)
         case .stats(let figures, let options): StatsChart(console: console).render(figures, options)
+        case .paragraphs(let rows): renderParagraphs(rows)
         }
     }
 
@@ -68,6 +69,7 @@ public struct OutputRenderer {
         }
         let idWidth = rows.map { Format.displayWidth($0.document) }.max() ?? 0
         let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
+        let placeWidth = UnitPlace.columnWidth(rows.map(\.place))
         let numberWidth = String(rows.count).count + 1
         for row in rows {
             let match =
@@ -76,7 +78,8 @@ public struct OutputRenderer {
             console.out(
                 Format.padded("h\(row.number)", to: numberWidth) + "  " + Format.padded(row.document, to: idWidth)
                     + "  "
-                    + Format.padded(row.range.description, to: rangeWidth) + "  …" + Names.visible(row.before) + match
+                    + Format.padded(row.range.description, to: rangeWidth) + "  "
+                    + UnitPlace.column(row.place, width: placeWidth) + "…" + Names.visible(row.before) + match
                     + Names.visible(row.after) + "…")
         }
         if total > rows.count {
@@ -96,9 +99,10 @@ public struct OutputRenderer {
         let labelWidth = rows.map { Format.displayWidth($0.label) }.max() ?? 0
         let docWidth = rows.map { Format.displayWidth($0.document) }.max() ?? 0
         let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
+        let placeWidth = UnitPlace.columnWidth(rows.map(\.place))
         // On a terminal a row keeps to one line: a long span's text (a paragraph's, say) is cut to
         // the width left, with `…`; pipes and scripts get every character.
-        let fixed = idWidth + labelWidth + docWidth + rangeWidth + 8
+        let fixed = idWidth + labelWidth + docWidth + rangeWidth + 8 + (placeWidth == 0 ? 0 : placeWidth + 2)
         for row in rows {
             let label = console.styled(Format.padded(row.label, to: labelWidth), .foreground(row.colour))
             var tail = Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note))
@@ -106,7 +110,26 @@ public struct OutputRenderer {
             console.out(
                 Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth)
                     + "  "
-                    + Format.padded(row.range.description, to: rangeWidth) + "  " + tail)
+                    + Format.padded(row.range.description, to: rangeWidth) + "  "
+                    + UnitPlace.column(row.place, width: placeWidth) + tail)
+        }
+    }
+
+    /// `paras`: number, offsets, labels (`-` for none) and the start of the text, a row a line:
+    /// the text is cut to the width left, with `…` (pipes too: the list is an overview).
+    private func renderParagraphs(_ rows: [ParagraphRow]) {
+        let numberWidth = rows.map { Format.displayWidth("¶\($0.number)") }.max() ?? 0
+        let rangeWidth = rows.map { $0.range.description.count }.max() ?? 0
+        // A row with many labels runs past the column rather than widen it for every row.
+        let labelCells = rows.map { $0.labels.isEmpty ? "-" : Names.visible($0.labels.joined(separator: ", ")) }
+        let labelWidth = min(36, labelCells.map { Format.displayWidth($0) }.max() ?? 0)
+        for (row, labels) in zip(rows, labelCells) {
+            let head =
+                Format.leftPadded("¶\(row.number)", to: numberWidth) + "  "
+                + Format.padded(row.range.description, to: rangeWidth) + "  " + Format.padded(labels, to: labelWidth)
+                + "  "
+            let text = Names.visible(row.text)
+            console.out(head + Format.truncated(text, toWidth: max(10, console.width - Format.displayWidth(head))))
         }
     }
 

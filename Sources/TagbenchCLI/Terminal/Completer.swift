@@ -68,6 +68,10 @@ public struct Completer {
         case ("tag", 2): return ["all", "para", "sent"].map { ($0, $0) }
         case ("classify", 2), ("unclassify", 2): return ["doc", "para", "sent"].map { ($0, $0) }
         case ("show", 1): return ["para", "sent"].map { ($0, $0) }
+        case ("next", 1), ("prev", 1): return [("para", "para")]
+        case ("next", 2) where previous == "para", ("prev", 2) where previous == "para", ("next", 3), ("prev", 3):
+            return [("--untagged", "--untagged")] + labels
+        case ("paras", _): return [("--untagged", "--untagged")] + labels
         case ("open", 1): return documents
         case ("help", 1): return CommandReference.names.map { ($0, $0) }
         case ("export", 1): return ExportFormat.allCases.map { ($0.rawValue, $0.rawValue) }

@@ -48,6 +48,28 @@ public enum UnitSelector: Hashable, Sendable {
     case sentence(Int)
 }
 
+/// Which paragraphs `paras`, `next para` and `prev para` take.
+public enum ParagraphFilter: Hashable, Sendable {
+    /// Every paragraph.
+    case any
+    /// Those with no annotation at all: no span over them, no category label on them or their sentences.
+    case untagged
+    /// Those with the label (a span of it over them, or it on them or their sentences).
+    case labelled(String)
+    /// Those without the label (`--untagged LABEL`).
+    case unlabelled(String)
+
+    /// The filter's words as a script writes them (empty for `any`).
+    public var words: [String] {
+        switch self {
+        case .any: return []
+        case .untagged: return ["--untagged"]
+        case .labelled(let label): return [CommandRenderer.quoteIfNeeded(label)]
+        case .unlabelled(let label): return ["--untagged", CommandRenderer.quoteIfNeeded(label)]
+        }
+    }
+}
+
 /// Which suggestions `accept` and `reject` take.
 public enum SuggestionTarget: Hashable, Sendable {
     /// `sN` or `sN-sM`.
@@ -65,6 +87,11 @@ public enum Command: Hashable, Sendable {
     case docs
     /// `open DOC`, `next`, `prev`
     case open(DocumentSelector)
+    /// `next para [LABEL] [--untagged]`, `prev para …`: show the next (previous) paragraph of the
+    /// current document that the filter takes.
+    case stepParagraph(forward: Bool, ParagraphFilter)
+    /// `paras [--untagged] [LABEL]`: list the current document's paragraphs with their labels.
+    case paras(ParagraphFilter)
     /// `show [para N | sent N | S:E]`
     case show(ShowTarget)
     /// `find TEXT|/RE/ [--corpus]`
@@ -83,8 +110,8 @@ public enum Command: Hashable, Sendable {
     case classify(label: String, unit: UnitSelector)
     /// `unclassify LABEL doc|para N|sent N`
     case unclassify(label: String, unit: UnitSelector)
-    /// `spans [LABEL] [--corpus]`
-    case spans(label: String?, corpus: Bool)
+    /// `spans [LABEL [TEXT|/RE/]] [--corpus]`: `matching` keeps the spans whose text holds a match.
+    case spans(label: String?, matching: Pattern? = nil, corpus: Bool)
     /// `orphans`: spans whose changed document no longer holds their text.
     case orphans
     /// `suggest [LABEL...] [--corpus]`: queue what the tag set's patterns match.

@@ -58,8 +58,17 @@ public enum CommandParser {
         case "docs": command = .docs
         case "open":
             command = .open(.name(try args.required("a document id or number").text))
-        case "next": command = .open(.next)
-        case "prev": command = .open(.previous)
+        case "next", "prev":
+            // Alone, a move between documents; `next para …` moves within the current one.
+            if let unit = try args.next() {
+                guard unit.kind == .word && unit.text == "para" else {
+                    throw .invalidArgument(command: name, argument: unit.text, expected: "para")
+                }
+                command = .stepParagraph(forward: name == "next", try args.paragraphFilter())
+            } else {
+                command = .open(name == "next" ? .next : .previous)
+            }
+        case "paras": command = .paras(try args.paragraphFilter())
         case "show":
             if let first = try args.next() {
                 switch first.text {
@@ -116,33 +125,14 @@ public enum CommandParser {
             }
             command = name == "classify" ? .classify(label: label, unit: unit) : .unclassify(label: label, unit: unit)
         case "spans":
-            var label: String?
-            var corpus = false
-            while let token = try args.next() {
-                if token.kind == .word && token.text == "--corpus" {
-                    corpus = true
-                } else if token.kind == .word && token.text.hasPrefix("--") {
-                    throw .unknownOption(token.text, command: name)
-                } else if label == nil {
-                    label = token.text
-                } else {
-                    throw .unexpectedArgument(command: name, argument: token.text)
-                }
-            }
-            return .spans(label: label, corpus: corpus)
+            // After the label, a text or /RE/ the spans' text must hold.
+            let (flags, words) = try args.rest(flags: ["--corpus"], most: 2, regexFrom: 1)
+            let pattern =
+                words.count < 2 ? nil : words[1].kind == .regex ? Pattern.regex(words[1].text) : .literal(words[1].text)
+            return .spans(label: words.first?.text, matching: pattern, corpus: flags.contains("--corpus"))
         case "suggest":
-            var labels: [String] = []
-            var corpus = false
-            while let token = try args.next() {
-                if token.kind == .word && token.text == "--corpus" {
-                    corpus = true
-                } else if token.kind == .word && token.text.hasPrefix("--") {
-                    throw .unknownOption(token.text, command: name)
-                } else {
-                    labels.append(token.text)
-                }
-            }
-            return .suggest(labels: labels, corpus: corpus)
+            let (flags, labels) = try args.rest(flags: ["--corpus"], most: .max)
+            return .suggest(labels: labels.map(\.text), corpus: flags.contains("--corpus"))
         case "suggestions": command = .suggestions(label: try args.next()?.text)
         case "accept", "reject":
             let target = try parseSuggestionTarget(try args.required("sN, sN-sM or all").text, command: name)
@@ -393,6 +383,39 @@ private struct Arguments {
             throw .missingArgument(command: command, what: "a text or /regular expression/ before \(token.text)")
         }
         return token.kind == .regex ? .regex(token.text) : .literal(token.text)
+    }
+
+    /// `[--untagged] [LABEL]`, in either order, to the end of the line.
+    mutating func paragraphFilter() throws(TagbenchError) -> ParagraphFilter {
+        let (flags, words) = try rest(flags: ["--untagged"], most: 1)
+        switch (flags.contains("--untagged"), words.first?.text) {
+        case (false, nil): return .any
+        case (true, nil): return .untagged
+        case (false, let label?): return .labelled(label)
+        case (true, let label?): return .unlabelled(label)
+        }
+    }
+
+    /// The rest of the line, in any order: which of `flags` are given, and at most `most` other
+    /// arguments (`/…/` read as a regex from the `regexFrom`-th of them, counting from 0); any other
+    /// option, or an argument past `most`, is an error.
+    mutating func rest(flags: Set<String>, most: Int, regexFrom: Int = .max) throws(TagbenchError) -> (
+        flags: Set<String>, words: [Token]
+    ) {
+        var given = Set<String>()
+        var words: [Token] = []
+        while let token = try scanner.next(allowRegex: words.count >= regexFrom) {
+            if token.kind == .word && flags.contains(token.text) {
+                given.insert(token.text)
+            } else if token.kind == .word && token.text.hasPrefix("--") {
+                throw .unknownOption(token.text, command: command)
+            } else if words.count < most {
+                words.append(token)
+            } else {
+                throw .unexpectedArgument(command: command, argument: token.text)
+            }
+        }
+        return (given, words)
     }
 
     /// Reads an optional flag; anything else left over is an error.

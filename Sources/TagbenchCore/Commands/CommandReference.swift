@@ -28,14 +28,28 @@ public struct CommandReference: Sendable {
             name: "docs", usage: "docs",
             summary: "list documents: number, id, characters, annotations (and where a part of a file lies in it)"),
         .init(name: "open", usage: "open DOC", summary: "make a document current, by number or id"),
-        .init(name: "next", usage: "next", summary: "open the next document"),
-        .init(name: "prev", usage: "prev", summary: "open the previous document"),
+        .init(
+            name: "next", usage: "next [para [LABEL] [--untagged]]",
+            summary:
+                "open the next document; next para shows the next paragraph (with LABEL; --untagged: with none, or without LABEL)",
+            details: [
+                "next para moves from the paragraph last shown (show para/sent/S:E) or annotated (tag, classify) in the",
+                "current document; opening a document starts before its first. At the last it says so and stays."
+            ]),
+        .init(
+            name: "prev", usage: "prev [para [LABEL] [--untagged]]",
+            summary: "open the previous document; prev para shows the previous paragraph (as next para)"),
+        .init(
+            name: "paras", usage: "paras [--untagged] [LABEL]",
+            summary:
+                "list the current document's paragraphs: ¶N, S:E, labels, text; --untagged: those with no annotation (or without LABEL)"
+        ),
         .init(
             name: "show", usage: "show [para N[-M] | sent N[-M] | S:E]",
             summary: "print text with offsets in the margin and spans highlighted"),
         .init(
             name: "find", usage: "find TEXT|/RE/ [--corpus]",
-            summary: "list matches as h1, h2, … with document, S:E and context"),
+            summary: "list matches as h1, h2, … with document, S:E, ¶N sent N and context"),
         .init(
             name: "tag", usage: "tag LABEL S:E | hN[-hM] | \"text\"[#K] | sent N | para N | all TEXT|/RE/ [--corpus]",
             summary: "add a span (or one per hit or match)"),
@@ -50,8 +64,9 @@ public struct CommandReference: Sendable {
             name: "unclassify", usage: "unclassify LABEL doc|para N|sent N",
             summary: "remove a label from a unit"),
         .init(
-            name: "spans", usage: "spans [LABEL] [--corpus]",
-            summary: "list annotations: id, label, document, S:E, text"),
+            name: "spans", usage: "spans [LABEL [TEXT|/RE/]] [--corpus]",
+            summary:
+                "list annotations: id, label, document, S:E, ¶N sent N, text; TEXT or /RE/: those whose text holds it"),
         .init(
             name: "orphans", usage: "orphans",
             summary: "spans whose document changed and no longer holds their text (kept, never exported)"),
@@ -62,7 +77,7 @@ public struct CommandReference: Sendable {
         ),
         .init(
             name: "suggestions", usage: "suggestions [LABEL]",
-            summary: "list the queue: id, label, document, S:E, context, rule"),
+            summary: "list the queue: id, label, document, S:E, ¶N sent N, context, rule"),
         .init(
             name: "accept", usage: "accept sN|sN-sM|all [LABEL] [--as LABEL] [--at S:E]",
             summary:

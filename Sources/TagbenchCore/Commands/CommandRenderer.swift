@@ -52,8 +52,13 @@ public enum CommandRenderer {
             return "note a\(id)" + (text.isEmpty ? "" : " " + quoteIfNeeded(text, forceQuotes: true))
         case .classify(let label, let unit): return "classify \(q(label)) \(render(unit))"
         case .unclassify(let label, let unit): return "unclassify \(q(label)) \(render(unit))"
-        case .spans(let label, let corpus):
-            return (["spans"] + (label.map { [q($0)] } ?? []) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
+        case .spans(let label, let pattern, let corpus):
+            return
+                (["spans"] + (label.map { [q($0)] } ?? []) + (pattern.map { ["\($0)"] } ?? [])
+                + (corpus ? ["--corpus"] : [])).joined(separator: " ")
+        case .stepParagraph(let forward, let filter):
+            return ([forward ? "next" : "prev", "para"] + filter.words).joined(separator: " ")
+        case .paras(let filter): return (["paras"] + filter.words).joined(separator: " ")
         case .suggest(let labels, let corpus):
             return (["suggest"] + labels.map(q) + (corpus ? ["--corpus"] : [])).joined(separator: " ")
         case .suggestions(let label): return "suggestions" + (label.map { " " + q($0) } ?? "")

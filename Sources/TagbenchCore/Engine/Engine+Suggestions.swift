@@ -96,12 +96,14 @@ extension Engine {
         // The document and offsets padded as `find` pads them: the contexts start in one column.
         let documentWidth = shown.map { Format.displayWidth(session.documents[$0.document].id) }.max() ?? 0
         let rangeWidth = shown.map { $0.range.description.count }.max() ?? 0
-        var lines = shown.map { suggestion -> String in
-            let hit = hitRow(number: suggestion.number, document: suggestion.document, range: suggestion.range)
-            return Format.padded(suggestion.id, to: idWidth) + "  "
+        let hits = shown.map { hitRow(number: $0.number, document: $0.document, range: $0.range) }
+        let placeWidth = UnitPlace.columnWidth(hits.map(\.place))
+        var lines = zip(shown, hits).map { suggestion, hit -> String in
+            Format.padded(suggestion.id, to: idWidth) + "  "
                 + Format.padded(labels[suggestion.label].name, to: labelWidth) + "  "
                 + Format.padded(hit.document, to: documentWidth) + "  "
-                + Format.padded(suggestion.range.description, to: rangeWidth) + "  …"
+                + Format.padded(suggestion.range.description, to: rangeWidth) + "  "
+                + UnitPlace.column(hit.place, width: placeWidth) + "…"
                 + hit.before + "【" + hit.match + "】" + hit.after + "…  " + suggestion.source
         }
         if list.count > Self.hitDisplayLimit {

@@ -58,12 +58,17 @@ extension Engine {
         return TextView(document: document.id, lines: lines, spans: spans, categories: categories)
     }
 
-    func spanRow(_ a: Annotation) -> SpanRow {
+    /// A span as listed; `placed` adds its paragraph and sentence numbers (not for an orphan,
+    /// whose offsets are in a text its document no longer has).
+    func spanRow(_ a: Annotation, placed: Bool) -> SpanRow {
         let label = session.tagSet.labels[a.label]
+        let document = session.documents[a.document]
         return SpanRow(
-            id: a.id, label: label.name, colour: label.colour, document: session.documents[a.document].id,
-            range: a.range, text: a.text, note: a.note)
+            id: a.id, label: label.name, colour: label.colour, document: document.id, range: a.range, text: a.text,
+            note: a.note, place: placed ? UnitPlace(of: a.range, in: document) : nil)
     }
+
+    func spanRow(_ a: Annotation) -> SpanRow { spanRow(a, placed: true) }
 
     func paragraph(_ n: Int, of d: Document) throws(TagbenchError) -> TextRange {
         guard n >= 1 && n <= d.paragraphs.count else {
@@ -92,24 +97,33 @@ extension Engine {
 
     /// Every match in the documents, reporting progress and stopping (changing nothing) on Ctrl-C.
     func matches(of search: TextSearch, in documents: [Int], task: String) throws(TagbenchError) -> [(Int, TextRange)] {
+        let perDocument = try matches(of: search, inTexts: documents.map { session.documents[$0] }, task: task)
         var found: [(Int, TextRange)] = []
-        if case .regex(let source) = search.pattern {
-            let perDocument = try regexRunner.matches(
-                of: [source], in: documents.map { session.documents[$0] }, task: task,
-                monitor: monitor, limit: regexTimeLimit)
-            defer { if documents.count > 1 { monitor?.finished() } }
-            for (position, document) in documents.enumerated() {
-                for range in perDocument[position][0] { found.append((document, range)) }
-            }
-            return found
-        }
-        defer { if documents.count > 1 { monitor?.finished() } }
         for (position, document) in documents.enumerated() {
-            if documents.count > 1, let monitor {
+            for range in perDocument[position] { found.append((document, range)) }
+        }
+        return found
+    }
+
+    /// Every match in each text (a session's document, or a text made into one), in order: a
+    /// regular expression through the regex runner (which a stop or the time limit ends), a
+    /// literal here, with progress over several.
+    func matches(of search: TextSearch, inTexts texts: [Document], task: String) throws(TagbenchError)
+        -> [[TextRange]]
+    {
+        defer { if texts.count > 1 { monitor?.finished() } }
+        if case .regex(let source) = search.pattern {
+            return try regexRunner.matches(
+                of: [source], in: texts, task: task, monitor: monitor, limit: regexTimeLimit
+            ).map { $0[0] }
+        }
+        var found: [[TextRange]] = []
+        for (position, text) in texts.enumerated() {
+            if texts.count > 1, let monitor {
                 if monitor.shouldStop { throw .interrupted(task) }
-                monitor.progress(task, done: position, of: documents.count)
+                monitor.progress(task, done: position, of: texts.count)
             }
-            for range in search.matches(in: session.documents[document]) { found.append((document, range)) }
+            found.append(search.matches(in: text))
         }
         return found
     }
@@ -134,21 +148,31 @@ extension Engine {
             number: number, document: d.id, range: range,
             before: flat(d.text(TextRange(max(0, range.start - context), range.start))),
             match: d.text(range),
-            after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))))
+            after: flat(d.text(TextRange(range.end, min(d.length, range.end + context)))),
+            place: UnitPlace(of: range, in: d))
     }
 
-    func spans(_ labelName: String?, corpus: Bool, emit: (OutputItem) -> Void) throws(TagbenchError) {
+    func spans(_ labelName: String?, matching pattern: Pattern?, corpus: Bool, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
         let label = try labelName.map { (name: String) throws(TagbenchError) -> Int in try session.tagSet.resolve(name)
         }
-        var rows: [SpanRow] = []
+        var chosen: [Annotation] = []
         if corpus || current == nil {
             for slot in session.annotationSlots {
-                if let a = slot, label == nil || a.label == label { rows.append(spanRow(a)) }
+                if let a = slot, label == nil || a.label == label { chosen.append(a) }
             }
         } else {
-            rows = session.annotations(inDocument: current!).filter { label == nil || $0.label == label }.map(spanRow)
+            chosen = session.annotations(inDocument: current!).filter { label == nil || $0.label == label }
         }
-        emit(.spans(rows))
+        guard let pattern else { return emit(.spans(chosen.map(spanRow))) }
+        let matching = try annotations(chosen, whoseTextHolds: pattern)
+        if !matching.isEmpty { emit(.spans(matching.map(spanRow))) }
+        emit(
+            .message(
+                Wording.spansMatching(
+                    matching.count, of: chosen.count, label: label.map { session.tagSet.labels[$0].name } ?? "", pattern
+                )))
     }
 
     func historyLines(base: String) -> [String] {

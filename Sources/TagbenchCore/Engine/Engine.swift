@@ -53,6 +53,9 @@ public final class Engine {
     var undoHistory = UndoHistory()
     /// What the last `find` found, for `tag hN`.
     var lastFind: FindResult?
+    /// The paragraph `next para` and `prev para` move from: the one last shown or annotated
+    /// (`moveParagraphCursor`), in the document of that id; a viewing place, not session state.
+    var paragraphCursor: (document: String, paragraph: Int)?
 
     /// Hits listed by `find` (the rest are still taggable as hN).
     public static let hitDisplayLimit = 200
@@ -172,6 +175,7 @@ public final class Engine {
                 if journal != nil { rollBack(to: before) }
                 throw error
             }
+            moveParagraphCursor(after: command, firstNewNumber: before.nextNumber)
             held.forEach(emit)
         } catch {
             throw LocatedError(file: context.file, line: context.line, error: error)
@@ -223,6 +227,8 @@ public final class Engine {
             try load(paths, encoding: encoding, splitAt: splitAt, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
+        case .stepParagraph(let forward, let filter): try stepParagraph(forward: forward, filter, emit: emit)
+        case .paras(let filter): try paras(filter, emit: emit)
         case .show(let target): emit(.text(try view(target)))
         case .find(let pattern, let corpus): try find(pattern, corpus: corpus, emit: emit)
         case .tag(let label, let target): try tag(label, target: target, command: command, emit: emit)
@@ -233,7 +239,7 @@ public final class Engine {
         case .note(let id, let text): try note(id, text, command: command, emit: emit)
         case .classify(let label, let unit): try classify(label, unit, add: true, command: command, emit: emit)
         case .unclassify(let label, let unit): try classify(label, unit, add: false, command: command, emit: emit)
-        case .spans(let label, let corpus): try spans(label, corpus: corpus, emit: emit)
+        case .spans(let label, let pattern, let corpus): try spans(label, matching: pattern, corpus: corpus, emit: emit)
         case .suggest(let labels, let corpus): try suggest(labels, corpus: corpus, command: command, emit: emit)
         case .suggestions(let label): emit(.lines(try suggestionLines(label)))
         case .accept(let target, let label, let asLabel, let at):
@@ -246,7 +252,9 @@ public final class Engine {
         case .resolve(let number, let decision): try resolve(number, decision, command: command, emit: emit)
         case .labels: emit(.labels(labelRows()))
         case .orphans:
-            emit(session.orphans.isEmpty ? .message(Wording.noOrphans) : .spans(session.orphans.map(spanRow)))
+            emit(
+                session.orphans.isEmpty
+                    ? .message(Wording.noOrphans) : .spans(session.orphans.map { spanRow($0, placed: false) }))
         case .labelAdd(let label): try addLabel(label, command: command, emit: emit)
         case .schema(let path): try mergeTagSet(path, context: context, emit: emit)
         case .undo(let count): try undoOrRedo(count, undoing: true, emit: emit)

@@ -34,6 +34,8 @@ public struct SpanRow: Sendable, Equatable {
     public var text: String
     /// Note, empty when none.
     public var note: String
+    /// The paragraphs and sentences it lies in (nil where they would mislead: an orphan's).
+    public var place: UnitPlace? = nil
 }
 
 /// A hit of `find`.
@@ -50,6 +52,21 @@ public struct HitRow: Sendable, Equatable {
     public var match: String
     /// Up to a few characters after the match.
     public var after: String
+    /// The paragraphs and sentences the match lies in.
+    public var place: UnitPlace? = nil
+}
+
+/// A row of `paras`: a paragraph of the current document and what labels it.
+public struct ParagraphRow: Sendable, Equatable {
+    /// N in `para N`.
+    public var number: Int
+    /// Its code-point range.
+    public var range: TextRange
+    /// The labels on it, in the tag set's order, each `LABEL COUNT`: spans overlapping it, category
+    /// labels on it and on its sentences.
+    public var labels: [String]
+    /// Its text, whole (the renderer cuts it to the width it has).
+    public var text: String
 }
 
 /// A row of `labels`.
@@ -117,6 +134,8 @@ public enum OutputItem: Sendable, Equatable {
     case labels([LabelRow])
     /// `stats`: the figures, and how to show them.
     case stats(StatsFigures, StatsOptions)
+    /// `paras`: paragraphs of the current document (its summary follows as a message).
+    case paragraphs([ParagraphRow])
     /// Plain lines: `history`, `help`.
     case lines([String])
 }

@@ -109,6 +109,54 @@ enum Wording {
     /// No orphaned spans.
     static let noOrphans = "no orphans"
 
+    /// What the paragraphs a filter takes have in common, agreeing with `count`: `have 巡察`.
+    private static func paragraphsThat(_ count: Int, _ filter: ParagraphFilter) -> String {
+        switch filter {
+        case .any: return ""
+        case .untagged: return Format.agreeing(count, "is", "are") + " untagged"
+        case .labelled(let label): return Format.agreeing(count, "has", "have") + " " + label
+        case .unlabelled(let label): return Format.agreeing(count, "has", "have") + " no " + label
+        }
+    }
+
+    /// The line under `paras`: how many paragraphs it listed of how many, or, unfiltered, how many
+    /// have annotations and how many have none.
+    static func paragraphsListed(
+        _ shown: Int, of total: Int, in document: String, filter: ParagraphFilter, untagged: Int
+    )
+        -> String
+    {
+        if filter == .any {
+            return "\(Format.count(total, "paragraph")) in \(document): \(Format.grouped(total - untagged)) annotated, "
+                + "\(Format.grouped(untagged)) untagged"
+        }
+        return "\(Format.grouped(shown)) of \(Format.count(total, "paragraph")) in \(document) "
+            + paragraphsThat(shown, filter)
+    }
+
+    /// `next para` at the last paragraph (`prev para` at the first), or with none the filter takes
+    /// past the cursor (`from`: the cursor's paragraph, nil before the first).
+    static func noFurtherParagraph(
+        forward: Bool, from: Int?, paragraphs: Int, in document: String, filter: ParagraphFilter
+    )
+        -> String
+    {
+        if paragraphs == 0 { return "\(document) has no paragraphs" }
+        guard filter == .any else {
+            let place = from.map { (forward ? " after" : " before") + " ¶\($0)" } ?? ""
+            return "no paragraph\(place) in \(document) " + paragraphsThat(1, filter)
+        }
+        return forward
+            ? "¶\(from ?? paragraphs) is the last paragraph of \(document) (next opens the next document)"
+            : "¶\(from ?? 1) is the first paragraph of \(document) (prev opens the previous document)"
+    }
+
+    /// The line under `spans LABEL TEXT|/RE/`: how many of the label's spans hold a match.
+    static func spansMatching(_ matching: Int, of total: Int, label: String, _ pattern: Pattern) -> String {
+        "\(Format.grouped(matching)) of \(Format.count(total, "span"))\(label.isEmpty ? "" : " of " + label) "
+            + "\(Format.agreeing(matching, "holds", "hold")) \(pattern)"
+    }
+
     /// The first line of `stats`.
     static func statsSummary(documents: Int, characters: Int, spans: Int, categories: Int) -> String {
         "\(Format.count(documents, "document")), \(Format.count(characters, "character")), "
