@@ -192,6 +192,31 @@ struct TerminalTests {
         #expect(widest(wide) > 100, "wrapped at 120 columns after the resize:\n\(wide)")
     }
 
+    /// With `TAGBENCH_AMBIGUOUS_WIDTH=2`, a terminal's span rows are cut and `show` is wrapped
+    /// counting “ ” · — … │ as two columns each: nothing is wider than the window where the
+    /// terminal draws them wide.
+    @Test func ambiguousCharactersCountTwoColumnsOnATerminalWhenAsked() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(
+            in: dir, environment: "NO_COLOR=1 PAGER= TAGBENCH_AMBIGUOUS_WIDTH=2 TAGBENCH_HISTORY=", width: 60,
+            height: 40)
+        try tmux.type("tag 主题教育 para 3")
+        try tmux.key("Enter")
+        try tmux.waitFor("the paragraph's span") { $0.contains("a46  主题教育") }
+        try tmux.type("spans 主题教育")
+        try tmux.key("Enter")
+        try tmux.waitFor("the list") { $0.components(separatedBy: "a46  主题教育").count > 2 }
+        try tmux.type("show para 3")
+        try tmux.key("Enter")
+        let screen = try tmux.waitFor("the paragraph") { $0.contains("¶3") }
+        let rows = screen.split(separator: "\n").map(String.init).filter { $0.contains("│") || $0.hasPrefix("a46 ") }
+        #expect(rows.count > 5)
+        #expect(rows.contains { $0.contains("“") }, "the rows have ambiguous characters")
+        let over = rows.filter { Format.displayWidth($0, ambiguousWide: true) > 60 }
+        #expect(over.isEmpty, "wider than the window:\n\(over.joined(separator: "\n"))")
+    }
+
     /// Killed by SIGTERM or SIGHUP while `review` has the screen, tagbench leaves the alternate
     /// screen and gives the terminal back its settings (the shell after it echoes what is typed).
     @Test(arguments: ["TERM", "HUP"])

@@ -220,6 +220,32 @@ struct TextSearchTests {
         #expect(Format.displayWidth("𠀀") == 2)
         #expect(Format.grouped(1234567) == "1,234,567")
     }
+
+    /// The East Asian Ambiguous characters of Chinese text take two columns where the terminal
+    /// draws them wide, one elsewhere.
+    @Test(arguments: Array("“”‘’·—–…│─°※①■★§×÷←→∶¶€").map(String.init))
+    func ambiguousCharactersTakeTwoColumnsOnlyWhenWide(character: String) {
+        #expect(Format.displayWidth(character, ambiguousWide: true) == 2)
+        #expect(Format.displayWidth(character, ambiguousWide: false) == 1)
+    }
+
+    /// Characters of other classes keep their width either way: narrow, wide, fullwidth, marks.
+    @Test(arguments: [
+        ("a", 1), ("›", 1), ("©", 1), ("«", 1), ("巡", 2), ("，", 2), ("《", 2), ("𠀀", 2), ("e\u{301}", 1), ("", 0)
+    ])
+    func otherCharactersKeepTheirWidthEitherWay(text: String, width: Int) {
+        #expect(Format.displayWidth(text, ambiguousWide: true) == width)
+        #expect(Format.displayWidth(text, ambiguousWide: false) == width)
+    }
+
+    @Test func ambiguousRangesAreInOrderAndApart() {
+        let table = EastAsianWidth.ambiguous
+        #expect(table.count % 2 == 0)
+        for i in stride(from: 0, to: table.count, by: 2) {
+            #expect(table[i] <= table[i + 1])
+            if i + 2 < table.count { #expect(table[i + 1] + 1 < table[i + 2]) }
+        }
+    }
 }
 
 /// Cutting text to a number of terminal columns (CJK = 2), with … when cut.
@@ -236,9 +262,24 @@ struct TruncationTests {
 
     @Test(arguments: cases)
     func textIsCutToTheColumnsGiven(text: String, width: Int, expected: String) {
-        let cut = Format.truncated(text, toWidth: width)
+        let cut = Format.truncated(text, toWidth: width, ambiguousWide: false)
         #expect(cut == expected)
-        #expect(Format.displayWidth(cut) <= width)
+        #expect(Format.displayWidth(cut, ambiguousWide: false) <= width)
+    }
+
+    /// Where ambiguous characters are wide, quotes and the `…` itself count two columns.
+    static let wideCases: [(String, Int, String)] = [
+        ("“巡察”整改", 12, "“巡察”整改"),
+        ("“巡察”整改", 11, "“巡察”…"),
+        ("“巡察”整改", 9, "“巡察…"),
+        ("a·b·c", 6, "a·b…")
+    ]
+
+    @Test(arguments: wideCases)
+    func ambiguousCharactersAreCutAsTwoColumnsWhereWide(text: String, width: Int, expected: String) {
+        let cut = Format.truncated(text, toWidth: width, ambiguousWide: true)
+        #expect(cut == expected)
+        #expect(Format.displayWidth(cut, ambiguousWide: true) <= width)
     }
 }
 
