@@ -248,38 +248,29 @@ struct TextSearchTests {
     }
 }
 
-/// Cutting text to a number of terminal columns (CJK = 2), with … when cut.
+/// Cutting text to a number of terminal columns (CJK = 2), with … when cut; where ambiguous
+/// characters are wide (the `Bool`), quotes and the `…` itself count two columns.
 struct TruncationTests {
-    static let cases: [(String, Int, String)] = [
-        ("巡察整改", 8, "巡察整改"),
-        ("巡察整改", 7, "巡察整…"),
-        ("巡察整改", 6, "巡察…"),
-        ("abc巡察", 5, "abc…"),
-        ("abcdef", 4, "abc…"),
-        ("", 3, ""),
-        ("𠀀𠀀𠀀", 5, "𠀀𠀀…")
+    static let cases: [(String, Int, Bool, String)] = [
+        ("巡察整改", 8, false, "巡察整改"),
+        ("巡察整改", 7, false, "巡察整…"),
+        ("巡察整改", 6, false, "巡察…"),
+        ("abc巡察", 5, false, "abc…"),
+        ("abcdef", 4, false, "abc…"),
+        ("", 3, false, ""),
+        ("𠀀𠀀𠀀", 5, false, "𠀀𠀀…"),
+        ("“巡察”整改", 10, false, "“巡察”整改"),
+        ("“巡察”整改", 12, true, "“巡察”整改"),
+        ("“巡察”整改", 11, true, "“巡察”…"),
+        ("“巡察”整改", 9, true, "“巡察…"),
+        ("a·b·c", 6, true, "a·b…")
     ]
 
     @Test(arguments: cases)
-    func textIsCutToTheColumnsGiven(text: String, width: Int, expected: String) {
-        let cut = Format.truncated(text, toWidth: width, ambiguousWide: false)
+    func textIsCutToTheColumnsGiven(text: String, width: Int, ambiguousWide: Bool, expected: String) {
+        let cut = Format.truncated(text, toWidth: width, ambiguousWide: ambiguousWide)
         #expect(cut == expected)
-        #expect(Format.displayWidth(cut, ambiguousWide: false) <= width)
-    }
-
-    /// Where ambiguous characters are wide, quotes and the `…` itself count two columns.
-    static let wideCases: [(String, Int, String)] = [
-        ("“巡察”整改", 12, "“巡察”整改"),
-        ("“巡察”整改", 11, "“巡察”…"),
-        ("“巡察”整改", 9, "“巡察…"),
-        ("a·b·c", 6, "a·b…")
-    ]
-
-    @Test(arguments: wideCases)
-    func ambiguousCharactersAreCutAsTwoColumnsWhereWide(text: String, width: Int, expected: String) {
-        let cut = Format.truncated(text, toWidth: width, ambiguousWide: true)
-        #expect(cut == expected)
-        #expect(Format.displayWidth(cut, ambiguousWide: true) <= width)
+        #expect(Format.displayWidth(cut, ambiguousWide: ambiguousWide) <= width)
     }
 }
 
