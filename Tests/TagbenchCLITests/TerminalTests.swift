@@ -148,6 +148,33 @@ struct TerminalTests {
         Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
     }
 
+    /// `p` in review shows the paragraph around the candidate instead of its sentence, and back;
+    /// the choice stays for the next suggestions, and `?` lists the key.
+    @Test func reviewShowsTheParagraphAroundTheCandidateOnP() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        // The first suggestion is in the sentence after the paragraph's first two.
+        let paragraphStart = "（一）切实加强思想理论武装"
+        let first = try tmux.startReview(in: dir)
+        #expect(!first.contains(paragraphStart), "the sentence alone at first")
+        #expect(first.contains("p paragraph"))
+        try tmux.type("p")
+        let paragraph = try tmux.waitFor("the paragraph") { $0.contains(paragraphStart) }
+        #expect(paragraph.contains("p sentence") && paragraph.contains("review 0/"), "the same suggestion")
+        try tmux.type("p")
+        try tmux.waitFor("the sentence again") { !$0.contains(paragraphStart) && $0.contains("p paragraph") }
+        try tmux.type("p")
+        try tmux.waitFor("the paragraph again") { $0.contains(paragraphStart) }
+        try tmux.type("n")
+        try tmux.waitFor("the next suggestion, still with its paragraph") {
+            $0.contains("rejected s1") && $0.contains("p sentence")
+        }
+        try tmux.type("?")
+        try tmux.waitFor("the keys") { $0.contains("p paragraph or sentence") }
+        try tmux.type("q")
+        try tmux.waitFor("the summary") { $0.contains("review: 0 accepted, 1 rejected") }
+    }
+
     /// Output longer than the screen goes through the pager (less), and the page read stays on the
     /// screen after q; output that fits is printed as it is.
     @Test func longOutputIsPagedAndShortOutputIsNot() throws {
