@@ -208,15 +208,36 @@ struct TerminalTests {
         func widest(_ screen: String) -> Int {
             screen.split(separator: "\n").filter { $0.contains("│") }.map { Format.displayWidth(String($0)) }.max() ?? 0
         }
+        // Resizes the window and waits until its terminal has the new size (what tagbench asks).
+        let tty = try tmux.run(["display", "-p", "-t", "t", "#{pane_tty}"], output: true).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        func resize(to columns: Int) throws {
+            try tmux.run(["resize-window", "-t", "t", "-x", String(columns), "-y", "40"])
+            try tmux.waitFor("the terminal's new size") { _ in
+                var size = winsize()
+                let fd = open(tty, O_RDONLY | O_NOCTTY)
+                defer { close(fd) }
+                return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && Int(size.ws_col) == columns
+            }
+        }
         try tmux.type("show para 2")
         try tmux.key("Enter")
         let narrow = try tmux.waitFor("the paragraph") { $0.contains("¶2") }
         #expect(widest(narrow) <= 70)
-        try tmux.run(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
+        try resize(to: 120)
         try tmux.type("show para 3")
         try tmux.key("Enter")
         let wide = try tmux.waitFor("the next paragraph") { $0.contains("¶3") }
         #expect(widest(wide) > 100, "wrapped at 120 columns after the resize:\n\(wide)")
+        // And the other way: narrower than at the start, no line is wider than the window.
+        try resize(to: 50)
+        try tmux.type("show para 4")
+        try tmux.key("Enter")
+        try tmux.waitFor("the paragraph after") { $0.contains("¶4") }
+        // Lines the terminal wrapped are joined again (-J): a line wider than the window shows.
+        let joined = try tmux.run(["capture-pane", "-t", "t", "-p", "-J", "-S", "-200"], output: true)
+        let rows = joined.components(separatedBy: "show para 4").last ?? ""
+        #expect(widest(rows) <= 50 && widest(rows) > 40, "wrapped at 50 columns after the resize:\n\(rows)")
     }
 
     /// With `TAGBENCH_AMBIGUOUS_WIDTH=2`, a terminal's span rows are cut and `show` is wrapped
