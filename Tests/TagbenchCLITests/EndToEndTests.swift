@@ -29,6 +29,37 @@ struct EndToEndTests {
         Workspace.keep(dir + "/work.json", as: "piped-session.json")
     }
 
+    /// With `TAGBENCH_AMBIGUOUS_WIDTH=2`, `show` wraps counting “ ” · — … │ as two columns: no
+    /// line is wider than the terminal that draws them wide; without it, some would be.
+    @Test func showWrapsAmbiguousCharactersAsWideWhenAsked() throws {
+        let dir = try Workspace.make()
+        let input = """
+            schema Schemas/governance.tagset.json
+            load Fixtures/corpus
+            tag 主题教育 all /“[^”]*”/ --corpus
+            open qu-jiceng
+            show
+            open xinqu-2023
+            show
+
+            """
+        func textLines(_ variables: [String: String]) throws -> [String] {
+            let result = try tagbench(
+                [], in: dir, input: input, environment: ["COLUMNS": "60", "NO_COLOR": "1"].merging(variables) { $1 })
+            #expect(result.stderr.contains("unsaved changes") && !result.stderr.contains("error"), "\(result.stderr)")
+            return result.stdout.split(separator: "\n").map(String.init).filter { $0.contains("│") }
+        }
+        let wide = try textLines(["TAGBENCH_AMBIGUOUS_WIDTH": "2"])
+        #expect(wide.count > 50)
+        let over = wide.filter { Format.displayWidth($0, ambiguousWide: true) > 60 }
+        #expect(
+            over.isEmpty, "wider than 60 columns where ambiguous characters are wide:\n\(over.joined(separator: "\n"))")
+        let narrow = try textLines([:])
+        #expect(
+            narrow.contains { Format.displayWidth($0, ambiguousWide: true) > 60 }, "the text has ambiguous characters")
+        #expect(narrow.allSatisfy { Format.displayWidth($0, ambiguousWide: false) <= 60 })
+    }
+
     @Test func pipedInputStopsAtTheFirstErrorWithItsLineNumber() throws {
         let dir = try Workspace.make()
         let input = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\ntag 巡查 1:3\nsave s.json\n"

@@ -131,25 +131,65 @@ struct RendererTests {
         #expect(lines == ["     ¶3", "   100 │巡察巡察巡察巡察巡察", "   110 │巡察巡察巡察巡察巡察", "   120 │巡察巡察巡察巡察巡察"])
     }
 
+    func span(_ id: String, _ label: String, _ colour: String, _ start: Int, _ end: Int) -> SpanRow {
+        SpanRow(id: id, label: label, colour: colour, document: "d", range: TextRange(start, end), text: "", note: "")
+    }
+
     @Test func marksSpansUnderTheTextWithoutColour() {
         let console = Console.capturing(width: 80)
         let span = SpanRow(
             id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
         OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
         let lines = console.capturedOut.split(separator: "\n").map(String.init)
-        #expect(lines[1] == "   100 │开展巡察工作")
-        #expect(lines[2] == "       │    ^^^^")
-        #expect(lines[3] == "a1  巡察  d  102:104  巡察")
+        #expect(lines[0] == "labels:  巡察")
+        #expect(lines[2] == "   100 │开展巡察工作")
+        #expect(lines[3] == "       │    ^^^^ a1 巡察")
+        #expect(lines[4] == "a1  巡察  d  102:104  巡察")
         #expect(!console.capturedOut.contains("\u{1B}"))
     }
 
-    @Test func coloursSpansOnlyWhenTheConsoleHasColour() {
+    /// Overlapping spans (one range under two labels) and touching ones each get a marker line
+    /// of their own with their id and label; spans apart from each other share one; where a
+    /// caption does not fit beside its marks, the span's id alone does.
+    @Test func overlappingSpansGetAMarkerLineEachWithTheirLabels() {
+        let console = Console.capturing(width: 80)
+        let spans = [
+            span("a1", "主题教育", "#e6194b", 102, 106), span("a2", "减负", "#f58231", 102, 106),
+            span("a3", "减负", "#f58231", 107, 112), span("a4", "巡察", "#3cb44b", 117, 119),
+            span("a5", "整改落实", "#808000", 119, 123)
+        ]
+        OutputRenderer(console: console).render(view("开展主题教育和为基层减负工作，推动巡察整改落实到位", spans: spans))
+        let lines = console.capturedOut.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "labels:  主题教育  减负  巡察  整改落实")
+        #expect(
+            Array(lines[1...5]) == [
+                "     ¶3",
+                "   100 │开展主题教育和为基层减负工作，推动巡察整改落实到位",
+                "       │ a1 ^^^^^^^^  ^^^^^^^^^^ a3 减负  ^^^^ a4 巡察",
+                "       │    ^^^^^^^^ a2 减负                  ^^^^^^^^ a5 整改落实",
+                "a1  主题教育  d  102:106  "
+            ], "\(console.capturedOut)")
+    }
+
+    /// With colour, spans apart from each other are shown by colour alone, under a legend of
+    /// swatches; overlapping spans get marker lines in their label's colour, with their labels.
+    @Test func withColourOnlyOverlappingSpansGetMarkerLines() {
         let console = Console.capturing(colour: true, width: 80)
-        let span = SpanRow(
-            id: "a1", label: "巡察", colour: "#3cb44b", document: "d", range: TextRange(102, 104), text: "巡察", note: "")
-        OutputRenderer(console: console).render(view("开展巡察工作", spans: [span]))
-        #expect(console.capturedOut.contains("\u{1B}[48;2;60;180;75m"))
-        #expect(!console.capturedOut.contains("^^^^"))
+        let spans = [
+            span("a1", "减负", "#f58231", 102, 106), span("a2", "主题教育", "#e6194b", 103, 106),
+            span("a3", "巡察", "#3cb44b", 110, 112)
+        ]
+        OutputRenderer(console: console).render(view("开展主题教育和为基层减负巡察工作", spans: spans))
+        let lines = console.capturedOut.split(separator: "\n").map(String.init)
+        let plain = lines.map {
+            $0.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        }
+        #expect(lines[0].contains("\u{1B}[48;2;245;130;49m"), "a swatch of 减负's colour")
+        #expect(plain[0] == "labels:     减负     主题教育     巡察")
+        #expect(plain[3] == "       │    ^^^^^^^^ a1 减负")
+        #expect(plain[4] == "       │      ^^^^^^ a2 主题教育")
+        #expect(lines[4].contains("\u{1B}[38;2;230;25;75m^^^^^^ a2 主题教育"), "marks in the label's colour")
+        #expect(!plain.contains { $0.contains("a3 巡察") && $0.contains("│") }, "a3 overlaps nothing: colour shows it")
     }
 
     /// On a terminal a span row keeps to one line (its text cut with …); a pipe gets it whole.

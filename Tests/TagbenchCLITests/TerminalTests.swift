@@ -173,6 +173,33 @@ struct TerminalTests {
         Workspace.keep(dir + "/Sessions/demo.json", as: "review-session.json")
     }
 
+    /// `p` in review shows the paragraph around the candidate instead of its sentence, and back;
+    /// the choice stays for the next suggestions, and `?` lists the key.
+    @Test func reviewShowsTheParagraphAroundTheCandidateOnP() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        // The first suggestion is in the sentence after the paragraph's first two.
+        let paragraphStart = "（一）切实加强思想理论武装"
+        let first = try tmux.startReview(in: dir)
+        #expect(!first.contains(paragraphStart), "the sentence alone at first")
+        #expect(first.contains("p paragraph"))
+        try tmux.type("p")
+        let paragraph = try tmux.waitFor("the paragraph") { $0.contains(paragraphStart) }
+        #expect(paragraph.contains("p sentence") && paragraph.contains("review 0/"), "the same suggestion")
+        try tmux.type("p")
+        try tmux.waitFor("the sentence again") { !$0.contains(paragraphStart) && $0.contains("p paragraph") }
+        try tmux.type("p")
+        try tmux.waitFor("the paragraph again") { $0.contains(paragraphStart) }
+        try tmux.type("n")
+        try tmux.waitFor("the next suggestion, still with its paragraph") {
+            $0.contains("rejected s1") && $0.contains("p sentence")
+        }
+        try tmux.type("?")
+        try tmux.waitFor("the keys") { $0.contains("p paragraph or sentence") }
+        try tmux.type("q")
+        try tmux.waitFor("the summary") { $0.contains("review: 0 accepted, 1 rejected") }
+    }
+
     /// Output longer than the screen goes through the pager (less), and the page read stays on the
     /// screen after q; output that fits is printed as it is.
     @Test func longOutputIsPagedAndShortOutputIsNot() throws {
@@ -206,15 +233,61 @@ struct TerminalTests {
         func widest(_ screen: String) -> Int {
             screen.split(separator: "\n").filter { $0.contains("│") }.map { Format.displayWidth(String($0)) }.max() ?? 0
         }
+        // Resizes the window and waits until its terminal has the new size (what tagbench asks).
+        let tty = try tmux.run(["display", "-p", "-t", "t", "#{pane_tty}"], output: true).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        func resize(to columns: Int) throws {
+            try tmux.run(["resize-window", "-t", "t", "-x", String(columns), "-y", "40"])
+            try tmux.waitFor("the terminal's new size") { _ in
+                var size = winsize()
+                let fd = open(tty, O_RDONLY | O_NOCTTY)
+                defer { close(fd) }
+                return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && Int(size.ws_col) == columns
+            }
+        }
         try tmux.type("show para 2")
         try tmux.key("Enter")
         let narrow = try tmux.waitFor("the paragraph") { $0.contains("¶2") }
         #expect(widest(narrow) <= 70)
-        try tmux.run(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
+        try resize(to: 120)
         try tmux.type("show para 3")
         try tmux.key("Enter")
         let wide = try tmux.waitFor("the next paragraph") { $0.contains("¶3") }
         #expect(widest(wide) > 100, "wrapped at 120 columns after the resize:\n\(wide)")
+        // And the other way: narrower than at the start, no line is wider than the window.
+        try resize(to: 50)
+        try tmux.type("show para 4")
+        try tmux.key("Enter")
+        try tmux.waitFor("the paragraph after") { $0.contains("¶4") }
+        // Lines the terminal wrapped are joined again (-J): a line wider than the window shows.
+        let joined = try tmux.run(["capture-pane", "-t", "t", "-p", "-J", "-S", "-200"], output: true)
+        let rows = joined.components(separatedBy: "show para 4").last ?? ""
+        #expect(widest(rows) <= 50 && widest(rows) > 40, "wrapped at 50 columns after the resize:\n\(rows)")
+    }
+
+    /// With `TAGBENCH_AMBIGUOUS_WIDTH=2`, a terminal's span rows are cut and `show` is wrapped
+    /// counting “ ” · — … │ as two columns each: nothing is wider than the window where the
+    /// terminal draws them wide.
+    @Test func ambiguousCharactersCountTwoColumnsOnATerminalWhenAsked() throws {
+        let dir = try Workspace.make()
+        let tmux = Tmux()
+        try tmux.startDemo(
+            in: dir, environment: "NO_COLOR=1 PAGER= TAGBENCH_AMBIGUOUS_WIDTH=2 TAGBENCH_HISTORY=", width: 60,
+            height: 40)
+        try tmux.type("tag 主题教育 para 3")
+        try tmux.key("Enter")
+        try tmux.waitFor("the paragraph's span") { $0.contains("a46  主题教育") }
+        try tmux.type("spans 主题教育")
+        try tmux.key("Enter")
+        try tmux.waitFor("the list") { $0.components(separatedBy: "a46  主题教育").count > 2 }
+        try tmux.type("show para 3")
+        try tmux.key("Enter")
+        let screen = try tmux.waitFor("the paragraph") { $0.contains("¶3") }
+        let rows = screen.split(separator: "\n").map(String.init).filter { $0.contains("│") || $0.hasPrefix("a46 ") }
+        #expect(rows.count > 5)
+        #expect(rows.contains { $0.contains("“") }, "the rows have ambiguous characters")
+        let over = rows.filter { Format.displayWidth($0, ambiguousWide: true) > 60 }
+        #expect(over.isEmpty, "wider than the window:\n\(over.joined(separator: "\n"))")
     }
 
     /// Killed by SIGTERM or SIGHUP while `review` has the screen, tagbench leaves the alternate

@@ -253,6 +253,23 @@ struct SessionCodecTests {
         }
     }
 
+    /// A session written when `p` could be a label's shortcut opens; the label loses the key,
+    /// which is review's now (the paragraph around the candidate).
+    @Test func aShortcutReviewTookLaterIsDroppedOnOpening() throws {
+        let dir = try Fixture.workspace()
+        let demo = try String(contentsOfFile: Fixture.root + "/Sessions/demo.json", encoding: .utf8)
+        #expect(demo.contains("\"shortcut\": \"x\""))
+        try FileManager.default.createDirectory(atPath: dir + "/Sessions", withIntermediateDirectories: true)
+        let path = dir + "/Sessions/demo.json"
+        try demo.replacingOccurrences(of: "\"shortcut\": \"x\"", with: "\"shortcut\": \"p\"").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let (engine, _) = try Engine.open(path: path, displayPath: "demo.json", annotator: Annotator(name: "x"))
+        let tagSet = engine.session.tagSet
+        #expect(tagSet.labels[try tagSet.resolve("巡察")].shortcut == "")
+        #expect(tagSet.index(ofShortcut: "p") == nil)
+        #expect(tagSet.labels[try tagSet.resolve("巡视")].shortcut == "v", "the other shortcuts are kept")
+    }
+
     @Test func jsonStringsRoundTripThroughWriterAndReader() throws {
         let samples = ["", "plain", "巡察\"引号\"\\反斜杠", "tab\tnew\nline\r\u{01}\u{1F}", "𠀀😀é́", "\u{2028}\u{7F}"]
         var w = JSONWriter()

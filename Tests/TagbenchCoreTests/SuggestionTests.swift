@@ -212,7 +212,7 @@ struct SuggestionTests {
 
     static let badTagSets: [(String, String)] = [
         (#""parent": "Nowhere""#, "the parent of A, Nowhere, is not a label of the set"),
-        (#""shortcut": "y""#, "shortcut \"y\" of A: a shortcut is one key other than ? H L h l n q s u y and space"),
+        (#""shortcut": "y""#, "shortcut \"y\" of A: a shortcut is one key other than ? H L h l n p q s u y and space"),
         (
             #""patterns": ["/巡(察/"]"#,
             "bad.json is not a valid tag set: A: pattern /巡(察/: invalid regular expression /巡(察/"

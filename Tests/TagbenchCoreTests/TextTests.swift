@@ -220,25 +220,57 @@ struct TextSearchTests {
         #expect(Format.displayWidth("𠀀") == 2)
         #expect(Format.grouped(1234567) == "1,234,567")
     }
+
+    /// The East Asian Ambiguous characters of Chinese text take two columns where the terminal
+    /// draws them wide, one elsewhere.
+    @Test(arguments: Array("“”‘’·—–…│─°※①■★§×÷←→∶¶€").map(String.init))
+    func ambiguousCharactersTakeTwoColumnsOnlyWhenWide(character: String) {
+        #expect(Format.displayWidth(character, ambiguousWide: true) == 2)
+        #expect(Format.displayWidth(character, ambiguousWide: false) == 1)
+    }
+
+    /// Characters of other classes keep their width either way: narrow, wide, fullwidth, marks.
+    @Test(arguments: [
+        ("a", 1), ("›", 1), ("©", 1), ("«", 1), ("巡", 2), ("，", 2), ("《", 2), ("𠀀", 2), ("e\u{301}", 1), ("", 0)
+    ])
+    func otherCharactersKeepTheirWidthEitherWay(text: String, width: Int) {
+        #expect(Format.displayWidth(text, ambiguousWide: true) == width)
+        #expect(Format.displayWidth(text, ambiguousWide: false) == width)
+    }
+
+    @Test func ambiguousRangesAreInOrderAndApart() {
+        let table = EastAsianWidth.ambiguous
+        #expect(table.count % 2 == 0)
+        for i in stride(from: 0, to: table.count, by: 2) {
+            #expect(table[i] <= table[i + 1])
+            if i + 2 < table.count { #expect(table[i + 1] + 1 < table[i + 2]) }
+        }
+    }
 }
 
-/// Cutting text to a number of terminal columns (CJK = 2), with … when cut.
+/// Cutting text to a number of terminal columns (CJK = 2), with … when cut; where ambiguous
+/// characters are wide (the `Bool`), quotes and the `…` itself count two columns.
 struct TruncationTests {
-    static let cases: [(String, Int, String)] = [
-        ("巡察整改", 8, "巡察整改"),
-        ("巡察整改", 7, "巡察整…"),
-        ("巡察整改", 6, "巡察…"),
-        ("abc巡察", 5, "abc…"),
-        ("abcdef", 4, "abc…"),
-        ("", 3, ""),
-        ("𠀀𠀀𠀀", 5, "𠀀𠀀…")
+    static let cases: [(String, Int, Bool, String)] = [
+        ("巡察整改", 8, false, "巡察整改"),
+        ("巡察整改", 7, false, "巡察整…"),
+        ("巡察整改", 6, false, "巡察…"),
+        ("abc巡察", 5, false, "abc…"),
+        ("abcdef", 4, false, "abc…"),
+        ("", 3, false, ""),
+        ("𠀀𠀀𠀀", 5, false, "𠀀𠀀…"),
+        ("“巡察”整改", 10, false, "“巡察”整改"),
+        ("“巡察”整改", 12, true, "“巡察”整改"),
+        ("“巡察”整改", 11, true, "“巡察”…"),
+        ("“巡察”整改", 9, true, "“巡察…"),
+        ("a·b·c", 6, true, "a·b…")
     ]
 
     @Test(arguments: cases)
-    func textIsCutToTheColumnsGiven(text: String, width: Int, expected: String) {
-        let cut = Format.truncated(text, toWidth: width)
+    func textIsCutToTheColumnsGiven(text: String, width: Int, ambiguousWide: Bool, expected: String) {
+        let cut = Format.truncated(text, toWidth: width, ambiguousWide: ambiguousWide)
         #expect(cut == expected)
-        #expect(Format.displayWidth(cut) <= width)
+        #expect(Format.displayWidth(cut, ambiguousWide: ambiguousWide) <= width)
     }
 }
 

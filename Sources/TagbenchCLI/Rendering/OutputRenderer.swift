@@ -161,11 +161,17 @@ public struct OutputRenderer {
         }
     }
 
-    /// The text with each wrapped line's first offset in the margin; spans coloured, or marked
-    /// with `^` under them when there is no colour; then the list of spans shown.
+    /// The text with each wrapped line's first offset in the margin, under a legend of the labels
+    /// of the spans shown. Spans are coloured, or, without colour, marked with `^` under them; each
+    /// run of marks has its span's id and label beside it where they fit (`SpanMarkers`). Spans that overlap get
+    /// marker lines of their own, with colour too (a character has one colour, not two labels'),
+    /// and so do touching spans without colour. Then the list of spans shown.
     private func renderText(_ view: TextView) {
         let margin = 8
-        let textWidth = max(10, console.width - margin - 1)
+        let rule = " │"
+        // The rule is East Asian ambiguous: 2 columns where the terminal draws those wide.
+        let textWidth = max(10, console.width - (margin - 2 + Format.displayWidth(rule)) - 1)
+        if !view.spans.isEmpty { renderLegend(view.spans, width: console.width) }
         var paragraph: Int?
         for line in view.lines {
             if line.paragraph != paragraph, let p = line.paragraph {
@@ -173,11 +179,14 @@ public struct OutputRenderer {
                 paragraph = p
             }
             let scalars = Array(line.text.unicodeScalars)
+            let lineEnd = line.start + scalars.count
+            let onLine = view.spans.indices.filter {
+                view.spans[$0].range.start < lineEnd && view.spans[$0].range.end > line.start
+            }
             // Which span (if any) colours each scalar; the last span listed wins where spans overlap.
             var cover = [Int?](repeating: nil, count: scalars.count)
-            let lineEnd = line.start + scalars.count
-            for (index, span) in view.spans.enumerated() where span.range.start < lineEnd && span.range.end > line.start
-            {
+            for index in onLine {
+                let span = view.spans[index]
                 for k in max(span.range.start, line.start)..<min(span.range.end, lineEnd) {
                     cover[k - line.start] = index
                 }
@@ -187,37 +196,50 @@ public struct OutputRenderer {
                 // One visual line: as many scalars as fit in the text width.
                 var width = 0
                 var j = i
+                var columnAt: [Int] = [0]
                 while j < scalars.count {
                     let w = Format.columns(scalars[j])
                     if width + w > textWidth && j > i { break }
                     width += w
                     j += 1
+                    columnAt.append(width)
                 }
                 let start = line.start + i
                 var text = ""
-                var marks = ""
-                var anyMark = false
                 for k in i..<j {
-                    let covering = cover[k].map { view.spans[$0] }
                     let piece = String(scalars[k])
-                    if let covering, console.colour {
-                        text += console.styled(piece, .background(covering.colour))
+                    if let covering = cover[k], console.colour {
+                        text += console.styled(piece, .background(view.spans[covering].colour))
                     } else {
                         text += piece
                     }
-                    let w = Format.columns(scalars[k])
-                    if covering != nil {
-                        anyMark = true
-                        marks += String(repeating: "^", count: w)
-                    } else {
-                        marks += String(repeating: " ", count: w)
-                    }
                 }
-                console.out(console.styled(Format.leftPadded(String(start), to: margin - 2), .dim) + " │" + text)
-                if anyMark && !console.colour {
-                    var trimmed = marks
-                    while trimmed.hasSuffix(" ") { trimmed.removeLast() }
-                    console.out(String(repeating: " ", count: margin - 2) + " │" + trimmed)
+                console.out(console.styled(Format.leftPadded(String(start), to: margin - 2), .dim) + rule + text)
+                let segmentEnd = line.start + j
+                let here = onLine.filter {
+                    view.spans[$0].range.start < segmentEnd && view.spans[$0].range.end > start
+                }
+                let overlapping = SpanMarkers.overlapping(here.map { view.spans[$0].range }, within: start, segmentEnd)
+                // With colour, only spans that overlap need marks: colour shows the others.
+                let marked = here.indices.filter { !console.colour || overlapping.contains($0) }.map { h in
+                    let range = view.spans[here[h]].range
+                    return SpanMarkers.Mark(
+                        span: here[h], from: columnAt[max(range.start, start) - start],
+                        to: columnAt[min(range.end, segmentEnd) - start])
+                }
+                let markers = SpanMarkers(marked, width: textWidth) { index in
+                    let span = view.spans[index]
+                    return ["\(span.id) \(Names.visible(span.label))", span.id]
+                }
+                for row in markers.rows {
+                    var out = String(repeating: " ", count: margin - 2) + rule
+                    var column = 0
+                    for mark in row {
+                        out += String(repeating: " ", count: mark.start - column)
+                        out += console.styled(mark.drawn, .foreground(view.spans[mark.span].colour))
+                        column = mark.start + Format.displayWidth(mark.drawn)
+                    }
+                    console.out(out)
                 }
                 if scalars.isEmpty { break }
                 i = j
@@ -226,5 +248,26 @@ public struct OutputRenderer {
         if view.lines.isEmpty { console.out("(nothing to show)") }
         if !view.spans.isEmpty { renderSpans(view.spans) }
         for category in view.categories { console.out("category " + category) }
+    }
+
+    /// One line (wrapped if long) naming the labels of `spans`, each after a swatch of its colour
+    /// when there is colour.
+    private func renderLegend(_ spans: [SpanRow], width: Int) {
+        var seen = Set<String>()
+        var line = "labels:"
+        var used = Format.displayWidth(line)
+        for span in spans where seen.insert(span.label).inserted {
+            let name = Names.visible(span.label)
+            let swatch = console.colour ? 3 : 0
+            let itemWidth = 2 + swatch + Format.displayWidth(name)
+            if used + itemWidth > width - 1 && used > 0 {
+                console.out(line)
+                line = "       "
+                used = 7
+            }
+            line += "  " + (console.colour ? console.styled("  ", .background(span.colour)) + " " : "") + name
+            used += itemWidth
+        }
+        console.out(line)
     }
 }

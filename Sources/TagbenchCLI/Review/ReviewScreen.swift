@@ -1,7 +1,8 @@
 import TagbenchCore
 
-/// One frame of `review`: where the suggestion is in the queue, the sentence around it with the
-/// candidate highlighted, its label, and the keys; lines wrapped by display width (CJK = 2).
+/// One frame of `review`: where the suggestion is in the queue, the sentence (or paragraph, on
+/// `p`) around it with the candidate highlighted, its label, and the keys; lines wrapped by
+/// display width (CJK = 2).
 struct ReviewScreen {
     let session: Session
     let suggestion: Suggestion
@@ -13,6 +14,8 @@ struct ReviewScreen {
     let status: String
     let colour: Bool
     let width: Int
+    /// Whether the context is the paragraphs the candidate touches rather than its sentences.
+    let paragraph: Bool
 
     /// The frame's lines.
     func lines() -> [String] {
@@ -35,7 +38,12 @@ struct ReviewScreen {
         lines.append("")
         let shortcuts = labels.filter { !$0.shortcut.isEmpty && $0.kind == .span }.map { "\($0.shortcut) \($0.name)" }
         for line in wrap(
-            [("y accept  n reject  s skip  h/← l/→ start  H/L end  u undo  q quit  ? keys", false)],
+            [
+                (
+                    "y accept  n reject  s skip  h/← l/→ start  H/L end  p \(paragraph ? "sentence" : "paragraph")  "
+                        + "u undo  q quit  ? keys", false
+                )
+            ],
             width: max(10, width))
         { lines.append(line) }
         if !shortcuts.isEmpty {
@@ -48,17 +56,19 @@ struct ReviewScreen {
         return lines
     }
 
-    /// The sentences the candidate touches (or a stretch around it), as (text, highlighted) runs.
+    /// The sentences (or paragraphs) the candidate touches, or a stretch around it, as
+    /// (text, highlighted) runs.
     private func context(in document: Document) -> [(String, Bool)] {
-        let touching = document.sentences.filter { $0.range.start < range.end && range.start < $0.range.end }
+        let units = paragraph ? document.paragraphs : document.sentences.map(\.range)
+        let touching = units.filter { $0.start < range.end && range.start < $0.end }
         var shown =
             touching.isEmpty
             ? TextRange(max(0, range.start - 40), min(document.length, range.end + 40))
-            : TextRange(
-                min(touching[0].range.start, range.start), max(touching[touching.count - 1].range.end, range.end))
-        // A very long sentence is cut around the candidate.
-        if shown.length > 400 {
-            shown = TextRange(max(shown.start, range.start - 150), min(shown.end, range.end + 150))
+            : TextRange(min(touching[0].start, range.start), max(touching[touching.count - 1].end, range.end))
+        // A very long sentence or paragraph is cut around the candidate.
+        let (longest, around) = paragraph ? (1_200, 500) : (400, 150)
+        if shown.length > longest {
+            shown = TextRange(max(shown.start, range.start - around), min(shown.end, range.end + around))
         }
         func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
         return [

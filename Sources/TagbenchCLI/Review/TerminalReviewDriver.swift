@@ -6,6 +6,9 @@ import TagbenchCore
 public final class TerminalReviewDriver: ReviewDriver {
     private let console: Console
     private let keys: KeyReader
+    /// Whether the screen shows the paragraph around the candidate (`p` toggles it; it stays so
+    /// for the next suggestions) rather than its sentence.
+    private var showsParagraph = false
 
     /// A driver writing to `console` and reading `keys`.
     public init(console: Console, keys: KeyReader) {
@@ -15,8 +18,8 @@ public final class TerminalReviewDriver: ReviewDriver {
 
     /// The keys, for `?`.
     static let keyHelp =
-        "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · u undo · "
-        + "q leave · a label's shortcut accepts under that label"
+        "y accept · n reject · s skip · h/← l/→ move the start · H/L move the end · "
+        + "p paragraph or sentence · u undo · q leave · a label's shortcut accepts under that label"
 
     /// Takes the screen: raw keys, the alternate screen, no cursor.
     public func beginReview() {
@@ -26,16 +29,23 @@ public final class TerminalReviewDriver: ReviewDriver {
         console.rawOut("\u{1B}[?1049h\u{1B}[?25l")
     }
 
-    /// Draws `state` and reads keys until one is an action; the end of input leaves.
+    /// Draws `state` and reads keys until one is an action; the end of input leaves. `p` only
+    /// changes what is shown, so it is taken here and the screen drawn again.
     public func nextAction(on state: ReviewState) -> ReviewAction {
-        let screen = ReviewScreen(
-            session: state.session, suggestion: state.suggestion, range: state.range,
-            done: state.done, total: state.total, status: state.status,
-            colour: console.colour, width: console.width)
-        console.rawOut("\u{1B}[H\u{1B}[2J" + screen.lines().joined(separator: "\r\n"))
-        console.flush()
-        guard let key = keys.readKey() else { return .leave }
-        return action(for: key, tagSet: state.session.tagSet)
+        while true {
+            let screen = ReviewScreen(
+                session: state.session, suggestion: state.suggestion, range: state.range,
+                done: state.done, total: state.total, status: state.status,
+                colour: console.colour, width: console.width, paragraph: showsParagraph)
+            console.rawOut("\u{1B}[H\u{1B}[2J" + screen.lines().joined(separator: "\r\n"))
+            console.flush()
+            guard let key = keys.readKey() else { return .leave }
+            if key == .character("p") {
+                showsParagraph.toggle()
+                continue
+            }
+            return action(for: key, tagSet: state.session.tagSet)
+        }
     }
 
     /// Gives the screen back as it was.

@@ -50,12 +50,22 @@ public final class Console {
     }
 
     /// The process's stdout and stderr; colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
+    /// `TAGBENCH_AMBIGUOUS_WIDTH=2` makes every measure count East Asian Ambiguous characters
+    /// (“ ” · — … │) as two columns, for terminals that draw them wide (`Format.ambiguousIsWide`).
     public static func standard(environment: [String: String]) -> Console {
         let tty = isatty(1) == 1
         let colour = tty && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         var width: Int? = tty ? nil : 80
         if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 20 { width = columns }
-        return Console(out: .descriptor(1), err: .descriptor(2), isTerminal: tty, colour: colour, width: width)
+        let console = Console(out: .descriptor(1), err: .descriptor(2), isTerminal: tty, colour: colour, width: width)
+        switch environment["TAGBENCH_AMBIGUOUS_WIDTH"] {
+        case "2": Format.ambiguousIsWide = true
+        case nil, "", "1": break
+        case let other?:
+            OutputRenderer(console: console).render(
+                .warning("TAGBENCH_AMBIGUOUS_WIDTH=\"\(other)\" is not 1 or 2; “ ” · — … count as 1 column"))
+        }
+        return console
     }
 
     /// A console that captures output (no colour unless asked).

@@ -89,10 +89,11 @@ public struct CommandReference: Sendable {
         .init(
             name: "review", usage: "review [LABEL]",
             summary:
-                "walk the queue full screen: y accept, n reject, s skip, a label's shortcut, h/l start, H/L end, u undo, q quit",
+                "walk the queue full screen: y accept, n reject, s skip, a label's shortcut, h/l start, H/L end, p paragraph, u undo, q quit",
             details: [
                 "keys: y accept · n reject · s skip · SHORTCUT accept under that label · h/← l/→ move the start · H/L (shift-←/→) move the end",
-                "      u undo the last decision · q leave · ? the keys; every decision is one undo step and goes to the log as accept/reject"
+                "      p the paragraph around the candidate, or its sentence · u undo the last decision · q leave · ? the keys",
+                "      every decision is one undo step and goes to the log as accept/reject"
             ]),
         .init(
             name: "merge", usage: "merge SESSION... [--strategy unanimous|majority|min=K]",

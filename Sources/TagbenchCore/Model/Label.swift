@@ -41,7 +41,11 @@ public struct Label: Hashable, Sendable {
     }
 
     /// Keys `review` keeps for itself, so no label may take them as a shortcut.
-    public static let reviewKeys: Set<String> = ["y", "n", "s", "u", "q", "h", "l", "H", "L", "?", " "]
+    public static let reviewKeys: Set<String> = ["y", "n", "s", "u", "q", "h", "l", "H", "L", "p", "?", " "]
+
+    /// Keys `review` took for itself after sessions could give them to labels (`p`, the
+    /// paragraph): a session's label with one of them as its shortcut is read without it.
+    public static let reviewKeysTakenLater: Set<String> = ["p"]
 
     /// Colours handed out in turn to labels that do not name one.
     public static let palette = [

@@ -63,7 +63,9 @@ enum SessionFileReader {
         }
         try reader.beginArray()
         while try reader.nextElement() {
-            let label = try TagSetCodec.decodeLabel(&reader, number: file.tagSet.labels.count + 1, invalid: invalid)
+            var label = try TagSetCodec.decodeLabel(&reader, number: file.tagSet.labels.count + 1, invalid: invalid)
+            // A session written before review took the key still opens; the key is review's now.
+            if Label.reviewKeysTakenLater.contains(label.shortcut) { label.shortcut = "" }
             do { try file.tagSet.add(label) } catch { throw invalid(error.message) }
         }
         try TagSetCodec.check(file.tagSet.labels, invalid: invalid)
