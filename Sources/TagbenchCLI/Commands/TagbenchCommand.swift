@@ -12,7 +12,8 @@ public struct TagbenchCommand: ParsableCommand {
         abstract: "Annotate Chinese documents with topic labels: a REPL, scripts, JSON sessions and exact exports.",
         version: "tagbench \(TagbenchVersion.current)",
         subcommands: [
-            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, RegexWorkerCommand.self
+            ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, AgreeCommand.self,
+            RegexWorkerCommand.self
         ],
         defaultSubcommand: ReplCommand.self
     )
@@ -262,8 +263,8 @@ struct StatsCommand: ParsableCommand {
     }
 }
 
-/// Runs one command on a session that must exist.
-private func runOne(_ command: Command, session: String, timings: Bool = false) throws {
+/// Runs one command on a session that must exist (opened without its lock: read only).
+func runOne(_ command: Command, session: String, timings: Bool = false) throws {
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)

@@ -22,6 +22,8 @@ public struct OutputRenderer {
         case .hits(let rows, let total): renderHits(rows, total: total)
         case .spans(let rows): renderSpans(rows)
         case .labels(let rows): renderLabels(rows)
+        case .agreement(let report, let listing): AgreementRenderer(console: console).render(report, listing: listing)
+        case .disagreement(let view): AgreementRenderer(console: console).render(view)
         }
     }
 

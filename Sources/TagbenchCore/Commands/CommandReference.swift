@@ -26,8 +26,10 @@ public struct CommandReference: Sendable {
         .init(name: "next", usage: "next", summary: "open the next document"),
         .init(name: "prev", usage: "prev", summary: "open the previous document"),
         .init(
-            name: "show", usage: "show [para N[-M] | sent N[-M] | S:E]",
-            summary: "print text with offsets in the margin and spans highlighted"),
+            name: "show", usage: "show [para N[-M] | sent N[-M] | S:E | dN]",
+            summary:
+                "print text with offsets in the margin and spans highlighted; dN: a disagreement of the last agree, each annotator's version marked"
+        ),
         .init(
             name: "find", usage: "find TEXT|/RE/ [--corpus]",
             summary: "list matches as h1, h2, … with document, S:E and context"),
@@ -102,6 +104,15 @@ public struct CommandReference: Sendable {
                 "  --shard-size N   a new numbered file every N records"
             ]),
         .init(name: "stats", usage: "stats", summary: "counts by label and by document"),
+        .init(
+            name: "agree", usage: "agree SESSION... [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]",
+            summary:
+                "inter-annotator agreement of this session with others: span F1 (exact, overlap), character κ and α, category κ and α",
+            details: [
+                "documents are matched by the SHA-256 of their text; each session is one annotator (its annotations' annotator)",
+                "  --labels L1,L2   only these labels        --docs D1,D2   only these documents (ids, globs)",
+                "  --json PATH|-    the figures as JSON      --diff         list every disagreement as d1, d2, …; show dN shows one"
+            ]),
         .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),
         .init(name: "run", usage: "run SCRIPT", summary: "execute a script file here"),

@@ -53,6 +53,8 @@ public final class Engine {
     var undoHistory = UndoHistory()
     /// What the last `find` found, for `tag hN`.
     var lastFind: FindResult?
+    /// What the last `agree` found, for `show dN`.
+    var lastAgreement: AgreementReport?
 
     /// Hits listed by `find` (the rest are still taggable as hN).
     public static let hitDisplayLimit = 200
@@ -220,6 +222,7 @@ public final class Engine {
             try load(paths, encoding: encoding, context: context, emit: emit)
         case .docs: emit(.documents(documentRows()))
         case .open(let selector): try open(selector, emit: emit)
+        case .show(.disagreement(let number)): emit(try disagreementView(number))
         case .show(let target): emit(.text(try view(target)))
         case .find(let pattern, let corpus): try find(pattern, corpus: corpus, emit: emit)
         case .tag(let label, let target): try tag(label, target: target, command: command, emit: emit)
@@ -247,6 +250,7 @@ public final class Engine {
         case .save(let path): try save(path, context: context, emit: emit)
         case .export(let options): try export(options, context: context, emit: emit)
         case .stats: emit(.lines(statsLines()))
+        case .agree(let request): try agree(request, context: context, emit: emit)
         case .history: emit(.lines(historyLines(base: context.baseDirectory)))
         case .run: preconditionFailure("run is handled by ScriptRunner")
         case .help(let topic): emit(.lines(try Help.lines(for: topic)))
