@@ -47,6 +47,8 @@ extension Engine {
                 // Never over a session or a document of any of them.
                 let inputs = sessions.flatMap { $0.documents.map(\.path) } + Array(seen)
                 try ProtectedFiles(inputs).check(absolute, shown: target)
+                // Missing folders are made, as an export makes them.
+                try FileSystem.makeDirectories(Paths.directory(of: absolute))
                 try FileSystem.writeAtomically(json, to: absolute, durable: false)
             }
         }
