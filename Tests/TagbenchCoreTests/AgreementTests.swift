@@ -1,3 +1,4 @@
+import CTagbenchBytes
 import Foundation
 import Testing
 @testable import TagbenchCore
@@ -164,6 +165,30 @@ struct AgreementTests {
         #expect(view.start == 1071 && view.annotators == ["a", "b"])
         #expect(view.text.unicodeScalars.count == 43 && view.disagreement == spans)
         #expect(harness.failure("show d3") != nil)
+    }
+
+    @Test func whitespaceIsCountedAsPythonsIsspaceCountsIt() {
+        // Every whitespace scalar, its neighbours, and CJK, at every alignment of the 32-byte steps.
+        let edges: [UInt32] = [
+            0x08, 0x09, 0x0D, 0x0E, 0x1B, 0x1C, 0x1F, 0x20, 0x21, 0x84, 0x85, 0x86, 0x9F, 0xA0, 0xA1, 0x167F, 0x1680,
+            0x1681, 0x1FFF, 0x2000, 0x2005, 0x200A, 0x200B, 0x2027, 0x2028, 0x2029, 0x202A, 0x202E, 0x202F, 0x2030,
+            0x205E, 0x205F, 0x2060, 0x2FFF, 0x3000, 0x3001, 0x4E00, 0x20000, 0x9A80, 0x8080
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            var scalars: [Unicode.Scalar] = []
+            for _ in 0..<(round % 90) {
+                let value = Bool.random(using: &generator) ? edges.randomElement()! : UInt32.random(in: 0x4E00...0x9FFF)
+                scalars.append(Unicode.Scalar(value)!)
+            }
+            let bytes = Array(String(String.UnicodeScalarView(scalars)).utf8)
+            let expected = scalars.filter { UTF8Bytes.isWhitespace($0.value) }.count
+            bytes.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                #expect(tb_count_whitespace(base, buffer.count) == expected)
+                #expect(tb_count_whitespace_portable(base, buffer.count) == expected)
+            }
+        }
     }
 
     static let commands: [(String, Command)] = [

@@ -90,7 +90,7 @@ public enum Agreement {
         report.common = common.indices.map { k in
             CommonDocument(
                 sha256: texts[k].sha256, ids: (0..<m).map { sources[$0].session.documents[common[k][$0]].id },
-                characters: CharacterSweep.characters(texts[k], TextRange(0, texts[k].length)))
+                characters: sweep.characters[k])
         }
 
         let marks = (0..<m).map { a in categoryMarks(sources[a].session, matching.commonIndex[a], names.numbers[a]) }

@@ -171,6 +171,8 @@ struct CharacterTally {
 /// Sweeps the documents' span boundaries into a `CharacterTally`.
 struct CharacterSweep {
     let tally: CharacterTally
+    /// Each document's characters that are compared (whitespace left out).
+    let characters: [Int]
 
     /// Tallies the common documents `documents` (each the text every session has), given each
     /// annotator's spans, on every core.
@@ -179,29 +181,22 @@ struct CharacterSweep {
         let chunks = min(documents.count, 64)
         let checkedTables = UncheckedSendable(tables)
         let checkedDocuments = UncheckedSendable(documents)
-        let partial = Parallel.map(chunks) { chunk -> CharacterTally in
+        let partial = Parallel.map(chunks) { chunk -> (CharacterTally, [Int]) in
             var tally = CharacterTally(annotators: annotators, labels: labels)
             var state = SweepState(annotators: annotators, labels: labels)
             let from = chunk * documents.count / chunks
             let to = (chunk + 1) * documents.count / chunks
+            var characters: [Int] = []
             for d in from..<to {
-                state.sweep(checkedDocuments.value[d], number: d, tables: checkedTables.value, into: &tally)
+                characters.append(
+                    state.sweep(checkedDocuments.value[d], number: d, tables: checkedTables.value, into: &tally))
             }
-            return tally
+            return (tally, characters)
         }
         var tally = CharacterTally(annotators: annotators, labels: labels)
-        for part in partial { tally.merge(part) }
+        for part in partial { tally.merge(part.0) }
         self.tally = tally
-    }
-
-    /// Characters in a code-point range of a document that are not whitespace.
-    static func characters(_ document: Document, _ range: TextRange) -> Int {
-        document.bytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return 0 }
-            let from = range.start == 0 ? 0 : document.index.byteOffset(ofCodePoint: range.start, in: bytes)
-            let to = document.index.byteOffset(ofCodePoint: range.end, in: bytes)
-            return range.length - tb_count_whitespace(base + from, to - from)
-        }
+        characters = partial.flatMap(\.1)
     }
 }
 
@@ -228,9 +223,10 @@ private struct SweepState {
         values = distinct
     }
 
+    /// Tallies document d; returns its characters that are compared.
     mutating func sweep(
         _ document: Document, number d: Int, tables: [AgreementSpanTable], into tally: inout CharacterTally
-    ) {
+    ) -> Int {
         let all = document.bytes.withUnsafeBufferPointer { bytes in
             document.length - (bytes.baseAddress.map { tb_count_whitespace($0, bytes.count) } ?? 0)
         }
@@ -245,7 +241,7 @@ private struct SweepState {
         }
         guard !events.isEmpty else {
             tally.addUntagged(all)
-            return
+            return all
         }
         events.sort()
         var tagged = 0
@@ -295,6 +291,7 @@ private struct SweepState {
             }
         }
         tally.addUntagged(all - tagged)
+        return all
     }
 
     /// Annotator a's value at the sweep's position.
