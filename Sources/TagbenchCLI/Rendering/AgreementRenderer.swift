@@ -127,7 +127,8 @@ struct AgreementRenderer {
             }
             let piece = String(String.UnicodeScalarView(scalars[i..<j]))
             console.out(Format.leftPadded(String(view.start + i), to: margin) + " │" + Names.visible(piece))
-            for (a, marks) in item.versions.enumerated() {
+            // One line per annotator under the text, where any of them has a span in it.
+            let markLines = item.versions.map { marks in
                 var line = ""
                 for k in i..<j {
                     let offset = view.start + k
@@ -135,7 +136,12 @@ struct AgreementRenderer {
                     line += String(repeating: covered ? "^" : " ", count: Format.columns(scalars[k]))
                 }
                 while line.hasSuffix(" ") { line.removeLast() }
-                console.out(Format.leftPadded(names[a], to: margin) + " │" + line)
+                return line
+            }
+            if markLines.contains(where: { !$0.isEmpty }) {
+                for (a, line) in markLines.enumerated() {
+                    console.out(Format.leftPadded(names[a], to: margin) + " │" + line)
+                }
             }
             i = j
         }
