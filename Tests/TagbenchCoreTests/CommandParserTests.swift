@@ -173,7 +173,8 @@ struct CommandParserTests {
             .invalidArgument(command: "show", argument: "3-", expected: "a number from 1, or N-M with N ≤ M"), nil
         ),
         (
-            "show nonsense", .invalidArgument(command: "show", argument: "nonsense", expected: "para N, sent N or S:E"),
+            "show nonsense",
+            .invalidArgument(command: "show", argument: "nonsense", expected: "para N, sent N, S:E or dN"),
             nil
         ),
         ("find 巡察 --everywhere", .unknownOption("--everywhere", command: "find"), nil),

@@ -29,6 +29,14 @@ int tb_text_scan_portable(const uint8_t *p, size_t n, int32_t *blocks, size_t *c
 /// from byte `byte`, where code point `code_point` (≤ `want`) starts; `want` must start before `n`.
 size_t tb_code_point_start(const uint8_t *p, size_t n, size_t byte, size_t code_point, size_t want);
 
+/// The number of code points in well-formed UTF-8 `p[0..<n]` that are whitespace as Python's
+/// `str.isspace` sees them (the characters `agree` and the `bio` export leave out).
+/// Uses AVX2 when the processor has it.
+size_t tb_count_whitespace(const uint8_t *p, size_t n);
+
+/// The same, a byte at a time (what `tb_count_whitespace` does without AVX2; tests compare the two).
+size_t tb_count_whitespace_portable(const uint8_t *p, size_t n);
+
 /// The length of the longest prefix of `p` that a JSON string holds as it is: no byte below
 /// 0x20, no quote, no backslash. Uses AVX2 when the processor has it.
 size_t tb_json_plain_prefix(const uint8_t *p, size_t n);

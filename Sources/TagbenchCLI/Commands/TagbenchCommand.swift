@@ -13,7 +13,7 @@ public struct TagbenchCommand: ParsableCommand {
         version: "tagbench \(TagbenchVersion.current)",
         subcommands: [
             ReplCommand.self, RunCommand.self, ExportCommand.self, StatsCommand.self, ReportCommand.self,
-            MergeCommand.self, MergeDriverCommand.self,
+            AgreeCommand.self, MergeCommand.self, MergeDriverCommand.self,
             RegexWorkerCommand.self
         ],
         defaultSubcommand: ReplCommand.self
@@ -309,10 +309,10 @@ private func parsing<T>(_ parse: () throws(TagbenchError) -> T) throws -> T {
     }
 }
 
-/// Runs one command on a session that must exist.
+/// Runs one command on a session that must exist (opened without its lock: read only).
 /// With `progress`, a terminal on stderr shows how far it has got (Ctrl-C's SIGINT stops it: the
 /// command defers the signal to a document's end).
-private func runOne(_ command: Command, session: String, timings: Bool = false, progress: Bool = false) throws {
+func runOne(_ command: Command, session: String, timings: Bool = false, progress: Bool = false) throws {
     let environment = CLIEnvironment.current()
     let console = Console.standard(environment: environment.variables)
     let renderer = OutputRenderer(console: console)

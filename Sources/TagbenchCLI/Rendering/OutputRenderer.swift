@@ -24,6 +24,8 @@ public struct OutputRenderer {
         case .labels(let rows): renderLabels(rows)
         case .stats(let figures, let options): StatsChart(console: console).render(figures, options)
         case .paragraphs(let rows): renderParagraphs(rows)
+        case .agreement(let report, let listing): AgreementRenderer(console: console).render(report, listing: listing)
+        case .disagreement(let view): AgreementRenderer(console: console).render(view)
         }
     }
 

@@ -93,6 +93,11 @@ public struct Completer {
         case ("resolve", 3) where previous == "--as": return labels
         case ("merge", _) where previous == "--strategy": return ["unanimous", "majority", "min="].map { ($0, $0) }
         case ("merge", _): return pathChoices(typing)
+        case ("agree", _) where previous == "--labels": return labels
+        case ("agree", _) where previous == "--docs": return documents
+        case ("agree", _) where typing.hasPrefix("-"):
+            return ["--labels", "--docs", "--json", "--diff"].map { ($0, $0) }
+        case ("agree", _): return pathChoices(typing)
         case ("label", 1): return [("add", "add")]
         case ("load", _) where typing.hasPrefix("-"): return ["--encoding", "--split-at"].map { ($0, $0) }
         case ("stats", _): return ["--all", "--top", "--json"].map { ($0, $0) }

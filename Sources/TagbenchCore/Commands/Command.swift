@@ -22,6 +22,8 @@ public enum ShowTarget: Hashable, Sendable {
     case sentences(Int, Int)
     /// A code-point range.
     case range(TextRange)
+    /// `dN`: a disagreement the last `agree` found, in context.
+    case disagreement(Int)
 }
 
 /// What `tag LABEL TARGET` tags.
@@ -148,6 +150,8 @@ public enum Command: Hashable, Sendable {
     case stats(StatsOptions)
     /// `report OUT [--docs D1,D2] [--labels L1,L2]`
     case report(ReportOptions)
+    /// `agree SESSION... [options]`: inter-annotator agreement of the open session with others.
+    case agree(AgreeRequest)
     /// `history`
     case history
     /// `run SCRIPT`

@@ -79,9 +79,12 @@ public enum CommandParser {
                     } else {
                         command = .show(first.text == "para" ? .paragraphs(n, m) : .sentences(n, m))
                     }
+                case let word where parseDisagreement(word) != nil:
+                    command = .show(.disagreement(parseDisagreement(word)!))
                 default:
                     guard let range = parseRange(first.text) else {
-                        throw .invalidArgument(command: name, argument: first.text, expected: "para N, sent N or S:E")
+                        throw .invalidArgument(
+                            command: name, argument: first.text, expected: "para N, sent N, S:E or dN")
                     }
                     command = .show(.range(range))
                 }
@@ -260,6 +263,10 @@ public enum CommandParser {
             var words: [String] = []
             while let token = try args.next() { words.append(token.text) }
             command = .report(try ReportOptions.parse(path: path, options: words))
+        case "agree":
+            var words: [String] = []
+            while let token = try args.next() { words.append(token.text) }
+            command = .agree(try AgreeRequest.parse(words))
         case "history": command = .history
         case "run": command = .run(try args.required("a script file").text)
         case "help": command = .help(try args.next()?.text)
@@ -328,6 +335,14 @@ public enum CommandParser {
         if parts.count == 1, let n = number(parts[0]) { return .numbers(n, n) }
         if parts.count == 2, let a = number(parts[0]), let b = number(parts[1]), a <= b { return .numbers(a, b) }
         throw .invalidArgument(command: command, argument: text, expected: "sN, sN-sM or all")
+    }
+
+    /// `dN` → N (a disagreement of the last `agree`).
+    static func parseDisagreement(_ text: String) -> Int? {
+        guard text.first == "d", text.dropFirst().allSatisfy(\.isASCII), !text.dropFirst().hasPrefix("+"),
+            let n = Int(text.dropFirst()), n >= 1
+        else { return nil }
+        return n
     }
 
     /// `aN` → N.

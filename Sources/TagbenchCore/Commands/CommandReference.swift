@@ -45,8 +45,10 @@ public struct CommandReference: Sendable {
                 "list the current document's paragraphs: ¶N, S:E, labels, text; --untagged: those with no annotation (or without LABEL)"
         ),
         .init(
-            name: "show", usage: "show [para N[-M] | sent N[-M] | S:E]",
-            summary: "print text with offsets in the margin and spans highlighted"),
+            name: "show", usage: "show [para N[-M] | sent N[-M] | S:E | dN]",
+            summary:
+                "print text with offsets in the margin and spans highlighted; dN: a disagreement of the last agree, each annotator's version marked"
+        ),
         .init(
             name: "find", usage: "find TEXT|/RE/ [--corpus]",
             summary: "list matches as h1, h2, … with document, S:E, ¶N sent N and context"),
@@ -158,6 +160,15 @@ public struct CommandReference: Sendable {
                 "self-contained pages (no network): spans as marks with their labels and offsets, overlapping spans in lanes,",
                 "notes on hover, categories beside their paragraphs, a legend that hides and shows labels",
                 "OUT is a new or empty folder, or an earlier report (replaced whole); Ctrl-C leaves it as it was"
+            ]),
+        .init(
+            name: "agree", usage: "agree SESSION... [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]",
+            summary:
+                "inter-annotator agreement of this session with others: span F1 (exact, overlap), character κ and α, category κ and α",
+            details: [
+                "documents are matched by the SHA-256 of their text; each session is one annotator (its annotations' annotator)",
+                "  --labels L1,L2   only these labels        --docs D1,D2   only these documents (ids, globs)",
+                "  --json PATH|-    the figures as JSON      --diff         list every disagreement as d1, d2, …; show dN shows one"
             ]),
         .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),

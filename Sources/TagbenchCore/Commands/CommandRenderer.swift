@@ -33,6 +33,7 @@ public enum CommandRenderer {
         case .show(.paragraphs(let n, let m)): return "show para \(n)-\(m)"
         case .show(.sentences(let n, let m)): return "show sent \(n)-\(m)"
         case .show(.range(let r)): return "show \(r)"
+        case .show(.disagreement(let n)): return "show d\(n)"
         case .find(let pattern, let corpus): return "find \(pattern)" + (corpus ? " --corpus" : "")
         case .tag(let label, let target):
             let t: String
@@ -94,6 +95,7 @@ public enum CommandRenderer {
         case .stats(let options): return (["stats"] + options.words).joined(separator: " ")
         case .report(let options):
             return (["report", q(options.path)] + options.optionWords.map(q)).joined(separator: " ")
+        case .agree(let request): return (["agree"] + request.words.map(q)).joined(separator: " ")
         case .history: return "history"
         case .run(let path): return "run " + q(path)
         case .help(let topic): return "help" + (topic.map { " " + q($0) } ?? "")

@@ -36,6 +36,8 @@ extension Engine {
                 lines.append(TextLine(start: piece.start, text: document.text(piece), paragraph: index + 1))
             }
             shownUnits += (firstNumber...lastNumber).map { (.sent, $0) }
+        case .disagreement:
+            preconditionFailure("show dN is handled by disagreementView: its text is each annotator's")
         case .range(let range):
             try checkRange(range, in: document)
             for (index, paragraphRange) in document.paragraphs.enumerated() where paragraphRange.overlaps(range) {

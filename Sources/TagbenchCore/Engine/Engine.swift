@@ -56,6 +56,8 @@ public final class Engine {
     /// The paragraph `next para` and `prev para` move from: the one last shown or annotated
     /// (`moveParagraphCursor`), in the document of that id; a viewing place, not session state.
     var paragraphCursor: (document: String, paragraph: Int)?
+    /// What the last `agree` found, for `show dN`.
+    var lastAgreement: AgreementReport?
 
     /// Hits listed by `find` (the rest are still taggable as hN).
     public static let hitDisplayLimit = 200
@@ -229,6 +231,7 @@ public final class Engine {
         case .open(let selector): try open(selector, emit: emit)
         case .stepParagraph(let forward, let filter): try stepParagraph(forward: forward, filter, emit: emit)
         case .paras(let filter): try paras(filter, emit: emit)
+        case .show(.disagreement(let number)): emit(try disagreementView(number))
         case .show(let target): emit(.text(try view(target)))
         case .find(let pattern, let corpus): try find(pattern, corpus: corpus, emit: emit)
         case .tag(let label, let target): try tag(label, target: target, command: command, emit: emit)
@@ -263,6 +266,7 @@ public final class Engine {
         case .export(let options): try export(options, context: context, emit: emit)
         case .stats(let options): emit(.stats(statsFigures(), options))
         case .report(let options): try report(options, context: context, emit: emit)
+        case .agree(let request): try agree(request, context: context, emit: emit)
         case .history: emit(.lines(historyLines(base: context.baseDirectory)))
         case .run: preconditionFailure("run is handled by ScriptRunner")
         case .help(let topic): emit(.lines(try Help.lines(for: topic)))

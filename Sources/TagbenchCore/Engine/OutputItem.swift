@@ -138,4 +138,8 @@ public enum OutputItem: Sendable, Equatable {
     case paragraphs([ParagraphRow])
     /// Plain lines: `history`, `help`.
     case lines([String])
+    /// `agree`: the figures, with the disagreements listed when `listing`.
+    case agreement(AgreementReport, listing: Bool)
+    /// `show dN`: one disagreement in context.
+    case disagreement(DisagreementView)
 }

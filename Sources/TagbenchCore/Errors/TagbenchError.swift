@@ -142,6 +142,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case searchProcessEnded(pattern: String)
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
+    /// `agree` given sessions that have no document (no text) in common.
+    case noCommonDocument(sessions: [String])
+    /// `agree` given the same session twice (by any name).
+    case sessionGivenTwice(String)
 
     // Session files
     /// A session or tag-set file that is not valid JSON, at a 1-based line and column.
@@ -309,6 +313,11 @@ public enum TagbenchError: Error, Equatable, Sendable {
                 "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
+        case .noCommonDocument(let sessions):
+            return
+                "\(sessions.joined(separator: ", ")) have no document in common (by the SHA-256 of its text); nothing to compare"
+        case .sessionGivenTwice(let path):
+            return "session \(path) is given twice"
         case .malformedJSON(let path, let line, let column, let reason):
             return "\(path):\(line):\(column): malformed JSON: \(reason)"
         case .invalidSession(let path, let reason):
@@ -409,6 +418,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unknownConflict: return "conflicts lists the open ones"
         case .conflictDecided: return "undo the resolve to decide it again"
         case .versionOutOfRange: return "conflicts lists each version with its number"
+        case .noCommonDocument:
+            return "each session's docs lists its documents; agree compares the texts all of them hold"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil
         }

@@ -1,0 +1,192 @@
+import TagbenchCore
+
+/// Renders `agree`'s figures as tables aligned by display width (CJK labels take two columns),
+/// its disagreements as a list, and `show dN` as the text with each annotator's spans marked.
+struct AgreementRenderer {
+    let console: Console
+
+    /// The report: what was compared, spans, characters, categories, then the disagreements.
+    func render(_ report: AgreementReport, listing: Bool) {
+        let m = report.annotators.count
+        let names = report.annotators.map(Names.visible)
+        console.out(
+            "agreement of \(Format.count(m, "annotator")) over \(Format.count(report.common.count, "common document")) "
+                + "(\(Format.count(report.characters, "character")), whitespace left out)")
+        for (k, name) in names.enumerated() { console.out("  \(name): \(Names.visible(report.sessions[k]))") }
+        if !report.leftOut.isEmpty {
+            console.out("\(Format.count(report.leftOut.count, "document")) left out:")
+            for document in report.leftOut {
+                console.out(
+                    "  \(Names.visible(document.annotator)): \(Names.visible(document.id)) (\(document.reason))")
+            }
+        }
+        func pair(_ p: PairAgreement) -> String { names[p.a] + " – " + names[p.b] }
+
+        console.out("")
+        console.out("spans (b against a: P = share of b's spans a has, R = share of a's spans b has)")
+        var rows = [["a – b", "label", "exact F1", "tp", "fp", "fn", "overlap F1", "tp", "tp b", "fp", "fn"]]
+        for p in report.pairs {
+            rows.append([pair(p), "all"] + cells(p.spans))
+            for (l, label) in report.labels.enumerated() {
+                rows.append(["", Names.visible(label)] + cells(p.byLabel[l]))
+            }
+        }
+        table(rows, leftColumns: 2)
+
+        console.out("")
+        console.out("characters (each one's labels, or O; κ tagged: over the characters a or b tagged)")
+        rows = [["a – b", "κ", "p_o", "p_e", "κ tagged", "characters", "tagged"]]
+        for p in report.pairs {
+            rows.append([
+                pair(p), number(p.characters.kappa), number(p.characters.observed), number(p.characters.expected),
+                number(p.taggedCharacters.kappa), Format.grouped(p.characters.units),
+                Format.grouped(p.taggedCharacters.units)
+            ])
+        }
+        table(rows, leftColumns: 1)
+        console.out(
+            "all annotators: Krippendorff's α \(number(report.krippendorffAlpha)), Fleiss' κ \(number(report.fleissKappa))"
+        )
+
+        if !report.categories.isEmpty {
+            console.out("")
+            console.out("category labels (present or not on each unit)")
+            rows = [["label", "units", "a – b", "κ", "p_o", "p_e", "α"]]
+            for category in report.categories {
+                let units =
+                    category.units.map(\.rawValue).joined(separator: "+") + " " + Format.grouped(category.unitCount)
+                for (k, figures) in category.pairs.enumerated() {
+                    rows.append(
+                        [
+                            k == 0 ? Names.visible(category.label) : "", k == 0 ? units : "", pair(report.pairs[k]),
+                            number(figures.kappa), number(figures.observed), number(figures.expected),
+                            k == 0 ? number(category.krippendorffAlpha) : ""
+                        ])
+                }
+            }
+            table(rows, leftColumns: 3)
+        }
+
+        console.out("")
+        let count = report.disagreements.count
+        if listing {
+            renderDisagreements(report)
+            console.out(Format.count(count, "disagreement"))
+        } else {
+            console.out(
+                Format.count(count, "disagreement")
+                    + (count == 0 ? "" : " (--diff lists them; show dN shows one in the REPL)"))
+        }
+        if report.krippendorffAlpha == nil || report.pairs.contains(where: { $0.characters.kappa == nil }) {
+            console.out("—: undefined (every character has one and the same value, so chance agreement is 1)")
+        }
+    }
+
+    /// Every disagreement: number, document, where, text, then each annotator's labels there.
+    private func renderDisagreements(_ report: AgreementReport) {
+        let names = report.annotators.map(Names.visible)
+        let nameWidth = names.map { Format.displayWidth($0) }.max() ?? 0
+        for item in report.disagreements {
+            var head = "d\(item.number)  \(Names.visible(item.document))  "
+            if let unit = item.unit {
+                head += unit.kind == .doc ? "doc" : "\(unit.kind.rawValue) \(unit.index)"
+            } else {
+                head += item.range.description
+            }
+            var text = Names.visible(
+                String(String.UnicodeScalarView(item.text.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 })))
+            if console.isTerminal {
+                text = Format.truncated(text, toWidth: max(10, console.width - Format.displayWidth(head) - 2))
+            }
+            console.out(head + "  " + text)
+            for (a, marks) in item.versions.enumerated() {
+                console.out(
+                    "    " + Format.padded(names[a], to: nameWidth) + "  " + describe(marks, unit: item.unit != nil))
+            }
+        }
+    }
+
+    /// `show dN`: the text with each annotator's spans marked under it, then what each has.
+    func render(_ view: DisagreementView) {
+        let item = view.disagreement
+        let names = view.annotators.map(Names.visible)
+        let margin = max(8, (names.map { Format.displayWidth($0) }.max() ?? 0) + 2)
+        console.out(
+            "d\(item.number)  \(Names.visible(item.document))  "
+                + (item.unit.map { $0.kind == .doc ? "doc" : "\($0.kind.rawValue) \($0.index)" }
+                    ?? item.range.description))
+        let scalars = Array(view.text.unicodeScalars)
+        let textWidth = max(10, console.width - margin - 2)
+        var i = 0
+        while i < scalars.count {
+            var width = 0
+            var j = i
+            while j < scalars.count && (width + Format.columns(scalars[j]) <= textWidth || j == i) {
+                width += Format.columns(scalars[j])
+                j += 1
+            }
+            let piece = String(String.UnicodeScalarView(scalars[i..<j]))
+            console.out(Format.leftPadded(String(view.start + i), to: margin) + " │" + Names.visible(piece))
+            // One line per annotator under the text, where any of them has a span in it.
+            let markLines = item.versions.map { marks in
+                var line = ""
+                for k in i..<j {
+                    let offset = view.start + k
+                    let covered = marks.contains { $0.range.start <= offset && offset < $0.range.end }
+                    line += String(repeating: covered ? "^" : " ", count: Format.columns(scalars[k]))
+                }
+                while line.hasSuffix(" ") { line.removeLast() }
+                return line
+            }
+            if markLines.contains(where: { !$0.isEmpty }) {
+                for (a, line) in markLines.enumerated() {
+                    console.out(Format.leftPadded(names[a], to: margin) + " │" + line)
+                }
+            }
+            i = j
+        }
+        let nameWidth = names.map { Format.displayWidth($0) }.max() ?? 0
+        for (a, marks) in item.versions.enumerated() {
+            console.out(Format.padded(names[a], to: nameWidth) + "  " + describe(marks, unit: item.unit != nil))
+        }
+    }
+
+    /// `LABEL S:E, …` (a category's labels without offsets), or `—` for nothing.
+    private func describe(_ marks: [DisagreementMark], unit: Bool) -> String {
+        if marks.isEmpty { return "—" }
+        return marks.map { Names.visible($0.label) + (unit ? "" : " \($0.range)") }.joined(separator: ", ")
+    }
+
+    private func cells(_ match: SpanMatch) -> [String] {
+        [
+            number(match.exact.f1), Format.grouped(match.exact.tp), Format.grouped(match.exact.fp),
+            Format.grouped(match.exact.fn), number(match.overlap.f1), Format.grouped(match.overlap.tp),
+            Format.grouped(match.overlap.tpB), Format.grouped(match.overlap.fp), Format.grouped(match.overlap.fn)
+        ]
+    }
+
+    /// Four decimals, or `—` when undefined.
+    private func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        let scaled = Int((abs(value) * 10_000).rounded())
+        let fraction = String(scaled % 10_000)
+        return (value < 0 && scaled > 0 ? "-" : "") + "\(scaled / 10_000)."
+            + String(repeating: "0", count: 4 - fraction.count) + fraction
+    }
+
+    /// Rows in columns two spaces apart: the first `leftColumns` aligned left, the rest right.
+    private func table(_ rows: [[String]], leftColumns: Int) {
+        guard let columns = rows.map(\.count).max() else { return }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (c, cell) in row.enumerated() { widths[c] = max(widths[c], Format.displayWidth(cell)) } }
+        for row in rows {
+            var line = ""
+            for (c, cell) in row.enumerated() {
+                if c > 0 { line += "  " }
+                line += c < leftColumns ? Format.padded(cell, to: widths[c]) : Format.leftPadded(cell, to: widths[c])
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            console.out("  " + line)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// `agree SESSION... [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]`: what to compare
+/// the open session with, and how to report it.
+public struct AgreeRequest: Hashable, Sendable {
+    /// The other sessions, as typed.
+    public var sessions: [String]
+    /// Labels and documents to keep, and whether to list the disagreements.
+    public var options: AgreementOptions
+    /// `--json`: a file to write the figures to, `-` for stdout; nil for none.
+    public var json: String?
+
+    /// Makes a request.
+    public init(sessions: [String], options: AgreementOptions = AgreementOptions(), json: String? = nil) {
+        self.sessions = sessions
+        self.options = options
+        self.json = json
+    }
+
+    /// The request in `words` (the arguments after `agree`, as the command line and the REPL give them).
+    public static func parse(_ words: [String]) throws(TagbenchError) -> AgreeRequest {
+        var request = AgreeRequest(sessions: [])
+        var i = 0
+        func value(_ option: String) throws(TagbenchError) -> String {
+            i += 1
+            guard i < words.count else { throw .missingArgument(command: "agree", what: "a value after \(option)") }
+            return words[i]
+        }
+        func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+        while i < words.count {
+            switch words[i] {
+            case "--labels": request.options.labels = list(try value("--labels"))
+            case "--docs": request.options.documents = list(try value("--docs"))
+            case "--json": request.json = try value("--json")
+            case "--diff": request.options.listsDisagreements = true
+            case let word where word.hasPrefix("--"): throw .unknownOption(word, command: "agree")
+            case let word: request.sessions.append(word)
+            }
+            i += 1
+        }
+        if request.sessions.isEmpty { throw .missingArgument(command: "agree", what: "a session to compare with") }
+        return request
+    }
+
+    /// The words `parse` reads back into this request.
+    public var words: [String] {
+        var words = sessions
+        if !options.labels.isEmpty { words += ["--labels", options.labels.joined(separator: ",")] }
+        if !options.documents.isEmpty { words += ["--docs", options.documents.joined(separator: ",")] }
+        if let json { words += ["--json", json] }
+        if options.listsDisagreements { words.append("--diff") }
+        return words
+    }
+}

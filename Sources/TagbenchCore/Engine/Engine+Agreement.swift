@@ -1,0 +1,85 @@
+/// `agree`: inter-annotator agreement of the open session with others, read only (they are
+/// neither locked nor changed), and `show dN`, a disagreement it found.
+extension Engine {
+    /// Characters of context `show dN` gives on each side.
+    static let disagreementContext = 20
+
+    func agree(_ request: AgreeRequest, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        var paths = [sessionPath.map { Paths.relative($0, to: context.baseDirectory) } ?? "(unsaved session)"]
+        var sessions = [session]
+        var seen = Set(sessionPath.map { [$0] } ?? [])
+        for path in request.sessions {
+            let absolute = Paths.absolute(path, base: context.baseDirectory)
+            // A session that does not exist would open as a new, empty one.
+            guard FileSystem.kind(of: absolute) != .missing else { throw .fileNotFound(path) }
+            guard seen.insert(FileSystem.resolvingLinks(absolute)).inserted else { throw .sessionGivenTwice(path) }
+            guard sessions.count < Agreement.largestCount else {
+                throw .unexpectedArgument(command: "agree", argument: path)
+            }
+            // Opened as `--read-only` opens it: no lock taken, no journal attached, nothing written.
+            let (other, warnings) = try Engine.open(path: absolute, displayPath: path, annotator: annotator)
+            for warning in warnings { emit(.warning(warning)) }
+            paths.append(path)
+            sessions.append(other.session)
+        }
+        let names = Agreement.distinctNames(
+            sessions.indices.map { k in
+                Agreement.annotatorName(
+                    of: sessions[k],
+                    fallback: k == 0
+                        ? sessionPath.map { Paths.stem(of: $0) } ?? annotator.name : Paths.stem(of: paths[k]))
+            }, paths: paths)
+        var options = request.options
+        // Always found here: `show dN` refers to them after a listing without --diff too.
+        options.listsDisagreements = true
+        let report = try Agreement.compare(
+            sessions.indices.map { AgreementSource(name: names[$0], path: paths[$0], session: sessions[$0]) },
+            options: options)
+        if let target = request.json {
+            // The disagreements are in the JSON when they were asked for.
+            var written = report
+            if !request.options.listsDisagreements { written.disagreements = [] }
+            let json = written.json()
+            if target == "-" {
+                emit(.lines(String(decoding: json.dropLast(), as: UTF8.self).split(separator: "\n").map(String.init)))
+            } else {
+                let absolute = Paths.absolute(target, base: context.baseDirectory)
+                // Never over a session or a document of any of them.
+                let inputs = sessions.flatMap { $0.documents.map(\.path) } + Array(seen)
+                try ProtectedFiles(inputs).check(absolute, shown: target)
+                // Missing folders are made, as an export makes them.
+                try FileSystem.makeDirectories(Paths.directory(of: absolute))
+                try FileSystem.writeAtomically(json, to: absolute, durable: false)
+            }
+        }
+        lastAgreement = report
+        // With the figures on stdout as JSON, the table would spoil them.
+        if request.json != "-" { emit(.agreement(report, listing: request.options.listsDisagreements)) }
+    }
+
+    func disagreementView(_ number: Int) throws(TagbenchError) -> OutputItem {
+        guard let report = lastAgreement else {
+            throw .invalidArgument(command: "show", argument: "d\(number)", expected: "a disagreement: run agree first")
+        }
+        guard number >= 1 && number <= report.disagreements.count else {
+            throw .invalidArgument(
+                command: "show", argument: "d\(number)",
+                expected: "a disagreement of the last agree (d1–d\(report.disagreements.count))")
+        }
+        let item = report.disagreements[number - 1]
+        guard item.documents[0] < session.documents.count else {
+            throw .invalidArgument(
+                command: "show", argument: "d\(number)", expected: "a disagreement in a document still loaded")
+        }
+        // The open session is the first annotator: its document holds the text.
+        let document = session.documents[item.documents[0]]
+        let from = max(0, item.range.start - Self.disagreementContext)
+        let to = min(document.length, item.range.end + Self.disagreementContext)
+        var text = document.text(TextRange(from, to))
+        text = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))
+        return .disagreement(
+            DisagreementView(disagreement: item, annotators: report.annotators, start: from, text: text))
+    }
+}

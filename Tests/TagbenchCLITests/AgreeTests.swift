@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// `tagbench agree` end to end: the table and the JSON file, bad input (each a clear error naming
+/// it, nothing written), and reading sessions without locking or changing them.
+@Suite(.serialized)
+struct AgreeTests {
+    /// A workspace with alice.json and bob.json: the corpus, 巡察 tagged alike, bob's 巡视 extra
+    /// and one of alice's spans moved.
+    static func workspace() throws -> String {
+        let dir = try Workspace.make()
+        let common = "label add 巡察\nlabel add 巡视\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\n"
+        for (name, extra) in [("alice", "open 1\nuntag a1\ntag 巡察 1090:1093\n"), ("bob", "tag 巡视 all 巡视 --corpus\n")] {
+            let result = try tagbench(
+                ["run", "-", "--session", "\(name).json"], in: dir, input: common + extra,
+                environment: ["TAGBENCH_ANNOTATOR": name])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        return dir
+    }
+
+    /// Every file under `dir` with its bytes.
+    static func snapshot(_ dir: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.subpathsOfDirectory(atPath: dir) {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                files[name] = FileManager.default.contents(atPath: dir + "/" + name)
+            }
+        }
+        return files
+    }
+
+    @Test func printsTheTablesAndWritesTheJSON() throws {
+        let dir = try Self.workspace()
+        let result = try tagbench(["agree", "alice.json", "bob.json", "--diff", "--json", "out/agree.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            lines.first == "agreement of 2 annotators over 4 common documents (6,021 characters, whitespace left out)")
+        #expect(lines.contains("  alice – bob  all      0.4706   4   8   1      0.5882   5     5   7   0"))
+        #expect(lines.contains("d1  qu-jiceng  1090:1093  、巡察"))
+        #expect(lines.contains("    alice  巡察 1090:1093") && lines.contains("    bob    巡察 1091:1093"))
+        let json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/agree.json")))
+        let object = try #require(json as? [String: Any])
+        #expect(object["annotators"] as? [String] == ["alice", "bob"])
+        #expect((object["disagreements"] as? [Any])?.count == 8)
+        Workspace.keep(dir + "/out/agree.json", as: "agree.json")
+    }
+
+    static let badInput: [(String, [String], String)] = [
+        (
+            "newer format", ["alice.json", "newer.json"],
+            "error: newer.json has format version 2; this tagbench reads up to 1"
+        ),
+        ("unreadable", ["alice.json", "folder.json"], "folder.json"),
+        ("malformed", ["alice.json", "broken.json"], "broken.json:1:"),
+        ("missing", ["alice.json", "nowhere.json"], "error: no such file or directory: nowhere.json"),
+        ("twice", ["alice.json", "bob.json", "./alice.json"], "error: session ./alice.json is given twice"),
+        ("unknown label", ["alice.json", "bob.json", "--labels", "巡察,巡查"], "error: unknown label \"巡查\""),
+        ("unknown document", ["alice.json", "bob.json", "--docs", "nowhere"], "error: unknown document \"nowhere\""),
+        ("one session", ["alice.json"], "name at least two sessions")
+    ]
+
+    @Test(arguments: badInput)
+    func refusesBadInputNamingItAndWritesNothing(_ name: String, _ arguments: [String], _ expected: String) throws {
+        let dir = try Self.workspace()
+        try Data("{\"format\": \"tagbench-session\", \"version\": 2}".utf8).write(
+            to: URL(fileURLWithPath: dir + "/newer.json"))
+        try Data("{\"format\": ".utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/folder.json", withIntermediateDirectories: false)
+        let before = try Self.snapshot(dir)
+        let result = try tagbench(["agree"] + arguments + ["--json", "out.json"], in: dir)
+        #expect(result.status != 0, "\(name)")
+        #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(name): \(result.stdout)")
+        #expect(try Self.snapshot(dir) == before, "\(name) wrote something")
+    }
+
+    @Test func readsASessionARunningReplHoldsWithoutLockingOrChangingIt() throws {
+        let dir = try Self.workspace()
+        let repl = try RunningRepl(["bob.json"], in: dir, environment: ["TAGBENCH_ANNOTATOR": "bob"])
+        defer { repl.kill() }
+        // An unsaved change, in bob's journal only.
+        try repl.send("open 1", until: "qu-jiceng")
+        try repl.send("tag 巡察 1090:1093", until: "1090:1093")
+        let before = try Self.snapshot(dir)
+        let result = try tagbench(["agree", "alice.json", "bob.json", "--json", "-"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let pair = try #require((json?["pairs"] as? [[String: Any]])?.first)
+        let spans = (pair["by_label"] as? [String: Any])?["巡察"] as? [String: Any]
+        // The journal's change is read: bob now has alice's moved span too.
+        #expect((spans?["exact"] as? [String: Any])?["tp"] as? Int == 5)
+        #expect(try Self.snapshot(dir) == before)
+        // The REPL still holds its session.
+        try repl.send("save", until: "saved bob.json")
+    }
+}
