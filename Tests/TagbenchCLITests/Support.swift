@@ -23,8 +23,7 @@ enum Workspace {
 
     /// A new folder with copies of `Fixtures/`, `Schemas/` and `Sessions/`.
     static func make() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tagbench-cli-\(UUID().uuidString)")
-            .path
+        let dir = Scratch.root + "/cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for name in ["Fixtures", "Schemas", "Sessions"] {
             try FileManager.default.copyItem(atPath: root + "/" + name, toPath: dir + "/" + name)
@@ -116,4 +115,28 @@ func makeSocket(at path: String) -> Bool {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
     return bound == 0
+}
+
+/// Every test folder of this test process lives under one root, removed when the process ends
+/// (and a root whose process is gone, left by a killed run, removed by the next): a test run
+/// leaves nothing behind in the temporary folder.
+enum Scratch {
+    static let root: String = {
+        let temporary = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where name.hasPrefix("tagbench-tests-") {
+            if let pid = Int32(name.dropFirst("tagbench-tests-".count)), pid != getpid(), kill(pid, 0) != 0,
+                errno == ESRCH
+            {
+                try? FileManager.default.removeItem(atPath: temporary + "/" + name)
+            }
+        }
+        let root = temporary + "/tagbench-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit {
+            try? FileManager.default.removeItem(
+                atPath: FileManager.default.temporaryDirectory.path + "/tagbench-tests-\(getpid())")
+        }
+        return root
+    }()
 }

@@ -12,7 +12,7 @@ enum Fixture {
 
     /// A new temporary folder holding copies of `Fixtures/` and `Schemas/`.
     static func workspace() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tagbench-\(UUID().uuidString)").path
+        let dir = Scratch.root + "/core-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for name in ["Fixtures", "Schemas"] {
             try FileManager.default.copyItem(atPath: root + "/" + name, toPath: dir + "/" + name)
@@ -20,6 +20,30 @@ enum Fixture {
         // Copies keep the read-only fixtures writable for the test.
         return dir
     }
+}
+
+/// Every test folder of this test process lives under one root, removed when the process ends
+/// (and a root whose process is gone, left by a killed run, removed by the next): a test run
+/// leaves nothing behind in the temporary folder.
+enum Scratch {
+    static let root: String = {
+        let temporary = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where name.hasPrefix("tagbench-tests-") {
+            if let pid = Int32(name.dropFirst("tagbench-tests-".count)), pid != getpid(), kill(pid, 0) != 0,
+                errno == ESRCH
+            {
+                try? FileManager.default.removeItem(atPath: temporary + "/" + name)
+            }
+        }
+        let root = temporary + "/tagbench-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit {
+            try? FileManager.default.removeItem(
+                atPath: FileManager.default.temporaryDirectory.path + "/tagbench-tests-\(getpid())")
+        }
+        return root
+    }()
 }
 
 /// Runs command lines on an engine, as a script would, collecting output.
@@ -82,7 +106,7 @@ final class EngineHarness {
 /// The SHA-256 of `bytes` as coreutils' `sha256sum` computes it: a reference that shares no code
 /// with tagbench's.
 func referenceSHA256(_ bytes: [UInt8]) throws -> String {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("tagbench-sha-\(UUID().uuidString)")
+    let file = URL(fileURLWithPath: Scratch.root + "/sha-\(UUID().uuidString)")
     try Data(bytes).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     let process = Process()
