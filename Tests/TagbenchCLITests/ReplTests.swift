@@ -152,8 +152,9 @@ struct RendererTests {
     }
 
     /// Overlapping spans (one range under two labels) and touching ones each get a marker line
-    /// of their own with their id and label; spans apart from each other share one; where a
-    /// caption does not fit beside its marks, the span's id alone does.
+    /// of their own with their id and label after an unbroken run of marks; spans apart from
+    /// each other share one while their captions leave room; a span too close to the caption
+    /// before it goes to the next line rather than lose its caption.
     @Test func overlappingSpansGetAMarkerLineEachWithTheirLabels() {
         let console = Console.capturing(width: 80)
         let spans = [
@@ -165,11 +166,12 @@ struct RendererTests {
         let lines = console.capturedOut.split(separator: "\n").map(String.init)
         #expect(lines[0] == "labels:  主题教育  减负  巡察  整改落实")
         #expect(
-            Array(lines[1...5]) == [
+            Array(lines[1...6]) == [
                 "     ¶3",
                 "   100 │开展主题教育和为基层减负工作，推动巡察整改落实到位",
-                "       │ a1 ^^^^^^^^  ^^^^^^^^^^ a3 减负  ^^^^ a4 巡察",
+                "       │    ^^^^^^^^ a1 主题教育          ^^^^ a4 巡察",
                 "       │    ^^^^^^^^ a2 减负                  ^^^^^^^^ a5 整改落实",
+                "       │              ^^^^^^^^^^ a3 减负",
                 "a1  主题教育  d  102:106  "
             ], "\(console.capturedOut)")
     }
