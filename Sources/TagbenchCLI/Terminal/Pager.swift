@@ -17,8 +17,8 @@ struct Pager {
         command = asked
     }
 
-    /// Runs the pager on `bytes` and waits for it; false when it could not be started (the caller
-    /// then writes the bytes itself).
+    /// Runs the pager on `bytes` and waits for it; false when it could not be started, could not
+    /// run, or failed before it read the bytes (the caller then writes the bytes itself).
     func show(_ bytes: [UInt8]) -> Bool {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { return false }
@@ -47,11 +47,16 @@ struct Pager {
         // The reader may quit before reading everything (q): a write to the closed pipe must not
         // end tagbench.
         let previous = signal(SIGPIPE, SIG_IGN)
-        _ = bytes.withUnsafeBytes { FileSystem.writeAll(ends[1], $0) }
+        let failure = bytes.withUnsafeBytes { FileSystem.writeAll(ends[1], $0) }
         close(ends[1])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         signal(SIGPIPE, previous)
+        // A pager that could not run (the shell's 126 and 127: not executable, not found), or that
+        // failed without reading everything, showed nothing: the output must not be lost.
+        let exited = status & 0x7F == 0
+        let code = (status >> 8) & 0xFF
+        if exited && (code == 126 || code == 127 || (code != 0 && failure != nil)) { return false }
         return true
     }
 
