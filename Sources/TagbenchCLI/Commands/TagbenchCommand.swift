@@ -129,7 +129,11 @@ struct ReplCommand: ParsableCommand {
         // Output longer than the screen is paged, at a terminal only (never for pipes and scripts).
         if interactive && console.isTerminal { console.pager = Pager(environment: environment.variables) }
         // `review` reads single keys: only where there is a terminal to read them from.
-        if interactive { engine.reviewDriver = TerminalReviewDriver(console: console, keys: TerminalKeyReader()) }
+        if interactive {
+            let driver = TerminalReviewDriver(console: console, keys: TerminalKeyReader())
+            engine.reviewDriver = driver
+            engine.adjudicationDriver = driver
+        }
         let repl = Repl(
             engine: engine, reader: reader, console: console, baseDirectory: environment.currentDirectory,
             interactive: interactive, keepGoing: keepGoing)

@@ -59,18 +59,8 @@ struct ReviewScreen {
     /// The sentences (or paragraphs) the candidate touches, or a stretch around it, as
     /// (text, highlighted) runs.
     private func context(in document: Document) -> [(String, Bool)] {
-        let units = paragraph ? document.paragraphs : document.sentences.map(\.range)
-        let touching = units.filter { $0.start < range.end && range.start < $0.end }
-        var shown =
-            touching.isEmpty
-            ? TextRange(max(0, range.start - 40), min(document.length, range.end + 40))
-            : TextRange(min(touching[0].start, range.start), max(touching[touching.count - 1].end, range.end))
-        // A very long sentence or paragraph is cut around the candidate.
-        let (longest, around) = paragraph ? (1_200, 500) : (400, 150)
-        if shown.length > longest {
-            shown = TextRange(max(shown.start, range.start - around), min(shown.end, range.end + around))
-        }
-        func flat(_ s: String) -> String { String(s.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 }) }
+        let shown = ScreenText.context(of: range, in: document, paragraph: paragraph)
+        let flat = ScreenText.flat
         return [
             (flat(document.text(TextRange(shown.start, range.start))), false),
             (flat(document.text(range)), true),
@@ -78,46 +68,10 @@ struct ReviewScreen {
         ]
     }
 
-    /// Runs of text wrapped to `width` columns; the highlighted run reversed (or in 【】 without colour).
     private func wrap(_ runs: [(String, Bool)], width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        var used = 0
-        var inHighlight = false
-        func put(_ c: Character, highlighted: Bool) {
-            let w = Format.displayWidth(String(c))
-            if used + w > width && used > 0 {
-                if inHighlight && colour { line += "\u{1B}[0m" }
-                lines.append(line)
-                line = inHighlight && colour ? "\u{1B}[7m" : ""
-                used = 0
-            }
-            line.append(c)
-            used += w
-        }
-        for (text, highlighted) in runs {
-            if highlighted {
-                if colour {
-                    line += "\u{1B}[7m"
-                    inHighlight = true
-                } else {
-                    put("【", highlighted: false)
-                }
-            }
-            for c in text { put(c, highlighted: highlighted) }
-            if highlighted {
-                if colour {
-                    line += "\u{1B}[0m"
-                    inHighlight = false
-                } else {
-                    put("】", highlighted: false)
-                }
-            }
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        ScreenText(colour: colour).wrap(runs, width: width)
     }
 
-    private func bold(_ s: String) -> String { colour ? "\u{1B}[1m" + s + "\u{1B}[0m" : s }
-    private func dim(_ s: String) -> String { colour ? "\u{1B}[2m" + s + "\u{1B}[0m" : s }
+    private func bold(_ s: String) -> String { ScreenText(colour: colour).bold(s) }
+    private func dim(_ s: String) -> String { ScreenText(colour: colour).dim(s) }
 }

@@ -4,8 +4,8 @@ import TagbenchCore
 /// after), and single keys, without Enter, mapped to the reviewer's actions. The engine runs the
 /// queue and the decisions (`ReviewRound`); this only shows and reads.
 public final class TerminalReviewDriver: ReviewDriver {
-    private let console: Console
-    private let keys: KeyReader
+    let console: Console
+    let keys: KeyReader
     /// Whether the screen shows the paragraph around the candidate (`p` toggles it; it stays so
     /// for the next suggestions) rather than its sentence.
     private var showsParagraph = false
@@ -55,18 +55,29 @@ public final class TerminalReviewDriver: ReviewDriver {
         keys.end()
     }
 
+    /// The boundary a key moves and by how much (`h`/← `l`/→ the start, `H`/`L` with shift the
+    /// end), in `review` and `adjudicate` alike.
+    static func boundaryMove(for key: Key) -> (start: Bool, by: Int)? {
+        switch key {
+        case .character("h"), .left: return (true, -1)
+        case .character("l"), .right: return (true, 1)
+        case .character("H"), .shiftLeft: return (false, -1)
+        case .character("L"), .shiftRight: return (false, 1)
+        default: return nil
+        }
+    }
+
     /// What a key does; the fixed keys come before the labels' shortcuts.
     private func action(for key: Key, tagSet: TagSet) -> ReviewAction {
         switch key {
         case .character("y"): return .accept
         case .character("n"): return .reject
         case .character("s"): return .skip
-        case .character("h"), .left: return .moveStart(by: -1)
-        case .character("l"), .right: return .moveStart(by: 1)
-        case .character("H"), .shiftLeft: return .moveEnd(by: -1)
-        case .character("L"), .shiftRight: return .moveEnd(by: 1)
         case .character("u"): return .undo
         case .character("q"), .escape, .interrupt: return .leave
+        case _ where Self.boundaryMove(for: key) != nil:
+            let move = Self.boundaryMove(for: key)!
+            return move.start ? .moveStart(by: move.by) : .moveEnd(by: move.by)
         case .character(let character):
             guard let label = tagSet.index(ofShortcut: character), tagSet.labels[label].kind == .span else {
                 return .explain(

@@ -62,7 +62,8 @@ public struct Completer {
         switch (command, position) {
         case ("tag", 1), ("classify", 1), ("unclassify", 1), ("spans", 1): return labels
         case ("relabel", 2): return labels
-        case ("suggest", _), ("suggestions", 1), ("review", 1), ("accept", 2), ("reject", 2): return labels
+        case ("suggest", _), ("suggestions", 1), ("review", 1), ("adjudicate", 1), ("accept", 2), ("reject", 2):
+            return labels
         case ("accept", 1), ("reject", 1):
             return [("all", "all")] + engine.session.suggestions.pending.prefix(2000).map { ($0.id, $0.id) }
         case ("tag", 2): return ["all", "para", "sent"].map { ($0, $0) }

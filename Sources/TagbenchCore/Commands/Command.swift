@@ -132,6 +132,8 @@ public enum Command: Hashable, Sendable {
     case conflicts(label: String?)
     /// `resolve cN --pick K | --all | --none | --as LABEL [--at S:E]`
     case resolve(Int, ConflictDecision)
+    /// `adjudicate [LABEL]`: the open conflicts full screen (a terminal only).
+    case adjudicate(label: String?)
     /// `labels`
     case labels
     /// `label add NAME [--alias A]... [--category] [--colour #rrggbb] [--description TEXT]`

@@ -183,6 +183,7 @@ public enum CommandParser {
             if paths.isEmpty { throw .missingArgument(command: name, what: "a session file") }
             command = .merge(paths, strategy: strategy)
         case "conflicts": command = .conflicts(label: try args.next()?.text)
+        case "adjudicate": command = .adjudicate(label: try args.next()?.text)
         case "resolve":
             let id = try args.required("a conflict id such as c3").text
             guard id.first == "c", let number = Int(id.dropFirst()), number >= 1, id.dropFirst().allSatisfy(\.isASCII)

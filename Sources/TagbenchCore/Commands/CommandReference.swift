@@ -111,6 +111,16 @@ public struct CommandReference: Sendable {
         .init(
             name: "resolve", usage: "resolve cN --pick K | --all | --none | --as LABEL [--at S:E]",
             summary: "decide a conflict: the K-th version, every version, none, or one span of your own"),
+        .init(
+            name: "adjudicate", usage: "adjudicate [LABEL]",
+            summary:
+                "walk the open conflicts full screen: 1-9 pick a version, a all, x none, h/l H/L move, a label's shortcut, s skip, u undo, q quit",
+            details: [
+                "keys: 1-9 resolve with that version · a all · x none · Tab pick the next version's span",
+                "      h/← l/→ move its start · H/L (shift-←/→) its end · Enter resolve with it as moved (--as LABEL --at S:E)",
+                "      SHORTCUT resolve with it under that label · s skip · u undo the last decision · q leave · ? the keys",
+                "      every decision is one undo step and goes to the log as resolve"
+            ]),
         .init(name: "labels", usage: "labels", summary: "the tag set with counts, shortcuts and parents"),
         .init(
             name: "label", usage: "label add NAME [--alias A]... [--category] [--colour RRGGBB] [--description TEXT]",

@@ -74,6 +74,7 @@ public enum CommandRenderer {
             return (["merge"] + paths.map(q) + (strategy == .unanimous ? [] : ["--strategy", strategy.name])).joined(
                 separator: " ")
         case .conflicts(let label): return "conflicts" + (label.map { " " + q($0) } ?? "")
+        case .adjudicate(let label): return "adjudicate" + (label.map { " " + q($0) } ?? "")
         case .resolve(let number, let decision):
             return (["resolve", "c\(number)"] + decision.arguments.map(q)).joined(separator: " ")
         case .labels: return "labels"

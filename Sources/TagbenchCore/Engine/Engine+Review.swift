@@ -10,4 +10,15 @@ extension Engine {
         var round = ReviewRound(engine: self, driver: reviewDriver, label: label, baseDirectory: context.baseDirectory)
         emit(.message(round.run()))
     }
+
+    /// Runs a decision of a full-screen walk (`review`, `adjudicate`) as any command runs; returns
+    /// what to say when it failed. Its output is not shown: the next screen says what it did.
+    func runDecision(_ command: Command, context: ExecutionContext) -> String? {
+        do {
+            try execute(command, context: context, emit: { _ in })
+            return nil
+        } catch {
+            return Wording.reviewDecisionFailed(error.error)
+        }
+    }
 }

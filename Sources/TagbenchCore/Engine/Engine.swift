@@ -27,6 +27,9 @@ public final class Engine {
     /// Shows `review` and reads the reviewer's actions: set by the CLI only where there is a
     /// terminal to read keys from (without one, `review` fails with `needsTerminal`).
     public var reviewDriver: (any ReviewDriver)?
+    /// Shows `adjudicate` and reads the adjudicator's actions: set by the CLI only where there is
+    /// a terminal (without one, `adjudicate` fails with `needsTerminal`).
+    public var adjudicationDriver: (any AdjudicationDriver)?
 
     /// The journal, once attached: every change is on disk before it is reported done.
     public internal(set) var journal: Journal?
@@ -153,6 +156,7 @@ public final class Engine {
             // A review is a series of commands, each run through here and each taken back alone
             // if it fails: it stands outside the taking back of one command below.
             if case .review(let label) = command { return try review(label, context: context, emit: emit) }
+            if case .adjudicate(let label) = command { return try adjudicate(label, context: context, emit: emit) }
             let before = EngineState(self)
             // The result is shown only once the command stands (its ids valid, and on disk when
             // journaled): a command taken back must not have printed what it did.
@@ -249,6 +253,8 @@ public final class Engine {
             try accept(target, label: label, asLabel: asLabel, at: at, command: command, emit: emit)
         case .reject(let target, let label): try reject(target, label: label, command: command, emit: emit)
         case .review: preconditionFailure("review is handled by execute: its decisions are commands of their own")
+        case .adjudicate:
+            preconditionFailure("adjudicate is handled by execute: its decisions are commands of their own")
         case .merge(let paths, let strategy):
             try merge(paths, strategy: strategy, command: command, context: context, emit: emit)
         case .conflicts(let label): emit(.lines(try conflictLines(label)))

@@ -399,6 +399,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .labelsInUse: return "add them to the tag-set file, or untag (or relabel) their annotations first"
         case .overlapNotAllowed: return "untag the span in the way, or change \"overlap\" in the tag-set file"
         case .unknownSuggestion: return "suggestions lists the queue; suggest fills it"
+        case .needsTerminal("adjudicate"):
+            return "use conflicts and resolve cN --pick K|--all|--none|--as LABEL, which scripts and pipes can run"
         case .needsTerminal: return "use accept sN|all and reject sN|all, which scripts and pipes can run"
         case .overlappingSpans:
             return "keep one of each overlapping pair with --overlap longest|first, or untag one of them"

@@ -34,3 +34,30 @@ extension Wording {
             + "\(Format.count(added, what, plural: plural)) added"
     }
 }
+
+/// The lines of `adjudicate`.
+extension Wording {
+    /// `adjudicate` with no conflict open (`label`: the one asked for, if any).
+    static func nothingToAdjudicate(for label: String?) -> String {
+        "no open conflicts" + (label.map { " with \($0)" } ?? "") + " (merge makes them)"
+    }
+
+    /// A decision of `adjudicate` made.
+    static func adjudicated(_ id: String, _ decision: ConflictDecision) -> String {
+        "resolved \(id) (\(decision.arguments.joined(separator: " ")))"
+    }
+
+    /// The line `adjudicate` leaves with.
+    static func adjudicationSummary(resolved: Int, skipped: Int, open: Int) -> String {
+        "adjudicate: \(resolved) resolved, \(skipped) skipped; \(Format.grouped(open)) open"
+    }
+
+    /// `u` before any decision of this adjudication.
+    static let nothingToUndoInAdjudication = "nothing decided in this adjudication to undo"
+
+    /// `Tab` or Enter where no version has a span.
+    static let noSpanToPick = "no version has a span here: pick one with its number, a all or x none"
+
+    /// `h l H L` on a conflict over a unit's labels, or with no span.
+    static let noSpanToMove = "nothing to move here: the versions are labels on a unit"
+}

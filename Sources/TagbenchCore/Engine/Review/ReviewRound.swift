@@ -113,16 +113,7 @@ struct ReviewRound {
         return Wording.reviewDecided(suggestion.id, accepted: accepting, as: name)
     }
 
-    /// Runs a decision as any command runs; returns what to say when it failed. Its output is not
-    /// shown: the next screen says what it did.
-    private func execute(_ command: Command) -> String? {
-        do {
-            try engine.execute(command, context: context, emit: { _ in })
-            return nil
-        } catch {
-            return Wording.reviewDecisionFailed(error.error)
-        }
-    }
+    private func execute(_ command: Command) -> String? { engine.runDecision(command, context: context) }
 
     private var summary: String {
         Wording.reviewSummary(accepted: accepted, rejected: rejected, skipped: skipped.count, waiting: queue.count)
