@@ -76,8 +76,8 @@ struct ReportHeatmap {
         let longest =
             names.map { name in name.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) } }.max() ?? 0
         let nameWidth = min(260, max(60, longest * 7 + 12))
-        let top = min(200, max(40, longest * 5 + 16))
-        let width = nameWidth + n * Self.cellWidth + 8
+        let top = min(160, max(40, longest * 4 + 20))
+        let width = nameWidth + n * Self.cellWidth + min(220, longest * 6) + 8
         let height = top + n * Self.cellHeight + Self.scaleHeight
         w.raw(
             "<svg class=\"heat\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
