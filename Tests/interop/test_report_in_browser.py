@@ -166,3 +166,45 @@ def test_script_label_and_note_are_text_and_the_legend_filters(browser, reports)
     assert browser.evaluate("document.getElementById('detail').textContent").startswith("巡视 · ")
     assert browser.errors() == []
     assert all(u.startswith((work / "overlap-report").as_uri()) for u in browser.requests())
+
+
+def test_several_sessions_show_the_agreement_heatmap(browser, reports):
+    """A report of three annotators' sessions: an n × n heatmap whose cells hold what `agree`
+    computes, every name (one is `<script>…`) shown as text, no console error, no request out."""
+    work, _ = reports
+    common = "label add 巡察\nlabel add 巡视\nload Fixtures/corpus\ntag 巡察 all 巡察 --corpus\n"
+    extras = {"alice": "open 1\nuntag a1\n", "bob": "tag 巡视 all 巡视 --corpus\n", SCRIPT_LABEL: ""}
+    sessions = []
+    for k, (name, extra) in enumerate(extras.items()):
+        path = work / f"annotator{k}.json"
+        subprocess.run([BINARY, "run", "-", "--session", path], cwd=work, check=True, capture_output=True,
+                       input=(common + extra).encode(), env={**os.environ, "TAGBENCH_ANNOTATOR": name})
+        sessions.append(path)
+    report = work / "agreement-report"
+    subprocess.run([BINARY, "report", *sessions, report], cwd=work, check=True, capture_output=True)
+    figures = json.loads(subprocess.run([BINARY, "agree", *sessions, "--json", "-"], cwd=work, check=True,
+                                        capture_output=True).stdout)
+    browser.events.clear()
+    browser.open((report / "index.html").as_uri())
+    n = len(sessions)
+    cells = browser.evaluate("Array.from(document.querySelectorAll('svg.heat g.cell')).map(g => "
+                             "[g.dataset.a, g.dataset.b, g.dataset.f1Exact, g.dataset.f1Overlap, g.dataset.kappa])")
+    assert len(cells) == n * n
+    names = figures["annotators"]
+    assert [c[:2] for c in cells] == [[a, b] for a in names for b in names]
+    for a, b, exact, overlap, kappa in cells:
+        if a == b:
+            assert exact is None
+            continue
+        pair = next(p for p in figures["pairs"] if {p["a"], p["b"]} == {a, b})
+        assert [float(exact), float(overlap), float(kappa)] == [
+            pair["spans"]["exact"]["f1"], pair["spans"]["overlap"]["f1"], pair["characters"]["cohen_kappa"]]
+    # The `<script>` annotator is text: the index has no script element, the name is in the text.
+    assert browser.evaluate("document.querySelectorAll('script').length") == 0
+    assert SCRIPT_LABEL in browser.evaluate("document.querySelector('svg.heat').textContent")
+    assert browser.evaluate("document.querySelectorAll('svg.heat rect').length") >= n * n
+    assert browser.errors() == []
+    outside = [u for u in browser.requests() if not u.startswith(report.as_uri() + "/")]
+    assert outside == [], "requests left the report"
+    browser.evaluate("document.querySelector('svg.heat').scrollIntoView()")
+    browser.screenshot(ARTIFACTS / "report-agreement-heatmap.png")

@@ -279,27 +279,42 @@ struct StatsCommand: ParsableCommand {
     }
 }
 
-/// `tagbench report SESSION OUT [--docs …] [--labels …]`.
+/// `tagbench report SESSION [SESSION...] OUT [--docs …] [--labels …]`: with several sessions (one
+/// an annotator), the first one's report, whose index also shows their agreement (the REPL's
+/// `report OUT --with SESSION...` on the first).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write an HTML report of a session: OUT/index.html and a page a document, with the spans marked.",
+        usage: "tagbench report <session> [<session> ...] <output> [--docs D1,D2] [--labels L1,L2] [--timings]",
         discussion:
-            "Self-contained pages (no network). OUT is a new or empty folder, or an earlier report, replaced whole. One session for now: several (an agreement heatmap) await the agreement figures."
+            "Self-contained pages (no network). OUT is a new or empty folder, or an earlier report, replaced whole. With several sessions (one an annotator), the pages are the first session's and the index also shows the agreement `agree` computes as a heatmap: span F1 (exact) of every pair, with F1 by overlap and character κ, Krippendorff's α and Fleiss' κ."
     )
 
     @Argument(help: "The session file.")
     var session: String
-    @Argument(help: "The output folder.")
-    var output: String
-    @Argument(parsing: .allUnrecognized, help: "Report options: --docs D1,D2 and --labels L1,L2.")
-    var options: [String] = []
+    @Argument(
+        parsing: .allUnrecognized,
+        help: "More sessions (other annotators), then the output folder, then --docs D1,D2 and --labels L1,L2.")
+    var words: [String] = []
 
     @Flag(help: "Print how long opening the session and writing the report took, to stderr.")
     var timings = false
 
+    func validate() throws {
+        if !words.contains(where: { !$0.hasPrefix("--") }) {
+            throw ValidationError("Missing expected argument '<output>'")
+        }
+    }
+
     func run() throws {
-        let parsed = try parsing { () throws(TagbenchError) in try ReportOptions.parse(path: output, options: options) }
+        // The paths come before the options: the last of them is OUT, the others more sessions.
+        let paths = Array(words.prefix { !$0.hasPrefix("--") })
+        let options = Array(words.dropFirst(paths.count))
+        var parsed = try parsing { () throws(TagbenchError) in
+            try ReportOptions.parse(path: paths.last!, options: options)
+        }
+        parsed.sessions = Array(paths.dropLast()) + parsed.sessions
         try runOne(.report(parsed), session: session, timings: timings, progress: true)
     }
 }

@@ -166,13 +166,7 @@ struct AgreementRenderer {
     }
 
     /// Four decimals, or `—` when undefined.
-    private func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "—" }
-        let scaled = Int((abs(value) * 10_000).rounded())
-        let fraction = String(scaled % 10_000)
-        return (value < 0 && scaled > 0 ? "-" : "") + "\(scaled / 10_000)."
-            + String(repeating: "0", count: 4 - fraction.count) + fraction
-    }
+    private func number(_ value: Double?) -> String { AgreementReport.figure(value) }
 
     /// Rows in columns two spaces apart: the first `leftColumns` aligned left, the rest right.
     private func table(_ rows: [[String]], leftColumns: Int) {

@@ -106,7 +106,8 @@ public struct Completer {
             switch previous {
             case "--labels": return labels
             case "--docs": return documents
-            default: return ["--docs", "--labels"].map { ($0, $0) }
+            case "--with": return pathChoices(typing)
+            default: return ["--docs", "--labels", "--with"].map { ($0, $0) }
             }
         case ("load", _), ("run", 1), ("save", 1), ("export", 2), ("schema", 1), ("report", 1):
             return pathChoices(typing)

@@ -209,8 +209,21 @@ extension AgreementReport {
     }
 
     /// A double as Swift prints it (the shortest text that reads back the same), or `null`.
-    private static func number(_ value: Double?, into w: inout JSONWriter) {
-        guard let value, value.isFinite else { return w.raw("null") }
-        w.raw(value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)).0" : "\(value)")
+    private static func number(_ value: Double?, into w: inout JSONWriter) { w.raw(numberText(value)) }
+
+    /// A double as the JSON writes it: the shortest text that reads back the same, or `null`
+    /// (the report's heatmap carries the figures in these same words).
+    static func numberText(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "null" }
+        return value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)).0" : "\(value)"
+    }
+
+    /// A figure as people read it, in the table and the report: four decimals, `—` when undefined.
+    public static func figure(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        let scaled = Int((abs(value) * 10_000).rounded())
+        let fraction = String(scaled % 10_000)
+        return (value < 0 && scaled > 0 ? "-" : "") + "\(scaled / 10_000)."
+            + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 }

@@ -150,7 +150,7 @@ public enum Command: Hashable, Sendable {
     case export(ExportOptions)
     /// `stats [--all] [--top N] [--json]`
     case stats(StatsOptions)
-    /// `report OUT [--docs D1,D2] [--labels L1,L2]`
+    /// `report OUT [--docs D1,D2] [--labels L1,L2] [--with SESSION]...`
     case report(ReportOptions)
     /// `agree SESSION... [options]`: inter-annotator agreement of the open session with others.
     case agree(AgreeRequest)

@@ -163,13 +163,14 @@ public struct CommandReference: Sendable {
                 "--json: the same figures as one JSON object, every document included"
             ]),
         .init(
-            name: "report", usage: "report OUT [--docs D1,D2] [--labels L1,L2]",
+            name: "report", usage: "report OUT [--docs D1,D2] [--labels L1,L2] [--with SESSION]...",
             summary:
                 "write an HTML report: OUT/index.html (label chart, documents) and a page a document with its spans marked",
             details: [
                 "self-contained pages (no network): spans as marks with their labels and offsets, overlapping spans in lanes,",
                 "notes on hover, categories beside their paragraphs, a legend that hides and shows labels",
-                "OUT is a new or empty folder, or an earlier report (replaced whole); Ctrl-C leaves it as it was"
+                "OUT is a new or empty folder, or an earlier report (replaced whole); Ctrl-C leaves it as it was",
+                "--with SESSION (again for more): other annotators; the index adds agree's figures as a heatmap (span F1 exact)"
             ]),
         .init(
             name: "agree", usage: "agree SESSION... [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]",

@@ -5,16 +5,51 @@ extension Engine {
     static let disagreementContext = 20
 
     func agree(_ request: AgreeRequest, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        let (sources, seen) = try agreementSources(request.sessions, command: "agree", context: context, emit: emit)
+        let sessions = sources.map(\.session)
+        var options = request.options
+        // Always found here: `show dN` refers to them after a listing without --diff too.
+        options.listsDisagreements = true
+        let report = try Agreement.compare(sources, options: options)
+        if let target = request.json {
+            // The disagreements are in the JSON when they were asked for.
+            var written = report
+            if !request.options.listsDisagreements { written.disagreements = [] }
+            let json = written.json()
+            if target == "-" {
+                emit(.lines(String(decoding: json.dropLast(), as: UTF8.self).split(separator: "\n").map(String.init)))
+            } else {
+                let absolute = Paths.absolute(target, base: context.baseDirectory)
+                // Never over a session or a document of any of them.
+                let inputs = sessions.flatMap { $0.documents.map(\.path) } + seen
+                try ProtectedFiles(inputs).check(absolute, shown: target)
+                // Missing folders are made, as an export makes them.
+                try FileSystem.makeDirectories(Paths.directory(of: absolute))
+                try FileSystem.writeAtomically(json, to: absolute, durable: false)
+            }
+        }
+        lastAgreement = report
+        // With the figures on stdout as JSON, the table would spoil them.
+        if request.json != "-" { emit(.agreement(report, listing: request.options.listsDisagreements)) }
+    }
+
+    /// The open session and the sessions at `others` (opened read only: no lock, no journal,
+    /// nothing written), each named for its annotator as `agree` names them, and the sessions'
+    /// files (resolved) for the check every written path goes through. `agree` and a report of
+    /// several sessions both go through here; a session given twice or missing is an error.
+    func agreementSources(
+        _ others: [String], command: String, context: ExecutionContext, emit: (OutputItem) -> Void
+    ) throws(TagbenchError) -> (sources: [AgreementSource], files: [String]) {
         var paths = [sessionPath.map { Paths.relative($0, to: context.baseDirectory) } ?? "(unsaved session)"]
         var sessions = [session]
         var seen = Set(sessionPath.map { [$0] } ?? [])
-        for path in request.sessions {
+        for path in others {
             let absolute = Paths.absolute(path, base: context.baseDirectory)
             // A session that does not exist would open as a new, empty one.
             guard FileSystem.kind(of: absolute) != .missing else { throw .fileNotFound(path) }
             guard seen.insert(FileSystem.resolvingLinks(absolute)).inserted else { throw .sessionGivenTwice(path) }
             guard sessions.count < Agreement.largestCount else {
-                throw .unexpectedArgument(command: "agree", argument: path)
+                throw .unexpectedArgument(command: command, argument: path)
             }
             // Opened as `--read-only` opens it: no lock taken, no journal attached, nothing written.
             let (other, warnings) = try Engine.open(path: absolute, displayPath: path, annotator: annotator)
@@ -29,32 +64,8 @@ extension Engine {
                     fallback: k == 0
                         ? sessionPath.map { Paths.stem(of: $0) } ?? annotator.name : Paths.stem(of: paths[k]))
             }, paths: paths)
-        var options = request.options
-        // Always found here: `show dN` refers to them after a listing without --diff too.
-        options.listsDisagreements = true
-        let report = try Agreement.compare(
-            sessions.indices.map { AgreementSource(name: names[$0], path: paths[$0], session: sessions[$0]) },
-            options: options)
-        if let target = request.json {
-            // The disagreements are in the JSON when they were asked for.
-            var written = report
-            if !request.options.listsDisagreements { written.disagreements = [] }
-            let json = written.json()
-            if target == "-" {
-                emit(.lines(String(decoding: json.dropLast(), as: UTF8.self).split(separator: "\n").map(String.init)))
-            } else {
-                let absolute = Paths.absolute(target, base: context.baseDirectory)
-                // Never over a session or a document of any of them.
-                let inputs = sessions.flatMap { $0.documents.map(\.path) } + Array(seen)
-                try ProtectedFiles(inputs).check(absolute, shown: target)
-                // Missing folders are made, as an export makes them.
-                try FileSystem.makeDirectories(Paths.directory(of: absolute))
-                try FileSystem.writeAtomically(json, to: absolute, durable: false)
-            }
-        }
-        lastAgreement = report
-        // With the figures on stdout as JSON, the table would spoil them.
-        if request.json != "-" { emit(.agreement(report, listing: request.options.listsDisagreements)) }
+        let sources = sessions.indices.map { AgreementSource(name: names[$0], path: paths[$0], session: sessions[$0]) }
+        return (sources, Array(seen))
     }
 
     func disagreementView(_ number: Int) throws(TagbenchError) -> OutputItem {

@@ -1,5 +1,6 @@
 /// The first page of a report: the figures, the label distribution as an inline SVG bar chart,
-/// and a table of the documents linking to their pages.
+/// the annotators' agreement as a heatmap when the report has several sessions, and a table of
+/// the documents linking to their pages.
 struct ReportIndex {
     /// A document's row.
     struct Row {
@@ -23,6 +24,8 @@ struct ReportIndex {
     let chosenLabels: Set<Int>
     /// The documents' rows, in session order.
     let rows: [Row]
+    /// The agreement of the report's sessions, when it was given several (nil: one).
+    let agreement: AgreementReport?
 
     /// Writes the page.
     func write(_ w: inout JSONWriter) {
@@ -34,6 +37,7 @@ struct ReportIndex {
         let shown = StatsFigures.hierarchyOrder(labels).filter { chosenLabels.contains($0.index) }
         ReportStyle.head(&w, title: (session.isEmpty ? "" : session + " · ") + "tagbench report")
         ReportStyle.labelRules(&w, labels, shown.map(\.index))
+        if agreement != nil { w.raw(ReportHeatmap.css) }
         w.raw("</style></head>\n<body>\n<h1>tagbench report")
         if !session.isEmpty {
             w.raw(": ")
@@ -51,6 +55,7 @@ struct ReportIndex {
         w.raw(Format.count(categories, "category", plural: "categories"))
         w.raw("</p>\n<h2>Labels</h2>\n")
         chart(&w, shown, totals)
+        if let agreement { ReportHeatmap(report: agreement).write(&w) }
         // The table: a column for each span label in use.
         let columns = shown.map(\.index).filter { labels[$0].kind == .span && totals[$0] > 0 }
         w.raw("<h2>Documents</h2>\n<table>\n<thead><tr><th class=\"n\">#</th><th>document</th>")

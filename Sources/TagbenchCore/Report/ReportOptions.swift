@@ -1,4 +1,4 @@
-/// Everything `report OUT [--docs D1,D2] [--labels L1,L2]` says.
+/// Everything `report OUT [--docs D1,D2] [--labels L1,L2] [--with SESSION]...` says.
 public struct ReportOptions: Hashable, Sendable {
     /// The folder the report is written to (`OUT/index.html`, `OUT/docs/N.html`).
     public var path: String
@@ -6,12 +6,16 @@ public struct ReportOptions: Hashable, Sendable {
     public var documents: [String] = []
     /// `--labels`: only these labels' spans and categories (names or aliases); empty keeps all.
     public var labels: [String] = []
+    /// `--with`: other annotators' sessions, as typed; with any, the index shows the agreement
+    /// of the open session and these (what `agree` computes) as a heatmap.
+    public var sessions: [String] = []
 
     /// Options with every default.
-    public init(path: String, documents: [String] = [], labels: [String] = []) {
+    public init(path: String, documents: [String] = [], labels: [String] = [], sessions: [String] = []) {
         self.path = path
         self.documents = documents
         self.labels = labels
+        self.sessions = sessions
     }
 
     /// Parses the words after `report OUT`.
@@ -20,7 +24,7 @@ public struct ReportOptions: Hashable, Sendable {
         var i = 0
         while i < words.count {
             let option = words[i]
-            guard option == "--docs" || option == "--labels" else {
+            guard option == "--docs" || option == "--labels" || option == "--with" else {
                 if option.hasPrefix("--") { throw .unknownOption(option, command: "report") }
                 throw .unexpectedArgument(command: "report", argument: option)
             }
@@ -28,8 +32,13 @@ public struct ReportOptions: Hashable, Sendable {
             guard i < words.count, !words[i].hasPrefix("--") else {
                 throw .missingArgument(command: "report", what: "a value after \(option)")
             }
+            // A session a `--with` (a path may hold a comma); the others take lists.
             let list = words[i].split(separator: ",").map(String.init).filter { !$0.isEmpty }
-            if option == "--docs" { options.documents = list } else { options.labels = list }
+            switch option {
+            case "--docs": options.documents = list
+            case "--labels": options.labels = list
+            default: options.sessions.append(words[i])
+            }
             i += 1
         }
         return options
@@ -39,5 +48,6 @@ public struct ReportOptions: Hashable, Sendable {
     public var optionWords: [String] {
         (documents.isEmpty ? [] : ["--docs", documents.joined(separator: ",")])
             + (labels.isEmpty ? [] : ["--labels", labels.joined(separator: ",")])
+            + sessions.flatMap { ["--with", $0] }
     }
 }

@@ -28,9 +28,10 @@ public enum ReportWriter {
     }
 
     /// Writes the report `options` ask for of `session` (`options.path` absolute); `name` is the
-    /// session as the user named it, for the title.
+    /// session as the user named it, for the title; `agreement`, when given, is shown on the index.
     public static func write(
-        _ session: Session, options: ReportOptions, name: String, protected: ProtectedFiles,
+        _ session: Session, options: ReportOptions, name: String, agreement: AgreementReport? = nil,
+        protected: ProtectedFiles,
         monitor: ProgressMonitor? = nil, files: FileOperations = SystemFileOperations.shared
     ) throws(TagbenchError) -> Result {
         let labels = session.tagSet.labels
@@ -97,7 +98,8 @@ public enum ReportWriter {
                         }))
                 result.spans += spans.count
             }
-            ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows).write(&w)
+            ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows, agreement: agreement)
+                .write(&w)
             try pages.write(staging + "/index.html", &w)
             try pages.finish()
             if stale > 0 {
