@@ -76,7 +76,8 @@ public struct OutputRenderer {
         for row in rows {
             let match =
                 console.colour
-                ? console.styled(Names.visible(row.match), .reverse) : "【" + Names.visible(row.match) + "】"
+                ? console.styled(Names.visible(Format.oneLine(row.match)), .reverse)
+                : "【" + Names.visible(Format.oneLine(row.match)) + "】"
             console.out(
                 Format.padded("h\(row.number)", to: numberWidth) + "  " + Format.padded(row.document, to: idWidth)
                     + "  "
@@ -107,7 +108,9 @@ public struct OutputRenderer {
         let fixed = idWidth + labelWidth + docWidth + rangeWidth + 8 + (placeWidth == 0 ? 0 : placeWidth + 2)
         for row in rows {
             let label = console.styled(Format.padded(row.label, to: labelWidth), .foreground(row.colour))
-            var tail = Names.visible(row.text) + (row.note.isEmpty ? "" : "  # " + Names.visible(row.note))
+            var tail =
+                Names.visible(Format.oneLine(row.text))
+                + (row.note.isEmpty ? "" : "  # " + Names.visible(Format.oneLine(row.note)))
             if console.isTerminal { tail = Format.truncated(tail, toWidth: max(10, console.width - fixed)) }
             console.out(
                 Format.padded(row.id, to: idWidth) + "  " + label + "  " + Format.padded(row.document, to: docWidth)

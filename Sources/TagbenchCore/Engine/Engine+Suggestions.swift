@@ -104,7 +104,7 @@ extension Engine {
                 + Format.padded(hit.document, to: documentWidth) + "  "
                 + Format.padded(suggestion.range.description, to: rangeWidth) + "  "
                 + UnitPlace.column(hit.place, width: placeWidth) + "…"
-                + hit.before + "【" + hit.match + "】" + hit.after + "…  " + suggestion.source
+                + hit.before + "【" + Format.oneLine(hit.match) + "】" + hit.after + "…  " + suggestion.source
         }
         if list.count > Self.hitDisplayLimit {
             lines.append(Wording.moreSuggestions(list.count - Self.hitDisplayLimit, waiting: list.count))

@@ -59,6 +59,12 @@ public enum Format {
     public static func displayWidth(_ s: String, ambiguousWide: Bool = ambiguousIsWide) -> Int {
         s.unicodeScalars.reduce(0) { $0 + columns($1, ambiguousWide: ambiguousWide) }
     }
+    /// `text` on one line, each line break (`\r\n`, `\n`, `\r`) drawn as `⏎`: for listings that
+    /// give an item one row (a hit or a span may hold a line break; the data keeps it).
+    public static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return String(text.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? "⏎" : $0 })
+    }
 
     /// `s` cut to at most `width` columns, ending in `…` when cut (`…` is ambiguous: it takes
     /// two columns where those are wide).
