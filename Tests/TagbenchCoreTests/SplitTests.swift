@@ -206,7 +206,9 @@ struct SplitTests {
     @Test func splitByUnitWarnsAndTheManifestSaysSo() throws {
         let h = try exportHarness()
         try h.run("export spans o.jsonl --split a=1,b=1 --split-by para")
-        #expect(h.output.contains(.warning("1 span crosses a paragraph boundary; left out (--unit doc keeps them)")))
+        #expect(
+            h.output.contains(
+                .warning("1 span crosses a paragraph boundary; left out (splitting by document keeps them)")))
         #expect(
             h.messages.last
                 == "exported 1 document, 2 records, 4 spans to o.jsonl (2 files); manifest o.jsonl.manifest.json")

@@ -375,7 +375,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .noSessionPath: return "save PATH names the session file"
         case .noSplitLines:
             return
-                "the expression is matched against each line alone, without its line break: ^ and $ are the line's start and end"
+                "the expression is matched against each line alone, without its line break: ^ and $ are the line's start and end; a line matches when at least one of its characters does (/^$/ or a lookahead alone matches none)"
         case .sessionLocked: return "close it there, or open it here with --read-only to look without saving"
         case .readOnlySession:
             return "save PATH writes a copy elsewhere; to save this file, reopen it without --read-only"

@@ -311,7 +311,7 @@ public enum Exporter {
             }
             if outsideUnits > 0 {
                 result.warnings.append(
-                    "\(Format.count(outsideUnits, "span")) \(Format.agreeing(outsideUnits, "crosses", "cross")) a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (--unit doc keeps them)"
+                    "\(Format.count(outsideUnits, "span")) \(Format.agreeing(outsideUnits, "crosses", "cross")) a \(options.recordUnit == .para ? "paragraph" : "sentence") boundary; left out (\(options.splitBy == nil ? "--unit doc keeps them" : "splitting by document keeps them"))"
                 )
             }
             if blankSpans > 0 {
