@@ -48,6 +48,20 @@ struct CompilationEndToEndTests {
     }
 
     /// Few documents, but a dev and a test set all the same: paragraphs are split, each once.
+    /// A file that now has fewer parts: `docs` says the missing part is no longer in its file
+    /// (the file itself is there), not that the file is missing.
+    @Test func aPartTheFileNoLongerHasIsNamedSo() throws {
+        let dir = try Workspace.make()
+        try Data("一号报告\n正文一。\n二号报告\n正文二。\n".utf8).write(to: URL(fileURLWithPath: dir + "/c.txt"))
+        let made = try tagbench([], in: dir, input: "load --split-at /报告$/ c.txt\nsave c.json\n")
+        #expect(made.status == 0, "\(made.stderr)")
+        try Data("一号报告\n正文一。\n".utf8).write(to: URL(fileURLWithPath: dir + "/c.txt"))
+        let reopened = try tagbench(["c.json", "--read-only"], in: dir, input: "docs\n")
+        let rows = reopened.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.contains("c-2") && $0.contains("(not in its file now)") }, "\(rows)")
+        #expect(!reopened.stdout.contains("file missing"), "\(reopened.stdout)")
+    }
+
     @Test func aDevAndTestSetAreMadeOfItsParagraphs() throws {
         let dir = try Workspace.make()
         let input = """

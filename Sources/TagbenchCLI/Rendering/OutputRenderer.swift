@@ -57,7 +57,9 @@ public struct OutputRenderer {
                     + Format.padded(row.id, to: idWidth) + "  "
                     + Format.leftPadded(Format.grouped(row.characters), to: 9) + " chars  "
                     + Format.leftPadded(Format.grouped(row.annotations), to: 7) + " annotations"
-                    + (row.isMissing ? "  (file missing)" : "")
+                    // A part is missing when its file no longer has that many parts, not only
+                    // when the file is gone.
+                    + (row.isMissing ? (row.part == nil ? "  (file missing)" : "  (not in its file now)") : "")
                     + (row.part.map { part in
                         "  part \(part.number) of \(row.source ?? ""), line \(Format.grouped(part.line)), at \(Format.grouped(part.start))"
                     } ?? ""))
