@@ -60,6 +60,7 @@ struct AgreeTests {
         ("malformed", ["alice.json", "broken.json"], "broken.json:1:"),
         ("missing", ["alice.json", "nowhere.json"], "error: no such file or directory: nowhere.json"),
         ("twice", ["alice.json", "bob.json", "./alice.json"], "error: session ./alice.json is given twice"),
+        ("hard link", ["alice.json", "bob.json", "alias.json"], "error: session alias.json is given twice"),
         ("unknown label", ["alice.json", "bob.json", "--labels", "巡察,巡查"], "error: unknown label \"巡查\""),
         ("unknown document", ["alice.json", "bob.json", "--docs", "nowhere"], "error: unknown document \"nowhere\""),
         ("one session", ["alice.json"], "name at least two sessions")
@@ -72,6 +73,8 @@ struct AgreeTests {
             to: URL(fileURLWithPath: dir + "/newer.json"))
         try Data("{\"format\": ".utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
         try FileManager.default.createDirectory(atPath: dir + "/folder.json", withIntermediateDirectories: false)
+        // The same file under another name (a hard link) is the same annotator.
+        try FileManager.default.linkItem(atPath: dir + "/alice.json", toPath: dir + "/alias.json")
         let before = try Self.snapshot(dir)
         let result = try tagbench(["agree"] + arguments + ["--json", "out.json"], in: dir)
         #expect(result.status != 0, "\(name)")

@@ -147,6 +147,13 @@ struct MergeEndToEndTests {
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(!exists(dir + "/out.json"))
         }
+        // The same file by another name (a hard link) is the same annotator.
+        try FileManager.default.linkItem(atPath: dir + "/alice.json", toPath: dir + "/alias.json")
+        let linked = try tagbench(["merge", "out.json", "alice.json", "bob.json", "alias.json"], in: dir)
+        #expect(linked.status == 1)
+        #expect(linked.stderr.contains("cannot merge alias.json: it is named twice"), "\(linked.stderr)")
+        #expect(!exists(dir + "/out.json"))
+        try FileManager.default.removeItem(atPath: dir + "/alias.json")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/alice.json")) == aliceBefore)
     }
 

@@ -42,12 +42,18 @@ extension Engine {
     ) throws(TagbenchError) -> (sources: [AgreementSource], files: [String]) {
         var paths = [sessionPath.map { Paths.relative($0, to: context.baseDirectory) } ?? "(unsaved session)"]
         var sessions = [session]
+        // One file by any name (a symbolic or hard link, another spelling of the path) is one
+        // annotator: files are told apart by device and inode.
+        var identities = Set(sessionPath.flatMap { FileSystem.identity(of: $0) }.map { [$0] } ?? [])
         var seen = Set(sessionPath.map { [$0] } ?? [])
         for path in others {
             let absolute = Paths.absolute(path, base: context.baseDirectory)
             // A session that does not exist would open as a new, empty one.
             guard FileSystem.kind(of: absolute) != .missing else { throw .fileNotFound(path) }
-            guard seen.insert(FileSystem.resolvingLinks(absolute)).inserted else { throw .sessionGivenTwice(path) }
+            guard let identity = FileSystem.identity(of: absolute), identities.insert(identity).inserted else {
+                throw .sessionGivenTwice(path)
+            }
+            seen.insert(FileSystem.resolvingLinks(absolute))
             guard sessions.count < Agreement.largestCount else {
                 throw .unexpectedArgument(command: command, argument: path)
             }

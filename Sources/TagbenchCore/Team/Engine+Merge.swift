@@ -6,6 +6,7 @@ extension Engine {
     ) throws(TagbenchError) {
         let own = sessionPath.flatMap { FileSystem.identity(of: $0) }
         var opened: [(displayPath: String, session: Session)] = []
+        var inputFiles = Set<FileIdentity>()
         for path in paths {
             let absolute = Paths.absolute(path, base: context.baseDirectory)
             let shown = Paths.relative(absolute, to: context.baseDirectory)
@@ -13,7 +14,8 @@ extension Engine {
             if let own, FileSystem.identity(of: absolute) == own {
                 throw .mergeInput(shown, reason: "it is the session being merged into")
             }
-            if opened.contains(where: { $0.displayPath == shown }) {
+            // One file by any name (a hard or symbolic link too) is one annotator.
+            guard let identity = FileSystem.identity(of: absolute), inputFiles.insert(identity).inserted else {
                 throw .mergeInput(shown, reason: "it is named twice")
             }
             // Opened without its lock: a REPL may have it open. Its journal is replayed in memory
