@@ -59,6 +59,8 @@ struct MergeTests {
         try h.run("merge alice.json bob.json carol.json")
         let merged = (h.annotationFingerprint, h.engine.session.conflicts)
         try h.run("resolve c2 --all")
+        // Both versions' spans are added, and the message counts them (not the changes).
+        #expect(h.messages.first == "c2 resolved (--all): 2 spans added", "\(h.messages)")
         #expect(spans(h).contains("巡察 684:688 [\"alice\", \"carol\"]"))
         #expect(spans(h).contains("巡视 684:686 [\"bob\"]"))
         #expect(h.engine.session.conflicts.conflict(number: 2)?.decision == .all)

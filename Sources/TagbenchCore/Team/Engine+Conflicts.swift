@@ -99,6 +99,8 @@ extension Engine {
                     annotators: annotators))
         }
         for change in changes { apply(change) }
+        // One change adds every span: count what was added, not the changes.
+        let added = changes.count + made.count
         if !made.isEmpty {
             session.insert(contentsOf: &made, numbering: true)
             changes.append(.addedAnnotations(made))
@@ -107,7 +109,7 @@ extension Engine {
         apply(decided)
         changes.append(decided)
         push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
-        emit(.message(Wording.resolved(conflict, decision, added: changes.count - 1)))
+        emit(.message(Wording.resolved(conflict, decision, added: added)))
         if !made.isEmpty { emit(.spans(made.map(spanRow))) }
     }
 }
