@@ -56,7 +56,6 @@ public enum ReportWriter {
             categoriesOf[category.document, default: []].append(category)
         }
         let staging = FileSystem.temporaryPath(for: target)
-        let pages = ReportPageFiles(files: files)
         tb_defer_signals_begin()
         defer { tb_defer_signals_end() }
         do {
@@ -84,7 +83,7 @@ public enum ReportWriter {
                     document: document, number: documentNumber + 1, spans: spans, categories: categories,
                     labels: labels)
                 page.write(&w)
-                try pages.write(staging + "/docs/\(documentNumber + 1).html", &w)
+                try ReportPageFile.write(staging + "/docs/\(documentNumber + 1).html", &w, files: files)
                 var counts: [Int: Int] = [:]
                 for span in spans { counts[span.label, default: 0] += 1 }
                 rows.append(
@@ -100,8 +99,7 @@ public enum ReportWriter {
             }
             ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows, agreement: agreement)
                 .write(&w)
-            try pages.write(staging + "/index.html", &w)
-            try pages.finish()
+            try ReportPageFile.write(staging + "/index.html", &w, files: files)
             if stale > 0 {
                 result.warnings.append(
                     "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
@@ -121,11 +119,9 @@ public enum ReportWriter {
             }
             if replacing { removeTree(old) }
         } catch let error as TagbenchError {
-            pages.drain()
             removeTree(staging)
             throw error
         } catch {
-            pages.drain()
             removeTree(staging)
             preconditionFailure("unexpected error \(error)")
         }
