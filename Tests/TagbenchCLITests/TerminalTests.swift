@@ -282,8 +282,14 @@ struct TerminalTests {
         try tmux.waitFor("the list") { $0.components(separatedBy: "a46  主题教育").count > 2 }
         try tmux.type("show para 3")
         try tmux.key("Enter")
-        let screen = try tmux.waitFor("the paragraph") { $0.contains("¶3") }
-        let rows = screen.split(separator: "\n").map(String.init).filter { $0.contains("│") || $0.hasPrefix("a46 ") }
+        // The listings above carry "¶3" too: wait for what only `show` prints after its command,
+        // the text under the rule and then its span list.
+        let screen = try tmux.waitFor("the paragraph") {
+            let shown = $0.components(separatedBy: "show para 3").last ?? ""
+            return shown.contains("│") && shown.contains("a46 ")
+        }
+        let shown = screen.components(separatedBy: "show para 3").last ?? ""
+        let rows = shown.split(separator: "\n").map(String.init).filter { $0.contains("│") || $0.hasPrefix("a46 ") }
         #expect(rows.count > 5)
         #expect(rows.contains { $0.contains("“") }, "the rows have ambiguous characters")
         let over = rows.filter { Format.displayWidth($0, ambiguousWide: true) > 60 }
