@@ -171,4 +171,19 @@ struct BadInputTests {
         #expect(result.stdout.contains("tagged 250,000 spans 巡察"))
         #expect(result.stdout.contains("250,000 matches"))
     }
+
+    static let badCommandLines: [[String]] = [
+        ["agree", "a.json"], ["export"], ["merge"], ["stats", "s.json", "--width"], ["tag", "--nonsense"]
+    ]
+
+    /// A wrong command line (not a wrong input) exits 64, sysexits' EX_USAGE, with the usage on
+    /// stderr: scripts can tell "you called me wrong" from "your data is wrong" (1).
+    @Test(arguments: badCommandLines)
+    func aWrongCommandLineExits64WithTheUsage(_ arguments: [String]) throws {
+        let dir = try Workspace.make()
+        let result = try tagbench(arguments, in: dir)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains("Usage: tagbench"), "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
 }

@@ -105,6 +105,33 @@ struct AgreementTests {
         #expect(report.pairs[0].spans.exact.f1 == 1)
     }
 
+    @Test func aTextOneSessionCannotReadIsLeftOutForThatReasonInEvery() throws {
+        let dir = try Fixture.workspace()
+        let a = try Self.session(dir, "tag 巡察 all 巡察 --corpus")
+        var b = try Self.session(dir, "tag 巡察 all 巡察 --corpus")
+        b.documents[1].isMissing = true
+        let report = try Self.compare([a, b])
+        #expect(report.common.count == 3)
+        #expect(
+            report.leftOut.map { "\($0.annotator) \($0.id) \($0.reason)" } == [
+                "a0 quwei-2023 not readable in every session", "a1 quwei-2023 text not readable"
+            ])
+        #expect(report.notChosen == 0)
+    }
+
+    @Test func documentsDocsDidNotChooseAreCountedNotListed() throws {
+        let dir = try Fixture.workspace()
+        let a = try Self.session(dir)
+        let harness = EngineHarness(directory: dir)
+        try harness.run("load Fixtures/corpus/xinqu-2023.txt", "load Fixtures/corpus/qu-jiceng.txt")
+        let report = try Self.compare([a, harness.engine.session], AgreementOptions(documents: ["xinqu-2023"]))
+        #expect(report.common.map { $0.ids[0] } == ["xinqu-2023"] && report.leftOut.isEmpty)
+        // Three of the first session's four documents, one of the second's two.
+        #expect(report.notChosen == 4)
+        let json = String(decoding: report.json(), as: UTF8.self)
+        #expect(json.contains("\"left_out\": [], \"not_chosen\": 4}, \"labels\""))
+    }
+
     @Test func noCommonDocumentIsAnErrorNeverAScore() throws {
         let dir = try Fixture.workspace()
         let a = try Self.session(dir)

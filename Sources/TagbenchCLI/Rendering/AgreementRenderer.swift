@@ -20,6 +20,9 @@ struct AgreementRenderer {
                     "  \(Names.visible(document.annotator)): \(Names.visible(document.id)) (\(document.reason))")
             }
         }
+        if report.notChosen > 0 {
+            console.out("\(Format.count(report.notChosen, "document")) not chosen by --docs (counted in every session)")
+        }
         func pair(_ p: PairAgreement) -> String { names[p.a] + " – " + names[p.b] }
 
         console.out("")

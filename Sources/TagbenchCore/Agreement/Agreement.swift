@@ -61,7 +61,8 @@ public enum Agreement {
         }
         var report = AgreementReport(
             annotators: sources.map(\.name), sessions: sources.map(\.path),
-            common: [], leftOut: matching.leftOut, labels: [], pairs: [], characters: 0, krippendorffAlpha: nil,
+            common: [], leftOut: matching.leftOut, notChosen: matching.notChosen, labels: [], pairs: [], characters: 0,
+            krippendorffAlpha: nil,
             fleissKappa: nil, categories: [], disagreements: [])
 
         // Labels reported: those chosen, else those spans use.
@@ -231,34 +232,50 @@ private struct DocumentMatching {
     var commonIndex: [[Int]]
     /// The documents left out.
     var leftOut: [LeftOutDocument] = []
+    /// How many documents `--docs` did not choose, counted in every session.
+    var notChosen = 0
 
     init(_ sources: [AgreementSource], chosen names: [String]) throws(TagbenchError) {
         let chosen = try Self.chosen(sources, names)
+        // Per session, each chosen document's key (its hash, then `#n` for the n-th repeat of a
+        // text), readable or not: a text every session has is left out for being unreadable in
+        // one, not for being absent.
         var keys: [[String: Int]] = []
+        var documentKeys: [[String?]] = []
         for (s, source) in sources.enumerated() {
             var seen: [String: Int] = [:]
             var key: [String: Int] = [:]
-            for (d, document) in source.session.documents.enumerated() where chosen[s][d] && !document.isMissing {
+            var byDocument = [String?](repeating: nil, count: source.session.documents.count)
+            for (d, document) in source.session.documents.enumerated() where chosen[s][d] {
                 let hash = document.sha256
                 let n = seen[hash, default: 0]
                 seen[hash] = n + 1
-                key[n == 0 ? hash : "\(hash)#\(n)"] = d
+                let name = n == 0 ? hash : "\(hash)#\(n)"
+                key[name] = d
+                byDocument[d] = name
             }
             keys.append(key)
+            documentKeys.append(byDocument)
+            notChosen += chosen[s].lazy.filter { !$0 }.count
         }
         commonIndex = sources.map { Array(repeating: -1, count: $0.session.documents.count) }
         for key in keys[0].sorted(by: { $0.value < $1.value }).map(\.key) {
             let indices = keys.map { $0[key] }
             guard indices.allSatisfy({ $0 != nil }) else { continue }
+            guard indices.enumerated().allSatisfy({ !sources[$0.offset].session.documents[$0.element!].isMissing })
+            else { continue }
             for (s, index) in indices.enumerated() { commonIndex[s][index!] = common.count }
             common.append(indices.map { $0! })
         }
         for (s, source) in sources.enumerated() {
             for (d, document) in source.session.documents.enumerated() where chosen[s][d] && commonIndex[s][d] < 0 {
+                let inEvery = documentKeys[s][d].map { key in keys.allSatisfy { $0[key] != nil } } ?? false
+                let reason =
+                    document.isMissing
+                    ? LeftOutDocument.unreadable
+                    : inEvery ? LeftOutDocument.unreadableElsewhere : LeftOutDocument.absent
                 leftOut.append(
-                    LeftOutDocument(
-                        annotator: source.name, id: document.id, sha256: document.sha256,
-                        reason: document.isMissing ? "text not readable" : "not in every session"))
+                    LeftOutDocument(annotator: source.name, id: document.id, sha256: document.sha256, reason: reason))
             }
         }
         if common.isEmpty { throw .noCommonDocument(sessions: sources.map(\.path)) }

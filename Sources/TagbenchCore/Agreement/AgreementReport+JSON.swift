@@ -22,7 +22,7 @@ extension AgreementReport {
             w.raw("}")
         }
         w.key("left_out")
-        Self.lines(leftOut, "[", "]}", into: &w) { document, w in
+        Self.lines(leftOut, "[", "]", into: &w) { document, w in
             w.raw("{")
             w.key("annotator", comma: false)
             w.string(document.annotator)
@@ -34,6 +34,9 @@ extension AgreementReport {
             w.string(document.reason)
             w.raw("}")
         }
+        w.key("not_chosen")
+        w.int(notChosen)
+        w.raw("}")
         w.key("labels")
         w.stringArray(labels)
         w.key("pairs")

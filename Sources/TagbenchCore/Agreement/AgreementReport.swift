@@ -10,6 +10,8 @@ public struct AgreementReport: Sendable, Equatable {
     public var common: [CommonDocument]
     /// The documents some session has and another has not (or whose text cannot be read).
     public var leftOut: [LeftOutDocument]
+    /// How many documents `--docs` did not choose, counted in every session (0 without it).
+    public var notChosen: Int
     /// The span labels compared (those of `--labels`, else every span label a session uses), by
     /// name in code-point order.
     public var labels: [String]
@@ -30,13 +32,15 @@ public struct AgreementReport: Sendable, Equatable {
     /// Makes a report.
     public init(
         annotators: [String], sessions: [String], common: [CommonDocument], leftOut: [LeftOutDocument],
-        labels: [String], pairs: [PairAgreement], characters: Int, krippendorffAlpha: Double?, fleissKappa: Double?,
+        notChosen: Int = 0, labels: [String], pairs: [PairAgreement], characters: Int, krippendorffAlpha: Double?,
+        fleissKappa: Double?,
         categories: [CategoryLabelAgreement], disagreements: [Disagreement]
     ) {
         self.annotators = annotators
         self.sessions = sessions
         self.common = common
         self.leftOut = leftOut
+        self.notChosen = notChosen
         self.labels = labels
         self.pairs = pairs
         self.characters = characters
@@ -65,8 +69,15 @@ public struct LeftOutDocument: Sendable, Equatable {
     public var id: String
     /// The SHA-256 of its text as the session records it.
     public var sha256: String
-    /// Why: `not in every session`, or `text not readable`.
+    /// Why: one of `absent`, `unreadable`, `unreadableElsewhere`.
     public var reason: String
+
+    /// The reason for a text some session does not have.
+    public static let absent = "not in every session"
+    /// The reason for a text whose file cannot be read here.
+    public static let unreadable = "text not readable"
+    /// The reason for a text every session has, readable here but not in another session.
+    public static let unreadableElsewhere = "not readable in every session"
 }
 
 /// Span counts of annotator `b` against annotator `a` (taken as the reference), micro-averaged.
