@@ -74,14 +74,27 @@ struct MergeDriverEndToEndTests {
         let units = (file["categories"] as! [[String: Any]]).map { "\($0["label"]!) \($0["unit"]!) \($0["index"]!)" }
         #expect(units == ["纪律建设 para 3"])
 
-        // Replaying the merged history into an empty session gives the merged spans.
-        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        // The conflict is in the log as the command that makes it.
+        #expect(lines.contains("conflict xinqu-2023 684:688 --version ours --version theirs 巡视 684:688"))
+
+        // Adjudicated, then the merged history (its `conflict` and `resolve` lines too) replayed
+        // into an empty session gives the same spans and the same decided conflict.
+        let decided = try tagbench(["session.json"], in: dir, input: "resolve c1 --pick 2\nsave\n")
+        #expect(decided.status == 0, "\(decided.stderr)")
+        let ask = "spans --corpus\nconflicts\nhistory\n"
+        let after = try tagbench(["session.json"], in: dir, input: ask, environment: ["NO_COLOR": "1"])
+        let afterLines = after.stdout.split(separator: "\n").map(String.init)
+        #expect(afterLines.contains { $0.hasPrefix("a5  巡视      xinqu-2023  684:688") }, "\(after.stdout)")
+        #expect(afterLines.contains("no open conflicts (1 resolved)"))
+        let history = afterLines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        #expect(history.last == "resolve c1 --pick 2")
         try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
         let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
         #expect(replayed.status == 0, "\(replayed.stderr)")
-        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
+        let again = try tagbench(
+            ["replayed.json"], in: dir, input: "spans --corpus\nconflicts\n", environment: ["NO_COLOR": "1"])
         #expect(
-            again.stdout == lines.prefix { !$0.hasPrefix("c1 ") }.joined(separator: "\n") + "\n",
+            again.stdout == afterLines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n",
             "\(again.stdout)")
     }
 

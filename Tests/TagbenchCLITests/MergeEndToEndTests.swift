@@ -146,6 +146,9 @@ struct MergeEndToEndTests {
             #expect(result.status == 1)
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(!exists(dir + "/out.json"))
+            // Nor its lock, journal or checkpoint: a refused merge into a new file leaves nothing.
+            let beside = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".out.json") }
+            #expect(beside.isEmpty, "\(arguments): \(beside)")
         }
         // The same file by another name (a hard link) is the same annotator.
         try FileManager.default.linkItem(atPath: dir + "/alice.json", toPath: dir + "/alias.json")

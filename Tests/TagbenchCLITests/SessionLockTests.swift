@@ -52,6 +52,18 @@ struct SessionLockTests {
         #expect(!result.stderr.contains("took over"))
     }
 
+    @Test func aSessionNeverWrittenLeavesNoLockFileAndASavedOneKeepsItsOwn() throws {
+        let dir = try Workspace.make()
+        var result = try tagbench(["new.json"], in: dir, input: "docs\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!exists(dir + "/.new.json.lock") && !exists(dir + "/new.json"))
+        result = try tagbench(["new.json"], in: dir, input: "label add 巡察\nsave\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        // A saved session's lock file stays: removing it under a waiting opener would be a race
+        // with nothing to gain.
+        #expect(exists(dir + "/new.json") && exists(dir + "/.new.json.lock"))
+    }
+
     @Test func aLockLeftByADeadProcessIsTakenOverAndThatIsSaid() throws {
         let dir = try Workspace.make()
         let gone = Process()

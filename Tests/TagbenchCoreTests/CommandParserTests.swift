@@ -7,6 +7,29 @@ struct CommandParserTests {
         ("   ", nil),
         ("# a comment", nil),
         ("load a.txt dir/ \"with space.txt\"", .load(["a.txt", "dir/", "with space.txt"])),
+        (
+            "conflict xinqu-2023 684:688 --version ours 巡察 684:688 --version theirs",
+            .conflict(
+                document: "xinqu-2023", range: TextRange(684, 688),
+                versions: [
+                    ConflictVersion(annotator: "ours", spans: [ConflictSpan(range: TextRange(684, 688), label: "巡察")]),
+                    ConflictVersion(annotator: "theirs", spans: [])
+                ])
+        ),
+        (
+            "conflict d 1:9 --version \"a b\" X 5:9 X 1:3 --version c Y 2:4",
+            .conflict(
+                document: "d", range: TextRange(1, 9),
+                versions: [
+                    ConflictVersion(
+                        annotator: "a b",
+                        spans: [
+                            ConflictSpan(range: TextRange(1, 3), label: "X"),
+                            ConflictSpan(range: TextRange(5, 9), label: "X")
+                        ]),
+                    ConflictVersion(annotator: "c", spans: [ConflictSpan(range: TextRange(2, 4), label: "Y")])
+                ])
+        ),
         ("load --encoding gbk a.txt", .load(["a.txt"], encoding: .gb18030)),
         ("load a.txt --encoding auto b.txt", .load(["a.txt", "b.txt"], encoding: .auto)),
         ("load --split-at /^.{0,40}报告$/ c.txt", .load(["c.txt"], splitAt: "^.{0,40}报告$")),
@@ -145,6 +168,16 @@ struct CommandParserTests {
 
     static let invalid: [(String, TagbenchError, Int?)] = [
         ("tga 巡察 1:2", .unknownCommand("tga", suggestion: "tag"), nil),
+        (
+            "conflict d 1:9 --version a",
+            .missingArgument(command: "conflict", what: "two or more --version NAME [LABEL S:E]..."), nil
+        ),
+        (
+            "conflict d 9:1 --version a --version b",
+            .invalidArgument(command: "conflict", argument: "9:1", expected: "S:E with S < E"), nil
+        ),
+        ("conflict d 1:9 X 1:2", .invalidArgument(command: "conflict", argument: "X", expected: "--version NAME"), nil),
+        ("conflict d 1:9 --version a X", .missingArgument(command: "conflict", what: "S:E after the label X"), nil),
         ("lables", .unknownCommand("lables", suggestion: "labels"), nil),
         ("frobnicate", .unknownCommand("frobnicate", suggestion: nil), nil),
         ("tag 巡察 \"unterminated", .unterminatedQuote(column: 8), 8),

@@ -54,6 +54,51 @@ struct MergeTests {
         #expect(h.engine.session.conflicts.all.allSatisfy { $0.versions.map(\.annotator) == ["alice", "bob", "carol"] })
     }
 
+    @Test func aTextASessionHoldsTwiceIsTwoDocumentsMatchedCopyByCopy() throws {
+        let dir = try Fixture.workspace()
+        try FileManager.default.createDirectory(atPath: dir + "/copy", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: dir + "/Fixtures/corpus/xinqu-2023.txt", toPath: dir + "/copy/again.txt")
+        for name in ["alice", "bob"] {
+            let h = EngineHarness(directory: dir, sessionPath: dir + "/\(name).json")
+            h.engine.annotator = Annotator(name: name, fixedTime: 1_700_000_000)
+            try h.run(
+                "schema Schemas/governance.tagset.json", "load Fixtures/corpus/xinqu-2023.txt copy/again.txt",
+                "open 1", "tag 第一议题 465:469", "open 2", "tag 巡察 684:688", "save")
+        }
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/merged.json")
+        try h.run("merge alice.json bob.json")
+        let s = h.engine.session
+        // Both copies are kept, each with the spans made on it.
+        #expect(s.documents.map(\.id) == ["xinqu-2023", "again"])
+        #expect(
+            s.allAnnotations.map { "\($0.document) \(s.tagSet.labels[$0.label].name) \($0.range)" } == [
+                "0 第一议题 465:469", "1 巡察 684:688"
+            ])
+        #expect(s.conflicts.all.isEmpty)
+    }
+
+    @Test func spansTheAdjudicatorTookOutStayOutWhenMergedAgain() throws {
+        let (h, _) = try team()
+        try h.run("merge alice.json bob.json carol.json --strategy min=1")
+        let s0 = h.engine.session
+        func id(_ label: String) -> String {
+            "a\(s0.allAnnotations.first { s0.tagSet.labels[$0.label].name == label }!.number)"
+        }
+        try h.run("untag \(id("主题教育"))", "relabel \(id("巡视")) 巡察")
+        try h.run("merge alice.json bob.json carol.json --strategy min=1")
+        #expect(
+            h.messages.last?.contains("4 spans accepted (0 new, 2 taken out here before and left out)") == true,
+            "\(h.messages)")
+        let s = h.engine.session
+        #expect(!s.allAnnotations.contains { s.tagSet.labels[$0.label].name == "主题教育" })
+        #expect(!s.allAnnotations.contains { s.tagSet.labels[$0.label].name == "巡视" })
+        // Undoing the untag forgets that it was taken out: a merge then brings it back.
+        try h.run("undo 3", "merge alice.json bob.json carol.json --strategy min=1")
+        #expect(h.engine.session.allAnnotations.contains { h.engine.session.tagSet.labels[$0.label].name == "主题教育" })
+        #expect(h.engine.session.suggestions.rejected.isEmpty)
+    }
+
     @Test func aMergeAndADecisionAreUndoneAndRedoneWhole() throws {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")
@@ -112,5 +157,34 @@ struct MergeTests {
     @Test(arguments: ["merge", "merge a.json --strategy most", "resolve c3", "resolve 3 --all", "resolve c3 --pick 0"])
     func badCommandsAreErrors(line: String) {
         #expect(throws: LocatedError.self) { try CommandParser.parse(line) }
+    }
+}
+
+/// `conflict`: a conflict stated whole (as the merge driver logs the ones it makes), checked
+/// against the session, undoable, and decided by `resolve` like any other.
+struct ConflictCommandTests {
+    @Test func aStatedConflictIsCheckedNumberedUndoneAndResolved() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus")
+        #expect(
+            h.failure("conflict nowhere 1:2 --version a --version b") == .unknownDocument("nowhere", suggestion: nil))
+        #expect(
+            h.failure("conflict xinqu-2023 684:688 --version a 政治建设 684:688 --version b")
+                == .wrongLabelKind(label: "政治建设", expected: .span, command: "conflict"))
+        #expect(h.failure("conflict xinqu-2023 684:99999 --version a --version b") != nil)
+        try h.run("conflict xinqu-2023 684:688 --version ours 巡察 684:688 --version theirs 巡视 684:688")
+        #expect(h.engine.session.conflicts.open.map(\.id) == ["c1"])
+        #expect(h.engine.session.conflicts.open[0].versions.map(\.annotator) == ["ours", "theirs"])
+        try h.run("undo")
+        #expect(h.engine.session.conflicts.all.isEmpty)
+        try h.run("redo", "resolve c1 --pick 2")
+        let s = h.engine.session
+        #expect(s.allAnnotations.map { "\(s.tagSet.labels[$0.label].name) \($0.range)" } == ["巡视 684:688"])
+        #expect(
+            s.log.suffix(4).map { CommandRenderer.render($0.command) } == [
+                "conflict xinqu-2023 684:688 --version ours 巡察 684:688 --version theirs 巡视 684:688",
+                "undo", "redo", "resolve c1 --pick 2"
+            ])
     }
 }

@@ -132,6 +132,9 @@ public enum Command: Hashable, Sendable {
     case conflicts(label: String?)
     /// `resolve cN --pick K | --all | --none | --as LABEL [--at S:E]`
     case resolve(Int, ConflictDecision)
+    /// `conflict DOC S:E --version NAME [LABEL S:E]... ...`: a conflict stated whole, as the git
+    /// merge driver records the ones it makes (so the log replays to them).
+    case conflict(document: String, range: TextRange, versions: [ConflictVersion])
     /// `adjudicate [LABEL]`: the open conflicts full screen (a terminal only).
     case adjudicate(label: String?)
     /// `labels`
@@ -176,7 +179,7 @@ public enum Command: Hashable, Sendable {
     public var changesSession: Bool {
         switch self {
         case .load, .tag, .tagAll, .untag, .relabel, .note, .classify, .unclassify, .labelAdd, .schema, .undo, .redo,
-            .suggest, .accept, .reject, .merge, .resolve:
+            .suggest, .accept, .reject, .merge, .resolve, .conflict:
             return true
         default:
             return false

@@ -184,6 +184,34 @@ public enum CommandParser {
             command = .merge(paths, strategy: strategy)
         case "conflicts": command = .conflicts(label: try args.next()?.text)
         case "adjudicate": command = .adjudicate(label: try args.next()?.text)
+        case "conflict":
+            let document = try args.required("a document").text
+            let rangeText = try args.required("the conflict's S:E").text
+            guard let range = Self.parseRange(rangeText), range.start < range.end else {
+                throw .invalidArgument(command: name, argument: rangeText, expected: "S:E with S < E")
+            }
+            var versions: [ConflictVersion] = []
+            while let token = try args.next() {
+                guard token.text == "--version" || !versions.isEmpty else {
+                    throw .invalidArgument(command: name, argument: token.text, expected: "--version NAME")
+                }
+                if token.text == "--version" {
+                    let who = try args.required("an annotator's name after --version").text
+                    versions.append(ConflictVersion(annotator: who, spans: []))
+                    continue
+                }
+                let at = try args.required("S:E after the label \(token.text)").text
+                guard let spanRange = Self.parseRange(at), spanRange.start < spanRange.end else {
+                    throw .invalidArgument(command: name, argument: at, expected: "S:E with S < E")
+                }
+                versions[versions.count - 1].spans.append(ConflictSpan(range: spanRange, label: token.text))
+            }
+            guard versions.count >= 2 else {
+                throw .missingArgument(command: name, what: "two or more --version NAME [LABEL S:E]...")
+            }
+            command = .conflict(
+                document: document, range: range,
+                versions: versions.map { ConflictVersion(annotator: $0.annotator, spans: $0.spans) })
         case "resolve":
             let id = try args.required("a conflict id such as c3").text
             guard id.first == "c", let number = Int(id.dropFirst()), number >= 1, id.dropFirst().allSatisfy(\.isASCII)

@@ -109,6 +109,9 @@ public struct CommandReference: Sendable {
             name: "conflicts", usage: "conflicts [LABEL]",
             summary: "list the open conflicts: id, document, S:E, context, each annotator's version"),
         .init(
+            name: "conflict", usage: "conflict DOC S:E --version NAME [LABEL S:E]... --version NAME ...",
+            summary: "state a conflict with each version (the git merge driver logs the conflicts it makes so)"),
+        .init(
             name: "resolve", usage: "resolve cN --pick K | --all | --none | --as LABEL [--at S:E]",
             summary: "decide a conflict: the K-th version, every version, none, or one span of your own"),
         .init(

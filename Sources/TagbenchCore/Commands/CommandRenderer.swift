@@ -75,6 +75,13 @@ public enum CommandRenderer {
                 separator: " ")
         case .conflicts(let label): return "conflicts" + (label.map { " " + q($0) } ?? "")
         case .adjudicate(let label): return "adjudicate" + (label.map { " " + q($0) } ?? "")
+        case .conflict(let document, let range, let versions):
+            var parts = ["conflict", q(document), range.description]
+            for version in versions {
+                parts += ["--version", q(version.annotator)]
+                for span in version.spans { parts += [q(span.label), span.range.description] }
+            }
+            return parts.joined(separator: " ")
         case .resolve(let number, let decision):
             return (["resolve", "c\(number)"] + decision.arguments.map(q)).joined(separator: " ")
         case .labels: return "labels"

@@ -200,7 +200,9 @@ extension Engine {
             unique.append(id)
         }
         let removed = session.remove(numbers: unique)
-        push(UndoStep(summary: CommandRenderer.render(command), changes: [.removedAnnotations(removed)]), log: command)
+        var changes: [Change] = [.removedAnnotations(removed)]
+        changes += rememberingMergedSpansTakenOut(removed)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
         emit(.message(Wording.removed(removed.map { "\($0.id) \(session.tagSet.labels[$0.label].name) \($0.text)" })))
     }
 
@@ -215,10 +217,10 @@ extension Engine {
         let old = a.label
         a.label = label
         if let existing = existingSpan(like: a) { throw .duplicateSpan(existing.id) }
+        let before = try annotation(id)
         session.update(number: id, label: label)
-        push(
-            UndoStep(summary: CommandRenderer.render(command), changes: [.relabeled(number: id, from: old, to: label)]),
-            log: command)
+        let changes = [Change.relabeled(number: id, from: old, to: label)] + rememberingMergedSpansTakenOut([before])
+        push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
         emit(.message(Wording.relabelled(a.id, from: session.tagSet.labels[old].name, to: name)))
     }
 
@@ -273,5 +275,27 @@ extension Engine {
                 needsDocument: true)
             emit(.message(Wording.classified(unitText, name, removed: true)))
         }
+    }
+}
+
+extension Engine {
+    /// Spans a merge accepted that the adjudicator took out (untagged, or relabelled away from
+    /// their label), recorded as rejected: merging into this session again must not bring them
+    /// back (re-merging never undoes curation), and the spans export lists them as known
+    /// negatives. The change to append to the step (none when no such span).
+    func rememberingMergedSpansTakenOut(_ spans: [Annotation]) -> [Change] {
+        var list: [Suggestion] = []
+        for a in spans where a.source == SessionMerger.source {
+            let key = SpanKey(document: a.document, range: a.range, label: a.label)
+            guard !session.suggestions.wasRejected(key), !list.contains(where: { $0.key == key }) else { continue }
+            list.append(
+                Suggestion(
+                    number: session.suggestions.nextNumber + list.count, document: a.document, range: a.range,
+                    label: a.label, text: a.text, source: SessionMerger.source))
+        }
+        guard !list.isEmpty else { return [] }
+        session.suggestions.nextNumber += list.count
+        session.suggestions.addRejected(list)
+        return [.importedRejections(list)]
     }
 }

@@ -259,6 +259,8 @@ public final class Engine {
             try merge(paths, strategy: strategy, command: command, context: context, emit: emit)
         case .conflicts(let label): emit(.lines(try conflictLines(label)))
         case .resolve(let number, let decision): try resolve(number, decision, command: command, emit: emit)
+        case .conflict(let document, let range, let versions):
+            try addConflict(document, range: range, versions: versions, command: command, emit: emit)
         case .labels: emit(.labels(labelRows()))
         case .orphans:
             emit(

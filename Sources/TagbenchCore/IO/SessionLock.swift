@@ -20,6 +20,8 @@ public final class SessionLock {
     private let displayPath: String
     private let mode: mode_t
     private let files: FileOperations
+    /// The session file the lock guards, links resolved.
+    private let sessionPath: String
     /// The process that left the lock file behind without releasing it, if any.
     public let tookOverFrom: Int32?
 
@@ -35,6 +37,7 @@ public final class SessionLock {
     {
         let real = FileSystem.resolvingLinks(sessionPath)
         try Self.checkWritable(real, displayPath: displayPath)
+        self.sessionPath = real
         path = Self.lockPath(for: real)
         self.displayPath = displayPath
         self.files = files
@@ -118,9 +121,23 @@ public final class SessionLock {
     }
 
     /// Releases the lock and empties the file, so the next opener has nothing to take over.
+    /// A session that was never written (no file, no journal) takes its lock file away with it:
+    /// a refused `merge` into a new file or a REPL left unused leaves nothing behind. A process
+    /// that opened the file just before it went and locks it then is not fooled: `verify`, run
+    /// before every write, sees the name no longer leads to its file.
     public func release() {
         guard !isReleased else { return }
         isReleased = true
+        var info = stat()
+        if lstat(sessionPath, &info) != 0 && errno == ENOENT && lstat(Journal.path(for: sessionPath), &info) != 0
+            && errno == ENOENT
+        {
+            var held = stat(), named = stat()
+            if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino
+            {
+                _ = files.unlink(path)
+            }
+        }
         _ = files.truncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)

@@ -95,7 +95,8 @@ extension Engine {
             made.append(
                 Annotation(
                     number: 0, document: conflict.document, range: span.range, label: label,
-                    text: document.text(span.range), source: "merge", annotator: annotator.name, time: time,
+                    text: document.text(span.range), source: SessionMerger.source, annotator: annotator.name,
+                    time: time,
                     annotators: annotators))
         }
         for change in changes { apply(change) }
@@ -111,5 +112,34 @@ extension Engine {
         push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
         emit(.message(Wording.resolved(conflict, decision, added: added)))
         if !made.isEmpty { emit(.spans(made.map(spanRow))) }
+    }
+}
+
+extension Engine {
+    /// `conflict DOC S:E --version …`: one conflict stated whole, numbered on, as one undoable
+    /// step. The git merge driver makes its conflicts with it, so the log replays to them and to
+    /// the `resolve` lines that follow.
+    func addConflict(
+        _ documentName: String, range: TextRange, versions: [ConflictVersion], command: Command,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError) {
+        let document = try resolveDocument(documentName)
+        try checkRange(range, in: session.documents[document])
+        var named: [ConflictVersion] = []
+        for version in versions {
+            var spans: [ConflictSpan] = []
+            for span in version.spans {
+                try checkRange(span.range, in: session.documents[document])
+                let label = try spanLabel(span.label, for: "conflict")
+                spans.append(ConflictSpan(range: span.range, label: session.tagSet.labels[label].name))
+            }
+            named.append(ConflictVersion(annotator: version.annotator, spans: spans))
+        }
+        let next = session.conflicts.nextNumber
+        let conflict = Conflict(number: next, document: document, range: range, versions: named)
+        let change = Change.changedConflicts(added: [conflict], removed: [], nextBefore: next)
+        apply(change)
+        push(UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command)
+        emit(.message(Wording.conflictAdded(conflict.id, open: session.conflicts.open.count)))
     }
 }

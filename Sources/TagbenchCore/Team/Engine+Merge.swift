@@ -53,7 +53,8 @@ extension Engine {
             .message(
                 Wording.merged(
                     inputs.map(\.annotator), documents: plan.documentCount, spans: plan.acceptedSpans,
-                    newSpans: made.count, categories: plan.acceptedCategories, conflicts: plan.conflicts,
+                    newSpans: made.count, keptOut: plan.keptOut, categories: plan.acceptedCategories,
+                    conflicts: plan.conflicts,
                     dropped: plan.dropped.count, open: session.conflicts.open.count)))
         for (decided, by) in plan.contradicted {
             emit(.warning(Wording.contradicted(decided, by: by)))

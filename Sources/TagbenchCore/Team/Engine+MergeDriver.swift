@@ -29,14 +29,17 @@ extension Engine {
         for label in theirs.tagSet.labels where session.tagSet.index(of: label.name) == nil {
             try run(.labelAdd(label))
         }
-        // Documents by text: theirs' new ones loaded from their files.
-        var ours: [String: Int] = [:]
-        for (i, d) in session.documents.enumerated() { ours[DocumentMatcher.hash(of: d)] = i }
-        for d in theirs.documents where ours[DocumentMatcher.hash(of: d)] == nil && !d.isMissing {
-            try run(.load([d.path], encoding: d.encoding))
-            for (i, d) in session.documents.enumerated() { ours[DocumentMatcher.hash(of: d)] = i }
+        // Documents by text (a text's n-th copy with its n-th): theirs' new ones loaded from their files.
+        let before = DocumentMatcher([session, theirs])
+        for (d, key) in before.documentKeys[1].enumerated()
+        where before.document(key, inSession: 0) == nil && !theirs.documents[d].isMissing {
+            try run(.load([theirs.documents[d].path], encoding: theirs.documents[d].encoding))
         }
-        func documentID(_ d: Document) -> String? { ours[DocumentMatcher.hash(of: d)].map { session.documents[$0].id } }
+        // Sides: 0 ours, 1 theirs, 2 base.
+        let matcher = DocumentMatcher([session, theirs, base])
+        func documentID(_ side: Int, _ d: Int) -> String? {
+            matcher.document(matcher.documentKeys[side][d], inSession: 0).map { session.documents[$0].id }
+        }
         func same(_ a: Annotation?, _ b: Annotation?, in left: Session, _ right: Session) -> Bool {
             guard let a, let b else { return a == nil && b == nil }
             return a.range == b.range && a.note == b.note
@@ -60,7 +63,7 @@ extension Engine {
             }
             if same(o, t, in: session, theirs) { continue }
             // Both sides changed it, differently: neither version stays; both are kept for adjudicating.
-            guard let document = documentID(base.documents[b.document]).flatMap({ session.documentIndex(id: $0) })
+            guard let document = documentID(2, b.document).flatMap({ session.documentIndex(id: $0) })
             else { continue }
             func version(_ name: String, _ a: Annotation?, _ s: Session) -> ConflictVersion {
                 ConflictVersion(
@@ -76,7 +79,7 @@ extension Engine {
         // Spans new on their side.
         for slot in theirs.annotationSlots.dropFirst(base.nextNumber - 1) {
             guard let t = slot, t.number >= base.nextNumber,
-                let id = documentID(theirs.documents[t.document]), let document = session.documentIndex(id: id)
+                let id = documentID(1, t.document), let document = session.documentIndex(id: id)
             else { continue }
             let label = session.tagSet.index(of: theirs.tagSet.labels[t.label].name)!
             if session.hasSpan(SpanKey(document: document, range: t.range, label: label)) { continue }
@@ -85,15 +88,15 @@ extension Engine {
             if !t.note.isEmpty { try run(.note(session.nextNumber - 1, text: t.note)) }
         }
         // Labels on units: added or removed on their side.
-        func keys(_ s: Session) -> Set<String> {
+        func keys(_ s: Session, side: Int) -> Set<String> {
             Set(
                 s.categories.compactMap { c in
-                    documentID(s.documents[c.document]).map {
+                    documentID(side, c.document).map {
                         "\($0)\t\(c.unit.rawValue)\t\(c.index)\t\(s.tagSet.labels[c.label].name)"
                     }
                 })
         }
-        let (inBase, inTheirs, inOurs) = (keys(base), keys(theirs), keys(session))
+        let (inBase, inTheirs, inOurs) = (keys(base, side: 2), keys(theirs, side: 1), keys(session, side: 0))
         for key in inTheirs.symmetricDifference(inBase).sorted() {
             let adding = inTheirs.contains(key)
             guard adding != inOurs.contains(key) else { continue }
@@ -104,13 +107,13 @@ extension Engine {
             try run(.open(.name(parts[0])))
             try run(adding ? .classify(label: parts[3], unit: unit) : .unclassify(label: parts[3], unit: unit))
         }
-        if !conflicts.isEmpty {
-            let next = session.conflicts.nextNumber
-            for i in conflicts.indices { conflicts[i].number = next + i }
-            let change = Change.changedConflicts(added: conflicts, removed: [], nextBefore: next)
-            apply(change)
-            isDirty = true
-            report.conflicts = conflicts.map(\.id)
+        // Made as commands, so the log replays to them (and to the `resolve` lines that follow).
+        for conflict in conflicts {
+            try run(
+                .conflict(
+                    document: session.documents[conflict.document].id, range: conflict.range,
+                    versions: conflict.versions))
+            report.conflicts.append("c\(session.conflicts.nextNumber - 1)")
         }
         return report
     }

@@ -50,6 +50,8 @@ public struct MergePlan {
     public var contradicted: [(decided: Conflict, by: Conflict)] = []
     /// Spans and labels on units the strategy accepted (including those already in the session).
     public var acceptedSpans = 0, acceptedCategories = 0
+    /// Accepted spans not added because this session took them out before (`untag`, `relabel`).
+    public var keptOut = 0
     /// Documents the inputs hold between them.
     public var documentCount = 0
 }
@@ -57,6 +59,9 @@ public struct MergePlan {
 /// Merges annotators' sessions into one: identical spans counted, those the strategy accepts
 /// kept, the rest grouped into conflicts. Pure: reads sessions, returns a plan.
 public enum SessionMerger {
+    /// The source of the spans a merge accepts.
+    public static let source = "merge"
+
     /// The plan for merging `inputs` into `target` (whose file is `targetPath`, for messages).
     public static func plan(
         into target: Session, targetPath: String, inputs: [MergeInput], strategy: MergeStrategy, annotator: Annotator
@@ -67,10 +72,8 @@ public enum SessionMerger {
         let matcher = DocumentMatcher([target] + inputs.map(\.session))
         // Each session after the first must share a document with one before it.
         for (i, input) in inputs.enumerated().dropFirst() {
-            let shares = input.session.documents.contains { document in
-                (matcher.places[DocumentMatcher.hash(of: document)] ?? []).contains {
-                    $0.session >= 1 && $0.session <= i
-                }
+            let shares = matcher.documentKeys[i + 1].contains { key in
+                (matcher.places[key] ?? []).contains { $0.session >= 1 && $0.session <= i }
             }
             if !shares {
                 throw .mergeInput(input.displayPath, reason: "it shares no document with the sessions named before it")
@@ -79,13 +82,13 @@ public enum SessionMerger {
         let time = annotator.now()
         var fresh: [Conflict] = []
         var taken = Set<String>()
-        for hash in matcher.hashes {
-            let places = (matcher.places[hash] ?? []).filter { $0.session > 0 }
+        for key in matcher.keys {
+            let places = (matcher.places[key] ?? []).filter { $0.session > 0 }
             guard !places.isEmpty else { continue }
             plan.documentCount += 1
             // The session's own document, or a new one (its id made unique).
             let document: Int
-            if let own = matcher.document(hash, inSession: 0) {
+            if let own = matcher.document(key, inSession: 0) {
                 document = own
             } else {
                 let first = places[0]
@@ -171,15 +174,16 @@ public enum SessionMerger {
             }
             plan.acceptedSpans += 1
             let label = tagSet.index(of: span.label)!
-            if document < target.documents.count,
-                target.hasSpan(SpanKey(document: document, range: span.range, label: label))
-            {
+            let key = SpanKey(document: document, range: span.range, label: label)
+            if document < target.documents.count && target.hasSpan(key) { continue }
+            if document < target.documents.count && target.suggestions.wasRejected(key) {
+                plan.keptOut += 1
                 continue
             }
             plan.annotations.append(
                 Annotation(
                     number: 0, document: document, range: span.range, label: label, text: text.text(span.range),
-                    source: "merge", annotator: annotator.name, time: time,
+                    source: source, annotator: annotator.name, time: time,
                     annotators: who.map { voters[$0].input.annotator }))
         }
         // Groups of overlapping spans, swept by start.

@@ -2,14 +2,15 @@
 extension Wording {
     /// What `merge` did.
     static func merged(
-        _ annotators: [String], documents: Int, spans: Int, newSpans: Int, categories: Int, conflicts: [Conflict],
-        dropped: Int, open: Int
+        _ annotators: [String], documents: Int, spans: Int, newSpans: Int, keptOut: Int = 0, categories: Int,
+        conflicts: [Conflict], dropped: Int, open: Int
     ) -> String {
         let range =
             conflicts.isEmpty
             ? "" : conflicts.count == 1 ? " (\(conflicts[0].id))" : " (\(conflicts[0].id)–\(conflicts.last!.id))"
         return "merged \(Format.count(annotators.count, "session")) (\(annotators.joined(separator: ", "))) over "
-            + "\(Format.count(documents, "document")): \(Format.count(spans, "span")) accepted (\(Format.grouped(newSpans)) new), "
+            + "\(Format.count(documents, "document")): \(Format.count(spans, "span")) accepted (\(Format.grouped(newSpans)) new"
+            + (keptOut > 0 ? ", \(Format.grouped(keptOut)) taken out here before and left out" : "") + "), "
             + "\(Format.count(categories, "label")) on units accepted; \(Format.count(conflicts.count, "new conflict"))\(range)"
             + (dropped > 0 ? ", \(Format.count(dropped, "open conflict")) no longer found" : "")
             + "; \(Format.grouped(open)) open: conflicts lists them, resolve decides them"
@@ -24,6 +25,11 @@ extension Wording {
     /// `conflicts` with none open.
     static func noOpenConflicts(decided: Int) -> String {
         "no open conflicts" + (decided > 0 ? " (\(Format.grouped(decided)) resolved)" : "")
+    }
+
+    /// What `conflict` did.
+    static func conflictAdded(_ id: String, open: Int) -> String {
+        "\(id) added (\(Format.grouped(open)) open): resolve decides it"
     }
 
     /// What `resolve` did: `added` spans or labels on units.
