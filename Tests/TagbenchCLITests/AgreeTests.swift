@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 
 /// `tagbench agree` end to end: the table and the JSON file, bad input (each a clear error naming
@@ -81,6 +84,75 @@ struct AgreeTests {
         #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
         #expect(result.stdout.isEmpty, "\(name): \(result.stdout)")
         #expect(try Self.snapshot(dir) == before, "\(name) wrote something")
+    }
+
+    @Test(arguments: [".bob.json.journal", ".bob.json.lock", ".alice.json.checkpoint", ".alice.json.hashes"])
+    func jsonIsNeverWrittenOverAFileBesideASession(_ name: String) throws {
+        let dir = try Self.workspace()
+        let before = try Self.snapshot(dir)
+        let result = try tagbench(["agree", "alice.json", "bob.json", "--json", name], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refusing to overwrite \(name)"), "\(result.stderr)")
+        #expect(try Self.snapshot(dir) == before)
+    }
+
+    @Test func jsonGoesThroughALinkAndIntoAFIFOAsAnExportDoes() throws {
+        let dir = try Self.workspace()
+        // A link stays a link; what it leads to gets the figures.
+        try "old".write(toFile: dir + "/target.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.json", withDestinationPath: "target.json")
+        var result = try tagbench(["agree", "alice.json", "bob.json", "--json", "link.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.json") == "target.json")
+        #expect(try read(dir + "/target.json").hasPrefix("{\"annotators\": [\"alice\", \"bob\"]"))
+        // A FIFO is written, not replaced: its reader gets the figures.
+        #expect(mkfifo(dir + "/pipe.json", 0o644) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [dir + "/pipe.json"]
+        let output = Pipe()
+        reader.standardOutput = output
+        try reader.run()
+        result = try tagbench(["agree", "alice.json", "bob.json", "--json", "pipe.json"], in: dir)
+        let read = output.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: read, as: UTF8.self).hasPrefix("{\"annotators\""))
+        var info = stat()
+        #expect(lstat(dir + "/pipe.json", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+    }
+
+    @Test func jsonOnStdoutIsJSONWhateverTheTextHoldsAndGivesTextExactly() throws {
+        let dir = try Workspace.make()
+        // U+2028, NEL, DEL: valid in JSON strings as they are; the terminal-safe form of
+        // listings (\u{2028}) is not JSON.
+        let text = "巡察\u{2028}\u{85}\u{7F}巡察。\n第二段\u{2028}巡察。\n"
+        try text.write(toFile: dir + "/e.txt", atomically: true, encoding: .utf8)
+        for (name, extra) in [("a", "tag 巡察 0:6\nclassify 巡察 para 2\n"), ("b", "")] {
+            let made = try tagbench(
+                ["run", "-", "--session", "\(name).json"], in: dir, input: "label add 巡察\nload e.txt\n" + extra,
+                environment: ["TAGBENCH_ANNOTATOR": name + "\u{2028}x"])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let result = try tagbench(["agree", "a.json", "b.json", "--diff", "--json", "-"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect((object["annotators"] as? [String])?.first == "a\u{2028}x")
+        let scalars = Array(text.unicodeScalars)
+        for item in object["disagreements"] as? [[String: Any]] ?? [] {
+            let (start, end) = (item["start"] as! Int, item["end"] as! Int)
+            #expect(item["text"] as? String == String(String.UnicodeScalarView(scalars[start..<end])))
+        }
+        #expect((object["disagreements"] as? [Any])?.count == 2)
+    }
+
+    @Test(arguments: [["--labels", ""], ["--labels", ","], ["--docs", ""]])
+    func anOptionThatNamesNothingIsAWrongCommandLine(_ option: [String]) throws {
+        let dir = try Self.workspace()
+        let result = try tagbench(["agree", "alice.json", "bob.json"] + option, in: dir)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("separated by commas"), "\(result.stderr)")
     }
 
     @Test func readsASessionARunningReplHoldsWithoutLockingOrChangingIt() throws {

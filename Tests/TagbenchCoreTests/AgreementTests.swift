@@ -142,9 +142,9 @@ struct AgreementTests {
         #expect(throws: TagbenchError.noCommonDocument(sessions: ["s0", "s1"])) {
             try Self.compare([a, harness.engine.session])
         }
-        // --docs that leaves nothing common is the same error.
+        // --docs that leaves nothing common is the same error, saying --docs chose none.
         try harness.run("load Fixtures/corpus")
-        #expect(throws: TagbenchError.noCommonDocument(sessions: ["s0", "s1"])) {
+        #expect(throws: TagbenchError.noCommonDocument(sessions: ["s0", "s1"], chosen: true)) {
             try Self.compare([a, harness.engine.session], AgreementOptions(documents: ["only"]))
         }
     }

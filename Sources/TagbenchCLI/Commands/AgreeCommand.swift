@@ -31,14 +31,22 @@ struct AgreeCommand: ParsableCommand {
 
     func validate() throws {
         if sessions.count < 2 { throw ValidationError("name at least two sessions") }
+        for (option, value) in [("--labels", labels), ("--docs", docs)] {
+            guard let value else { continue }
+            do {
+                _ = try AgreeRequest.list(value, of: option)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() throws {
         let request = AgreeRequest(
             sessions: Array(sessions.dropFirst()),
             options: AgreementOptions(
-                labels: labels.map { $0.split(separator: ",").map(String.init) } ?? [],
-                documents: docs.map { $0.split(separator: ",").map(String.init) } ?? [], listsDisagreements: diff),
+                labels: try labels.map { try AgreeRequest.list($0, of: "--labels") } ?? [],
+                documents: try docs.map { try AgreeRequest.list($0, of: "--docs") } ?? [], listsDisagreements: diff),
             json: json)
         try runOne(.agree(request), session: sessions[0], timings: timings)
     }

@@ -8,16 +8,16 @@ struct AgreementRenderer {
     /// The report: what was compared, spans, characters, categories, then the disagreements.
     func render(_ report: AgreementReport, listing: Bool) {
         let m = report.annotators.count
-        let names = report.annotators.map(Names.visible)
+        let names = report.annotators.map(Self.oneLine)
         console.out(
             "agreement of \(Format.count(m, "annotator")) over \(Format.count(report.common.count, "common document")) "
                 + "(\(Format.count(report.characters, "character")), whitespace left out)")
-        for (k, name) in names.enumerated() { console.out("  \(name): \(Names.visible(report.sessions[k]))") }
+        for (k, name) in names.enumerated() { console.out("  \(name): \(Self.oneLine(report.sessions[k]))") }
         if !report.leftOut.isEmpty {
             console.out("\(Format.count(report.leftOut.count, "document")) left out:")
             for document in report.leftOut {
                 console.out(
-                    "  \(Names.visible(document.annotator)): \(Names.visible(document.id)) (\(document.reason))")
+                    "  \(Self.oneLine(document.annotator)): \(Names.visible(document.id)) (\(document.reason))")
             }
         }
         if report.notChosen > 0 {
@@ -85,9 +85,15 @@ struct AgreementRenderer {
         }
     }
 
+    /// A name (an annotator's, a file's) safe on one table line: it may hold a line break.
+    static func oneLine(_ name: String) -> String { Format.oneLine(Names.visible(name)) }
+
+    /// Columns of a unit's text in the list of disagreements.
+    static let unitTextWidth = 60
+
     /// Every disagreement: number, document, where, text, then each annotator's labels there.
     private func renderDisagreements(_ report: AgreementReport) {
-        let names = report.annotators.map(Names.visible)
+        let names = report.annotators.map(Self.oneLine)
         let nameWidth = names.map { Format.displayWidth($0) }.max() ?? 0
         for item in report.disagreements {
             var head = "d\(item.number)  \(Names.visible(item.document))  "
@@ -96,8 +102,12 @@ struct AgreementRenderer {
             } else {
                 head += item.range.description
             }
-            var text = Names.visible(
-                String(String.UnicodeScalarView(item.text.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 })))
+            // One line, line breaks drawn as ⏎ (as every listing draws them); a unit (a paragraph,
+            // the whole document) named by its start, not quoted whole.
+            var text = Names.visible(Format.oneLine(item.text))
+            if item.unit != nil {
+                text = Format.truncated(text, toWidth: Self.unitTextWidth)
+            }
             if console.isTerminal {
                 text = Format.truncated(text, toWidth: max(10, console.width - Format.displayWidth(head) - 2))
             }
@@ -112,7 +122,7 @@ struct AgreementRenderer {
     /// `show dN`: the text with each annotator's spans marked under it, then what each has.
     func render(_ view: DisagreementView) {
         let item = view.disagreement
-        let names = view.annotators.map(Names.visible)
+        let names = view.annotators.map(Self.oneLine)
         let margin = max(8, (names.map { Format.displayWidth($0) }.max() ?? 0) + 2)
         console.out(
             "d\(item.number)  \(Names.visible(item.document))  "
@@ -124,8 +134,8 @@ struct AgreementRenderer {
         while i < scalars.count {
             var width = 0
             var j = i
-            while j < scalars.count && (width + Format.columns(scalars[j]) <= textWidth || j == i) {
-                width += Format.columns(scalars[j])
+            while j < scalars.count && (width + Names.visible(scalars[j]).columns <= textWidth || j == i) {
+                width += Names.visible(scalars[j]).columns
                 j += 1
             }
             let piece = String(String.UnicodeScalarView(scalars[i..<j]))
@@ -136,7 +146,7 @@ struct AgreementRenderer {
                 for k in i..<j {
                     let offset = view.start + k
                     let covered = marks.contains { $0.range.start <= offset && offset < $0.range.end }
-                    line += String(repeating: covered ? "^" : " ", count: Format.columns(scalars[k]))
+                    line += String(repeating: covered ? "^" : " ", count: Names.visible(scalars[k]).columns)
                 }
                 while line.hasSuffix(" ") { line.removeLast() }
                 return line

@@ -17,6 +17,9 @@ public struct OutputRenderer {
         case .warning(let text): console.err(console.styled("warning:", .yellow) + " " + Names.visible(text))
         case .status(let text): console.err(Names.visible(text))
         case .lines(let lines): lines.forEach { console.out(Names.visible($0)) }
+        case .json(var bytes):
+            if bytes.last == 0x0A { bytes.removeLast() }
+            console.out(String(decoding: bytes, as: UTF8.self))
         case .documents(let rows): renderDocuments(rows)
         case .text(let view): renderText(view)
         case .hits(let rows, let total): renderHits(rows, total: total)
@@ -205,7 +208,7 @@ public struct OutputRenderer {
                 var j = i
                 var columnAt: [Int] = [0]
                 while j < scalars.count {
-                    let w = Format.columns(scalars[j])
+                    let w = Names.visible(scalars[j]).columns
                     if width + w > textWidth && j > i { break }
                     width += w
                     j += 1
@@ -214,7 +217,8 @@ public struct OutputRenderer {
                 let start = line.start + i
                 var text = ""
                 for k in i..<j {
-                    let piece = String(scalars[k])
+                    // Text from a file: a control character is drawn as its escape, never sent.
+                    let piece = Names.visible(scalars[k]).text
                     if let covering = cover[k], console.colour {
                         text += console.styled(piece, .background(view.spans[covering].colour))
                     } else {

@@ -278,7 +278,7 @@ private struct DocumentMatching {
                     LeftOutDocument(annotator: source.name, id: document.id, sha256: document.sha256, reason: reason))
             }
         }
-        if common.isEmpty { throw .noCommonDocument(sessions: sources.map(\.path)) }
+        if common.isEmpty { throw .noCommonDocument(sessions: sources.map(\.path), chosen: !names.isEmpty) }
     }
 
     /// Per session, whether each document is chosen by `--docs` (every one without it): an id

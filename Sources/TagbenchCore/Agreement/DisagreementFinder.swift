@@ -2,9 +2,6 @@
 /// it: each group of overlapping spans (of any annotator) that not every annotator has exactly,
 /// and each unit whose category labels differ between annotators.
 enum DisagreementFinder {
-    /// Code points of a unit's text given with a category disagreement.
-    static let unitTextLength = 30
-
     /// The disagreements in the common documents (`documents[k]`: document k's index in each
     /// session), numbered from 1 by document and position.
     static func find(
@@ -18,11 +15,10 @@ enum DisagreementFinder {
         )
             -> Disagreement
         {
-            // A unit (a paragraph, the whole document) is named by its start, not quoted whole.
-            let shown = unit == nil ? range : TextRange(range.start, min(range.end, range.start + unitTextLength))
-            let text = texts[d].text(shown) + (shown.end < range.end ? "…" : "")
+            // The text whole, as `text[start:end]` gives it (the table shortens a unit's).
             return Disagreement(
-                number: 0, documents: documents[d], document: texts[d].id, range: range, unit: unit, text: text,
+                number: 0, documents: documents[d], document: texts[d].id, range: range, unit: unit,
+                text: texts[d].text(range),
                 versions: versions)
         }
         var members: [(span: PackedSpan, annotator: Int)] = []

@@ -24,11 +24,10 @@ public struct AgreeRequest: Hashable, Sendable {
             guard i < words.count else { throw .missingArgument(command: "agree", what: "a value after \(option)") }
             return words[i]
         }
-        func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
         while i < words.count {
             switch words[i] {
-            case "--labels": request.options.labels = list(try value("--labels"))
-            case "--docs": request.options.documents = list(try value("--docs"))
+            case "--labels": request.options.labels = try list(try value("--labels"), of: "--labels")
+            case "--docs": request.options.documents = try list(try value("--docs"), of: "--docs")
             case "--json": request.json = try value("--json")
             case "--diff": request.options.listsDisagreements = true
             case let word where word.hasPrefix("--"): throw .unknownOption(word, command: "agree")
@@ -38,6 +37,18 @@ public struct AgreeRequest: Hashable, Sendable {
         }
         if request.sessions.isEmpty { throw .missingArgument(command: "agree", what: "a session to compare with") }
         return request
+    }
+
+    /// The names in a `--labels` or `--docs` value (comma-separated); one that names nothing
+    /// (`''`, `,`) is an error, not "everything".
+    public static func list(_ text: String, of option: String) throws(TagbenchError) -> [String] {
+        let names = text.split(separator: ",").map(String.init)
+        if names.isEmpty {
+            throw .invalidArgument(
+                command: "agree", argument: "\(option) \(text)",
+                expected: option == "--labels" ? "label names separated by commas" : "document ids separated by commas")
+        }
+        return names
     }
 
     /// The words `parse` reads back into this request.

@@ -17,15 +17,15 @@ extension Engine {
             if !request.options.listsDisagreements { written.disagreements = [] }
             let json = written.json()
             if target == "-" {
-                emit(.lines(String(decoding: json.dropLast(), as: UTF8.self).split(separator: "\n").map(String.init)))
+                emit(.json(json))
             } else {
                 let absolute = Paths.absolute(target, base: context.baseDirectory)
                 // Never over a session or a document of any of them.
-                let inputs = sessions.flatMap { $0.documents.map(\.path) } + seen
+                let inputs = sessions.flatMap { $0.documents.map(\.path) } + ProtectedFiles.sessions(seen)
                 try ProtectedFiles(inputs).check(absolute, shown: target)
                 // Missing folders are made, as an export makes them.
                 try FileSystem.makeDirectories(Paths.directory(of: absolute))
-                try FileSystem.writeAtomically(json, to: absolute, durable: false)
+                try FileSystem.writeOutput(json, to: absolute)
             }
         }
         lastAgreement = report

@@ -138,6 +138,9 @@ public enum OutputItem: Sendable, Equatable {
     case paragraphs([ParagraphRow])
     /// Plain lines: `history`, `help`.
     case lines([String])
+    /// A JSON document for machines (`agree --json -`): written to stdout byte for byte, never
+    /// made terminal-safe (that would turn U+2028 into `\u{2028}`, which is not JSON).
+    case json([UInt8])
     /// `agree`: the figures, with the disagreements listed when `listing`.
     case agreement(AgreementReport, listing: Bool)
     /// `show dN`: one disagreement in context.

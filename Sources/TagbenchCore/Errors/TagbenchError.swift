@@ -143,7 +143,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
     /// A script that runs itself, directly or through others.
     case scriptRecursion(String)
     /// `agree` given sessions that have no document (no text) in common.
-    case noCommonDocument(sessions: [String])
+    case noCommonDocument(sessions: [String], chosen: Bool = false)
     /// `agree` given the same session twice (by any name).
     case sessionGivenTwice(String)
 
@@ -313,9 +313,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
                 "the search for /\(pattern)/ was stopped after \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s; nothing was changed"
         case .scriptRecursion(let path):
             return "script \(path) runs itself"
-        case .noCommonDocument(let sessions):
-            return
-                "\(sessions.joined(separator: ", ")) have no document in common (by the SHA-256 of its text); nothing to compare"
+        case .noCommonDocument(let sessions, let chosen):
+            return chosen
+                ? "no document --docs chose is held and readable in every one of \(sessions.joined(separator: ", ")); nothing to compare"
+                : "\(sessions.joined(separator: ", ")) have no document in common that each can read (by the SHA-256 of its text); nothing to compare"
         case .sessionGivenTwice(let path):
             return "session \(path) is given twice"
         case .malformedJSON(let path, let line, let column, let reason):
@@ -420,8 +421,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unknownConflict: return "conflicts lists the open ones"
         case .conflictDecided: return "undo the resolve to decide it again"
         case .versionOutOfRange: return "conflicts lists each version with its number"
-        case .noCommonDocument:
-            return "each session's docs lists its documents; agree compares the texts all of them hold"
+        case .noCommonDocument(_, let chosen):
+            return chosen
+                ? "agree without --docs lists the documents left out and why"
+                : "each session's docs lists its documents; agree compares the texts all of them hold"
         case .malformedJSON, .invalidSession: return "the file was left as it is; fix it or restore a copy"
         default: return nil
         }

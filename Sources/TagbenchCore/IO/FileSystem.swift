@@ -302,6 +302,23 @@ public enum FileSystem {
         return (temporaryPath(for: target), target)
     }
 
+    /// Writes a whole output file (not a session) as an export writes one: a regular file, or
+    /// what a link leads to (the link stays), replaced atomically; a device or a FIFO written in
+    /// place, never replaced.
+    public static func writeOutput(
+        _ bytes: [UInt8], to path: String, files: FileOperations = SystemFileOperations.shared
+    )
+        throws(TagbenchError)
+    {
+        guard let plan = stagingPlan(for: path) else {
+            let file = try OutputFile(path: path, files: files)
+            try file.write(bytes: bytes)
+            try file.close()
+            return
+        }
+        try writeAtomically(bytes, to: plan.target, durable: false, files: files)
+    }
+
     /// Whether `path` names a device by where it is (`/dev/stdout` is a link to whatever stdout
     /// is, a regular file when it is redirected to one): such a path is written in place, and
     /// nothing is created beside it.

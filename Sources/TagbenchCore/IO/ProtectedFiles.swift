@@ -32,6 +32,22 @@ public final class ProtectedFiles {
         pathSet = Set(paths)
     }
 
+    /// The files tagbench keeps beside a session (absolute): its journal, checkpoint, lock and
+    /// hash cache, beside the real file as they are made. Writing over one loses unsaved work
+    /// or breaks the one-writer lock, so no output may.
+    public static func sideFiles(of sessionPath: String) -> [String] {
+        let real = FileSystem.resolvingLinks(sessionPath)
+        return [
+            Journal.path(for: real), Journal.checkpointPath(for: real), SessionLock.lockPath(for: real),
+            HashCache.path(for: real)
+        ]
+    }
+
+    /// Session files and the files beside each.
+    public static func sessions(_ paths: [String]) -> [String] {
+        paths + paths.flatMap(sideFiles(of:))
+    }
+
     /// Throws `exportOverInput(shown)` when writing `path` (absolute) would replace or create one
     /// of the protected files, by whatever name.
     public func check(_ path: String, shown: String? = nil) throws(TagbenchError) {

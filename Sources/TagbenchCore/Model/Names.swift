@@ -44,8 +44,21 @@ public enum Names {
                 out.append(s)
                 continue
             }
-            out.append(contentsOf: "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars)
+            out.append(contentsOf: escaped(s).unicodeScalars)
         }
         return String(out)
+    }
+
+    /// One scalar as `visible` draws it, and the columns that takes: views that place marks
+    /// under the text character by character (`show`, `show dN`) count with it, so a marker
+    /// stays under its character when an escape is drawn before it.
+    public static func visible(_ scalar: Unicode.Scalar) -> (text: String, columns: Int) {
+        if isAllowed(scalar) || scalar == "\n" || scalar == "\t" { return (String(scalar), Format.columns(scalar)) }
+        let text = escaped(scalar)
+        return (text, text.utf8.count)
+    }
+
+    private static func escaped(_ s: Unicode.Scalar) -> String {
+        "\\u{\(String(s.value, radix: 16, uppercase: true))}"
     }
 }
