@@ -121,6 +121,41 @@ struct MergeEndToEndTests {
         #expect(same.stdout.contains("0 new conflicts"), "\(same.stdout)")
     }
 
+    /// Each annotator against the curated session, figures worked out by hand: the curation
+    /// keeps 第一议题 465:469 (all three), 主题教育 153:157 (c1: alice's) and 纪律建设 on para 3 (c3:
+    /// bob's), and drops 684:688 (c2: none).
+    @Test func eachAnnotatorIsMeasuredAgainstTheCuratedSession() throws {
+        let dir = try Workspace.make()
+        try Self.team(in: dir)
+        var result = try tagbench(["merge", "merged.json", "alice.json", "bob.json", "carol.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try tagbench(
+            ["merged.json"], in: dir, input: "resolve c1 --pick 1\nresolve c2 --none\nresolve c3 --pick 2\nsave\n",
+            environment: ["TAGBENCH_ANNOTATOR": "lead"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try tagbench(["agree", "--against", "merged.json", "alice.json", "bob.json", "carol.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        // alice: tp 2 (465, 153), fp 1 (684); bob: tp 1, fp 1 (巡察 684), fn 1 (153); carol: tp 1, fn 1.
+        #expect(
+            lines.contains(
+                "  alice              4    0.8000  0.6667  1.0000   2   1   0      0.8000  0.7998            2"))
+        #expect(
+            lines.contains(
+                "  bob                4    0.5000  0.5000  0.5000   1   1   1      0.5000  0.4996            2"))
+        #expect(
+            lines.contains(
+                "  carol              4    0.6667  1.0000  0.5000   1   0   1      0.6667  0.6664            2"))
+        // From alice's own session in the REPL: her differences from the curation.
+        result = try tagbench(["alice.json"], in: dir, input: "agree --against merged.json --diff\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("alice: 2 differences"), "\(result.stdout)")
+        #expect(result.stdout.contains("d2  xinqu-2023  684:688  第一议题"), "\(result.stdout)")
+        // The curated session alone is no comparison.
+        result = try tagbench(["merged.json"], in: dir, input: "agree --against merged.json\n")
+        #expect(result.stderr.contains("an annotator's session to measure against merged.json"), "\(result.stderr)")
+    }
+
     @Test func badInputIsAnErrorNamingTheFileAndNothingIsWritten() throws {
         let dir = try Workspace.make()
         try Self.team(in: dir)

@@ -229,6 +229,13 @@ struct AgreementTests {
                     json: "out.json"))
         ),
         ("agree b.json --json -", .agree(AgreeRequest(sessions: ["b.json"], json: "-"))),
+        ("agree --against merged.json", .agree(AgreeRequest(sessions: [], against: "merged.json"))),
+        (
+            "agree a.json --against m.json --diff",
+            .agree(
+                AgreeRequest(
+                    sessions: ["a.json"], options: AgreementOptions(listsDisagreements: true), against: "m.json"))
+        ),
         ("show d12", .show(.disagreement(12)))
     ]
 

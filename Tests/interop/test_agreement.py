@@ -247,3 +247,20 @@ def test_identical_sessions_agree_fully(sessions):
     assert pair["spans"]["exact"]["f1"] == 1.0 and pair["spans"]["overlap"]["f1"] == 1.0
     assert pair["characters"]["cohen_kappa"] == 1.0
     assert report["characters"]["krippendorff_alpha"] == 1.0 and report["characters"]["fleiss_kappa"] == 1.0
+
+
+def test_against_a_curated_session_each_annotator_is_checked_with_it_as_reference(sessions):
+    # Any session can be the curated one: alice's here; bob and carol are measured against it.
+    tmp, paths = sessions
+    report = agree(tmp, paths[1:], "--against", paths[0], "--diff")
+    schema = json.loads((ROOT / "Schemas" / "agreement.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["reference"] == "alice" and report["session"] == str(paths[0])
+    assert [c["annotators"] for c in report["comparisons"]] == [["alice", "bob"], ["alice", "carol"]]
+    curated = load(paths[0])
+    for comparison, path in zip(report["comparisons"], paths[1:]):
+        check(comparison, [curated, load(path)], set(LABELS))
+        # Every difference is a place where the annotator's spans and the curated ones differ.
+        assert comparison["disagreements"], path
+        for item in comparison["disagreements"]:
+            assert item["versions"]["alice"] != item["versions"][comparison["annotators"][1]]

@@ -23,6 +23,9 @@ struct AgreeCommand: ParsableCommand {
     @Option(help: "Also write the figures as JSON to PATH (`-`: to stdout, instead of the table).")
     var json: String?
 
+    @Option(help: "A curated session (a merge, adjudicated): measure each session given against it.")
+    var against: String?
+
     @Flag(help: "List every disagreement.")
     var diff = false
 
@@ -30,7 +33,9 @@ struct AgreeCommand: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if sessions.count < 2 { throw ValidationError("name at least two sessions") }
+        if sessions.count < (against == nil ? 2 : 1) {
+            throw ValidationError(against == nil ? "name at least two sessions" : "name a session to measure")
+        }
         for (option, value) in [("--labels", labels), ("--docs", docs)] {
             guard let value else { continue }
             do {
@@ -47,7 +52,7 @@ struct AgreeCommand: ParsableCommand {
             options: AgreementOptions(
                 labels: try labels.map { try AgreeRequest.list($0, of: "--labels") } ?? [],
                 documents: try docs.map { try AgreeRequest.list($0, of: "--docs") } ?? [], listsDisagreements: diff),
-            json: json)
+            json: json, against: against)
         try runOne(.agree(request), session: sessions[0], timings: timings)
     }
 }

@@ -85,6 +85,46 @@ struct AgreementRenderer {
         }
     }
 
+    /// `agree --against`: one row per annotator (their spans against the curated ones: P, the
+    /// share of theirs kept; R, the share of the curated they had), then each one's differences.
+    func render(_ feedback: CurationFeedback, listing: Bool) {
+        guard let first = feedback.comparisons.first else { return }
+        console.out(
+            "against the curated session \(Self.oneLine(feedback.reference)) (\(Self.oneLine(first.sessions[0]))): "
+                + Format.count(feedback.comparisons.count, "annotator"))
+        var rows = [
+            ["annotator", "documents", "exact F1", "P", "R", "tp", "fp", "fn", "overlap F1", "κ", "differences"]
+        ]
+        for report in feedback.comparisons {
+            let pair = report.pairs[0]
+            rows.append([
+                Self.oneLine(report.annotators[1]), Format.grouped(report.common.count), number(pair.spans.exact.f1),
+                number(pair.spans.exact.precision), number(pair.spans.exact.recall),
+                Format.grouped(pair.spans.exact.tp), Format.grouped(pair.spans.exact.fp),
+                Format.grouped(pair.spans.exact.fn), number(pair.spans.overlap.f1), number(pair.characters.kappa),
+                Format.grouped(report.disagreements.count)
+            ])
+        }
+        table(rows, leftColumns: 1)
+        for report in feedback.comparisons where !report.leftOut.isEmpty {
+            console.out(
+                "\(Self.oneLine(report.annotators[1])): \(Format.count(report.leftOut.count, "document")) left out "
+                    + "(agree \(Self.oneLine(report.sessions[1])) --against … --json - lists them)")
+        }
+        guard listing else {
+            if feedback.comparisons.contains(where: { !$0.disagreements.isEmpty }) {
+                console.out("--diff lists each annotator's differences from the curated session")
+            }
+            return
+        }
+        for report in feedback.comparisons {
+            console.out("")
+            console.out(
+                "\(Self.oneLine(report.annotators[1])): \(Format.count(report.disagreements.count, "difference"))")
+            renderDisagreements(report)
+        }
+    }
+
     /// A name (an annotator's, a file's) safe on one table line: it may hold a line break.
     static func oneLine(_ name: String) -> String { Format.oneLine(Names.visible(name)) }
 

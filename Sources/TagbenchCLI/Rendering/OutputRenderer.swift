@@ -29,6 +29,8 @@ public struct OutputRenderer {
         case .paragraphs(let rows): renderParagraphs(rows)
         case .agreement(let report, let listing): AgreementRenderer(console: console).render(report, listing: listing)
         case .disagreement(let view): AgreementRenderer(console: console).render(view)
+        case .curation(let feedback, let listing):
+            AgreementRenderer(console: console).render(feedback, listing: listing)
         }
     }
 

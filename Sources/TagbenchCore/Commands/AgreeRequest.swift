@@ -7,12 +7,18 @@ public struct AgreeRequest: Hashable, Sendable {
     public var options: AgreementOptions
     /// `--json`: a file to write the figures to, `-` for stdout; nil for none.
     public var json: String?
+    /// `--against`: the curated session every annotator is measured against; nil for agreement
+    /// among the sessions.
+    public var against: String?
 
     /// Makes a request.
-    public init(sessions: [String], options: AgreementOptions = AgreementOptions(), json: String? = nil) {
+    public init(
+        sessions: [String], options: AgreementOptions = AgreementOptions(), json: String? = nil, against: String? = nil
+    ) {
         self.sessions = sessions
         self.options = options
         self.json = json
+        self.against = against
     }
 
     /// The request in `words` (the arguments after `agree`, as the command line and the REPL give them).
@@ -29,13 +35,17 @@ public struct AgreeRequest: Hashable, Sendable {
             case "--labels": request.options.labels = try list(try value("--labels"), of: "--labels")
             case "--docs": request.options.documents = try list(try value("--docs"), of: "--docs")
             case "--json": request.json = try value("--json")
+            case "--against": request.against = try value("--against")
             case "--diff": request.options.listsDisagreements = true
             case let word where word.hasPrefix("--"): throw .unknownOption(word, command: "agree")
             case let word: request.sessions.append(word)
             }
             i += 1
         }
-        if request.sessions.isEmpty { throw .missingArgument(command: "agree", what: "a session to compare with") }
+        // Against a curated session the open one may be the only annotator.
+        if request.sessions.isEmpty && request.against == nil {
+            throw .missingArgument(command: "agree", what: "a session to compare with")
+        }
         return request
     }
 
@@ -57,6 +67,7 @@ public struct AgreeRequest: Hashable, Sendable {
         if !options.labels.isEmpty { words += ["--labels", options.labels.joined(separator: ",")] }
         if !options.documents.isEmpty { words += ["--docs", options.documents.joined(separator: ",")] }
         if let json { words += ["--json", json] }
+        if let against { words += ["--against", against] }
         if options.listsDisagreements { words.append("--diff") }
         return words
     }

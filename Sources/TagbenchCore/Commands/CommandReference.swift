@@ -176,13 +176,16 @@ public struct CommandReference: Sendable {
                 "--with SESSION (again for more): other annotators; the index adds agree's figures as a heatmap (span F1 exact)"
             ]),
         .init(
-            name: "agree", usage: "agree SESSION... [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]",
+            name: "agree",
+            usage: "agree [SESSION...] [--against CURATED] [--labels L1,L2] [--docs D1,D2] [--json PATH|-] [--diff]",
             summary:
-                "inter-annotator agreement of this session with others: span F1 (exact, overlap), character κ and α, category κ and α",
+                "inter-annotator agreement of this session with others: span F1 (exact, overlap), character κ and α, category κ and α; --against: each against a curated session",
             details: [
                 "documents are matched by the SHA-256 of their text; each session is one annotator (its annotations' annotator)",
                 "  --labels L1,L2   only these labels        --docs D1,D2   only these documents (ids, globs)",
-                "  --json PATH|-    the figures as JSON      --diff         list every disagreement as d1, d2, …; show dN shows one"
+                "  --json PATH|-    the figures as JSON      --diff         list every disagreement as d1, d2, …; show dN shows one",
+                "  --against CURATED  each annotator (this session unless it is CURATED, and those named) against the",
+                "                   curated session: F1, P, R, κ and their differences from it"
             ]),
         .init(
             name: "history", usage: "history", summary: "the session's state-changing commands, as a replayable script"),

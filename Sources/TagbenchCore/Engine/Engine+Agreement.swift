@@ -5,8 +5,8 @@ extension Engine {
     static let disagreementContext = 20
 
     func agree(_ request: AgreeRequest, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
+        if request.against != nil { return try agreeAgainst(request, context: context, emit: emit) }
         let (sources, seen) = try agreementSources(request.sessions, command: "agree", context: context, emit: emit)
-        let sessions = sources.map(\.session)
         var options = request.options
         // Always found here: `show dN` refers to them after a listing without --diff too.
         options.listsDisagreements = true
@@ -15,22 +15,62 @@ extension Engine {
             // The disagreements are in the JSON when they were asked for.
             var written = report
             if !request.options.listsDisagreements { written.disagreements = [] }
-            let json = written.json()
-            if target == "-" {
-                emit(.json(json))
-            } else {
-                let absolute = Paths.absolute(target, base: context.baseDirectory)
-                // Never over a session or a document of any of them.
-                let inputs = sessions.flatMap { $0.documents.map(\.path) } + ProtectedFiles.sessions(seen)
-                try ProtectedFiles(inputs).check(absolute, shown: target)
-                // Missing folders are made, as an export makes them.
-                try FileSystem.makeDirectories(Paths.directory(of: absolute))
-                try FileSystem.writeOutput(json, to: absolute)
-            }
+            try writeFigures(written.json(), to: target, sources: sources, files: seen, context: context, emit: emit)
         }
         lastAgreement = report
         // With the figures on stdout as JSON, the table would spoil them.
         if request.json != "-" { emit(.agreement(report, listing: request.options.listsDisagreements)) }
+    }
+
+    /// `agree --against CURATED [SESSION...]`: each annotator (the open session, unless it is the
+    /// curated one, and the sessions named) against the curated session.
+    private func agreeAgainst(_ request: AgreeRequest, context: ExecutionContext, emit: (OutputItem) -> Void)
+        throws(TagbenchError)
+    {
+        let curated = request.against!
+        let absolute = Paths.absolute(curated, base: context.baseDirectory)
+        guard FileSystem.kind(of: absolute) != .missing else { throw .fileNotFound(curated) }
+        let isOpen = sessionPath.flatMap { FileSystem.identity(of: $0) } == FileSystem.identity(of: absolute)
+        let (sources, seen) = try agreementSources(
+            isOpen ? request.sessions : [curated] + request.sessions, command: "agree", context: context, emit: emit)
+        let reference = isOpen ? 0 : 1
+        let annotators = sources.indices.filter { $0 != reference }
+        guard !annotators.isEmpty else {
+            throw .missingArgument(command: "agree", what: "an annotator's session to measure against \(curated)")
+        }
+        var options = request.options
+        options.listsDisagreements = true
+        var comparisons: [AgreementReport] = []
+        for a in annotators {
+            var report = try Agreement.compare([sources[reference], sources[a]], options: options)
+            if !request.options.listsDisagreements && request.json != nil { report.disagreements = [] }
+            comparisons.append(report)
+        }
+        let feedback = CurationFeedback(comparisons: comparisons)
+        if let target = request.json {
+            try writeFigures(feedback.json(), to: target, sources: sources, files: seen, context: context, emit: emit)
+        }
+        // `show dN` numbers one comparison's disagreements: with several, they would be ambiguous.
+        lastAgreement = nil
+        if request.json != "-" { emit(.curation(feedback, listing: request.options.listsDisagreements)) }
+    }
+
+    /// Writes `agree`'s JSON to `target` (`-`: stdout), as an export writes a file: never over a
+    /// session, a file beside one, or a document of any of them.
+    private func writeFigures(
+        _ json: [UInt8], to target: String, sources: [AgreementSource], files: [String], context: ExecutionContext,
+        emit: (OutputItem) -> Void
+    ) throws(TagbenchError) {
+        if target == "-" {
+            emit(.json(json))
+            return
+        }
+        let absolute = Paths.absolute(target, base: context.baseDirectory)
+        let inputs = sources.flatMap { $0.session.documents.map(\.path) } + ProtectedFiles.sessions(files)
+        try ProtectedFiles(inputs).check(absolute, shown: target)
+        // Missing folders are made, as an export makes them.
+        try FileSystem.makeDirectories(Paths.directory(of: absolute))
+        try FileSystem.writeOutput(json, to: absolute)
     }
 
     /// The open session and the sessions at `others` (opened read only: no lock, no journal,

@@ -143,6 +143,9 @@ public enum OutputItem: Sendable, Equatable {
     case json([UInt8])
     /// `agree`: the figures, with the disagreements listed when `listing`.
     case agreement(AgreementReport, listing: Bool)
+    /// `agree --against`: each annotator against the curated session, with the differences
+    /// listed when `listing`.
+    case curation(CurationFeedback, listing: Bool)
     /// `show dN`: one disagreement in context.
     case disagreement(DisagreementView)
 }
