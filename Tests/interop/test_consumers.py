@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import subprocess
 
 import pytest
@@ -30,35 +31,59 @@ def run(*args, cwd, stdin=None):
     return result
 
 
-def build(directory, terms, extra=()):
+def build(directory, terms, extra=(), name="s.json"):
     assert len(list(REPORTS.glob("*.txt"))) == 4, f"the four reports must be in {REPORTS}"
     lines = [f"schema {ROOT}/Schemas/governance.tagset.json", f"load {REPORTS} {ROOT}/Fixtures/corpus {ROOT}/Fixtures/edge"]
     labels = {"巡察": "巡察", "主题教育": "主题教育", "第一议题": "第一议题", "整改": "整改落实", "形式主义": "形式主义官僚主义",
               "基层党建": "基层党建", "巡察工作": "巡视", "减轻基层负担": "减负"}
     lines += [f"tag {labels[t]} all {t} --corpus" for t in terms]
-    lines += list(extra) + ["save s.json"]
+    lines += list(extra) + [f"save {name}"]
     run(stdin="\n".join(lines) + "\n", cwd=directory)
+
+
+# 主题教育 and 巡察 are span labels put on units too: no 主题教育 span lies in paragraph 3.
+UNIT_LABELS = ["open quwei-2023", "classify 政治建设 doc", "classify 政治建设 para 2", "note a1 第一处",
+               "classify 主题教育 para 3", "classify 巡察 doc"]
+EXPORTS = {
+    "spans": ["spans", "spans.jsonl"],
+    "spans-sent": ["spans", "spans-sent.jsonl", "--unit", "sent"],
+    "doccano": ["doccano", "doccano.jsonl"],
+    "classify": ["classify", "classify.jsonl", "--unit", "para", "--from-spans", "--negatives"],
+    "bio-doc": ["bio", "bio-doc.jsonl", "--jsonl", "--unit", "doc"],
+    "bio-sent": ["bio", "bio-sent.jsonl", "--jsonl"],
+    "conll": ["bio", "bio.conll"],
+    "brat": ["brat", "brat"],
+    "label-studio": ["label-studio", "ls.json"],
+    "split": ["doccano", "split.jsonl", "--split", "train=8,dev=1,test=1", "--seed", "3", "--shard-size", "5"],
+}
 
 
 @pytest.fixture(scope="module")
 def flat(tmp_path_factory):
     d = tmp_path_factory.mktemp("flat")
-    # 主题教育 and 巡察 are span labels put on units too: no 主题教育 span lies in paragraph 3.
-    build(d, FLAT, ["open quwei-2023", "classify 政治建设 doc", "classify 政治建设 para 2", "note a1 第一处",
-                    "classify 主题教育 para 3", "classify 巡察 doc"])
-    exports = {
-        "spans": ["spans", "spans.jsonl"],
-        "spans-sent": ["spans", "spans-sent.jsonl", "--unit", "sent"],
-        "doccano": ["doccano", "doccano.jsonl"],
-        "classify": ["classify", "classify.jsonl", "--unit", "para", "--from-spans", "--negatives"],
-        "bio-doc": ["bio", "bio-doc.jsonl", "--jsonl", "--unit", "doc"],
-        "bio-sent": ["bio", "bio-sent.jsonl", "--jsonl"],
-        "conll": ["bio", "bio.conll"],
-        "brat": ["brat", "brat"],
-        "label-studio": ["label-studio", "ls.json"],
-        "split": ["doccano", "split.jsonl", "--split", "train=8,dev=1,test=1", "--seed", "3", "--shard-size", "5"],
-    }
-    for args in exports.values():
+    build(d, FLAT, UNIT_LABELS)
+    for args in EXPORTS.values():
+        run("export", "s.json", *args, cwd=d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    # Three annotators merged (unanimous) and every conflict adjudicated by a script: bob has no
+    # 整改 and tags 减负 (conflicts both ways); odd conflicts take the first version, even ones all.
+    d = tmp_path_factory.mktemp("merged")
+    build(d, FLAT, UNIT_LABELS, name="alice.json")
+    build(d, [t for t in FLAT if t != "整改"] + ["减轻基层负担"], UNIT_LABELS, name="bob.json")
+    build(d, FLAT, UNIT_LABELS, name="carol.json")
+    made = run("merge", "s.json", "alice.json", "bob.json", "carol.json", cwd=d).stdout
+    first, last = map(int, re.search(r"new conflicts \(c(\d+)–c(\d+)\)", made).groups())
+    assert last - first > 20, made
+    decisions = [f"resolve c{n} " + ("--pick 1" if n % 2 else "--all") for n in range(first, last + 1)]
+    run("s.json", stdin="\n".join(decisions + ["conflicts", "save"]) + "\n", cwd=d)
+    session = json.loads((d / "s.json").read_text(encoding="utf-8"))
+    assert session["conflicts"] and all("decision" in c for c in session["conflicts"])
+    assert any(a["source"] == "merge" and len(a["annotators"]) == 3 for a in session["annotations"])
+    for args in EXPORTS.values():
         run("export", "s.json", *args, cwd=d)
     return d
 
@@ -90,7 +115,7 @@ def span_records(d):
     return out
 
 
-@pytest.mark.parametrize("which", ["flat", "nested"])
+@pytest.mark.parametrize("which", ["flat", "nested", "merged"])
 def test_span_formats_have_exact_offsets_and_spacy_takes_every_span(which, request, tmp_path):
     import spacy
     from spacy.tokens import DocBin, SpanGroup
@@ -133,7 +158,9 @@ def jsonl_exports(d):
                 yield manifest, d / f["path"], f["records"]
 
 
-def test_datasets_loads_every_jsonl_export_and_split(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_datasets_loads_every_jsonl_export_and_split(which, request):
+    flat = request.getfixturevalue(which)
     import datasets
 
     datasets.disable_progress_bars()
@@ -192,7 +219,9 @@ def bio_sequences(d, name):
     return out
 
 
-def test_bio_is_valid_iob2_scores_one_and_decodes_to_exactly_the_exported_spans(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_bio_is_valid_iob2_scores_one_and_decodes_to_exactly_the_exported_spans(which, request):
+    flat = request.getfixturevalue(which)
     from seqeval.metrics import f1_score
     from seqeval.scheme import IOB2
 
@@ -210,7 +239,9 @@ def test_bio_is_valid_iob2_scores_one_and_decodes_to_exactly_the_exported_spans(
     assert decoded_sent <= exported and len(decoded_sent) > 0.95 * len(exported)
 
 
-def test_conll_holds_the_same_tags_as_the_jsonl(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_conll_holds_the_same_tags_as_the_jsonl(which, request):
+    flat = request.getfixturevalue(which)
     blocks = [b for b in (flat / "bio.conll").read_text(encoding="utf-8").split("\n\n") if b]
     sequences = bio_sequences(flat, "bio-sent.jsonl")
     assert len(blocks) == len(sequences)
@@ -231,7 +262,9 @@ def test_bio_with_overlaps_resolved_keeps_a_subset_of_valid_tags(nested):
     assert any(label == "巡视" for *_, label in decoded), "the longer 巡察工作 wins over the 巡察 inside it"
 
 
-def test_brat_offsets_select_their_text(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_brat_offsets_select_their_text(which, request):
+    flat = request.getfixturevalue(which)
     anns = sorted((flat / "brat").glob("*.ann"))
     assert len(anns) == len(list((flat / "brat").glob("*.txt"))) >= 10
     checked = 0
@@ -252,7 +285,9 @@ def test_brat_offsets_select_their_text(flat):
     assert conf.startswith("[entities]\n主题教育\n")
 
 
-def test_label_studio_tasks_have_the_shape_label_studio_imports(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_label_studio_tasks_have_the_shape_label_studio_imports(which, request):
+    flat = request.getfixturevalue(which)
     tasks = json.loads((flat / "ls.json").read_text(encoding="utf-8"))
     config = (flat / "ls.config.xml").read_text(encoding="utf-8")
     assert '<Labels name="label" toName="text">' in config and '<Text name="text" value="$text"/>' in config
@@ -270,7 +305,9 @@ def test_label_studio_tasks_have_the_shape_label_studio_imports(flat):
                     assert f'<Choice value="{choice}"/>' in config
 
 
-def test_a_span_label_on_units_is_a_unit_label_in_the_exports_never_a_span(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_a_span_label_on_units_is_a_unit_label_in_the_exports_never_a_span(which, request):
+    flat = request.getfixturevalue(which)
     import datasets
     import jsonschema
 
@@ -299,7 +336,7 @@ def test_a_span_label_on_units_is_a_unit_label_in_the_exports_never_a_span(flat)
     assert sorted(choices) == sorted(["巡察", "政治建设"])
 
 
-@pytest.mark.parametrize("which", ["flat", "nested"])
+@pytest.mark.parametrize("which", ["flat", "nested", "merged"])
 def test_every_manifest_matches_its_files(which, request):
     d = request.getfixturevalue(which)
     manifests = sorted(d.glob("*.manifest.json"))
@@ -330,7 +367,9 @@ def test_every_manifest_matches_its_files(which, request):
             assert hashlib.sha256((m.parent / f["path"]).read_bytes()).hexdigest() == f["sha256"]
 
 
-def test_splits_keep_documents_apart_and_spread_labels(flat):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_splits_keep_documents_apart_and_spread_labels(which, request):
+    flat = request.getfixturevalue(which)
     manifest = json.loads((flat / "split.jsonl.manifest.json").read_text(encoding="utf-8"))
     docs = {}
     for split in manifest["splits"]:
@@ -344,7 +383,9 @@ def test_splits_keep_documents_apart_and_spread_labels(flat):
 
 
 @pytest.mark.parametrize("fmt,out", [("spans", "rt.jsonl"), ("doccano", "rt.jsonl"), ("label-studio", "rt.json"), ("brat", "rt")])
-def test_export_load_export_is_byte_identical(flat, tmp_path, fmt, out):
+@pytest.mark.parametrize("which", ["flat", "merged"])
+def test_export_load_export_is_byte_identical(which, request, tmp_path, fmt, out):
+    flat = request.getfixturevalue(which)
     run("export", str(flat / "s.json"), fmt, str(tmp_path / out), cwd=tmp_path)
     run(stdin=f"load {out}\nsave again.json\n", cwd=tmp_path)
     run("export", "again.json", fmt, "again-" + out, cwd=tmp_path)
