@@ -86,9 +86,20 @@ struct AgreeTests {
         #expect(try Self.snapshot(dir) == before, "\(name) wrote something")
     }
 
-    @Test(arguments: [".bob.json.journal", ".bob.json.lock", ".alice.json.checkpoint", ".alice.json.hashes"])
-    func jsonIsNeverWrittenOverAFileBesideASession(_ name: String) throws {
+    /// Neither the files of the sessions compared nor those of any other session: `--json
+    /// merged.json` typed for `--against merged.json` must not replace the curation, nor a write
+    /// to another session's lock let a second writer in.
+    @Test(arguments: [
+        ".bob.json.journal", ".bob.json.lock", ".alice.json.checkpoint", ".alice.json.hashes", "carol.json",
+        ".carol.json.lock", ".carol.json.checkpoint", ".alice.json.journal.failed-20231114T000000Z",
+        "link-to-carol.json"
+    ])
+    func jsonIsNeverWrittenOverAFileOfAnySession(_ name: String) throws {
         let dir = try Self.workspace()
+        // carol.json: a session not compared, reached by name or through a link.
+        try FileManager.default.copyItem(atPath: dir + "/alice.json", toPath: dir + "/carol.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/link-to-carol.json", withDestinationPath: "carol.json")
         let before = try Self.snapshot(dir)
         let result = try tagbench(["agree", "alice.json", "bob.json", "--json", name], in: dir)
         #expect(result.status == 1)

@@ -151,6 +151,30 @@ struct MergeEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("alice: 2 differences"), "\(result.stdout)")
         #expect(result.stdout.contains("d2  xinqu-2023  684:688  第一议题"), "\(result.stdout)")
+        // The table counts the differences with --json too (the JSON holds them with --diff).
+        result = try tagbench(
+            ["agree", "--against", "merged.json", "alice.json", "bob.json", "--json", "out.json"], in: dir)
+        #expect(
+            result.stdout.contains(
+                "  bob                4    0.5000  0.5000  0.5000   1   1   1      0.5000  0.4996            2"),
+            "\(result.stdout)")
+        // A label only bob uses is a valid --labels name though alice has none of it.
+        result = try tagbench(
+            ["agree", "--against", "merged.json", "alice.json", "bob.json", "--labels", "纪律建设"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        // An annotator with nothing in common with the curation is left out, saying so; the rest are measured.
+        let elsewhere = try tagbench(
+            [], in: dir, input: "schema Schemas/governance.tagset.json\nload Fixtures/reports\nsave erin.json\n")
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        result = try tagbench(["agree", "--against", "merged.json", "alice.json", "erin.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("erin.json has no document in common with merged.json"), "\(result.stderr)")
+        #expect(result.stdout.contains("  alice  "))
+        // A curation with conflicts still open is measured, with a warning.
+        result = try tagbench(["merge", "open.json", "alice.json", "bob.json", "carol.json"], in: dir)
+        result = try tagbench(["agree", "--against", "open.json", "alice.json"], in: dir)
+        #expect(
+            result.stderr.contains("open.json has 3 open conflicts: the curation is not finished"), "\(result.stderr)")
         // The curated session alone is no comparison.
         result = try tagbench(["merged.json"], in: dir, input: "agree --against merged.json\n")
         #expect(result.stderr.contains("an annotator's session to measure against merged.json"), "\(result.stderr)")

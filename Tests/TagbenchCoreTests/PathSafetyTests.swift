@@ -189,4 +189,22 @@ struct PathSafetyTests {
         // A split of weight 0 has no documents, so no (empty) file.
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/out-dev.jsonl"))
     }
+
+    /// Another session (not the open one) and the files beside any session are refused to every
+    /// export: a mistyped output must not replace a colleague's session or its lock. `save PATH`
+    /// may still replace a session (a save-as), never a file beside one.
+    @Test func anotherSessionAndAnySessionsSideFilesAreRefused() throws {
+        let (h, dir) = try workspace()
+        try h.run("save other.json", "save s.json")
+        for line in [
+            "export spans other.json", "export doccano .other.json.lock", "export spans .s.json.checkpoint",
+            "export spans .x.json.journal.failed-1", "save .other.json.journal", "save .s.json.hashes"
+        ] {
+            let before = try Self.snapshot(dir)
+            #expect(h.failure(line).map { if case .exportOverInput = $0 { true } else { false } } == true, "\(line)")
+            #expect(try Self.snapshot(dir) == before, "\(line)")
+        }
+        try h.run("save other.json")
+        #expect(FileManager.default.fileExists(atPath: dir + "/other.json"))
+    }
 }

@@ -11,7 +11,7 @@ struct AgreeCommand: ParsableCommand {
             "Documents are matched by the SHA-256 of their text. Spans: F1 exact and by overlap, with tp/fp/fn; characters: Cohen's κ per pair, Krippendorff's α and Fleiss' κ; category labels: κ and α per label."
     )
 
-    @Argument(help: "The sessions (two or more).")
+    @Argument(help: "The sessions (two or more; one is enough with --against).")
     var sessions: [String]
 
     @Option(help: "Only these labels (comma-separated names).")

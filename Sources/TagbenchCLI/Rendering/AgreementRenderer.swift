@@ -144,7 +144,7 @@ struct AgreementRenderer {
             }
             // One line, line breaks drawn as ⏎ (as every listing draws them); a unit (a paragraph,
             // the whole document) named by its start, not quoted whole.
-            var text = Names.visible(Format.oneLine(item.text))
+            var text = Names.visible(Format.oneLine(item.text)).replacingTabs()
             if item.unit != nil {
                 text = Format.truncated(text, toWidth: Self.unitTextWidth)
             }
@@ -235,5 +235,13 @@ struct AgreementRenderer {
             while line.hasSuffix(" ") { line.removeLast() }
             console.out("  " + line)
         }
+    }
+}
+
+extension String {
+    /// Tabs as single spaces: a tab in a table row would move everything after it to a tab stop.
+    fileprivate func replacingTabs() -> String {
+        guard utf8.contains(0x09) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
     }
 }

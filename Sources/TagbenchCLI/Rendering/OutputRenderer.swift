@@ -37,16 +37,18 @@ public struct OutputRenderer {
     /// Writes an error as `file:line[:column]: error: message`, then its hint.
     public func render(_ error: LocatedError, showLocation: Bool = true) {
         var location = ""
-        var message = Names.visible(error.error.message)
+        // One line, whatever a file name holds (a line break, a terminal control).
+        func shown(_ text: String) -> String { Format.oneLine(Names.visible(text)) }
+        var message = shown(error.error.message)
         if case .malformedJSON(let path, let line, let column, let reason) = error.error {
             // The place in the JSON file says more than the command that opened it.
-            location = "\(path):\(line):\(column): "
-            message = "malformed JSON: \(reason)"
+            location = "\(shown(path)):\(line):\(column): "
+            message = "malformed JSON: \(shown(reason))"
         } else if showLocation && !error.file.isEmpty {
-            location = "\(error.file):\(error.line):" + (error.column.map { "\($0):" } ?? "") + " "
+            location = "\(shown(error.file)):\(error.line):" + (error.column.map { "\($0):" } ?? "") + " "
         }
         console.err(location + console.styled("error:", .red) + " " + message)
-        if let hint = error.error.hint { console.err("  " + console.styled("hint:", .dim) + " " + hint) }
+        if let hint = error.error.hint { console.err("  " + console.styled("hint:", .dim) + " " + shown(hint)) }
     }
 
     private func renderDocuments(_ rows: [DocumentRow]) {

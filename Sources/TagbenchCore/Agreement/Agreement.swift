@@ -23,6 +23,9 @@ public struct AgreementOptions: Sendable, Hashable {
     public var documents: [String] = []
     /// Whether to list the disagreements.
     public var listsDisagreements = false
+    /// Whether a `--labels` or `--docs` name these sessions lack is passed over instead of an
+    /// error: `agree --against` checks the names over every session once, then compares pairs.
+    public var skipsUnknownNames = false
 
     /// No restriction.
     public init(labels: [String] = [], documents: [String] = [], listsDisagreements: Bool = false) {
@@ -45,8 +48,9 @@ public enum Agreement {
         throws(TagbenchError) -> AgreementReport
     {
         precondition(sources.count >= 2 && sources.count <= largestCount, "agree compares 2 to 127 sessions")
-        let names = try Labels(sources, chosen: options.labels)
-        let matching = try DocumentMatching(sources, chosen: options.documents)
+        let names = try Labels(sources, chosen: options.labels, skipsUnknown: options.skipsUnknownNames)
+        let matching = try DocumentMatching(
+            sources, chosen: options.documents, skipsUnknown: options.skipsUnknownNames)
         let m = sources.count
         let common = matching.common
         let texts = common.map { sources[0].session.documents[$0[0]] }
@@ -116,6 +120,12 @@ public enum Agreement {
         }
     }
 
+    /// Throws, as `compare` would, when `--labels` or `--docs` names something no session has.
+    public static func checkNames(_ sources: [AgreementSource], options: AgreementOptions) throws(TagbenchError) {
+        _ = try Labels(sources, chosen: options.labels, skipsUnknown: false)
+        _ = try DocumentMatching.chosen(sources, options.documents, skipsUnknown: false)
+    }
+
     /// The annotator a session stands for: the name most of its annotations and category labels
     /// carry (the first met among equals), else `fallback` (the file name).
     public static func annotatorName(of session: Session, fallback: String) -> String {
@@ -180,7 +190,7 @@ private struct Labels {
     /// The numbers of the labels `--labels` chose (empty: all).
     var chosen: [Int] = []
 
-    init(_ sources: [AgreementSource], chosen names: [String]) throws(TagbenchError) {
+    init(_ sources: [AgreementSource], chosen names: [String], skipsUnknown: Bool) throws(TagbenchError) {
         var number: [String: Int] = [:]
         var keep: Set<String>?
         if !names.isEmpty {
@@ -192,6 +202,7 @@ private struct Labels {
                         source.session.tagSet.index(of: name).map { source.session.tagSet.labels[$0].name }
                     }).first
                 else {
+                    if skipsUnknown { continue }
                     let known = Array(Set(sources.flatMap { $0.session.tagSet.labels.map(\.name) }))
                         .sorted(by: Agreement.inCodePointOrder)
                     throw .unknownLabel(name, suggestion: NameSuggester.nearest(to: name, among: known))
@@ -235,8 +246,8 @@ private struct DocumentMatching {
     /// How many documents `--docs` did not choose, counted in every session.
     var notChosen = 0
 
-    init(_ sources: [AgreementSource], chosen names: [String]) throws(TagbenchError) {
-        let chosen = try Self.chosen(sources, names)
+    init(_ sources: [AgreementSource], chosen names: [String], skipsUnknown: Bool) throws(TagbenchError) {
+        let chosen = try Self.chosen(sources, names, skipsUnknown: skipsUnknown)
         // Per session, each chosen document's key (its hash, then `#n` for the n-th repeat of a
         // text), readable or not: a text every session has is left out for being unreadable in
         // one, not for being absent.
@@ -283,7 +294,9 @@ private struct DocumentMatching {
 
     /// Per session, whether each document is chosen by `--docs` (every one without it): an id
     /// in any session, a glob, or a number (of the first session's documents).
-    static func chosen(_ sources: [AgreementSource], _ names: [String]) throws(TagbenchError) -> [[Bool]] {
+    static func chosen(_ sources: [AgreementSource], _ names: [String], skipsUnknown: Bool) throws(TagbenchError)
+        -> [[Bool]]
+    {
         guard !names.isEmpty else { return sources.map { Array(repeating: true, count: $0.session.documents.count) } }
         // The texts chosen, by hash, in whichever session the name matches.
         var hashes = Set<String>()
@@ -301,7 +314,7 @@ private struct DocumentMatching {
                     }
                 }
             }
-            guard matched else {
+            guard matched || skipsUnknown else {
                 let ids = Array(Set(sources.flatMap { $0.session.documents.map(\.id) })).sorted()
                 throw .unknownDocument(name, suggestion: NameSuggester.nearest(to: name, among: ids))
             }

@@ -18,6 +18,7 @@ extension Engine {
             try writeFigures(written.json(), to: target, sources: sources, files: seen, context: context, emit: emit)
         }
         lastAgreement = report
+        lastWasAgainst = false
         // With the figures on stdout as JSON, the table would spoil them.
         if request.json != "-" { emit(.agreement(report, listing: request.options.listsDisagreements)) }
     }
@@ -28,6 +29,9 @@ extension Engine {
         throws(TagbenchError)
     {
         let curated = request.against!
+        guard !curated.isEmpty else {
+            throw .invalidArgument(command: "agree", argument: "--against ''", expected: "a curated session's file")
+        }
         let absolute = Paths.absolute(curated, base: context.baseDirectory)
         guard FileSystem.kind(of: absolute) != .missing else { throw .fileNotFound(curated) }
         let isOpen = sessionPath.flatMap { FileSystem.identity(of: $0) } == FileSystem.identity(of: absolute)
@@ -38,20 +42,41 @@ extension Engine {
         guard !annotators.isEmpty else {
             throw .missingArgument(command: "agree", what: "an annotator's session to measure against \(curated)")
         }
+        // Names are checked over every session once: a label only one annotator has is valid.
+        try Agreement.checkNames(sources, options: request.options)
         var options = request.options
         options.listsDisagreements = true
+        options.skipsUnknownNames = true
+        let open = sources[reference].session.conflicts.open.count
+        if open > 0 {
+            emit(.warning(Wording.curationUnfinished(sources[reference].path, open: open)))
+        }
         var comparisons: [AgreementReport] = []
         for a in annotators {
-            var report = try Agreement.compare([sources[reference], sources[a]], options: options)
-            if !request.options.listsDisagreements && request.json != nil { report.disagreements = [] }
-            comparisons.append(report)
+            do {
+                comparisons.append(try Agreement.compare([sources[reference], sources[a]], options: options))
+            } catch .noCommonDocument {
+                // One annotator who shares nothing with the curation does not hide the others.
+                emit(.warning(Wording.nothingInCommon(sources[a].path, with: sources[reference].path)))
+            }
+        }
+        guard !comparisons.isEmpty else {
+            throw .noCommonDocument(
+                sessions: [sources[reference].path] + annotators.map { sources[$0].path },
+                chosen: !request.options.documents.isEmpty)
         }
         let feedback = CurationFeedback(comparisons: comparisons)
         if let target = request.json {
-            try writeFigures(feedback.json(), to: target, sources: sources, files: seen, context: context, emit: emit)
+            // The differences are in the JSON when they were asked for; the table counts them anyway.
+            var written = feedback
+            if !request.options.listsDisagreements {
+                for k in written.comparisons.indices { written.comparisons[k].disagreements = [] }
+            }
+            try writeFigures(written.json(), to: target, sources: sources, files: seen, context: context, emit: emit)
         }
         // `show dN` numbers one comparison's disagreements: with several, they would be ambiguous.
         lastAgreement = nil
+        lastWasAgainst = true
         if request.json != "-" { emit(.curation(feedback, listing: request.options.listsDisagreements)) }
     }
 
@@ -66,7 +91,7 @@ extension Engine {
             return
         }
         let absolute = Paths.absolute(target, base: context.baseDirectory)
-        let inputs = sources.flatMap { $0.session.documents.map(\.path) } + ProtectedFiles.sessions(files)
+        let inputs = sources.flatMap { $0.session.documents.map(\.path) } + files
         try ProtectedFiles(inputs).check(absolute, shown: target)
         // Missing folders are made, as an export makes them.
         try FileSystem.makeDirectories(Paths.directory(of: absolute))
@@ -116,7 +141,12 @@ extension Engine {
 
     func disagreementView(_ number: Int) throws(TagbenchError) -> OutputItem {
         guard let report = lastAgreement else {
-            throw .invalidArgument(command: "show", argument: "d\(number)", expected: "a disagreement: run agree first")
+            throw .invalidArgument(
+                command: "show", argument: "d\(number)",
+                expected: lastWasAgainst
+                    ? "a disagreement of a plain agree (agree --against numbers each annotator's differences apart; "
+                        + "agree CURATED SESSION numbers one pair's)"
+                    : "a disagreement: run agree first")
         }
         guard number >= 1 && number <= report.disagreements.count else {
             throw .invalidArgument(

@@ -141,10 +141,9 @@ extension Engine {
         guard let target else { throw .noSessionPath }
         if isReadOnly && FileSystem.resolvingLinks(target) == sessionPath { throw .readOnlySession }
         // The same check as every export file's: a document by any name (a symlinked folder).
-        // Nor a file beside the session (its journal, lock…): saving there would lose work.
-        try ProtectedFiles(session.documents.map(\.path) + (sessionPath.map(ProtectedFiles.sideFiles(of:)) ?? []))
-            .check(
-                target, shown: path ?? target)
+        // `save PATH` may replace another session (a save-as), never a file beside one.
+        let protected = ProtectedFiles(session.documents.map(\.path), refusesEverySession: false)
+        try protected.check(target, shown: path ?? target)
         if defersSaves {
             pendingSave = target
             emit(.message(Wording.willSave(path ?? target)))
@@ -164,7 +163,7 @@ extension Engine {
         options.path = Paths.absolute(path, base: context.baseDirectory)
         // No file the export writes may be an input by any name (a link, another spelling).
         let protected = ProtectedFiles(
-            session.documents.map(\.path) + ProtectedFiles.sessions([sessionPath].compactMap { $0 }))
+            session.documents.map(\.path) + [sessionPath].compactMap { $0 })
         try protected.check(options.path, shown: path)
         // The manifest names the session file by its hash only when it holds what is exported;
         // the file is hashed while the export runs.

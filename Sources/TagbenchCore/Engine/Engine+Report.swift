@@ -7,7 +7,7 @@ extension Engine {
         let typed = options.path
         options.path = Paths.absolute(typed, base: context.baseDirectory)
         // The check every written path goes through: not the session, not a document.
-        var inputs = session.documents.map(\.path) + ProtectedFiles.sessions([sessionPath].compactMap { $0 })
+        var inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }
         var agreement: AgreementReport?
         if !options.sessions.isEmpty {
             let (sources, files) = try agreementSources(
@@ -15,7 +15,7 @@ extension Engine {
             agreement = try Agreement.compare(
                 sources, options: AgreementOptions(labels: options.labels, documents: options.documents))
             // Nor any other session or its documents.
-            inputs += ProtectedFiles.sessions(files) + sources.dropFirst().flatMap { $0.session.documents.map(\.path) }
+            inputs += files + sources.dropFirst().flatMap { $0.session.documents.map(\.path) }
         }
         let protected = ProtectedFiles(inputs)
         let name = sessionPath.map { Paths.fileName(of: $0) } ?? ""

@@ -61,6 +61,8 @@ public final class Engine {
     var paragraphCursor: (document: String, paragraph: Int)?
     /// What the last `agree` found, for `show dN`.
     var lastAgreement: AgreementReport?
+    /// Whether the last `agree` was `agree --against` (whose differences `show dN` does not follow).
+    var lastWasAgainst = false
 
     /// Hits listed by `find` (the rest are still taggable as hN).
     public static let hitDisplayLimit = 200

@@ -281,7 +281,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .unopenableSession(let path, let reason):
             return "refusing to save \(path): it could not be opened again (\(reason))"
         case .exportOverInput(let path):
-            return "refusing to overwrite \(path): it is the session or one of its documents"
+            return "refusing to overwrite \(path): it is a session, a file tagbench keeps beside one, or a document"
         case .unknownExportFormat(let format):
             return "unknown export format \"\(format)\""
         case .invalidShortcut(let key, let label, let reason):

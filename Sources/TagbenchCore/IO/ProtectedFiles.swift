@@ -26,32 +26,57 @@ public final class ProtectedFiles {
         var name: String
     }
 
-    /// Protects `paths` (absolute).
-    public init(_ paths: [String]) {
+    private let refusesEverySession: Bool
+
+    /// Protects `paths` (absolute), and any file of any session: a file beside one (by its name)
+    /// and, unless `refusesEverySession` is false (`save PATH`, which may replace a session), a
+    /// session file (by its first bytes).
+    public init(_ paths: [String], refusesEverySession: Bool = true) {
         self.paths = paths
         pathSet = Set(paths)
-    }
-
-    /// The files tagbench keeps beside a session (absolute): its journal, checkpoint, lock and
-    /// hash cache, beside the real file as they are made. Writing over one loses unsaved work
-    /// or breaks the one-writer lock, so no output may.
-    public static func sideFiles(of sessionPath: String) -> [String] {
-        let real = FileSystem.resolvingLinks(sessionPath)
-        return [
-            Journal.path(for: real), Journal.checkpointPath(for: real), SessionLock.lockPath(for: real),
-            HashCache.path(for: real)
-        ]
-    }
-
-    /// Session files and the files beside each.
-    public static func sessions(_ paths: [String]) -> [String] {
-        paths + paths.flatMap(sideFiles(of:))
+        self.refusesEverySession = refusesEverySession
     }
 
     /// Throws `exportOverInput(shown)` when writing `path` (absolute) would replace or create one
-    /// of the protected files, by whatever name.
+    /// of the protected files by whatever name, a file beside any session, or (unless told
+    /// otherwise) any session file.
     public func check(_ path: String, shown: String? = nil) throws(TagbenchError) {
-        if wouldReplace(path) { throw .exportOverInput(shown ?? path) }
+        if wouldReplace(path) || Self.isSessionFile(path, sessionsToo: refusesEverySession) {
+            throw .exportOverInput(shown ?? path)
+        }
+    }
+
+    /// The endings of the files tagbench keeps beside a session `NAME` (`.NAME.journal` …), and
+    /// the journal it keeps aside when recovery failed (`.NAME.journal.failed-TIME`).
+    static let sideFileEndings = [".journal", ".lock", ".checkpoint", ".hashes"]
+
+    /// Whether `path` (links followed) is a file beside some session, by its name (whether it
+    /// exists or not: a checkpoint written there would be read in place of the session), or, with
+    /// `sessionsToo`, an existing session file, by its first bytes. Not only the sessions at hand:
+    /// `--json merged.json` meant as `--against merged.json` must not replace the curation, nor
+    /// an export replace the lock of a session a REPL holds.
+    static func isSessionFile(_ path: String, sessionsToo: Bool) -> Bool {
+        var resolved = followingDanglingLinks(path)
+        if let real = realpath(path, nil) {
+            resolved = String(cString: real)
+            free(real)
+        }
+        let name = Paths.fileName(of: resolved)
+        if name.hasPrefix(".")
+            && (sideFileEndings.contains { name.hasSuffix($0) } || name.contains(".journal.failed-"))
+        {
+            return true
+        }
+        guard sessionsToo else { return false }
+        let fd = open(resolved, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        var head = [UInt8](repeating: 0, count: 256)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+        guard n > 0 else { return false }
+        return String(decoding: head[0..<n], as: UTF8.self).contains("\"tagbench-session\"")
     }
 
     /// Whether writing `path` (absolute) would replace or create one of the protected files.

@@ -49,11 +49,12 @@ public enum Names {
         return String(out)
     }
 
-    /// One scalar as `visible` draws it, and the columns that takes: views that place marks
-    /// under the text character by character (`show`, `show dN`) count with it, so a marker
-    /// stays under its character when an escape is drawn before it.
+    /// One scalar as views that place marks under the text character by character (`show`,
+    /// `show dN`) draw it, and the columns that takes: a forbidden one as its escape, a tab as
+    /// one space (a terminal would move it to a tab stop, and the marks after it with it).
     public static func visible(_ scalar: Unicode.Scalar) -> (text: String, columns: Int) {
-        if isAllowed(scalar) || scalar == "\n" || scalar == "\t" { return (String(scalar), Format.columns(scalar)) }
+        if scalar == "\t" { return (" ", 1) }
+        if isAllowed(scalar) || scalar == "\n" { return (String(scalar), Format.columns(scalar)) }
         let text = escaped(scalar)
         return (text, text.utf8.count)
     }

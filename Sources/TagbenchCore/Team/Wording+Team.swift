@@ -27,6 +27,17 @@ extension Wording {
         "no open conflicts" + (decided > 0 ? " (\(Format.grouped(decided)) resolved)" : "")
     }
 
+    /// `agree --against` a session with conflicts still open.
+    static func curationUnfinished(_ path: String, open: Int) -> String {
+        "\(path) has \(Format.count(open, "open conflict")): the curation is not finished, and what is still "
+            + "open counts as nothing curated"
+    }
+
+    /// `agree --against` with an annotator who shares no document with the curated session.
+    static func nothingInCommon(_ path: String, with curated: String) -> String {
+        "\(path) has no document in common with \(curated) (by the SHA-256 of its text); left out"
+    }
+
     /// What `conflict` did.
     static func conflictAdded(_ id: String, open: Int) -> String {
         "\(id) added (\(Format.grouped(open)) open): resolve decides it"
