@@ -161,9 +161,21 @@ def test_script_label_and_note_are_text_and_the_legend_filters(browser, reports)
     browser.screenshot(ARTIFACTS / "report-overlap-filtered.png")
     browser.click(*box)
     assert browser.evaluate(state) == before
+    # Hovering a mark shows its label, offsets and id under it (the style sheet, from its
+    # attributes: no title repeats them); a note is the title.
+    where = browser.evaluate(
+        "(() => { const m = document.getElementById('a3'); m.scrollIntoView({block: 'center'});"
+        " const rs = m.getClientRects(); const r = rs[rs.length - 1]; return [r.left + r.width / 2, r.bottom - 2]; })()")
+    browser.hover(*where)
+    hovered = browser.evaluate("(() => { const m = document.getElementById('a3'); "
+                               "return [m.matches(':hover'), getComputedStyle(m, '::after').content, m.dataset.start, m.dataset.end]; })()")
+    assert hovered[0], hovered
+    assert hovered[1] == f'"巡视 {hovered[2]}:{hovered[3]} a3"', hovered
+    assert browser.evaluate("document.getElementById('a3').title") == ""
     # A click on a mark shows its label, offsets and text below.
     browser.evaluate("document.getElementById('a3').click()")
-    assert browser.evaluate("document.getElementById('detail').textContent").startswith("巡视 · ")
+    detail = browser.evaluate("document.getElementById('detail').textContent")
+    assert detail.startswith(f"巡视 · {hovered[2]}:{hovered[3]} · a3\n"), detail
     assert browser.errors() == []
     assert all(u.startswith((work / "overlap-report").as_uri()) for u in browser.requests())
 

@@ -37,6 +37,9 @@ enum ReportStyle {
         mark::before{content:attr(data-label);position:absolute;font-size:10px;line-height:1;color:var(--c);\
         white-space:nowrap;pointer-events:none;left:0;bottom:calc(100% + 1px + var(--k)*11px)}
         mark:hover,mark.on{background:color-mix(in srgb,var(--c) 18%,transparent)}
+        mark:hover::after{content:attr(data-label) " " attr(data-start) ":" attr(data-end) " " attr(id);position:absolute;\
+        left:0;top:100%;z-index:99;font-size:11px;line-height:1.3;white-space:nowrap;color:#1f2328;background:#fff;\
+        border:1px solid var(--c);border-radius:.2em;padding:0 .3em;pointer-events:none}
         mark.off{text-decoration:none;pointer-events:none;background:none}
         mark.off::before{display:none}
         .k0{--k:0}.k1{--k:1}.k2{--k:2}.k3{--k:3}.k4{--k:4}.k5{--k:5}
@@ -61,7 +64,8 @@ enum ReportStyle {
         document.querySelectorAll('mark.'+b.getAttribute('data-l')).forEach(function(m){m.classList.toggle('off',on)})})});
         var last=null;document.addEventListener('click',function(e){var m=e.target.closest&&e.target.closest('mark');\
         if(!m||!d)return;if(last)last.classList.remove('on');m.classList.add('on');last=m;\
-        d.textContent=m.title+'\\n'+m.textContent})})();
+        d.textContent=m.dataset.label+' · '+m.dataset.start+':'+m.dataset.end+' · '+m.id+(m.title?'\\n'+m.title:'')+\
+        '\\n'+m.textContent})})();
 
         """
 
