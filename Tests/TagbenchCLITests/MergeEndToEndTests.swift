@@ -180,6 +180,27 @@ struct MergeEndToEndTests {
         #expect(result.stderr.contains("an annotator's session to measure against merged.json"), "\(result.stderr)")
     }
 
+    /// A merge typed in the REPL (or piped, or in a script) is logged with its paths relative to
+    /// the session's folder, so `history` replays from there.
+    @Test func aMergeTypedInTheReplIsLoggedWithPathsThatReplay() throws {
+        let dir = try Workspace.make()
+        try Self.team(in: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/team", withIntermediateDirectories: true)
+        var result = try tagbench(
+            [], in: dir, input: "merge alice.json bob.json carol.json\nresolve c1 --pick 1\nsave team/m.json\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try tagbench(["team/m.json"], in: dir, input: "history\n")
+        let history = result.stdout
+        #expect(history.contains("merge ../alice.json ../bob.json ../carol.json\n"), "\(history)")
+        try history.write(toFile: dir + "/team/replay.tb", atomically: true, encoding: .utf8)
+        result = try tagbench(["run", "team/replay.tb", "--session", "team/again.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let spans = { (name: String) throws -> String in
+            try tagbench([name], in: dir, input: "spans --corpus\nconflicts\n", environment: ["NO_COLOR": "1"]).stdout
+        }
+        #expect(try spans("team/again.json") == spans("team/m.json"))
+    }
+
     @Test func badInputIsAnErrorNamingTheFileAndNothingIsWritten() throws {
         let dir = try Workspace.make()
         try Self.team(in: dir)

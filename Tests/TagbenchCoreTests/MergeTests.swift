@@ -99,6 +99,37 @@ struct MergeTests {
         #expect(h.engine.session.suggestions.rejected.isEmpty)
     }
 
+    @Test func aDecisionOverASpanAMergeHadAcceptedSaysWhetherItStays() throws {
+        let (h, dir) = try team()
+        try h.run("merge alice.json bob.json carol.json")
+        #expect(spans(h) == ["第一议题 465:469 [\"alice\", \"bob\", \"carol\"]"])
+        // Bob changes his mind: the re-merge puts the accepted span in a conflict.
+        try annotator("bob", in: dir, ["tag 巡视 684:686", "classify 政治建设 para 2"])
+        try h.run("merge alice.json bob.json carol.json")
+        let conflict = try #require(h.engine.session.conflicts.open.first { $0.range == TextRange(465, 469) })
+        try h.run("resolve c\(conflict.number) --pick 2")
+        #expect(h.messages.last == "c\(conflict.number) resolved (--pick 2): 0 spans added, 1 a merge had accepted removed")
+        #expect(spans(h).isEmpty)
+        try h.run("undo")
+        #expect(spans(h) == ["第一议题 465:469 [\"alice\", \"bob\", \"carol\"]"])
+        // Relabelled by the decision: the accepted span gives way to the new one.
+        try h.run("resolve c\(conflict.number) --as 巡视")
+        #expect(spans(h) == ["巡视 465:469 []"])
+    }
+
+    @Test func aDecisionStandsWhenAnotherStrategyWouldAcceptWhatItLeftOut() throws {
+        let (h, _) = try team()
+        try h.run("merge alice.json bob.json carol.json")
+        let conflict = try #require(h.engine.session.conflicts.open.first { $0.range == TextRange(684, 688) })
+        try h.run("resolve c\(conflict.number) --none", "merge alice.json bob.json carol.json --strategy majority")
+        // Majority would accept alice's and carol's 巡察 684:688; the decision said none.
+        #expect(!spans(h).contains { $0.hasPrefix("巡察 684:688") }, "\(spans(h))")
+        #expect(
+            h.warnings.contains(
+                "c\(conflict.number) was resolved (--none); the merge now accepts 巡察 684:688 there, which is left out: the decision is kept"
+            ), "\(h.warnings)")
+    }
+
     @Test func aMergeAndADecisionAreUndoneAndRedoneWhole() throws {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")

@@ -91,6 +91,10 @@ final class EngineHarness {
         output.compactMap { if case .message(let m) = $0 { return m } else { return nil } }
     }
 
+    var warnings: [String] {
+        output.compactMap { if case .warning(let m) = $0 { return m } else { return nil } }
+    }
+
     /// A fingerprint of the session's annotations: ids, documents, offsets, labels, texts, notes.
     var annotationFingerprint: [String] {
         let s = engine.session

@@ -71,6 +71,26 @@ extension Engine {
         let document = session.documents[conflict.document]
         var changes: [Change] = []
         var made: [Annotation] = []
+        // The decision says what the session holds there: a version's span (or unit label) the
+        // session already has from a merge — accepted before an annotator changed their mind,
+        // say — goes when the decision does not choose it. Spans made by hand stay.
+        // Found here, removed once the decision is known to hold.
+        let chosenSpans = Set(chosen.map(\.span))
+        var droppedSpans: [Int] = []
+        var droppedLabels: [CategoryAnnotation] = []
+        for span in Set(conflict.versions.flatMap(\.spans)) where !chosenSpans.contains(span) {
+            guard let label = session.tagSet.index(of: span.label) else { continue }
+            if let unit = conflict.unit {
+                droppedLabels += session.categories.filter {
+                    $0.document == conflict.document && $0.unit == unit && $0.index == conflict.index
+                        && $0.label == label && !$0.annotators.isEmpty
+                }
+            } else if let held = session.annotations(inDocument: conflict.document).first(where: {
+                $0.range == span.range && $0.label == label && $0.source == SessionMerger.source
+            }) {
+                droppedSpans.append(held.number)
+            }
+        }
         for (span, annotators) in chosen.sorted(by: { $0.span < $1.span }) {
             if let unit = conflict.unit {
                 let category = CategoryAnnotation(
@@ -99,9 +119,15 @@ extension Engine {
                     time: time,
                     annotators: annotators))
         }
+        let removedCount = droppedSpans.count + droppedLabels.count
+        var removals: [Change] = droppedLabels.compactMap {
+            session.removeCategory(matching: $0).map { .removedCategory($0) }
+        }
+        if !droppedSpans.isEmpty { removals.append(.removedAnnotations(session.remove(numbers: droppedSpans))) }
         for change in changes { apply(change) }
         // One change adds every span: count what was added, not the changes.
         let added = changes.count + made.count
+        changes = removals + changes
         if !made.isEmpty {
             session.insert(contentsOf: &made, numbering: true)
             changes.append(.addedAnnotations(made))
@@ -110,7 +136,7 @@ extension Engine {
         apply(decided)
         changes.append(decided)
         push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
-        emit(.message(Wording.resolved(conflict, decision, added: added)))
+        emit(.message(Wording.resolved(conflict, decision, added: added, removed: removedCount)))
         if !made.isEmpty { emit(.spans(made.map(spanRow))) }
     }
 }

@@ -48,7 +48,11 @@ extension Engine {
             added: plan.conflicts, removed: plan.dropped, nextBefore: session.conflicts.nextNumber)
         apply(conflictChange)
         changes.append(conflictChange)
-        push(UndoStep(summary: CommandRenderer.render(command), changes: changes), log: command)
+        // Logged with absolute paths, as `load` and `schema` are: the log is written relative to
+        // the session's folder, whatever folder the merge was typed in.
+        push(
+            UndoStep(summary: CommandRenderer.render(command), changes: changes),
+            log: command.absolutizingPaths(base: context.baseDirectory))
         emit(
             .message(
                 Wording.merged(
@@ -58,6 +62,9 @@ extension Engine {
                     dropped: plan.dropped.count, open: session.conflicts.open.count)))
         for (decided, by) in plan.contradicted {
             emit(.warning(Wording.contradicted(decided, by: by)))
+        }
+        for (decided, span) in plan.overruled {
+            emit(.warning(Wording.overruled(decided, span)))
         }
     }
 }

@@ -52,6 +52,8 @@ public struct MergePlan {
     public var acceptedSpans = 0, acceptedCategories = 0
     /// Accepted spans not added because this session took them out before (`untag`, `relabel`).
     public var keptOut = 0
+    /// Accepted spans not added because a decided conflict covers their place: the decision stands.
+    public var overruled: [(decided: Conflict, span: ConflictSpan)] = []
     /// Documents the inputs hold between them.
     public var documentCount = 0
 }
@@ -178,6 +180,15 @@ public enum SessionMerger {
             if document < target.documents.count && target.hasSpan(key) { continue }
             if document < target.documents.count && target.suggestions.wasRejected(key) {
                 plan.keptOut += 1
+                continue
+            }
+            // A decision made there stands over what a merge (another strategy, say) accepts now.
+            if document < target.documents.count,
+                let decided = target.conflicts.all.first(where: {
+                    $0.decision != nil && $0.unit == nil && $0.document == document && $0.range.overlaps(span.range)
+                })
+            {
+                plan.overruled.append((decided, span))
                 continue
             }
             plan.annotations.append(

@@ -22,6 +22,12 @@ extension Wording {
             + "there: see \(new.id); the decision is kept"
     }
 
+    /// A span the merge accepts where a decided conflict lies: left out, and said.
+    static func overruled(_ decided: Conflict, _ span: ConflictSpan) -> String {
+        "\(decided.id) was resolved (\(decided.decision!.arguments.joined(separator: " "))); the merge now accepts "
+            + "\(span.label) \(span.range) there, which is left out: the decision is kept"
+    }
+
     /// `conflicts` with none open.
     static func noOpenConflicts(decided: Int) -> String {
         "no open conflicts" + (decided > 0 ? " (\(Format.grouped(decided)) resolved)" : "")
@@ -44,11 +50,12 @@ extension Wording {
     }
 
     /// What `resolve` did: `added` spans or labels on units.
-    static func resolved(_ conflict: Conflict, _ decision: ConflictDecision, added: Int) -> String {
+    static func resolved(_ conflict: Conflict, _ decision: ConflictDecision, added: Int, removed: Int = 0) -> String {
         let what = conflict.unit == nil ? "span" : "label on a unit"
         let plural = conflict.unit == nil ? "spans" : "labels on units"
         return "\(conflict.id) resolved (\(decision.arguments.joined(separator: " "))): "
             + "\(Format.count(added, what, plural: plural)) added"
+            + (removed > 0 ? ", \(Format.grouped(removed)) a merge had accepted removed" : "")
     }
 }
 
