@@ -108,7 +108,8 @@ struct MergeTests {
         try h.run("merge alice.json bob.json carol.json")
         let conflict = try #require(h.engine.session.conflicts.open.first { $0.range == TextRange(465, 469) })
         try h.run("resolve c\(conflict.number) --pick 2")
-        #expect(h.messages.last == "c\(conflict.number) resolved (--pick 2): 0 spans added, 1 a merge had accepted removed")
+        #expect(
+            h.messages.last == "c\(conflict.number) resolved (--pick 2): 0 spans added, 1 a merge had accepted removed")
         #expect(spans(h).isEmpty)
         try h.run("undo")
         #expect(spans(h) == ["第一议题 465:469 [\"alice\", \"bob\", \"carol\"]"])
