@@ -112,4 +112,89 @@ struct MergeDriverEndToEndTests {
         #expect(result.stderr.contains("base.json (BASE of session.json)"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")) == before)
     }
+
+    /// Their branch adds a file and annotates it: git runs the driver before it writes the new
+    /// file, so the driver keeps their document as a missing one with their spans (credited to
+    /// them), and the session reads it when next opened; its history replays.
+    @Test func aDocumentNewOnTheirSideIsKeptThoughGitHasNotWrittenItYet() throws {
+        let dir = try Workspace.make()
+        try git(["init", "-q"], in: dir)
+        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
+        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        try annotate(["schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023"], in: dir)
+        try git(["add", "-A"], in: dir)
+        try git(["commit", "-qm", "base"], in: dir)
+        try git(["checkout", "-qb", "theirs"], in: dir)
+        try "巡察工作新文件。\n第二段落。\n".write(toFile: dir + "/new.txt", atomically: true, encoding: .utf8)
+        let theirs = try tagbench(
+            ["session.json"], in: dir,
+            input: "load new.txt\nopen new\ntag 巡察 0:2\nnote a1 theirs\nclassify 政治建设 para 2\nsave\n",
+            environment: ["TAGBENCH_ANNOTATOR": "bob"])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        try git(["add", "-A"], in: dir)
+        try git(["commit", "-qm", "theirs"], in: dir)
+        try git(["checkout", "-q", "main"], in: dir)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/new.txt"))
+        try annotate(["open xinqu-2023", "tag 第一议题 465:469"], in: dir)
+        try git(["commit", "-qam", "ours"], in: dir)
+        let merged = try git(["merge", "--no-edit", "theirs"], in: dir)
+        #expect(merged.status == 0, "\(merged.output)")
+        #expect(merged.output.contains("1 document not written yet (new)"), "\(merged.output)")
+        let file =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/session.json")))
+            as! [String: Any]
+        let spans = (file["annotations"] as! [[String: Any]]).map {
+            "\($0["doc"]!) \($0["label"]!) \($0["start"]!):\($0["end"]!) \($0["annotator"]!) \($0["note"] ?? "")"
+        }
+        #expect(spans.contains("new 巡察 0:2 bob theirs"), "\(spans)")
+        #expect(spans.contains { $0.hasPrefix("xinqu-2023 第一议题 465:469") }, "\(spans)")
+        let units = (file["categories"] as! [[String: Any]]).map { "\($0["doc"]!) \($0["label"]!) \($0["index"]!)" }
+        #expect(units == ["new 政治建设 2"])
+        // Now that git wrote the file, the session opens with it: nothing missing, the span in place.
+        let opened = try tagbench(
+            ["session.json"], in: dir, input: "spans --corpus\nhistory\n", environment: ["NO_COLOR": "1"])
+        #expect(opened.status == 0 && !opened.stderr.contains("missing"), "\(opened.stderr)")
+        #expect(opened.stdout.contains("a2  巡察      new         0:2"), "\(opened.stdout)")
+        let lines = opened.stdout.split(separator: "\n").map(String.init)
+        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
+        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
+        #expect(again.stdout == lines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n")
+    }
+
+    /// Run by hand on three files: notes changed on both sides are both kept (no conflict with
+    /// two identical versions); one label name of two kinds fails, OURS as it was.
+    @Test func bothNotesAreKeptAndALabelOfTwoKindsFails() throws {
+        let dir = try Workspace.make()
+        func make(_ name: String, _ lines: [String]) throws {
+            let input =
+                ([
+                    "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023",
+                    "tag 巡察 684:688"
+                ] + lines + ["save \(name)"]).joined(separator: "\n") + "\n"
+            let result = try tagbench([], in: dir, input: input)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        try make("base.json", [])
+        try make("ours.json", ["note a1 我们的"])
+        try make("theirs.json", ["note a1 他们的"])
+        var result = try tagbench(["merge-driver", "base.json", "ours.json", "theirs.json", "session.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("conflict"), "\(result.stdout)")
+        let file =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")))
+            as! [String: Any]
+        #expect((file["annotations"] as! [[String: Any]]).map { $0["note"] as? String } == ["我们的 / 他们的"])
+        try make("ours.json", ["label add 共同"])
+        try make("theirs.json", ["label add 共同 --category"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json"))
+        result = try tagbench(["merge-driver", "base.json", "ours.json", "theirs.json", "session.json"], in: dir)
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("label 共同 is a span label in OURS but a category label in THEIRS"),
+            "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")) == before)
+    }
 }

@@ -201,6 +201,23 @@ struct MergeEndToEndTests {
         #expect(try spans("team/again.json") == spans("team/m.json"))
     }
 
+    /// `tagbench merge` into a session a REPL left unsaved: the journal's commands are merged in
+    /// and saved, and the journal is spent (the next open finds nothing to recover).
+    @Test func aMergeIntoASessionWithAJournalSavesItAndSpendsIt() throws {
+        let dir = try Workspace.make()
+        try Self.team(in: dir)
+        var result = try tagbench(["merge", "m.json", "alice.json", "bob.json", "carol.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try tagbench(["m.json"], in: dir, input: "resolve c1 --pick 1\n")
+        #expect(result.stderr.contains("unsaved"), "\(result.stderr)")
+        result = try tagbench(["merge", "m.json", "alice.json", "bob.json", "carol.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try tagbench(["m.json"], in: dir, input: "conflicts\n")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.stdout.contains("c2 "), "\(result.stdout)")
+        #expect(!result.stdout.contains("c1 "), "c1 was resolved in the journal: \(result.stdout)")
+    }
+
     @Test func badInputIsAnErrorNamingTheFileAndNothingIsWritten() throws {
         let dir = try Workspace.make()
         try Self.team(in: dir)

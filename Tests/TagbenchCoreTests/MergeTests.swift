@@ -118,6 +118,17 @@ struct MergeTests {
         #expect(spans(h) == ["巡视 465:469 []"])
     }
 
+    @Test func aUnitConflictIsNotDecidedAtOffsets() throws {
+        let (h, _) = try team()
+        try h.run("merge alice.json bob.json carol.json")
+        let unit = try #require(h.engine.session.conflicts.open.first { $0.unit != nil })
+        #expect(
+            h.failure("resolve c\(unit.number) --as 政治建设 --at 1:5")
+                == .invalidArgument(
+                    command: "resolve", argument: "--at",
+                    expected: "no --at: c\(unit.number) is over a unit, not a span"))
+    }
+
     @Test func aDecisionStandsWhenAnotherStrategyWouldAcceptWhatItLeftOut() throws {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")
@@ -218,5 +229,26 @@ struct ConflictCommandTests {
                 "conflict xinqu-2023 684:688 --version ours 巡察 684:688 --version theirs 巡视 684:688",
                 "undo", "redo", "resolve c1 --pick 2"
             ])
+    }
+
+    @Test func aConflictMustBeConsistentAndItsIdIsNeverReused() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir)
+        try h.run("schema Schemas/governance.tagset.json", "load Fixtures/corpus")
+        for line in [
+            "conflict xinqu-2023 684:688 --version a 巡察 600:700 --version b",
+            "conflict xinqu-2023 684:688 --version a 巡察 684:688 --version a",
+            "conflict xinqu-2023 684:688 --version \"\" 巡察 684:688 --version b",
+            "conflict xinqu-2023 684:688 --version a 巡察 684:688 巡察 684:688 --version b",
+            "conflict xinqu-2023 684:688 --version a --version b"
+        ] {
+            guard case .invalidArgument(command: "conflict", _, _) = h.failure(line) else {
+                Issue.record("\(line) was not refused")
+                continue
+            }
+        }
+        try h.run("conflict xinqu-2023 684:688 --version a 巡察 684:688 --version b", "undo")
+        try h.run("conflict xinqu-2023 684:688 --version a 巡视 684:688 --version b")
+        #expect(h.engine.session.conflicts.all.map(\.id) == ["c2"])
     }
 }

@@ -34,6 +34,17 @@ struct MergeCommand: ParsableCommand {
         let engine = try openSession(output, locked: lock, environment: environment, console: console)
         engine.lock = lock
         defer { engine.lock?.release() }
+        // A journal a REPL left (its commands replayed by the open) is taken over, so the save
+        // spends it; a merge into a session without one makes none (a refused merge into a new
+        // file leaves nothing).
+        let real = FileSystem.resolvingLinks(environment.absolute(output))
+        if FileSystem.kind(of: Journal.path(for: real)) == .file {
+            do {
+                try engine.attachJournal()
+            } catch {
+                throw failure(error, console: console)
+            }
+        }
         let command = Command.merge(
             sessions.map { environment.absolute($0) }, strategy: MergeStrategy(name: strategy)!)
         do {

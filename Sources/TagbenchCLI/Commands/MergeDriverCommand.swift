@@ -55,5 +55,9 @@ struct MergeDriverCommand: ParsableCommand {
             + (report.conflicts.isEmpty
                 ? ""
                 : "; \(Format.count(report.conflicts.count, "conflict")) to resolve (\(report.conflicts.joined(separator: " ")))")
+            + (report.unread.isEmpty
+                ? ""
+                : "; \(Format.count(report.unread.count, "document")) not written yet (\(report.unread.joined(separator: " "))): "
+                    + "kept with their spans, read when the session next opens")
     }
 }

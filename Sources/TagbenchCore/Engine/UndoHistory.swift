@@ -196,10 +196,10 @@ struct UndoHistory {
             } else {
                 session.suggestions.removeLastRejected(list.count)
             }
-        case .changedConflicts(let added, let removed, let nextBefore):
+        case .changedConflicts(let added, let removed, _):
+            // Ids are never reused: an undone conflict's number stays taken, as an undone span's.
             session.conflicts.remove(Set((forward ? removed : added).map(\.number)))
             session.conflicts.add(forward ? added : removed)
-            if !forward { session.conflicts.setNextNumber(nextBefore) }
         case .decidedConflict(let number, let decision):
             session.conflicts.decide(number, forward ? decision : nil)
         case .replacedTagSet(let before, let after, let map):

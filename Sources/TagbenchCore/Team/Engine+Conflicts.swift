@@ -62,6 +62,11 @@ extension Engine {
         case .all: conflict.versions.forEach(take)
         case .none: break
         case .relabel(let labelName, let at):
+            if conflict.unit != nil, at != nil {
+                throw .invalidArgument(
+                    command: "resolve", argument: "--at", expected: "no --at: \(conflict.id) is over a unit, not a span"
+                )
+            }
             let label = session.tagSet.labels[try session.tagSet.resolve(labelName)].name
             let range = conflict.unit == nil ? at ?? conflict.range : conflict.range
             try checkRange(range, in: session.documents[conflict.document])
@@ -151,16 +156,29 @@ extension Engine {
     ) throws(TagbenchError) {
         let document = try resolveDocument(documentName)
         try checkRange(range, in: session.documents[document])
+        func refuse(_ argument: String, _ expected: String) -> TagbenchError {
+            .invalidArgument(command: "conflict", argument: argument, expected: expected)
+        }
         var named: [ConflictVersion] = []
         for version in versions {
+            if version.annotator.isEmpty { throw refuse("--version \"\"", "an annotator's name") }
+            if named.contains(where: { $0.annotator == version.annotator }) {
+                throw refuse("--version \(version.annotator)", "each version under a name of its own")
+            }
             var spans: [ConflictSpan] = []
             for span in version.spans {
                 try checkRange(span.range, in: session.documents[document])
+                guard span.range.start >= range.start && span.range.end <= range.end else {
+                    throw refuse("\(span.label) \(span.range)", "a span inside the conflict's \(range)")
+                }
                 let label = try spanLabel(span.label, for: "conflict")
-                spans.append(ConflictSpan(range: span.range, label: session.tagSet.labels[label].name))
+                let named = ConflictSpan(range: span.range, label: session.tagSet.labels[label].name)
+                if spans.contains(named) { throw refuse("\(span.label) \(span.range)", "each span once in a version") }
+                spans.append(named)
             }
             named.append(ConflictVersion(annotator: version.annotator, spans: spans))
         }
+        if Set(named.map(\.spans)).count < 2 { throw refuse("--version", "versions that differ") }
         let next = session.conflicts.nextNumber
         let conflict = Conflict(number: next, document: document, range: range, versions: named)
         let change = Change.changedConflicts(added: [conflict], removed: [], nextBefore: next)

@@ -7,6 +7,9 @@ extension Engine {
         public var commands: [String] = []
         /// Conflicts made where the two sides changed one span differently.
         public var conflicts: [String] = []
+        /// Their new documents whose files are not there yet (git writes them after the driver
+        /// runs): kept as missing documents, with their spans, read when the session next opens.
+        public var unread: [String] = []
     }
 
     /// Applies to this engine's session (OURS) what `theirs` changed since `base`: labels,
@@ -26,14 +29,38 @@ extension Engine {
             }
             report.commands.append(CommandRenderer.render(command.relativizingPaths(to: directory)))
         }
-        for label in theirs.tagSet.labels where session.tagSet.index(of: label.name) == nil {
-            try run(.labelAdd(label))
+        // One name with another kind or parent on the two sides is not merged silently (as
+        // `merge` refuses it): the driver fails, OURS stays, git reports the conflict.
+        for label in theirs.tagSet.labels {
+            guard let index = session.tagSet.index(of: label.name) else {
+                try run(.labelAdd(label))
+                continue
+            }
+            let known = session.tagSet.labels[index]
+            if known.name == label.name && (known.kind != label.kind || known.parent != label.parent) {
+                throw .labelClash(
+                    label.name, first: "OURS", firstIs: known.kindAndParent, second: "THEIRS",
+                    secondIs: label.kindAndParent)
+            }
         }
-        // Documents by text (a text's n-th copy with its n-th): theirs' new ones loaded from their files.
+        // Documents by text (a text's n-th copy with its n-th): theirs' new ones loaded from their
+        // files. A file git has not written yet (a document new on their side: git puts it in
+        // place after the driver ran) is kept as a missing document, as a session keeps one whose
+        // file is gone, and logged as the `load` that reads it once it is there.
         let before = DocumentMatcher([session, theirs])
-        for (d, key) in before.documentKeys[1].enumerated()
-        where before.document(key, inSession: 0) == nil && !theirs.documents[d].isMissing {
-            try run(.load([theirs.documents[d].path], encoding: theirs.documents[d].encoding))
+        for (d, key) in before.documentKeys[1].enumerated() where before.document(key, inSession: 0) == nil {
+            let their = theirs.documents[d]
+            let load = Command.load([their.path], encoding: their.encoding)
+            guard their.isMissing else {
+                try run(load)
+                continue
+            }
+            let document = their.renamed(session.uniqueID(for: their.id))
+            let change = Change.addedDocuments([document])
+            apply(change)
+            push(UndoStep(summary: CommandRenderer.render(load), changes: [change]), log: load)
+            report.commands.append(CommandRenderer.render(load.relativizingPaths(to: directory)))
+            report.unread.append(document.id)
         }
         // Sides: 0 ours, 1 theirs, 2 base.
         let matcher = DocumentMatcher([session, theirs, base])
@@ -62,6 +89,14 @@ extension Engine {
                 continue
             }
             if same(o, t, in: session, theirs) { continue }
+            // Only the notes differ: the span stays, with both notes (neither side's is lost).
+            if let o, let t, o.range == t.range,
+                session.tagSet.labels[o.label].name == theirs.tagSet.labels[t.label].name
+            {
+                let notes = [o.note, t.note].filter { !$0.isEmpty }
+                try run(.note(b.number, text: notes.joined(separator: " / ")))
+                continue
+            }
             // Both sides changed it, differently: neither version stays; both are kept for adjudicating.
             guard let document = documentID(2, b.document).flatMap({ session.documentIndex(id: $0) })
             else { continue }
@@ -81,10 +116,32 @@ extension Engine {
             guard let t = slot, t.number >= base.nextNumber,
                 let id = documentID(1, t.document), let document = session.documentIndex(id: id)
             else { continue }
-            let label = session.tagSet.index(of: theirs.tagSet.labels[t.label].name)!
+            let name = theirs.tagSet.labels[t.label].name
+            let label = session.tagSet.index(of: name)!
             if session.hasSpan(SpanKey(document: document, range: t.range, label: label)) { continue }
+            let tag = Command.tag(label: name, target: .range(t.range))
+            if session.documents[document].isMissing {
+                // No text here to check it against: kept as their session holds it.
+                var made = [
+                    Annotation(
+                        number: 0, document: document, range: t.range, label: label, text: t.text, note: t.note,
+                        source: t.source, annotator: t.annotator, time: t.time, annotators: t.annotators)
+                ]
+                session.insert(contentsOf: &made, numbering: true)
+                current = document
+                push(
+                    UndoStep(summary: CommandRenderer.render(tag), changes: [.addedAnnotations(made)]), log: tag,
+                    needsDocument: true)
+                report.commands.append(CommandRenderer.render(tag))
+                if !t.note.isEmpty { record(.note(made[0].number, text: t.note)) }
+                continue
+            }
+            // Their span is theirs: made under their annotator's name, not the merging user's.
+            let merging = annotator
+            annotator = Annotator(name: t.annotator, fixedTime: merging.fixedTime)
+            defer { annotator = merging }
             try run(.open(.name(id)))
-            try run(.tag(label: theirs.tagSet.labels[t.label].name, target: .range(t.range)))
+            try run(tag)
             if !t.note.isEmpty { try run(.note(session.nextNumber - 1, text: t.note)) }
         }
         // Labels on units: added or removed on their side.
@@ -104,8 +161,30 @@ extension Engine {
             let number = Int(parts[2])!
             let unit: UnitSelector =
                 parts[1] == "doc" ? .document : parts[1] == "para" ? .paragraph(number) : .sentence(number)
+            let command: Command =
+                adding ? .classify(label: parts[3], unit: unit) : .unclassify(label: parts[3], unit: unit)
+            if let document = session.documentIndex(id: parts[0]), session.documents[document].isMissing {
+                // No text to find the unit in: their label is kept with the range their session gives.
+                guard adding,
+                    let c = theirs.categories.first(where: {
+                        documentID(1, $0.document) == parts[0] && $0.unit.rawValue == parts[1] && $0.index == number
+                            && theirs.tagSet.labels[$0.label].name == parts[3]
+                    })
+                else { continue }
+                var category = c
+                category.document = document
+                category.label = session.tagSet.index(of: parts[3])!
+                let change = Change.addedCategory(category)
+                apply(change)
+                current = document
+                push(
+                    UndoStep(summary: CommandRenderer.render(command), changes: [change]), log: command,
+                    needsDocument: true)
+                report.commands.append(CommandRenderer.render(command))
+                continue
+            }
             try run(.open(.name(parts[0])))
-            try run(adding ? .classify(label: parts[3], unit: unit) : .unclassify(label: parts[3], unit: unit))
+            try run(command)
         }
         // Made as commands, so the log replays to them (and to the `resolve` lines that follow).
         for conflict in conflicts {

@@ -127,12 +127,9 @@ public enum SessionMerger {
                 if let index = tagSet.index(of: label.name), tagSet.labels[index].name == label.name {
                     let known = tagSet.labels[index]
                     if known.kind != label.kind || known.parent != label.parent {
-                        func described(_ l: Label) -> String {
-                            "a \(l.kind.rawValue) label" + (l.parent.isEmpty ? "" : " under \(l.parent)")
-                        }
                         throw .labelClash(
-                            label.name, first: origin[label.name] ?? targetPath, firstIs: described(known),
-                            second: input.displayPath, secondIs: described(label))
+                            label.name, first: origin[label.name] ?? targetPath, firstIs: known.kindAndParent,
+                            second: input.displayPath, secondIs: label.kindAndParent)
                     }
                     continue
                 }
@@ -314,4 +311,9 @@ extension Document {
         copy.origin = origin
         return copy
     }
+}
+
+extension Label {
+    /// "a span label under 巡察": how a label clash names each side.
+    var kindAndParent: String { "a \(kind.rawValue) label" + (parent.isEmpty ? "" : " under \(parent)") }
 }
