@@ -247,6 +247,11 @@ struct MergeEndToEndTests {
             let beside = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".out.json") }
             #expect(beside.isEmpty, "\(arguments): \(beside)")
         }
+        // OUT a file that is no session: refused, and no lock file is left beside it.
+        try "not a session\n".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        let notSession = try tagbench(["merge", "notes.txt", "alice.json", "bob.json"], in: dir)
+        #expect(notSession.status == 1, "\(notSession.stderr)")
+        #expect(!exists(dir + "/.notes.txt.lock"))
         // The same file by another name (a hard link) is the same annotator.
         try FileManager.default.linkItem(atPath: dir + "/alice.json", toPath: dir + "/alias.json")
         let linked = try tagbench(["merge", "out.json", "alice.json", "bob.json", "alias.json"], in: dir)

@@ -48,6 +48,8 @@ extension Engine {
         }
         if isReadOnly { return }
         savedFileHash = hashing
+        lock?.sessionWritten = true
+        targetLock?.sessionWritten = true
         // The saved file now holds everything: the checkpoints and journals are spent. A
         // checkpoint that stays would be opened instead of the new file: that is a failed save
         // (the journal, not emptied, still follows the checkpoint, which with it holds all).

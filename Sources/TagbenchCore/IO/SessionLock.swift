@@ -24,6 +24,10 @@ public final class SessionLock {
     private let sessionPath: String
     /// The process that left the lock file behind without releasing it, if any.
     public let tookOverFrom: Int32?
+    /// Whether this lock made its lock file (there was none).
+    private let madeFile: Bool
+    /// Set when the session is written under this lock: its lock file then stays.
+    public var sessionWritten = false
 
     /// The lock file for a session file.
     public static func lockPath(for sessionPath: String) -> String {
@@ -42,6 +46,8 @@ public final class SessionLock {
         self.displayPath = displayPath
         self.files = files
         mode = FileSystem.sideFileMode(for: real)
+        var before = stat()
+        madeFile = lstat(path, &before) != 0
         let (fd, previous) = try Self.take(path, displayPath: displayPath, mode: mode, files: files)
         self.fd = fd
         tookOverFrom = previous.flatMap { $0 != getpid() ? $0 : nil }
@@ -121,17 +127,18 @@ public final class SessionLock {
     }
 
     /// Releases the lock and empties the file, so the next opener has nothing to take over.
-    /// A session that was never written (no file, no journal) takes its lock file away with it:
-    /// a refused `merge` into a new file or a REPL left unused leaves nothing behind. A process
-    /// that opened the file just before it went and locks it then is not fooled: `verify`, run
-    /// before every write, sees the name no longer leads to its file.
+    /// A lock whose session was not written and has no journal takes its lock file away with it
+    /// when there was none before (or when there is no session file): a refused `merge`, into a
+    /// new file or a file that is no session, or a REPL left unused leaves nothing behind. A
+    /// process that opened the file just before it went and locks it then is not fooled:
+    /// `verify`, run before every write, sees the name no longer leads to its file.
     public func release() {
         guard !isReleased else { return }
         isReleased = true
         var info = stat()
-        if lstat(sessionPath, &info) != 0 && errno == ENOENT && lstat(Journal.path(for: sessionPath), &info) != 0
-            && errno == ENOENT
-        {
+        let noSession = lstat(sessionPath, &info) != 0 && errno == ENOENT
+        let noJournal = lstat(Journal.path(for: sessionPath), &info) != 0 && errno == ENOENT
+        if noJournal && (noSession || (madeFile && !sessionWritten)) {
             var held = stat(), named = stat()
             if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino
             {
