@@ -187,6 +187,17 @@ struct MergeDriverEndToEndTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")))
             as! [String: Any]
         #expect((file["annotations"] as! [[String: Any]]).map { $0["note"] as? String } == ["我们的 / 他们的"])
+        // Both branches made the file (git's add/add): BASE is empty, both sides' spans are kept.
+        try make("ours.json", ["tag 第一议题 465:469"])
+        try make("theirs.json", ["tag 主题教育 153:157"])
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.json"))
+        result = try tagbench(["merge-driver", "empty.json", "ours.json", "theirs.json", "session.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let both = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")))
+            as! [String: Any]
+        #expect(
+            Set((both["annotations"] as! [[String: Any]]).map { "\($0["label"]!) \($0["start"]!)" })
+                == ["巡察 684", "第一议题 465", "主题教育 153"])
         try make("ours.json", ["label add 共同"])
         try make("theirs.json", ["label add 共同 --category"])
         let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json"))
@@ -196,5 +207,50 @@ struct MergeDriverEndToEndTests {
             result.stderr.contains("label 共同 is a span label in OURS but a category label in THEIRS"),
             "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")) == before)
+    }
+
+    /// Their side cut a file into parts (`load --split-at`) and annotated one, as bob: the merge
+    /// holds every part with its place in the file, their spans and unit label credited to bob,
+    /// and the log replays (one `load --split-at` of the file).
+    @Test func documentsTheirSideCutFromAFileArriveWhole() throws {
+        let dir = try Workspace.make()
+        try git(["init", "-q"], in: dir)
+        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
+        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        try annotate(["schema Schemas/governance.tagset.json", "load Fixtures/corpus"], in: dir)
+        try git(["add", "-A"], in: dir)
+        try git(["commit", "-qm", "base"], in: dir)
+        try git(["checkout", "-qb", "theirs"], in: dir)
+        let theirs = try tagbench(
+            ["session.json"], in: dir,
+            input: "load --split-at /^.{0,40}报告$/ Fixtures/compilation/reports.txt\nopen reports-2\n"
+                + "tag 巡察 all 巡察\nclassify 政治建设 doc\nsave\n",
+            environment: ["TAGBENCH_ANNOTATOR": "bob"])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        try git(["commit", "-qam", "theirs"], in: dir)
+        try git(["checkout", "-q", "main"], in: dir)
+        try annotate(["open xinqu-2023", "tag 第一议题 465:469"], in: dir)
+        try git(["commit", "-qam", "ours"], in: dir)
+        let merged = try git(["merge", "--no-edit", "theirs"], in: dir)
+        #expect(merged.status == 0, "\(merged.output)")
+        let file =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/session.json")))
+            as! [String: Any]
+        let documents = file["documents"] as! [[String: Any]]
+        #expect(documents.filter { $0["part"] != nil }.map { $0["id"] as! String } == (1...4).map { "reports-\($0)" })
+        let theirSpans = (file["annotations"] as! [[String: Any]]).filter { $0["doc"] as? String == "reports-2" }
+        #expect(!theirSpans.isEmpty && theirSpans.allSatisfy { $0["annotator"] as? String == "bob" })
+        let units = (file["categories"] as! [[String: Any]]).map { "\($0["doc"]!) \($0["label"]!) \($0["annotator"]!)" }
+        #expect(units == ["reports-2 政治建设 bob"], "\(units)")
+        let opened = try tagbench(
+            ["session.json"], in: dir, input: "spans --corpus\nhistory\n", environment: ["NO_COLOR": "1"])
+        let lines = opened.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("load --split-at") }.count == 1, "\(opened.stdout)")
+        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
+        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
+        #expect(again.stdout == lines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n")
     }
 }

@@ -122,18 +122,32 @@ struct MergeTests {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")
         let unit = try #require(h.engine.session.conflicts.open.first { $0.unit != nil })
+        let span = try #require(h.engine.session.conflicts.open.first { $0.unit == nil })
+        #expect(
+            h.failure("resolve c\(span.number) --as 巡察 --at 1:3")
+                == .invalidArgument(
+                    command: "resolve", argument: "--at 1:3",
+                    expected: "a span overlapping c\(span.number)'s \(span.range)"))
         #expect(
             h.failure("resolve c\(unit.number) --as 政治建设 --at 1:5")
                 == .invalidArgument(
                     command: "resolve", argument: "--at",
-                    expected: "no --at: c\(unit.number) is over a unit, not a span"))
+                    expected: "allowed: c\(unit.number) is over a unit, which --as labels whole"))
     }
 
     @Test func aDecisionStandsWhenAnotherStrategyWouldAcceptWhatItLeftOut() throws {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")
         let conflict = try #require(h.engine.session.conflicts.open.first { $0.range == TextRange(684, 688) })
-        try h.run("resolve c\(conflict.number) --none", "merge alice.json bob.json carol.json --strategy majority")
+        let unit = try #require(h.engine.session.conflicts.open.first { $0.unit != nil })
+        try h.run("resolve c\(conflict.number) --none", "resolve c\(unit.number) --none")
+        try h.run("merge alice.json bob.json carol.json --strategy majority")
+        // Majority would label para 2 政治建设 (bob and carol); the decision said none.
+        #expect(h.engine.session.categories.isEmpty)
+        #expect(
+            h.warnings.contains(
+                "c\(unit.number) was resolved (--none); the merge now accepts 政治建设 on para 2 there, which is left out: the decision is kept"
+            ), "\(h.warnings)")
         // Majority would accept alice's and carol's 巡察 684:688; the decision said none.
         #expect(!spans(h).contains { $0.hasPrefix("巡察 684:688") }, "\(spans(h))")
         #expect(
@@ -239,6 +253,7 @@ struct ConflictCommandTests {
             "conflict xinqu-2023 684:688 --version a 巡察 600:700 --version b",
             "conflict xinqu-2023 684:688 --version a 巡察 684:688 --version a",
             "conflict xinqu-2023 684:688 --version \"\" 巡察 684:688 --version b",
+            "conflict xinqu-2023 684:688 --version \" \" 巡察 684:688 --version b",
             "conflict xinqu-2023 684:688 --version a 巡察 684:688 巡察 684:688 --version b",
             "conflict xinqu-2023 684:688 --version a --version b"
         ] {

@@ -40,6 +40,11 @@ struct MergeDriverCommand: ParsableCommand {
         var sessions: [Session] = []
         for (file, name) in [(base, "BASE"), (ours, "OURS"), (theirs, "THEIRS")] {
             let bytes = try FileSystem.read(environment.absolute(file), regularOnly: true)
+            // Both branches made the file (git's add/add): no common ancestor, an empty BASE.
+            if name == "BASE" && bytes.isEmpty {
+                sessions.append(Session())
+                continue
+            }
             let shown = "\(file) (\(name) of \(path ?? ours))"
             sessions.append(try SessionCodec.decode(bytes, path: located, displayPath: shown).0)
         }

@@ -64,8 +64,13 @@ extension Engine {
         case .relabel(let labelName, let at):
             if conflict.unit != nil, at != nil {
                 throw .invalidArgument(
-                    command: "resolve", argument: "--at", expected: "no --at: \(conflict.id) is over a unit, not a span"
-                )
+                    command: "resolve", argument: "--at",
+                    expected: "allowed: \(conflict.id) is over a unit, which --as labels whole")
+            }
+            if let at, !at.overlaps(conflict.range) {
+                throw .invalidArgument(
+                    command: "resolve", argument: "--at \(at)",
+                    expected: "a span overlapping \(conflict.id)'s \(conflict.range)")
             }
             let label = session.tagSet.labels[try session.tagSet.resolve(labelName)].name
             let range = conflict.unit == nil ? at ?? conflict.range : conflict.range
@@ -161,7 +166,9 @@ extension Engine {
         }
         var named: [ConflictVersion] = []
         for version in versions {
-            if version.annotator.isEmpty { throw refuse("--version \"\"", "an annotator's name") }
+            if version.annotator.unicodeScalars.allSatisfy({ UTF8Bytes.isWhitespace($0.value) }) {
+                throw refuse("--version \"\(version.annotator)\"", "an annotator's name")
+            }
             if named.contains(where: { $0.annotator == version.annotator }) {
                 throw refuse("--version \(version.annotator)", "each version under a name of its own")
             }

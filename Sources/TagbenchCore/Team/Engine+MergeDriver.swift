@@ -47,20 +47,32 @@ extension Engine {
         // files. A file git has not written yet (a document new on their side: git puts it in
         // place after the driver ran) is kept as a missing document, as a session keeps one whose
         // file is gone, and logged as the `load` that reads it once it is there.
+        // The parts of a file cut by `load --split-at` come from one load of the file.
         let before = DocumentMatcher([session, theirs])
+        var loaded = Set<Command>()
+        var unread: [(load: Command, documents: [Document])] = []
+        var taken = Set<String>()
         for (d, key) in before.documentKeys[1].enumerated() where before.document(key, inSession: 0) == nil {
             let their = theirs.documents[d]
-            let load = Command.load([their.path], encoding: their.encoding)
+            let load = Command.load([their.path], encoding: their.encoding, splitAt: their.part?.pattern)
             guard their.isMissing else {
-                try run(load)
+                if loaded.insert(load).inserted { try run(load) }
                 continue
             }
-            let document = their.renamed(session.uniqueID(for: their.id))
-            let change = Change.addedDocuments([document])
+            let document = their.renamed(session.uniqueID(for: their.id, avoiding: taken))
+            taken.insert(document.id)
+            if let k = unread.firstIndex(where: { $0.load == load }) {
+                unread[k].documents.append(document)
+            } else {
+                unread.append((load, [document]))
+            }
+        }
+        for (load, documents) in unread {
+            let change = Change.addedDocuments(documents)
             apply(change)
             push(UndoStep(summary: CommandRenderer.render(load), changes: [change]), log: load)
             report.commands.append(CommandRenderer.render(load.relativizingPaths(to: directory)))
-            report.unread.append(document.id)
+            report.unread += documents.map(\.id)
         }
         // Sides: 0 ours, 1 theirs, 2 base.
         let matcher = DocumentMatcher([session, theirs, base])
@@ -163,14 +175,13 @@ extension Engine {
                 parts[1] == "doc" ? .document : parts[1] == "para" ? .paragraph(number) : .sentence(number)
             let command: Command =
                 adding ? .classify(label: parts[3], unit: unit) : .unclassify(label: parts[3], unit: unit)
+            let theirLabel = theirs.categories.first(where: {
+                documentID(1, $0.document) == parts[0] && $0.unit.rawValue == parts[1] && $0.index == number
+                    && theirs.tagSet.labels[$0.label].name == parts[3]
+            })
             if let document = session.documentIndex(id: parts[0]), session.documents[document].isMissing {
                 // No text to find the unit in: their label is kept with the range their session gives.
-                guard adding,
-                    let c = theirs.categories.first(where: {
-                        documentID(1, $0.document) == parts[0] && $0.unit.rawValue == parts[1] && $0.index == number
-                            && theirs.tagSet.labels[$0.label].name == parts[3]
-                    })
-                else { continue }
+                guard adding, let c = theirLabel else { continue }
                 var category = c
                 category.document = document
                 category.label = session.tagSet.index(of: parts[3])!
@@ -183,6 +194,10 @@ extension Engine {
                 report.commands.append(CommandRenderer.render(command))
                 continue
             }
+            // Their label is theirs: put there under their annotator's name.
+            let merging = annotator
+            if adding, let c = theirLabel { annotator = Annotator(name: c.annotator, fixedTime: merging.fixedTime) }
+            defer { annotator = merging }
             try run(.open(.name(parts[0])))
             try run(command)
         }

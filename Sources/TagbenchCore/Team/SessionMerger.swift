@@ -253,6 +253,15 @@ public enum SessionMerger {
                     label: tagSet.index(of: name)!, annotator: annotator.name, time: time,
                     annotators: who.map { voters[$0].input.annotator })
                 if document < target.documents.count && target.hasCategory(category) { continue }
+                // A decision over the unit stands over what a merge (another strategy) accepts now.
+                if document < target.documents.count,
+                    let decided = target.conflicts.all.first(where: {
+                        $0.decision != nil && $0.document == document && $0.unit == unit.kind && $0.index == unit.index
+                    })
+                {
+                    plan.overruled.append((decided, ConflictSpan(range: ranges[unit]!, label: name)))
+                    continue
+                }
                 plan.categories.append(category)
             }
             guard !rejected.isEmpty else { continue }
@@ -305,10 +314,15 @@ extension Document {
     /// This document under another id (itself when the id is its own).
     func renamed(_ id: String) -> Document {
         guard id != self.id else { return self }
-        if isMissing { return Document(missingID: id, path: path, length: length, sha256: sha256) }
+        if isMissing {
+            let copy = Document(missingID: id, path: path, length: length, sha256: sha256)
+            copy.part = part
+            return copy
+        }
         let copy = Document(id: id, path: path, bytes: bytes, sha256: sha256)
         copy.encoding = encoding
         copy.origin = origin
+        copy.part = part
         return copy
     }
 }

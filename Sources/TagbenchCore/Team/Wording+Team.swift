@@ -24,8 +24,9 @@ extension Wording {
 
     /// A span the merge accepts where a decided conflict lies: left out, and said.
     static func overruled(_ decided: Conflict, _ span: ConflictSpan) -> String {
-        "\(decided.id) was resolved (\(decided.decision!.arguments.joined(separator: " "))); the merge now accepts "
-            + "\(span.label) \(span.range) there, which is left out: the decision is kept"
+        let place = decided.unit.map { "on \($0.rawValue) \(decided.index)" } ?? "\(span.range)"
+        return "\(decided.id) was resolved (\(decided.decision!.arguments.joined(separator: " "))); the merge now "
+            + "accepts \(span.label) \(place) there, which is left out: the decision is kept"
     }
 
     /// `conflicts` with none open.
