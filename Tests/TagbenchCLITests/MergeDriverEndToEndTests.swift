@@ -29,16 +29,22 @@ struct MergeDriverEndToEndTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// A workspace that is a git repository with the driver set up as the docs say.
+    func repository() throws -> String {
+        let dir = try Workspace.make()
+        try git(["init", "-q"], in: dir)
+        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
+        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        return dir
+    }
+
     func annotate(_ lines: [String], in dir: String) throws {
         let result = try tagbench(["session.json"], in: dir, input: (lines + ["save"]).joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.stderr)")
     }
 
     @Test func gitMergesTwoBranchesAnnotatingOneSession() throws {
-        let dir = try Workspace.make()
-        try git(["init", "-q"], in: dir)
-        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
-        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        let dir = try repository()
         try annotate(
             [
                 "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023", "tag 第一议题 465:469",
@@ -117,10 +123,7 @@ struct MergeDriverEndToEndTests {
     /// file, so the driver keeps their document as a missing one with their spans (credited to
     /// them), and the session reads it when next opened; its history replays.
     @Test func aDocumentNewOnTheirSideIsKeptThoughGitHasNotWrittenItYet() throws {
-        let dir = try Workspace.make()
-        try git(["init", "-q"], in: dir)
-        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
-        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        let dir = try repository()
         try annotate(["schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open xinqu-2023"], in: dir)
         try git(["add", "-A"], in: dir)
         try git(["commit", "-qm", "base"], in: dir)
@@ -193,7 +196,8 @@ struct MergeDriverEndToEndTests {
         try Data().write(to: URL(fileURLWithPath: dir + "/empty.json"))
         result = try tagbench(["merge-driver", "empty.json", "ours.json", "theirs.json", "session.json"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
-        let both = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")))
+        let both =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")))
             as! [String: Any]
         #expect(
             Set((both["annotations"] as! [[String: Any]]).map { "\($0["label"]!) \($0["start"]!)" })
@@ -213,10 +217,7 @@ struct MergeDriverEndToEndTests {
     /// holds every part with its place in the file, their spans and unit label credited to bob,
     /// and the log replays (one `load --split-at` of the file).
     @Test func documentsTheirSideCutFromAFileArriveWhole() throws {
-        let dir = try Workspace.make()
-        try git(["init", "-q"], in: dir)
-        try "session.json merge=tagbench\n".write(toFile: dir + "/.gitattributes", atomically: true, encoding: .utf8)
-        try git(["config", "merge.tagbench.driver", "\(Workspace.binary) merge-driver %O %A %B %P"], in: dir)
+        let dir = try repository()
         try annotate(["schema Schemas/governance.tagset.json", "load Fixtures/corpus"], in: dir)
         try git(["add", "-A"], in: dir)
         try git(["commit", "-qm", "base"], in: dir)
