@@ -211,6 +211,12 @@ struct MergeDriverEndToEndTests {
             result.stderr.contains("label 共同 is a span label in OURS but a category label in THEIRS"),
             "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/ours.json")) == before)
+        // Their new label's alias names one of ours: the error says which side is which.
+        try make("ours.json", ["label add 标签甲 --alias qq"])
+        try make("theirs.json", ["label add 标签乙 --alias qq"])
+        result = try tagbench(["merge-driver", "base.json", "ours.json", "theirs.json", "session.json"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot merge THEIRS: its label 标签乙 cannot join OURS"), "\(result.stderr)")
     }
 
     /// Their side cut a file into parts (`load --split-at`) and annotated one, as bob: the merge

@@ -156,6 +156,16 @@ struct MergeTests {
             ), "\(h.warnings)")
     }
 
+    @Test func aStrategyNoSpanCanMeetIsSaid() throws {
+        let (h, _) = try team()
+        try h.run("merge alice.json bob.json carol.json --strategy min=4")
+        #expect(spans(h).isEmpty)
+        #expect(
+            h.warnings == [
+                "--strategy min=4 with 3 sessions accepts nothing: every span and label on a unit becomes a conflict"
+            ])
+    }
+
     @Test func aMergeAndADecisionAreUndoneAndRedoneWhole() throws {
         let (h, _) = try team()
         try h.run("merge alice.json bob.json carol.json")

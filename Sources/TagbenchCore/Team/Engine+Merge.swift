@@ -24,6 +24,9 @@ extension Engine {
             for warning in warnings { emit(.warning(warning)) }
             opened.append((shown, engine.session))
         }
+        if case .atLeast(let k) = strategy, k > opened.count {
+            emit(.warning(Wording.strategyAcceptsNothing(strategy.name, sessions: opened.count)))
+        }
         let names = MergeInput.annotatorNames(of: opened)
         let inputs = zip(opened, names).map {
             MergeInput(displayPath: $0.displayPath, session: $0.session, annotator: $1)

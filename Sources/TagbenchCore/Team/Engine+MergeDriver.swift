@@ -33,7 +33,12 @@ extension Engine {
         // `merge` refuses it): the driver fails, OURS stays, git reports the conflict.
         for label in theirs.tagSet.labels {
             guard let index = session.tagSet.index(of: label.name) else {
-                try run(.labelAdd(label))
+                do {
+                    try run(.labelAdd(label))
+                } catch {
+                    // An alias of it names another label of ours: say which side holds which.
+                    throw .mergeInput("THEIRS", reason: "its label \(label.name) cannot join OURS: \(error.message)")
+                }
                 continue
             }
             let known = session.tagSet.labels[index]

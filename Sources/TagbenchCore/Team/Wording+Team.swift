@@ -34,6 +34,12 @@ extension Wording {
         "no open conflicts" + (decided > 0 ? " (\(Format.grouped(decided)) resolved)" : "")
     }
 
+    /// `merge --strategy min=K` with fewer than K sessions.
+    static func strategyAcceptsNothing(_ strategy: String, sessions: Int) -> String {
+        "--strategy \(strategy) with \(Format.count(sessions, "session")) accepts nothing: every span and label "
+            + "on a unit becomes a conflict"
+    }
+
     /// `agree --against` a session with conflicts still open.
     static func curationUnfinished(_ path: String, open: Int) -> String {
         "\(path) has \(Format.count(open, "open conflict")): the curation is not finished, and what is still "
