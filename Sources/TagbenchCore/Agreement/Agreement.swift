@@ -248,39 +248,23 @@ private struct DocumentMatching {
 
     init(_ sources: [AgreementSource], chosen names: [String], skipsUnknown: Bool) throws(TagbenchError) {
         let chosen = try Self.chosen(sources, names, skipsUnknown: skipsUnknown)
-        // Per session, each chosen document's key (its hash, then `#n` for the n-th repeat of a
-        // text), readable or not: a text every session has is left out for being unreadable in
-        // one, not for being absent.
-        var keys: [[String: Int]] = []
-        var documentKeys: [[String?]] = []
-        for (s, source) in sources.enumerated() {
-            var seen: [String: Int] = [:]
-            var key: [String: Int] = [:]
-            var byDocument = [String?](repeating: nil, count: source.session.documents.count)
-            for (d, document) in source.session.documents.enumerated() where chosen[s][d] {
-                let hash = document.sha256
-                let n = seen[hash, default: 0]
-                seen[hash] = n + 1
-                let name = n == 0 ? hash : "\(hash)#\(n)"
-                key[name] = d
-                byDocument[d] = name
-            }
-            keys.append(key)
-            documentKeys.append(byDocument)
-            notChosen += chosen[s].lazy.filter { !$0 }.count
-        }
+        // Each document's key (its text's hash, then `#n` for its n-th copy), readable or not: a
+        // text every session has is left out for being unreadable in one, not for being absent.
+        // `--docs` chooses texts, every copy alike, so the keys of the chosen are their own.
+        let matcher = DocumentMatcher(sources.map(\.session))
+        for row in chosen { notChosen += row.lazy.filter { !$0 }.count }
         commonIndex = sources.map { Array(repeating: -1, count: $0.session.documents.count) }
-        for key in keys[0].sorted(by: { $0.value < $1.value }).map(\.key) {
-            let indices = keys.map { $0[key] }
-            guard indices.allSatisfy({ $0 != nil }) else { continue }
-            guard indices.enumerated().allSatisfy({ !sources[$0.offset].session.documents[$0.element!].isMissing })
+        for (d, key) in matcher.documentKeys[0].enumerated() where chosen[0][d] {
+            let places = matcher.places[key]!
+            guard places.count == sources.count,
+                places.allSatisfy({ !sources[$0.session].session.documents[$0.document].isMissing })
             else { continue }
-            for (s, index) in indices.enumerated() { commonIndex[s][index!] = common.count }
-            common.append(indices.map { $0! })
+            for place in places { commonIndex[place.session][place.document] = common.count }
+            common.append(places.map(\.document))
         }
         for (s, source) in sources.enumerated() {
             for (d, document) in source.session.documents.enumerated() where chosen[s][d] && commonIndex[s][d] < 0 {
-                let inEvery = documentKeys[s][d].map { key in keys.allSatisfy { $0[key] != nil } } ?? false
+                let inEvery = matcher.places[matcher.documentKeys[s][d]]!.count == sources.count
                 let reason =
                     document.isMissing
                     ? LeftOutDocument.unreadable

@@ -1,6 +1,7 @@
 /// The documents of several sessions matched by the SHA-256 of their text: the same report under
 /// other ids or paths in two annotators' sessions is one document. A text a session holds twice
-/// is two documents: its n-th copy is matched with the n-th copy in the others, as `agree` does.
+/// is two documents: its n-th copy is matched with the n-th copy in the others. `merge`, the git
+/// merge driver and `agree` match documents with it.
 public struct DocumentMatcher {
     /// Where a text is: the session (its position in the list given) and the document in it.
     public struct Place: Hashable, Sendable {
