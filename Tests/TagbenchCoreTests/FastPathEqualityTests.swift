@@ -21,7 +21,6 @@ struct FastPathEqualityTests {
         case extraKey
 
         func apply(to text: String) -> String {
-            let string = #""(?:[^"\\]|\\.)*""#
             switch self {
             case .asWritten: return text
             case .respacedKeys: return text.replacingOccurrences(of: "{\"id\": ", with: "{ \"id\" :")
@@ -29,18 +28,66 @@ struct FastPathEqualityTests {
                 return text.replacingOccurrences(of: "\n    ", with: "\r\n\t").replacingOccurrences(
                     of: "\n", with: "\r\n")
             case .compact:
-                // A raw line break is never inside a JSON string: every one is layout.
-                return text.replacingOccurrences(of: #"\n *"#, with: "", options: .regularExpression)
-                    .replacingOccurrences(of: "\": ", with: "\":")
+                // A raw line break is never inside a JSON string: every one, and the spaces after it,
+                // is layout.
+                var out: [UInt8] = []
+                var bytes = Array(text.utf8)[...]
+                while let byte = bytes.popFirst() {
+                    if byte == UInt8(ascii: "\n") {
+                        while bytes.first == UInt8(ascii: " ") { bytes.removeFirst() }
+                    } else {
+                        out.append(byte)
+                    }
+                }
+                return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "\": ", with: "\":")
             case .reorderedKeys:
-                return text.replacingOccurrences(
-                    of: ", \"source\": (\(string)), \"annotator\": (\(string))",
-                    with: ", \"annotator\": $2, \"source\": $1", options: .regularExpression)
+                return Self.rewrite(text, after: ", \"source\": ") { source, rest in
+                    let key = Array(", \"annotator\": ".utf8)
+                    guard rest.starts(with: key) else { return nil }
+                    let annotator = Self.stringLength(rest.dropFirst(key.count))
+                    let value = rest.dropFirst(key.count).prefix(annotator)
+                    return (key + value + Array(", \"source\": ".utf8) + source, key.count + annotator)
+                }
             case .extraKey:
-                return text.replacingOccurrences(
-                    of: "(\"time\": \(string))\\}", with: "$1, \"extra\": [1, {\"y\": null}] }",
-                    options: .regularExpression)
+                return Self.rewrite(text, after: "\"time\": ") { time, rest in
+                    guard rest.first == UInt8(ascii: "}") else { return nil }
+                    return (Array("\"time\": ".utf8) + time + Array(", \"extra\": [1, {\"y\": null}] }".utf8), 1)
+                }
             }
+        }
+
+        /// The length of the JSON string at the start of `bytes`, its quotes included.
+        static func stringLength(_ bytes: ArraySlice<UInt8>) -> Int {
+            var at = bytes.startIndex + 1
+            while bytes[at] != UInt8(ascii: "\"") { at += bytes[at] == UInt8(ascii: "\\") ? 2 : 1 }
+            return at + 1 - bytes.startIndex
+        }
+
+        /// `text` with each `key` followed by a JSON string, and what `change` accepts after it,
+        /// replaced: `change` gets the string and the rest, and gives what replaces the key, the
+        /// string and the `count` bytes of the rest it used, or nil to leave them.
+        static func rewrite(
+            _ text: String, after key: String,
+            _ change: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> (replacement: [UInt8], count: Int)?
+        ) -> String {
+            let bytes = Array(text.utf8), key = Array(key.utf8)
+            var out: [UInt8] = []
+            var at = 0
+            while at < bytes.count {
+                if bytes[at] == key[0], bytes[at...].starts(with: key), at + key.count < bytes.count,
+                    bytes[at + key.count] == UInt8(ascii: "\"")
+                {
+                    let value = bytes[(at + key.count)...].prefix(stringLength(bytes[(at + key.count)...]))
+                    if let (replacement, used) = change(value, bytes[value.endIndex...]) {
+                        out += replacement
+                        at = value.endIndex + used
+                        continue
+                    }
+                }
+                out.append(bytes[at])
+                at += 1
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
