@@ -130,4 +130,30 @@ struct ReportTests {
         }
         #expect(leftovers.isEmpty, "staging folders left: \(leftovers)")
     }
+
+    /// Pages are made a batch at a time on every core: a report of more documents than two
+    /// batches hold has every page, each the page a report of its document alone makes, and the
+    /// index lists them in the session's order.
+    @Test func pagesOfManyBatchesAreEachThePageOfTheirDocumentAlone() throws {
+        let dir = try Fixture.workspace()
+        try FileManager.default.createDirectory(atPath: dir + "/many", withIntermediateDirectories: true)
+        let count = ReportPages.batch * 2 + 3
+        for k in 1...count {
+            try "第\(k)篇巡察\(String(repeating: "整改", count: k % 7))巡察。\n".write(
+                toFile: dir + "/many/" + String(format: "d%04d.txt", k), atomically: true, encoding: .utf8)
+        }
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try h.run("label add 巡察", "load many", "tag 巡察 all /巡察/ --corpus", "report out")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir + "/out/docs")
+        #expect(pages.count == count)
+        let index = try read(dir + "/out/index.html")
+        let linked = index.components(separatedBy: "href=\"docs/").dropFirst().map { Int($0.prefix { $0 != "." })! }
+        #expect(linked == Array(1...count))
+        for k in [1, ReportPages.batch, ReportPages.batch + 1, count] {
+            try h.run("report one --docs " + String(format: "d%04d", k))
+            let alone = try read(dir + "/one/docs/\(k).html")
+            #expect(try read(dir + "/out/docs/\(k).html") == alone, "page \(k)")
+            #expect(alone.components(separatedBy: "<mark ").count == 3, "page \(k) marks both spans")
+        }
+    }
 }

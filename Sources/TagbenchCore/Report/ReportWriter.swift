@@ -62,43 +62,16 @@ public enum ReportWriter {
             try makeDirectory(staging, files: files)
             try makeDirectory(staging + "/docs", files: files)
             defer { monitor?.finished() }
+            let made = try ReportPages.write(
+                chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: staging + "/docs",
+                shownName: shownName, monitor: monitor, files: files)
+            result.spans = made.spans
+            let stale = made.stale
             var w = JSONWriter(capacity: 1 << 20)
-            var rows: [ReportIndex.Row] = []
-            rows.reserveCapacity(chosen.count)
-            var stale = 0
-            for (position, documentNumber) in chosen.enumerated() {
-                if tb_deferred_signal() != 0 || monitor?.shouldStop == true {
-                    throw TagbenchError.interrupted("report to \(shownName)")
-                }
-                monitor?.progress("report", done: position, of: chosen.count)
-                let document = session.documents[documentNumber]
-                let spans = session.annotations(inDocument: documentNumber) { annotation in
-                    guard chosenLabels.contains(annotation.label) else { return false }
-                    if document.covers(annotation.range, with: annotation.text) { return true }
-                    stale += 1
-                    return false
-                }.sorted { ($0.range.start, $1.range.end, $0.number) < ($1.range.start, $0.range.end, $1.number) }
-                let categories = (categoriesOf[documentNumber] ?? []).sorted(by: CategoryAnnotation.inUnitOrder)
-                let page = ReportPage(
-                    document: document, number: documentNumber + 1, spans: spans, categories: categories,
-                    labels: labels)
-                page.write(&w)
-                try ReportPageFile.write(staging + "/docs/\(documentNumber + 1).html", &w, files: files)
-                var counts: [Int: Int] = [:]
-                for span in spans { counts[span.label, default: 0] += 1 }
-                rows.append(
-                    ReportIndex.Row(
-                        number: documentNumber + 1, id: document.id, characters: document.length, spans: counts,
-                        categories: categories.map {
-                            (
-                                unit: $0.unit == .doc ? "document" : $0.unit == .para ? "¶\($0.index)" : "s\($0.index)",
-                                label: $0.label
-                            )
-                        }))
-                result.spans += spans.count
-            }
-            ReportIndex(session: name, labels: labels, chosenLabels: chosenLabels, rows: rows, agreement: agreement)
-                .write(&w)
+            ReportIndex(
+                session: name, labels: labels, chosenLabels: chosenLabels, rows: made.rows, agreement: agreement
+            )
+            .write(&w)
             try ReportPageFile.write(staging + "/index.html", &w, files: files)
             if stale > 0 {
                 result.warnings.append(
