@@ -68,10 +68,11 @@ demo: build
 release:
 	swift build -c release --static-swift-stdlib
 
-# The bulk-pass benchmark against the Python peer (not a test: it prints numbers). SCALE=10 for 10x.
+# The bulk-pass benchmark against the Python peer (not a test: it prints numbers). SCALE=10 for 10x;
+# REPORT=DIR also times `report` against `export spans` on the saved session, writing into DIR.
 bench: setup release
 	$(VENV)/bin/pip install -q orjson==3.13.0
-	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE))
+	$(VENV)/bin/python Tests/bench/bench.py $(if $(SCALE),--scale $(SCALE)) $(if $(REPORT),--report $(REPORT))
 
 # libFuzzer on the command parser, the session and tag-set decoders, the importers, the journal
 # reader, the hash cache and deeply nested JSON (FUZZ_SECONDS, default 60).

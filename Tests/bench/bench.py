@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The bulk-pass benchmark: tagbench against the Python peer (../shared/bench/py_reference.py).
 
-usage: bench.py [--scale N] [--rounds R] [--binary PATH]   (make bench; not part of the test suite)
+usage: bench.py [--scale N] [--rounds R] [--binary PATH] [--report DIR]
+       (make bench; not part of the test suite)
 
 Makes the benchmark corpus (3,500 documents x scale) with ../shared/bench/make_corpus.py, then runs
 R rounds, each a strict pair: the peer's whole pass, then tagbench's (`tagbench run
@@ -12,6 +13,10 @@ as a user's would be, so neither finds its own files warm in memory from a run b
 alternate which tool goes first. Prints the processor, then for each tool min / median / max of
 the wall time and the system time of each process, the ratio of every pair, and whether both
 found the same spans; then the latency of interactive commands on the session tagbench saved.
+
+With --report DIR, then R rounds on that session of `tagbench export s.json spans` against
+`tagbench report s.json` (a page a document), both writing into DIR, each first removing its
+previous output, alternating which goes first: the wall and system time of each, and the ratio.
 """
 import argparse
 import json
@@ -64,6 +69,7 @@ def main():
     parser.add_argument("--scale", type=int, default=1, help="corpus size in units of 3,500 documents")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "tagbench"))
+    parser.add_argument("--report", metavar="DIR", help="also time `report` against `export spans`, writing into DIR")
     args = parser.parse_args()
     documents = 3500 * args.scale
     corpus = OUT / f"corpus-{documents}"
@@ -133,6 +139,40 @@ def main():
     spans = tb[-1]["spans"]
     print(f"spans: tagbench {spans}, peer {py_spans}: {'same' if spans == py_spans else 'DIFFERENT'}")
     latency(work, documents, env, args.binary)
+    if args.report:
+        report_against_export(work, pathlib.Path(args.report), args.rounds, env, args.binary)
+
+
+def report_against_export(work, out, rounds, env, binary):
+    """`report` against `export spans` of the saved session, alternating, outputs in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    exported, reported, ratios = [], [], []
+
+    def export():
+        for name in ("spans.jsonl", "spans.jsonl.manifest.json"):
+            (out / name).unlink(missing_ok=True)
+        return run([binary, "export", "s.json", "spans", str(out / "spans.jsonl")], work, env)
+
+    def report():
+        shutil.rmtree(out / "report", ignore_errors=True)
+        return run([binary, "report", "s.json", str(out / "report")], work, env)
+
+    for round in range(rounds):
+        if round % 2 == 0:
+            e = export()
+            r = report()
+        else:
+            r = report()
+            e = export()
+        exported.append(e)
+        reported.append(r)
+        ratios.append(r[0] / e[0])
+        print(f"  round {round + 1}: export spans {e[0]:.2f}s  report {r[0]:.2f}s  {ratios[-1]:.2f}x", flush=True)
+    print(f"export spans: wall {spread([e[0] for e in exported], digits=2)}, "
+          f"system {spread([e[2] for e in exported], digits=2)}")
+    print(f"report:       wall {spread([r[0] for r in reported], digits=2)}, "
+          f"system {spread([r[2] for r in reported], digits=2)}")
+    print(f"report / export, per pair: {spread(ratios, 'x', 2)}; into {out}")
 
 
 def latency(work, documents, env, binary):
