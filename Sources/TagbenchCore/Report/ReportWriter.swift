@@ -6,7 +6,7 @@ import CTagbenchSystem
 /// Writes a report folder: `OUT/index.html` and a page a document (`OUT/docs/N.html`, N its
 /// number in the session), self-contained HTML with no network.
 ///
-/// The pages are written a document at a time into a new hidden folder beside OUT
+/// The pages are written (by `ReportPages`, on every core) into a new hidden folder beside OUT
 /// (`.OUT.tmp-PID`), which takes OUT's name only when every page is written: Ctrl-C, SIGINT,
 /// SIGTERM or a failure removes it and leaves an earlier report as it was. OUT may be new, an
 /// empty folder, or a report tagbench wrote (nothing else in it); like every path tagbench
