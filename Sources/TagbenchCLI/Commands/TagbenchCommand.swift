@@ -124,7 +124,8 @@ struct ReplCommand: ParsableCommand {
             reader = StandardInputReader()
         }
         if interactive && isatty(2) == 1 {
-            engine.monitor = TerminalProgress(interrupted: { LibEditLineReader.interruptRequested })
+            engine.monitor = TerminalProgress(
+                environment: environment.variables, interrupted: { LibEditLineReader.interruptRequested })
         }
         // Output longer than the screen is paged, at a terminal only (never for pipes and scripts).
         if interactive && console.isTerminal { console.pager = Pager(environment: environment.variables) }
@@ -343,7 +344,9 @@ func runOne(_ command: Command, session: String, timings: Bool = false, progress
     var start = clock.now
     let engine = try openSession(session, environment: environment, console: console)
     ProcessEnd.keep(engine)
-    if progress && isatty(2) == 1 { engine.monitor = TerminalProgress(interrupted: { false }) }
+    if progress && isatty(2) == 1 {
+        engine.monitor = TerminalProgress(environment: environment.variables, interrupted: { false })
+    }
     if timings { console.err(Timing.line("open", since: start, clock)) }
     do {
         start = clock.now
