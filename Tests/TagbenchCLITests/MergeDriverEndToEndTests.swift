@@ -43,6 +43,21 @@ struct MergeDriverEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    /// The history in `lines` (what a REPL printed for `ask`, then for `history`) replayed into a
+    /// new session: it runs, and the new session answers `ask` with the same lines.
+    func expectHistoryReplays(
+        _ lines: [String], asking ask: String, in dir: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
+        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
+        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
+        #expect(replayed.status == 0, "\(replayed.stderr)", sourceLocation: sourceLocation)
+        let again = try tagbench(["replayed.json"], in: dir, input: ask, environment: ["NO_COLOR": "1"])
+        #expect(
+            again.stdout == lines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n",
+            "\(again.stdout)", sourceLocation: sourceLocation)
+    }
+
     @Test func gitMergesTwoBranchesAnnotatingOneSession() throws {
         let dir = try repository()
         try annotate(
@@ -94,14 +109,7 @@ struct MergeDriverEndToEndTests {
         #expect(afterLines.contains("no open conflicts (1 resolved)"))
         let history = afterLines.drop { $0 != "schema Schemas/governance.tagset.json" }
         #expect(history.last == "resolve c1 --pick 2")
-        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
-        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
-        #expect(replayed.status == 0, "\(replayed.stderr)")
-        let again = try tagbench(
-            ["replayed.json"], in: dir, input: "spans --corpus\nconflicts\n", environment: ["NO_COLOR": "1"])
-        #expect(
-            again.stdout == afterLines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n",
-            "\(again.stdout)")
+        try expectHistoryReplays(afterLines, asking: "spans --corpus\nconflicts\n", in: dir)
     }
 
     @Test func aCorruptBaseLeavesOursAsItWasAndFails() throws {
@@ -159,12 +167,7 @@ struct MergeDriverEndToEndTests {
         #expect(opened.status == 0 && !opened.stderr.contains("missing"), "\(opened.stderr)")
         #expect(opened.stdout.contains("a2  巡察      new         0:2"), "\(opened.stdout)")
         let lines = opened.stdout.split(separator: "\n").map(String.init)
-        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
-        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
-        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
-        #expect(replayed.status == 0, "\(replayed.stderr)")
-        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
-        #expect(again.stdout == lines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n")
+        try expectHistoryReplays(lines, asking: "spans --corpus\n", in: dir)
     }
 
     /// Run by hand on three files: notes changed on both sides are both kept (no conflict with
@@ -253,11 +256,6 @@ struct MergeDriverEndToEndTests {
             ["session.json"], in: dir, input: "spans --corpus\nhistory\n", environment: ["NO_COLOR": "1"])
         let lines = opened.stdout.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasPrefix("load --split-at") }.count == 1, "\(opened.stdout)")
-        let history = lines.drop { $0 != "schema Schemas/governance.tagset.json" }
-        try history.joined(separator: "\n").write(toFile: dir + "/replay.tb", atomically: true, encoding: .utf8)
-        let replayed = try tagbench(["run", "replay.tb", "--session", "replayed.json"], in: dir)
-        #expect(replayed.status == 0, "\(replayed.stderr)")
-        let again = try tagbench(["replayed.json"], in: dir, input: "spans --corpus\n", environment: ["NO_COLOR": "1"])
-        #expect(again.stdout == lines.prefix { !$0.hasPrefix("schema ") }.joined(separator: "\n") + "\n")
+        try expectHistoryReplays(lines, asking: "spans --corpus\n", in: dir)
     }
 }
