@@ -67,6 +67,40 @@ import Testing
         #expect(reopened.stdout.hasSuffix("no annotations\n"))
     }
 
+    /// `export`, `stats` and `report` only read a session and never save it: they leave its
+    /// undo history unread (a tenth of opening a large session). The proof that it is not read:
+    /// a history that opening for annotation refuses does not stop them, and they give what the
+    /// same session without that history gives.
+    @Test func commandsThatOnlyReadASessionDoNotReadItsUndoHistory() throws {
+        let dir = try Workspace.make()
+        let input = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\nopen qu-jiceng\ntag 巡察 all 巡察\nsave\n"
+        #expect(try tagbench(["s.json"], in: dir, input: input).status == 0)
+        let text = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
+        let kind = "{\"change\": \"added\""
+        #expect(text.contains(kind))
+        try text.replacingOccurrences(of: kind, with: "{\"change\": \"unheard-of\"")
+            .write(toFile: dir + "/s.json", atomically: true, encoding: .utf8)
+        let opened = try tagbench(["s.json"], in: dir, input: "spans\n")
+        #expect(opened.status == 1)
+        #expect(
+            opened.stderr.contains("the undo history has a change of unknown kind \"unheard-of\""), "\(opened.stderr)")
+        let exported = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let stats = try tagbench(["stats", "s.json", "--json"], in: dir)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        // The same session with its history cut out, through the same commands.
+        let start = try #require(text.range(of: ",\n  \"undo\": ["))
+        try (String(text[..<start.lowerBound]) + "\n}\n").write(
+            toFile: dir + "/t.json", atomically: true, encoding: .utf8)
+        #expect(try tagbench(["t.json"], in: dir, input: "undo\n").stderr.contains("nothing to undo"))
+        let plain = try tagbench(["export", "t.json", "spans", "plain.jsonl"], in: dir)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/out.jsonl"))
+                == Data(contentsOf: URL(fileURLWithPath: dir + "/plain.jsonl")))
+        #expect(try tagbench(["stats", "t.json", "--json"], in: dir).stdout == stats.stdout)
+    }
+
     @Test func undoAfterCrashRecoveryReachesPastTheSave() throws {
         let dir = try Workspace.make()
         let first = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\nopen qu-jiceng\ntag 巡察 all 巡察\nsave\n"

@@ -64,11 +64,14 @@ func lockSession(_ path: String?, environment: CLIEnvironment, console: Console)
 }
 
 /// Opens a session read from the command line, printing its warnings; failures become exit 1.
-func openSession(_ path: String?, environment: CLIEnvironment, console: Console) throws -> Engine {
+/// `history` false: only to be read (its undo history is left unread and it is never saved).
+func openSession(_ path: String?, environment: CLIEnvironment, console: Console, history: Bool = true) throws
+    -> Engine
+{
     guard let path else { return environment.configured(Engine(annotator: environment.annotator), console: console) }
     do {
         let (engine, warnings) = try Engine.open(
-            path: environment.absolute(path), displayPath: path, annotator: environment.annotator)
+            path: environment.absolute(path), displayPath: path, annotator: environment.annotator, history: history)
         for warning in warnings { OutputRenderer(console: console).render(.warning(warning)) }
         return environment.configured(engine, console: console)
     } catch {
@@ -342,7 +345,7 @@ func runOne(_ command: Command, session: String, timings: Bool = false, progress
     }
     let clock = ContinuousClock()
     var start = clock.now
-    let engine = try openSession(session, environment: environment, console: console)
+    let engine = try openSession(session, environment: environment, console: console, history: false)
     ProcessEnd.keep(engine)
     if progress && isatty(2) == 1 {
         engine.monitor = TerminalProgress(environment: environment.variables, interrupted: { false })

@@ -355,7 +355,7 @@ public struct JSONReader {
         case .array:
             try beginArray()
             while try nextElement() { try skipValue() }
-        case .string: _ = try readString()
+        case .string: _ = try skipString()
         case .bool: _ = try readBool()
         case .null: _ = readNull()
         case .number:

@@ -56,11 +56,13 @@ public enum SessionCodec {
     }
 
     /// Reads a session file at `path` (absolute), reading back every document and checking its
-    /// hash (taken from `knownHashes` for a file as it was when hashed).
+    /// hash (taken from `knownHashes` for a file as it was when hashed). `history` false leaves
+    /// the kept undo history unread: for a session only read, never saved.
     public static func decode(
-        _ bytes: [UInt8], path: String, displayPath: String,
+        _ bytes: [UInt8], path: String, displayPath: String, history: Bool = true,
         knownHashes: @autoclosure () -> HashCache = HashCache()
     ) throws(TagbenchError) -> (Session, OpenReport) {
-        try SessionLoader.load(bytes, path: path, displayPath: displayPath, knownHashes: knownHashes)
+        try SessionLoader.load(
+            bytes, path: path, displayPath: displayPath, history: history, knownHashes: knownHashes)
     }
 }

@@ -122,8 +122,10 @@ extension Engine {
             guard sessions.count < Agreement.largestCount else {
                 throw .unexpectedArgument(command: command, argument: path)
             }
-            // Opened as `--read-only` opens it: no lock taken, no journal attached, nothing written.
-            let (other, warnings) = try Engine.open(path: absolute, displayPath: path, annotator: annotator)
+            // Opened as `--read-only` opens it: no lock taken, no journal attached, nothing written
+            // (so its undo history is not read).
+            let (other, warnings) = try Engine.open(
+                path: absolute, displayPath: path, annotator: annotator, history: false)
             for warning in warnings { emit(.warning(warning)) }
             paths.append(path)
             sessions.append(other.session)

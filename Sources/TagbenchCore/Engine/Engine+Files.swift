@@ -14,6 +14,7 @@ extension Engine {
     /// emptying it leaves nothing that would be replayed twice.
     public func writeSession(to path: String? = nil, displayPath: String? = nil) throws(TagbenchError) {
         guard let absolute = path ?? sessionPath else { throw .noSessionPath }
+        precondition(historyRead, "a session opened without its undo history was about to be written")
         let target = FileSystem.resolvingLinks(absolute)
         let named = displayPath ?? Paths.fileName(of: absolute)
         try Self.checkOpenable(session, path: named)

@@ -12,6 +12,9 @@ public final class Engine {
     public var defersSaves = false
     /// Opened with `--read-only`: the session file itself is never written (another process may own it).
     public var isReadOnly = false
+    /// Whether the session's kept undo history was read when it was opened: a session opened
+    /// without it is never written (that would drop the history from the file).
+    private(set) var historyRead = true
     /// The path a deferred `save` named (the session path when it named none).
     public internal(set) var pendingSave: String?
     /// Who annotates.
@@ -76,12 +79,15 @@ public final class Engine {
 
     /// An engine over the session file at `path` (absolute); a file that does not exist is a new
     /// session, created on first save. Returns warnings about missing or changed documents.
-    public static func open(path: String, displayPath: String, annotator: Annotator) throws(TagbenchError) -> (
-        Engine, [String]
-    ) {
+    /// `history` false leaves the kept undo history unread (a tenth of opening a large session):
+    /// for a session only read, which is then never saved.
+    public static func open(
+        path: String, displayPath: String, annotator: Annotator, history: Bool = true
+    ) throws(TagbenchError) -> (Engine, [String]) {
         // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
         let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
+        engine.historyRead = history
         // A checkpoint is read in place of the session: one that is a link is not tagbench's.
         if FileSystem.isLink(Journal.checkpointPath(for: path)) {
             throw .unsafeSideFile(Journal.checkpointPath(for: path))
@@ -113,7 +119,7 @@ public final class Engine {
         // Errors in what was read name the file read: a broken checkpoint is not the session's fault.
         let readName = fromCheckpoint ? Journal.checkpointPath(for: displayPath) : displayPath
         let (session, report) = try SessionCodec.decode(
-            bytes, path: path, displayPath: readName, knownHashes: cacheReading.wait())
+            bytes, path: path, displayPath: readName, history: history, knownHashes: cacheReading.wait())
         engine.session = session
         var warnings: [String] = []
         if fromCheckpoint {

@@ -5,9 +5,10 @@ enum SessionFileReader {
     /// The file's sections in file order. `documentsRead` is called with the documents read so
     /// far as soon as a documents list ends, so that the caller can read them from disk while
     /// the rest is parsed. `fastPath` false reads every annotation with the general reader
-    /// (for the test that the fast path gives the same; see `AnnotationLayout`).
+    /// (for the test that the fast path gives the same; see `AnnotationLayout`). `history` false
+    /// skips the kept undo history (`undo`, `redo`) unread, for a session that is never saved.
     static func read(
-        _ bytes: [UInt8], displayPath: String, fastPath: Bool = true,
+        _ bytes: [UInt8], displayPath: String, fastPath: Bool = true, history: Bool = true,
         documentsRead: ([DocumentRecord]) -> Void = { _ in }
     ) throws(TagbenchError) -> SessionFile {
         var reader = try JSONReader(bytes: bytes, path: displayPath)
@@ -35,8 +36,8 @@ enum SessionFileReader {
             case "suggestions", "rejected":
                 file.suggestions += try readSuggestions(&reader, rejected: key == "rejected")
             case "log": file.log += try readLog(&reader)
-            case "undo": file.undo.undo += try readKeptSteps(&reader, in: file)
-            case "redo": file.undo.redo += try readKeptSteps(&reader, in: file)
+            case "undo" where history: file.undo.undo += try readKeptSteps(&reader, in: file)
+            case "redo" where history: file.undo.redo += try readKeptSteps(&reader, in: file)
             case "conflicts": file.conflicts += try readConflicts(&reader)
             case "next_conflict": file.nextConflict = try reader.readInt()
             default: try reader.skipValue()

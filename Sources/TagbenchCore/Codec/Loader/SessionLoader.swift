@@ -35,15 +35,16 @@ struct SessionLoader {
     /// file could not be read.
     typealias ReadDocuments = [Result<Document, TagbenchError>?]
 
-    /// Reads the session file `bytes`, at `path` (absolute), and every document it names.
+    /// Reads the session file `bytes`, at `path` (absolute), and every document it names; its
+    /// kept undo history only with `history`.
     static func load(
-        _ bytes: [UInt8], path: String, displayPath: String,
+        _ bytes: [UInt8], path: String, displayPath: String, history: Bool = true,
         knownHashes: () -> HashCache
     ) throws(TagbenchError) -> (Session, SessionCodec.OpenReport) {
         let directory = Paths.directory(of: path)
         var reading: Parallel.Pending<ReadDocuments>?
         var absolutePaths: [String] = []
-        let file = try SessionFileReader.read(bytes, displayPath: displayPath) { documents in
+        let file = try SessionFileReader.read(bytes, displayPath: displayPath, history: history) { documents in
             // Reading the documents back is the slowest part of opening: started as soon as they
             // are known, while the rest of the file is parsed.
             absolutePaths = documents.map { Paths.absolute($0.path, base: directory) }
