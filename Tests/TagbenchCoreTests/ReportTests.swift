@@ -1,4 +1,5 @@
 import Foundation
+import CTagbenchBytes
 import Testing
 @testable import TagbenchCore
 
@@ -15,6 +16,42 @@ struct ReportTests {
     @Test(arguments: escapes)
     func textIsEscapedForElementsAndAttributes(text: String, expected: String) {
         #expect(JSONWriter.escapedHTML(text) == expected)
+    }
+
+    /// Escaping a long text (the 32-byte steps, each escaped byte at every place in them)
+    /// equals escaping it a character at a time, as the table above defines it.
+    @Test func longTextIsEscapedAsACharacterAtATimeWould() {
+        let reference: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+        let pieces: [String] = ["&", "<", ">", "\"", "'", "\r", "\n", "巡", "察", "𠀀", "a", " ", "=", "?", "\u{7F}"]
+        for _ in 0..<2_000 {
+            let text = String(
+                (0..<Int.random(in: 0...90)).map { _ in Int.random(in: 0..<4) == 0 ? pieces.randomElement()! : "巡" }
+                    .joined())
+            var expected = ""
+            for scalar in text.unicodeScalars {
+                expected += scalar == "\r" ? "&#13;" : reference[Character(scalar)] ?? String(scalar)
+            }
+            #expect(JSONWriter.escapedHTML(text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    /// The run finder, both ways, against its definition on buffers of every length around the
+    /// 32-byte step.
+    @Test func htmlRunFinderStopsAtTheFirstByteToEscapeBothWays() {
+        let special: [UInt8] = [0x0D, 0x0A, 0x22, 0x26, 0x27, 0x3C, 0x3D, 0x3E, 0x3F, 0x80, 0xA6, 0xBC, 0xE5]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...100)
+            var buffer = (0..<n).map { _ in UInt8.random(in: 0x80...0xFF) }
+            for _ in 0..<Int.random(in: 0...2) where n > 0 {
+                buffer[Int.random(in: 0..<n)] = special.randomElement()!
+            }
+            let expected = buffer.firstIndex { [0x26, 0x3C, 0x3E, 0x22, 0x27, 0x0D].contains($0) } ?? n
+            buffer.withUnsafeBufferPointer { b in
+                let base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                #expect(tb_html_plain_prefix(base, n) == expected, "\(buffer)")
+                #expect(tb_html_plain_prefix_portable(base, n) == expected, "\(buffer)")
+            }
+        }
     }
 
     @Test func colourOutsideHexIsGreyInTheStyleSheet() {

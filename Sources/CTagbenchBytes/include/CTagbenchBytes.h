@@ -44,6 +44,13 @@ size_t tb_json_plain_prefix(const uint8_t *p, size_t n);
 /// The same, 8 bytes at a time (what `tb_json_plain_prefix` does without AVX2; tests compare the two).
 size_t tb_json_plain_prefix_portable(const uint8_t *p, size_t n);
 
+/// The length of the longest prefix of `p` that HTML text or a quoted attribute value holds as
+/// it is: no `&`, `<`, `>`, `"`, `'` or carriage return. Uses AVX2 when the processor has it.
+size_t tb_html_plain_prefix(const uint8_t *p, size_t n);
+
+/// The same, a byte at a time (what `tb_html_plain_prefix` does without AVX2; tests compare the two).
+size_t tb_html_plain_prefix_portable(const uint8_t *p, size_t n);
+
 /// Which of the fields that repeat from one annotation to the next hold an escape.
 enum { TB_ESCAPED_DOC = 1, TB_ESCAPED_LABEL = 2, TB_ESCAPED_SOURCE = 4, TB_ESCAPED_ANNOTATOR = 8, TB_ESCAPED_TIME = 16 };
 

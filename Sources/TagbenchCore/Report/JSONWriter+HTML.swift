@@ -1,3 +1,5 @@
+import CTagbenchBytes
+
 /// HTML through the same byte builder as JSON (`raw` for markup, `int` for numbers): text and
 /// attribute values escaped, with the runs that need no escape copied whole (a report holds the
 /// whole corpus; a String built a character at a time was far too slow for it).
@@ -14,15 +16,14 @@ extension JSONWriter {
     public mutating func html(utf8 source: UnsafeBufferPointer<UInt8>) {
         guard let base = source.baseAddress else { return }
         let n = source.count
-        var runStart = 0
-        for i in 0..<n {
-            let b = base[i]
-            // Every byte that needs an escape is below 0x3F: one compare lets CJK text through.
-            guard b < 0x3F && (b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || b == 0x0D) else {
-                continue
-            }
-            if i > runStart { raw(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
-            switch b {
+        var i = 0
+        while i < n {
+            // The runs that need no escape are found 32 bytes a step (`html_plain.c`).
+            let run = tb_html_plain_prefix(base + i, n - i)
+            if run > 0 { raw(UnsafeBufferPointer(start: base + i, count: run)) }
+            i += run
+            guard i < n else { return }
+            switch base[i] {
             case 0x26: raw("&amp;")
             case 0x3C: raw("&lt;")
             case 0x3E: raw("&gt;")
@@ -30,9 +31,8 @@ extension JSONWriter {
             case 0x27: raw("&#39;")
             default: raw("&#13;")
             }
-            runStart = i + 1
+            i += 1
         }
-        if n > runStart { raw(UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
     }
 
     /// `text` escaped as `html(_:)` escapes it, for markup built by interpolation.

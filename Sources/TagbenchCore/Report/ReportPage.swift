@@ -11,11 +11,24 @@ struct ReportPage {
     /// Its number in the session, from 1.
     let number: Int
     /// Its spans, by start, the longer first among equal starts.
-    let spans: [Annotation]
+    let spans: [Mark]
     /// Its category labels, in unit order.
     let categories: [CategoryAnnotation]
     /// The tag set's labels.
     let labels: [Label]
+
+    /// What a page shows of a span: a whole `Annotation` copied and sorted for each of a large
+    /// report's spans retained and released its every string.
+    struct Mark {
+        var range: TextRange
+        var label: Int
+        var number: Int
+        var note: String
+
+        init(_ annotation: Annotation) {
+            (range, label, number, note) = (annotation.range, annotation.label, annotation.number, annotation.note)
+        }
+    }
 
     /// A run of paragraphs no span crosses out of, drawn as one block, and its spans in lanes.
     private struct Block {
@@ -132,7 +145,7 @@ struct ReportPage {
     /// A span's opening tag: its label (name and colour class), offsets and id, and its note as
     /// a title (a tooltip). The offsets show on hover from the data attributes (the style sheet),
     /// not from a title repeating them: a tenth of a page's bytes at 46 spans a document.
-    private func mark(_ w: inout JSONWriter, _ span: Annotation, lane: Int) {
+    private func mark(_ w: inout JSONWriter, _ span: Mark, lane: Int) {
         let name = labels[span.label].name
         w.raw("<mark id=\"a")
         w.int(span.number)

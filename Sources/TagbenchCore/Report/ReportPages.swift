@@ -74,7 +74,9 @@ enum ReportPages {
             if document.covers(annotation.range, with: annotation.text) { return true }
             stale += 1
             return false
-        }.sorted { ($0.range.start, $1.range.end, $0.number) < ($1.range.start, $0.range.end, $1.number) }
+        }.map(ReportPage.Mark.init).sorted {
+            ($0.range.start, $1.range.end, $0.number) < ($1.range.start, $0.range.end, $1.number)
+        }
         let categories = categories.sorted(by: CategoryAnnotation.inUnitOrder)
         let labels = session.tagSet.labels
         var w = JSONWriter(capacity: document.bytes.count * 3 / 2 + 16384)
