@@ -101,6 +101,22 @@ import Testing
         #expect(try tagbench(["stats", "t.json", "--json"], in: dir).stdout == stats.stdout)
     }
 
+    /// A journal left unsaved may hold an `undo` of a kept step: a command that only reads the
+    /// session replays it as opening for annotation does, so it reads the history then.
+    @Test func commandsThatOnlyReadASessionReplayAnUnsavedUndoOfAKeptStep() throws {
+        let dir = try Workspace.make()
+        let input = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\nopen qu-jiceng\ntag 巡察 all 巡察\nsave\n"
+        #expect(try tagbench(["s.json"], in: dir, input: input).status == 0)
+        // Unsaved: the undo is only in the journal, as after a crash.
+        #expect(try tagbench(["s.json"], in: dir, input: "undo\n").status == 0)
+        let exported = try tagbench(["export", "s.json", "spans", "out.jsonl"], in: dir)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("recovered 1 command from the journal of s.json"), "\(exported.stderr)")
+        let lines = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.contains("\"spans\": []") }, "\(lines.map { $0.suffix(80) })")
+    }
+
     @Test func undoAfterCrashRecoveryReachesPastTheSave() throws {
         let dir = try Workspace.make()
         let first = "schema Schemas/governance.tagset.json\nload Fixtures/corpus\nopen qu-jiceng\ntag 巡察 all 巡察\nsave\n"

@@ -79,14 +79,16 @@ public final class Engine {
 
     /// An engine over the session file at `path` (absolute); a file that does not exist is a new
     /// session, created on first save. Returns warnings about missing or changed documents.
-    /// `history` false leaves the kept undo history unread (a tenth of opening a large session):
-    /// for a session only read, which is then never saved.
+    /// `history` false leaves the kept undo history unread (a tenth of opening a large session)
+    /// unless a journal is there to replay: for a session only read, which is then never saved.
     public static func open(
         path: String, displayPath: String, annotator: Annotator, history: Bool = true
     ) throws(TagbenchError) -> (Engine, [String]) {
         // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
         let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
+        // A journal left unsaved is replayed below, and an `undo` in it may take back a kept step.
+        let history = history || FileSystem.kind(of: Journal.path(for: path)) != .missing
         engine.historyRead = history
         // A checkpoint is read in place of the session: one that is a link is not tagbench's.
         if FileSystem.isLink(Journal.checkpointPath(for: path)) {
