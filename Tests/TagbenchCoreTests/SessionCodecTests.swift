@@ -198,6 +198,16 @@ struct SessionCodecTests {
         (
             "no version", "{\"format\": \"tagbench-session\"}",
             "session.json is not a valid session: it has no \"version\""
+        ),
+        // A value under a key this build does not know is skipped, but checked as any other.
+        (
+            "bad escape in an unknown key", "{\"format\": \"tagbench-session\", \"version\": 1, \"zz\": \"\\q\"}",
+            "session.json:1:54: malformed JSON: invalid escape"
+        ),
+        (
+            "bad unicode escape in an unknown list",
+            "{\"format\": \"tagbench-session\", \"version\": 1, \"zz\": [\"ok\", \"\\u12G4\"]}",
+            "session.json:1:64: malformed JSON: invalid \\u escape"
         )
     ]
 

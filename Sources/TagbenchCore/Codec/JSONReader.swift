@@ -355,7 +355,13 @@ public struct JSONReader {
         case .array:
             try beginArray()
             while try nextElement() { try skipValue() }
-        case .string: _ = try skipString()
+        case .string:
+            // Checked as `readString` checks it, but built only when it holds an escape.
+            let token = try skipString()
+            if bytes[token].contains(UInt8(ascii: "\\")) {
+                position = token.lowerBound
+                _ = try readString()
+            }
         case .bool: _ = try readBool()
         case .null: _ = readNull()
         case .number:

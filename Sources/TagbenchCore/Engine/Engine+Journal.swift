@@ -77,9 +77,10 @@ extension Engine {
         try journal.reset()
     }
 
-    /// Replays the journal of the session at `path` (absolute) into this engine; returns what to tell the user.
-    func recover(path: String, displayPath: String) -> [String] {
-        guard let contents = Journal.read(sessionPath: path) else { return [] }
+    /// Replays `journal`, the journal of the session at `path` (absolute), into this engine;
+    /// returns what to tell the user.
+    func recover(_ journal: Journal.Contents?, path: String, displayPath: String) -> [String] {
+        guard let contents = journal else { return [] }
         if let follows = contents.follows, follows != (baseHash?.wait() ?? "") {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.

@@ -80,15 +80,13 @@ public final class Engine {
     /// An engine over the session file at `path` (absolute); a file that does not exist is a new
     /// session, created on first save. Returns warnings about missing or changed documents.
     /// `history` false leaves the kept undo history unread (a tenth of opening a large session)
-    /// unless a journal is there to replay: for a session only read, which is then never saved.
+    /// unless a journal has commands to replay: for a session only read, then never saved.
     public static func open(
         path: String, displayPath: String, annotator: Annotator, history: Bool = true
     ) throws(TagbenchError) -> (Engine, [String]) {
         // The real file: an alias (a link, a linked folder) has the same lock, journal and file.
         let path = FileSystem.resolvingLinks(path)
         let engine = Engine(annotator: annotator, sessionPath: path)
-        // A journal left unsaved is replayed below, and an `undo` in it may take back a kept step.
-        let history = history || FileSystem.kind(of: Journal.path(for: path)) != .missing
         engine.historyRead = history
         // A checkpoint is read in place of the session: one that is a link is not tagbench's.
         if FileSystem.isLink(Journal.checkpointPath(for: path)) {
@@ -96,7 +94,7 @@ public final class Engine {
         }
         switch FileSystem.kind(of: path) {
         case .missing where FileSystem.kind(of: Journal.checkpointPath(for: path)) != .file:
-            let warnings = engine.recover(path: path, displayPath: displayPath)
+            let warnings = engine.recover(Journal.read(sessionPath: path), path: path, displayPath: displayPath)
             return (engine, warnings)
         case .directory:
             throw .unreadable(displayPath, reason: "it is a directory")
@@ -140,11 +138,19 @@ public final class Engine {
             warnings.append(Wording.documentChanged(change))
         }
         if !session.documents.isEmpty { engine.current = 0 }
+        // The journal is read once, here, and what it holds decides: one that appears while the
+        // session is being read (a REPL opening it) is replayed like one that was there before.
+        let journal = Journal.read(sessionPath: path)
+        if !history, journal?.commands.isEmpty == false {
+            // An `undo` in it may take back a kept step: the history is needed after all.
+            session.keptUndo = try SessionFileReader.readKeptUndo(bytes, displayPath: readName)
+            engine.historyRead = true
+        }
         // The undo history the file kept: a replay of the journal below moves its steps as the
         // sitting that wrote the journal did.
         engine.undoHistory = UndoHistory(restoring: session.keptUndo)
         engine.journalBookkeeping.wrote(upTo: session.log.count)
-        warnings += engine.recover(path: path, displayPath: displayPath)
+        warnings += engine.recover(journal, path: path, displayPath: displayPath)
         return (engine, warnings)
     }
 

@@ -1,6 +1,23 @@
 /// Reads the kept undo history (`undo`, `redo`). Only its shape is checked here: what each step
 /// names is checked against the session when the step is undone or redone.
 extension SessionFileReader {
+    /// The kept undo history alone, every other section skipped: for a session first read
+    /// without it (`read(history: false)`) that turns out to need it.
+    static func readKeptUndo(_ bytes: [UInt8], displayPath: String) throws(TagbenchError) -> KeptUndo {
+        var reader = try JSONReader(bytes: bytes, path: displayPath)
+        let file = SessionFile(bytes: bytes, displayPath: displayPath)
+        var undo = KeptUndo()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "undo": undo.undo += try readKeptSteps(&reader, in: file)
+            case "redo": undo.redo += try readKeptSteps(&reader, in: file)
+            default: try reader.skipValue()
+            }
+        }
+        return undo
+    }
+
     /// The steps of `undo` or `redo`.
     static func readKeptSteps(_ reader: inout JSONReader, in file: SessionFile) throws(TagbenchError) -> [KeptStep] {
         try readObjects(&reader, KeptStep()) { (step, key, reader) throws(TagbenchError) in
