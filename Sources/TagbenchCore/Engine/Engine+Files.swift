@@ -169,7 +169,8 @@ extension Engine {
             session.documents.map(\.path) + [sessionPath].compactMap { $0 })
         try protected.check(options.path, shown: path)
         // The manifest names the session file by its hash only when it holds what is exported;
-        // the file is hashed while the export runs.
+        // the bytes read on opening are hashed when the manifest is made (hashing them on
+        // another core while the export ran was no faster: docs/performance.md).
         var provenance = ExportProvenance(
             sessionPath: sessionPath, sessionSHA256: nil,
             sessionDirectory: sessionDirectory(orElse: context.baseDirectory))
