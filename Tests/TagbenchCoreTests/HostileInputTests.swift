@@ -38,14 +38,43 @@ struct HostileInputTests {
         }
     }
 
-    /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn
-    /// one: the session still opens, with what it holds.
-    @Test func aBrokenCacheOrJournalRecordDoesNotStopAnOpen() throws {
+    /// A saved session of the fixtures with two spans (a1, a2), and its folder and path.
+    func savedSession() throws -> (EngineHarness, String, String) {
         let dir = try Fixture.workspace()
         let path = dir + "/s.json"
         let h = EngineHarness(directory: dir, sessionPath: path)
         try h.run(
             "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
+        return (h, dir, path)
+    }
+
+    /// A bad journal record with records after it is damage, not a torn append: the commands
+    /// before it are replayed, and it and what follows are kept aside, not dropped unsaid.
+    @Test func aDamagedJournalRecordStopsTheReplayAndIsKept() throws {
+        let (h, dir, path) = try savedSession()
+        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
+        let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(
+            warnings == [
+                "recovered 1 command from the journal of s.json (not saved yet)",
+                "line 2 of the journal cannot be read; it and what follows were not recovered and are kept in .s.json.journal.failed-…"
+            ])
+        try h.run("untag a1")
+        #expect(EngineHarness(engine: engine, directory: dir).annotationFingerprint == h.annotationFingerprint)
+        // Journaling starts afresh beside the kept file, which holds every line as it was.
+        try engine.attachJournal()
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+            $0.hasPrefix(".s.json.journal.failed-")
+        }
+        #expect(kept.count == 1)
+        #expect(try String(contentsOfFile: dir + "/" + kept[0], encoding: .utf8) == journal)
+    }
+
+    /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn
+    /// one: the session still opens, with what it holds.
+    @Test func aBrokenCacheOrJournalRecordDoesNotStopAnOpen() throws {
+        let (h, dir, path) = try savedSession()
         try Data(("{\"format\": \"tagbench-hashes\", \"version\": 1, \"files\": " + Self.nested(20_000) + "}").utf8)
             .write(to: URL(fileURLWithPath: HashCache.path(for: path)))
         #expect(HashCache.read(for: path).entries.isEmpty)

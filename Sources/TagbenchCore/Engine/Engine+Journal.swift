@@ -128,6 +128,11 @@ extension Engine {
                 break
             }
         }
+        if let line = contents.unreadableLine, !recoveryStopped {
+            recoveryStopped = true
+            messages.append(
+                Wording.journalRecordUnreadable(line, journalName: Paths.fileName(of: Journal.path(for: path))))
+        }
         journalBookkeeping.wrote(upTo: session.log.count)
         if recovered > 0 { isDirty = true }
         messages.insert(Wording.recovered(recovered, from: displayPath, torn: contents.torn), at: 0)

@@ -43,6 +43,11 @@ enum Wording {
         "the journal's command \(number) (\(line)) failed: \(error); what follows it was not recovered and is kept in \(journalName).failed-…"
     }
 
+    /// A journal record that cannot be read, with more after it (a damaged journal).
+    static func journalRecordUnreadable(_ line: Int, journalName: String) -> String {
+        "line \(line) of the journal cannot be read; it and what follows were not recovered and are kept in \(journalName).failed-…"
+    }
+
     /// What a recovery replayed.
     static func recovered(_ commands: Int, from displayPath: String, torn: Bool) -> String {
         "recovered \(Format.count(commands, "command")) from the journal of \(displayPath) (not saved yet)"

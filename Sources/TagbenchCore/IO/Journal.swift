@@ -124,6 +124,9 @@ public final class Journal {
         public var commands: [String] = []
         /// Whether the file ended with an incomplete record (dropped).
         public var torn = false
+        /// The line of a record that cannot be read with more after it: damage (an edit, the
+        /// disk), not a torn append. The commands before it are the ones to replay.
+        public var unreadableLine: Int?
     }
 
     /// Reads the journal of a session, if there is one (a link in its place is not followed).
@@ -141,6 +144,7 @@ public final class Journal {
         var contents = Contents()
         var start = 0
         var first = true
+        var lineNumber = 0
         reading: while start < bytes.count {
             guard let end = bytes[start...].firstIndex(of: 0x0A) else {
                 contents.torn = true
@@ -148,10 +152,12 @@ public final class Journal {
             }
             let line = Array(bytes[start..<end])
             start = end + 1
+            lineNumber += 1
             guard let record = try? parseRecord(line) else {
-                // A record is whole only with its line end; a bad one can only be the torn last
-                // (a failed append is cut back before anything else is appended).
-                contents.torn = true
+                // A record is whole only with its line end, and a failed append is cut back
+                // before anything else is appended: a bad last record is the torn one. A bad
+                // record with more after it was damaged, and what follows it is not replayed.
+                if start < bytes.count { contents.unreadableLine = lineNumber } else { contents.torn = true }
                 break
             }
             switch record {
