@@ -14,7 +14,6 @@ extension Engine {
     /// emptying it leaves nothing that would be replayed twice.
     public func writeSession(to path: String? = nil, displayPath: String? = nil) throws(TagbenchError) {
         guard let absolute = path ?? sessionPath else { throw .noSessionPath }
-        precondition(historyRead, "a session opened without its undo history was about to be written")
         let target = FileSystem.resolvingLinks(absolute)
         let named = displayPath ?? Paths.fileName(of: absolute)
         try Self.checkOpenable(session, path: named)
@@ -120,6 +119,8 @@ extension Engine {
         to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
         meanwhile: @escaping @Sendable () -> Void = {}
     ) throws(TagbenchError) -> FileHashing {
+        // Saves and checkpoints alike keep the undo history: never one that was not read.
+        precondition(historyRead, "a session opened without its undo history was about to be written")
         let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
         var segments: [ArraySlice<UInt8>] = []
         session.keptUndo = undoHistory.kept(in: session)

@@ -13,7 +13,7 @@ public final class Engine {
     /// Opened with `--read-only`: the session file itself is never written (another process may own it).
     public var isReadOnly = false
     /// Whether the session's kept undo history was read when it was opened: a session opened
-    /// without it is never written (that would drop the history from the file).
+    /// without it is never written, as a save or a checkpoint (either would drop the history).
     private(set) var historyRead = true
     /// The path a deferred `save` named (the session path when it named none).
     public internal(set) var pendingSave: String?

@@ -17,8 +17,8 @@ struct ReportPage {
     /// The tag set's labels.
     let labels: [Label]
 
-    /// What a page shows of a span: a whole `Annotation` copied and sorted for each of a large
-    /// report's spans retained and released its every string.
+    /// What a page shows of a span. Holding copies of whole `Annotation`s (and sorting them)
+    /// retained and released every string of each of a large report's spans.
     struct Mark {
         var range: TextRange
         var label: Int
