@@ -51,6 +51,32 @@ struct HostileInputEndToEndTests {
         }
     }
 
+    /// A damaged journal (a record that cannot be read, with more after it) is left as it is by
+    /// a command that only reads the session, which says where the journal goes; the next open
+    /// for writing sets it aside, whole, and journals afresh.
+    @Test func aDamagedJournalIsLeftByAReadAndSetAsideByAWrite() throws {
+        let dir = try session()
+        let journal = ["open qu-jiceng", "untag \\q", "open quwei-2023"].map { "{\"command\": \"\($0)\"}\n" }.joined()
+        let journalPath = dir + "/.s.json.journal"
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: journalPath))
+        let said =
+            "line 2 of the journal cannot be read; it and what follows were not recovered; the journal keeps them, "
+            + "set aside as .s.json.journal.failed-… when the session is opened for writing"
+        let setAside = { try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".failed-") } }
+        for arguments in [["export", "s.json", "spans", "out.jsonl"], ["stats", "s.json"], ["s.json", "--read-only"]] {
+            let result = try tagbench(arguments, in: dir, input: "quit\n", limit: 60)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(said), "\(arguments): \(result.stderr)")
+            #expect(try read(journalPath) == journal, "\(arguments)")
+            #expect(try setAside().isEmpty, "\(arguments)")
+        }
+        let written = try tagbench(["s.json"], in: dir, input: "quit\n", limit: 60)
+        #expect(written.status == 0 && written.stderr.contains(said), "\(written.stderr)")
+        let kept = try setAside()
+        #expect(kept.count == 1 && kept.first?.hasPrefix(".s.json.journal.failed-") == true, "\(kept)")
+        #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
+    }
+
     /// A FIFO planted where a side file goes hangs nothing: the journal and the lock are refused
     /// with a clear error; the hash cache and a checkpoint are ignored (they are only helpers).
     @Test(arguments: [("journal", true), ("lock", true), ("hashes", false), ("checkpoint", false)])

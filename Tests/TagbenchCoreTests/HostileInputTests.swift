@@ -58,7 +58,7 @@ struct HostileInputTests {
         #expect(
             warnings == [
                 "recovered 1 command from the journal of s.json (not saved yet)",
-                "line 2 of the journal cannot be read; it and what follows were not recovered and are kept in .s.json.journal.failed-…"
+                "line 2 of the journal cannot be read; it and what follows were not recovered; the journal keeps them, set aside as .s.json.journal.failed-… when the session is opened for writing"
             ])
         try h.run("untag a1")
         #expect(EngineHarness(engine: engine, directory: dir).annotationFingerprint == h.annotationFingerprint)

@@ -38,14 +38,22 @@ enum Wording {
         "the journal of \(displayPath) follows an earlier save, which holds its \(Format.count(commands, "command")); nothing to recover"
     }
 
-    /// The journal's command `number` failed on replay; what follows was kept aside.
+    /// The journal's command `number` failed on replay; what follows stays in the journal.
     static func journalCommandFailed(_ number: Int, line: String, error: String, journalName: String) -> String {
-        "the journal's command \(number) (\(line)) failed: \(error); what follows it was not recovered and is kept in \(journalName).failed-…"
+        "the journal's command \(number) (\(line)) failed: \(error); it and what follows were not recovered"
+            + journalKept(journalName)
     }
 
     /// A journal record that cannot be read, with more after it (a damaged journal).
     static func journalRecordUnreadable(_ line: Int, journalName: String) -> String {
-        "line \(line) of the journal cannot be read; it and what follows were not recovered and are kept in \(journalName).failed-…"
+        "line \(line) of the journal cannot be read; it and what follows were not recovered" + journalKept(journalName)
+    }
+
+    /// Where a journal whose replay stopped goes: a command that only reads the session (an
+    /// export, `--read-only`) leaves it where it is; journaling, which starts when the session is
+    /// opened for writing, first moves it aside.
+    private static func journalKept(_ journalName: String) -> String {
+        "; the journal keeps them, set aside as \(journalName).failed-… when the session is opened for writing"
     }
 
     /// What a recovery replayed.
