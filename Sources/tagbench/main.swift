@@ -1,4 +1,5 @@
 import TagbenchCLI
 import TagbenchCore
 
+OpenFileLimit.ensure()
 TagbenchCommand.main()

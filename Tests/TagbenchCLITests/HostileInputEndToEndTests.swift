@@ -77,6 +77,24 @@ struct HostileInputEndToEndTests {
         #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
     }
 
+    /// Too few open files allowed: a soft limit is raised (the report is written), a hard one is
+    /// an error saying so before anything is read or written, not a crash part-way (with 4 the
+    /// dispatch library trapped: SIGILL, status 132).
+    @Test(arguments: [("ulimit -Sn 4", true), ("ulimit -n 4", false), ("ulimit -n 15", false), ("ulimit -n 16", true)])
+    func tooFewOpenFilesAreRaisedOrRefused(shell: String, works: Bool) throws {
+        let dir = try session()
+        let result = try tagbench(["report", "s.json", "out"], in: dir, limit: 60, shell: shell)
+        #expect(result.status == (works ? 0 : 1), "\(result.stderr)")
+        #expect(exists(dir + "/out/index.html") == works)
+        if !works {
+            let allowed = shell.split(separator: " ").last!
+            #expect(
+                result.stderr
+                    == "error: this process may have only \(allowed) files open at once (ulimit -n); tagbench needs 16\n"
+                    + "  hint: raise the limit first, e.g. ulimit -n 1024\n")
+        }
+    }
+
     /// A FIFO planted where a side file goes hangs nothing: the journal and the lock are refused
     /// with a clear error; the hash cache and a checkpoint are ignored (they are only helpers).
     @Test(arguments: [("journal", true), ("lock", true), ("hashes", false), ("checkpoint", false)])

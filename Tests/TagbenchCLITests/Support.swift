@@ -53,13 +53,19 @@ struct ProcessResult {
 
 /// Runs the built binary in `directory` with `arguments`, feeding `input` on stdin; with a
 /// `limit`, a watchdog kills it after that many seconds (no time is asserted: it ends a hang).
+/// `shell` is run by `/bin/sh` first, in the same process (`ulimit -n 8`).
 func tagbench(
     _ arguments: [String], in directory: String, input: String? = nil, environment extra: [String: String] = [:],
-    limit: Double? = nil
+    limit: Double? = nil, shell: String? = nil
 ) throws -> ProcessResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Workspace.binary)
-    process.arguments = arguments
+    if let shell {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", Workspace.binary] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: Workspace.binary)
+        process.arguments = arguments
+    }
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     var environment = ProcessInfo.processInfo.environment
     environment["SOURCE_DATE_EPOCH"] = "1700000000"

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import TagbenchCore
+
+/// The floor on open files (`ulimit -n`). Below it tagbench would fail part-way, saying a
+/// document cannot be read or a page cannot be written, or be killed outright by the dispatch
+/// library, which traps when it cannot make its event descriptor; so it stops first and says why.
+public enum OpenFileLimit {
+    /// The files tagbench may hold open at once: the standard three, the dispatch library's
+    /// event descriptors, a session's lock and journal, a file read or written on each core, a
+    /// regex worker's pipes and a folder being listed, with room to spare.
+    public static let needed = 16
+
+    /// `RLIMIT_NOFILE`, as the C library's functions take it on Linux.
+    private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+
+    /// Raises a soft limit below `needed` where the hard limit allows; otherwise shows the error
+    /// and exits with status 1. Called first thing, before any thread starts.
+    public static func ensure() {
+        var limit = rlimit()
+        guard getrlimit(Self.resource, &limit) == 0, limit.rlim_cur < needed
+        else { return }
+        let allowed = Int(limit.rlim_cur)
+        // No limit (RLIM_INFINITY) is the largest value: it passes both comparisons.
+        if limit.rlim_max >= needed {
+            limit.rlim_cur = rlim_t(needed)
+            if setrlimit(Self.resource, &limit) == 0 { return }
+        }
+        let console = Console.standard(environment: CLIEnvironment.current().variables)
+        exit(failure(.tooFewOpenFiles(allowed: allowed, needed: needed), console: console).rawValue)
+    }
+}
