@@ -141,6 +141,32 @@ struct ReportTests {
         #expect(leftovers.isEmpty)
     }
 
+    /// An earlier report that cannot be removed once the new one took its name: the report is
+    /// done (the new one in place), the rest of the earlier is named in a warning, and the next
+    /// report removes it.
+    @Test func anEarlierReportThatCannotBeRemovedIsSaidAndRemovedNextTime() throws {
+        let h = try harness()
+        try h.run("load Fixtures/corpus", "report out")
+        // Where the earlier report's first page is removed, in a report that fails nothing.
+        let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
+        h.engine.files = counting
+        try h.run("report out")
+        let at = try #require(counting.log.firstIndex { $0.hasPrefix("unlink ") && $0.contains(".out.old.tmp-") }) + 1
+        h.engine.files = FaultyFileSystem(.fail(at: at, error: EACCES))
+        try h.run("report out")
+        let warning = try #require(h.warnings.last)
+        #expect(
+            warning.hasPrefix("the earlier report could not be removed entirely: what is left of it is in .out.old."))
+        #expect(warning.hasSuffix(", which the next report to out removes"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs").count == 5)
+        let left = { try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.hasPrefix(".out") } }
+        #expect(try left() == [".out.old.tmp-\(getpid())"])
+        h.engine.files = SystemFileOperations.shared
+        try h.run("report out --docs x")
+        #expect(try left().isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+    }
+
     /// Stops a command after `after` documents, as Ctrl-C does.
     final class StopAfter: ProgressMonitor {
         let after: Int

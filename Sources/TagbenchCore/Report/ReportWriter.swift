@@ -90,7 +90,13 @@ public enum ReportWriter {
                 if replacing { _ = files.rename(old, target) }
                 throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure))
             }
-            if replacing { removeTree(old) }
+            // The new report is in place whatever happens to the earlier one: what cannot be
+            // removed is said, and the next report of OUT removes it (`removeLeftovers`).
+            if replacing, !removeTree(old, files: files) {
+                result.warnings.append(
+                    "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: old)), which the next report to \(shownName) removes"
+                )
+            }
         } catch let error as TagbenchError {
             removeTree(staging)
             throw error
@@ -144,14 +150,15 @@ public enum ReportWriter {
         }
     }
 
-    /// Removes the staging folders reports of `target` killed part-way left (`.OUT.tmp-PID` and
-    /// `.OUT.old.tmp-PID` of a process that is gone).
+    /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID` and
+    /// `.OUT.old.tmp-PID`): of a process killed part-way, or of this one (which writes one
+    /// report at a time), whose earlier report could not be removed entirely.
     private static func removeLeftovers(of target: String) {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
                 temporary.name == name || temporary.name == name + ".old",
-                temporary.pid > 0, kill(temporary.pid, 0) != 0, errno == ESRCH,
+                temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
                 FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry)
             else { continue }
             removeTree(directory + "/" + entry)
@@ -159,17 +166,18 @@ public enum ReportWriter {
     }
 
     /// Removes a report folder this code wrote: its files, its `docs` folder's, then the folders
-    /// (a link is removed, never followed).
-    static func removeTree(_ folder: String) {
+    /// (a link is removed, never followed); whether it is gone.
+    @discardableResult
+    static func removeTree(_ folder: String, files: FileOperations = SystemFileOperations.shared) -> Bool {
         for name in (try? FileSystem.list(folder)) ?? [] {
             let path = folder + "/" + name
             if FileSystem.kind(of: path) == .directory && !FileSystem.isLink(path) {
-                removeTree(path)
+                removeTree(path, files: files)
             } else {
-                unlink(path)
+                _ = files.unlink(path)
             }
         }
-        rmdir(folder)
+        return rmdir(folder) == 0
     }
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
