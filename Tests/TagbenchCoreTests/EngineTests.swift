@@ -19,6 +19,23 @@ struct EngineTests {
         #expect(h.messages == ["4 already loaded, skipped"])
     }
 
+    /// The check before a save that the session would open again computes no hash: a save
+    /// computes those not yet known on every core, and asking here computed each on one thread.
+    @Test func checkingASessionBeforeASaveComputesNoHash() throws {
+        let dir = try Fixture.workspace()
+        let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
+        try h.run("load Fixtures/corpus")
+        let documents = h.engine.session.documents
+        #expect(Document.unhashed(documents).count == 4)
+        try Engine.checkOpenable(h.engine.session, path: "s.json")
+        #expect(Document.unhashed(documents).count == 4)
+        try h.run("save")
+        #expect(Document.unhashed(documents).isEmpty)
+        // Still refused: a hash known to be empty.
+        let empty = Document(id: "x", path: dir + "/x.txt", bytes: Array("巡察".utf8), sha256: "")
+        #expect(empty.hasEmptyHash && !documents[0].hasEmptyHash)
+    }
+
     @Test func scriptsWithCRLFLineEndsRunLineByLine() throws {
         let h = EngineHarness(directory: try Fixture.workspace())
         let runner = ScriptRunner(engine: h.engine)

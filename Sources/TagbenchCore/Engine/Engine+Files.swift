@@ -99,9 +99,11 @@ extension Engine {
         }
     }
 
-    /// Refuses a session that could be written but not opened again.
+    /// Refuses a session that could be written but not opened again. Hashes not yet computed
+    /// are left to the writer, which computes them on every core (asking here computed each on
+    /// this thread, one after the other).
     static func checkOpenable(_ session: Session, path: String) throws(TagbenchError) {
-        for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.sha256.isEmpty {
+        for (k, d) in session.documents.enumerated() where d.id.isEmpty || d.path.isEmpty || d.hasEmptyHash {
             throw .unopenableSession(
                 path: path,
                 reason: "document \(k + 1) has an empty \(d.id.isEmpty ? "id" : d.path.isEmpty ? "path" : "sha256")")

@@ -68,6 +68,10 @@ public final class Document {
         self.digest = Digest(sha256)
     }
 
+    /// Whether the hash is known and empty (a document made with an empty one): a hash still to
+    /// be computed is never empty, so this asks without computing it.
+    var hasEmptyHash: Bool { digest.isKnownEmpty }
+
     /// The documents whose hash is not yet known.
     public static func unhashed(_ documents: [Document]) -> [Document] {
         documents.filter { !$0.digest.isKnown }
@@ -82,6 +86,8 @@ public final class Document {
         init(_ hex: String?) { self.hex = Mutex(hex) }
 
         var isKnown: Bool { hex.withLock { $0 != nil } }
+
+        var isKnownEmpty: Bool { hex.withLock { $0?.isEmpty == true } }
 
         func value(of bytes: [UInt8]) -> String {
             if let known = hex.withLock({ $0 }) { return known }
