@@ -61,7 +61,7 @@ struct HostileInputEndToEndTests {
         try Data(journal.utf8).write(to: URL(fileURLWithPath: journalPath))
         let said =
             "line 2 of the journal cannot be read; it and what follows were not recovered; the journal keeps them, "
-            + "set aside as .s.json.journal.failed-… when the session is opened for writing"
+            + "and a command that writes the session sets it aside as .s.json.journal.failed-…"
         let setAside = { try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".failed-") } }
         for arguments in [["export", "s.json", "spans", "out.jsonl"], ["stats", "s.json"], ["s.json", "--read-only"]] {
             let result = try tagbench(arguments, in: dir, input: "quit\n", limit: 60)
@@ -75,6 +75,65 @@ struct HostileInputEndToEndTests {
         let kept = try setAside()
         #expect(kept.count == 1 && kept.first?.hasPrefix(".s.json.journal.failed-") == true, "\(kept)")
         #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
+    }
+
+    /// Writes a journal whose first two commands replay and whose third record cannot be read,
+    /// with one more after it; returns it.
+    @discardableResult
+    func writeDamagedJournal(in dir: String, label: String = "巡察", text: String = "巡察") throws -> String {
+        let journal = ["open qu-jiceng", "tag \(label) all \(text)", "untag \\q", "open quwei-2023"].map {
+            "{\"command\": \"\($0)\"}\n"
+        }.joined()
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: dir + "/.s.json.journal"))
+        return journal
+    }
+
+    /// The spans of `label` in qu-jiceng, listed by a writing open that saves; and how many
+    /// times the fixture holds `text`.
+    func spans(_ label: String, of text: String, in dir: String) throws -> (listed: Int, inText: Int) {
+        let listed = try tagbench(["s.json"], in: dir, input: "spans --corpus\nsave\n", limit: 60)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(!listed.stderr.contains("follows an earlier save"), "\(listed.stderr)")
+        let lines = listed.stdout.split(separator: "\n")
+        let count = lines.filter { $0.contains(" \(label) ") && $0.contains(" qu-jiceng ") }.count
+        return (count, try read(dir + "/corpus/qu-jiceng.txt").components(separatedBy: text).count - 1)
+    }
+
+    /// What the replay of a damaged journal recovered outlives the writing open that sets the
+    /// journal aside, though the REPL's input ends unsaved (a checkpoint keeps it); the journal
+    /// is set aside whole, and never over a file already there by that name.
+    @Test func whatADamagedJournalRecoveredOutlivesAnUnsavedOpenThatSetsItAside() throws {
+        let dir = try session()
+        let journal = try writeDamagedJournal(in: dir)
+        // Files of the user's by the names the next seconds would give.
+        let now = Int(time(nil))
+        for t in now..<(now + 60) {
+            try Data("mine \(t)".utf8).write(to: URL(fileURLWithPath: dir + "/.s.json.journal.failed-\(t)"))
+        }
+        let unsaved = try tagbench(["s.json"], in: dir, input: "", limit: 60)
+        #expect(unsaved.status == 0, "\(unsaved.stderr)")
+        let (listed, inText) = try spans("巡察", of: "巡察", in: dir)
+        #expect(listed == inText && listed > 0)
+        for t in now..<(now + 60) { #expect(try read(dir + "/.s.json.journal.failed-\(t)") == "mine \(t)") }
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix("-2") }
+        #expect(kept.count == 1 && kept.first?.hasPrefix(".s.json.journal.failed-") == true, "\(kept)")
+        #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
+    }
+
+    /// `run` with a damaged journal beside its session replays what it can and, once it has
+    /// saved that, sets the journal aside: the next open does not take it for spent.
+    @Test func runSavesWhatADamagedJournalRecoveredAndSetsItAside() throws {
+        let dir = try session()
+        let journal = try writeDamagedJournal(in: dir, label: "基层党建", text: "党建")
+        try "open quwei-2023\n".write(toFile: dir + "/x.tb", atomically: false, encoding: .utf8)
+        let ran = try tagbench(["run", "x.tb", "--session", "s.json"], in: dir, limit: 60)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(!exists(dir + "/.s.json.journal"))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".failed-") }
+        #expect(kept.count == 1)
+        #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
+        let (listed, inText) = try spans("基层党建", of: "党建", in: dir)
+        #expect(listed == inText && listed > 0)
     }
 
     /// Too few open files allowed: a soft limit is raised (the report is written), a hard one is

@@ -58,7 +58,7 @@ struct HostileInputTests {
         #expect(
             warnings == [
                 "recovered 1 command from the journal of s.json (not saved yet)",
-                "line 2 of the journal cannot be read; it and what follows were not recovered; the journal keeps them, set aside as .s.json.journal.failed-… when the session is opened for writing"
+                "line 2 of the journal cannot be read; it and what follows were not recovered; the journal keeps them, and a command that writes the session sets it aside as .s.json.journal.failed-…"
             ])
         try h.run("untag a1")
         #expect(EngineHarness(engine: engine, directory: dir).annotationFingerprint == h.annotationFingerprint)
@@ -69,6 +69,40 @@ struct HostileInputTests {
         }
         #expect(kept.count == 1)
         #expect(try String(contentsOfFile: dir + "/" + kept[0], encoding: .utf8) == journal)
+    }
+
+    /// Setting a damaged journal aside writes a checkpoint of what its replay recovered; when
+    /// that write fails (a full disk), the journal is put back as it was and the next open
+    /// recovers the same.
+    @Test func aCheckpointThatCannotBeWrittenLeavesTheDamagedJournalInPlace() throws {
+        let (_, dir, path) = try savedSession()
+        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        let open = { () throws -> Engine in
+            try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
+            return try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
+        }
+        // Which operation writes the checkpoint, in a set-aside that fails nothing.
+        let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
+        let first = try open()
+        first.files = counting
+        try first.attachJournal()
+        #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let at = try #require(counting.log.firstIndex { $0.hasPrefix("write ") }) + 1
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir)
+        where name.contains(".checkpoint") || name.contains(".failed-") {
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+        let engine = try open()
+        engine.files = FaultyFileSystem(.fail(at: at, error: ENOSPC))
+        #expect(throws: TagbenchError.self) { try engine.attachJournal() }
+        #expect(try String(contentsOfFile: Journal.path(for: path), encoding: .utf8) == journal)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+            $0.contains(".failed-") || $0.contains(".checkpoint")
+        }
+        #expect(left.isEmpty, "\(left)")
+        let (again, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(warnings.first == "recovered 1 command from the journal of s.json (not saved yet)")
+        #expect(again.session.annotationCount == engine.session.annotationCount)
     }
 
     /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn

@@ -96,6 +96,10 @@ extension Engine {
         } else if !moved {
             // A journal that cannot be emptied is damaged: the next change writes a checkpoint.
             try journal?.reset()
+            // With no journal attached (`run`), one whose replay stopped is still there: the file
+            // now holds what it recovered, and the rest is kept aside, not left to be taken
+            // for spent by the next open.
+            setAsideStoppedJournal()
         }
     }
 

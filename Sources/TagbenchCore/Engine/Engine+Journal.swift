@@ -3,20 +3,47 @@ extension Engine {
     /// Starts journaling changes beside the session file (which must have a path).
     public func attachJournal() throws(TagbenchError) {
         guard let sessionPath else { throw .noSessionPath }
-        let path = Journal.path(for: sessionPath)
-        if recoveryStopped, FileSystem.kind(of: path) == .file {
-            // Keep what could not be replayed, out of the way of the new journal.
-            _ = files.rename(path, path + ".failed-\(Timestamp.now())")
-            recoveryStopped = false
-        }
+        // What could not be replayed goes out of the way of the new journal.
+        let setAside = setAsideStoppedJournal()
         let mode = FileSystem.sideFileMode(for: sessionPath)
-        journal = try Journal(sessionPath: sessionPath, mode: mode, files: files)
-        if journalIsStale {
-            // Its commands are all in the saved file: it starts afresh.
-            try journal?.reset()
-            journalIsStale = false
+        do {
+            journal = try Journal(sessionPath: sessionPath, mode: mode, files: files)
+            if journalIsStale {
+                // Its commands are all in the saved file: it starts afresh.
+                try journal?.reset()
+                journalIsStale = false
+            }
+            // What the replay recovered was on disk only in the journal just set aside: a
+            // snapshot keeps it, as a checkpoint the next open starts from.
+            if let setAside, isDirty { try writeCheckpoint() }
+        } catch {
+            // Put back as it was: the next open replays the same, and says the same.
+            if let setAside { _ = files.rename(setAside, Journal.path(for: sessionPath)) }
+            journal = nil
+            throw error
         }
         removeLeftovers()
+    }
+
+    /// After a replay that stopped, moves the journal (all of it, as it was) to
+    /// `.NAME.journal.failed-TIME`, a name not yet taken; the path it moved to, or nil. Called
+    /// once what the replay recovered is kept elsewhere, or is about to be (`attachJournal`).
+    @discardableResult
+    func setAsideStoppedJournal() -> String? {
+        guard recoveryStopped, let sessionPath else { return nil }
+        recoveryStopped = false
+        let path = Journal.path(for: sessionPath)
+        guard FileSystem.kind(of: path) == .file else { return nil }
+        // Under the session's lock no other tagbench sets this journal aside: a name seen free
+        // stays free. Two in the same second get -2, -3, …
+        let base = path + ".failed-\(Timestamp.now())"
+        var target = base
+        var k = 1
+        while FileSystem.kind(of: target) != .missing || FileSystem.isLink(target) {
+            k += 1
+            target = base + "-\(k)"
+        }
+        return files.rename(path, target) == 0 ? target : nil
     }
 
     /// Removes the temporary files that saves of this session killed outright left behind (of

@@ -50,10 +50,10 @@ enum Wording {
     }
 
     /// Where a journal whose replay stopped goes: a command that only reads the session (an
-    /// export, `--read-only`) leaves it where it is; journaling, which starts when the session is
-    /// opened for writing, first moves it aside.
+    /// export, `--read-only`) leaves it where it is; one that writes it (the REPL, `merge`, `run`
+    /// when it saves) moves it aside, whole, once what it recovered is kept.
     private static func journalKept(_ journalName: String) -> String {
-        "; the journal keeps them, set aside as \(journalName).failed-… when the session is opened for writing"
+        "; the journal keeps them, and a command that writes the session sets it aside as \(journalName).failed-…"
     }
 
     /// What a recovery replayed.
