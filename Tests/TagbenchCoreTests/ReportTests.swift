@@ -167,6 +167,27 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
     }
 
+    /// The next report removes what a killed report left (a staging folder of a process that
+    /// is gone), and only that: a folder of the user's by such a name, or one holding a
+    /// document of the session, stays.
+    @Test func onlyWhatAReportLeftIsRemovedByTheNext() throws {
+        let h = try harness()
+        let manager = FileManager.default
+        let folder = { (name: String) in h.directory + "/" + name }
+        try manager.createDirectory(atPath: folder(".out.tmp-999999991/docs"), withIntermediateDirectories: true)
+        try "<p>".write(toFile: folder(".out.tmp-999999991/docs/1.html"), atomically: false, encoding: .utf8)
+        try manager.createDirectory(atPath: folder(".out.old.tmp-999999992/mine"), withIntermediateDirectories: true)
+        try "论文".write(toFile: folder(".out.old.tmp-999999992/mine/thesis.txt"), atomically: false, encoding: .utf8)
+        try manager.createDirectory(atPath: folder(".out.tmp-999999993/docs"), withIntermediateDirectories: true)
+        try manager.moveItem(atPath: folder("x.txt"), toPath: folder(".out.tmp-999999993/docs/x.html"))
+        try manager.createSymbolicLink(
+            atPath: folder("x.txt"), withDestinationPath: folder(".out.tmp-999999993/docs/x.html"))
+        try h.run("report out")
+        #expect(!manager.fileExists(atPath: folder(".out.tmp-999999991")))
+        #expect(try read(folder(".out.old.tmp-999999992/mine/thesis.txt")) == "论文")
+        #expect(manager.fileExists(atPath: folder(".out.tmp-999999993/docs/x.html")))
+    }
+
     /// Stops a command after `after` documents, as Ctrl-C does.
     final class StopAfter: ProgressMonitor {
         let after: Int

@@ -49,7 +49,7 @@ public enum ReportWriter {
         try protected.check(target)
         let replacing = try checkTarget(target, protected: protected)
         try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
-        removeLeftovers(of: target)
+        removeLeftovers(of: target, protected: protected)
 
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
         for category in session.categories where chosenLabels.contains(category.label) {
@@ -135,31 +135,39 @@ public enum ReportWriter {
     /// Whether a folder is a report tagbench wrote: `index.html` naming the generator, a `docs`
     /// folder of pages, nothing else, and no protected file among them.
     private static func isReport(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
-        guard Set(names).isSubset(of: ["index.html", "docs"]), names.contains("index.html"),
-            !FileSystem.isLink(folder + "/index.html"), FileSystem.kind(of: folder + "/index.html") == .file,
-            let head = try? FileSystem.read(folder + "/index.html", regularOnly: true).prefix(1024),
-            String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">"),
-            !protected.wouldReplace(folder + "/index.html")
+        guard names.contains("index.html"), holdsOnlyReportFiles(folder, names: names, protected: protected),
+            let head = try? FileSystem.read(folder + "/index.html", regularOnly: true).prefix(1024)
         else { return false }
+        return String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">")
+    }
+
+    /// Whether a folder holds only what a report writes, so far as it got: an `index.html`, a
+    /// `docs` folder of `.html` files, no link, and no protected file among them.
+    private static func holdsOnlyReportFiles(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
+        let page = { (path: String) in
+            !FileSystem.isLink(path) && FileSystem.kind(of: path) == .file && !protected.wouldReplace(path)
+        }
+        guard Set(names).isSubset(of: ["index.html", "docs"]) else { return false }
+        if names.contains("index.html") && !page(folder + "/index.html") { return false }
         guard names.contains("docs") else { return true }
         let docs = folder + "/docs"
         guard !FileSystem.isLink(docs), let pages = try? FileSystem.list(docs) else { return false }
-        return pages.allSatisfy { page in
-            page.hasSuffix(".html") && !FileSystem.isLink(docs + "/" + page)
-                && FileSystem.kind(of: docs + "/" + page) == .file && !protected.wouldReplace(docs + "/" + page)
-        }
+        return pages.allSatisfy { $0.hasSuffix(".html") && page(docs + "/" + $0) }
     }
 
     /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID` and
     /// `.OUT.old.tmp-PID`): of a process killed part-way, or of this one (which writes one
     /// report at a time), whose earlier report could not be removed entirely.
-    private static func removeLeftovers(of target: String) {
+    /// A folder of the user's that happens to have such a name is left alone.
+    private static func removeLeftovers(of target: String, protected: ProtectedFiles) {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
                 temporary.name == name || temporary.name == name + ".old",
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
-                FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry)
+                FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry),
+                let names = try? FileSystem.list(directory + "/" + entry),
+                holdsOnlyReportFiles(directory + "/" + entry, names: names, protected: protected)
             else { continue }
             removeTree(directory + "/" + entry)
         }
