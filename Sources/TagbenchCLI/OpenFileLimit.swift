@@ -12,22 +12,29 @@ public enum OpenFileLimit {
     /// regex worker's pipes and a folder being listed, with room to spare.
     public static let needed = 16
 
+    /// Past this limit, descriptors are not counted: so many inherited is not a case to serve.
+    static let counted = 256
+
     /// `RLIMIT_NOFILE`, as the C library's functions take it on Linux.
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 
-    /// Raises a soft limit below `needed` where the hard limit allows; otherwise shows the error
-    /// and exits with status 1. Called first thing, before any thread starts.
+    /// Raises the soft limit where it leaves fewer than `needed` descriptors beyond those open
+    /// beside the standard three (inherited from the parent), if the hard limit allows; otherwise
+    /// shows the error and exits with status 1. Called first thing, before any thread starts.
     public static func ensure() {
         var limit = rlimit()
-        guard getrlimit(Self.resource, &limit) == 0, limit.rlim_cur < needed
-        else { return }
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < counted else { return }
         let allowed = Int(limit.rlim_cur)
-        // No limit (RLIM_INFINITY) is the largest value: it passes both comparisons.
-        if limit.rlim_max >= needed {
-            limit.rlim_cur = rlim_t(needed)
-            if setrlimit(Self.resource, &limit) == 0 { return }
+        let inherited = (3..<Int32(allowed)).filter { fcntl($0, F_GETFD) != -1 }.count
+        let wanted = needed + inherited
+        guard allowed < wanted else { return }
+        // No limit (RLIM_INFINITY) is the largest value: it passes the comparison.
+        if limit.rlim_max >= wanted {
+            limit.rlim_cur = rlim_t(wanted)
+            if setrlimit(resource, &limit) == 0 { return }
         }
         let console = Console.standard(environment: CLIEnvironment.current().variables)
-        exit(failure(.tooFewOpenFiles(allowed: allowed, needed: needed), console: console).rawValue)
+        let error = TagbenchError.tooFewOpenFiles(allowed: allowed, needed: needed, inherited: inherited)
+        exit(failure(error, console: console).rawValue)
     }
 }

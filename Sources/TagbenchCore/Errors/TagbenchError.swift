@@ -93,8 +93,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case writeFailed(String, reason: String)
     /// `save` with no path and no session file.
     case noSessionPath
-    /// The process may hold fewer files open at once (`ulimit -n`) than tagbench needs.
-    case tooFewOpenFiles(allowed: Int, needed: Int)
+    /// The process may hold fewer files open at once (`ulimit -n`) than tagbench needs beside
+    /// those it was started with open (`inherited`, past the standard three).
+    case tooFewOpenFiles(allowed: Int, needed: Int, inherited: Int)
     /// A session another tagbench process has open.
     case sessionLocked(path: String, pid: Int32)
     /// `save` in a session opened with `--read-only`.
@@ -262,8 +263,10 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "cannot write \(path): \(reason)"
         case .noSessionPath:
             return "no session file to save to"
-        case .tooFewOpenFiles(let allowed, let needed):
-            return "this process may have only \(allowed) files open at once (ulimit -n); tagbench needs \(needed)"
+        case .tooFewOpenFiles(let allowed, let needed, let inherited):
+            return "this process may have only \(allowed) files open at once (ulimit -n)"
+                + (inherited > 0 ? " and was started with \(inherited) open beside the standard three" : "")
+                + "; tagbench needs \(needed)" + (inherited > 0 ? " more" : "")
         case .sessionLocked(let path, let pid):
             return "\(path) is open in another tagbench" + (pid > 0 ? " (process \(pid))" : "")
         case .readOnlySession:
@@ -378,7 +381,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return
                 "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
-        case .tooFewOpenFiles(_, let needed): return "raise the limit first, e.g. ulimit -n \(max(needed, 1024))"
+        case .tooFewOpenFiles:
+            return "raise the limit first, e.g. ulimit -n 1024 (past the hard limit, ulimit -Hn, only root can)"
         case .noSplitLines:
             return
                 "the expression is matched against each line alone, without its line break: ^ and $ are the line's start and end; a line matches when at least one of its characters does (/^$/ or a lookahead alone matches none)"
