@@ -57,7 +57,9 @@ public final class Repl {
                         .warning(
                             engine.journal != nil
                                 ? "the input ended with unsaved changes: they are kept in the journal and recovered when the session is next opened (end the input with save to write them)"
-                                : "the input ended with unsaved changes; they were not saved (end it with save)"))
+                                : engine.isReadOnly
+                                    ? "the input ended with changes the session does not hold: it was opened --read-only (save PATH writes them to a copy)"
+                                    : "the input ended with unsaved changes; they were not saved (end it with save)"))
                 }
                 finish()
                 return failed ? 1 : 0
@@ -107,7 +109,11 @@ public final class Repl {
     }
 
     private func warnUnsaved() {
-        renderer.render(.warning("unsaved changes: save them with save, or quit again (Ctrl-D) to discard them"))
+        renderer.render(
+            .warning(
+                engine.isReadOnly
+                    ? "changes the session does not hold (opened --read-only): save PATH writes them to a copy, or quit again (Ctrl-D) to discard them"
+                    : "unsaved changes: save them with save, or quit again (Ctrl-D) to discard them"))
         console.flush()
     }
 }

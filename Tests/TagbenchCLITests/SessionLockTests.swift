@@ -43,6 +43,11 @@ struct SessionLockTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(exists(dir + "/copy.json"))
         #expect(try read(dir + "/Sessions/demo.json") == before)
+        // Input ending with changes in a read-only session says where they can go, not "end it with save".
+        #expect(
+            result.stderr.contains(
+                "warning: the input ended with changes the session does not hold: it was opened --read-only (save PATH writes them to a copy)"
+            ), "\(result.stderr)")
 
         try input.fileHandleForWriting.close()
         holder.waitUntilExit()
