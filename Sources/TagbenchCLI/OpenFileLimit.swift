@@ -18,15 +18,23 @@ public enum OpenFileLimit {
     /// `RLIMIT_NOFILE`, as the C library's functions take it on Linux.
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 
-    /// Raises the soft limit where it leaves fewer than `needed` descriptors beyond those open
-    /// beside the standard three (inherited from the parent), if the hard limit allows; otherwise
-    /// shows the error and exits with status 1. Called first thing, before any thread starts.
+    /// Raises the soft limit where it leaves fewer than `needed` descriptor numbers free for
+    /// tagbench (the standard three and any the process was started with are taken; new ones
+    /// take the lowest numbers free), if the hard limit allows; otherwise shows the error and
+    /// exits with status 1. Called first thing, before any thread starts.
     public static func ensure() {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur < counted else { return }
+        // The lowest limit that leaves `needed - 3` numbers free above the standard three.
+        var free = 0
+        var inherited = 0
+        var next: Int32 = 3
+        while free < needed - 3 {
+            if fcntl(next, F_GETFD) == -1 { free += 1 } else { inherited += 1 }
+            next += 1
+        }
+        let wanted = Int(next)
         let allowed = Int(limit.rlim_cur)
-        let inherited = (3..<Int32(allowed)).filter { fcntl($0, F_GETFD) != -1 }.count
-        let wanted = needed + inherited
         guard allowed < wanted else { return }
         // No limit (RLIM_INFINITY) is the largest value: it passes the comparison.
         if limit.rlim_max >= wanted {
@@ -34,7 +42,7 @@ public enum OpenFileLimit {
             if setrlimit(resource, &limit) == 0 { return }
         }
         let console = Console.standard(environment: CLIEnvironment.current().variables)
-        let error = TagbenchError.tooFewOpenFiles(allowed: allowed, needed: needed, inherited: inherited)
+        let error = TagbenchError.tooFewOpenFiles(allowed: allowed, needed: wanted, inherited: inherited)
         exit(failure(error, console: console).rawValue)
     }
 }

@@ -118,6 +118,9 @@ struct HostileInputEndToEndTests {
         let kept = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix("-2") }
         #expect(kept.count == 1 && kept.first?.hasPrefix(".s.json.journal.failed-") == true, "\(kept)")
         #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
+        #expect(
+            unsaved.stderr.contains("warning: the journal is kept whole as \(kept.first ?? "?")\n"), "\(unsaved.stderr)"
+        )
     }
 
     /// `run` with a damaged journal beside its session replays what it can and, once it has
@@ -138,6 +141,8 @@ struct HostileInputEndToEndTests {
 
     /// Descriptors 3 to 9 open, as a parent may leave them to its child.
     static let sevenOpen = (3...9).map { "exec \($0)</dev/null" }.joined(separator: "; ") + "; "
+    /// Descriptors 5 to 9 open: some above a limit lowered after they were opened.
+    static let fiveOpen = (5...9).map { "exec \($0)</dev/null" }.joined(separator: "; ") + "; "
 
     /// Too few open files allowed (beside those the process was started with): a soft limit is
     /// raised (the report is written), a hard one is an error saying so before anything is read
@@ -145,10 +150,14 @@ struct HostileInputEndToEndTests {
     @Test(arguments: [
         ("ulimit -Sn 4", nil), ("ulimit -n 4", "only 4 files open at once (ulimit -n); tagbench needs 16"),
         ("ulimit -n 15", "only 15 files open at once (ulimit -n); tagbench needs 16"), ("ulimit -n 16", nil),
-        (sevenOpen + "ulimit -Sn 16", nil), (sevenOpen + "ulimit -n 23", nil),
+        (sevenOpen + "ulimit -Sn 16", nil), (sevenOpen + "ulimit -n 23", nil), (fiveOpen + "ulimit -Sn 6", nil),
+        (
+            fiveOpen + "ulimit -n 20",
+            "only 20 files open at once (ulimit -n); tagbench needs 21 (it was started with 5 open beside the standard three)"
+        ),
         (
             sevenOpen + "ulimit -n 22",
-            "only 22 files open at once (ulimit -n) and was started with 7 open beside the standard three; tagbench needs 16 more"
+            "only 22 files open at once (ulimit -n); tagbench needs 23 (it was started with 7 open beside the standard three)"
         )
     ])
     func tooFewOpenFilesAreRaisedOrRefused(shell: String, refused: String?) throws {

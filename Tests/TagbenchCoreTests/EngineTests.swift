@@ -19,6 +19,15 @@ struct EngineTests {
         #expect(h.messages == ["4 already loaded, skipped"])
     }
 
+    @Test(arguments: [
+        (0, "its 0 annotations are kept"), (1, "its 1 annotation is kept"), (2, "its 2 annotations are kept")
+    ])
+    func anUnavailableDocumentSaysHowManyAnnotationsAreKept(count: Int, said: String) {
+        #expect(
+            Wording.documentUnavailable("x", path: "x.txt", reason: nil, annotations: count)
+                == "document x is missing (x.txt); " + said)
+    }
+
     /// The check before a save that the session would open again computes no hash: a save
     /// computes those not yet known on every core, and asking here computed each on one thread.
     @Test func checkingASessionBeforeASaveComputesNoHash() throws {

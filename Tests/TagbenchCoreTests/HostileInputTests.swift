@@ -71,38 +71,60 @@ struct HostileInputTests {
         #expect(try String(contentsOfFile: dir + "/" + kept[0], encoding: .utf8) == journal)
     }
 
-    /// Setting a damaged journal aside writes a checkpoint of what its replay recovered; when
-    /// that write fails (a full disk), the journal is put back as it was and the next open
-    /// recovers the same.
-    @Test func aCheckpointThatCannotBeWrittenLeavesTheDamagedJournalInPlace() throws {
+    /// Setting a damaged journal aside (a copy of it, then a checkpoint of what its replay
+    /// recovered, then the journal emptied) loses nothing wherever it stops: the process killed
+    /// after any of its file operations, or any of them failing (a full disk). The next open
+    /// still has what was recovered, and the journal as it was is in the journal or a copy.
+    @Test func settingADamagedJournalAsideLosesNothingWhereverItStops() throws {
         let (_, dir, path) = try savedSession()
         let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        let manager = FileManager.default
         let open = { () throws -> Engine in
+            for name in try manager.contentsOfDirectory(atPath: dir)
+            where name.hasPrefix(".s.json.") || name.hasPrefix("..s.json.") {
+                if !name.hasSuffix(".hashes") { try manager.removeItem(atPath: dir + "/" + name) }
+            }
             try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
             return try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
         }
-        // Which operation writes the checkpoint, in a set-aside that fails nothing.
         let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
-        let first = try open()
-        first.files = counting
-        try first.attachJournal()
-        #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
-        let at = try #require(counting.log.firstIndex { $0.hasPrefix("write ") }) + 1
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir)
-        where name.contains(".checkpoint") || name.contains(".failed-") {
-            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        let whole = try open()
+        whole.files = counting
+        #expect(try whole.attachJournal()?.contains(".s.json.journal.failed-") == true)
+        #expect(manager.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let operations = counting.operations
+        #expect(operations >= 5, "\(counting.log)")
+        let modes =
+            (0..<operations).map { FaultyFileSystem.Mode.crash(after: $0) }
+            + (1...operations).map { FaultyFileSystem.Mode.fail(at: $0, error: ENOSPC) }
+        for mode in modes {
+            let engine = try open()
+            engine.files = FaultyFileSystem(mode)
+            _ = try? engine.attachJournal()
+            let (again, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+            #expect(again.session.annotationCount == 1, "\(mode): a1's untag recovered")
+            let names = try manager.contentsOfDirectory(atPath: dir)
+            let keeping = names.filter { name in
+                (name == ".s.json.journal" || name.contains(".journal.failed-"))
+                    && (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) == journal
+            }
+            #expect(!keeping.isEmpty, "\(mode): \(names)")
         }
-        let engine = try open()
-        engine.files = FaultyFileSystem(.fail(at: at, error: ENOSPC))
-        #expect(throws: TagbenchError.self) { try engine.attachJournal() }
-        #expect(try String(contentsOfFile: Journal.path(for: path), encoding: .utf8) == journal)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
-            $0.contains(".failed-") || $0.contains(".checkpoint")
-        }
-        #expect(left.isEmpty, "\(left)")
-        let (again, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
-        #expect(warnings.first == "recovered 1 command from the journal of s.json (not saved yet)")
-        #expect(again.session.annotationCount == engine.session.annotationCount)
+    }
+
+    /// A journal whose last record was cut mid-write (a kill during an append) is cut back to
+    /// its whole records when journaling starts again: the next record is not joined to the torn
+    /// one and lost with it.
+    @Test func theNextRecordDoesNotJoinATornOne() throws {
+        let (_, dir, path) = try savedSession()
+        try Data("{\"command\": \"untag a1\"}\n{\"command\": \"note a2 he".utf8).write(
+            to: URL(fileURLWithPath: Journal.path(for: path)))
+        let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(warnings.first?.hasPrefix("recovered 1 command from the journal of s.json") == true, "\(warnings)")
+        try engine.attachJournal()
+        try EngineHarness(engine: engine, directory: dir).run("untag a2")
+        let (again, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(again.session.annotationCount == 0)
     }
 
     /// A broken hash cache is ignored (it is only a cache) and a deep journal record is a torn

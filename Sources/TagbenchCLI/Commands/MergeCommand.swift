@@ -38,13 +38,7 @@ struct MergeCommand: ParsableCommand {
         // spends it; a merge into a session without one makes none (a refused merge into a new
         // file leaves nothing).
         let real = FileSystem.resolvingLinks(environment.absolute(output))
-        if FileSystem.kind(of: Journal.path(for: real)) == .file {
-            do {
-                try engine.attachJournal()
-            } catch {
-                throw failure(error, console: console)
-            }
-        }
+        if FileSystem.kind(of: Journal.path(for: real)) == .file { try startJournal(engine, console: console) }
         let command = Command.merge(
             sessions.map { environment.absolute($0) }, strategy: MergeStrategy(name: strategy)!)
         do {

@@ -30,6 +30,18 @@ func failure(_ error: TagbenchError, console: Console) -> ExitCode {
     return ExitCode.failure
 }
 
+/// Starts journaling the session's changes; says where a journal whose replay stopped is kept.
+func startJournal(_ engine: Engine, console: Console) throws {
+    do {
+        if let kept = try engine.attachJournal() {
+            OutputRenderer(console: console).render(
+                .warning("the journal is kept whole as \(Paths.fileName(of: kept))"))
+        }
+    } catch {
+        throw failure(error, console: console)
+    }
+}
+
 /// Opens the session under `lock`: a session that does not open is left unlocked, as a clean exit
 /// leaves it (its next opener has no lock to take over).
 func openSession(_ path: String?, locked lock: SessionLock?, environment: CLIEnvironment, console: Console) throws
@@ -108,13 +120,7 @@ struct ReplCommand: ParsableCommand {
         engine.lock = lock
         defer { engine.lock?.release() }
         engine.isReadOnly = readOnly
-        if session != nil && !readOnly {
-            do {
-                try engine.attachJournal()
-            } catch {
-                throw failure(error, console: console)
-            }
-        }
+        if session != nil && !readOnly { try startJournal(engine, console: console) }
         let reader: LineReader
         if interactive {
             let completer = Completer(engine: engine, baseDirectory: environment.currentDirectory)

@@ -98,8 +98,10 @@ extension Engine {
             try journal?.reset()
             // With no journal attached (`run`), one whose replay stopped is still there: the file
             // now holds what it recovered, and the rest is kept aside, not left to be taken
-            // for spent by the next open.
-            setAsideStoppedJournal()
+            // for spent by the next open. Kept only if the copy could be made.
+            if journal == nil, (try? keepStoppedJournal(mode: mode)) != nil, let sessionPath {
+                _ = files.unlink(Journal.path(for: sessionPath))
+            }
         }
     }
 

@@ -1,49 +1,78 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Journaling: every change on disk before it is reported done, and the replay that recovers it.
 extension Engine {
-    /// Starts journaling changes beside the session file (which must have a path).
-    public func attachJournal() throws(TagbenchError) {
+    /// Starts journaling changes beside the session file (which must have a path); returns the
+    /// file a journal whose replay stopped was kept in, whole (`.NAME.journal.failed-TIME`).
+    @discardableResult
+    public func attachJournal() throws(TagbenchError) -> String? {
         guard let sessionPath else { throw .noSessionPath }
-        // What could not be replayed goes out of the way of the new journal.
-        let setAside = setAsideStoppedJournal()
         let mode = FileSystem.sideFileMode(for: sessionPath)
+        // Copied, not moved, before anything changes the journal: a kill at any point leaves
+        // the journal or the copy or both, and what was recovered in the journal or the
+        // checkpoint (a journal found stale beside a checkpoint holds nothing else).
+        let kept = try keepStoppedJournal(mode: mode)
+        let before = baseHash
         do {
             journal = try Journal(sessionPath: sessionPath, mode: mode, files: files)
-            if journalIsStale {
-                // Its commands are all in the saved file: it starts afresh.
+            if kept != nil && isDirty {
+                // What the replay recovered was on disk only in that journal: a snapshot keeps
+                // it, as a checkpoint the next open starts from (and the journal follows it).
+                try writeCheckpoint()
+            } else if journalIsStale || kept != nil {
+                // Its commands are all in the saved file (or none was recovered): it starts afresh.
                 try journal?.reset()
-                journalIsStale = false
+            } else if let whole = journalWholeLength {
+                // The replay dropped a torn last record: cut off, so the next record does not
+                // join it and go with it.
+                try journal?.cut(to: whole)
             }
-            // What the replay recovered was on disk only in the journal just set aside: a
-            // snapshot keeps it, as a checkpoint the next open starts from.
-            if let setAside, isDirty { try writeCheckpoint() }
+            journalIsStale = false
+            journalWholeLength = nil
         } catch {
-            // Put back as it was: the next open replays the same, and says the same.
-            if let setAside { _ = files.rename(setAside, Journal.path(for: sessionPath)) }
+            // The copy goes only if the journal is still what was copied: nothing is lost either way.
+            if let kept, baseHash === before, (try? FileSystem.read(kept.original)) == kept.bytes {
+                _ = files.unlink(kept.path)
+            }
             journal = nil
             throw error
         }
         removeLeftovers()
+        return kept?.path
     }
 
-    /// After a replay that stopped, moves the journal (all of it, as it was) to
-    /// `.NAME.journal.failed-TIME`, a name not yet taken; the path it moved to, or nil. Called
-    /// once what the replay recovered is kept elsewhere, or is about to be (`attachJournal`).
-    @discardableResult
-    func setAsideStoppedJournal() -> String? {
+    /// After a replay that stopped, copies the journal, whole and durably, to
+    /// `.NAME.journal.failed-TIME` (`-2`, `-3`, … when that name is taken: never over a file);
+    /// nil when there is nothing to keep. The journal itself is left to the caller.
+    func keepStoppedJournal(mode: mode_t) throws(TagbenchError) -> (path: String, original: String, bytes: [UInt8])? {
         guard recoveryStopped, let sessionPath else { return nil }
-        recoveryStopped = false
-        let path = Journal.path(for: sessionPath)
-        guard FileSystem.kind(of: path) == .file else { return nil }
-        // Under the session's lock no other tagbench sets this journal aside: a name seen free
-        // stays free. Two in the same second get -2, -3, …
-        let base = path + ".failed-\(Timestamp.now())"
-        var target = base
+        let original = Journal.path(for: sessionPath)
+        guard !FileSystem.isLink(original), FileSystem.kind(of: original) == .file else { return nil }
+        let bytes = try FileSystem.read(original, regularOnly: true)
+        let base = original + ".failed-\(Timestamp.now())"
+        var path = base
         var k = 1
-        while FileSystem.kind(of: target) != .missing || FileSystem.isLink(target) {
-            k += 1
-            target = base + "-\(k)"
+        while true {
+            let fd = files.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd == -EEXIST {
+                k += 1
+                path = base + "-\(k)"
+                continue
+            }
+            guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
+            var failure = bytes.withUnsafeBytes { files.write(fd, $0) }
+            if failure == 0 { failure = files.fsync(fd) }
+            close(fd)
+            if failure == 0 { failure = files.syncDirectory(Paths.directory(of: path)) }
+            guard failure == 0 else {
+                _ = files.unlink(path)
+                throw .writeFailed(path, reason: FileSystem.errorText(failure))
+            }
+            recoveryStopped = false
+            return (path, original, bytes)
         }
-        return files.rename(path, target) == 0 ? target : nil
     }
 
     /// Removes the temporary files that saves of this session killed outright left behind (of
@@ -160,6 +189,7 @@ extension Engine {
             messages.append(
                 Wording.journalRecordUnreadable(line, journalName: Paths.fileName(of: Journal.path(for: path))))
         }
+        if contents.torn && !recoveryStopped { journalWholeLength = contents.wholeLength }
         journalBookkeeping.wrote(upTo: session.log.count)
         if recovered > 0 { isDirty = true }
         messages.insert(Wording.recovered(recovered, from: displayPath, torn: contents.torn), at: 0)

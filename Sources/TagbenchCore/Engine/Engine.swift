@@ -50,6 +50,8 @@ public final class Engine {
     var journalBookkeeping = JournalBookkeeping()
     /// Set when replaying the journal on open stopped at a command that failed.
     var recoveryStopped = false
+    /// The length of the journal's whole records, when the replay dropped a torn last one.
+    var journalWholeLength: Int?
 
     /// The SHA-256 of the session file as last read or written (hashed in the background).
     var savedFileHash: FileHashing?

@@ -12,7 +12,7 @@ enum Wording {
 
     /// A document of the session that cannot be read (`reason`) or is missing.
     static func documentUnavailable(_ id: String, path: String, reason: String?, annotations: Int) -> String {
-        let kept = "its \(Format.count(annotations, "annotation")) are kept"
+        let kept = "its \(Format.count(annotations, "annotation")) \(Format.agreeing(annotations, "is", "are")) kept"
         if let reason { return "document \(id) cannot be read: \(reason); \(kept)" }
         return "document \(id) is missing (\(path)); \(kept)"
     }

@@ -93,7 +93,7 @@ public enum TagbenchError: Error, Equatable, Sendable {
     case writeFailed(String, reason: String)
     /// `save` with no path and no session file.
     case noSessionPath
-    /// The process may hold fewer files open at once (`ulimit -n`) than tagbench needs beside
+    /// The process may hold fewer files open at once (`ulimit -n`) than tagbench needs, counting
     /// those it was started with open (`inherited`, past the standard three).
     case tooFewOpenFiles(allowed: Int, needed: Int, inherited: Int)
     /// A session another tagbench process has open.
@@ -264,9 +264,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
         case .noSessionPath:
             return "no session file to save to"
         case .tooFewOpenFiles(let allowed, let needed, let inherited):
-            return "this process may have only \(allowed) files open at once (ulimit -n)"
-                + (inherited > 0 ? " and was started with \(inherited) open beside the standard three" : "")
-                + "; tagbench needs \(needed)" + (inherited > 0 ? " more" : "")
+            return "this process may have only \(allowed) files open at once (ulimit -n); tagbench needs \(needed)"
+                + (inherited > 0 ? " (it was started with \(inherited) open beside the standard three)" : "")
         case .sessionLocked(let path, let pid):
             return "\(path) is open in another tagbench" + (pid > 0 ? " (process \(pid))" : "")
         case .readOnlySession:

@@ -112,6 +112,18 @@ public final class Journal {
         isDamaged = false
     }
 
+    /// Cuts the journal back to its first `length` bytes (the whole records before a torn one),
+    /// durably; a failure leaves it `isDamaged`.
+    public func cut(to length: Int) throws(TagbenchError) {
+        var failure = files.truncate(fd, length)
+        if failure == 0 { failure = files.fsync(fd) }
+        guard failure == 0 else {
+            isDamaged = true
+            throw .writeFailed(path, reason: FileSystem.errorText(failure))
+        }
+        self.length = length
+    }
+
     /// The first line's format name.
     static let formatName = "tagbench-journal"
 
@@ -124,6 +136,8 @@ public final class Journal {
         public var commands: [String] = []
         /// Whether the file ended with an incomplete record (dropped).
         public var torn = false
+        /// The length of the records read (what a torn last one is cut back to).
+        public var wholeLength = 0
         /// The line of a record that cannot be read with more after it: damage (an edit, the
         /// disk), not a torn append. The commands before it are the ones to replay.
         public var unreadableLine: Int?
@@ -170,6 +184,7 @@ public final class Journal {
             case .command(let command):
                 contents.commands.append(command)
             }
+            contents.wholeLength = start
             first = false
         }
         return contents
