@@ -51,7 +51,7 @@ enum Wording {
 
     /// Where a journal whose replay stopped goes: a command that only reads the session (an
     /// export, `--read-only`) leaves it where it is; one that writes it (the REPL, `merge`, `run`
-    /// when it saves) moves it aside, whole, once what it recovered is kept.
+    /// when it saves) copies it aside whole, then empties it once what it recovered is kept.
     private static func journalKept(_ journalName: String) -> String {
         "; the journal keeps them, and a command that writes the session sets it aside as \(journalName).failed-…"
     }

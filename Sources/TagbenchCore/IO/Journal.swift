@@ -102,13 +102,7 @@ public final class Journal {
     /// Empties the journal (after a save or a checkpoint made its entries redundant); a failure
     /// leaves it `isDamaged`.
     public func reset() throws(TagbenchError) {
-        var failure = files.truncate(fd, 0)
-        if failure == 0 { failure = files.fsync(fd) }
-        guard failure == 0 else {
-            isDamaged = true
-            throw .writeFailed(path, reason: FileSystem.errorText(failure))
-        }
-        length = 0
+        try cut(to: 0)
         isDamaged = false
     }
 
