@@ -42,7 +42,9 @@ public enum OpenFileLimit {
             if setrlimit(resource, &limit) == 0 { return }
         }
         let console = Console.standard(environment: CLIEnvironment.current().variables)
-        let error = TagbenchError.tooFewOpenFiles(allowed: allowed, needed: wanted, inherited: inherited)
+        // The bound that stopped it: the hard limit when that is too low, else the soft one.
+        let bound = limit.rlim_max < wanted ? Int(limit.rlim_max) : allowed
+        let error = TagbenchError.tooFewOpenFiles(allowed: bound, needed: wanted, inherited: inherited)
         exit(failure(error, console: console).rawValue)
     }
 }

@@ -134,6 +134,7 @@ struct HostileInputEndToEndTests {
         #expect(!exists(dir + "/.s.json.journal"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".failed-") }
         #expect(kept.count == 1)
+        #expect(ran.stderr.contains("warning: the journal is kept whole as \(kept.first ?? "?")\n"), "\(ran.stderr)")
         #expect(try kept.first.map { try read(dir + "/" + $0) } == journal)
         let (listed, inText) = try spans("基层党建", of: "党建", in: dir)
         #expect(listed == inText && listed > 0)
@@ -144,13 +145,15 @@ struct HostileInputEndToEndTests {
     /// Descriptors 5 to 9 open: some above a limit lowered after they were opened.
     static let fiveOpen = (5...9).map { "exec \($0)</dev/null" }.joined(separator: "; ") + "; "
 
-    /// Too few open files allowed (beside those the process was started with): a soft limit is
-    /// raised (the report is written), a hard one is an error saying so before anything is read
-    /// or written, not a crash part-way (with 4 the dispatch library trapped: SIGILL, status 132).
-    @Test(arguments: [
+    /// Shell commands run before tagbench, and the error each should give (nil: it runs).
+    static let limits: [(shell: String, refused: String?)] = [
         ("ulimit -Sn 4", nil), ("ulimit -n 4", "only 4 files open at once (ulimit -n); tagbench needs 16"),
         ("ulimit -n 15", "only 15 files open at once (ulimit -n); tagbench needs 16"), ("ulimit -n 16", nil),
         (sevenOpen + "ulimit -Sn 16", nil), (sevenOpen + "ulimit -n 23", nil), (fiveOpen + "ulimit -Sn 6", nil),
+        (
+            fiveOpen + "ulimit -Sn 4; ulimit -Hn 20",
+            "only 20 files open at once (ulimit -n); tagbench needs 21 (it was started with 5 open beside the standard three)"
+        ),
         (
             fiveOpen + "ulimit -n 20",
             "only 20 files open at once (ulimit -n); tagbench needs 21 (it was started with 5 open beside the standard three)"
@@ -159,7 +162,12 @@ struct HostileInputEndToEndTests {
             sevenOpen + "ulimit -n 22",
             "only 22 files open at once (ulimit -n); tagbench needs 23 (it was started with 7 open beside the standard three)"
         )
-    ])
+    ]
+
+    /// Too few open files allowed (beside those the process was started with): a soft limit is
+    /// raised (the report is written), a hard one is an error saying so before anything is read
+    /// or written, not a crash part-way (with 4 the dispatch library trapped: SIGILL, status 132).
+    @Test(arguments: limits)
     func tooFewOpenFilesAreRaisedOrRefused(shell: String, refused: String?) throws {
         let dir = try session()
         let result = try tagbench(["report", "s.json", "out"], in: dir, limit: 60, shell: shell)

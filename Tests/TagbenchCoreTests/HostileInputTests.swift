@@ -71,38 +71,43 @@ struct HostileInputTests {
         #expect(try String(contentsOfFile: dir + "/" + kept[0], encoding: .utf8) == journal)
     }
 
-    /// Setting a damaged journal aside (a copy of it, then a checkpoint of what its replay
-    /// recovered, then the journal emptied) loses nothing wherever it stops: the process killed
-    /// after any of its file operations, or any of them failing (a full disk). The next open
-    /// still has what was recovered, and the journal as it was is in the journal or a copy.
-    @Test func settingADamagedJournalAsideLosesNothingWhereverItStops() throws {
-        let (_, dir, path) = try savedSession()
-        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+    /// Runs `step` on a session reopened with `journal` beside it (`saved` the session file,
+    /// a1 and a2 its spans, the journal's first command `untag a1`): once whole, then stopped
+    /// everywhere it can stop, killed after each of its file operations and with each failing.
+    /// After each, a writer's open (which starts journaling, emptying a stale journal) has the
+    /// recovered untag, and the journal as it was is in the journal or a copy. Last, runs the
+    /// step whole again and returns its engine, the files as it left them.
+    @discardableResult
+    func expectNothingLost(
+        _ journal: String, beside path: String, saved: Data, step: (Engine) throws -> Void
+    ) throws -> Engine {
+        let dir = Paths.directory(of: path)
         let manager = FileManager.default
         let open = { () throws -> Engine in
             for name in try manager.contentsOfDirectory(atPath: dir)
             where name.hasPrefix(".s.json.") || name.hasPrefix("..s.json.") {
                 if !name.hasSuffix(".hashes") { try manager.removeItem(atPath: dir + "/" + name) }
             }
+            try saved.write(to: URL(fileURLWithPath: path))
             try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
             return try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t")).0
         }
         let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
-        let whole = try open()
-        whole.files = counting
-        #expect(try whole.attachJournal()?.contains(".s.json.journal.failed-") == true)
-        #expect(manager.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let counted = try open()
+        counted.files = counting
+        try step(counted)
         let operations = counting.operations
-        #expect(operations >= 5, "\(counting.log)")
+        #expect(operations >= 4, "\(counting.log)")
         let modes =
             (0..<operations).map { FaultyFileSystem.Mode.crash(after: $0) }
             + (1...operations).map { FaultyFileSystem.Mode.fail(at: $0, error: ENOSPC) }
         for mode in modes {
             let engine = try open()
             engine.files = FaultyFileSystem(mode)
-            _ = try? engine.attachJournal()
+            try? step(engine)
             let (again, _) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
             #expect(again.session.annotationCount == 1, "\(mode): a1's untag recovered")
+            try again.attachJournal()
             let names = try manager.contentsOfDirectory(atPath: dir)
             let keeping = names.filter { name in
                 (name == ".s.json.journal" || name.contains(".journal.failed-"))
@@ -110,6 +115,63 @@ struct HostileInputTests {
             }
             #expect(!keeping.isEmpty, "\(mode): \(names)")
         }
+        // Last, whole again: what it leaves is the caller's to look at.
+        let whole = try open()
+        try step(whole)
+        return whole
+    }
+
+    /// Setting a damaged journal aside (a copy of it, then a checkpoint of what its replay
+    /// recovered, then the journal emptied) loses nothing wherever it stops.
+    @Test func settingADamagedJournalAsideLosesNothingWhereverItStops() throws {
+        let (_, _, path) = try savedSession()
+        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        try expectNothingLost(journal, beside: path, saved: saved) { try $0.attachJournal() }
+        #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: Paths.directory(of: path)).filter {
+            $0.hasPrefix(".s.json.journal.failed-")
+        }
+        #expect(kept.count == 1)
+    }
+
+    /// `run` journals nothing: its save holds what the replay of a stopped journal (a record it
+    /// cannot read, or a command that fails) recovered and makes the journal stale, so the
+    /// journal is copied aside before the save and removed after; that loses nothing wherever
+    /// it stops.
+    @Test(arguments: ["untag \\q", "untag a999"])
+    func aSaveWithoutAJournalKeepsAStoppedJournalWhereverItStops(stop: String) throws {
+        let (_, _, path) = try savedSession()
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Following the saved file, as a journal written on it is: once the run saves, it is stale.
+        let journal =
+            "{\"journal\": \"tagbench-journal\", \"follows\": \"\(Document.hash(Array(saved)))\"}\n"
+            + ["untag a1", stop, "untag a2"].map { "{\"command\": \"\($0)\"}\n" }.joined()
+        let whole = try expectNothingLost(journal, beside: path, saved: saved) { try $0.writeSession() }
+        let kept = try #require(whole.keptJournal)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == journal)
+        #expect(!FileManager.default.fileExists(atPath: Journal.path(for: path)))
+    }
+
+    /// A damaged journal that follows an earlier save (left by a save killed before it emptied
+    /// the journal) is not replayed, but what cannot be read in it is said and kept aside before
+    /// journaling empties it.
+    @Test func aStaleDamagedJournalIsKeptAsideBeforeItIsEmptied() throws {
+        let (_, dir, path) = try savedSession()
+        let journal =
+            "{\"journal\": \"tagbench-journal\", \"follows\": \"00\"}\n{\"command\": \"untag a1\"}\n"
+            + "{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
+        let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
+        #expect(
+            warnings == [
+                "the journal of s.json follows an earlier save, which holds its 1 command; line 3 and what follows cannot be read; the journal keeps them, and a command that writes the session sets it aside as .s.json.journal.failed-…"
+            ])
+        #expect(engine.session.annotationCount == 2)
+        let kept = try #require(try engine.attachJournal())
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == journal)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: Journal.path(for: path))).isEmpty)
+        _ = dir
     }
 
     /// A journal whose last record was cut mid-write (a kill during an append) is cut back to

@@ -30,13 +30,15 @@ func failure(_ error: TagbenchError, console: Console) -> ExitCode {
     return ExitCode.failure
 }
 
+/// Where a journal whose replay stopped was kept, whole.
+func keptJournal(_ path: String) -> OutputItem {
+    .warning("the journal is kept whole as \(Paths.fileName(of: path))")
+}
+
 /// Starts journaling the session's changes; says where a journal whose replay stopped is kept.
 func startJournal(_ engine: Engine, console: Console) throws {
     do {
-        if let kept = try engine.attachJournal() {
-            OutputRenderer(console: console).render(
-                .warning("the journal is kept whole as \(Paths.fileName(of: kept))"))
-        }
+        if let kept = try engine.attachJournal() { OutputRenderer(console: console).render(keptJournal(kept)) }
     } catch {
         throw failure(error, console: console)
     }
@@ -213,6 +215,7 @@ struct RunCommand: ParsableCommand {
                 start = clock.now
                 try engine.writeSession(to: target, displayPath: shown)
                 if timings { console.err(Timing.line("save", since: start, clock)) }
+                if let kept = engine.keptJournal { renderer.render(keptJournal(kept)) }
                 renderer.render(
                     .message(
                         "saved \(shown): \(Format.count(engine.session.documents.count, "document")), \(Format.count(engine.session.annotationCount, "annotation"))"

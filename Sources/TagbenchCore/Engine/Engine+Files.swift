@@ -33,6 +33,11 @@ extension Engine {
         defer { if isReadOnly { targetLock?.release() } }
         let mode = FileSystem.sideFileMode(
             for: sessionPath.flatMap { FileSystem.kind(of: target) == .file ? nil : $0 } ?? target)
+        // With no journal attached (`run`), one whose replay stopped is still beside the file:
+        // this save holds what it recovered, and makes it stale, to be emptied by the next open.
+        // So it is copied aside first, and removed once the file is written: a kill in between
+        // leaves the stale journal beside its copy.
+        let kept = journal == nil && !isReadOnly && target == sessionPath ? try keepStoppedJournal(mode: mode) : nil
         // The hash cache is written meanwhile: the session file's fsync leaves the cores idle.
         let documents = UncheckedSendable(session.documents)
         let files = self.files
@@ -42,6 +47,11 @@ extension Engine {
                 HashCache(documents: documents.value).write(for: target, mode: mode, files: files)
             }
         } catch {
+            if let kept {
+                // Not saved: the journal is as it was, and is replayed again.
+                _ = files.unlink(kept.path)
+                recoveryStopped = true
+            }
             if !isReadOnly { targetLock?.release() }
             if case .readOnlyFile(_, let mode) = error { throw .readOnlyFile(named, mode: mode) }
             throw error
@@ -96,11 +106,9 @@ extension Engine {
         } else if !moved {
             // A journal that cannot be emptied is damaged: the next change writes a checkpoint.
             try journal?.reset()
-            // With no journal attached (`run`), one whose replay stopped is still there: the file
-            // now holds what it recovered, and the rest is kept aside, not left to be taken
-            // for spent by the next open. Kept only if the copy could be made.
-            if journal == nil, (try? keepStoppedJournal(mode: mode)) != nil, let sessionPath {
-                _ = files.unlink(Journal.path(for: sessionPath))
+            if let kept {
+                _ = files.unlink(kept.original)
+                keptJournal = kept.path
             }
         }
     }

@@ -141,8 +141,15 @@ extension Engine {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.
             journalIsStale = true
-            return contents.commands.isEmpty
-                ? [] : [Wording.journalFollowsEarlierSave(displayPath, commands: contents.commands.count)]
+            // A damaged one holds more than its readable commands: kept aside before it is emptied.
+            if contents.unreadableLine != nil { recoveryStopped = true }
+            return contents.commands.isEmpty && contents.unreadableLine == nil
+                ? []
+                : [
+                    Wording.journalFollowsEarlierSave(
+                        displayPath, commands: contents.commands.count, unreadableLine: contents.unreadableLine,
+                        journalName: Paths.fileName(of: Journal.path(for: path)))
+                ]
         }
         let context = ExecutionContext(
             baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)

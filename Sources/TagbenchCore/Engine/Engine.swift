@@ -52,6 +52,8 @@ public final class Engine {
     var recoveryStopped = false
     /// The length of the journal's whole records, when the replay dropped a torn last one.
     var journalWholeLength: Int?
+    /// Where a save kept a journal whose replay stopped (`run`, which journals nothing).
+    public internal(set) var keptJournal: String?
 
     /// The SHA-256 of the session file as last read or written (hashed in the background).
     var savedFileHash: FileHashing?

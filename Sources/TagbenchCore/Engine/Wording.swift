@@ -34,8 +34,15 @@ enum Wording {
     }
 
     /// A journal left by a save that was not emptied: its commands are in the saved file.
-    static func journalFollowsEarlierSave(_ displayPath: String, commands: Int) -> String {
-        "the journal of \(displayPath) follows an earlier save, which holds its \(Format.count(commands, "command")); nothing to recover"
+    static func journalFollowsEarlierSave(
+        _ displayPath: String, commands: Int, unreadableLine: Int?, journalName: String
+    )
+        -> String
+    {
+        let base =
+            "the journal of \(displayPath) follows an earlier save, which holds its \(Format.count(commands, "command"))"
+        guard let unreadableLine else { return base + "; nothing to recover" }
+        return base + "; line \(unreadableLine) and what follows cannot be read" + journalKept(journalName)
     }
 
     /// The journal's command `number` failed on replay; what follows stays in the journal.
