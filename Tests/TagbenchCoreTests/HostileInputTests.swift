@@ -157,7 +157,7 @@ struct HostileInputTests {
     /// the journal) is not replayed, but what cannot be read in it is said and kept aside before
     /// journaling empties it.
     @Test func aStaleDamagedJournalIsKeptAsideBeforeItIsEmptied() throws {
-        let (_, dir, path) = try savedSession()
+        let (_, _, path) = try savedSession()
         let journal =
             "{\"journal\": \"tagbench-journal\", \"follows\": \"00\"}\n{\"command\": \"untag a1\"}\n"
             + "{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
@@ -171,7 +171,6 @@ struct HostileInputTests {
         let kept = try #require(try engine.attachJournal())
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == journal)
         #expect(try Data(contentsOf: URL(fileURLWithPath: Journal.path(for: path))).isEmpty)
-        _ = dir
     }
 
     /// A journal whose last record was cut mid-write (a kill during an append) is cut back to
