@@ -26,7 +26,10 @@ struct AdjudicateTerminalTests {
         try tmux.waitFor("the prompt") { $0.contains("merged:qu-jiceng>") }
         try tmux.type("adjudicate")
         try tmux.key("Enter")
-        let first = try tmux.waitFor("the first conflict") { $0.contains("adjudicate 0/3 done · c1") }
+        // The screen is drawn from the top: waiting for its last line, the keys, sees it whole.
+        let first = try tmux.waitFor("the first conflict") {
+            $0.contains("adjudicate 0/3 done · c1") && $0.contains("1-9 pick")
+        }
         #expect(first.contains("1 alice") && first.contains("2 bob") && first.contains("3 carol"), "\(first)")
         #expect(first.contains("1-9 pick  a all  x none"), "the keys are shown")
         // 1 picks alice's version; u takes it back; x decides none.
