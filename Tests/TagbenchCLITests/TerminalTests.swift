@@ -46,6 +46,15 @@ struct TerminalTests {
             return screen
         }
 
+        /// The screen once `marker` is drawn and then the demo session's prompt after it: what
+        /// came between them is whole (a screen read as soon as `marker` shows may not be).
+        func waitForPrompt(after marker: String) throws -> String {
+            try waitFor("\(marker), then the prompt") { screen in
+                guard let at = screen.range(of: marker, options: .backwards) else { return false }
+                return screen[at.upperBound...].contains("demo:")
+            }
+        }
+
         /// Starts tagbench on the demo session in `directory` (with `environment` before it) in a
         /// terminal of `width` × `height`, and waits for its prompt.
         func startDemo(in directory: String, environment: String, width: Int, height: Int) throws {
@@ -125,7 +134,7 @@ struct TerminalTests {
         try tmux.type("stats")
         try tmux.key("Enter")
         // (`swift test` sets NO_COLOR for what it runs: taken off, as a user's terminal has none.)
-        let screen = try tmux.waitFor("the progress chart") { $0.contains("documents annotated") }
+        let screen = try tmux.waitForPrompt(after: "documents annotated")
         let lines = screen.split(separator: "\n").map(String.init)
         // The full bar of the progress chart and its share end one column short of the edge.
         let annotated = lines.first { $0.contains("documents annotated") } ?? ""
@@ -247,18 +256,18 @@ struct TerminalTests {
         }
         try tmux.type("show para 2")
         try tmux.key("Enter")
-        let narrow = try tmux.waitFor("the paragraph") { $0.contains("¶2") }
+        let narrow = try tmux.waitForPrompt(after: "¶2")
         #expect(widest(narrow) <= 70)
         try resize(to: 120)
         try tmux.type("show para 3")
         try tmux.key("Enter")
-        let wide = try tmux.waitFor("the next paragraph") { $0.contains("¶3") }
+        let wide = try tmux.waitForPrompt(after: "¶3")
         #expect(widest(wide) > 100, "wrapped at 120 columns after the resize:\n\(wide)")
         // And the other way: narrower than at the start, no line is wider than the window.
         try resize(to: 50)
         try tmux.type("show para 4")
         try tmux.key("Enter")
-        try tmux.waitFor("the paragraph after") { $0.contains("¶4") }
+        try tmux.waitForPrompt(after: "¶4")
         // Lines the terminal wrapped are joined again (-J): a line wider than the window shows.
         let joined = try tmux.run(["capture-pane", "-t", "t", "-p", "-J", "-S", "-200"], output: true)
         let rows = joined.components(separatedBy: "show para 4").last ?? ""
