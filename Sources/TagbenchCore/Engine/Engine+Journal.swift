@@ -137,6 +137,7 @@ extension Engine {
     /// returns what to tell the user.
     func recover(_ journal: Journal.Contents?, path: String, displayPath: String) -> [String] {
         guard let contents = journal else { return [] }
+        let journalName = Paths.fileName(of: Journal.path(for: path))
         if let follows = contents.follows, follows != (baseHash?.wait() ?? "") {
             // Left by a process killed after it saved and before it emptied the journal: the
             // saved file already holds every command in it.
@@ -148,11 +149,11 @@ extension Engine {
                 : [
                     Wording.journalFollowsEarlierSave(
                         displayPath, commands: contents.commands.count, unreadableLine: contents.unreadableLine,
-                        journalName: Paths.fileName(of: Journal.path(for: path)))
+                        journalName: journalName)
                 ]
         }
         let context = ExecutionContext(
-            baseDirectory: Paths.directory(of: path), file: Paths.fileName(of: Journal.path(for: path)), line: 0)
+            baseDirectory: Paths.directory(of: path), file: journalName, line: 0)
         var recovered = 0
         var messages: [String] = []
         var details: [String] = []
@@ -187,14 +188,14 @@ extension Engine {
                 messages.append(
                     Wording.journalCommandFailed(
                         i + 1, line: line, error: error.error.message,
-                        journalName: Paths.fileName(of: Journal.path(for: path))))
+                        journalName: journalName))
                 break
             }
         }
         if let line = contents.unreadableLine, !recoveryStopped {
             recoveryStopped = true
             messages.append(
-                Wording.journalRecordUnreadable(line, journalName: Paths.fileName(of: Journal.path(for: path))))
+                Wording.journalRecordUnreadable(line, journalName: journalName))
         }
         if contents.torn && !recoveryStopped { journalWholeLength = contents.wholeLength }
         journalBookkeeping.wrote(upTo: session.log.count)
