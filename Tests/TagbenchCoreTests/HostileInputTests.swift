@@ -38,6 +38,11 @@ struct HostileInputTests {
         }
     }
 
+    /// Journal records of `commands`, a line each (`untag \q` is one that cannot be read).
+    static func records(_ commands: [String]) -> String {
+        commands.map { "{\"command\": \"\($0)\"}\n" }.joined()
+    }
+
     /// A saved session of the fixtures with two spans (a1, a2), and its folder and path.
     func savedSession() throws -> (EngineHarness, String, String) {
         let dir = try Fixture.workspace()
@@ -52,7 +57,7 @@ struct HostileInputTests {
     /// before it are replayed, and it and what follows are kept aside, not dropped unsaid.
     @Test func aDamagedJournalRecordStopsTheReplayAndIsKept() throws {
         let (h, dir, path) = try savedSession()
-        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        let journal = Self.records(["untag a1", "untag \\q", "untag a2"])
         try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
         let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
         #expect(
@@ -125,7 +130,7 @@ struct HostileInputTests {
     /// recovered, then the journal emptied) loses nothing wherever it stops.
     @Test func settingADamagedJournalAsideLosesNothingWhereverItStops() throws {
         let (_, _, path) = try savedSession()
-        let journal = "{\"command\": \"untag a1\"}\n{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+        let journal = Self.records(["untag a1", "untag \\q", "untag a2"])
         let saved = try Data(contentsOf: URL(fileURLWithPath: path))
         try expectNothingLost(journal, beside: path, saved: saved) { try $0.attachJournal() }
         #expect(FileManager.default.fileExists(atPath: Journal.checkpointPath(for: path)))
@@ -146,7 +151,7 @@ struct HostileInputTests {
         // Following the saved file, as a journal written on it is: once the run saves, it is stale.
         let journal =
             "{\"journal\": \"tagbench-journal\", \"follows\": \"\(Document.hash(Array(saved)))\"}\n"
-            + ["untag a1", stop, "untag a2"].map { "{\"command\": \"\($0)\"}\n" }.joined()
+            + Self.records(["untag a1", stop, "untag a2"])
         let whole = try expectNothingLost(journal, beside: path, saved: saved) { try $0.writeSession() }
         let kept = try #require(whole.keptJournal)
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == journal)
@@ -159,8 +164,8 @@ struct HostileInputTests {
     @Test func aStaleDamagedJournalIsKeptAsideBeforeItIsEmptied() throws {
         let (_, _, path) = try savedSession()
         let journal =
-            "{\"journal\": \"tagbench-journal\", \"follows\": \"00\"}\n{\"command\": \"untag a1\"}\n"
-            + "{\"command\": \"untag \\q\"}\n{\"command\": \"untag a2\"}\n"
+            "{\"journal\": \"tagbench-journal\", \"follows\": \"00\"}\n"
+            + Self.records(["untag a1", "untag \\q", "untag a2"])
         try Data(journal.utf8).write(to: URL(fileURLWithPath: Journal.path(for: path)))
         let (engine, warnings) = try Engine.open(path: path, displayPath: "s.json", annotator: Annotator(name: "t"))
         #expect(
