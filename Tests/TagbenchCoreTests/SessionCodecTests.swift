@@ -49,8 +49,11 @@ struct SessionCodecTests {
     }
 
     @Test func aLargeSessionWrittenInPiecesIsOneWellFormedFileInIdOrder() throws {
-        let (_, dir) = try largeSession()
+        let (h, dir) = try largeSession()
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))
+        // Hashed as its pieces were written, each in a buffer written into again: the hash is
+        // the file's.
+        #expect(h.engine.savedFileHash?.wait() == (try referenceSHA256(Array(data))))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let ids = (json["annotations"] as! [[String: Any]]).map { Int(($0["id"] as! String).dropFirst())! }
         #expect(ids.count == 18_000 - 4 && ids == ids.sorted())

@@ -9,6 +9,14 @@ public struct JSONWriter {
     /// An empty writer.
     public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
+    /// An empty writer writing into `buffer`'s storage (taken, and emptied), with room for
+    /// `capacity` bytes.
+    public init(reusing buffer: inout [UInt8], capacity: Int) {
+        swap(&bytes, &buffer)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(capacity)
+    }
+
     /// Appends ASCII punctuation or other text verbatim.
     @inline(__always)
     public mutating func raw(_ text: StaticString) {

@@ -130,7 +130,7 @@ extension Engine {
 
     /// Writes the session to `path` (atomically, durably), its pieces written while the rest are
     /// encoded, document paths relative to `relativeTo`'s folder; `meanwhile` runs on another
-    /// thread during the final `fsync`, as the file is hashed. Returns its hash.
+    /// thread during the final `fsync`. Returns its hash.
     func writeEncoded(
         to path: String, relativeTo sessionFile: String, mode: mode_t = 0o644, replacingMode: Bool = false,
         meanwhile: @escaping @Sendable () -> Void = {}
@@ -138,21 +138,17 @@ extension Engine {
         // Saves and checkpoints alike keep the undo history: never one that was not read.
         precondition(historyRead, "a session opened without its undo history was about to be written")
         let file = try AtomicFile(path: path, mode: mode, replacingMode: replacingMode, files: files)
-        var segments: [ArraySlice<UInt8>] = []
+        // The file is hashed as its pieces are written, not kept to be hashed during the fsync:
+        // kept, the pieces could not be written into again (SessionFileWriter).
+        var hasher = SHA256()
         session.keptUndo = undoHistory.kept(in: session)
         try SessionCodec.encode(session, directory: Paths.directory(of: sessionFile)) {
             (segment) throws(TagbenchError) in
-            segments.append(segment)
+            segment.withUnsafeBytes { hasher.update($0) }
             try file.append(segment)
         }
-        // The file is hashed while its fsync waits, and its bytes let go: kept for a hash asked
-        // for later, they held the whole encoded session for as long as the REPL ran.
-        let hashing = FileHashing(segments: segments)
-        segments = []
-        try Parallel.meanwhile({
-            meanwhile()
-            _ = hashing.wait()
-        }) { () throws(TagbenchError) in try file.commit() }
+        let hashing = FileHashing(hash: Document.hex(hasher.finalize()))
+        try Parallel.meanwhile(meanwhile) { () throws(TagbenchError) in try file.commit() }
         return hashing
     }
 

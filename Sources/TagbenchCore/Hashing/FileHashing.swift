@@ -9,6 +9,9 @@ public final class FileHashing: Sendable {
     /// Hashes a file's contents, already read.
     public convenience init(bytes: [UInt8]) { self.init(segments: [bytes[...]]) }
 
+    /// A hash already computed.
+    public init(hash: String) { state = Mutex(([], hash)) }
+
     /// Hashes a file's contents given as consecutive pieces.
     public init(segments: [ArraySlice<UInt8>]) {
         state = Mutex((segments, nil))

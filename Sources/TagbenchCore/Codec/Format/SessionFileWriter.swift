@@ -1,14 +1,18 @@
+import Synchronization
+
 /// Writes a session as file bytes, one function per section: pretty-printed JSON in a fixed key
 /// order, one annotation a line, CJK as is (`Schemas/session.schema.json`). Touches no disk: the
 /// context around each span comes from its document's text in memory.
 enum SessionFileWriter {
-    /// Annotations written per piece at the least before the list is split over the cores.
-    static let annotationsPerPiece = 4_096
+    /// Annotations written per piece: enough to keep every core busy, few enough that the pieces
+    /// in hand at once are a small part of the file.
+    static let annotationsPerPiece = 2_048
     /// Documents hashed per task before the header, which needs their hashes.
     static let documentsPerHashTask = 32
 
     /// The session file's consecutive pieces, each handed to `emit` as soon as it and those
-    /// before it are made: a save writes the first pieces while the last are being encoded.
+    /// before it are made: a save writes the first pieces while the last are being encoded. A
+    /// piece's storage is written into again after `emit` returns, unless `emit` kept the piece.
     static func write<E: Error>(_ session: Session, directory: String, into emit: (ArraySlice<UInt8>) throws(E) -> Void)
         throws(E)
     {
@@ -19,26 +23,38 @@ enum SessionFileWriter {
         // order. The hashes of documents not yet hashed (the header needs them) are computed
         // first by the same workers.
         let slots = session.annotationSlots
-        let pieces = Swift.max(1, Swift.min(8, slots.count / annotationsPerPiece))
+        // One piece at the least: the header is emitted with the first.
+        let pieces = Swift.max(1, (slots.count + annotationsPerPiece - 1) / annotationsPerPiece)
         let unhashed = Document.unhashed(session.documents)
         let hashTasks = (unhashed.count + documentsPerHashTask - 1) / documentsPerHashTask
+        // A piece's buffer is used again once it was emitted: its pages are already the process's,
+        // where a new buffer's must each be found and zeroed by the kernel (docs/performance.md).
+        let spare = Mutex<[PieceBuffer]>([])
         var first = true
-        try Parallel.forEachInOrder(hashTasks + pieces) { task -> (bytes: [UInt8], any: Bool) in
+        try Parallel.forEachInOrder(hashTasks + pieces) { task -> (buffer: PieceBuffer?, any: Bool) in
             guard task >= hashTasks else {
                 let from = task * documentsPerHashTask
                 for document in unhashed[from..<Swift.min(unhashed.count, from + documentsPerHashTask)] {
                     _ = document.sha256
                 }
-                return ([], false)
+                return (nil, false)
             }
-            let bounds = (slots.count * (task - hashTasks) / pieces)..<(slots.count * (task - hashTasks + 1) / pieces)
-            return annotationPiece(slots[bounds], of: session, documentJSON: documentJSON, labelJSON: labelJSON)
+            let from = (task - hashTasks) * annotationsPerPiece
+            let buffer = spare.withLock { $0.popLast() } ?? PieceBuffer()
+            let any = annotationPiece(
+                slots[from..<Swift.min(slots.count, from + annotationsPerPiece)], of: session,
+                documentJSON: documentJSON, labelJSON: labelJSON, into: buffer)
+            return (buffer, any)
         } consume: { (task, piece) throws(E) in
             if task == hashTasks { try emit(header(session, directory: directory)) }
-            guard task >= hashTasks, piece.any else { return }
-            // Each piece starts with ",\n    {"; the very first annotation has no comma.
-            try emit(first ? piece.bytes.dropFirst() : piece.bytes[...])
-            first = false
+            guard task >= hashTasks, let buffer = piece.buffer else { return }
+            if piece.any {
+                // Each piece starts with ",\n    {"; the very first annotation has no comma.
+                try emit(first ? buffer.bytes.dropFirst() : buffer.bytes[...])
+                first = false
+            }
+            buffer.bytes.removeAll(keepingCapacity: true)
+            spare.withLock { $0.append(buffer) }
         }
         var writer = JSONWriter(capacity: 1 << 16)
         writer.raw(first ? "],\n  \"orphans\": [" as StaticString : "\n  ],\n  \"orphans\": [")
@@ -130,16 +146,24 @@ enum SessionFileWriter {
         }
     }
 
-    /// The live annotations of `slots`, each preceded by `,\n    `; `any` is false when the
-    /// slots hold none.
+    /// A piece's bytes, handed from the core that writes them to the one that emits them and
+    /// back to be written into again.
+    // @unchecked: one thread at a time holds it, handed over through `forEachInOrder` and a lock.
+    final class PieceBuffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+
+    /// Writes the live annotations of `slots` into `buffer`, each preceded by `,\n    `; false
+    /// when the slots hold none.
     static func annotationPiece(
         _ slots: ArraySlice<Annotation?>, of session: Session, documentJSON: EncodedStrings,
-        labelJSON: EncodedStrings
-    ) -> (bytes: [UInt8], any: Bool) {
+        labelJSON: EncodedStrings, into buffer: PieceBuffer
+    ) -> Bool {
         // Room for more than an annotation takes (about 275 bytes with its context): a piece
         // that outgrew its buffer was copied whole into one twice the size. Pages never written
         // are never touched.
-        var writer = JSONWriter(capacity: slots.count * 400 + 1024)
+        var writer = JSONWriter(reusing: &buffer.bytes, capacity: slots.count * 400 + 1024)
+        defer { buffer.bytes = writer.bytes }
         var repeating = RepeatedFields()
         var any = false
         documentJSON.withView { ids in
@@ -165,7 +189,7 @@ enum SessionFileWriter {
                 }
             }
         }
-        return (writer.bytes, any)
+        return any
     }
 
     /// The orphans, the first without a comma.
