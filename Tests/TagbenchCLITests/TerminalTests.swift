@@ -267,7 +267,7 @@ struct TerminalTests {
         try resize(to: 50)
         try tmux.type("show para 4")
         try tmux.key("Enter")
-        try tmux.waitForPrompt(after: "¶4")
+        _ = try tmux.waitForPrompt(after: "¶4")
         // Lines the terminal wrapped are joined again (-J): a line wider than the window shows.
         let joined = try tmux.run(["capture-pane", "-t", "t", "-p", "-J", "-S", "-200"], output: true)
         let rows = joined.components(separatedBy: "show para 4").last ?? ""
