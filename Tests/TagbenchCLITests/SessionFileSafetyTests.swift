@@ -222,11 +222,13 @@ struct SessionFileSafetyTests {
         for name in [".s.json.tmp-99999999", "..s.json.hashes.tmp-12", "..s.json.checkpoint.tmp-7"] {
             try "partial".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
         }
+        // Not a temporary of this session's files: another session's, and a user's file.
+        try "theirs".write(toFile: dir + "/.t.json.tmp-99999998", atomically: false, encoding: .utf8)
         try "mine".write(toFile: dir + "/.s.json.tmp-notes", atomically: false, encoding: .utf8)
         let result = try tagbench(arguments, in: dir, input: "docs\n")
         #expect(result.status == 0, "\(result.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
-        #expect(left == [".s.json.tmp-notes"])
+        #expect(left.sorted() == [".s.json.tmp-notes", ".t.json.tmp-99999998"])
     }
 
     /// A lock file naming a process that is running but does not hold the lock (process 1, or an

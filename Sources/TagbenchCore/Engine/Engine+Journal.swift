@@ -80,9 +80,8 @@ extension Engine {
     /// lock: then no save of it is under way.
     public func removeLeftovers() {
         guard let sessionPath, !isReadOnly else { return }
-        for path in [sessionPath, Journal.checkpointPath(for: sessionPath), HashCache.path(for: sessionPath)] {
-            FileSystem.removeStaleTemporaries(of: path, files: files)
-        }
+        FileSystem.removeStaleTemporaries(
+            of: [sessionPath, Journal.checkpointPath(for: sessionPath), HashCache.path(for: sessionPath)], files: files)
     }
 
     /// Forgets the unsaved changes on disk too (the user chose to leave without saving them).

@@ -248,10 +248,13 @@ public enum FileSystem {
 
     /// Removes the temporary files (`.NAME.tmp-PID`) that killed saves of `path` left behind;
     /// called by the session's one writer, holding its lock, so no save of it is under way.
-    public static func removeStaleTemporaries(of path: String, files: FileOperations = SystemFileOperations.shared) {
-        let directory = Paths.directory(of: path), name = Paths.fileName(of: path)
-        for entry in (try? list(directory)) ?? [] where temporary(entry)?.name == name {
-            _ = files.unlink(directory + "/" + entry)
+    public static func removeStaleTemporaries(of paths: [String], files: FileOperations = SystemFileOperations.shared) {
+        // A folder is read once for all its files: a large one takes milliseconds to list.
+        for (directory, inFolder) in Dictionary(grouping: paths, by: { Paths.directory(of: $0) }) {
+            let names = Set(inFolder.map { Paths.fileName(of: $0) })
+            for entry in (try? list(directory)) ?? [] where temporary(entry).map({ names.contains($0.name) }) == true {
+                _ = files.unlink(directory + "/" + entry)
+            }
         }
     }
 
