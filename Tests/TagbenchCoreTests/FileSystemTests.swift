@@ -25,6 +25,20 @@ struct FileSystemTests {
         #expect(try FileSystem.list(dir) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
     }
 
+    /// Temporaries of killed saves are matched to their files by the bytes of the names: `é.json`
+    /// spelled with a combining accent is another session, whose temporary may be a live save's.
+    @Test func staleTemporariesAreThoseOfTheFilesNamedByteForByte() throws {
+        let dir = try Fixture.workspace() + "/temporaries"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        let composed = "\u{E9}.json", decomposed = "e\u{301}.json"
+        let kept = [".\(decomposed).tmp-99999998", "..\(decomposed).hashes.tmp-6", ".\(composed).tmp-notes"]
+        for name in kept + [".\(composed).tmp-99999999", "..\(composed).hashes.tmp-7"] {
+            try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
+        }
+        FileSystem.removeStaleTemporaries(of: [dir + "/" + composed, dir + "/." + composed + ".hashes"])
+        #expect(Set(try FileSystem.list(dir).map { Array($0.utf8) }) == Set(kept.map { Array($0.utf8) }))
+    }
+
     /// Files, and links that lead to files, are listed as files; folders, links to folders and
     /// dangling links are not.
     @Test func listingFilesFollowsLinksAndLeavesOutTheRest() throws {

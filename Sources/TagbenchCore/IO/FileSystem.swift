@@ -249,10 +249,12 @@ public enum FileSystem {
     /// Removes the temporary files (`.NAME.tmp-PID`) that killed saves of `path` left behind;
     /// called by the session's one writer, holding its lock, so no save of it is under way.
     public static func removeStaleTemporaries(of paths: [String], files: FileOperations = SystemFileOperations.shared) {
-        // A folder is read once for all its files: a large one takes milliseconds to list.
+        // A folder is read once for all its files: a large one takes milliseconds to list. Names
+        // are compared as bytes: as Strings, `é` composed equals `é` decomposed, another file.
         for (directory, inFolder) in Dictionary(grouping: paths, by: { Paths.directory(of: $0) }) {
-            let names = Set(inFolder.map { Paths.fileName(of: $0) })
-            for entry in (try? list(directory)) ?? [] where temporary(entry).map({ names.contains($0.name) }) == true {
+            let names = Set(inFolder.map { Array(Paths.fileName(of: $0).utf8) })
+            for entry in (try? list(directory)) ?? [] {
+                guard let stale = temporary(entry), names.contains(Array(stale.name.utf8)) else { continue }
                 _ = files.unlink(directory + "/" + entry)
             }
         }
