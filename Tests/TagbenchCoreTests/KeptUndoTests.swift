@@ -66,6 +66,22 @@ import Testing
         #expect(reopened.engine.session.tagSet.index(of: "新词") != nil)
     }
 
+    @Test func aSaveLetsGoOfTheHistoryItWroteAndTheNextSaveWritesItAgain() throws {
+        let (h, path) = try saved()
+        let untagged = h.annotationFingerprint
+        try h.run("open qu-jiceng", "tag 巡察 all 巡察", "note a1 复核", "save")
+        // The steps are the history; the file's form of them, made for the save, is let go.
+        #expect(h.engine.session.keptUndo.isEmpty)
+        let first = try Data(contentsOf: URL(fileURLWithPath: path))
+        try h.run("save")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == first)
+        try h.run("undo")
+        #expect(h.messages == ["undid: note a1 \"复核\""])
+        let reopened = try reopen(path, h)
+        try reopened.run("undo 2")
+        #expect(reopened.annotationFingerprint == untagged)
+    }
+
     @Test func theSaveKeepsTheLatestHundredStepsAndNamesTheNextOne() throws {
         let (h, path) = try saved()
         try h.run("open qu-jiceng", "tag 巡察 all 巡察")

@@ -99,6 +99,9 @@ extension Engine {
         isDirty = false
         journalBookkeeping.startEpoch(logCount: session.log.count)
         undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
+        // The file's form of the history is made again by the next save: held, it was up to a
+        // hundred thousand annotations' worth that a REPL kept for nothing.
+        session.keptUndo = KeptUndo()
         if let movedJournal {
             // The old session's journal is spent too: its changes moved with the session.
             try? journal?.reset()

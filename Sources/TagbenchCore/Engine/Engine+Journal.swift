@@ -129,6 +129,9 @@ extension Engine {
         baseHash = hashing
         journalBookkeeping.startEpoch(logCount: session.log.count)
         undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
+        // The file's form of the history is made again by the next save: held, it was up to a
+        // hundred thousand annotations' worth that a REPL kept for nothing.
+        session.keptUndo = KeptUndo()
         try journal.reset()
     }
 
