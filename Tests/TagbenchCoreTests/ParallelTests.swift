@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import Synchronization
 @testable import TagbenchCore
 
 /// A value whose references can be counted and watched.
@@ -45,6 +46,26 @@ struct ForEachInOrderTests {
             seen.append(k)
         }
         #expect(seen == Array(0..<count))
+    }
+
+    /// A consumer slower than the workers holds at most `ahead` results made and not consumed.
+    @Test(arguments: [1, 2, 3, 8])
+    func resultsMadeAheadOfTheConsumerAreBounded(ahead: Int) {
+        let outstanding = Mutex((now: 0, most: 0))
+        var seen: [Int] = []
+        Parallel.forEachInOrder(40, ahead: ahead) { k in
+            outstanding.withLock { state in
+                state.now += 1
+                state.most = Swift.max(state.most, state.now)
+            }
+            return k
+        } consume: { k, value in
+            Thread.sleep(forTimeInterval: 0.002)
+            outstanding.withLock { $0.now -= 1 }
+            seen.append(value)
+        }
+        #expect(seen == Array(0..<40))
+        #expect(outstanding.withLock { $0.most } <= ahead)
     }
 
     @Test func aFailureStopsConsumingAndEveryResultIsFreed() {

@@ -113,6 +113,27 @@ struct SessionCodecTests {
         }
     }
 
+    @Test func aSaveToASlowDiskHoldsFewPiecesAndUsesTheirBuffersAgain() throws {
+        let (h, dir) = try largeSession()
+        let pieces =
+            (h.engine.session.annotationSlots.count + SessionFileWriter.annotationsPerPiece - 1)
+            / SessionFileWriter.annotationsPerPiece
+        #expect(pieces > SessionFileWriter.tasksAhead)
+        // Where each piece's bytes are (the first piece is emitted without its first byte).
+        var addresses: [Int] = []
+        var emitted: [UInt8] = []
+        SessionFileWriter.write(h.engine.session, directory: dir) { bytes in
+            Thread.sleep(forTimeInterval: 0.05)
+            addresses.append(
+                bytes.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } - (addresses.count == 1 ? 1 : 0))
+            emitted += bytes
+        }
+        #expect(emitted == SessionCodec.encode(h.engine.session, directory: dir))
+        // The header, the pieces, the end of the file.
+        #expect(addresses.count == pieces + 2)
+        #expect(Set(addresses.dropFirst().dropLast()).count <= SessionFileWriter.tasksAhead)
+    }
+
     @Test func documentsInOtherEncodingsAreReadBackTheSameWay() throws {
         let dir = try Fixture.workspace()
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")

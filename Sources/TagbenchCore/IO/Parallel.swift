@@ -24,12 +24,15 @@ enum Parallel {
 
     /// Runs `body` for every index on every core and hands each result to `consume` on this
     /// thread in index order, as soon as it and every one before it is done: what is made in
-    /// order can be written while the rest is still being made. After `consume` fails, the
-    /// results still coming are dropped and the failure is thrown once the work is done.
-    static func forEachInOrder<T, E: Error>(_ count: Int, _ body: (Int) -> T, consume: (Int, T) throws(E) -> Void)
-        throws(E)
-    {
+    /// order can be written while the rest is still being made. At most `ahead` results are made
+    /// and not yet consumed at once (a consumer slower than the cores, such as a slow disk, holds
+    /// no more). After `consume` fails, the results still coming are dropped and the failure is
+    /// thrown once the work is done.
+    static func forEachInOrder<T, E: Error>(
+        _ count: Int, ahead: Int = .max, _ body: (Int) -> T, consume: (Int, T) throws(E) -> Void
+    ) throws(E) {
         guard count > 0 else { return }
+        precondition(ahead > 0, "forEachInOrder must let one result be made")
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer {
@@ -37,18 +40,23 @@ enum Parallel {
             results.deallocate()
         }
         let ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        // Index i is made once index i - ahead was consumed. The first index not yet consumed
+        // never waits, so the consumer always gets it: the wait cannot close a circle.
+        let consumed = (0..<Swift.max(0, count - ahead)).map { _ in DispatchSemaphore(value: 0) }
         var failure: E?
         withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable((body, results, ready))
+            let work = UncheckedSendable((body, results, ready, consumed))
             let group = DispatchGroup()
             DispatchQueue.global().async(group: group) {
                 DispatchQueue.concurrentPerform(iterations: count) { i in
+                    if i >= ahead { work.value.3[i - ahead].wait() }
                     work.value.1[i] = work.value.0(i)
                     work.value.2[i].signal()
                 }
             }
             for k in 0..<count {
                 ready[k].wait()
+                defer { if k < consumed.count { consumed[k].signal() } }
                 guard failure == nil else { continue }
                 let value = results[k]!
                 results[k] = nil

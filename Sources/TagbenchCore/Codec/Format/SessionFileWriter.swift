@@ -7,6 +7,9 @@ enum SessionFileWriter {
     /// Annotations written per piece: enough to keep every core busy, few enough that the pieces
     /// in hand at once are a small part of the file.
     static let annotationsPerPiece = 2_048
+    /// Tasks done and not yet written at the most: on a disk slower than the cores, the pieces
+    /// made wait in memory (and a buffer used again is one not made).
+    static let tasksAhead = 8
     /// Documents hashed per task before the header, which needs their hashes.
     static let documentsPerHashTask = 32
 
@@ -31,7 +34,8 @@ enum SessionFileWriter {
         // where a new buffer's must each be found and zeroed by the kernel (docs/performance.md).
         let spare = Mutex<[PieceBuffer]>([])
         var first = true
-        try Parallel.forEachInOrder(hashTasks + pieces) { task -> (buffer: PieceBuffer?, any: Bool) in
+        try Parallel.forEachInOrder(hashTasks + pieces, ahead: tasksAhead) {
+            task -> (buffer: PieceBuffer?, any: Bool) in
             guard task >= hashTasks else {
                 let from = task * documentsPerHashTask
                 for document in unhashed[from..<Swift.min(unhashed.count, from + documentsPerHashTask)] {
