@@ -94,14 +94,9 @@ extension Engine {
             lock?.release()
             lock = targetLock
         }
-        baseHash = hashing
         sessionPath = target
         isDirty = false
-        journalBookkeeping.startEpoch(logCount: session.log.count)
-        undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
-        // The file's form of the history is made again by the next save: held, it was up to a
-        // hundred thousand annotations' worth that a REPL kept for nothing.
-        session.keptUndo = KeptUndo()
+        startEpoch(after: hashing)
         if let movedJournal {
             // The old session's journal is spent too: its changes moved with the session.
             try? journal?.reset()

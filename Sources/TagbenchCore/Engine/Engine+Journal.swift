@@ -126,13 +126,19 @@ extension Engine {
             mode: FileSystem.sideFileMode(for: sessionPath), replacingMode: true)
         // From here the checkpoint holds everything: a journal not emptied follows an older
         // state, and is not replayed on it.
+        startEpoch(after: hashing)
+        try journal.reset()
+    }
+
+    /// After a save or a checkpoint wrote the session (`hashing` is the file's hash): the journal
+    /// follows that file from here, and the undo steps it kept are marked so.
+    func startEpoch(after hashing: FileHashing) {
         baseHash = hashing
         journalBookkeeping.startEpoch(logCount: session.log.count)
         undoHistory.markKept(session.keptUndo, epoch: journalBookkeeping.epoch)
         // The file's form of the history is made again by the next save: held, it was up to a
         // hundred thousand annotations' worth that a REPL kept for nothing.
         session.keptUndo = KeptUndo()
-        try journal.reset()
     }
 
     /// Replays `journal`, the journal of the session at `path` (absolute), into this engine;
