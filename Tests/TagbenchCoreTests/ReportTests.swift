@@ -186,6 +186,11 @@ struct ReportTests {
         #expect(!manager.fileExists(atPath: folder(".out.tmp-999999991")))
         #expect(try read(folder(".out.old.tmp-999999992/mine/thesis.txt")) == "论文")
         #expect(manager.fileExists(atPath: folder(".out.tmp-999999993/docs/x.html")))
+        // Another report's, named the same only as Strings (`é` decomposed, not composed).
+        try manager.createDirectory(atPath: folder(".e\u{301}.tmp-999999994/docs"), withIntermediateDirectories: true)
+        try "<p>".write(toFile: folder(".e\u{301}.tmp-999999994/docs/1.html"), atomically: false, encoding: .utf8)
+        try h.run("report \u{E9}")
+        #expect(manager.fileExists(atPath: folder(".e\u{301}.tmp-999999994/docs/1.html")))
     }
 
     /// Stops a command after `after` documents, as Ctrl-C does.

@@ -249,16 +249,21 @@ public enum FileSystem {
     /// Removes the temporary files (`.NAME.tmp-PID`) that killed saves of `path` left behind;
     /// called by the session's one writer, holding its lock, so no save of it is under way.
     public static func removeStaleTemporaries(of paths: [String], files: FileOperations = SystemFileOperations.shared) {
-        // A folder is read once for all its files: a large one takes milliseconds to list. Names
-        // are compared as bytes: as Strings, `é` composed equals `é` decomposed, another file.
+        // A folder is read once for all its files: a large one takes milliseconds to list.
         for (directory, inFolder) in Dictionary(grouping: paths, by: { Paths.directory(of: $0) }) {
-            let names = Set(inFolder.map { Array(Paths.fileName(of: $0).utf8) })
+            let names = inFolder.map { Paths.fileName(of: $0) }
             for entry in (try? list(directory)) ?? [] {
-                guard let stale = temporary(entry), names.contains(Array(stale.name.utf8)) else { continue }
+                guard let stale = temporary(entry), names.contains(where: { sameName($0, stale.name) }) else {
+                    continue
+                }
                 _ = files.unlink(directory + "/" + entry)
             }
         }
     }
+
+    /// Whether two file names are the same bytes: as Strings, `é` composed equals `é` decomposed,
+    /// which names another file.
+    static func sameName(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
     /// Removes temporary files (`.NAME.tmp-PID`) in `directory` whose name starts with one of
     /// `prefixes` and whose process is gone: what an export killed while writing left behind.

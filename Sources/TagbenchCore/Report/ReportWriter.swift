@@ -163,7 +163,7 @@ public enum ReportWriter {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
-                temporary.name == name || temporary.name == name + ".old",
+                FileSystem.sameName(temporary.name, name) || FileSystem.sameName(temporary.name, name + ".old"),
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
                 FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry),
                 let names = try? FileSystem.list(directory + "/" + entry),
