@@ -423,9 +423,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "a repetition of something that can match in several ways, as (a|aa)*, backtracks without end: "
                 + "write it so that each text matches one way (a+); TAGBENCH_REGEX_SECONDS sets the limit for scripts and piped input"
         case .sessionTooNew: return "use a newer tagbench for this session"
-        case .mergeInput: return "nothing was written"
+        case .mergeInput: return "nothing was merged"
         case .labelClash:
-            return "make the tag sets agree on the label (or rename one), then merge again; nothing was written"
+            return "make the tag sets agree on the label (or rename one), then merge again; nothing was merged"
         case .unknownConflict: return "conflicts lists the open ones"
         case .conflictDecided: return "undo the resolve to decide it again"
         case .versionOutOfRange: return "conflicts lists each version with its number"
