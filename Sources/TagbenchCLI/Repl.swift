@@ -30,7 +30,7 @@ public final class Repl {
     public var prompt: String {
         let name = engine.sessionPath.map { Paths.stem(of: $0) } ?? "(new)"
         let document = engine.currentDocument.map { ":" + $0.id } ?? ""
-        return "\(name)\(document)\(engine.isDirty ? "*" : "")> "
+        return "\(name)\(document)\(engine.hasChangesNoFileHolds ? "*" : "")> "
     }
 
     /// Runs until `quit` or the end of input; returns the exit status.
@@ -47,12 +47,12 @@ public final class Repl {
             case .interrupted:
                 continue
             case .endOfInput:
-                if interactive && engine.isDirty && !warnedUnsaved {
+                if interactive && engine.hasChangesNoFileHolds && !warnedUnsaved {
                     warnUnsaved()
                     warnedUnsaved = true
                     continue
                 }
-                if !interactive && engine.isDirty {
+                if !interactive && engine.hasChangesNoFileHolds {
                     renderer.render(
                         .warning(
                             engine.journal != nil
@@ -68,14 +68,14 @@ public final class Repl {
             }
             if interactive && !line.allSatisfy({ $0 == " " || $0 == "\t" }) { reader.addHistory(line) }
             let context = ExecutionContext(baseDirectory: baseDirectory, file: "<stdin>", line: lineNumber)
-            let wasDirty = engine.isDirty
+            let wasDirty = engine.hasChangesNoFileHolds
             console.beginCommand()
             defer { console.endCommand() }
             do {
                 let outcome = try runner.runLine(
                     line, context: context, emit: renderer.render, report: { self.report($0) })
                 if outcome == .quit {
-                    if interactive && engine.isDirty && !warnedUnsaved {
+                    if interactive && engine.hasChangesNoFileHolds && !warnedUnsaved {
                         warnUnsaved()
                         warnedUnsaved = true
                         continue
@@ -91,7 +91,7 @@ public final class Repl {
                     return 1
                 }
             }
-            if engine.isDirty && !wasDirty { warnedUnsaved = false }
+            if engine.hasChangesNoFileHolds && !wasDirty { warnedUnsaved = false }
             console.flush()
         }
     }

@@ -43,7 +43,12 @@ struct SessionLockTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(exists(dir + "/copy.json"))
         #expect(try read(dir + "/Sessions/demo.json") == before)
-        // Input ending with changes in a read-only session says where they can go, not "end it with save".
+        // Every change is in the copy: nothing to warn of.
+        #expect(!result.stderr.contains("warning:"), "\(result.stderr)")
+        // Input ending with changes no file holds says where they can go, not "end it with save".
+        result = try tagbench(
+            ["Sessions/demo.json", "--read-only"], in: dir, input: "label add 新标签\nsave copy.json\nlabel add 另一个\n")
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stderr.contains(
                 "warning: the input ended with changes the session does not hold: it was opened --read-only (save PATH writes them to a copy)"

@@ -56,7 +56,10 @@ extension Engine {
             if case .readOnlyFile(_, let mode) = error { throw .readOnlyFile(named, mode: mode) }
             throw error
         }
-        if isReadOnly { return }
+        if isReadOnly {
+            loggedWhenCopied = session.log.count
+            return
+        }
         savedFileHash = hashing
         lock?.sessionWritten = true
         targetLock?.sessionWritten = true

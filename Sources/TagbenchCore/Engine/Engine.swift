@@ -12,6 +12,14 @@ public final class Engine {
     public var defersSaves = false
     /// Opened with `--read-only`: the session file itself is never written (another process may own it).
     public var isReadOnly = false
+    /// The session log's length when a read-only session's changes were last saved to a copy:
+    /// every change adds to the log, so an equal length means none came since.
+    var loggedWhenCopied: Int?
+    /// Whether there are changes no file holds: unsaved ones, unless the session is read-only
+    /// and `save PATH` wrote them all to a copy (the session file never holds them).
+    public var hasChangesNoFileHolds: Bool {
+        isDirty && !(isReadOnly && loggedWhenCopied == session.log.count)
+    }
     /// Whether the session's kept undo history was read when it was opened: a session opened
     /// without it is never written, as a save or a checkpoint (either would drop the history).
     private(set) var historyRead = true
