@@ -141,10 +141,9 @@ struct ReportTests {
         #expect(leftovers.isEmpty)
     }
 
-    /// An earlier report that cannot be removed once the new one took its name: the report is
-    /// done (the new one in place), the rest of the earlier is named in a warning, and the next
-    /// report removes it.
-    @Test func anEarlierReportThatCannotBeRemovedIsSaidAndRemovedNextTime() throws {
+    /// A session whose `report out` replaced an earlier report and could not remove all of it
+    /// (its second page's `unlink` failed): `.out.old.tmp-PID` is left.
+    func harnessWithAnEarlierReportLeft() throws -> EngineHarness {
         let h = try harness()
         try h.run("load Fixtures/corpus", "report out")
         // Where the earlier report's first page is removed, in a report that fails nothing.
@@ -154,6 +153,14 @@ struct ReportTests {
         let at = try #require(counting.log.firstIndex { $0.hasPrefix("unlink ") && $0.contains(".out.old.tmp-") }) + 1
         h.engine.files = FaultyFileSystem(.fail(at: at, error: EACCES))
         try h.run("report out")
+        return h
+    }
+
+    /// An earlier report that cannot be removed once the new one took its name: the report is
+    /// done (the new one in place), the rest of the earlier is named in a warning, and the next
+    /// report removes it.
+    @Test func anEarlierReportThatCannotBeRemovedIsSaidAndRemovedNextTime() throws {
+        let h = try harnessWithAnEarlierReportLeft()
         let warning = try #require(h.warnings.last)
         #expect(
             warning.hasPrefix("the earlier report could not be removed entirely: what is left of it is in .out.old."))
@@ -165,6 +172,22 @@ struct ReportTests {
         try h.run("report out --docs x")
         #expect(try left().isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+    }
+
+    /// What is left of an earlier report that the next one may not remove (something not a
+    /// report's was put in it) does not stand in the way of the reports after it.
+    @Test func aLeftoverThatStaysDoesNotStopTheNextReport() throws {
+        let h = try harnessWithAnEarlierReportLeft()
+        let leftover = h.directory + "/.out.old.tmp-\(getpid())"
+        try "笔记".write(toFile: leftover + "/docs/notes.txt", atomically: false, encoding: .utf8)
+        h.engine.files = SystemFileOperations.shared
+        for _ in 0..<2 {
+            try h.run("report out --docs x")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+            let left = try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.hasPrefix(".out") }
+            #expect(left == [".out.old.tmp-\(getpid())"])
+            #expect(try read(leftover + "/docs/notes.txt") == "笔记")
+        }
     }
 
     /// The next report removes what a killed report left (a staging folder of a process that

@@ -80,7 +80,7 @@ public enum ReportWriter {
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
             // The earlier report steps aside, the new one takes its name, then the earlier goes.
-            let old = FileSystem.temporaryPath(for: target + ".old")
+            let old = asidePath(for: target)
             if replacing {
                 let failure = files.rename(target, old)
                 if failure != 0 { throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure)) }
@@ -155,15 +155,34 @@ public enum ReportWriter {
         return pages.allSatisfy { $0.hasSuffix(".html") && page(docs + "/" + $0) }
     }
 
-    /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID` and
-    /// `.OUT.old.tmp-PID`): of a process killed part-way, or of this one (which writes one
-    /// report at a time), whose earlier report could not be removed entirely.
+    /// Where the earlier report steps aside: `.OUT.old.tmp-PID`, or `.OUT.oldK.tmp-PID` when
+    /// this process already left one there that it could not remove (a rename onto a folder
+    /// that is not empty fails, and the new report would not take its place).
+    private static func asidePath(for target: String) -> String {
+        var k = 1
+        while true {
+            let path = FileSystem.temporaryPath(for: target + (k == 1 ? ".old" : ".old\(k)"))
+            if FileSystem.kind(of: path) == .missing && !FileSystem.isLink(path) { return path }
+            k += 1
+        }
+    }
+
+    /// Whether `temporaryName` (of `.NAME.tmp-PID`) is `OUT.old` or `OUT.oldK`, compared as bytes.
+    private static func isAsideName(_ temporaryName: String, of name: String) -> Bool {
+        let bytes = Array(temporaryName.utf8), prefix = Array((name + ".old").utf8)
+        return bytes.starts(with: prefix)
+            && bytes[prefix.count...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID`,
+    /// `.OUT.old.tmp-PID`, `.OUT.oldK.tmp-PID`): of a process killed part-way, or of this one
+    /// (which writes one report at a time), whose earlier report could not be removed entirely.
     /// A folder of the user's that happens to have such a name is left alone.
     private static func removeLeftovers(of target: String, protected: ProtectedFiles) {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
-                FileSystem.sameName(temporary.name, name) || FileSystem.sameName(temporary.name, name + ".old"),
+                FileSystem.sameName(temporary.name, name) || isAsideName(temporary.name, of: name),
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
                 FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry),
                 let names = try? FileSystem.list(directory + "/" + entry),
