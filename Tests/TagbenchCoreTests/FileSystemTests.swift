@@ -39,6 +39,19 @@ struct FileSystemTests {
         #expect(Set(try FileSystem.list(dir).map { Array($0.utf8) }) == Set(kept.map { Array($0.utf8) }))
     }
 
+    /// An export's sweep of ended processes' temporaries matches their names' start byte for
+    /// byte too: `é.jsonl`'s export leaves `e\u{301}.jsonl`'s alone.
+    @Test func anExportsSweepMatchesNamesByteForByte() throws {
+        let dir = try Fixture.workspace() + "/export-temporaries"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        let kept = [".e\u{301}.jsonl.tmp-99999998", ".\u{E9}.jsonl.tmp-\(getpid())"]
+        for name in kept + [".\u{E9}.jsonl.tmp-99999999"] {
+            try "x".write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
+        }
+        FileSystem.removeTemporariesOfEndedProcesses(in: dir, prefixes: [".\u{E9}."])
+        #expect(Set(try FileSystem.list(dir).map { Array($0.utf8) }) == Set(kept.map { Array($0.utf8) }))
+    }
+
     /// Files, and links that lead to files, are listed as files; folders, links to folders and
     /// dangling links are not.
     @Test func listingFilesFollowsLinksAndLeavesOutTheRest() throws {

@@ -266,11 +266,11 @@ public enum FileSystem {
     static func sameName(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
     /// Removes temporary files (`.NAME.tmp-PID`) in `directory` whose name starts with one of
-    /// `prefixes` and whose process is gone: what an export killed while writing left behind.
-    /// Exports take no lock, so a temporary of a process still running is another export's, and
-    /// is left alone.
+    /// `prefixes` (byte for byte, as `sameName`) and whose process is gone: what an export killed
+    /// while writing left behind. Exports take no lock, so a temporary of a process still running
+    /// is another export's, and is left alone.
     public static func removeTemporariesOfEndedProcesses(in directory: String, prefixes: [String]) {
-        for entry in (try? list(directory)) ?? [] where prefixes.contains(where: { entry.hasPrefix($0) }) {
+        for entry in (try? list(directory)) ?? [] where prefixes.contains(where: { entry.utf8.starts(with: $0.utf8) }) {
             guard let pid = temporary(entry)?.pid, pid > 0, Glibc.kill(pid, 0) != 0, errno == ESRCH else { continue }
             Glibc.unlink(directory + "/" + entry)
         }
