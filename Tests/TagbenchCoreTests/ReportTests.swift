@@ -174,6 +174,24 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
     }
 
+    /// A leftover the next report tries and fails to remove is said, and the report is made.
+    @Test func aLeftoverThatCannotBeRemovedAgainIsSaid() throws {
+        // Where the sweep removes the leftover's first page, seen in a run that fails nothing.
+        let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
+        let seen = try harnessWithAnEarlierReportLeft()
+        seen.engine.files = counting
+        try seen.run("report out")
+        let at = try #require(counting.log.firstIndex { $0.hasPrefix("unlink ") && $0.contains(".out.old.tmp-") }) + 1
+        let h = try harnessWithAnEarlierReportLeft()
+        h.engine.files = FaultyFileSystem(.fail(at: at, error: EBUSY))
+        try h.run("report out --docs x")
+        #expect(
+            h.warnings.last
+                == "what earlier reports left in .out.old.tmp-\(getpid()) could not be removed; the next report to out tries again"
+        )
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+    }
+
     /// What is left of an earlier report that the next one may not remove (something not a
     /// report's was put in it) does not stand in the way of the reports after it.
     @Test func aLeftoverThatStaysDoesNotStopTheNextReport() throws {
@@ -192,13 +210,24 @@ struct ReportTests {
 
     /// The next report removes what a killed report left (a staging folder of a process that
     /// is gone), and only that: a folder of the user's by such a name, or one holding a
-    /// document of the session, stays.
+    /// document of the session or a page no report wrote, stays.
     @Test func onlyWhatAReportLeftIsRemovedByTheNext() throws {
         let h = try harness()
         let manager = FileManager.default
         let folder = { (name: String) in h.directory + "/" + name }
+        // A page's head as every report page begins (the generator named in its first bytes).
+        let page = "<!DOCTYPE html>\n<html><head><meta name=\"generator\" content=\"\(ReportWriter.generator)\">"
         try manager.createDirectory(atPath: folder(".out.tmp-999999991/docs"), withIntermediateDirectories: true)
-        try "<p>".write(toFile: folder(".out.tmp-999999991/docs/1.html"), atomically: false, encoding: .utf8)
+        try page.write(toFile: folder(".out.tmp-999999991/docs/1.html"), atomically: false, encoding: .utf8)
+        // Created and not yet written when the report was killed.
+        try "".write(toFile: folder(".out.tmp-999999991/docs/2.html"), atomically: false, encoding: .utf8)
+        try manager.createDirectory(atPath: folder(".out.old3.tmp-999999995/docs"), withIntermediateDirectories: true)
+        try page.write(toFile: folder(".out.old3.tmp-999999995/index.html"), atomically: false, encoding: .utf8)
+        // The shape of a report, but a page of the user's.
+        try manager.createDirectory(atPath: folder(".out.old2.tmp-999999996/docs"), withIntermediateDirectories: true)
+        try page.write(toFile: folder(".out.old2.tmp-999999996/index.html"), atomically: false, encoding: .utf8)
+        try "<p>我的页面</p>".write(
+            toFile: folder(".out.old2.tmp-999999996/docs/7.html"), atomically: false, encoding: .utf8)
         try manager.createDirectory(atPath: folder(".out.old.tmp-999999992/mine"), withIntermediateDirectories: true)
         try "论文".write(toFile: folder(".out.old.tmp-999999992/mine/thesis.txt"), atomically: false, encoding: .utf8)
         try manager.createDirectory(atPath: folder(".out.tmp-999999993/docs"), withIntermediateDirectories: true)
@@ -207,11 +236,13 @@ struct ReportTests {
             atPath: folder("x.txt"), withDestinationPath: folder(".out.tmp-999999993/docs/x.html"))
         try h.run("report out")
         #expect(!manager.fileExists(atPath: folder(".out.tmp-999999991")))
+        #expect(!manager.fileExists(atPath: folder(".out.old3.tmp-999999995")))
+        #expect(try read(folder(".out.old2.tmp-999999996/docs/7.html")) == "<p>我的页面</p>")
         #expect(try read(folder(".out.old.tmp-999999992/mine/thesis.txt")) == "论文")
         #expect(manager.fileExists(atPath: folder(".out.tmp-999999993/docs/x.html")))
         // Another report's, named the same only as Strings (`é` decomposed, not composed).
         try manager.createDirectory(atPath: folder(".e\u{301}.tmp-999999994/docs"), withIntermediateDirectories: true)
-        try "<p>".write(toFile: folder(".e\u{301}.tmp-999999994/docs/1.html"), atomically: false, encoding: .utf8)
+        try page.write(toFile: folder(".e\u{301}.tmp-999999994/docs/1.html"), atomically: false, encoding: .utf8)
         try h.run("report \u{E9}")
         #expect(manager.fileExists(atPath: folder(".e\u{301}.tmp-999999994/docs/1.html")))
     }

@@ -27,6 +27,26 @@ public enum FileSystem {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
+    /// Up to `count` bytes from the start of a regular file (never through a link); nil when it
+    /// cannot be read.
+    static func readHead(_ path: String, count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var head = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        return Array(head[..<filled])
+    }
+
     /// The whole file; with `regularOnly`, anything but a regular file is refused (see `readStamped`).
     public static func read(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> [UInt8] {
         try readStamped(path, regularOnly: regularOnly).bytes

@@ -49,7 +49,12 @@ public enum ReportWriter {
         try protected.check(target)
         let replacing = try checkTarget(target, protected: protected)
         try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
-        removeLeftovers(of: target, protected: protected)
+        let stuck = removeLeftovers(of: target, protected: protected, files: files)
+        if !stuck.isEmpty {
+            result.warnings.append(
+                "what earlier reports left in \(stuck.joined(separator: ", ")) could not be removed; the next report to \(shownName) tries again"
+            )
+        }
 
         var categoriesOf: [Int: [CategoryAnnotation]] = [:]
         for category in session.categories where chosenLabels.contains(category.label) {
@@ -136,9 +141,29 @@ public enum ReportWriter {
     /// folder of pages, nothing else, and no protected file among them.
     private static func isReport(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
         guard names.contains("index.html"), holdsOnlyReportFiles(folder, names: names, protected: protected),
-            let head = try? FileSystem.read(folder + "/index.html", regularOnly: true).prefix(1024)
+            let head = FileSystem.readHead(folder + "/index.html", count: 1024)
         else { return false }
-        return String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">")
+        return namesGenerator(head)
+    }
+
+    /// Whether the head of a page names this generator (every page's does, in its first bytes).
+    private static func namesGenerator(_ head: [UInt8]) -> Bool {
+        String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">")
+    }
+
+    /// Whether every page in a folder that holds only a report's kind of files (`index.html`,
+    /// `docs/*.html`) is one a report wrote: its head names the generator, or it is empty (a
+    /// report killed between creating a page and writing it). A page of the user's among them
+    /// keeps the whole folder; only leftovers, which no one named, are held to this.
+    private static func holdsOnlyPagesReportsWrote(_ folder: String, names: [String]) -> Bool {
+        let pages =
+            (names.contains("index.html") ? [folder + "/index.html"] : [])
+            + (names.contains("docs")
+                ? ((try? FileSystem.list(folder + "/docs")) ?? []).map { folder + "/docs/" + $0 } : [])
+        return pages.allSatisfy { page in
+            guard let head = FileSystem.readHead(page, count: 1024) else { return false }
+            return head.isEmpty || namesGenerator(head)
+        }
     }
 
     /// Whether a folder holds only what a report writes, so far as it got: an `index.html`, a
@@ -177,19 +202,24 @@ public enum ReportWriter {
     /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID`,
     /// `.OUT.old.tmp-PID`, `.OUT.oldK.tmp-PID`): of a process killed part-way, or of this one
     /// (which writes one report at a time), whose earlier report could not be removed entirely.
-    /// A folder of the user's that happens to have such a name is left alone.
-    private static func removeLeftovers(of target: String, protected: ProtectedFiles) {
+    /// A folder of the user's that happens to have such a name is left alone. Returns the names
+    /// of the leftovers that could not be removed.
+    private static func removeLeftovers(of target: String, protected: ProtectedFiles, files: FileOperations) -> [String]
+    {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
+        var stuck: [String] = []
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
                 FileSystem.sameName(temporary.name, name) || isAsideName(temporary.name, of: name),
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
                 FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry),
                 let names = try? FileSystem.list(directory + "/" + entry),
-                holdsOnlyReportFiles(directory + "/" + entry, names: names, protected: protected)
+                holdsOnlyReportFiles(directory + "/" + entry, names: names, protected: protected),
+                holdsOnlyPagesReportsWrote(directory + "/" + entry, names: names)
             else { continue }
-            removeTree(directory + "/" + entry)
+            if !removeTree(directory + "/" + entry, files: files) { stuck.append(entry) }
         }
+        return stuck
     }
 
     /// Removes a report folder this code wrote: its files, its `docs` folder's, then the folders
