@@ -35,16 +35,16 @@ public enum FileSystem {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var head = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, count - filled) }
+        var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: count)
+        while head.count < count {
+            let n = Glibc.read(fd, &chunk, count - head.count)
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { return nil }
             if n == 0 { break }
-            filled += n
+            head += chunk[..<n]
         }
-        return Array(head[..<filled])
+        return head
     }
 
     /// The whole file; with `regularOnly`, anything but a regular file is refused (see `readStamped`).
