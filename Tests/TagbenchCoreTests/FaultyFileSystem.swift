@@ -7,11 +7,15 @@ import Foundation
 /// A file system for tests: the real one, except that operation number `failing` (counted from
 /// 1 over every operation of the seam) fails with `error`, a failed write having written half its
 /// bytes first (a disk that filled up mid-write); or, with `crashing`, every operation after
-/// number `crashing` fails as if the process had died there (what it did is on disk, nothing more).
+/// number `crashing` fails as if the process had died there (what it did is on disk, nothing more);
+/// or, with `removedMeanwhile`, what is removed is found already gone.
 final class FaultyFileSystem: FileOperations, @unchecked Sendable {
     enum Mode {
         case fail(at: Int, error: Int32)
         case crash(after: Int)
+        /// Every entry removed through `unlink(_:in:path:isFolder:)` is removed just before, as
+        /// another process removing the same folder would: the call itself finds it gone.
+        case removedMeanwhile
     }
 
     private let mode: Mode
@@ -43,6 +47,8 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
                     fired = true
                     return (EIO, false)
                 }
+            case .removedMeanwhile:
+                break
             }
             return (0, false)
         }
@@ -83,6 +89,14 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
     func unlink(_ path: String) -> Int32 {
         let e = next("unlink \(path)").error
         return e != 0 ? e : SystemFileOperations.shared.unlink(path)
+    }
+    func unlink(_ name: String, in directory: Int32, path: String, isFolder: Bool) -> Int32 {
+        let e = next("\(isFolder ? "rmdir" : "unlink") \(path)").error
+        if e != 0 { return e }
+        if case .removedMeanwhile = mode {
+            _ = SystemFileOperations.shared.unlink(name, in: directory, path: path, isFolder: isFolder)
+        }
+        return SystemFileOperations.shared.unlink(name, in: directory, path: path, isFolder: isFolder)
     }
     func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 {
         let e = next("mkdir").error

@@ -247,6 +247,104 @@ struct ReportTests {
         #expect(manager.fileExists(atPath: folder(".e\u{301}.tmp-999999994/docs/1.html")))
     }
 
+    /// Runs `action` once, when the first page is reported written: what another process
+    /// might do to the folders while a report is being written.
+    final class WhileWriting: ProgressMonitor {
+        var action: (() throws -> Void)?
+        init(_ action: @escaping () throws -> Void) { self.action = action }
+        func progress(_ task: String, done: Int, of total: Int) {
+            let run = action
+            action = nil
+            try? run?()
+        }
+        var shouldStop: Bool { false }
+        func finished() {}
+    }
+
+    /// A folder of the user's with the files to keep that a test puts where a report should
+    /// never reach: `notes.txt`, `sub/deep.txt`, and `docs/1.html`, a page as reports write them.
+    func victim(in directory: String) throws -> (path: String, intact: () throws -> Bool) {
+        let path = directory + "/victim"
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: path + "/sub", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: path + "/docs", withIntermediateDirectories: true)
+        let files = [
+            "notes.txt": "笔记", "sub/deep.txt": "深处",
+            "docs/1.html": "<!DOCTYPE html><meta name=\"generator\" content=\"\(ReportWriter.generator)\">我的"
+        ]
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8) }
+        return (path, { try files.allSatisfy { try read(path + "/" + $0.key) == $0.value } })
+    }
+
+    /// A folder or a link where the report's staging folder is to be made is never removed nor
+    /// entered: the report fails.
+    @Test func whatIsInTheStagingFoldersPlaceIsLeftAlone() throws {
+        let h = try harness()
+        let (victim, intact) = try victim(in: h.directory)
+        let staging = h.directory + "/.out.tmp-\(getpid())"
+        try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: victim)
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("a report through a link") }
+        #expect(try intact())
+        try FileManager.default.removeItem(atPath: staging)
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        try "我的".write(toFile: staging + "/notes.txt", atomically: false, encoding: .utf8)
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("a report into a folder of the user's") }
+        #expect(try read(staging + "/notes.txt") == "我的")
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/out"))
+    }
+
+    /// OUT swapped, while the report is written, for a link or for a folder of the user's: the
+    /// report fails, and what is there now is neither moved nor entered; the earlier report and
+    /// the new one's staging folder are as a failed report leaves them.
+    @Test(arguments: [true, false]) func anOutSwappedWhileTheReportIsWrittenIsLeftAlone(link: Bool) throws {
+        let h = try harness()
+        try h.run("report out")
+        let (victim, intact) = try victim(in: h.directory)
+        let out = h.directory + "/out"
+        h.engine.monitor = WhileWriting {
+            try FileManager.default.moveItem(atPath: out, toPath: h.directory + "/earlier")
+            if link {
+                try FileManager.default.createSymbolicLink(atPath: out, withDestinationPath: victim)
+            } else {
+                try FileManager.default.moveItem(atPath: victim, toPath: out)
+            }
+        }
+        #expect(h.failure("report out") == .writeFailed(out, reason: "it changed while the report was written"))
+        #expect(FileSystem.isLink(out) == link)
+        if !link { try FileManager.default.moveItem(atPath: out, toPath: victim) }
+        #expect(try intact())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/earlier/docs") == ["1.html"])
+        let left = try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.hasPrefix(".out") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// The staging folder swapped for a link while the report is written: the report fails and
+    /// nothing where the link leads is removed.
+    @Test func aStagingFolderSwappedForALinkIsNotEntered() throws {
+        let h = try harness()
+        let (victim, intact) = try victim(in: h.directory)
+        let staging = h.directory + "/.out.tmp-\(getpid())"
+        h.engine.monitor = WhileWriting {
+            try FileManager.default.moveItem(atPath: staging, toPath: h.directory + "/moved")
+            try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: victim)
+        }
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("a report through a swapped link") }
+        #expect(try intact())
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/out"))
+    }
+
+    /// A leftover removed part-way or whole by another report meanwhile (two reports sweeping
+    /// the same leftovers) counts as removed.
+    @Test func aFolderRemovedMeanwhileCountsAsRemoved() throws {
+        let h = try harness()
+        try h.run("report a", "report b")
+        let a = try #require(ReportFolder(h.directory + "/a")), b = try #require(ReportFolder(h.directory + "/b"))
+        #expect(a.remove(files: FaultyFileSystem(.removedMeanwhile)))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/a"))
+        try FileManager.default.removeItem(atPath: h.directory + "/b")
+        #expect(b.remove(files: SystemFileOperations.shared))
+    }
+
     /// Stops a command after `after` documents, as Ctrl-C does.
     final class StopAfter: ProgressMonitor {
         let after: Int

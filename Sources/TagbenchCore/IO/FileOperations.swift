@@ -23,6 +23,10 @@ public protocol FileOperations: AnyObject, Sendable {
     func rename(_ from: String, _ to: String) -> Int32
     /// `unlink(2)`; 0 or the `errno`.
     func unlink(_ path: String) -> Int32
+    /// `unlinkat(2)`: removes `name` from the folder open as `directory` (`AT_FDCWD`: `name` is a
+    /// path), a folder (which must be empty) when `isFolder`; `path` names it in messages and
+    /// logs. 0 or the `errno`.
+    func unlink(_ name: String, in directory: Int32, path: String, isFolder: Bool) -> Int32
     /// `mkdir(2)`; 0 or the `errno`.
     func makeDirectory(_ path: String, _ mode: mode_t) -> Int32
     /// Forces a directory's entries (a rename, a new file) to disk; 0 or the `errno`.
@@ -70,6 +74,11 @@ public final class SystemFileOperations: FileOperations {
 
     /// See `FileOperations.unlink`.
     public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) == 0 ? 0 : errno }
+
+    /// See `FileOperations.unlink(_:in:path:isFolder:)`.
+    public func unlink(_ name: String, in directory: Int32, path: String, isFolder: Bool) -> Int32 {
+        unlinkat(directory, name, isFolder ? AT_REMOVEDIR : 0) == 0 ? 0 : errno
+    }
 
     /// See `FileOperations.makeDirectory`.
     public func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 { mkdir(path, mode) == 0 ? 0 : errno }

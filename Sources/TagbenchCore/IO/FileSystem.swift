@@ -27,26 +27,6 @@ public enum FileSystem {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
-    /// Up to `count` bytes from the start of a regular file (never through a link); nil when it
-    /// cannot be read.
-    static func readHead(_ path: String, count: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var head: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: count)
-        while head.count < count {
-            let n = Glibc.read(fd, &chunk, count - head.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            head += chunk[..<n]
-        }
-        return head
-    }
-
     /// The whole file; with `regularOnly`, anything but a regular file is refused (see `readStamped`).
     public static func read(_ path: String, regularOnly: Bool = false) throws(TagbenchError) -> [UInt8] {
         try readStamped(path, regularOnly: regularOnly).bytes
@@ -183,6 +163,25 @@ public enum FileSystem {
     /// decodes both sides of every comparison (measured in docs/performance.md).
     private static func entries(_ directory: String) throws(TagbenchError) -> [(name: String, type: UInt8)] {
         guard let dir = opendir(directory) else { throw .unreadable(directory, reason: errorText(errno)) }
+        return sortedEntries(dir)
+    }
+
+    /// The entries of the folder open as `descriptor` (left open), as `entries` gives them; nil
+    /// when it cannot be listed.
+    static func entries(descriptor: Int32) -> [(name: String, type: UInt8)]? {
+        let copy = dup(descriptor)
+        guard copy >= 0 else { return nil }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
+        // The copy shares the descriptor's position: a listing before this one left it at the end.
+        rewinddir(dir)
+        return sortedEntries(dir)
+    }
+
+    /// The entries of an open directory stream, which it closes: see `entries`.
+    private static func sortedEntries(_ dir: OpaquePointer) -> [(name: String, type: UInt8)] {
         defer { closedir(dir) }
         var found: [(bytes: [UInt8], type: UInt8)] = []
         while let entry = readdir(dir) {

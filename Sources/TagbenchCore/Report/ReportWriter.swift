@@ -47,7 +47,8 @@ public enum ReportWriter {
             options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
         let shownName = Paths.fileName(of: target)
         try protected.check(target)
-        let replacing = try checkTarget(target, protected: protected)
+        // The earlier report, if any: only the folder found here is ever set aside and removed.
+        let earlier = try checkTarget(target, protected: protected)
         try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
         let stuck = removeLeftovers(of: target, protected: protected, files: files)
         if !stuck.isEmpty {
@@ -61,20 +62,23 @@ public enum ReportWriter {
             categoriesOf[category.document, default: []].append(category)
         }
         let staging = FileSystem.temporaryPath(for: target)
+        // The staging folder this report made: nothing else is removed when it fails.
+        var made: ReportFolder?
         tb_defer_signals_begin()
         defer { tb_defer_signals_end() }
         do {
             try makeDirectory(staging, files: files)
+            made = ReportFolder(staging)
             try makeDirectory(staging + "/docs", files: files)
             defer { monitor?.finished() }
-            let made = try ReportPages.write(
+            let pages = try ReportPages.write(
                 chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: staging + "/docs",
                 shownName: shownName, monitor: monitor, files: files)
-            result.spans = made.spans
-            let stale = made.stale
+            result.spans = pages.spans
+            let stale = pages.stale
             var w = JSONWriter(capacity: 1 << 20)
             ReportIndex(
-                session: name, labels: labels, chosenLabels: chosenLabels, rows: made.rows, agreement: agreement
+                session: name, labels: labels, chosenLabels: chosenLabels, rows: pages.rows, agreement: agreement
             )
             .write(&w)
             try ReportPageFile.write(staging + "/index.html", &w, files: files)
@@ -85,28 +89,39 @@ public enum ReportWriter {
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
             // The earlier report steps aside, the new one takes its name, then the earlier goes.
+            // Each is first checked to be the folder it was: one swapped in meanwhile (a link, a
+            // folder of the user's) is not moved, and the report fails.
+            if let earlier, identity(of: target) != earlier.identity {
+                throw TagbenchError.writeFailed(target, reason: "it changed while the report was written")
+            }
+            if identity(of: staging) != made?.identity {
+                throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
+            }
             let old = asidePath(for: target)
-            if replacing {
+            if earlier != nil {
                 let failure = files.rename(target, old)
                 if failure != 0 { throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure)) }
             }
             let failure = files.rename(staging, target)
             if failure != 0 {
-                if replacing { _ = files.rename(old, target) }
+                if earlier != nil { _ = files.rename(old, target) }
                 throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure))
             }
+            made = nil
             // The new report is in place whatever happens to the earlier one: what cannot be
             // removed is said, and the next report of OUT removes it (`removeLeftovers`).
-            if replacing, !removeTree(old, files: files) {
+            if let earlier,
+                !(ReportFolder(old).map { $0.identity == earlier.identity && $0.remove(files: files) } ?? false)
+            {
                 result.warnings.append(
                     "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: old)), which the next report to \(shownName) removes"
                 )
             }
         } catch let error as TagbenchError {
-            removeTree(staging)
+            _ = made?.remove(files: SystemFileOperations.shared)
             throw error
         } catch {
-            removeTree(staging)
+            _ = made?.remove(files: SystemFileOperations.shared)
             preconditionFailure("unexpected error \(error)")
         }
         result.documents = chosen.count
@@ -114,70 +129,38 @@ public enum ReportWriter {
         return result
     }
 
-    /// Whether `target` holds an earlier report (to be replaced); nil-free: throws when it is
-    /// anything else that is there (a file, a link, a folder with other things in it).
-    private static func checkTarget(_ target: String, protected: ProtectedFiles) throws(TagbenchError) -> Bool {
+    /// The earlier report `target` holds (to be replaced), opened; nil when `target` is missing
+    /// or an empty folder. Throws when it is anything else (a file, a link, a folder with other
+    /// things in it).
+    private static func checkTarget(_ target: String, protected: ProtectedFiles) throws(TagbenchError) -> ReportFolder?
+    {
         switch FileSystem.kind(of: target) {
-        case .missing: return false
+        case .missing: return nil
         case .directory:
             // A link to a folder is refused: where it leads may change under the report.
-            guard !FileSystem.isLink(target) else {
+            guard !FileSystem.isLink(target), let folder = ReportFolder(target) else {
                 throw .writeFailed(target, reason: "it is a symbolic link; a report is written only into a real folder")
             }
-            let names = try FileSystem.list(target)
-            if names.isEmpty { return false }
-            guard isReport(target, names: names, protected: protected) else {
+            guard let names = folder.names else {
+                throw .unreadable(target, reason: FileSystem.errorText(errno))
+            }
+            if names.isEmpty { return nil }
+            guard folder.isReport(protected: protected) else {
                 throw .writeFailed(
                     target,
                     reason: "a folder that is not empty and that no tagbench report made (give a new or empty folder)")
             }
-            return true
+            return folder
         default:
             throw .writeFailed(target, reason: "exists and is not a folder")
         }
     }
 
-    /// Whether a folder is a report tagbench wrote: `index.html` naming the generator, a `docs`
-    /// folder of pages, nothing else, and no protected file among them.
-    private static func isReport(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
-        guard names.contains("index.html"), holdsOnlyReportFiles(folder, names: names, protected: protected),
-            let head = FileSystem.readHead(folder + "/index.html", count: 1024)
-        else { return false }
-        return namesGenerator(head)
-    }
-
-    /// Whether the head of a page names this generator (every page's does, in its first bytes).
-    private static func namesGenerator(_ head: [UInt8]) -> Bool {
-        String(decoding: head, as: UTF8.self).contains("<meta name=\"generator\" content=\"\(generator)\">")
-    }
-
-    /// Whether every page in a folder that holds only a report's kind of files (`index.html`,
-    /// `docs/*.html`) is one a report wrote: its head names the generator, or it is empty (a
-    /// report killed between creating a page and writing it). A page of the user's among them
-    /// keeps the whole folder; only leftovers, which no one named, are held to this.
-    private static func holdsOnlyPagesReportsWrote(_ folder: String, names: [String]) -> Bool {
-        let pages =
-            (names.contains("index.html") ? [folder + "/index.html"] : [])
-            + (names.contains("docs")
-                ? ((try? FileSystem.list(folder + "/docs")) ?? []).map { folder + "/docs/" + $0 } : [])
-        return pages.allSatisfy { page in
-            guard let head = FileSystem.readHead(page, count: 1024) else { return false }
-            return head.isEmpty || namesGenerator(head)
-        }
-    }
-
-    /// Whether a folder holds only what a report writes, so far as it got: an `index.html`, a
-    /// `docs` folder of `.html` files, no link, and no protected file among them.
-    private static func holdsOnlyReportFiles(_ folder: String, names: [String], protected: ProtectedFiles) -> Bool {
-        let page = { (path: String) in
-            !FileSystem.isLink(path) && FileSystem.kind(of: path) == .file && !protected.wouldReplace(path)
-        }
-        guard Set(names).isSubset(of: ["index.html", "docs"]) else { return false }
-        if names.contains("index.html") && !page(folder + "/index.html") { return false }
-        guard names.contains("docs") else { return true }
-        let docs = folder + "/docs"
-        guard !FileSystem.isLink(docs), let pages = try? FileSystem.list(docs) else { return false }
-        return pages.allSatisfy { $0.hasSuffix(".html") && page(docs + "/" + $0) }
+    /// The device and inode `path` names (a link's own, not where it leads).
+    private static func identity(of path: String) -> FileIdentity? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// Where the earlier report steps aside: `.OUT.old.tmp-PID`, or `.OUT.oldK.tmp-PID` when
@@ -212,29 +195,12 @@ public enum ReportWriter {
             guard let temporary = FileSystem.temporary(entry),
                 FileSystem.sameName(temporary.name, name) || isAsideName(temporary.name, of: name),
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
-                FileSystem.kind(of: directory + "/" + entry) == .directory, !FileSystem.isLink(directory + "/" + entry),
-                let names = try? FileSystem.list(directory + "/" + entry),
-                holdsOnlyReportFiles(directory + "/" + entry, names: names, protected: protected),
-                holdsOnlyPagesReportsWrote(directory + "/" + entry, names: names)
+                let folder = ReportFolder(directory + "/" + entry),
+                folder.holdsOnlyReportFiles(protected: protected), folder.holdsOnlyPagesReportsWrote()
             else { continue }
-            if !removeTree(directory + "/" + entry, files: files) { stuck.append(entry) }
+            if !folder.remove(files: files) { stuck.append(entry) }
         }
         return stuck
-    }
-
-    /// Removes a report folder this code wrote: its files, its `docs` folder's, then the folders
-    /// (a link is removed, never followed); whether it is gone.
-    @discardableResult
-    static func removeTree(_ folder: String, files: FileOperations = SystemFileOperations.shared) -> Bool {
-        for name in (try? FileSystem.list(folder)) ?? [] {
-            let path = folder + "/" + name
-            if FileSystem.kind(of: path) == .directory && !FileSystem.isLink(path) {
-                removeTree(path, files: files)
-            } else {
-                _ = files.unlink(path)
-            }
-        }
-        return rmdir(folder) == 0
     }
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A folder a report may have written (OUT, a staging folder, an earlier report set aside),
+/// opened without following a link. What it holds is looked at, and removed, through its
+/// descriptor and descriptors opened from it without following links: a folder swapped for a
+/// link or for another folder once it is open is never entered, wherever its path then leads.
+/// Only what a report writes is ever removed: `index.html`, and `.html` files in `docs`.
+final class ReportFolder {
+    /// The path it was opened by: for messages, and for the folder's own removal once empty.
+    let path: String
+    private let descriptor: Int32
+    /// Its device and inode when opened.
+    let identity: FileIdentity?
+
+    /// Opens `path`; nil when it is not a folder, is a link, or cannot be opened.
+    convenience init?(_ path: String) {
+        self.init(path: path, descriptor: open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+    }
+
+    private init?(path: String, descriptor: Int32) {
+        guard descriptor >= 0 else { return nil }
+        self.path = path
+        self.descriptor = descriptor
+        var info = stat()
+        identity =
+            fstat(descriptor, &info) == 0
+            ? FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) : nil
+    }
+
+    deinit { close(descriptor) }
+
+    /// Its entries' names, sorted by bytes; nil when it cannot be listed.
+    var names: [String]? { FileSystem.entries(descriptor: descriptor)?.map(\.name) }
+
+    /// The folder `name` in it, opened the same way.
+    func folder(_ name: String) -> ReportFolder? {
+        ReportFolder(
+            path: path + "/" + name,
+            descriptor: openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+    }
+
+    /// Whether `name` in it is a regular file (a link is not).
+    func isFile(_ name: String) -> Bool {
+        var info = stat()
+        return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Up to `count` bytes from the start of the regular file `name` in it; nil when it cannot
+    /// be read. Opened without blocking: a FIFO put there does not hang the report.
+    func head(of name: String, count: Int) -> [UInt8]? {
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: count)
+        while head.count < count {
+            let n = read(fd, &chunk, count - head.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            head += chunk[..<n]
+        }
+        return head
+    }
+
+    /// Whether it holds only what a report writes, so far as it got: an `index.html`, a `docs`
+    /// folder of `.html` files, no link, nothing else, and no protected file among them.
+    func holdsOnlyReportFiles(protected: ProtectedFiles) -> Bool {
+        guard let names, Set(names).isSubset(of: ["index.html", "docs"]) else { return false }
+        if names.contains("index.html") && !(isFile("index.html") && !protected.wouldReplace(path + "/index.html")) {
+            return false
+        }
+        guard names.contains("docs") else { return true }
+        guard let docs = folder("docs"), let pages = docs.names else { return false }
+        return pages.allSatisfy {
+            $0.hasSuffix(".html") && docs.isFile($0) && !protected.wouldReplace(docs.path + "/" + $0)
+        }
+    }
+
+    /// Whether it is a report tagbench wrote: `index.html` naming the generator, a `docs` folder
+    /// of pages, nothing else, and no protected file among them.
+    func isReport(protected: ProtectedFiles) -> Bool {
+        guard names?.contains("index.html") == true, holdsOnlyReportFiles(protected: protected),
+            let head = head(of: "index.html", count: Self.headSize)
+        else { return false }
+        return Self.namesGenerator(head)
+    }
+
+    /// Whether every page in it (`index.html`, `docs/*.html`) is one a report wrote: its head
+    /// names the generator, or it is empty (a report killed between creating a page and writing
+    /// it). A page of the user's among them keeps the whole folder.
+    func holdsOnlyPagesReportsWrote() -> Bool {
+        let isPage = { (folder: ReportFolder, name: String) -> Bool in
+            guard let head = folder.head(of: name, count: Self.headSize) else { return false }
+            return head.isEmpty || Self.namesGenerator(head)
+        }
+        let names = self.names ?? []
+        if names.contains("index.html") && !isPage(self, "index.html") { return false }
+        guard names.contains("docs") else { return true }
+        guard let docs = folder("docs"), let pages = docs.names else { return false }
+        return pages.allSatisfy { isPage(docs, $0) }
+    }
+
+    /// Removes what a report writes in it (the `.html` files of `docs`, `docs`, `index.html`),
+    /// then the folder itself, by its path, only if the path still names this folder. Anything
+    /// else put in it stays, and the folder with it. Whether the folder is gone: one removed
+    /// meanwhile by another report counts as gone.
+    func remove(files: FileOperations) -> Bool {
+        let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
+        var removedAll = true
+        if let docs = folder("docs") {
+            for name in docs.names ?? [] where name.hasSuffix(".html") && docs.isFile(name) {
+                if !gone(files.unlink(name, in: docs.descriptor, path: docs.path + "/" + name, isFolder: false)) {
+                    removedAll = false
+                }
+            }
+            if !gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true)) { removedAll = false }
+        }
+        if isFile("index.html"),
+            !gone(files.unlink("index.html", in: descriptor, path: path + "/index.html", isFolder: false))
+        {
+            removedAll = false
+        }
+        guard removedAll else { return false }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return errno == ENOENT }
+        guard FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == identity else { return false }
+        return gone(files.unlink(path, in: AT_FDCWD, path: path, isFolder: true))
+    }
+
+    /// How much of a page's start is read to find the generator (every page names it in its
+    /// first few hundred bytes).
+    private static let headSize = 1024
+
+    /// Whether the head of a page names this generator.
+    private static func namesGenerator(_ head: [UInt8]) -> Bool {
+        String(decoding: head, as: UTF8.self).contains(
+            "<meta name=\"generator\" content=\"\(ReportWriter.generator)\">")
+    }
+}
