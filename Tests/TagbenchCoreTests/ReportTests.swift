@@ -164,7 +164,7 @@ struct ReportTests {
         let warning = try #require(h.warnings.last)
         #expect(
             warning.hasPrefix("the earlier report could not be removed entirely: what is left of it is in .out.old."))
-        #expect(warning.hasSuffix(", which the next report to out removes"))
+        #expect(warning.hasSuffix(", which the next report to out removes if only report pages are left in it"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs").count == 5)
         let left = { try FileManager.default.contentsOfDirectory(atPath: h.directory).filter { $0.hasPrefix(".out") } }
         #expect(try left() == [".out.old.tmp-\(getpid())"])
@@ -262,18 +262,33 @@ struct ReportTests {
     }
 
     /// A folder of the user's with the files to keep that a test puts where a report should
-    /// never reach: `notes.txt`, `sub/deep.txt`, and `docs/1.html`, a page as reports write them.
+    /// never reach: `notes.txt`, `sub/deep.txt`, pages as reports write them (`docs/1.html`,
+    /// `index.html`) and one of the user's (`mine.html`).
     func victim(in directory: String) throws -> (path: String, intact: () throws -> Bool) {
         let path = directory + "/victim"
         let manager = FileManager.default
         try manager.createDirectory(atPath: path + "/sub", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: path + "/docs", withIntermediateDirectories: true)
+        let page = "<!DOCTYPE html><meta name=\"generator\" content=\"\(ReportWriter.generator)\">我的"
         let files = [
-            "notes.txt": "笔记", "sub/deep.txt": "深处",
-            "docs/1.html": "<!DOCTYPE html><meta name=\"generator\" content=\"\(ReportWriter.generator)\">我的"
+            "notes.txt": "笔记", "sub/deep.txt": "深处", "docs/1.html": page, "index.html": page,
+            "mine.html": "<p>我的页面</p>"
         ]
         for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8) }
         return (path, { try files.allSatisfy { try read(path + "/" + $0.key) == $0.value } })
+    }
+
+    /// Once the pages are written, moves `path` to `keptAt` and puts `victim` in its place, or
+    /// with `link` a link to it: another process swapping a folder under the report.
+    func swapWhileWriting(_ path: String, keptAt: String, for victim: String, link: Bool = false) -> WhileWriting {
+        WhileWriting {
+            try FileManager.default.moveItem(atPath: path, toPath: keptAt)
+            if link {
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: victim)
+            } else {
+                try FileManager.default.moveItem(atPath: victim, toPath: path)
+            }
+        }
     }
 
     /// A folder or a link where the report's staging folder is to be made is never removed nor
@@ -301,14 +316,7 @@ struct ReportTests {
         try h.run("report out")
         let (victim, intact) = try victim(in: h.directory)
         let out = h.directory + "/out"
-        h.engine.monitor = WhileWriting {
-            try FileManager.default.moveItem(atPath: out, toPath: h.directory + "/earlier")
-            if link {
-                try FileManager.default.createSymbolicLink(atPath: out, withDestinationPath: victim)
-            } else {
-                try FileManager.default.moveItem(atPath: victim, toPath: out)
-            }
-        }
+        h.engine.monitor = swapWhileWriting(out, keptAt: h.directory + "/earlier", for: victim, link: link)
         #expect(h.failure("report out") == .writeFailed(out, reason: "it changed while the report was written"))
         #expect(FileSystem.isLink(out) == link)
         if !link { try FileManager.default.moveItem(atPath: out, toPath: victim) }
@@ -324,13 +332,42 @@ struct ReportTests {
         let h = try harness()
         let (victim, intact) = try victim(in: h.directory)
         let staging = h.directory + "/.out.tmp-\(getpid())"
-        h.engine.monitor = WhileWriting {
-            try FileManager.default.moveItem(atPath: staging, toPath: h.directory + "/moved")
-            try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: victim)
-        }
+        h.engine.monitor = swapWhileWriting(staging, keptAt: h.directory + "/moved", for: victim, link: true)
         if case .writeFailed? = h.failure("report out") {} else { Issue.record("a report through a swapped link") }
         #expect(try intact())
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/out"))
+    }
+
+    /// The earlier report's `docs` swapped for a folder of the user's while the report is
+    /// written: the `docs` checked at the start is the one emptied, and the user's folder stays.
+    @Test func anEarlierReportsDocsSwappedWhileTheReportIsWrittenIsLeftAlone() throws {
+        let h = try harness()
+        try h.run("report out")
+        let (victim, intact) = try victim(in: h.directory)
+        let docs = h.directory + "/out/docs"
+        h.engine.monitor = swapWhileWriting(docs, keptAt: h.directory + "/checked", for: victim)
+        try h.run("report out")
+        let aside = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: h.directory).first { $0.hasPrefix(".out.old") })
+        try FileManager.default.moveItem(atPath: h.directory + "/" + aside + "/docs", toPath: victim)
+        #expect(try intact())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/checked").isEmpty)
+    }
+
+    /// A leftover's `docs` swapped for a folder of the user's between the sweep's check and its
+    /// removal: the folder checked is the one emptied.
+    @Test func aLeftoversDocsSwappedAfterTheCheckIsLeftAlone() throws {
+        let h = try harness()
+        try h.run("report left")
+        let (victim, intact) = try victim(in: h.directory)
+        let left = try #require(ReportFolder(h.directory + "/left"))
+        #expect(left.holdsOnlyReportFiles(protected: ProtectedFiles([])) && left.holdsOnlyPagesReportsWrote())
+        try FileManager.default.moveItem(atPath: h.directory + "/left/docs", toPath: h.directory + "/checked")
+        try FileManager.default.moveItem(atPath: victim, toPath: h.directory + "/left/docs")
+        #expect(!left.remove(files: SystemFileOperations.shared))
+        try FileManager.default.moveItem(atPath: h.directory + "/left/docs", toPath: victim)
+        #expect(try intact())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/checked").isEmpty)
     }
 
     /// A leftover removed part-way or whole by another report meanwhile (two reports sweeping

@@ -6,13 +6,17 @@
 /// opened without following a link. What it holds is looked at, and removed, through its
 /// descriptor and descriptors opened from it without following links: a folder swapped for a
 /// link or for another folder once it is open is never entered, wherever its path then leads.
-/// Only what a report writes is ever removed: `index.html`, and `.html` files in `docs`.
+/// Its `docs` folder is opened once, the first time it is asked for, and that folder is the one
+/// checked and emptied, whatever is named `docs` later. Only what a report writes is ever
+/// removed: `index.html`, and `.html` files in `docs`.
 final class ReportFolder {
-    /// The path it was opened by: for messages, and for the folder's own removal once empty.
-    let path: String
+    /// The path that names it: for messages, and for the folder's own removal once empty.
+    private(set) var path: String
     private let descriptor: Int32
     /// Its device and inode when opened.
     let identity: FileIdentity?
+    /// `docs` as first opened (nil inside: there was none to open).
+    private var openedDocs: ReportFolder??
 
     /// Opens `path`; nil when it is not a folder, is a link, or cannot be opened.
     convenience init?(_ path: String) {
@@ -34,11 +38,15 @@ final class ReportFolder {
     /// Its entries' names, sorted by bytes; nil when it cannot be listed.
     var names: [String]? { FileSystem.entries(descriptor: descriptor)?.map(\.name) }
 
-    /// The folder `name` in it, opened the same way.
-    func folder(_ name: String) -> ReportFolder? {
-        ReportFolder(
-            path: path + "/" + name,
-            descriptor: openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+    /// Its `docs` folder, opened the same way the first time it is asked for; the same folder
+    /// every time after.
+    var docs: ReportFolder? {
+        if let openedDocs { return openedDocs }
+        let opened = ReportFolder(
+            path: path + "/docs",
+            descriptor: openat(descriptor, "docs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+        openedDocs = .some(opened)
+        return opened
     }
 
     /// Whether `name` in it is a regular file (a link is not).
@@ -75,7 +83,7 @@ final class ReportFolder {
             return false
         }
         guard names.contains("docs") else { return true }
-        guard let docs = folder("docs"), let pages = docs.names else { return false }
+        guard let docs, let pages = docs.names else { return false }
         return pages.allSatisfy {
             $0.hasSuffix(".html") && docs.isFile($0) && !protected.wouldReplace(docs.path + "/" + $0)
         }
@@ -101,18 +109,24 @@ final class ReportFolder {
         let names = self.names ?? []
         if names.contains("index.html") && !isPage(self, "index.html") { return false }
         guard names.contains("docs") else { return true }
-        guard let docs = folder("docs"), let pages = docs.names else { return false }
+        guard let docs, let pages = docs.names else { return false }
         return pages.allSatisfy { isPage(docs, $0) }
     }
 
+    /// It was renamed to `newPath` (the folder, and its `docs`, are the same).
+    func wasMoved(to newPath: String) {
+        path = newPath
+        if case .some(.some(let docs)) = openedDocs { docs.wasMoved(to: newPath + "/docs") }
+    }
+
     /// Removes what a report writes in it (the `.html` files of `docs`, `docs`, `index.html`),
-    /// then the folder itself, by its path, only if the path still names this folder. Anything
+    /// then the folder itself by its path, only if the path still names this folder. Anything
     /// else put in it stays, and the folder with it. Whether the folder is gone: one removed
     /// meanwhile by another report counts as gone.
     func remove(files: FileOperations) -> Bool {
         let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
         var removedAll = true
-        if let docs = folder("docs") {
+        if let docs {
             for name in docs.names ?? [] where name.hasSuffix(".html") && docs.isFile(name) {
                 if !gone(files.unlink(name, in: docs.descriptor, path: docs.path + "/" + name, isFolder: false)) {
                     removedAll = false

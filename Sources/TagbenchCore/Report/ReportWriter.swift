@@ -70,6 +70,8 @@ public enum ReportWriter {
             try makeDirectory(staging, files: files)
             made = ReportFolder(staging)
             try makeDirectory(staging + "/docs", files: files)
+            // Opened now: the `docs` removed on failure is the one made here.
+            _ = made?.docs
             defer { monitor?.finished() }
             let pages = try ReportPages.write(
                 chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: staging + "/docs",
@@ -98,9 +100,10 @@ public enum ReportWriter {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             let old = asidePath(for: target)
-            if earlier != nil {
+            if let earlier {
                 let failure = files.rename(target, old)
                 if failure != 0 { throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure)) }
+                earlier.wasMoved(to: old)
             }
             let failure = files.rename(staging, target)
             if failure != 0 {
@@ -110,11 +113,10 @@ public enum ReportWriter {
             made = nil
             // The new report is in place whatever happens to the earlier one: what cannot be
             // removed is said, and the next report of OUT removes it (`removeLeftovers`).
-            if let earlier,
-                !(ReportFolder(old).map { $0.identity == earlier.identity && $0.remove(files: files) } ?? false)
-            {
+            // Removed through the folder checked at the start (and its `docs` as then opened).
+            if let earlier, !earlier.remove(files: files) {
                 result.warnings.append(
-                    "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: old)), which the next report to \(shownName) removes"
+                    "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: old)), which the next report to \(shownName) removes if only report pages are left in it"
                 )
             }
         } catch let error as TagbenchError {
