@@ -370,6 +370,27 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/checked").isEmpty)
     }
 
+    /// An earlier report with a page of the user's put among its pages is not replaced.
+    @Test func anEarlierReportHoldingAPageOfTheUsersIsNotReplaced() throws {
+        let h = try harness()
+        try h.run("report out")
+        try "<p>我的页面</p>".write(toFile: h.directory + "/out/docs/mine.html", atomically: false, encoding: .utf8)
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("replaced a page of the user's") }
+        #expect(try read(h.directory + "/out/docs/mine.html") == "<p>我的页面</p>")
+    }
+
+    /// A `docs` found not empty when the report opens the one it just made (another folder
+    /// swapped in between) is not adopted, and nothing in it is removed.
+    @Test func aDocsFolderNotEmptyWhenOpenedIsNotAdopted() throws {
+        let dir = try Fixture.workspace() + "/staging"
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try "<p>我的页面</p>".write(toFile: dir + "/docs/1.html", atomically: false, encoding: .utf8)
+        let folder = try #require(ReportFolder(dir))
+        #expect(!folder.adoptEmptyDocs())
+        #expect(!folder.remove(files: SystemFileOperations.shared))
+        #expect(try read(dir + "/docs/1.html") == "<p>我的页面</p>")
+    }
+
     /// A leftover removed part-way or whole by another report meanwhile (two reports sweeping
     /// the same leftovers) counts as removed.
     @Test func aFolderRemovedMeanwhileCountsAsRemoved() throws {

@@ -49,6 +49,15 @@ final class ReportFolder {
         return opened
     }
 
+    /// Opens its `docs`, just made, and keeps it only if it is empty (as a folder just made is);
+    /// whether it was. Otherwise `docs` is nil from then on: a folder swapped in between the
+    /// mkdir and the open is never emptied.
+    func adoptEmptyDocs() -> Bool {
+        if docs?.names?.isEmpty == true { return true }
+        openedDocs = .some(nil)
+        return false
+    }
+
     /// Whether `name` in it is a regular file (a link is not).
     func isFile(_ name: String) -> Bool {
         var info = stat()

@@ -68,10 +68,18 @@ public enum ReportWriter {
         defer { tb_defer_signals_end() }
         do {
             try makeDirectory(staging, files: files)
-            made = ReportFolder(staging)
+            // Adopted only if what is opened is empty, as the folder just made is: one swapped in
+            // between the mkdir and the open is never emptied.
+            let folder = ReportFolder(staging)
+            guard folder?.names?.isEmpty == true else {
+                throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
+            }
+            made = folder
             try makeDirectory(staging + "/docs", files: files)
-            // Opened now: the `docs` removed on failure is the one made here.
-            _ = made?.docs
+            // Opened now, and the same check: the `docs` removed on failure is the one made here.
+            guard made?.adoptEmptyDocs() == true else {
+                throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
+            }
             defer { monitor?.finished() }
             let pages = try ReportPages.write(
                 chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: staging + "/docs",
@@ -147,7 +155,9 @@ public enum ReportWriter {
                 throw .unreadable(target, reason: FileSystem.errorText(errno))
             }
             if names.isEmpty { return nil }
-            guard folder.isReport(protected: protected) else {
+            // Every page named by the generator too: html of the user's put among them is not
+            // replaced.
+            guard folder.isReport(protected: protected), folder.holdsOnlyPagesReportsWrote() else {
                 throw .writeFailed(
                     target,
                     reason: "a folder that is not empty and that no tagbench report made (give a new or empty folder)")
