@@ -386,12 +386,13 @@ public enum FileSystem {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    /// The device and inode of the file at `path` (links followed), nil when there is none:
-    /// two paths name one file exactly when these are equal.
-    public static func identity(of path: String) -> FileIdentity? {
+    /// The device and inode of the file at `path` (links followed, unless `followingLinks` is
+    /// false: then a link's own), nil when there is none: two paths name one file exactly when
+    /// these are equal.
+    public static func identity(of path: String, followingLinks: Bool = true) -> FileIdentity? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+        return FileIdentity(info)
     }
 
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
@@ -403,6 +404,15 @@ public struct FileIdentity: Hashable, Sendable {
     public var device: UInt64
     /// Its inode on that device.
     public var inode: UInt64
+
+    /// The identity a `stat` describes.
+    init(_ info: stat) { self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
+
+    /// An identity from its parts.
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
 }
 
 /// A file written in large chunks, for exports that must not hold their output in memory.

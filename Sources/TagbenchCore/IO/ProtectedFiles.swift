@@ -85,7 +85,7 @@ public final class ProtectedFiles {
         if pathSet.contains(path) { return true }
         var info = stat()
         if stat(path, &info) == 0 {
-            return lookUp().contains(FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+            return lookUp().contains(FileIdentity(info))
         }
         // Nothing there: a write creates the file where the name (or a dangling link) leads.
         guard let place = Self.place(of: Self.followingDanglingLinks(path)) else { return false }

@@ -28,9 +28,7 @@ final class ReportFolder {
         self.path = path
         self.descriptor = descriptor
         var info = stat()
-        identity =
-            fstat(descriptor, &info) == 0
-            ? FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) : nil
+        identity = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
     }
 
     deinit { close(descriptor) }
@@ -149,9 +147,8 @@ final class ReportFolder {
             removedAll = false
         }
         guard removedAll else { return false }
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return errno == ENOENT }
-        guard FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == identity else { return false }
+        guard let named = FileSystem.identity(of: path, followingLinks: false) else { return errno == ENOENT }
+        guard named == identity else { return false }
         return gone(files.unlink(path, in: AT_FDCWD, path: path, isFolder: true))
     }
 

@@ -101,10 +101,10 @@ public enum ReportWriter {
             // The earlier report steps aside, the new one takes its name, then the earlier goes.
             // Each is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
-            if let earlier, identity(of: target) != earlier.identity {
+            if let earlier, FileSystem.identity(of: target, followingLinks: false) != earlier.identity {
                 throw TagbenchError.writeFailed(target, reason: "it changed while the report was written")
             }
-            if identity(of: staging) != made?.identity {
+            if FileSystem.identity(of: staging, followingLinks: false) != made?.identity {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             let old = asidePath(for: target)
@@ -166,13 +166,6 @@ public enum ReportWriter {
         default:
             throw .writeFailed(target, reason: "exists and is not a folder")
         }
-    }
-
-    /// The device and inode `path` names (a link's own, not where it leads).
-    private static func identity(of path: String) -> FileIdentity? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// Where the earlier report steps aside: `.OUT.old.tmp-PID`, or `.OUT.oldK.tmp-PID` when
