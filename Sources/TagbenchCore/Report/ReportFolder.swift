@@ -97,10 +97,11 @@ final class ReportFolder {
     }
 
     /// Whether it is a report tagbench wrote: `index.html` naming the generator, a `docs` folder
-    /// of pages, nothing else, and no protected file among them.
+    /// of pages each naming it too (html of the user's put among them is not a report's),
+    /// nothing else, and no protected file among them.
     func isReport(protected: ProtectedFiles) -> Bool {
         guard names?.contains("index.html") == true, holdsOnlyReportFiles(protected: protected),
-            let head = head(of: "index.html", count: Self.headSize)
+            holdsOnlyPagesReportsWrote(), let head = head(of: "index.html", count: Self.headSize)
         else { return false }
         return Self.namesGenerator(head)
     }

@@ -148,16 +148,14 @@ public enum ReportWriter {
         case .missing: return nil
         case .directory:
             // A link to a folder is refused: where it leads may change under the report.
-            guard !FileSystem.isLink(target), let folder = ReportFolder(target) else {
+            guard !FileSystem.isLink(target) else {
                 throw .writeFailed(target, reason: "it is a symbolic link; a report is written only into a real folder")
             }
-            guard let names = folder.names else {
+            guard let folder = ReportFolder(target), let names = folder.names else {
                 throw .unreadable(target, reason: FileSystem.errorText(errno))
             }
             if names.isEmpty { return nil }
-            // Every page named by the generator too: html of the user's put among them is not
-            // replaced.
-            guard folder.isReport(protected: protected), folder.holdsOnlyPagesReportsWrote() else {
+            guard folder.isReport(protected: protected) else {
                 throw .writeFailed(
                     target,
                     reason: "a folder that is not empty and that no tagbench report made (give a new or empty folder)")
