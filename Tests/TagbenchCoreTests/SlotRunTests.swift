@@ -5,18 +5,40 @@ import Testing
 /// Nothing is sized from an annotation id: a session whose `next_id` (or an id) jumps far keeps
 /// a slot per annotation made, not per number skipped, and its ids work as any others.
 struct SlotRunTests {
-    /// A saved session with a few spans whose `next_id` is then set to `next`.
-    func jumped(to next: Int) throws -> (dir: String, path: String) {
+    /// A saved session with a few spans, and the number of them.
+    func saved() throws -> (dir: String, path: String, count: Int) {
         let dir = try Fixture.workspace()
         let path = dir + "/s.json"
         let h = EngineHarness(directory: dir, sessionPath: path)
         try h.run(
             "schema Schemas/governance.tagset.json", "load Fixtures/corpus", "open qu-jiceng", "tag 巡察 all 巡察", "save")
+        return (dir, path, h.engine.session.annotationCount)
+    }
+
+    /// A saved session with a few spans whose `next_id` is then set to `next`.
+    func jumped(to next: Int) throws -> (dir: String, path: String) {
+        let (dir, path, count) = try saved()
         var text = try String(contentsOfFile: path, encoding: .utf8)
-        let count = h.engine.session.annotationCount
         text = text.replacingOccurrences(of: "\"next_id\": \(count + 1)", with: "\"next_id\": \(next)")
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         return (dir, path)
+    }
+
+    /// An opened session has room for new spans: the tags an analyst adds one at a time never
+    /// make the slots grow (each growth copies every slot: on the 10x session a single `tag`
+    /// paused for a tenth of a second).
+    @Test func anOpenedSessionHasRoomForNewSpans() throws {
+        let (dir, path, _) = try saved()
+        let (engine, _) = try Engine.open(
+            path: path, displayPath: "s.json", annotator: Annotator(name: "t", fixedTime: 1_700_000_000))
+        let h = EngineHarness(engine: engine, directory: dir)
+        let slots = { engine.session.annotationSlots.withUnsafeBufferPointer { $0.baseAddress } }
+        let before = slots()
+        let count = engine.session.annotationCount
+        try h.run("open xinqu-2023")
+        for k in 0..<10 { try h.run("tag 巡视 \(k * 2 + 1):\(k * 2 + 2)") }
+        #expect(engine.session.annotationCount == count + 10)
+        #expect(slots() == before, "the slots were copied to grow")
     }
 
     @Test(arguments: [100_000_000, 1_000_000, Session.largestNumber - 1_000])

@@ -167,10 +167,14 @@ public final class Session {
     public private(set) var annotationCount = 0
 
     /// Makes room for `count` more annotations at once (reserving per insert made opening
-    /// quadratic once).
+    /// quadratic once), and for a quarter more besides when the slots must grow: they are one
+    /// array, and the insert that outgrows it copies every slot, a pause a single `tag` must not
+    /// take on a large session (docs/performance.md). Room not yet used is never touched, so it
+    /// takes no memory.
     func reserveCapacity(annotations count: Int) {
         spanKeys.reserveCapacity(spanKeys.count + count)
-        annotationSlots.reserveCapacity(annotationSlots.count + count)
+        let needed = annotationSlots.count + count
+        if annotationSlots.capacity < needed { annotationSlots.reserveCapacity(needed + needed / 4 + 16) }
     }
 
     /// Puts an annotation in its slot (new, or restored by undo/redo); returns false, changing
