@@ -59,6 +59,11 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
         return error != 0 ? -error : SystemFileOperations.shared.open(path, flags, mode)
     }
 
+    func open(_ name: String, in directory: Int32, path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+        let (error, _) = next("open \(path)")
+        return error != 0 ? -error : SystemFileOperations.shared.open(name, in: directory, path: path, flags, mode)
+    }
+
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         let (error, partial) = next("write \(bytes.count)")
         if error != 0 {

@@ -338,6 +338,21 @@ struct ReportTests {
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/out"))
     }
 
+    /// The staging folder swapped for a link to a folder of the user's while the report is
+    /// written: what is still to be written (the index) goes into the folder the report made,
+    /// never where the link leads.
+    @Test func aStagingFolderSwappedForALinkGetsNoFiles() throws {
+        let h = try harness()
+        let mine = h.directory + "/mine"
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: false)
+        try "笔记".write(toFile: mine + "/notes.txt", atomically: false, encoding: .utf8)
+        let staging = h.directory + "/.out.tmp-\(getpid())"
+        h.engine.monitor = swapWhileWriting(staging, keptAt: h.directory + "/moved", for: mine, link: true)
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("a report through a swapped link") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mine) == ["notes.txt"])
+        #expect(try read(mine + "/notes.txt") == "笔记")
+    }
+
     /// The earlier report's `docs` swapped for a folder of the user's while the report is
     /// written: the `docs` checked at the start is the one emptied, and the user's folder stays.
     @Test func anEarlierReportsDocsSwappedWhileTheReportIsWrittenIsLeftAlone() throws {

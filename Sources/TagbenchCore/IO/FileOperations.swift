@@ -11,6 +11,9 @@
 public protocol FileOperations: AnyObject, Sendable {
     /// `open(2)`: a descriptor, or `-errno`.
     func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
+    /// `openat(2)`: opens `name` in the folder open as `directory`; `path` names it in messages
+    /// and logs. A descriptor, or `-errno`.
+    func open(_ name: String, in directory: Int32, path: String, _ flags: Int32, _ mode: mode_t) -> Int32
     /// Writes every byte at the descriptor's offset (retrying short writes); 0 or the `errno`.
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32
     /// `fsync(2)`; 0 or the `errno`.
@@ -43,6 +46,12 @@ public final class SystemFileOperations: FileOperations {
     /// See `FileOperations.open`.
     public func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
         let fd = Glibc.open(path, flags, mode)
+        return fd >= 0 ? fd : -errno
+    }
+
+    /// See `FileOperations.open(_:in:path:_:_:)`.
+    public func open(_ name: String, in directory: Int32, path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+        let fd = openat(directory, name, flags, mode)
         return fd >= 0 ? fd : -errno
     }
 

@@ -33,6 +33,9 @@ final class ReportFolder {
 
     deinit { close(descriptor) }
 
+    /// It as a folder to create pages in (through its descriptor).
+    var pageFolder: ReportPageFile.Folder { ReportPageFile.Folder(descriptor: descriptor, path: path) }
+
     /// Its entries' names, sorted by bytes; nil when it cannot be listed.
     var names: [String]? { FileSystem.entries(descriptor: descriptor)?.map(\.name) }
 

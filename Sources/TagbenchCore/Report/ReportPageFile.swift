@@ -5,10 +5,24 @@
 /// Writes one page of a report, on the thread that made it (`ReportPages`): handing the pages to
 /// one writing thread was no faster (docs/performance.md).
 enum ReportPageFile {
-    /// Writes `w`'s bytes to a new file at `path` (never one already there, never through a link)
-    /// and leaves `w` empty.
-    static func write(_ path: String, _ w: inout JSONWriter, files: FileOperations) throws(TagbenchError) {
-        let fd = files.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    /// A folder open to write pages into. Pages are created relative to its descriptor: a folder
+    /// swapped for a link or for another folder after it was opened is never written into.
+    /// Valid while the `ReportFolder` it comes from is alive.
+    struct Folder: Sendable {
+        /// Its descriptor, opened without following a link.
+        let descriptor: Int32
+        /// Its path, for messages.
+        let path: String
+    }
+
+    /// Writes `w`'s bytes to a new file `name` in `folder` (never one already there, never through
+    /// a link) and leaves `w` empty.
+    static func write(_ name: String, in folder: Folder, _ w: inout JSONWriter, files: FileOperations)
+        throws(TagbenchError)
+    {
+        let path = folder.path + "/" + name
+        let fd = files.open(
+            name, in: folder.descriptor, path: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
         let failure = w.bytes.withUnsafeBytes { files.write(fd, $0) }
         let closed = close(fd) == 0 ? 0 : errno

@@ -31,7 +31,7 @@ enum ReportPages {
     /// labels of each document. `shownName` names the report when Ctrl-C stops it.
     static func write(
         _ documents: [Int], of session: Session, chosenLabels: Set<Int>, categoriesOf: [Int: [CategoryAnnotation]],
-        into folder: String, shownName: String, monitor: ProgressMonitor?, files: FileOperations
+        into folder: ReportPageFile.Folder, shownName: String, monitor: ProgressMonitor?, files: FileOperations
     ) throws(TagbenchError) -> Made {
         var made = Made()
         made.rows.reserveCapacity(documents.count)
@@ -65,7 +65,7 @@ enum ReportPages {
     /// Makes and writes the page of one document.
     private static func page(
         _ number: Int, of session: Session, chosenLabels: Set<Int>, categories: [CategoryAnnotation],
-        into folder: String, files: FileOperations
+        into folder: ReportPageFile.Folder, files: FileOperations
     ) -> Result<Page, TagbenchError> {
         let document = session.documents[number]
         var stale = 0
@@ -83,7 +83,7 @@ enum ReportPages {
         ReportPage(document: document, number: number + 1, spans: spans, categories: categories, labels: labels)
             .write(&w)
         do {
-            try ReportPageFile.write(folder + "/\(number + 1).html", &w, files: files)
+            try ReportPageFile.write("\(number + 1).html", in: folder, &w, files: files)
         } catch {
             return .failure(error)
         }

@@ -70,19 +70,19 @@ public enum ReportWriter {
             try makeDirectory(staging, files: files)
             // Adopted only if what is opened is empty, as the folder just made is: one swapped in
             // between the mkdir and the open is never emptied.
-            let folder = ReportFolder(staging)
-            guard folder?.names?.isEmpty == true else {
+            guard let folder = ReportFolder(staging), folder.names?.isEmpty == true else {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             made = folder
             try makeDirectory(staging + "/docs", files: files)
             // Opened now, and the same check: the `docs` removed on failure is the one made here.
-            guard made?.adoptEmptyDocs() == true else {
+            guard folder.adoptEmptyDocs(), let docs = folder.docs else {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
             }
             defer { monitor?.finished() }
+            // Pages are created in the folders opened here, whatever their paths lead to later.
             let pages = try ReportPages.write(
-                chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: staging + "/docs",
+                chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: docs.pageFolder,
                 shownName: shownName, monitor: monitor, files: files)
             result.spans = pages.spans
             let stale = pages.stale
@@ -91,7 +91,7 @@ public enum ReportWriter {
                 session: name, labels: labels, chosenLabels: chosenLabels, rows: pages.rows, agreement: agreement
             )
             .write(&w)
-            try ReportPageFile.write(staging + "/index.html", &w, files: files)
+            try ReportPageFile.write("index.html", in: folder.pageFolder, &w, files: files)
             if stale > 0 {
                 result.warnings.append(
                     "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
