@@ -308,7 +308,9 @@ struct ReportCommand: ParsableCommand {
     var session: String
     @Argument(
         parsing: .allUnrecognized,
-        help: "More sessions (other annotators), then the output folder, then --docs D1,D2 and --labels L1,L2.")
+        help: ArgumentHelp(
+            "The output folder, after any more sessions (other annotators); then --docs D1,D2 and --labels L1,L2.",
+            valueName: "output"))
     var words: [String] = []
 
     @Flag(help: "Print how long opening the session and writing the report took, to stderr.")
