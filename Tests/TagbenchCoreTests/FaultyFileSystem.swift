@@ -91,6 +91,10 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
         let e = next("rename \(to)").error
         return e != 0 ? e : SystemFileOperations.shared.rename(from, to)
     }
+    func exchange(_ a: String, _ b: String) -> Int32 {
+        let e = next("exchange \(a) \(b)").error
+        return e != 0 ? e : SystemFileOperations.shared.exchange(a, b)
+    }
     func unlink(_ path: String) -> Int32 {
         let e = next("unlink \(path)").error
         return e != 0 ? e : SystemFileOperations.shared.unlink(path)
@@ -106,6 +110,10 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
     func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 {
         let e = next("mkdir").error
         return e != 0 ? e : SystemFileOperations.shared.makeDirectory(path, mode)
+    }
+    func makeDirectory(_ name: String, in directory: Int32, path: String, _ mode: mode_t) -> Int32 {
+        let e = next("mkdir").error
+        return e != 0 ? e : SystemFileOperations.shared.makeDirectory(name, in: directory, path: path, mode)
     }
     func syncDirectory(_ path: String) -> Int32 {
         let e = next("dirsync").error

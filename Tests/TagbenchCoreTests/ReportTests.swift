@@ -141,6 +141,46 @@ struct ReportTests {
         #expect(leftovers.isEmpty)
     }
 
+    /// Wherever a report replacing an earlier one stops for good (a crash after each operation
+    /// of the seam in turn), OUT is the earlier report or the new one, whole: the two swap names
+    /// in one step. Where the file system cannot swap (the portable build), OUT may be missing
+    /// only with the earlier report set aside, and the next report puts a whole one in place.
+    @Test func outIsAlwaysOneWholeReport() throws {
+        let manager = FileManager.default
+        let scratch = try Fixture.workspace()
+        try manager.createDirectory(atPath: scratch + "/a", withIntermediateDirectories: false)
+        try manager.createDirectory(atPath: scratch + "/b", withIntermediateDirectories: false)
+        let canSwap = SystemFileOperations.shared.exchange(scratch + "/a", scratch + "/b") == 0
+        let index = { (h: EngineHarness) in try read(h.directory + "/out/index.html") }
+        let pages = { (h: EngineHarness) in try manager.contentsOfDirectory(atPath: h.directory + "/out/docs").sorted()
+        }
+        // The earlier report (every document) and the new one (`--docs x`), as made whole.
+        let reference = try harness()
+        try reference.run("load Fixtures/corpus", "report out")
+        let (earlierIndex, earlierPages) = (try index(reference), try pages(reference))
+        let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
+        reference.engine.files = counting
+        try reference.run("report out --docs x")
+        let (newIndex, newPages) = (try index(reference), try pages(reference))
+        #expect(earlierPages.count == 5 && newPages == ["1.html"])
+        for after in 0...counting.operations {
+            let h = try harness()
+            try h.run("load Fixtures/corpus", "report out")
+            h.engine.files = FaultyFileSystem(.crash(after: after))
+            _ = h.failure("report out --docs x")
+            if manager.fileExists(atPath: h.directory + "/out") {
+                let whole = try (index(h), pages(h))
+                #expect(whole == (earlierIndex, earlierPages) || whole == (newIndex, newPages), "crash after \(after)")
+            } else {
+                #expect(!canSwap, "no OUT after a crash after operation \(after)")
+                #expect(manager.fileExists(atPath: h.directory + "/.out.old.tmp-\(getpid())"))
+                h.engine.files = SystemFileOperations.shared
+                try h.run("report out --docs x")
+                #expect(try (index(h), pages(h)) == (newIndex, newPages))
+            }
+        }
+    }
+
     /// A session whose `report out` replaced an earlier report and could not remove all of it
     /// (its second page's `unlink` failed): `.out.old.tmp-PID` is left.
     func harnessWithAnEarlierReportLeft() throws -> EngineHarness {
@@ -150,7 +190,10 @@ struct ReportTests {
         let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
         h.engine.files = counting
         try h.run("report out")
-        let at = try #require(counting.log.firstIndex { $0.hasPrefix("unlink ") && $0.contains(".out.old.tmp-") }) + 1
+        // The first `unlink` once the new report has OUT's name (swapped with the earlier, or
+        // after the earlier stepped aside where the file system cannot swap).
+        let placed = try #require(counting.log.lastIndex { $0.hasPrefix("exchange ") || $0.hasPrefix("rename ") })
+        let at = try #require(counting.log[placed...].firstIndex { $0.hasPrefix("unlink ") }) + 1
         h.engine.files = FaultyFileSystem(.fail(at: at, error: EACCES))
         try h.run("report out")
         return h
@@ -394,6 +437,67 @@ struct ReportTests {
         #expect(try read(h.directory + "/out/docs/mine.html") == "<p>我的页面</p>")
     }
 
+    /// A page of the user's put into the earlier report after it was checked is not removed
+    /// with it: the rest of the earlier report is left beside OUT, said in a warning.
+    @Test func aPageOfTheUsersAddedToTheEarlierReportAfterTheCheckStays() throws {
+        let h = try harness()
+        try h.run("report out")
+        h.engine.monitor = WhileWriting {
+            try "<p>我的页面</p>".write(toFile: h.directory + "/out/docs/mine.html", atomically: false, encoding: .utf8)
+        }
+        try h.run("report out")
+        let aside = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: h.directory).first { $0.hasPrefix(".out.old") })
+        #expect(try read(h.directory + "/" + aside + "/docs/mine.html") == "<p>我的页面</p>")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: h.directory + "/" + aside + "/docs") == ["mine.html"])
+        #expect(h.warnings.last?.hasPrefix("the earlier report could not be removed entirely") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == ["1.html"])
+    }
+
+    /// A file of the user's put into the report's staging folder while it is written (here
+    /// where the index is to go, so the report fails) is not removed with the staging folder:
+    /// a failed report removes only the files it created.
+    @Test func aFileOfTheUsersInTheStagingFolderStaysWhenTheReportFails() throws {
+        let h = try harness()
+        let staging = h.directory + "/.out.tmp-\(getpid())"
+        h.engine.monitor = WhileWriting {
+            try "<p>我的</p>".write(toFile: staging + "/index.html", atomically: false, encoding: .utf8)
+            try "笔记".write(toFile: staging + "/docs/notes.html", atomically: false, encoding: .utf8)
+        }
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("the index was written over a file") }
+        #expect(try read(staging + "/index.html") == "<p>我的</p>")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging + "/docs") == ["notes.html"])
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/out"))
+    }
+
+    /// The staging folder's `docs` swapped, while the pages are written, for a link or for a
+    /// folder of the user's: the report fails rather than take OUT's name without its pages,
+    /// and the earlier report stays.
+    @Test(arguments: [true, false]) func aStagingDocsSwappedWhileTheReportIsWrittenFailsIt(link: Bool) throws {
+        let h = try harness()
+        try h.run("report out")
+        let earlier = try read(h.directory + "/out/index.html")
+        let (victim, intact) = try victim(in: h.directory)
+        let docs = h.directory + "/.out.tmp-\(getpid())/docs"
+        h.engine.monitor = swapWhileWriting(docs, keptAt: h.directory + "/moved", for: victim, link: link)
+        #expect(h.failure("report out") == .writeFailed(docs, reason: "it changed while the report was written"))
+        #expect(try read(h.directory + "/out/index.html") == earlier)
+        #expect(!FileSystem.isLink(h.directory + "/out/docs"))
+        if !link { try FileManager.default.moveItem(atPath: docs, toPath: victim) }
+        #expect(try intact())
+    }
+
+    /// An earlier report holding an empty page is not replaced: a finished report has none
+    /// (only a killed report's leftovers may, and those are never OUT).
+    @Test func anEarlierReportHoldingAnEmptyPageIsNotReplaced() throws {
+        let h = try harness()
+        try h.run("report out")
+        FileManager.default.createFile(atPath: h.directory + "/out/docs/empty.html", contents: Data())
+        if case .writeFailed? = h.failure("report out") {} else { Issue.record("replaced an empty page of the user's") }
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/out/docs/empty.html"))
+    }
+
     /// A `docs` found not empty when the report opens the one it just made (another folder
     /// swapped in between) is not adopted, and nothing in it is removed.
     @Test func aDocsFolderNotEmptyWhenOpenedIsNotAdopted() throws {
@@ -412,6 +516,7 @@ struct ReportTests {
         let h = try harness()
         try h.run("report a", "report b")
         let a = try #require(ReportFolder(h.directory + "/a")), b = try #require(ReportFolder(h.directory + "/b"))
+        #expect(a.holdsOnlyPagesReportsWrote() && b.holdsOnlyPagesReportsWrote())
         #expect(a.remove(files: FaultyFileSystem(.removedMeanwhile)))
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/a"))
         try FileManager.default.removeItem(atPath: h.directory + "/b")

@@ -8,6 +8,11 @@
 /// with TB_PORTABLE.
 void tb_start_writeback(int fd, long long offset, long long length);
 
+/// Swaps the names `a` and `b` (both must exist) in one step, so that neither name is ever
+/// missing; 0, or the errno of a failure: ENOSYS where the system or the file system cannot
+/// (not Linux, TB_PORTABLE, a file system without it).
+int tb_exchange_names(const char *a, const char *b);
+
 /// Records a temporary file being written, removed if SIGTERM or SIGINT ends the process before
 /// it is renamed or removed (the signals' default actions stay, run after it); returns a slot
 /// for `tb_temp_unregister`, or -1 when it cannot be recorded.

@@ -1,3 +1,4 @@
+import CTagbenchSystem
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +25,9 @@ public protocol FileOperations: AnyObject, Sendable {
     func setMode(_ fd: Int32, _ mode: mode_t) -> Int32
     /// `rename(2)`; 0 or the `errno`.
     func rename(_ from: String, _ to: String) -> Int32
+    /// Swaps the names `a` and `b` in one step (`renameat2` with `RENAME_EXCHANGE`); 0, or the
+    /// `errno`: `ENOSYS` where the system or the file system cannot.
+    func exchange(_ a: String, _ b: String) -> Int32
     /// `unlink(2)`; 0 or the `errno`.
     func unlink(_ path: String) -> Int32
     /// `unlinkat(2)`: removes `name` from the folder open as `directory` (`AT_FDCWD`: `name` is a
@@ -32,6 +36,9 @@ public protocol FileOperations: AnyObject, Sendable {
     func unlink(_ name: String, in directory: Int32, path: String, isFolder: Bool) -> Int32
     /// `mkdir(2)`; 0 or the `errno`.
     func makeDirectory(_ path: String, _ mode: mode_t) -> Int32
+    /// `mkdirat(2)`: makes the folder `name` in the folder open as `directory`; `path` names it
+    /// in messages and logs. 0 or the `errno`.
+    func makeDirectory(_ name: String, in directory: Int32, path: String, _ mode: mode_t) -> Int32
     /// Forces a directory's entries (a rename, a new file) to disk; 0 or the `errno`.
     func syncDirectory(_ path: String) -> Int32
 }
@@ -81,6 +88,9 @@ public final class SystemFileOperations: FileOperations {
     /// See `FileOperations.rename`.
     public func rename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) == 0 ? 0 : errno }
 
+    /// See `FileOperations.exchange`.
+    public func exchange(_ a: String, _ b: String) -> Int32 { tb_exchange_names(a, b) }
+
     /// See `FileOperations.unlink`.
     public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) == 0 ? 0 : errno }
 
@@ -91,6 +101,11 @@ public final class SystemFileOperations: FileOperations {
 
     /// See `FileOperations.makeDirectory`.
     public func makeDirectory(_ path: String, _ mode: mode_t) -> Int32 { mkdir(path, mode) == 0 ? 0 : errno }
+
+    /// See `FileOperations.makeDirectory(_:in:path:_:)`.
+    public func makeDirectory(_ name: String, in directory: Int32, path: String, _ mode: mode_t) -> Int32 {
+        mkdirat(directory, name, mode) == 0 ? 0 : errno
+    }
 
     /// See `FileOperations.syncDirectory`.
     public func syncDirectory(_ path: String) -> Int32 {

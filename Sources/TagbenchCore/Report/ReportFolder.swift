@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -7,9 +8,25 @@
 /// descriptor and descriptors opened from it without following links: a folder swapped for a
 /// link or for another folder once it is open is never entered, wherever its path then leads.
 /// Its `docs` folder is opened once, the first time it is asked for, and that folder is the one
-/// checked and emptied, whatever is named `docs` later. Only what a report writes is ever
-/// removed: `index.html`, and `.html` files in `docs`.
+/// checked and emptied, whatever is named `docs` later. Only files known to be a report's are
+/// ever removed (`known`): pages this report created, or pages checked to name the generator;
+/// each only while it is still the file that was known.
 final class ReportFolder {
+    /// The files in a folder known to be a report's, by name, with the identity each had when
+    /// it became known (created by this report, or checked). Shared by the threads that create
+    /// pages.
+    final class KnownFiles: Sendable {
+        private let entries = Mutex<[String: FileIdentity]>([:])
+
+        /// `name` is a report's file, with this identity.
+        func insert(_ name: String, _ identity: FileIdentity) { entries.withLock { $0[name] = identity } }
+
+        /// The identity `name` had when it became known; nil for a file not known.
+        func identity(of name: String) -> FileIdentity? { entries.withLock { $0[name] } }
+    }
+
+    /// Its files known to be a report's: only these are removed.
+    let known = KnownFiles()
     /// The path that names it: for messages, and for the folder's own removal once empty.
     private(set) var path: String
     private let descriptor: Int32
@@ -33,8 +50,15 @@ final class ReportFolder {
 
     deinit { close(descriptor) }
 
-    /// It as a folder to create pages in (through its descriptor).
-    var pageFolder: ReportPageFile.Folder { ReportPageFile.Folder(descriptor: descriptor, path: path) }
+    /// It as a folder to create pages in (through its descriptor; each page created is known).
+    var pageFolder: ReportPageFile.Folder {
+        ReportPageFile.Folder(descriptor: descriptor, path: path, created: known)
+    }
+
+    /// Makes its `docs` (through its descriptor); 0 or the `errno`.
+    func makeDocs(files: FileOperations) -> Int32 {
+        files.makeDirectory("docs", in: descriptor, path: path + "/docs", 0o755)
+    }
 
     /// Its entries' names, sorted by bytes; nil when it cannot be listed.
     var names: [String]? { FileSystem.entries(descriptor: descriptor)?.map(\.name) }
@@ -65,9 +89,10 @@ final class ReportFolder {
         return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
-    /// Up to `count` bytes from the start of the regular file `name` in it; nil when it cannot
-    /// be read. Opened without blocking: a FIFO put there does not hang the report.
-    func head(of name: String, count: Int) -> [UInt8]? {
+    /// Up to `count` bytes from the start of the regular file `name` in it, and its identity;
+    /// nil when it cannot be read. Opened without blocking: a FIFO put there does not hang the
+    /// report.
+    func head(of name: String, count: Int) -> (bytes: [UInt8], identity: FileIdentity)? {
         let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -82,7 +107,7 @@ final class ReportFolder {
             if n == 0 { break }
             head += chunk[..<n]
         }
-        return head
+        return (head, FileIdentity(info))
     }
 
     /// Whether it holds only what a report writes, so far as it got: an `index.html`, a `docs`
@@ -103,19 +128,21 @@ final class ReportFolder {
     /// of pages each naming it too (html of the user's put among them is not a report's),
     /// nothing else, and no protected file among them.
     func isReport(protected: ProtectedFiles) -> Bool {
-        guard names?.contains("index.html") == true, holdsOnlyReportFiles(protected: protected),
-            holdsOnlyPagesReportsWrote(), let head = head(of: "index.html", count: Self.headSize)
-        else { return false }
-        return Self.namesGenerator(head)
+        names?.contains("index.html") == true && holdsOnlyReportFiles(protected: protected)
+            && holdsOnlyPagesReportsWrote(orEmpty: false)
     }
 
     /// Whether every page in it (`index.html`, `docs/*.html`) is one a report wrote: its head
-    /// names the generator, or it is empty (a report killed between creating a page and writing
-    /// it). A page of the user's among them keeps the whole folder.
-    func holdsOnlyPagesReportsWrote() -> Bool {
+    /// names the generator, or, with `orEmpty`, it is empty (a report killed between creating a
+    /// page and writing it; a finished report has none). A page of the user's among them keeps
+    /// the whole folder. The pages checked become known (`known`).
+    func holdsOnlyPagesReportsWrote(orEmpty: Bool = true) -> Bool {
         let isPage = { (folder: ReportFolder, name: String) -> Bool in
-            guard let head = folder.head(of: name, count: Self.headSize) else { return false }
-            return head.isEmpty || Self.namesGenerator(head)
+            guard let head = folder.head(of: name, count: Self.headSize),
+                orEmpty && head.bytes.isEmpty || Self.namesGenerator(head.bytes)
+            else { return false }
+            folder.known.insert(name, head.identity)
+            return true
         }
         let names = self.names ?? []
         if names.contains("index.html") && !isPage(self, "index.html") { return false }
@@ -130,25 +157,37 @@ final class ReportFolder {
         if case .some(.some(let docs)) = openedDocs { docs.wasMoved(to: newPath + "/docs") }
     }
 
-    /// Removes what a report writes in it (the `.html` files of `docs`, `docs`, `index.html`),
-    /// then the folder itself by its path, only if the path still names this folder. Anything
-    /// else put in it stays, and the folder with it. Whether the folder is gone: one removed
-    /// meanwhile by another report counts as gone.
+    /// Whether `name` in it is a file known to be a report's and still the file that was known.
+    private func isKnown(_ name: String) -> Bool {
+        guard let identity = known.identity(of: name) else { return false }
+        var info = stat()
+        return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
+            && FileIdentity(info) == identity
+    }
+
+    /// Removes the files in it known to be a report's (`known`: the pages of `docs`, `docs`,
+    /// `index.html`), then the folder itself by its path, only if the path still names this
+    /// folder. Anything else in it (a file put there or in a known file's place since) stays,
+    /// and the folder with it. Whether the folder is gone: one removed meanwhile by another
+    /// report counts as gone.
     func remove(files: FileOperations) -> Bool {
         let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
         var removedAll = true
         if let docs {
-            for name in docs.names ?? [] where name.hasSuffix(".html") && docs.isFile(name) {
-                if !gone(files.unlink(name, in: docs.descriptor, path: docs.path + "/" + name, isFolder: false)) {
-                    removedAll = false
-                }
+            for name in docs.names ?? [] {
+                let removed =
+                    docs.isKnown(name)
+                    && gone(files.unlink(name, in: docs.descriptor, path: docs.path + "/" + name, isFolder: false))
+                if !removed { removedAll = false }
             }
             if !gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true)) { removedAll = false }
         }
-        if isFile("index.html"),
-            !gone(files.unlink("index.html", in: descriptor, path: path + "/index.html", isFolder: false))
-        {
-            removedAll = false
+        if names?.contains("index.html") == true {
+            if !isKnown("index.html")
+                || !gone(files.unlink("index.html", in: descriptor, path: path + "/index.html", isFolder: false))
+            {
+                removedAll = false
+            }
         }
         guard removedAll else { return false }
         guard let named = FileSystem.identity(of: path, followingLinks: false) else { return errno == ENOENT }

@@ -13,6 +13,9 @@ enum ReportPageFile {
         let descriptor: Int32
         /// Its path, for messages.
         let path: String
+        /// Where each page created in it is recorded: a failed report removes those, and only
+        /// those, while each is still the file created.
+        let created: ReportFolder.KnownFiles
     }
 
     /// Writes `w`'s bytes to a new file `name` in `folder` (never one already there, never through
@@ -24,6 +27,8 @@ enum ReportPageFile {
         let fd = files.open(
             name, in: folder.descriptor, path: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
+        var info = stat()
+        if fstat(fd, &info) == 0 { folder.created.insert(name, FileIdentity(info)) }
         let failure = w.bytes.withUnsafeBytes { files.write(fd, $0) }
         let closed = close(fd) == 0 ? 0 : errno
         w.bytes.removeAll(keepingCapacity: true)

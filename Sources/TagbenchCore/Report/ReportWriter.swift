@@ -74,7 +74,10 @@ public enum ReportWriter {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             made = folder
-            try makeDirectory(staging + "/docs", files: files)
+            let failure = folder.makeDocs(files: files)
+            if failure != 0 {
+                throw TagbenchError.writeFailed(staging + "/docs", reason: FileSystem.errorText(failure))
+            }
             // Opened now, and the same check: the `docs` removed on failure is the one made here.
             guard folder.adoptEmptyDocs(), let docs = folder.docs else {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
@@ -98,33 +101,31 @@ public enum ReportWriter {
                 )
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
-            // The earlier report steps aside, the new one takes its name, then the earlier goes.
-            // Each is first checked to be the folder it was: one swapped in meanwhile (a link, a
+            // The new report takes OUT's name (`replace`), then the earlier report goes. Each
+            // is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
             if let earlier, FileSystem.identity(of: target, followingLinks: false) != earlier.identity {
                 throw TagbenchError.writeFailed(target, reason: "it changed while the report was written")
             }
-            if FileSystem.identity(of: staging, followingLinks: false) != made?.identity {
+            if FileSystem.identity(of: staging, followingLinks: false) != folder.identity {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
-            let old = asidePath(for: target)
-            if let earlier {
-                let failure = files.rename(target, old)
-                if failure != 0 { throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure)) }
-                earlier.wasMoved(to: old)
+            if FileSystem.identity(of: staging + "/docs", followingLinks: false) != docs.identity {
+                throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
             }
-            let failure = files.rename(staging, target)
-            if failure != 0 {
-                if earlier != nil { _ = files.rename(old, target) }
-                throw TagbenchError.writeFailed(target, reason: FileSystem.errorText(failure))
-            }
+            try replace(earlier, at: target, with: staging, files: files)
             made = nil
             // The new report is in place whatever happens to the earlier one: what cannot be
             // removed is said, and the next report of OUT removes it (`removeLeftovers`).
             // Removed through the folder checked at the start (and its `docs` as then opened).
             if let earlier, !earlier.remove(files: files) {
+                // Out of the staging folder's name, which the next report of this process takes.
+                if earlier.path == staging {
+                    let old = asidePath(for: target)
+                    if files.rename(staging, old) == 0 { earlier.wasMoved(to: old) }
+                }
                 result.warnings.append(
-                    "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: old)), which the next report to \(shownName) removes if only report pages are left in it"
+                    "the earlier report could not be removed entirely: what is left of it is in \(Paths.fileName(of: earlier.path)), which the next report to \(shownName) removes if only report pages are left in it"
                 )
             }
         } catch let error as TagbenchError {
@@ -137,6 +138,33 @@ public enum ReportWriter {
         result.documents = chosen.count
         result.index = target + "/index.html"
         return result
+    }
+
+    /// Gives `staging` the name `target`. An earlier report there swaps names with it in one
+    /// step where the file system can (OUT is never missing, even to a process killed there) and
+    /// is then at `staging`; elsewhere it first steps aside (`asidePath`).
+    private static func replace(
+        _ earlier: ReportFolder?, at target: String, with staging: String, files: FileOperations
+    ) throws(TagbenchError) {
+        var old: String?
+        if let earlier {
+            let swapped = files.exchange(staging, target)
+            if swapped == 0 {
+                earlier.wasMoved(to: staging)
+                return
+            }
+            if swapped != ENOSYS { throw .writeFailed(target, reason: FileSystem.errorText(swapped)) }
+            let aside = asidePath(for: target)
+            let failure = files.rename(target, aside)
+            if failure != 0 { throw .writeFailed(target, reason: FileSystem.errorText(failure)) }
+            earlier.wasMoved(to: aside)
+            old = aside
+        }
+        let failure = files.rename(staging, target)
+        if failure != 0 {
+            if let old { _ = files.rename(old, target) }
+            throw .writeFailed(target, reason: FileSystem.errorText(failure))
+        }
     }
 
     /// The earlier report `target` holds (to be replaced), opened; nil when `target` is missing
