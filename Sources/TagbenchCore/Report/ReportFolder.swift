@@ -157,39 +157,29 @@ final class ReportFolder {
         if case .some(.some(let docs)) = openedDocs { docs.wasMoved(to: newPath + "/docs") }
     }
 
-    /// Whether `name` in it is a file known to be a report's and still the file that was known.
-    private func isKnown(_ name: String) -> Bool {
-        guard let identity = known.identity(of: name) else { return false }
+    /// Removes `name` from it if it is a file known to be a report's and still the file that
+    /// was known; anything else there stays (and keeps the folder from being removed).
+    private func removeIfKnown(_ name: String, files: FileOperations) {
+        guard let identity = known.identity(of: name) else { return }
         var info = stat()
-        return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
-            && FileIdentity(info) == identity
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG,
+            FileIdentity(info) == identity
+        else { return }
+        _ = files.unlink(name, in: descriptor, path: path + "/" + name, isFolder: false)
     }
 
-    /// Removes the files in it known to be a report's (`known`: the pages of `docs`, `docs`,
-    /// `index.html`), then the folder itself by its path, only if the path still names this
-    /// folder. Anything else in it (a file put there or in a known file's place since) stays,
-    /// and the folder with it. Whether the folder is gone: one removed meanwhile by another
-    /// report counts as gone.
+    /// Removes the files in it known to be a report's (`known`: the pages of `docs`, then
+    /// `docs`, `index.html`), then the folder itself by its path, only if the path still names
+    /// this folder. Anything else in it (a file put there or in a known file's place since)
+    /// stays, and the folder with it. Whether the folder is gone: one removed meanwhile, whole
+    /// or in part, by another report counts as gone.
     func remove(files: FileOperations) -> Bool {
         let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
-        var removedAll = true
         if let docs {
-            for name in docs.names ?? [] {
-                let removed =
-                    docs.isKnown(name)
-                    && gone(files.unlink(name, in: docs.descriptor, path: docs.path + "/" + name, isFolder: false))
-                if !removed { removedAll = false }
-            }
-            if !gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true)) { removedAll = false }
+            for name in docs.names ?? [] { docs.removeIfKnown(name, files: files) }
+            if !gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true)) { return false }
         }
-        if names?.contains("index.html") == true {
-            if !isKnown("index.html")
-                || !gone(files.unlink("index.html", in: descriptor, path: path + "/index.html", isFolder: false))
-            {
-                removedAll = false
-            }
-        }
-        guard removedAll else { return false }
+        removeIfKnown("index.html", files: files)
         guard let named = FileSystem.identity(of: path, followingLinks: false) else { return errno == ENOENT }
         guard named == identity else { return false }
         return gone(files.unlink(path, in: AT_FDCWD, path: path, isFolder: true))
