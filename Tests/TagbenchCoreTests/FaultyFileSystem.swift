@@ -16,6 +16,9 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
         /// Every entry removed through `unlink(_:in:path:isFolder:)` is removed just before, as
         /// another process removing the same folder would: the call itself finds it gone.
         case removedMeanwhile
+        /// `action` runs once, just before the first `exchange` or `rename`: what another
+        /// process might do in the instant before a file takes its name.
+        case beforeMoving(() -> Void)
     }
 
     private let mode: Mode
@@ -47,7 +50,7 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
                     fired = true
                     return (EIO, false)
                 }
-            case .removedMeanwhile:
+            case .removedMeanwhile, .beforeMoving:
                 break
             }
             return (0, false)
@@ -88,10 +91,22 @@ final class FaultyFileSystem: FileOperations, @unchecked Sendable {
         return e != 0 ? e : SystemFileOperations.shared.setMode(fd, mode)
     }
     func rename(_ from: String, _ to: String) -> Int32 {
+        aboutToMove()
         let e = next("rename \(to)").error
         return e != 0 ? e : SystemFileOperations.shared.rename(from, to)
     }
+    /// Runs a `beforeMoving` action, the first time only.
+    private func aboutToMove() {
+        guard case .beforeMoving(let action) = mode else { return }
+        let first = lock.withLock { () -> Bool in
+            defer { fired = true }
+            return !fired
+        }
+        if first { action() }
+    }
+
     func exchange(_ a: String, _ b: String) -> Int32 {
+        aboutToMove()
         let e = next("exchange \(a) \(b)").error
         return e != 0 ? e : SystemFileOperations.shared.exchange(a, b)
     }

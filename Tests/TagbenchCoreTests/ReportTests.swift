@@ -481,11 +481,115 @@ struct ReportTests {
         let (victim, intact) = try victim(in: h.directory)
         let docs = h.directory + "/.out.tmp-\(getpid())/docs"
         h.engine.monitor = swapWhileWriting(docs, keptAt: h.directory + "/moved", for: victim, link: link)
-        #expect(h.failure("report out") == .writeFailed(docs, reason: "it changed while the report was written"))
+        #expect(
+            h.failure("report out")
+                == .writeFailed(h.directory + "/out", reason: "it changed while the report was written (at docs)"))
         #expect(try read(h.directory + "/out/index.html") == earlier)
         #expect(!FileSystem.isLink(h.directory + "/out/docs"))
         if !link { try FileManager.default.moveItem(atPath: docs, toPath: victim) }
         #expect(try intact())
+    }
+
+    /// The staging folder's `docs` swapped for a link in the instant before the report takes
+    /// OUT's name (after the last check): the report, found under OUT with a `docs` not its own,
+    /// is put back, the earlier report is OUT again, and the report fails.
+    @Test func aDocsSwappedJustBeforeTheReportTakesOutsNameIsPutBack() throws {
+        let h = try harness()
+        try h.run("report out")
+        let earlier = try read(h.directory + "/out/index.html")
+        let mine = h.directory + "/mine"
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: false)
+        let docs = h.directory + "/.out.tmp-\(getpid())/docs"
+        h.engine.files = FaultyFileSystem(
+            .beforeMoving {
+                try? FileManager.default.moveItem(atPath: docs, toPath: h.directory + "/moved")
+                try? FileManager.default.createSymbolicLink(atPath: docs, withDestinationPath: mine)
+            })
+        #expect(
+            h.failure("report out")
+                == .writeFailed(h.directory + "/out", reason: "it changed while the report was written"))
+        #expect(try read(h.directory + "/out/index.html") == earlier)
+        #expect(!FileSystem.isLink(h.directory + "/out/docs"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mine).isEmpty)
+    }
+
+    /// A page of the earlier report written over in place (the same file, new contents) while
+    /// the report is written is the user's now: it is not removed with the earlier report.
+    @Test func aPageOfTheEarlierReportWrittenOverSinceTheCheckStays() throws {
+        let h = try harness()
+        try h.run("load Fixtures/corpus", "report out")
+        let page = h.directory + "/out/docs/2.html"
+        h.engine.monitor = WhileWriting {
+            let handle = try #require(FileHandle(forWritingAtPath: page))
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data("<p>我改过的</p>".utf8))
+            try handle.close()
+        }
+        try h.run("report out")
+        let aside = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: h.directory).first { $0.hasPrefix(".out.old") })
+        #expect(try read(h.directory + "/" + aside + "/docs/2.html") == "<p>我改过的</p>")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/" + aside + "/docs") == ["2.html"])
+    }
+
+    /// A leftover holding a file no report names so (here an empty `mine.html`, which a killed
+    /// report's empty pages would otherwise pass for) is kept, and said at every report.
+    @Test func aLeftoverHoldingAFileOfTheUsersIsKeptAndSaid() throws {
+        let h = try harness()
+        try h.run("report out")
+        let leftover = h.directory + "/.out.tmp-999999991"
+        try FileManager.default.createDirectory(atPath: leftover + "/docs", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: h.directory + "/out/docs/1.html", toPath: leftover + "/docs/1.html")
+        FileManager.default.createFile(atPath: leftover + "/docs/mine.html", contents: Data())
+        for _ in 0..<2 {
+            try h.run("report out")
+            #expect(FileManager.default.fileExists(atPath: leftover + "/docs/mine.html"))
+            #expect(
+                h.warnings.last
+                    == ".out.tmp-999999991 beside out holds files no report wrote and is left as it is; remove what you do not need yourself"
+            )
+        }
+    }
+
+    /// The report takes the permissions and the set-group-id bit of the folder it replaces: a
+    /// folder kept from others stays so.
+    @Test(arguments: [0o700, 0o2750]) func aReplacedFolderKeepsItsPermissions(mode: Int) throws {
+        let h = try harness()
+        try h.run("report out")
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: h.directory + "/out")
+        try h.run("report out")
+        var info = stat()
+        #expect(lstat(h.directory + "/out", &info) == 0)
+        #expect(Int(info.st_mode & 0o7777) == mode)
+        try FileManager.default.createDirectory(atPath: h.directory + "/empty", withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: h.directory + "/empty")
+        try h.run("report empty")
+        #expect(lstat(h.directory + "/empty", &info) == 0 && info.st_mode & 0o7777 == 0o700)
+    }
+
+    /// `.`, `..`, an empty name or `/` is not a folder to give a report: it would replace the
+    /// folder the user is in, or its parent.
+    @Test(arguments: [".", "..", "./", "sub/..", "/"]) func theCurrentOrParentFolderIsRefused(out: String) throws {
+        let h = try harness()
+        let before = try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted()
+        #expect(
+            h.failure("report \(out)")
+                == .writeFailed(out, reason: "a report replaces the folder it is written to; name a folder of its own"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted() == before)
+    }
+
+    /// A failure in the staging folder is said of OUT, with where in it: the staging folder is
+    /// gone when the error is shown.
+    @Test func aFailedPageIsSaidOfOut() throws {
+        let h = try harness()
+        let counting = FaultyFileSystem(.fail(at: .max, error: EIO))
+        h.engine.files = counting
+        try h.run("report out")
+        let at = try #require(counting.log.firstIndex { $0.hasPrefix("write ") }) + 1
+        h.engine.files = FaultyFileSystem(.fail(at: at, error: ENOSPC))
+        #expect(
+            h.failure("report out")
+                == .writeFailed(h.directory + "/out", reason: "No space left on device (at docs/1.html)"))
     }
 
     /// An earlier report holding an empty page is not replaced: a finished report has none

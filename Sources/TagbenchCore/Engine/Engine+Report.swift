@@ -5,6 +5,12 @@ extension Engine {
     func report(_ options: ReportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var options = options
         let typed = options.path
+        // The folder a report goes in is replaced whole: the folder the user is in, or its
+        // parent, named as `.` or `..`, is not one to give.
+        let last = typed.split(separator: "/", omittingEmptySubsequences: true).last
+        if last == nil || last == "." || last == ".." {
+            throw .writeFailed(typed, reason: "a report replaces the folder it is written to; name a folder of its own")
+        }
         options.path = Paths.absolute(typed, base: context.baseDirectory)
         // The check every written path goes through: not the session, not a document.
         var inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }

@@ -12,17 +12,40 @@ import Synchronization
 /// ever removed (`known`): pages this report created, or pages checked to name the generator;
 /// each only while it is still the file that was known.
 final class ReportFolder {
-    /// The files in a folder known to be a report's, by name, with the identity each had when
-    /// it became known (created by this report, or checked). Shared by the threads that create
-    /// pages.
+    /// One file as it was when it became known: which file (device and inode) and its last
+    /// change (change time, size). An inode number freed and given to a new file, or a file
+    /// written to or renamed since, is not the file known.
+    struct FileVersion: Hashable, Sendable {
+        let identity: FileIdentity
+        let changed: Int
+        let changedNanoseconds: Int
+        let size: Int
+
+        init(_ info: stat) {
+            identity = FileIdentity(info)
+            changed = Int(info.st_ctim.tv_sec)
+            changedNanoseconds = Int(info.st_ctim.tv_nsec)
+            size = Int(info.st_size)
+        }
+    }
+
+    /// The files in a folder known to be a report's, by name, each as it was when it became
+    /// known (written by this report, or checked). Shared by the threads that write pages.
     final class KnownFiles: Sendable {
-        private let entries = Mutex<[String: FileIdentity]>([:])
+        private let entries = Mutex<[String: FileVersion]>([:])
 
-        /// `name` is a report's file, with this identity.
-        func insert(_ name: String, _ identity: FileIdentity) { entries.withLock { $0[name] = identity } }
+        /// `name` is a report's file, as it is now.
+        func insert(_ name: String, _ version: FileVersion) { entries.withLock { $0[name] = version } }
 
-        /// The identity `name` had when it became known; nil for a file not known.
-        func identity(of name: String) -> FileIdentity? { entries.withLock { $0[name] } }
+        /// `name` as it was when it became known; nil for a file not known.
+        func version(of name: String) -> FileVersion? { entries.withLock { $0[name] } }
+    }
+
+    /// Whether `name` is one a report gives a page in `docs`: a number from 1, then `.html`.
+    static func isPageName(_ name: String) -> Bool {
+        let digits = name.utf8.dropLast(5)
+        return name.hasSuffix(".html") && digits.first.map { $0 != UInt8(ascii: "0") } == true
+            && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// Its files known to be a report's: only these are removed.
@@ -45,7 +68,19 @@ final class ReportFolder {
         self.path = path
         self.descriptor = descriptor
         var info = stat()
-        identity = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
+        let known = fstat(descriptor, &info) == 0
+        identity = known ? FileIdentity(info) : nil
+        access = known ? (info.st_mode & 0o7777, info.st_gid) : nil
+    }
+
+    /// Its permissions (with the set-group-id bit) and group when opened.
+    let access: (mode: mode_t, group: gid_t)?
+
+    /// Gives it `access` (another folder's, which it replaces): a folder kept from others must
+    /// not become readable by being replaced. The group is given where this process may.
+    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) {
+        _ = fchown(descriptor, uid_t.max, access.group)
+        _ = files.setMode(descriptor, access.mode)
     }
 
     deinit { close(descriptor) }
@@ -89,10 +124,10 @@ final class ReportFolder {
         return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
-    /// Up to `count` bytes from the start of the regular file `name` in it, and its identity;
-    /// nil when it cannot be read. Opened without blocking: a FIFO put there does not hang the
-    /// report.
-    func head(of name: String, count: Int) -> (bytes: [UInt8], identity: FileIdentity)? {
+    /// Up to `count` bytes from the start of the regular file `name` in it, and the file as it
+    /// was; nil when it cannot be read. Opened without blocking: a FIFO put there does not hang
+    /// the report.
+    func head(of name: String, count: Int) -> (bytes: [UInt8], version: FileVersion)? {
         let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -107,7 +142,7 @@ final class ReportFolder {
             if n == 0 { break }
             head += chunk[..<n]
         }
-        return (head, FileIdentity(info))
+        return (head, FileVersion(info))
     }
 
     /// Whether it holds only what a report writes, so far as it got: an `index.html`, a `docs`
@@ -120,7 +155,7 @@ final class ReportFolder {
         guard names.contains("docs") else { return true }
         guard let docs, let pages = docs.names else { return false }
         return pages.allSatisfy {
-            $0.hasSuffix(".html") && docs.isFile($0) && !protected.wouldReplace(docs.path + "/" + $0)
+            Self.isPageName($0) && docs.isFile($0) && !protected.wouldReplace(docs.path + "/" + $0)
         }
     }
 
@@ -141,7 +176,7 @@ final class ReportFolder {
             guard let head = folder.head(of: name, count: Self.headSize),
                 orEmpty && head.bytes.isEmpty || Self.namesGenerator(head.bytes)
             else { return false }
-            folder.known.insert(name, head.identity)
+            folder.known.insert(name, head.version)
             return true
         }
         let names = self.names ?? []
@@ -160,10 +195,10 @@ final class ReportFolder {
     /// Removes `name` from it if it is a file known to be a report's and still the file that
     /// was known; anything else there stays (and keeps the folder from being removed).
     private func removeIfKnown(_ name: String, files: FileOperations) {
-        guard let identity = known.identity(of: name) else { return }
+        guard let version = known.version(of: name) else { return }
         var info = stat()
         guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG,
-            FileIdentity(info) == identity
+            FileVersion(info) == version
         else { return }
         _ = files.unlink(name, in: descriptor, path: path + "/" + name, isFolder: false)
     }

@@ -13,8 +13,8 @@ enum ReportPageFile {
         let descriptor: Int32
         /// Its path, for messages.
         let path: String
-        /// Where each page created in it is recorded: a failed report removes those, and only
-        /// those, while each is still the file created.
+        /// Where each page written in it is recorded: a failed report removes those, and only
+        /// those, while each is still the file written.
         let created: ReportFolder.KnownFiles
     }
 
@@ -27,9 +27,11 @@ enum ReportPageFile {
         let fd = files.open(
             name, in: folder.descriptor, path: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
-        var info = stat()
-        if fstat(fd, &info) == 0 { folder.created.insert(name, FileIdentity(info)) }
         let failure = w.bytes.withUnsafeBytes { files.write(fd, $0) }
+        // Known as written (or as far as the write got): a failed report removes it, and only
+        // while it is still this file.
+        var info = stat()
+        if fstat(fd, &info) == 0 { folder.created.insert(name, ReportFolder.FileVersion(info)) }
         let closed = close(fd) == 0 ? 0 : errno
         w.bytes.removeAll(keepingCapacity: true)
         if failure != 0 || closed != 0 {

@@ -49,11 +49,19 @@ public enum ReportWriter {
         try protected.check(target)
         // The earlier report, if any: only the folder found here is ever set aside and removed.
         let earlier = try checkTarget(target, protected: protected)
+        // The folder the report replaces (an earlier report, an empty folder): the new one takes
+        // its permissions and group.
+        let replaced = earlier?.access ?? ReportFolder(target)?.access
         try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
-        let stuck = removeLeftovers(of: target, protected: protected, files: files)
+        let (stuck, kept) = removeLeftovers(of: target, protected: protected, files: files)
         if !stuck.isEmpty {
             result.warnings.append(
                 "what earlier reports left in \(stuck.joined(separator: ", ")) could not be removed; the next report to \(shownName) tries again"
+            )
+        }
+        if !kept.isEmpty {
+            result.warnings.append(
+                "\(kept.joined(separator: ", ")) beside \(shownName) \(Format.agreeing(kept.count, "holds", "hold")) files no report wrote and \(Format.agreeing(kept.count, "is", "are")) left as \(Format.agreeing(kept.count, "it is", "they are")); remove what you do not need yourself"
             )
         }
 
@@ -74,6 +82,7 @@ public enum ReportWriter {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             made = folder
+            if let replaced { folder.take(replaced, files: files) }
             let failure = folder.makeDocs(files: files)
             if failure != 0 {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: FileSystem.errorText(failure))
@@ -113,7 +122,15 @@ public enum ReportWriter {
             if FileSystem.identity(of: staging + "/docs", followingLinks: false) != docs.identity {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
             }
-            try replace(earlier, at: target, with: staging, files: files)
+            let placed = try replace(earlier, at: target, with: staging, files: files)
+            // Checked again under OUT's name: a folder or a `docs` swapped in just before the
+            // replacement must not stand as the report. Put back, and the report fails.
+            if FileSystem.identity(of: target, followingLinks: false) != folder.identity
+                || FileSystem.identity(of: target + "/docs", followingLinks: false) != docs.identity
+            {
+                undo(placed, earlier: earlier, at: target, with: staging, files: files)
+                throw TagbenchError.writeFailed(target, reason: "it changed while the report was written")
+            }
             made = nil
             // The new report is in place whatever happens to the earlier one: what cannot be
             // removed is said, and the next report of OUT removes it (`removeLeftovers`).
@@ -130,7 +147,7 @@ public enum ReportWriter {
             }
         } catch let error as TagbenchError {
             _ = made?.remove(files: SystemFileOperations.shared)
-            throw error
+            throw said(error, of: target, staging: staging)
         } catch {
             _ = made?.remove(files: SystemFileOperations.shared)
             preconditionFailure("unexpected error \(error)")
@@ -140,30 +157,63 @@ public enum ReportWriter {
         return result
     }
 
+    /// An error about the staging folder or a file in it, said of OUT: the staging folder is
+    /// gone, or not the user's to look for, when the error is shown.
+    private static func said(_ error: TagbenchError, of target: String, staging: String) -> TagbenchError {
+        guard case .writeFailed(let path, let reason) = error else { return error }
+        if path == staging { return .writeFailed(target, reason: "\(reason) (at \(Paths.fileName(of: staging)))") }
+        guard path.utf8.starts(with: (staging + "/").utf8) else { return error }
+        return .writeFailed(target, reason: "\(reason) (at \(String(path.utf8.dropFirst(staging.utf8.count + 1))!))")
+    }
+
+    /// How `replace` gave the staging folder OUT's name.
+    private enum Placement {
+        /// Swapped names with the earlier report, now at the staging name.
+        case exchanged
+        /// Renamed; the earlier report, if any, first stepped aside to this path.
+        case renamed(aside: String?)
+    }
+
     /// Gives `staging` the name `target`. An earlier report there swaps names with it in one
     /// step where the file system can (OUT is never missing, even to a process killed there) and
     /// is then at `staging`; elsewhere it first steps aside (`asidePath`).
     private static func replace(
         _ earlier: ReportFolder?, at target: String, with staging: String, files: FileOperations
-    ) throws(TagbenchError) {
-        var old: String?
+    ) throws(TagbenchError) -> Placement {
+        var aside: String?
         if let earlier {
             let swapped = files.exchange(staging, target)
             if swapped == 0 {
                 earlier.wasMoved(to: staging)
-                return
+                return .exchanged
             }
             if swapped != ENOSYS { throw .writeFailed(target, reason: FileSystem.errorText(swapped)) }
-            let aside = asidePath(for: target)
-            let failure = files.rename(target, aside)
+            let path = asidePath(for: target)
+            let failure = files.rename(target, path)
             if failure != 0 { throw .writeFailed(target, reason: FileSystem.errorText(failure)) }
-            earlier.wasMoved(to: aside)
-            old = aside
+            earlier.wasMoved(to: path)
+            aside = path
         }
         let failure = files.rename(staging, target)
         if failure != 0 {
-            if let old { _ = files.rename(old, target) }
+            if let aside, files.rename(aside, target) == 0 { earlier?.wasMoved(to: target) }
             throw .writeFailed(target, reason: FileSystem.errorText(failure))
+        }
+        return .renamed(aside: aside)
+    }
+
+    /// Takes back what `replace` did: what is at OUT returns to the staging name, and the
+    /// earlier report, if any, to OUT.
+    private static func undo(
+        _ placed: Placement, earlier: ReportFolder?, at target: String, with staging: String,
+        files: FileOperations
+    ) {
+        switch placed {
+        case .exchanged:
+            if files.exchange(staging, target) == 0 { earlier?.wasMoved(to: target) }
+        case .renamed(let aside):
+            guard files.rename(target, staging) == 0 else { return }
+            if let aside, files.rename(aside, target) == 0 { earlier?.wasMoved(to: target) }
         }
     }
 
@@ -216,22 +266,26 @@ public enum ReportWriter {
     /// Removes the staging folders earlier reports of `target` left (`.OUT.tmp-PID`,
     /// `.OUT.old.tmp-PID`, `.OUT.oldK.tmp-PID`): of a process killed part-way, or of this one
     /// (which writes one report at a time), whose earlier report could not be removed entirely.
-    /// A folder of the user's that happens to have such a name is left alone. Returns the names
-    /// of the leftovers that could not be removed.
-    private static func removeLeftovers(of target: String, protected: ProtectedFiles, files: FileOperations) -> [String]
-    {
+    /// A folder that holds anything else (a file of the user's) is left alone. Returns the names
+    /// of the leftovers that could not be removed, and of those kept for what they hold.
+    private static func removeLeftovers(
+        of target: String, protected: ProtectedFiles, files: FileOperations
+    ) -> (stuck: [String], kept: [String]) {
         let directory = Paths.directory(of: target), name = Paths.fileName(of: target)
-        var stuck: [String] = []
+        var stuck: [String] = [], kept: [String] = []
         for entry in (try? FileSystem.list(directory)) ?? [] {
             guard let temporary = FileSystem.temporary(entry),
                 FileSystem.sameName(temporary.name, name) || isAsideName(temporary.name, of: name),
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
-                let folder = ReportFolder(directory + "/" + entry),
-                folder.holdsOnlyReportFiles(protected: protected), folder.holdsOnlyPagesReportsWrote()
+                let folder = ReportFolder(directory + "/" + entry)
             else { continue }
+            guard folder.holdsOnlyReportFiles(protected: protected), folder.holdsOnlyPagesReportsWrote() else {
+                kept.append(entry)
+                continue
+            }
             if !folder.remove(files: files) { stuck.append(entry) }
         }
-        return stuck
+        return (stuck, kept)
     }
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
