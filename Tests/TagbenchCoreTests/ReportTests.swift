@@ -567,6 +567,24 @@ struct ReportTests {
         #expect(lstat(h.directory + "/empty", &info) == 0 && info.st_mode & 0o7777 == 0o700)
     }
 
+    /// While the pages are written, the staging folder is kept from others (the pages hold
+    /// the documents' text); the report then has the permissions it was made with.
+    @Test func theStagingFolderIsPrivateWhileWritten() throws {
+        let h = try harness()
+        var seen: mode_t?
+        h.engine.monitor = WhileWriting {
+            var info = stat()
+            if lstat(h.directory + "/.out.tmp-\(getpid())", &info) == 0 { seen = info.st_mode & 0o7777 }
+        }
+        try h.run("report out")
+        #expect(seen == 0o700)
+        // What mkdir gives a folder here (the umask applied).
+        var made = stat(), info = stat()
+        #expect(mkdir(h.directory + "/made", 0o755) == 0 && lstat(h.directory + "/made", &made) == 0)
+        #expect(lstat(h.directory + "/out", &info) == 0)
+        #expect(info.st_mode & 0o7777 == made.st_mode & 0o7777)
+    }
+
     /// `.`, `..`, an empty name or `/` is not a folder to give a report: it would replace the
     /// folder the user is in, or its parent.
     @Test(arguments: [".", "..", "./", "sub/..", "/"]) func theCurrentOrParentFolderIsRefused(out: String) throws {

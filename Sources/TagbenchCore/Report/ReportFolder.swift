@@ -76,11 +76,14 @@ final class ReportFolder {
     /// Its permissions (with the set-group-id bit) and group when opened.
     let access: (mode: mode_t, group: gid_t)?
 
-    /// Gives it `access` (another folder's, which it replaces): a folder kept from others must
-    /// not become readable by being replaced. The group is given where this process may.
-    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) {
+    /// Gives it the permissions `mode`; 0 or the `errno`.
+    func setMode(_ mode: mode_t, files: FileOperations) -> Int32 { files.setMode(descriptor, mode) }
+
+    /// Gives it `access`: the group where this process may, then the permissions; 0 or the
+    /// `errno` of the permissions.
+    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) -> Int32 {
         _ = fchown(descriptor, uid_t.max, access.group)
-        _ = files.setMode(descriptor, access.mode)
+        return setMode(access.mode, files: files)
     }
 
     deinit { close(descriptor) }

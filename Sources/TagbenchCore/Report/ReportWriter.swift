@@ -82,11 +82,12 @@ public enum ReportWriter {
                 throw TagbenchError.writeFailed(staging, reason: "it changed while the report was written")
             }
             made = folder
-            if let replaced { folder.take(replaced, files: files) }
-            let failure = folder.makeDocs(files: files)
-            if failure != 0 {
-                throw TagbenchError.writeFailed(staging + "/docs", reason: FileSystem.errorText(failure))
-            }
+            // Kept from others while the pages (the documents' text) are written into it, then
+            // given, just before it takes OUT's name, the permissions and group of the folder it
+            // replaces (a folder kept from others stays so), or those it was made with.
+            let access = replaced ?? folder.access
+            try succeed(folder.setMode(0o700, files: files), staging)
+            try succeed(folder.makeDocs(files: files), staging + "/docs")
             // Opened now, and the same check: the `docs` removed on failure is the one made here.
             guard folder.adoptEmptyDocs(), let docs = folder.docs else {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
@@ -110,6 +111,7 @@ public enum ReportWriter {
                 )
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
+            if let access { try succeed(folder.take(access, files: files), staging) }
             // The new report takes OUT's name (`replace`), then the earlier report goes. Each
             // is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
@@ -289,7 +291,11 @@ public enum ReportWriter {
     }
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
-        let failure = files.makeDirectory(path, 0o755)
+        try succeed(files.makeDirectory(path, 0o755), path)
+    }
+
+    /// Throws the failure of an operation on `path` (0: none).
+    private static func succeed(_ failure: Int32, _ path: String) throws(TagbenchError) {
         if failure != 0 { throw .writeFailed(path, reason: FileSystem.errorText(failure)) }
     }
 }
