@@ -419,7 +419,7 @@ struct ReportTests {
         try h.run("report left")
         let (victim, intact) = try victim(in: h.directory)
         let left = try #require(ReportFolder(h.directory + "/left"))
-        #expect(left.holdsOnlyReportFiles(protected: ProtectedFiles([])) && left.holdsOnlyPagesReportsWrote())
+        #expect(left.firstNotAReports(protected: ProtectedFiles([]), orEmpty: true) == nil)
         try FileManager.default.moveItem(atPath: h.directory + "/left/docs", toPath: h.directory + "/checked")
         try FileManager.default.moveItem(atPath: victim, toPath: h.directory + "/left/docs")
         #expect(!left.remove(files: SystemFileOperations.shared))
@@ -433,7 +433,14 @@ struct ReportTests {
         let h = try harness()
         try h.run("report out")
         try "<p>我的页面</p>".write(toFile: h.directory + "/out/docs/mine.html", atomically: false, encoding: .utf8)
-        if case .writeFailed? = h.failure("report out") {} else { Issue.record("replaced a page of the user's") }
+        // The refusal names what is not a report's.
+        #expect(
+            h.failure("report out")
+                == .writeFailed(
+                    h.directory + "/out",
+                    reason:
+                        "a folder that is not empty and that no tagbench report made (docs/mine.html is not a report's; give a new or empty folder)"
+                ))
         #expect(try read(h.directory + "/out/docs/mine.html") == "<p>我的页面</p>")
     }
 
@@ -638,7 +645,9 @@ struct ReportTests {
         let h = try harness()
         try h.run("report a", "report b")
         let a = try #require(ReportFolder(h.directory + "/a")), b = try #require(ReportFolder(h.directory + "/b"))
-        #expect(a.holdsOnlyPagesReportsWrote() && b.holdsOnlyPagesReportsWrote())
+        #expect(
+            a.firstNotAReports(protected: ProtectedFiles([]), orEmpty: true) == nil
+                && b.firstNotAReports(protected: ProtectedFiles([]), orEmpty: true) == nil)
         #expect(a.remove(files: FaultyFileSystem(.removedMeanwhile)))
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/a"))
         try FileManager.default.removeItem(atPath: h.directory + "/b")

@@ -148,45 +148,27 @@ final class ReportFolder {
         return (head, FileVersion(info))
     }
 
-    /// Whether it holds only what a report writes, so far as it got: an `index.html`, a `docs`
-    /// folder of `.html` files, no link, nothing else, and no protected file among them.
-    func holdsOnlyReportFiles(protected: ProtectedFiles) -> Bool {
-        guard let names, Set(names).isSubset(of: ["index.html", "docs"]) else { return false }
-        if names.contains("index.html") && !(isFile("index.html") && !protected.wouldReplace(path + "/index.html")) {
-            return false
-        }
-        guard names.contains("docs") else { return true }
-        guard let docs, let pages = docs.names else { return false }
-        return pages.allSatisfy {
-            Self.isPageName($0) && docs.isFile($0) && !protected.wouldReplace(docs.path + "/" + $0)
-        }
-    }
-
-    /// Whether it is a report tagbench wrote: `index.html` naming the generator, a `docs` folder
-    /// of pages each naming it too (html of the user's put among them is not a report's),
-    /// nothing else, and no protected file among them.
-    func isReport(protected: ProtectedFiles) -> Bool {
-        names?.contains("index.html") == true && holdsOnlyReportFiles(protected: protected)
-            && holdsOnlyPagesReportsWrote(orEmpty: false)
-    }
-
-    /// Whether every page in it (`index.html`, `docs/*.html`) is one a report wrote: its head
-    /// names the generator, or, with `orEmpty`, it is empty (a report killed between creating a
-    /// page and writing it; a finished report has none). A page of the user's among them keeps
-    /// the whole folder. The pages checked become known (`known`).
-    func holdsOnlyPagesReportsWrote(orEmpty: Bool = true) -> Bool {
+    /// The first thing in it (a name relative to it) that a report did not write: anything but
+    /// `index.html` and a `docs` folder of pages (`N.html`), a link, a protected file, or a page
+    /// whose head does not name the generator. With `orEmpty`, an empty page counts as a
+    /// report's (a report killed between creating a page and writing it; a finished report has
+    /// none). Nil when there is none: the pages checked are then known (`known`). A folder or
+    /// page that cannot be read counts as not a report's.
+    func firstNotAReports(protected: ProtectedFiles, orEmpty: Bool) -> String? {
+        guard let names else { return "." }
+        if let other = names.first(where: { $0 != "index.html" && $0 != "docs" }) { return other }
         let isPage = { (folder: ReportFolder, name: String) -> Bool in
-            guard let head = folder.head(of: name, count: Self.headSize),
+            guard folder.isFile(name), !protected.wouldReplace(folder.path + "/" + name),
+                let head = folder.head(of: name, count: Self.headSize),
                 orEmpty && head.bytes.isEmpty || Self.namesGenerator(head.bytes)
             else { return false }
             folder.known.insert(name, head.version)
             return true
         }
-        let names = self.names ?? []
-        if names.contains("index.html") && !isPage(self, "index.html") { return false }
-        guard names.contains("docs") else { return true }
-        guard let docs, let pages = docs.names else { return false }
-        return pages.allSatisfy { isPage(docs, $0) }
+        if names.contains("index.html") && !isPage(self, "index.html") { return "index.html" }
+        guard names.contains("docs") else { return nil }
+        guard let docs, let pages = docs.names else { return "docs" }
+        return pages.first { !(Self.isPageName($0) && isPage(docs, $0)) }.map { "docs/" + $0 }
     }
 
     /// It was renamed to `newPath` (the folder, and its `docs`, are the same).

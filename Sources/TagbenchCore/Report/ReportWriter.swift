@@ -235,10 +235,19 @@ public enum ReportWriter {
                 throw .unreadable(target, reason: FileSystem.errorText(errno))
             }
             if names.isEmpty { return nil }
-            guard folder.isReport(protected: protected) else {
+            if let other = folder.firstNotAReports(protected: protected, orEmpty: false) {
                 throw .writeFailed(
                     target,
-                    reason: "a folder that is not empty and that no tagbench report made (give a new or empty folder)")
+                    reason:
+                        "a folder that is not empty and that no tagbench report made (\(other) is not a report's; give a new or empty folder)"
+                )
+            }
+            guard names.contains("index.html") else {
+                throw .writeFailed(
+                    target,
+                    reason:
+                        "a folder that is not empty and that no tagbench report made (it has no index.html; give a new or empty folder)"
+                )
             }
             return folder
         default:
@@ -281,7 +290,7 @@ public enum ReportWriter {
                 temporary.pid > 0, temporary.pid == getpid() || (kill(temporary.pid, 0) != 0 && errno == ESRCH),
                 let folder = ReportFolder(directory + "/" + entry)
             else { continue }
-            guard folder.holdsOnlyReportFiles(protected: protected), folder.holdsOnlyPagesReportsWrote() else {
+            guard folder.firstNotAReports(protected: protected, orEmpty: true) == nil else {
                 kept.append(entry)
                 continue
             }
