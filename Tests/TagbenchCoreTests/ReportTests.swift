@@ -360,7 +360,7 @@ struct ReportTests {
         let (victim, intact) = try victim(in: h.directory)
         let out = h.directory + "/out"
         h.engine.monitor = swapWhileWriting(out, keptAt: h.directory + "/earlier", for: victim, link: link)
-        #expect(h.failure("report out") == .writeFailed(out, reason: "it changed while the report was written"))
+        #expect(h.failure("report out") == .writeFailed("out", reason: "it changed while the report was written"))
         #expect(FileSystem.isLink(out) == link)
         if !link { try FileManager.default.moveItem(atPath: out, toPath: victim) }
         #expect(try intact())
@@ -437,7 +437,7 @@ struct ReportTests {
         #expect(
             h.failure("report out")
                 == .writeFailed(
-                    h.directory + "/out",
+                    "out",
                     reason:
                         "a folder that is not empty and that no tagbench report made (docs/mine.html is not a report's; give a new or empty folder)"
                 ))
@@ -490,7 +490,7 @@ struct ReportTests {
         h.engine.monitor = swapWhileWriting(docs, keptAt: h.directory + "/moved", for: victim, link: link)
         #expect(
             h.failure("report out")
-                == .writeFailed(h.directory + "/out", reason: "it changed while the report was written (at docs)"))
+                == .writeFailed("out", reason: "it changed while the report was written (at docs)"))
         #expect(try read(h.directory + "/out/index.html") == earlier)
         #expect(!FileSystem.isLink(h.directory + "/out/docs"))
         if !link { try FileManager.default.moveItem(atPath: docs, toPath: victim) }
@@ -514,7 +514,7 @@ struct ReportTests {
             })
         #expect(
             h.failure("report out")
-                == .writeFailed(h.directory + "/out", reason: "it changed while the report was written"))
+                == .writeFailed("out", reason: "it changed while the report was written"))
         #expect(try read(h.directory + "/out/index.html") == earlier)
         #expect(!FileSystem.isLink(h.directory + "/out/docs"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: mine).isEmpty)
@@ -574,6 +574,48 @@ struct ReportTests {
         #expect(lstat(h.directory + "/empty", &info) == 0 && info.st_mode & 0o7777 == 0o700)
     }
 
+    /// The folder the user (or the script) is in is not replaced, however it is named.
+    @Test func theFolderTheUserIsInIsRefusedByAnyName() throws {
+        let h = try harness()
+        let empty = h.directory + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        let inside = EngineHarness(engine: h.engine, directory: empty)
+        for out in [empty, "../empty"] {
+            #expect(
+                inside.failure("report \(out)")
+                    == .writeFailed(
+                        out, reason: "a report replaces the folder it is written to; name a folder of its own"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/.empty.tmp-\(getpid())"))
+    }
+
+    /// The earlier report's `docs` swapped, while the report is written, for an empty folder of
+    /// the user's: that folder is not removed with the earlier report.
+    @Test func anEmptyFolderPutInPlaceOfTheEarlierDocsStays() throws {
+        let h = try harness()
+        try h.run("report out")
+        let mine = h.directory + "/mine"
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: false)
+        h.engine.monitor = swapWhileWriting(h.directory + "/out/docs", keptAt: h.directory + "/checked", for: mine)
+        try h.run("report out")
+        let aside = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: h.directory).first { $0.hasPrefix(".out.old") })
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/" + aside + "/docs", isDirectory: &isFolder))
+        #expect(isFolder.boolValue)
+    }
+
+    /// The report's `docs` takes the permissions of the earlier report's.
+    @Test func theDocsFolderKeepsItsPermissions() throws {
+        let h = try harness()
+        try h.run("report out")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: h.directory + "/out/docs")
+        try h.run("report out")
+        var info = stat()
+        #expect(lstat(h.directory + "/out/docs", &info) == 0 && info.st_mode & 0o7777 == 0o700)
+    }
+
     /// While the pages are written, the staging folder is kept from others (the pages hold
     /// the documents' text); the report then has the permissions it was made with.
     @Test func theStagingFolderIsPrivateWhileWritten() throws {
@@ -599,7 +641,9 @@ struct ReportTests {
         let before = try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted()
         #expect(
             h.failure("report \(out)")
-                == .writeFailed(out, reason: "a report replaces the folder it is written to; name a folder of its own"))
+                == .writeFailed(
+                    out == "/" ? out : out.hasSuffix("/") ? String(out.dropLast()) : out,
+                    reason: "a report replaces the folder it is written to; name a folder of its own"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted() == before)
     }
 
@@ -614,7 +658,7 @@ struct ReportTests {
         h.engine.files = FaultyFileSystem(.fail(at: at, error: ENOSPC))
         #expect(
             h.failure("report out")
-                == .writeFailed(h.directory + "/out", reason: "No space left on device (at docs/1.html)"))
+                == .writeFailed("out", reason: "No space left on device (at docs/1.html)"))
     }
 
     /// An earlier report holding an empty page is not replaced: a finished report has none

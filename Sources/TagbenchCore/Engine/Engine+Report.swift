@@ -4,14 +4,21 @@ extension Engine {
     /// by `agree`'s code before anything is written (its errors leave nothing behind).
     func report(_ options: ReportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var options = options
-        let typed = options.path
-        // The folder a report goes in is replaced whole: the folder the user is in, or its
-        // parent, named as `.` or `..`, is not one to give.
+        // OUT as typed, for messages (`out/` and `out//` are `out`).
+        var typed = options.path
+        while typed.count > 1 && typed.hasSuffix("/") { typed.removeLast() }
+        options.path = Paths.absolute(typed, base: context.baseDirectory)
+        // The folder a report goes in is replaced whole: not the folder the user (or the
+        // script) is in, or its parent, however named.
         let last = typed.split(separator: "/", omittingEmptySubsequences: true).last
-        if last == nil || last == "." || last == ".." {
+        let target = FileSystem.identity(of: options.path, followingLinks: true)
+        if last == nil || last == "." || last == ".."
+            || target != nil
+                && (target == FileSystem.identity(of: ".", followingLinks: true)
+                    || target == FileSystem.identity(of: context.baseDirectory, followingLinks: true))
+        {
             throw .writeFailed(typed, reason: "a report replaces the folder it is written to; name a folder of its own")
         }
-        options.path = Paths.absolute(typed, base: context.baseDirectory)
         // The check every written path goes through: not the session, not a document.
         var inputs = session.documents.map(\.path) + [sessionPath].compactMap { $0 }
         var agreement: AgreementReport?
@@ -31,11 +38,16 @@ extension Engine {
                 session, options: options, name: name, agreement: agreement, protected: protected, monitor: monitor,
                 files: files)
         } catch {
-            if case .exportOverInput = error { throw .exportOverInput(typed) }
-            throw error
+            // Said of OUT as the user typed it.
+            switch error {
+            case .exportOverInput: throw .exportOverInput(typed)
+            case .writeFailed(let path, let reason) where path == options.path:
+                throw .writeFailed(typed, reason: reason)
+            case .unreadable(let path, let reason) where path == options.path: throw .unreadable(typed, reason: reason)
+            default: throw error
+            }
         }
         for warning in result.warnings { emit(.warning(warning)) }
-        let base = typed.hasSuffix("/") && typed.count > 1 ? String(typed.dropLast()) : typed
-        emit(.message(Wording.reported(documents: result.documents, spans: result.spans, index: base + "/index.html")))
+        emit(.message(Wording.reported(documents: result.documents, spans: result.spans, index: typed + "/index.html")))
     }
 }

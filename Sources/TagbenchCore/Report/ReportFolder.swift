@@ -79,11 +79,14 @@ final class ReportFolder {
     /// Gives it the permissions `mode`; 0 or the `errno`.
     func setMode(_ mode: mode_t, files: FileOperations) -> Int32 { files.setMode(descriptor, mode) }
 
-    /// Gives it `access`: the group where this process may, then the permissions; 0 or the
-    /// `errno` of the permissions.
-    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) -> Int32 {
-        _ = fchown(descriptor, uid_t.max, access.group)
-        return setMode(access.mode, files: files)
+    /// Gives it `access`: the group where this process may (whether it has it is returned),
+    /// then the permissions (0 or their `errno`).
+    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) -> (failure: Int32, hasGroup: Bool) {
+        var info = stat()
+        let hasGroup =
+            fchown(descriptor, uid_t.max, access.group) == 0
+            || fstat(descriptor, &info) == 0 && info.st_gid == access.group
+        return (setMode(access.mode, files: files), hasGroup)
     }
 
     deinit { close(descriptor) }
@@ -197,7 +200,13 @@ final class ReportFolder {
         let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
         if let docs {
             for name in docs.names ?? [] { docs.removeIfKnown(name, files: files) }
-            if !gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true)) { return false }
+            // Only the `docs` opened (an empty folder put in its place stays).
+            var info = stat()
+            if fstatat(descriptor, "docs", &info, AT_SYMLINK_NOFOLLOW) == 0 {
+                guard FileIdentity(info) == docs.identity,
+                    gone(files.unlink("docs", in: descriptor, path: docs.path, isFolder: true))
+                else { return false }
+            }
         }
         removeIfKnown("index.html", files: files)
         guard let named = FileSystem.identity(of: path, followingLinks: false) else { return errno == ENOENT }

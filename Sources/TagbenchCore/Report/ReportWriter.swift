@@ -111,7 +111,19 @@ public enum ReportWriter {
                 )
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
-            if let access { try succeed(folder.take(access, files: files), staging) }
+            if let access {
+                let (failure, hasGroup) = folder.take(access, files: files)
+                try succeed(failure, staging)
+                if !hasGroup {
+                    result.warnings.append(
+                        "\(shownName) had the group \(groupName(access.group)), which this user may not give it; the report has the group \(groupName(folder.access?.group ?? access.group))"
+                    )
+                }
+            }
+            // Its docs as the replaced report's were (the pages stay as made).
+            if let mode = earlier?.docs?.access?.mode {
+                try succeed(docs.setMode(mode, files: files), staging + "/docs")
+            }
             // The new report takes OUT's name (`replace`), then the earlier report goes. Each
             // is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
@@ -301,6 +313,12 @@ public enum ReportWriter {
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
         try succeed(files.makeDirectory(path, 0o755), path)
+    }
+
+    /// A group's name, or its number when it has none.
+    private static func groupName(_ group: gid_t) -> String {
+        guard let entry = getgrgid(group), let name = entry.pointee.gr_name else { return "\(group)" }
+        return String(cString: name)
     }
 
     /// Throws the failure of an operation on `path` (0: none).
