@@ -1,5 +1,6 @@
 import TagbenchCLI
 import TagbenchCore
 
+ArgumentEncoding.ensureUTF8()
 OpenFileLimit.ensure()
 TagbenchCommand.main()

@@ -151,6 +151,20 @@ struct BadInputTests {
         Workspace.keep(dir + "/s.json", as: "orphans-session.json")
     }
 
+    /// An argument that is not UTF-8 (a GBK file name) is refused before anything is read or
+    /// written: read as a String, it would name another file (U+FFFD in place of its bytes).
+    @Test func anArgumentThatIsNotUTF8IsRefused() throws {
+        let dir = try Workspace.make()
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        // 测试 in GBK: B2 E2 CA D4.
+        let result = try tagbench(
+            ["report", "Sessions/demo.json"], in: dir, shell: "set -- \"$@\" \"$(printf '\\262\\342\\312\\324')\"")
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("error: argument 3 ("), "\(result.stderr)")
+        #expect(result.stderr.contains(") is not UTF-8"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == before)
+    }
+
     @Test func anEmptyFileIsLoadedWithAWarning() throws {
         let dir = try prepared()
         _ = FileManager.default.createFile(atPath: dir + "/empty.txt", contents: Data())

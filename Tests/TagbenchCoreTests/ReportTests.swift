@@ -588,6 +588,17 @@ struct ReportTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/.empty.tmp-\(getpid())"))
+        // Nor a report the user is inside of.
+        try h.run("report out")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs")
+        let inDocs = EngineHarness(engine: h.engine, directory: h.directory + "/out/docs")
+        for out in [h.directory + "/out", "../../out", ".."] {
+            #expect(
+                inDocs.failure("report \(out)")
+                    == .writeFailed(
+                        out, reason: "a report replaces the folder it is written to; name a folder of its own"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory + "/out/docs") == pages)
     }
 
     /// The earlier report's `docs` swapped, while the report is written, for an empty folder of

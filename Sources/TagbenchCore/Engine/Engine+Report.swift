@@ -1,4 +1,17 @@
 extension Engine {
+    /// Whether the folder `target` is `folder` or one of the folders above it (its parent, its
+    /// parent's parent, … up to `/`).
+    static func isAtOrAbove(_ target: FileIdentity, _ folder: String) -> Bool {
+        var path = folder
+        var seen = FileIdentity(device: 0, inode: 0)
+        while let here = FileSystem.identity(of: path, followingLinks: true), here != seen {
+            if here == target { return true }
+            seen = here
+            path += "/.."
+        }
+        return false
+    }
+
     /// `report OUT [--docs …] [--labels …] [--with SESSION]...`: writes the HTML report folder;
     /// with other sessions, its index also shows their agreement with the open one, computed
     /// by `agree`'s code before anything is written (its errors leave nothing behind).
@@ -9,13 +22,12 @@ extension Engine {
         while typed.count > 1 && typed.hasSuffix("/") { typed.removeLast() }
         options.path = Paths.absolute(typed, base: context.baseDirectory)
         // The folder a report goes in is replaced whole: not the folder the user (or the
-        // script) is in, or its parent, however named.
+        // script) is in, nor one above it, however named.
         let last = typed.split(separator: "/", omittingEmptySubsequences: true).last
-        let target = FileSystem.identity(of: options.path, followingLinks: true)
         if last == nil || last == "." || last == ".."
-            || target != nil
-                && (target == FileSystem.identity(of: ".", followingLinks: true)
-                    || target == FileSystem.identity(of: context.baseDirectory, followingLinks: true))
+            || FileSystem.identity(of: options.path, followingLinks: true).map({ target in
+                Self.isAtOrAbove(target, ".") || Self.isAtOrAbove(target, context.baseDirectory)
+            }) == true
         {
             throw .writeFailed(typed, reason: "a report replaces the folder it is written to; name a folder of its own")
         }

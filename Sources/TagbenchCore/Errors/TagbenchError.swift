@@ -96,6 +96,9 @@ public enum TagbenchError: Error, Equatable, Sendable {
     /// The process may hold fewer files open at once (`ulimit -n`) than tagbench needs, counting
     /// those it was started with open (`inherited`, past the standard three).
     case tooFewOpenFiles(allowed: Int, needed: Int, inherited: Int)
+    /// A command-line argument (number `index`, from 1) that is not UTF-8, shown with U+FFFD in
+    /// place of the bytes that are not.
+    case argumentNotUTF8(index: Int, shown: String)
     /// A session another tagbench process has open.
     case sessionLocked(path: String, pid: Int32)
     /// `save` in a session opened with `--read-only`.
@@ -263,6 +266,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return "cannot write \(path): \(reason)"
         case .noSessionPath:
             return "no session file to save to"
+        case .argumentNotUTF8(let index, let shown):
+            return "argument \(index) (\(shown)) is not UTF-8"
         case .tooFewOpenFiles(let allowed, let needed, let inherited):
             return "this process may have only \(allowed) files open at once (ulimit -n); tagbench needs \(needed)"
                 + (inherited > 0 ? " (it was started with \(inherited) open beside the standard three)" : "")
@@ -380,6 +385,8 @@ public enum TagbenchError: Error, Equatable, Sendable {
             return
                 "text in UTF-16 without a BOM holds NUL bytes: load it with --encoding auto (which tells UTF-16 by them), utf-16le or utf-16be"
         case .noSessionPath: return "save PATH names the session file"
+        case .argumentNotUTF8:
+            return "tagbench takes names and text in UTF-8: two names that are not would be read as the same one"
         case .tooFewOpenFiles:
             return "raise the limit first, e.g. ulimit -n 1024 (past the hard limit, ulimit -Hn, only root can)"
         case .noSplitLines:

@@ -76,6 +76,13 @@ final class ReportFolder {
     /// Its permissions (with the set-group-id bit) and group when opened.
     let access: (mode: mode_t, group: gid_t)?
 
+    /// Gives its owner, when that is this process's user, the right to change what is in it.
+    private func makeWritable(files: FileOperations) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_uid == geteuid(), info.st_mode & S_IWUSR == 0 else { return }
+        _ = files.setMode(descriptor, (info.st_mode & 0o7777) | S_IWUSR)
+    }
+
     /// Gives it the permissions `mode`; 0 or the `errno`.
     func setMode(_ mode: mode_t, files: FileOperations) -> Int32 { files.setMode(descriptor, mode) }
 
@@ -198,6 +205,9 @@ final class ReportFolder {
     /// or in part, by another report counts as gone.
     func remove(files: FileOperations) -> Bool {
         let gone = { (failure: Int32) in failure == 0 || failure == ENOENT }
+        // A report made read-only by its owner (`chmod -R a-w`) is still removed when replaced.
+        makeWritable(files: files)
+        docs?.makeWritable(files: files)
         if let docs {
             for name in docs.names ?? [] { docs.removeIfKnown(name, files: files) }
             // Only the `docs` opened (an empty folder put in its place stays).
