@@ -131,12 +131,6 @@ final class ReportFolder {
         return false
     }
 
-    /// Whether `name` in it is a regular file (a link is not).
-    func isFile(_ name: String) -> Bool {
-        var info = stat()
-        return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
-    }
-
     /// Up to `count` bytes from the start of the regular file `name` in it, and the file as it
     /// was; nil when it cannot be read. Opened without blocking: a FIFO put there does not hang
     /// the report.
@@ -167,9 +161,10 @@ final class ReportFolder {
     func firstNotAReports(protected: ProtectedFiles, orEmpty: Bool) -> String? {
         guard let names else { return "." }
         if let other = names.first(where: { $0 != "index.html" && $0 != "docs" }) { return other }
+        // `head` reads only a regular file, never through a link.
         let isPage = { (folder: ReportFolder, name: String) -> Bool in
-            guard folder.isFile(name), !protected.wouldReplace(folder.path + "/" + name),
-                let head = folder.head(of: name, count: Self.headSize),
+            guard let head = folder.head(of: name, count: Self.headSize),
+                !protected.wouldReplace(folder.path + "/" + name),
                 orEmpty && head.bytes.isEmpty || Self.namesGenerator(head.bytes)
             else { return false }
             folder.known.insert(name, head.version)

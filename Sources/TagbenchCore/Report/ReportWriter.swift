@@ -47,11 +47,12 @@ public enum ReportWriter {
             options.path.hasSuffix("/") && options.path.count > 1 ? String(options.path.dropLast()) : options.path
         let shownName = Paths.fileName(of: target)
         try protected.check(target)
+        let found = try checkTarget(target, protected: protected)
         // The earlier report, if any: only the folder found here is ever set aside and removed.
-        let earlier = try checkTarget(target, protected: protected)
+        let earlier = found?.isReport == true ? found?.folder : nil
         // The folder the report replaces (an earlier report, an empty folder): the new one takes
         // its permissions and group.
-        let replaced = earlier?.access ?? ReportFolder(target)?.access
+        let replaced = found?.folder.access
         try FileSystem.makeDirectories(Paths.directory(of: target), files: files)
         let (stuck, kept) = removeLeftovers(of: target, protected: protected, files: files)
         if !stuck.isEmpty {
@@ -231,11 +232,12 @@ public enum ReportWriter {
         }
     }
 
-    /// The earlier report `target` holds (to be replaced), opened; nil when `target` is missing
-    /// or an empty folder. Throws when it is anything else (a file, a link, a folder with other
+    /// `target` as found, opened: an empty folder, or an earlier report (to be replaced); nil
+    /// when it is missing. Throws when it is anything else (a file, a link, a folder with other
     /// things in it).
-    private static func checkTarget(_ target: String, protected: ProtectedFiles) throws(TagbenchError) -> ReportFolder?
-    {
+    private static func checkTarget(
+        _ target: String, protected: ProtectedFiles
+    ) throws(TagbenchError) -> (folder: ReportFolder, isReport: Bool)? {
         switch FileSystem.kind(of: target) {
         case .missing: return nil
         case .directory:
@@ -246,7 +248,7 @@ public enum ReportWriter {
             guard let folder = ReportFolder(target), let names = folder.names else {
                 throw .unreadable(target, reason: FileSystem.errorText(errno))
             }
-            if names.isEmpty { return nil }
+            if names.isEmpty { return (folder, false) }
             if let other = folder.firstNotAReports(protected: protected, orEmpty: false) {
                 throw .writeFailed(
                     target,
@@ -261,7 +263,7 @@ public enum ReportWriter {
                         "a folder that is not empty and that no tagbench report made (it has no index.html; give a new or empty folder)"
                 )
             }
-            return folder
+            return (folder, true)
         default:
             throw .writeFailed(target, reason: "exists and is not a folder")
         }
