@@ -10,9 +10,15 @@ Tests/bench/bulk.tb --session s.json`, which adds the labels, loads the corpus, 
 terms and saves; then `tagbench export s.json spans out.jsonl`, which reopens the session). Each
 tool starts from the same state: the other tool's outputs were just written and are then removed,
 as a user's would be, so neither finds its own files warm in memory from a run before. Rounds
-alternate which tool goes first. Prints the processor, then for each tool min / median / max of
-the wall time and the system time of each process, the ratio of every pair, and whether both
-found the same spans; then the latency of interactive commands on the session tagbench saved.
+alternate which tool goes first. Each round also pairs the peer with the floor
+(Tests/bench/floor.c, built with cc): two C processes that do only the file work tagbench's two
+cannot skip — read the documents into memory of their own and hash them, write and fsync a
+session of the same size; read it and the documents again, write an export of the same size,
+hashed — and nothing else. The peer / floor ratio bounds what any program that keeps these rules
+can reach on the machine as it is during the run. Prints the processor, then for each tool min /
+median / max of the wall time and the system time of each process, the ratio of every pair, and
+whether both found the same spans; then the latency of interactive commands on the session
+tagbench saved.
 
 With --report DIR, then R rounds on that session of `tagbench export s.json spans` against
 `tagbench report s.json` (a page a document), both writing into DIR, each first removing its
@@ -50,6 +56,19 @@ def run(argv, cwd, env):
     if status != 0:
         sys.exit(f"{' '.join(map(str, argv))} failed:\n" + log.read_text())
     return elapsed, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024, log.read_text()
+
+
+def build_floor():
+    """Compiles Tests/bench/floor.c (the file work alone) into bench-out; returns its path."""
+    floor = OUT / "floor"
+    sources = [ROOT / "Tests" / "bench" / "floor.c", ROOT / "Sources" / "CTagbenchSHA256" / "sha256.c"]
+    if not floor.exists() or any(s.stat().st_mtime > floor.stat().st_mtime for s in sources):
+        compiler = shutil.which("cc") or shutil.which("clang")
+        if compiler is None:
+            sys.exit("no C compiler (cc or clang) to build Tests/bench/floor.c")
+        subprocess.run([compiler, "-O2", "-pthread", "-I", str(ROOT / "Sources" / "CTagbenchSHA256" / "include"),
+                        *map(str, sources), "-o", str(floor)], check=True, stderr=subprocess.DEVNULL)
+    return floor
 
 
 def processor():
@@ -112,18 +131,34 @@ def main():
         wall, user, system, rss, _ = run(peer_argv, ROOT, env)
         return {"wall": wall, "sys": system, "user": user, "rss": rss}
 
-    tb, py, ratios = [], [], []
+    # One pass first, not timed: the floor writes as many bytes as tagbench's session and export.
+    tagbench_pass()
+    session_bytes, export_bytes = (work / "s.json").stat().st_size, (work / "out.jsonl").stat().st_size
+    floor = build_floor()
+
+    def floor_pass():
+        clear_tagbench()
+        a = run([floor, "run", "corpus", "floor.json", str(session_bytes)], work, env)
+        b = run([floor, "export", "corpus", "floor.json", "floor.jsonl", str(export_bytes)], work, env)
+        return {"wall": a[0] + b[0], "sys_run": a[2], "sys_export": b[2]}
+
+    tb, py, ratios, fl, floor_ratios = [], [], [], [], []
     for round in range(args.rounds):
-        # Strict pairs; who goes first alternates, so neither always follows the other.
-        if round % 2 == 0:
-            p, t = peer_pass(), tagbench_pass()
-        else:
-            t, p = tagbench_pass(), peer_pass()
-        tb.append(t)
-        py.append(p)
-        ratios.append(p["wall"] / t["wall"])
-        print(f"  round {round + 1}: peer {p['wall']:.3f}s  tagbench {t['wall']:.3f}s  {ratios[-1]:.2f}x", flush=True)
+        # Strict pairs, tagbench's and then the floor's, each with a peer run of its own; who goes
+        # first alternates, so neither always follows the other.
+        for subject, results, pair_ratios in ((tagbench_pass, tb, ratios), (floor_pass, fl, floor_ratios)):
+            if round % 2 == 0:
+                p, t = peer_pass(), subject()
+            else:
+                t, p = subject(), peer_pass()
+            results.append(t)
+            py.append(p)
+            pair_ratios.append(p["wall"] / t["wall"])
+        print(f"  round {round + 1}: peer {py[-2]['wall']:.3f}s  tagbench {tb[-1]['wall']:.3f}s  {ratios[-1]:.2f}x"
+              f"   peer {py[-1]['wall']:.3f}s  floor {fl[-1]['wall']:.3f}s  {floor_ratios[-1]:.2f}x", flush=True)
     shutil.rmtree(peer_out, ignore_errors=True)
+    clear_tagbench()
+    tagbench_pass()
     py_spans = int(re.search(r"(\d+) spans", subprocess.run(peer_argv, capture_output=True, text=True, check=True).stdout).group(1))
     shutil.rmtree(peer_out, ignore_errors=True)
     med = statistics.median
@@ -136,6 +171,9 @@ def main():
     print(f"peer (orjson):           wall {spread([p['wall'] for p in py])}")
     print(f"    system time {spread([p['sys'] for p in py])}, peak RSS {med([p['rss'] for p in py]):.0f} MB")
     print(f"peer / tagbench, per pair: {spread(ratios, 'x', 2)}; of the medians {med([p['wall'] for p in py]) / med([t['wall'] for t in tb]):.2f}x")
+    print(f"floor (file work only, {floor.name}): wall {spread([f['wall'] for f in fl])}")
+    print(f"    system time: run {spread([f['sys_run'] for f in fl])}, export {spread([f['sys_export'] for f in fl])}")
+    print(f"peer / floor, per pair: {spread(floor_ratios, 'x', 2)}: the most a program doing this file work could reach")
     spans = tb[-1]["spans"]
     print(f"spans: tagbench {spans}, peer {py_spans}: {'same' if spans == py_spans else 'DIFFERENT'}")
     latency(work, documents, env, args.binary)
