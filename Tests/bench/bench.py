@@ -157,7 +157,7 @@ def main():
         print(f"  round {round + 1}: peer {py[-2]['wall']:.3f}s  tagbench {tb[-1]['wall']:.3f}s  {ratios[-1]:.2f}x"
               f"   peer {py[-1]['wall']:.3f}s  floor {fl[-1]['wall']:.3f}s  {floor_ratios[-1]:.2f}x", flush=True)
     shutil.rmtree(peer_out, ignore_errors=True)
-    clear_tagbench()
+    # The floor's last pass removed tagbench's session: made again for what follows (untimed).
     tagbench_pass()
     py_spans = int(re.search(r"(\d+) spans", subprocess.run(peer_argv, capture_output=True, text=True, check=True).stdout).group(1))
     shutil.rmtree(peer_out, ignore_errors=True)
@@ -168,10 +168,10 @@ def main():
     print(f"tagbench (run + export): wall {spread([t['wall'] for t in tb])}")
     print(f"    system time: run {spread([t['sys_run'] for t in tb])}, export {spread([t['sys_export'] for t in tb])}")
     print(f"    peak RSS {med([t['rss'] for t in tb]):.0f} MB")
-    print(f"peer (orjson):           wall {spread([p['wall'] for p in py])}")
+    print(f"peer (orjson, both pairs): wall {spread([p['wall'] for p in py])}")
     print(f"    system time {spread([p['sys'] for p in py])}, peak RSS {med([p['rss'] for p in py]):.0f} MB")
     print(f"peer / tagbench, per pair: {spread(ratios, 'x', 2)}; of the medians {med([p['wall'] for p in py]) / med([t['wall'] for t in tb]):.2f}x")
-    print(f"floor (file work only, {floor.name}): wall {spread([f['wall'] for f in fl])}")
+    print(f"floor (Tests/bench/floor.c, the file work only): wall {spread([f['wall'] for f in fl])}")
     print(f"    system time: run {spread([f['sys_run'] for f in fl])}, export {spread([f['sys_export'] for f in fl])}")
     print(f"peer / floor, per pair: {spread(floor_ratios, 'x', 2)}: the most a program doing this file work could reach")
     spans = tb[-1]["spans"]
