@@ -225,6 +225,8 @@ struct CommandParserTests {
             .invalidArgument(command: "tag", argument: "h3-h1", expected: "a range of hits in order (h1-h3)"), nil
         ),
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
+        ("export spans \"\"", .invalidArgument(command: "export", argument: "", expected: "a path to write to"), nil),
+        ("report \"\"", .invalidArgument(command: "report", argument: "", expected: "a folder to write to"), nil),
         (
             "stats --top 0",
             .invalidArgument(command: "stats", argument: "0", expected: "a number of documents from 1"), nil

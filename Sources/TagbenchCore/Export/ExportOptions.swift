@@ -62,6 +62,10 @@ public struct ExportOptions: Hashable, Sendable {
         -> ExportOptions
     {
         guard let f = ExportFormat(rawValue: format) else { throw .unknownExportFormat(format) }
+        // An empty path would be resolved to the folder the user is in.
+        guard !path.isEmpty else {
+            throw .invalidArgument(command: "export", argument: path, expected: "a path to write to")
+        }
         var o = ExportOptions(format: f, path: path)
         var i = 0
         func value(_ option: String) throws(TagbenchError) -> String {

@@ -20,6 +20,10 @@ public struct ReportOptions: Hashable, Sendable {
 
     /// Parses the words after `report OUT`.
     public static func parse(path: String, options words: [String]) throws(TagbenchError) -> ReportOptions {
+        // An empty path would be resolved to the folder the user is in.
+        guard !path.isEmpty else {
+            throw .invalidArgument(command: "report", argument: path, expected: "a folder to write to")
+        }
         var options = ReportOptions(path: path)
         var i = 0
         while i < words.count {
