@@ -658,6 +658,21 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted() == before)
     }
 
+    /// A link as OUT is refused as a link, whether it leads to a folder, to a file or nowhere, and
+    /// stays as it was.
+    @Test(arguments: ["folder", "file", "nowhere"]) func aLinkAsOutIsRefusedAsALink(to leadsTo: String) throws {
+        let h = try harness()
+        let target = h.directory + "/" + leadsTo
+        if leadsTo == "folder" { #expect(mkdir(target, 0o755) == 0) }
+        if leadsTo == "file" { #expect(FileManager.default.createFile(atPath: target, contents: Data("x".utf8))) }
+        #expect(symlink(target, h.directory + "/out") == 0)
+        #expect(
+            h.failure("report out")
+                == .writeFailed("out", reason: "it is a symbolic link; a report is written only into a real folder"))
+        #expect(FileSystem.isLink(h.directory + "/out"))
+        #expect(FileManager.default.fileExists(atPath: target) == (leadsTo != "nowhere"))
+    }
+
     /// A failure in the staging folder is said of OUT, with where in it: the staging folder is
     /// gone when the error is shown.
     @Test func aFailedPageIsSaidOfOut() throws {

@@ -238,13 +238,14 @@ public enum ReportWriter {
     private static func checkTarget(
         _ target: String, protected: ProtectedFiles
     ) throws(TagbenchError) -> (folder: ReportFolder, isReport: Bool)? {
+        // A link is refused whatever it leads to (a folder, a file, nowhere): where it leads may
+        // change under the report.
+        guard !FileSystem.isLink(target) else {
+            throw .writeFailed(target, reason: "it is a symbolic link; a report is written only into a real folder")
+        }
         switch FileSystem.kind(of: target) {
         case .missing: return nil
         case .directory:
-            // A link to a folder is refused: where it leads may change under the report.
-            guard !FileSystem.isLink(target) else {
-                throw .writeFailed(target, reason: "it is a symbolic link; a report is written only into a real folder")
-            }
             guard let folder = ReportFolder(target), let names = folder.names else {
                 throw .unreadable(target, reason: FileSystem.errorText(errno))
             }
