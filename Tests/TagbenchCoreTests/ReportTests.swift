@@ -627,6 +627,21 @@ struct ReportTests {
         #expect(lstat(h.directory + "/out/docs", &info) == 0 && info.st_mode & 0o7777 == 0o700)
     }
 
+    /// A replaced report's folder and its docs keep their group (a team's shared folder), here
+    /// where the user may give it; one it may not is said (checked by hand: the tests run as root).
+    @Test func theReportAndItsDocsKeepTheirGroup() throws {
+        let h = try harness()
+        try h.run("report out")
+        var info = stat()
+        #expect(lstat(h.directory + "/out", &info) == 0)
+        let other = info.st_gid == 1 ? gid_t(2) : gid_t(1)
+        #expect(chown(h.directory + "/out", uid_t.max, other) == 0)
+        #expect(chown(h.directory + "/out/docs", uid_t.max, other) == 0)
+        try h.run("report out")
+        #expect(lstat(h.directory + "/out", &info) == 0 && info.st_gid == other)
+        #expect(lstat(h.directory + "/out/docs", &info) == 0 && info.st_gid == other)
+    }
+
     /// While the pages are written, the staging folder is kept from others (the pages hold
     /// the documents' text); the report then has the permissions it was made with.
     @Test func theStagingFolderIsPrivateWhileWritten() throws {

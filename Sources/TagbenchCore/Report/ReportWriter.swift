@@ -121,9 +121,16 @@ public enum ReportWriter {
                     )
                 }
             }
-            // Its docs as the replaced report's were (the pages stay as made).
-            if let mode = earlier?.docs?.access?.mode {
-                try succeed(docs.setMode(mode, files: files), staging + "/docs")
+            // Its docs as the replaced report's were, permissions and group (the pages stay as
+            // made): a group the user may not give is said as OUT's is.
+            if let docsAccess = earlier?.docs?.access {
+                let (failure, hasGroup) = docs.take(docsAccess, files: files)
+                try succeed(failure, staging + "/docs")
+                if !hasGroup {
+                    result.warnings.append(
+                        "\(shownName)/docs had the group \(groupName(docsAccess.group)), which this user may not give it; the new one has the group \(groupName(docs.access?.group ?? docsAccess.group))"
+                    )
+                }
             }
             // The new report takes OUT's name (`replace`), then the earlier report goes. Each
             // is first checked to be the folder it was: one swapped in meanwhile (a link, a
