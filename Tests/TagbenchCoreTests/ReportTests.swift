@@ -673,6 +673,36 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted() == before)
     }
 
+    /// In a team's shared folder (set-group-id, a group of its own) every file of a report
+    /// takes that group, as any file made there does: OUT, its index, docs and the pages, for a
+    /// new report and for one that replaces a report whose folders have the group.
+    @Test func aReportInASharedFolderTakesItsGroup() throws {
+        let h = try harness()
+        var info = stat()
+        #expect(lstat(h.directory, &info) == 0)
+        let team = info.st_gid == 1 ? gid_t(2) : gid_t(1)
+        func groups(_ out: String) throws -> Set<gid_t> {
+            let pages = try FileManager.default.contentsOfDirectory(atPath: out + "/docs").map { out + "/docs/" + $0 }
+            #expect(!pages.isEmpty)
+            return Set(
+                ([out, out + "/index.html", out + "/docs"] + pages).map { path in
+                    var info = stat()
+                    return lstat(path, &info) == 0 ? info.st_gid : gid_t.max
+                })
+        }
+        #expect(mkdir(h.directory + "/shared", 0o755) == 0)
+        #expect(chown(h.directory + "/shared", uid_t.max, team) == 0 && chmod(h.directory + "/shared", 0o2775) == 0)
+        try h.run("report shared/out")
+        #expect(try groups(h.directory + "/shared/out") == [team])
+        try h.run("report out")
+        #expect(try groups(h.directory + "/out") == [info.st_gid])
+        for folder in ["/out", "/out/docs"] {
+            #expect(chown(h.directory + folder, uid_t.max, team) == 0 && chmod(h.directory + folder, 0o2770) == 0)
+        }
+        try h.run("report out")
+        #expect(try groups(h.directory + "/out") == [team])
+    }
+
     /// A link as OUT is refused as a link, whether it leads to a folder, to a file or nowhere, and
     /// stays as it was.
     @Test(arguments: ["folder", "file", "nowhere"]) func aLinkAsOutIsRefusedAsALink(to leadsTo: String) throws {

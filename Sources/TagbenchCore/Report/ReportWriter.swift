@@ -84,14 +84,38 @@ public enum ReportWriter {
             }
             made = folder
             // Kept from others while the pages (the documents' text) are written into it, then
-            // given, just before it takes OUT's name, the permissions and group of the folder it
-            // replaces (a folder kept from others stays so), or those it was made with.
+            // given, just before it takes OUT's name, the permissions of the folder it replaces
+            // (a folder kept from others stays so), or those it was made with. Its group, and
+            // with it the set-group-id bit, it has from the start: what is made in it takes that
+            // group, as in a team's shared folder (a group this user may not give is said).
             let access = replaced ?? folder.access
-            try succeed(folder.setMode(0o700, files: files), staging)
+            if let access {
+                let (failure, hasGroup) = folder.take(
+                    (mode: 0o700 | access.mode & S_ISGID, group: access.group), files: files)
+                try succeed(failure, staging)
+                if !hasGroup {
+                    result.warnings.append(
+                        "\(shownName) had the group \(groupName(access.group)), which this user may not give it; the report has the group \(groupName(folder.access?.group ?? access.group))"
+                    )
+                }
+            } else {
+                try succeed(folder.setMode(0o700, files: files), staging)
+            }
             try succeed(folder.makeDocs(files: files), staging + "/docs")
             // Opened now, and the same check: the `docs` removed on failure is the one made here.
             guard folder.adoptEmptyDocs(), let docs = folder.docs else {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
+            }
+            // Its docs as the replaced report's were, permissions and group, before the pages
+            // are made in it (they take its group where it has the set-group-id bit).
+            if let docsAccess = earlier?.docs?.access {
+                let (failure, hasGroup) = docs.take(docsAccess, files: files)
+                try succeed(failure, staging + "/docs")
+                if !hasGroup {
+                    result.warnings.append(
+                        "\(shownName)/docs had the group \(groupName(docsAccess.group)), which this user may not give it; the new one has the group \(groupName(docs.access?.group ?? docsAccess.group))"
+                    )
+                }
             }
             defer { monitor?.finished() }
             // Pages are created in the folders opened here, whatever their paths lead to later.
@@ -112,26 +136,7 @@ public enum ReportWriter {
                 )
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
-            if let access {
-                let (failure, hasGroup) = folder.take(access, files: files)
-                try succeed(failure, staging)
-                if !hasGroup {
-                    result.warnings.append(
-                        "\(shownName) had the group \(groupName(access.group)), which this user may not give it; the report has the group \(groupName(folder.access?.group ?? access.group))"
-                    )
-                }
-            }
-            // Its docs as the replaced report's were, permissions and group (the pages stay as
-            // made): a group the user may not give is said as OUT's is.
-            if let docsAccess = earlier?.docs?.access {
-                let (failure, hasGroup) = docs.take(docsAccess, files: files)
-                try succeed(failure, staging + "/docs")
-                if !hasGroup {
-                    result.warnings.append(
-                        "\(shownName)/docs had the group \(groupName(docsAccess.group)), which this user may not give it; the new one has the group \(groupName(docs.access?.group ?? docsAccess.group))"
-                    )
-                }
-            }
+            if let access { try succeed(folder.setMode(access.mode, files: files), staging) }
             // The new report takes OUT's name (`replace`), then the earlier report goes. Each
             // is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
