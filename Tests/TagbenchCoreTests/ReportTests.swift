@@ -627,6 +627,30 @@ struct ReportTests {
         #expect(lstat(h.directory + "/out/docs", &info) == 0 && info.st_mode & 0o7777 == 0o700)
     }
 
+    /// The permissions of `path` in the staging folder of `report out` while its pages are written.
+    func modeWhileWriting(_ h: EngineHarness, of path: String) throws -> mode_t? {
+        var seen: mode_t?
+        h.engine.monitor = WhileWriting {
+            var info = stat()
+            if lstat(h.directory + "/.out.tmp-\(getpid())" + path, &info) == 0 { seen = info.st_mode & 0o7777 }
+        }
+        try h.run("report out")
+        return seen
+    }
+
+    /// A report its owner made read-only is replaced by one as read-only: its docs' permissions
+    /// are given once the pages are made (given before, its owner could not make them), and
+    /// the staging docs are its owner's to write meanwhile.
+    @Test func aReadOnlyReportsDocsGetTheirPermissionsAfterThePages() throws {
+        let h = try harness()
+        try h.run("report out")
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: h.directory + "/out/docs")
+        #expect(try modeWhileWriting(h, of: "/docs") == 0o700)
+        var info = stat()
+        #expect(lstat(h.directory + "/out/docs", &info) == 0 && info.st_mode & 0o7777 == 0o555)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: h.directory + "/out/docs")
+    }
+
     /// A replaced report's folder and its docs keep their group (a team's shared folder), here
     /// where the user may give it; one it may not is said (checked by hand: the tests run as root).
     @Test func theReportAndItsDocsKeepTheirGroup() throws {
@@ -646,13 +670,7 @@ struct ReportTests {
     /// the documents' text); the report then has the permissions it was made with.
     @Test func theStagingFolderIsPrivateWhileWritten() throws {
         let h = try harness()
-        var seen: mode_t?
-        h.engine.monitor = WhileWriting {
-            var info = stat()
-            if lstat(h.directory + "/.out.tmp-\(getpid())", &info) == 0 { seen = info.st_mode & 0o7777 }
-        }
-        try h.run("report out")
-        #expect(seen == 0o700)
+        #expect(try modeWhileWriting(h, of: "") == 0o700)
         // What mkdir gives a folder here (the umask applied).
         var made = stat(), info = stat()
         #expect(mkdir(h.directory + "/made", 0o755) == 0 && lstat(h.directory + "/made", &made) == 0)

@@ -86,14 +86,35 @@ final class ReportFolder {
     /// Gives it the permissions `mode`; 0 or the `errno`.
     func setMode(_ mode: mode_t, files: FileOperations) -> Int32 { files.setMode(descriptor, mode) }
 
-    /// Gives it `access`: the group where this process may (whether it has it is returned),
-    /// then the permissions (0 or their `errno`).
-    func take(_ access: (mode: mode_t, group: gid_t), files: FileOperations) -> (failure: Int32, hasGroup: Bool) {
+    /// Kept from others (0700) while a report is written into it, with the group of `access`
+    /// where this process may give it and its set-group-id bit: what is made in it takes the
+    /// group, as in a team's shared folder. 0 or the `errno` of the permissions.
+    func take(privately access: (mode: mode_t, group: gid_t)?, files: FileOperations) -> Int32 {
+        if let access { _ = fchown(descriptor, uid_t.max, access.group) }
+        return setMode(0o700 | (access?.mode ?? 0) & S_ISGID, files: files)
+    }
+
+    /// What it lacks of `wanted` (the folder it replaces), said as `shown`: a group this user
+    /// may not give, or the set-group-id bit, which the system drops for a user outside the
+    /// group; nil when it has both.
+    func shortfall(from wanted: (mode: mode_t, group: gid_t), shown: String) -> String? {
         var info = stat()
-        let hasGroup =
-            fchown(descriptor, uid_t.max, access.group) == 0
-            || fstat(descriptor, &info) == 0 && info.st_gid == access.group
-        return (setMode(access.mode, files: files), hasGroup)
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        if info.st_gid != wanted.group {
+            return
+                "\(shown) had the group \(Self.groupName(wanted.group)), which this user may not give it; the new one has the group \(Self.groupName(info.st_gid))"
+        }
+        if wanted.mode & S_ISGID != 0 && info.st_mode & S_ISGID == 0 {
+            return
+                "\(shown) cannot keep the set-group-id bit of group \(Self.groupName(wanted.group)), which this user is not in: its files have this user's group"
+        }
+        return nil
+    }
+
+    /// A group's name, or its number when it has none.
+    static func groupName(_ group: gid_t) -> String {
+        guard let entry = getgrgid(group), let name = entry.pointee.gr_name else { return "\(group)" }
+        return String(cString: name)
     }
 
     deinit { close(descriptor) }

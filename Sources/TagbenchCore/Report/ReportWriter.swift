@@ -89,34 +89,16 @@ public enum ReportWriter {
             // with it the set-group-id bit, it has from the start: what is made in it takes that
             // group, as in a team's shared folder (a group this user may not give is said).
             let access = replaced ?? folder.access
-            if let access {
-                let (failure, hasGroup) = folder.take(
-                    (mode: 0o700 | access.mode & S_ISGID, group: access.group), files: files)
-                try succeed(failure, staging)
-                if !hasGroup {
-                    result.warnings.append(
-                        "\(shownName) had the group \(groupName(access.group)), which this user may not give it; the report has the group \(groupName(folder.access?.group ?? access.group))"
-                    )
-                }
-            } else {
-                try succeed(folder.setMode(0o700, files: files), staging)
-            }
+            try succeed(folder.take(privately: access, files: files), staging)
             try succeed(folder.makeDocs(files: files), staging + "/docs")
             // Opened now, and the same check: the `docs` removed on failure is the one made here.
             guard folder.adoptEmptyDocs(), let docs = folder.docs else {
                 throw TagbenchError.writeFailed(staging + "/docs", reason: "it changed while the report was written")
             }
-            // Its docs as the replaced report's were, permissions and group, before the pages
-            // are made in it (they take its group where it has the set-group-id bit).
-            if let docsAccess = earlier?.docs?.access {
-                let (failure, hasGroup) = docs.take(docsAccess, files: files)
-                try succeed(failure, staging + "/docs")
-                if !hasGroup {
-                    result.warnings.append(
-                        "\(shownName)/docs had the group \(groupName(docsAccess.group)), which this user may not give it; the new one has the group \(groupName(docs.access?.group ?? docsAccess.group))"
-                    )
-                }
-            }
+            // Its docs the replaced report's group before the pages are made in it, and its
+            // permissions (read-only, it may be) once they are.
+            let docsAccess = earlier?.docs?.access
+            if let docsAccess { try succeed(docs.take(privately: docsAccess, files: files), staging + "/docs") }
             defer { monitor?.finished() }
             // Pages are created in the folders opened here, whatever their paths lead to later.
             let pages = try ReportPages.write(
@@ -136,7 +118,13 @@ public enum ReportWriter {
                 )
             }
             if tb_deferred_signal() != 0 { throw TagbenchError.interrupted("report to \(shownName)") }
-            if let access { try succeed(folder.setMode(access.mode, files: files), staging) }
+            for (made, wanted, inside) in [(folder, access, ""), (docs, docsAccess, "/docs")] {
+                guard let wanted else { continue }
+                try succeed(made.setMode(wanted.mode, files: files), staging + inside)
+                if let warning = made.shortfall(from: wanted, shown: shownName + inside) {
+                    result.warnings.append(warning)
+                }
+            }
             // The new report takes OUT's name (`replace`), then the earlier report goes. Each
             // is first checked to be the folder it was: one swapped in meanwhile (a link, a
             // folder of the user's) is not moved, and the report fails.
@@ -328,12 +316,6 @@ public enum ReportWriter {
 
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
         try succeed(files.makeDirectory(path, 0o755), path)
-    }
-
-    /// A group's name, or its number when it has none.
-    private static func groupName(_ group: gid_t) -> String {
-        guard let entry = getgrgid(group), let name = entry.pointee.gr_name else { return "\(group)" }
-        return String(cString: name)
     }
 
     /// Throws the failure of an operation on `path` (0: none).
