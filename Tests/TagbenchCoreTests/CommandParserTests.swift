@@ -227,10 +227,24 @@ struct CommandParserTests {
         ("undo 0", .invalidArgument(command: "undo", argument: "0", expected: "a positive number"), nil),
         ("export spans \"\"", .invalidArgument(command: "export", argument: "", expected: "a path to write to"), nil),
         (
+            "export spans out/.",
+            .invalidArgument(
+                command: "export", argument: "out/.",
+                expected: "a file path (one ending in /, . or .. is a folder; only brat writes one)"),
+            nil
+        ),
+        (
+            "export bio a/..",
+            .invalidArgument(
+                command: "export", argument: "a/..",
+                expected: "a file path (one ending in /, . or .. is a folder; only brat writes one)"),
+            nil
+        ),
+        (
             "export spans out/",
             .invalidArgument(
                 command: "export", argument: "out/",
-                expected: "a file path (a path ending in / is a folder; only brat writes one)"),
+                expected: "a file path (one ending in /, . or .. is a folder; only brat writes one)"),
             nil
         ),
         ("report \"\"", .invalidArgument(command: "report", argument: "", expected: "a folder to write to"), nil),

@@ -203,9 +203,17 @@ extension Engine {
         // Written to a device (stdout, most likely): the summary must not follow the data there.
         // Paths as the user wrote them: the manifest is named by the path typed, plus its suffix.
         if let manifest = result.manifest {
+            // A folder's path (brat) may end in `/` or `/.`: the manifest is beside the folder.
+            var typed = path
+            while typed.count > 1 && (typed.hasSuffix("/") || typed.hasSuffix("/.")) {
+                typed.removeLast(typed.hasSuffix("/") ? 1 : 2)
+            }
+            let last = typed.split(separator: "/").last
             let shown =
-                manifest.hasPrefix(options.path)
-                ? path + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
+                last == "." || last == ".."
+                ? manifest
+                : manifest.hasPrefix(options.path)
+                    ? typed + manifest.dropFirst(options.path.count) : Paths.fileName(of: manifest)
             emit(.message(Wording.withManifest(summary, shown)))
         } else {
             emit(.status(summary))

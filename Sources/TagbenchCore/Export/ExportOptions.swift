@@ -62,15 +62,17 @@ public struct ExportOptions: Hashable, Sendable {
         -> ExportOptions
     {
         guard let f = ExportFormat(rawValue: format) else { throw .unknownExportFormat(format) }
-        // An empty path would be resolved to the folder the user is in; one ending in `/` names a
-        // folder, which only brat writes (its files would be written beside it, under its name).
+        // An empty path would be resolved to the folder the user is in; one ending in `/`, `.` or
+        // `..` names a folder, which only brat writes (other files would be written beside it,
+        // under its name).
         guard !path.isEmpty else {
             throw .invalidArgument(command: "export", argument: path, expected: "a path to write to")
         }
-        guard f == .brat || !path.hasSuffix("/") else {
+        let last = path.split(separator: "/").last
+        guard f == .brat || !(path.hasSuffix("/") || last == "." || last == "..") else {
             throw .invalidArgument(
                 command: "export", argument: path,
-                expected: "a file path (a path ending in / is a folder; only brat writes one)")
+                expected: "a file path (one ending in /, . or .. is a folder; only brat writes one)")
         }
         var o = ExportOptions(format: f, path: path)
         var i = 0
