@@ -177,6 +177,17 @@ struct EndToEndTests {
         #expect(result.stderr.contains("hint: formats: spans, doccano, classify, bio, brat, label-studio"))
     }
 
+    /// brat writes a folder, typed with or without a trailing `/` or `/.`: the summary names the
+    /// manifest where it is, beside the folder.
+    @Test(arguments: ["bratset", "bratset/", "bratset/.", "bratset//"])
+    func bratsManifestIsNamedWhereItIs(typed: String) throws {
+        let dir = try Workspace.make()
+        let result = try tagbench(["export", "Sessions/demo.json", "brat", typed], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasSuffix("; manifest bratset.manifest.json\n"), "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/bratset.manifest.json"))
+    }
+
     @Test func exportOptionsOnTheCommandLineAndTheirErrors() throws {
         let dir = try Workspace.make()
         var result = try tagbench(
