@@ -177,6 +177,20 @@ struct EndToEndTests {
         #expect(result.stderr.contains("hint: formats: spans, doccano, classify, bio, brat, label-studio"))
     }
 
+    /// A report's folders and pages have the permissions the user's umask gives any folder and
+    /// file made: under a team's 002 the group may replace it, under 077 no one else may read it.
+    @Test(arguments: [("022", 0o755, 0o644), ("002", 0o775, 0o664), ("077", 0o700, 0o600)])
+    func aReportsPermissionsFollowTheUmask(umask: String, folder: Int, file: Int) throws {
+        let dir = try Workspace.make()
+        let result = try tagbench(["report", "Sessions/demo.json", "out"], in: dir, shell: "umask \(umask)")
+        #expect(result.status == 0, "\(result.stderr)")
+        for (path, mode) in [("out", folder), ("out/docs", folder), ("out/index.html", file), ("out/docs/1.html", file)]
+        {
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/" + path)
+            #expect((attributes[.posixPermissions] as? Int) == mode, "\(path)")
+        }
+    }
+
     /// brat writes a folder, typed with or without a trailing `/` or `/.`: the summary names the
     /// manifest where it is, beside the folder.
     @Test(arguments: ["bratset", "bratset/", "bratset/.", "bratset//"])

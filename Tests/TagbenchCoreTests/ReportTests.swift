@@ -667,15 +667,21 @@ struct ReportTests {
     }
 
     /// While the pages are written, the staging folder is kept from others (the pages hold
-    /// the documents' text); the report then has the permissions it was made with.
+    /// the documents' text); the report then has the permissions any folder and file made here
+    /// would (the user's umask decides: a team's 002 lets the group replace the report).
     @Test func theStagingFolderIsPrivateWhileWritten() throws {
         let h = try harness()
         #expect(try modeWhileWriting(h, of: "") == 0o700)
-        // What mkdir gives a folder here (the umask applied).
-        var made = stat(), info = stat()
-        #expect(mkdir(h.directory + "/made", 0o755) == 0 && lstat(h.directory + "/made", &made) == 0)
-        #expect(lstat(h.directory + "/out", &info) == 0)
-        #expect(info.st_mode & 0o7777 == made.st_mode & 0o7777)
+        // What mkdir and creat give a folder and a file here (the umask applied).
+        var folder = stat(), file = stat(), info = stat()
+        #expect(mkdir(h.directory + "/made", 0o777) == 0 && lstat(h.directory + "/made", &folder) == 0)
+        let fd = open(h.directory + "/made.html", O_WRONLY | O_CREAT | O_EXCL, 0o666)
+        #expect(fd >= 0 && close(fd) == 0 && lstat(h.directory + "/made.html", &file) == 0)
+        for (path, made) in [
+            ("/out", folder), ("/out/docs", folder), ("/out/index.html", file), ("/out/docs/1.html", file)
+        ] {
+            #expect(lstat(h.directory + path, &info) == 0 && info.st_mode & 0o7777 == made.st_mode & 0o7777, "\(path)")
+        }
     }
 
     /// `.`, `..`, an empty name or `/` is not a folder to give a report: it would replace the

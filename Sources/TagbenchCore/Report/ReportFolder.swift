@@ -124,9 +124,10 @@ final class ReportFolder {
         ReportPageFile.Folder(descriptor: descriptor, path: path, created: known)
     }
 
-    /// Makes its `docs` (through its descriptor); 0 or the `errno`.
+    /// Makes its `docs` (through its descriptor), as `mkdir` would (the user's umask decides its
+    /// permissions); 0 or the `errno`.
     func makeDocs(files: FileOperations) -> Int32 {
-        files.makeDirectory("docs", in: descriptor, path: path + "/docs", 0o755)
+        files.makeDirectory("docs", in: descriptor, path: path + "/docs", 0o777)
     }
 
     /// Its entries' names, sorted by bytes; nil when it cannot be listed.

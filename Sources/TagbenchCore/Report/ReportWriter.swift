@@ -314,8 +314,9 @@ public enum ReportWriter {
         return (stuck, kept)
     }
 
+    /// Makes a folder as `mkdir` would: the user's umask decides its permissions.
     private static func makeDirectory(_ path: String, files: FileOperations) throws(TagbenchError) {
-        try succeed(files.makeDirectory(path, 0o755), path)
+        try succeed(files.makeDirectory(path, 0o777), path)
     }
 
     /// Throws the failure of an operation on `path` (0: none).
