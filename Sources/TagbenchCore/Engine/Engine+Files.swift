@@ -154,7 +154,10 @@ extension Engine {
     }
 
     func save(_ path: String?, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
-        let target = path.map { Paths.absolute($0, base: context.baseDirectory) } ?? sessionPath
+        let target =
+            try path.map { (typed) throws(TagbenchError) in
+                try FileSystem.writtenPath(typed, base: context.baseDirectory)
+            } ?? sessionPath
         guard let target else { throw .noSessionPath }
         if isReadOnly && FileSystem.resolvingLinks(target) == sessionPath { throw .readOnlySession }
         // The same check as every export file's: a document by any name (a symlinked folder).
@@ -177,7 +180,7 @@ extension Engine {
     func export(_ options: ExportOptions, context: ExecutionContext, emit: (OutputItem) -> Void) throws(TagbenchError) {
         var options = options
         let path = options.path
-        options.path = Paths.absolute(path, base: context.baseDirectory)
+        options.path = try FileSystem.writtenPath(path, base: context.baseDirectory)
         // No file the export writes may be an input by any name (a link, another spelling).
         let protected = ProtectedFiles(
             session.documents.map(\.path) + [sessionPath].compactMap { $0 })

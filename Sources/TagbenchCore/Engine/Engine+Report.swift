@@ -20,7 +20,7 @@ extension Engine {
         // OUT as typed, for messages (`out/` and `out//` are `out`).
         var typed = options.path
         while typed.count > 1 && typed.hasSuffix("/") { typed.removeLast() }
-        options.path = Paths.absolute(typed, base: context.baseDirectory)
+        options.path = try FileSystem.writtenPath(typed, base: context.baseDirectory)
         // The folder a report goes in is replaced whole: not the folder the user (or the
         // script) is in, nor one above it, however named.
         let last = typed.split(separator: "/", omittingEmptySubsequences: true).last

@@ -228,6 +228,29 @@ public enum FileSystem {
         if failure != 0 && failure != EEXIST { throw .writeFailed(path, reason: errorText(failure)) }
     }
 
+    /// `typed` made absolute against `base` for a file or folder to be written. Paths are tidied
+    /// as text (`Paths.absolute`: `L/../x` is `x`), where the system follows a link before its
+    /// `..` (`L/../x` is `x` beside where `L` leads): a `..` after a link is refused rather than
+    /// writing somewhere the user did not mean.
+    public static func writtenPath(_ typed: String, base: String) throws(TagbenchError) -> String {
+        let absolute = Paths.absolute(typed, base: base)
+        let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
+        guard let lastUp = parts.lastIndex(of: "..") else { return absolute }
+        let upTo = parts[...lastUp].joined(separator: "/")
+        let asTyped = (typed.hasPrefix("/") ? "/" : base + "/") + upTo
+        // Nothing there: no link is followed, and the text's reading is the only one.
+        guard let followed = realpath(asTyped, nil) else { return absolute }
+        defer { free(followed) }
+        let tidied = realpath(Paths.absolute(upTo, base: base), nil)
+        defer { free(tidied) }
+        guard let tidied, strcmp(tidied, followed) == 0 else {
+            let meant = Paths.absolute(parts[(lastUp + 1)...].joined(separator: "/"), base: String(cString: followed))
+            throw .writeFailed(
+                typed, reason: "a .. after a symbolic link leads to \(meant); name the place without the link or ..")
+        }
+        return absolute
+    }
+
     /// `path` (absolute) with symbolic links resolved, so that every name of a file gives the
     /// same path; a file that does not exist yet is resolved through its folder.
     public static func resolvingLinks(_ path: String) -> String {
