@@ -651,6 +651,21 @@ struct ReportTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: h.directory + "/out/docs")
     }
 
+    /// Replacing a report, its pages are made as the earlier pages were (the umask applied): a
+    /// report made read-only or private stays so.
+    @Test(arguments: [0o444, 0o600]) func thePagesTakeTheEarlierPagesPermissions(mode: Int) throws {
+        let h = try harness()
+        try h.run("report out")
+        for page in ["/out/index.html", "/out/docs/1.html"] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: h.directory + page)
+        }
+        try h.run("report out")
+        for page in ["/out/index.html", "/out/docs/1.html"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: h.directory + page)
+            #expect((attributes[.posixPermissions] as? Int) == mode, "\(page)")
+        }
+    }
+
     /// A replaced report's folder and its docs keep their group (a team's shared folder), here
     /// where the user may give it; one it may not is said (checked by hand: the tests run as root).
     @Test func theReportAndItsDocsKeepTheirGroup() throws {

@@ -119,9 +119,17 @@ final class ReportFolder {
 
     deinit { close(descriptor) }
 
-    /// It as a folder to create pages in (through its descriptor; each page created is known).
-    var pageFolder: ReportPageFile.Folder {
-        ReportPageFile.Folder(descriptor: descriptor, path: path, created: known)
+    /// It as a folder to create pages in (through its descriptor; each page created is known),
+    /// each with the permissions `mode` less the umask.
+    func pageFolder(mode: mode_t) -> ReportPageFile.Folder {
+        ReportPageFile.Folder(descriptor: descriptor, path: path, created: known, mode: mode)
+    }
+
+    /// The permissions of its `index.html` (not followed if a link); nil when it has none.
+    var indexMode: mode_t? {
+        var info = stat()
+        guard fstatat(descriptor, "index.html", &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return info.st_mode & 0o7777
     }
 
     /// Makes its `docs` (through its descriptor), as `mkdir` would (the user's umask decides its

@@ -16,6 +16,8 @@ enum ReportPageFile {
         /// Where each page written in it is recorded: a failed report removes those, and only
         /// those, while each is still the file written.
         let created: ReportFolder.KnownFiles
+        /// The permissions pages are created with, less the umask.
+        let mode: mode_t
     }
 
     /// Writes `w`'s bytes to a new file `name` in `folder` (never one already there, never through
@@ -24,10 +26,8 @@ enum ReportPageFile {
         throws(TagbenchError)
     {
         let path = folder.path + "/" + name
-        // The user's umask decides who may read it, as for any file (0644 under the usual 022,
-        // 0664 under a team's 002).
         let fd = files.open(
-            name, in: folder.descriptor, path: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            name, in: folder.descriptor, path: path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, folder.mode)
         guard fd >= 0 else { throw .writeFailed(path, reason: FileSystem.errorText(-fd)) }
         let failure = w.bytes.withUnsafeBytes { files.write(fd, $0) }
         // Known as written (or as far as the write got): a failed report removes it, and only

@@ -99,10 +99,15 @@ public enum ReportWriter {
             // permissions (read-only, it may be) once they are.
             let docsAccess = earlier?.docs?.access
             if let docsAccess { try succeed(docs.take(privately: docsAccess, files: files), staging + "/docs") }
+            // Pages as any file is made (the umask deciding: 0644 under the usual 022, 0664 under
+            // a team's 002), or, replacing a report, as its pages were (one made read-only or
+            // private stays so), the umask applied.
+            let pageMode = (earlier?.indexMode ?? 0o666) & 0o666
             defer { monitor?.finished() }
             // Pages are created in the folders opened here, whatever their paths lead to later.
             let pages = try ReportPages.write(
-                chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf, into: docs.pageFolder,
+                chosen, of: session, chosenLabels: chosenLabels, categoriesOf: categoriesOf,
+                into: docs.pageFolder(mode: pageMode),
                 shownName: shownName, monitor: monitor, files: files)
             result.spans = pages.spans
             let stale = pages.stale
@@ -111,7 +116,7 @@ public enum ReportWriter {
                 session: name, labels: labels, chosenLabels: chosenLabels, rows: pages.rows, agreement: agreement
             )
             .write(&w)
-            try ReportPageFile.write("index.html", in: folder.pageFolder, &w, files: files)
+            try ReportPageFile.write("index.html", in: folder.pageFolder(mode: pageMode), &w, files: files)
             if stale > 0 {
                 result.warnings.append(
                     "\(Format.count(stale, "span")) no longer \(Format.agreeing(stale, "matches its document's", "match their documents'")) text; left out"
@@ -251,6 +256,15 @@ public enum ReportWriter {
             }
             if names.isEmpty { return (folder, false) }
             if let other = folder.firstNotAReports(protected: protected, orEmpty: false) {
+                // A page this user may not read (a teammate's, made under umask 077) cannot be
+                // told to be a report's: said as such, not as a stranger's file.
+                if other != ".", access(target + "/" + other, R_OK) != 0, errno == EACCES {
+                    throw .writeFailed(
+                        target,
+                        reason:
+                            "\(other) cannot be read by this user, so it cannot be checked to be a report's; give a new or empty folder, or ask its owner"
+                    )
+                }
                 throw .writeFailed(
                     target,
                     reason:
