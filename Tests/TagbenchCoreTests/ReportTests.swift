@@ -703,6 +703,7 @@ struct ReportTests {
     /// folder the user is in, or its parent.
     @Test(arguments: [".", "..", "./", "sub/..", "/"]) func theCurrentOrParentFolderIsRefused(out: String) throws {
         let h = try harness()
+        #expect(mkdir(h.directory + "/sub", 0o755) == 0)
         let before = try FileManager.default.contentsOfDirectory(atPath: h.directory).sorted()
         #expect(
             h.failure("report \(out)")

@@ -13,6 +13,7 @@ struct WrittenPathTests {
         try FileManager.default.createDirectory(atPath: dir + "/far/deep", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/L", withDestinationPath: dir + "/far/deep")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/D", withDestinationPath: dir + "/nowhere/x")
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
         try h.run("label add 巡察", "load x.txt", "open x", "tag 巡察 2:4", "save")
         return h
@@ -31,6 +32,36 @@ struct WrittenPathTests {
                 ))
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/" + name))
         #expect(!FileManager.default.fileExists(atPath: h.directory + "/far/" + name))
+    }
+
+    /// A `..` the system cannot follow (a dangling link before it) is refused: the text's tidying
+    /// would write where the system would not.
+    @Test(arguments: [("export spans D/../o.jsonl", "o.jsonl"), ("report D/../r", "r"), ("save D/../t.json", "t.json")])
+    func aDotDotTheSystemCannotFollowIsRefused(line: String, name: String) throws {
+        let h = try harness()
+        let typed = String(line.split(separator: " ").last!)
+        #expect(
+            h.failure(line)
+                == .writeFailed(
+                    typed,
+                    reason:
+                        "the system cannot follow it as far as its last .. (No such file or directory); name the place without .."
+                ))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/" + name))
+    }
+
+    /// An absolute path's `..` is taken from `/`, whatever folder the command runs in; from a
+    /// folder reached through a link (a script's), a `..` climbs from where the link leads, as the
+    /// system does.
+    @Test func anAbsolutePathAndALinkedFoldersDotDotAreTakenAsTheSystemTakesThem() throws {
+        let h = try harness()
+        try h.run("export spans \(h.directory)/sub/../abs.jsonl")
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/abs.jsonl"))
+        try FileManager.default.createSymbolicLink(
+            atPath: h.directory + "/SD", withDestinationPath: h.directory + "/far/deep")
+        try EngineHarness(engine: h.engine, directory: h.directory + "/SD").run("save ../t.json")
+        #expect(FileManager.default.fileExists(atPath: h.directory + "/far/t.json"))
+        #expect(!FileManager.default.fileExists(atPath: h.directory + "/t.json"))
     }
 
     @Test(arguments: ["export spans sub/../o.jsonl", "export spans L/o.jsonl", "report sub/../r", "save sub/../t.json"])

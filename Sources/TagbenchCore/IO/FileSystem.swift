@@ -230,25 +230,36 @@ public enum FileSystem {
 
     /// `typed` made absolute against `base` for a file or folder to be written. Paths are tidied
     /// as text (`Paths.absolute`: `L/../x` is `x`), where the system follows a link before its
-    /// `..` (`L/../x` is `x` beside where `L` leads): a `..` after a link is refused rather than
-    /// writing somewhere the user did not mean.
+    /// `..` (`L/../x` is `x` beside where `L` leads). So a `..` is taken as the system takes it:
+    /// against `base` with its links followed (as a script's folder reached through a link is
+    /// where the system would climb from); a `..` after a link in `typed`, or one the system
+    /// cannot follow (a dangling link, a missing folder), is refused rather than writing
+    /// somewhere the user did not mean.
     public static func writtenPath(_ typed: String, base: String) throws(TagbenchError) -> String {
-        let absolute = Paths.absolute(typed, base: base)
         let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
-        guard let lastUp = parts.lastIndex(of: "..") else { return absolute }
-        let upTo = parts[...lastUp].joined(separator: "/")
-        let asTyped = (typed.hasPrefix("/") ? "/" : base + "/") + upTo
-        // Nothing there: no link is followed, and the text's reading is the only one.
-        guard let followed = realpath(asTyped, nil) else { return absolute }
-        defer { free(followed) }
-        let tidied = realpath(Paths.absolute(upTo, base: base), nil)
-        defer { free(tidied) }
-        guard let tidied, strcmp(tidied, followed) == 0 else {
-            let meant = Paths.absolute(parts[(lastUp + 1)...].joined(separator: "/"), base: String(cString: followed))
+        guard let lastUp = parts.lastIndex(of: "..") else { return Paths.absolute(typed, base: base) }
+        let from = typed.hasPrefix("/") ? "/" : resolved(base) ?? base
+        let upTo = (from == "/" ? "" : from) + "/" + parts[...lastUp].joined(separator: "/")
+        guard let followed = resolved(upTo) else {
+            throw .writeFailed(
+                typed,
+                reason:
+                    "the system cannot follow it as far as its last .. (\(errorText(errno))); name the place without .."
+            )
+        }
+        guard resolved(Paths.absolute(upTo, base: "/")) == followed else {
+            let meant = Paths.absolute(parts[(lastUp + 1)...].joined(separator: "/"), base: followed)
             throw .writeFailed(
                 typed, reason: "a .. after a symbolic link leads to \(meant); name the place without the link or ..")
         }
-        return absolute
+        return Paths.absolute(typed, base: from)
+    }
+
+    /// `path` with every link followed (`realpath`); nil when it cannot be (errno says why).
+    private static func resolved(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     /// `path` (absolute) with symbolic links resolved, so that every name of a file gives the
