@@ -40,10 +40,13 @@ struct PathNameTests {
         ("/a/.hidden.txt", ".hidden.txt", ".hidden", "txt"),
         ("/报告/巡察.报告.txt", "巡察.报告.txt", "巡察.报告", "txt"),
         ("/a/e\u{301}.txt", "e\u{301}.txt", "e\u{301}", "txt"),
+        // A name that starts with a combining mark: "/" and the mark are one Character.
+        ("/a/b/\u{301}n.json", "\u{301}n.json", "\u{301}n", "json"),
         ("/a/b/", "", "", ""),
         ("name.", "name.", "name", "")
     ])
     func namesStemsAndExtensions(path: String, name: String, stem: String, ext: String) {
+        #expect(Paths.directory(of: path) + "/" + Paths.fileName(of: path) == (path.contains("/") ? path : "./" + path))
         #expect(Paths.fileName(of: path) == name)
         #expect(Paths.stem(of: path) == stem)
         #expect(Paths.fileExtension(of: path) == ext)

@@ -13,6 +13,8 @@ struct WrittenPathTests {
         try FileManager.default.createDirectory(atPath: dir + "/far/deep", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/L", withDestinationPath: dir + "/far/deep")
+        // A prepended mark (U+0600) and the "/" after it are one Character.
+        try FileManager.default.createSymbolicLink(atPath: dir + "/L\u{600}", withDestinationPath: dir + "/far/deep")
         try FileManager.default.createSymbolicLink(atPath: dir + "/D", withDestinationPath: dir + "/nowhere/x")
         let h = EngineHarness(directory: dir, sessionPath: dir + "/s.json")
         try h.run("label add 巡察", "load x.txt", "open x", "tag 巡察 2:4", "save")
@@ -29,6 +31,11 @@ struct WrittenPathTests {
         ("export spans L/../o.jsonl", "a .. after a symbolic link leads to FAR; name the place without the link or .."),
         ("report L/../o", "a .. after a symbolic link leads to FAR; name the place without the link or .."),
         ("save L/../o", "a .. after a symbolic link leads to FAR; name the place without the link or .."),
+        (
+            "export spans L/../\u{301}o.jsonl",
+            "a .. after a symbolic link leads to FAR; name the place without the link or .."
+        ),
+        ("save L\u{600}/../o", "a .. after a symbolic link leads to FAR; name the place without the link or .."),
         ("export spans D/../o.jsonl", cannotFollow), ("report D/../o", cannotFollow), ("save D/../o", cannotFollow)
     ])
     func aDotDotAfterALinkIsRefused(line: String, reason: String) throws {

@@ -127,7 +127,8 @@ public struct Completer {
     }
 
     private func pathChoices(_ typing: String) -> [(String, String)] {
-        let directoryPart = typing.contains("/") ? String(typing[...typing.lastIndex(of: "/")!]) : ""
+        // The last "/" found as a byte: one followed by a combining mark is one Character.
+        let directoryPart = typing.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(typing[...$0]) } ?? ""
         let absolute = Paths.absolute(directoryPart.isEmpty ? "." : directoryPart, base: baseDirectory)
         guard let names = try? FileSystem.list(absolute) else { return [] }
         return names.filter { !$0.hasPrefix(".") || typing.hasPrefix(directoryPart + ".") }.map { name in

@@ -211,7 +211,7 @@ extension Engine {
             while typed.count > 1 && (typed.hasSuffix("/") || typed.hasSuffix("/.")) {
                 typed.removeLast(typed.hasSuffix("/") ? 1 : 2)
             }
-            let last = typed.split(separator: "/").last
+            let last = Paths.components(of: typed).last
             let shown =
                 last == "." || last == ".."
                 ? manifest

@@ -23,7 +23,7 @@ extension Engine {
         options.path = try FileSystem.writtenPath(typed, base: context.baseDirectory)
         // The folder a report goes in is replaced whole: not the folder the user (or the
         // script) is in, nor one above it, however named.
-        let last = typed.split(separator: "/", omittingEmptySubsequences: true).last
+        let last = Paths.components(of: typed).last
         if last == nil || last == "." || last == ".."
             || FileSystem.identity(of: options.path, followingLinks: true).map({ target in
                 Self.isAtOrAbove(target, ".") || Self.isAtOrAbove(target, context.baseDirectory)

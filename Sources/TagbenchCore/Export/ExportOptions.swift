@@ -68,7 +68,7 @@ public struct ExportOptions: Hashable, Sendable {
         guard !path.isEmpty else {
             throw .invalidArgument(command: "export", argument: path, expected: "a path to write to")
         }
-        let last = path.split(separator: "/").last
+        let last = Paths.components(of: path).last
         guard f == .brat || !(path.hasSuffix("/") || last == "." || last == "..") else {
             throw .invalidArgument(
                 command: "export", argument: path,

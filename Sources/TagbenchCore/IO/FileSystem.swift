@@ -236,7 +236,7 @@ public enum FileSystem {
     /// cannot follow (a dangling link, a missing folder), is refused rather than writing
     /// somewhere the user did not mean.
     public static func writtenPath(_ typed: String, base: String) throws(TagbenchError) -> String {
-        let parts = typed.split(separator: "/", omittingEmptySubsequences: true)
+        let parts = Paths.components(of: typed)
         guard let lastUp = parts.lastIndex(of: "..") else { return Paths.absolute(typed, base: base) }
         let from = typed.hasPrefix("/") ? "/" : resolved(base) ?? base
         let upTo = (from == "/" ? "" : from) + "/" + parts[...lastUp].joined(separator: "/")

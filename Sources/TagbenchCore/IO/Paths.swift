@@ -47,8 +47,15 @@ public enum Paths {
 
     /// The directory part (`.` for a bare name, `/` for a root file).
     public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
+        // Searched as bytes, as `fileName`: a "/" followed by a combining mark is one Character,
+        // which a search by Character would not find.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Its parts between "/"s, none empty, found as bytes (as `directory` and `fileName`).
+    public static func components(of path: String) -> [Substring] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { path[$0.startIndex..<$0.endIndex] }
     }
 
     /// The last component.
