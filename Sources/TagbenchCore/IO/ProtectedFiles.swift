@@ -56,11 +56,7 @@ public final class ProtectedFiles {
     /// `--json merged.json` meant as `--against merged.json` must not replace the curation, nor
     /// an export replace the lock of a session a REPL holds.
     static func isSessionFile(_ path: String, sessionsToo: Bool) -> Bool {
-        var resolved = followingDanglingLinks(path)
-        if let real = realpath(path, nil) {
-            resolved = String(cString: real)
-            free(real)
-        }
+        let resolved = FileSystem.resolved(path) ?? followingDanglingLinks(path)
         let name = Paths.fileName(of: resolved)
         if name.hasPrefix(".")
             && (sideFileEndings.contains { name.hasSuffix($0) } || name.contains(".journal.failed-"))
