@@ -73,8 +73,11 @@ final class ReportFolder {
         access = known ? (info.st_mode & 0o7777, info.st_gid) : nil
     }
 
-    /// Its permissions (with the set-group-id bit) and group when opened.
-    let access: (mode: mode_t, group: gid_t)?
+    /// A folder's permissions (with the set-group-id bit) and group.
+    typealias Access = (mode: mode_t, group: gid_t)
+
+    /// Its permissions and group when opened.
+    let access: Access?
 
     /// Gives its owner, when that is this process's user, the right to change what is in it.
     private func makeWritable(files: FileOperations) {
@@ -89,15 +92,15 @@ final class ReportFolder {
     /// Kept from others (0700) while a report is written into it, with the group of `access`
     /// where this process may give it and its set-group-id bit: what is made in it takes the
     /// group, as in a team's shared folder. 0 or the `errno` of the permissions.
-    func take(privately access: (mode: mode_t, group: gid_t)?, files: FileOperations) -> Int32 {
+    func take(privately access: Access?, files: FileOperations) -> Int32 {
         if let access { _ = fchown(descriptor, uid_t.max, access.group) }
-        return setMode(0o700 | (access?.mode ?? 0) & S_ISGID, files: files)
+        return setMode(0o700 | ((access?.mode ?? 0) & S_ISGID), files: files)
     }
 
     /// What it lacks of `wanted` (the folder it replaces), said as `shown`: a group this user
     /// may not give, or the set-group-id bit, which the system drops for a user outside the
     /// group; nil when it has both.
-    func shortfall(from wanted: (mode: mode_t, group: gid_t), shown: String) -> String? {
+    func shortfall(from wanted: Access, shown: String) -> String? {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
         if info.st_gid != wanted.group {
